@@ -1,0 +1,61 @@
+"""The exceptions citegraph raises for conditions a user can act on.
+
+Each message is meant to be shown as-is, on one line: what failed, where, and what to do.
+"""
+
+
+class CitegraphError(Exception):
+    """Base class: anything citegraph reports to the user instead of a traceback."""
+
+    exit_code = 1
+
+
+class NotesError(CitegraphError):
+    """The notes could not be read at all."""
+
+    exit_code = 2
+
+
+class StoreError(CitegraphError):
+    """The SQLite store is missing, corrupt, foreign or locked."""
+
+
+class S2Error(CitegraphError):
+    """Semantic Scholar could not give an answer."""
+
+
+class S2Unreachable(S2Error):
+    """No connection to the API at all (wrong S2_API_URL, no network)."""
+
+
+class S2AuthError(S2Error):
+    """The API refused the key (HTTP 403)."""
+
+
+class S2Unavailable(S2Error):
+    """Retries were exhausted for one request (rate limit, server errors, timeouts)."""
+
+
+class PaperNotFound(CitegraphError):
+    """A paper named on the command line is not in the stored graph."""
+
+    exit_code = 2
+
+
+class AmbiguousPaper(CitegraphError):
+    """A title fragment on the command line matches several papers."""
+
+    exit_code = 2
+
+    def __init__(self, query: str, candidates: list[tuple[str, str]]):
+        self.query = query
+        self.candidates = candidates
+        super().__init__(f"{query!r} matches {len(candidates)} papers; give more of the title or an id")
+
+
+class NoPath(CitegraphError):
+    """Two papers are not connected in the stored graph."""
+
+
+class GraphMissing(CitegraphError):
+    """No stored graph yet."""

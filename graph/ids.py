@@ -1,0 +1,222 @@
+"""Paper identifiers: recognise them in URLs and text, normalise them to the forms S2 accepts.
+
+Canonical forms (what `/paper/batch` takes): ``ARXIV:2106.09685``, ``DOI:10.1145/3442188.3445922``
+(lower-cased: DOIs are case-insensitive), a 40-hex S2 paperId, ``CorpusId:N``, ``ACL:…``,
+``PMID:N``, ``PMCID:N``. arXiv versions are dropped because S2 answers 404 to ``ARXIV:…v1``.
+
+Every pattern here is free of nested or overlapping quantifiers, so scanning is linear in the
+input even for hostile notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+ARXIV_NEW = r"\d{4}\.\d{4,5}"
+ARXIV_OLD = r"[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/\d{7}"
+_ARXIV_ID = rf"(?:{ARXIV_NEW}|{ARXIV_OLD})"
+_ARXIV_IN_PATH = re.compile(rf"/(?:abs|pdf|html|format|ps|papers|paper)/({_ARXIV_ID})(?:v\d+)?(?:\.pdf)?/?$")
+_ARXIV_FULL = re.compile(rf"({_ARXIV_ID})(?:v\d+)?")
+_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+_SHA = re.compile(r"[0-9a-f]{40}")
+_ACL_ID = re.compile(r"([A-Z]\d{2}-\d{4}|\d{4}\.[a-z0-9]+-[a-z0-9-]+\.\d+)(?:\.pdf)?/?$")
+_TRAILING = ".,;:!?'\"*_"
+
+# Identifiers written in running text ("see arXiv:2106.09685", "doi:10.1000/x", "PMID: 123").
+_TEXT_IDS = re.compile(
+    rf"(?i:\barxiv:\s?)(?P<arxiv>{_ARXIV_ID}(?:v\d+)?)"
+    r"|(?i:\bdoi:\s?)?(?P<doi>\b10\.\d{4,9}/[^\s\"<>]+)"
+    r"|(?i:\bcorpus\s?id:\s?)(?P<corpus>\d+)"
+    r"|(?i:\bpmcid:\s?)(?i:pmc)?(?P<pmcid>\d+)"
+    r"|(?i:\bpmid:\s?)(?P<pmid>\d+)"
+    r"|(?i:\bacl:\s?)(?P<acl>[A-Za-z0-9.\-]+)"
+    r"|\b(?P<sha>[0-9a-f]{40})\b"
+)
+
+ARXIV_HOSTS = {"arxiv.org", "export.arxiv.org", "ar5iv.org", "ar5iv.labs.arxiv.org", "alphaxiv.org"}
+DOI_HOSTS = {"doi.org", "dx.doi.org"}
+S2_HOSTS = {"semanticscholar.org", "api.semanticscholar.org"}
+ACL_HOSTS = {"aclanthology.org", "aclweb.org"}
+
+# Hosts of papers whose links carry no identifier S2 accepts: the link text is used as a title.
+SCHOLARLY_HOSTS = {
+    "openreview.net", "proceedings.neurips.cc", "papers.nips.cc", "neurips.cc", "nips.cc",
+    "proceedings.mlr.press", "jmlr.org", "openaccess.thecvf.com", "dl.acm.org", "ieeexplore.ieee.org",
+    "link.springer.com", "sciencedirect.com", "nature.com", "science.org", "aaai.org", "ojs.aaai.org",
+    "ijcai.org", "researchgate.net", "paperswithcode.com", "scholar.google.com", "biorxiv.org",
+    "medrxiv.org", "ssrn.com", "papers.ssrn.com", "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov",
+    "pmc.ncbi.nlm.nih.gov", "semanticscholar.org", "aclanthology.org", "aclweb.org", "arxiv.org",
+    "iclr.cc", "icml.cc", "ecva.net", "jstor.org", "pnas.org", "cell.com", "plos.org", "journals.plos.org",
+    "academic.oup.com", "tandfonline.com", "onlinelibrary.wiley.com", "mdpi.com", "frontiersin.org",
+    "osf.io", "hal.science", "zenodo.org", "dblp.org", "citeseerx.ist.psu.edu",
+}
+
+
+@dataclass(frozen=True)
+class LinkVerdict:
+    """What a URL is: a paper with an identifier, a paper known only by its title, or not a paper."""
+
+    paper_id: str | None = None
+    skip_reason: str | None = None
+
+    @property
+    def title_only(self) -> bool:
+        return self.paper_id is None and self.skip_reason is None
+
+
+def strip_trailing_punctuation(text: str) -> str:
+    """Drop sentence punctuation and unbalanced closing brackets glued to the end of a URL or DOI."""
+    while text:
+        last = text[-1]
+        if last in _TRAILING:
+            text = text[:-1]
+        elif last == ")" and text.count("(") < text.count(")"):
+            text = text[:-1]
+        elif last == "]" and text.count("[") < text.count("]"):
+            text = text[:-1]
+        else:
+            break
+    return text
+
+
+def normalise_arxiv(raw: str) -> str | None:
+    """``2012.13255v1`` -> ``ARXIV:2012.13255``; None when it is not an arXiv id."""
+    raw = raw.strip()
+    if raw.lower().startswith("arxiv:"):
+        raw = raw[6:].strip()
+    match = _ARXIV_FULL.fullmatch(raw.removesuffix(".pdf"))
+    return f"ARXIV:{match.group(1)}" if match else None
+
+
+def normalise_doi(raw: str) -> str:
+    """``10.1145/ABC.`` -> ``DOI:10.1145/abc``; arXiv's own DOIs become ``ARXIV:`` ids."""
+    doi = strip_trailing_punctuation(unquote(raw.strip())).lower()
+    if doi.startswith("10.48550/arxiv."):
+        arxiv = normalise_arxiv(doi[len("10.48550/arxiv."):])
+        if arxiv:
+            return arxiv
+    return f"DOI:{doi}"
+
+
+def _host(netloc: str) -> str:
+    host = netloc.lower().split("@")[-1].split(":")[0]
+    return host.removeprefix("www.")
+
+
+def _is_host(host: str, family: set[str]) -> bool:
+    return host in family or any(host.endswith("." + parent) for parent in family)
+
+
+def classify_url(url: str) -> LinkVerdict:
+    """Decide what a URL found in the notes points to."""
+    parts = urlsplit(url)
+    host = _host(parts.netloc)
+    path = unquote(parts.path)
+    if not host:
+        return LinkVerdict(skip_reason="not a link")
+
+    if _is_host(host, ARXIV_HOSTS) or (host == "huggingface.co" and path.startswith("/papers/")):
+        match = _ARXIV_IN_PATH.search(path)
+        if match:
+            return LinkVerdict(paper_id=normalise_arxiv(match.group(1)))
+    if host in DOI_HOSTS and path.strip("/"):
+        return LinkVerdict(paper_id=normalise_doi(path.lstrip("/")))
+    if _is_host(host, S2_HOSTS):
+        verdict = _semantic_scholar_url(path)
+        if verdict:
+            return verdict
+    if _is_host(host, ACL_HOSTS):
+        match = _ACL_ID.search(path)
+        if match:
+            return LinkVerdict(paper_id=f"ACL:{match.group(1)}")
+    if _is_host(host, {"ncbi.nlm.nih.gov"}):
+        verdict = _pubmed_url(path)
+        if verdict:
+            return verdict
+
+    doi = _DOI.search(path)
+    if doi:
+        text = doi.group(0)
+        if _is_host(host, {"biorxiv.org", "medrxiv.org"}):
+            text = re.sub(r"v\d+(?:\.full.*)?$", "", text)
+        return LinkVerdict(paper_id=normalise_doi(text.removesuffix(".pdf")))
+
+    if _is_host(host, SCHOLARLY_HOSTS):
+        return LinkVerdict()
+    return LinkVerdict(skip_reason=f"not a paper: {host}")
+
+
+def _semantic_scholar_url(path: str) -> LinkVerdict | None:
+    sha = _SHA.search(path)
+    if path.startswith("/paper/") and sha:
+        return LinkVerdict(paper_id=sha.group(0))
+    corpus = re.search(r"(?i)corpusid:(\d+)", path)
+    if corpus:
+        return LinkVerdict(paper_id=f"CorpusId:{corpus.group(1)}")
+    if path.startswith("/arxiv/"):
+        arxiv = normalise_arxiv(path.removeprefix("/arxiv/").strip("/"))
+        if arxiv:
+            return LinkVerdict(paper_id=arxiv)
+    return None
+
+
+def _pubmed_url(path: str) -> LinkVerdict | None:
+    pmc = re.search(r"/(?:pmc/)?articles/PMC(\d+)", path)
+    if pmc:
+        return LinkVerdict(paper_id=f"PMCID:{pmc.group(1)}")
+    pmid = re.fullmatch(r"/(?:pubmed/)?(\d+)/?", path)
+    if pmid:
+        return LinkVerdict(paper_id=f"PMID:{pmid.group(1)}")
+    return None
+
+
+@dataclass(frozen=True)
+class TextId:
+    paper_id: str
+    start: int
+    end: int
+
+
+def find_text_ids(text: str) -> list[TextId]:
+    """Identifiers written in prose, outside any URL."""
+    found = []
+    for match in _TEXT_IDS.finditer(text):
+        kind = match.lastgroup
+        value = match.group(kind)
+        if kind == "arxiv":
+            paper_id = normalise_arxiv(value)
+        elif kind == "doi":
+            value = strip_trailing_punctuation(value)
+            paper_id = normalise_doi(value)
+        elif kind == "corpus":
+            paper_id = f"CorpusId:{value}"
+        elif kind == "pmcid":
+            paper_id = f"PMCID:{value}"
+        elif kind == "pmid":
+            paper_id = f"PMID:{value}"
+        elif kind == "acl":
+            paper_id = f"ACL:{strip_trailing_punctuation(value)}"
+        else:
+            paper_id = value
+        if paper_id:
+            found.append(TextId(paper_id, match.start(), match.start() + len(match.group(0).rstrip(_TRAILING + ")"))))
+    return found
+
+
+def parse_identifier(text: str) -> str | None:
+    """The canonical id in a single value typed by a user (URL, ``arXiv:…``, bare DOI, paperId…)."""
+    text = text.strip()
+    if re.match(r"(?i)https?://", text):
+        return classify_url(strip_trailing_punctuation(text)).paper_id
+    if re.fullmatch(r"(?i)(?:doi:\s?)?10\.\d{4,9}/\S+", text):
+        return normalise_doi(re.sub(r"(?i)^doi:\s?", "", text))
+    if re.fullmatch(r"(?i)arxiv:\s?\S+", text) or _ARXIV_FULL.fullmatch(text):
+        return normalise_arxiv(text)
+    if _SHA.fullmatch(text.lower()):
+        return text.lower()
+    ids = find_text_ids(text)
+    if len(ids) == 1 and ids[0].start == 0 and ids[0].end >= len(text.rstrip(_TRAILING)):
+        return ids[0].paper_id
+    return None
