@@ -1,0 +1,111 @@
+"""Assemble the NetworkX citation graph (citing -> cited) from the store, and keep it on disk.
+
+The graph is saved as a pickle next to the store, tagged with the store's generation and a
+fingerprint of the notes, so it is rebuilt only when either changed and every query loads it in
+one read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+import networkx as nx
+
+from .errors import GraphMissing
+from .fetch import title_subject
+from .notes import Notes
+from .store import Store
+
+GRAPH_FILE = "graph.pickle"
+
+
+def notes_fingerprint(notes: Notes) -> str:
+    return hashlib.sha256(json.dumps(notes.to_dict(), sort_keys=True).encode()).hexdigest()
+
+
+def _node_attributes(paper: dict) -> dict:
+    return {
+        "paperId": paper.get("paperId"),
+        "title": paper.get("title") or "(untitled)",
+        "year": paper.get("year"),
+        "authors": [a.get("name") for a in paper.get("authors") or [] if a.get("name")],
+        "venue": paper.get("venue") or "",
+        "externalIds": paper.get("externalIds") or {},
+        "citationCount": paper.get("citationCount"),
+        "influentialCitationCount": paper.get("influentialCitationCount"),
+        "url": paper.get("url") or f"https://www.semanticscholar.org/paper/{paper.get('paperId')}",
+        "publicationDate": paper.get("publicationDate"),
+        "bibtex": (paper.get("citationStyles") or {}).get("bibtex"),
+        "read": False,
+        "topics": [],
+        "sources": [],
+        "note": None,
+    }
+
+
+def assemble(store: Store, notes: Notes) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for paper_id, paper, _ in store.papers():
+        graph.add_node(paper_id, **_node_attributes(paper))
+    for citing, cited, influential, intents, contexts, origin in store.edges():
+        for node in (citing, cited):
+            if node not in graph:
+                graph.add_node(node, **_node_attributes({"paperId": node}))
+        graph.add_edge(citing, cited, isInfluential=influential, intents=intents or [], contexts=contexts or [],
+                       origin=origin)
+    aliases = store.aliases()
+    for entry in notes.papers:
+        subject = entry.id.lower() if entry.id else title_subject(entry.title or "")
+        if subject in aliases and aliases[subject][0] in graph:
+            node = graph.nodes[aliases[subject][0]]
+            node["read"] = True
+            node["topics"] = list(dict.fromkeys(node["topics"] + entry.topics))
+            node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
+            node["note"] = entry.note if not node["note"] else node["note"]
+            node["notesTitle"] = entry.title
+    graph.graph["unresolved_references"] = store.unresolved_counts()
+    return graph
+
+
+def graph_path(data_dir: Path) -> Path:
+    return Path(data_dir) / GRAPH_FILE
+
+
+def save_graph(graph: nx.DiGraph, path: Path, generation: int, fingerprint: str) -> None:
+    graph.graph.update(generation=generation, notes_fingerprint=fingerprint)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write-then-rename: a reader never sees half a file, even with two builds at once.
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".graph-", delete=False) as handle:
+        pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, path)
+
+
+def load_graph(path: Path) -> nx.DiGraph:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        raise GraphMissing(f"no stored graph at {path}; run `citegraph build NOTES` first") from None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+        raise GraphMissing(f"{path} is damaged ({exc}); run `citegraph build NOTES` again") from None
+
+
+def build_graph(store: Store, notes: Notes, data_dir: Path) -> tuple[nx.DiGraph, bool]:
+    """The graph for these notes and this store: loaded when unchanged, else assembled and saved."""
+    path = graph_path(data_dir)
+    generation, fingerprint = store.generation(), notes_fingerprint(notes)
+    if path.exists():
+        try:
+            graph = load_graph(path)
+            if graph.graph.get("generation") == generation and graph.graph.get("notes_fingerprint") == fingerprint:
+                return graph, False
+        except GraphMissing:
+            pass
+    graph = assemble(store, notes)
+    save_graph(graph, path, generation, fingerprint)
+    return graph, True

@@ -1,0 +1,34 @@
+"""Serve a generated citation world around some notes' papers: python -m tests.standin [--notes data/notes]."""
+
+import argparse
+import json
+import sys
+
+from .server import Faults, StandinS2
+from .world import generate_world, sample_notes_seeds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.standin", description=__doc__)
+    parser.add_argument("--notes", nargs="*", default=["data/notes"], help="notes whose arXiv papers seed the world")
+    parser.add_argument("--papers", type=int, default=3000, help="background papers in the world")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rps", type=float, default=None, help="answer 429 above this rate, like S2")
+    parser.add_argument("--rate-429", type=float, default=0.0)
+    parser.add_argument("--rate-5xx", type=float, default=0.0)
+    args = parser.parse_args()
+
+    world = generate_world(sample_notes_seeds(args.notes), n_papers=args.papers, seed=args.seed)
+    faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, seed=args.seed)
+    service = StandinS2(world, faults, port=args.port)
+    print(json.dumps({"url": service.url, "papers": len(world.papers)}), flush=True)
+    print(f"export S2_API_URL={service.url}", file=sys.stderr, flush=True)
+    try:
+        service.httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

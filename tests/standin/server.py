@@ -1,0 +1,332 @@
+"""A loopback HTTP server that answers like the Semantic Scholar Graph API, with injectable faults.
+
+Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
+  GET  /graph/v1/paper/{id}                  fields selection, 404 {"error": ...}
+  POST /graph/v1/paper/batch                 <= 500 ids, null for misses, nested references.* fields
+  GET  /graph/v1/paper/{id}/references       contexts/intents/isInfluential + citedPaper fields, offset/limit/next
+  GET  /graph/v1/paper/{id}/citations        same with citingPaper
+  GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
+Faults: a share of 429s (no Retry-After, like S2) and 5xx ({"message": ...}), slow answers, a
+requests-per-second limit answered with 429, and a hang after N requests (to test interrupted builds).
+Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .world import World
+
+PAPER_FIELDS = {
+    "paperId", "corpusId", "externalIds", "url", "title", "abstract", "venue", "publicationVenue", "year",
+    "referenceCount", "citationCount", "influentialCitationCount", "isOpenAccess", "openAccessPdf",
+    "fieldsOfStudy", "s2FieldsOfStudy", "publicationTypes", "publicationDate", "journal", "citationStyles",
+    "authors", "tldr", "embedding", "textAvailability",
+}
+NESTED = {"references", "citations"}
+CITATION_FIELDS = {"contexts", "intents", "contextsWithIntent", "isInfluential"}
+TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
+                       "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
+SERVER_ERRORS = [(500, "Internal Server Error"), (502, "Bad Gateway"), (503, "Service Unavailable"),
+                 (504, "Endpoint request timed out")]
+
+
+@dataclass
+class Faults:
+    rate_429: float = 0.0
+    rate_5xx: float = 0.0
+    delay: float = 0.0
+    rps: float | None = None
+    hang_after: int | None = None
+    seed: int = 0
+
+
+@dataclass
+class Log:
+    requests: list[dict] = field(default_factory=list)
+    connections: int = 0
+
+    def count(self, path_contains: str = "", served_only: bool = False) -> int:
+        return sum(1 for r in self.requests if path_contains in r["path"] and (not served_only or r["status"] == 200))
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _select(record: dict, fields: list[str]) -> dict:
+    out = {"paperId": record.get("paperId")}
+    for name in fields:
+        if name in PAPER_FIELDS:
+            out[name] = record.get(name)
+    return out
+
+
+def _parse_fields(raw: str | None, allowed_extra: set[str] = frozenset()) -> tuple[list[str], dict[str, list[str]]]:
+    """Split ``fields`` into top-level paper fields and nested ``references.x`` / ``citations.x`` ones."""
+    if raw is None:
+        return ["title"], {}
+    top, nested, bad = [], {}, []
+    for name in filter(None, raw.split(",")):
+        head, _, sub = name.partition(".")
+        if head in NESTED and sub:
+            (nested.setdefault(head, []).append(sub) if sub in PAPER_FIELDS else bad.append(name))
+        elif head in NESTED:
+            nested.setdefault(head, []).extend(["title"])
+        elif head == "authors" and sub:
+            top.append("authors")
+        elif name in PAPER_FIELDS or name in allowed_extra:
+            top.append(name)
+        else:
+            bad.append(name)
+    if bad:
+        raise BadRequest(f"Unrecognized or unsupported fields: [{', '.join(bad)}]")
+    return top, nested
+
+
+class StandinS2:
+    """The stand-in service: a World, faults, and a log of every request."""
+
+    def __init__(self, world: World, faults: Faults | None = None, host: str = "127.0.0.1", port: int = 0):
+        self.world = world
+        self.faults = faults or Faults()
+        self.log = Log()
+        self._rng = random.Random(self.faults.seed)
+        self._lock = threading.Lock()
+        self._last_request = 0.0
+        self._release = threading.Event()
+        self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self.httpd.daemon_threads = True
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> StandinS2:
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def set_faults(self, faults: Faults) -> None:
+        with self._lock:
+            self.faults = faults
+            self._rng = random.Random(faults.seed)
+            self._release.set()
+            self._release = threading.Event()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.log = Log()
+
+    def stats(self) -> dict:
+        by_path = Counter(re.sub(r"/paper/[^/]+/(references|citations)", r"/paper/{id}/\1", r["path"])
+                          for r in self.log.requests)
+        return {"requests": len(self.log.requests), "connections": self.log.connections,
+                "statuses": dict(Counter(str(r["status"]) for r in self.log.requests)), "by_endpoint": dict(by_path),
+                "api_keys": sorted({r["api_key"] for r in self.log.requests if r["api_key"]})}
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def injected_fault(self) -> tuple[int, dict] | None:
+        with self._lock:
+            now = time.monotonic()
+            if self.faults.rps and now - self._last_request < 1.0 / self.faults.rps:
+                return 429, TOO_MANY
+            self._last_request = now
+            roll = self._rng.random()
+            if roll < self.faults.rate_429:
+                return 429, TOO_MANY
+            if roll < self.faults.rate_429 + self.faults.rate_5xx:
+                status, message = self._rng.choice(SERVER_ERRORS)
+                return status, {"message": message}
+        return None
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    def paper(self, raw_id: str, query: dict) -> tuple[int, object]:
+        top, nested = _parse_fields(query.get("fields"))
+        paper_id = self.world.resolve(raw_id)
+        if not paper_id:
+            return 404, {"error": f"Paper with id {raw_id} not found"}
+        return 200, self._with_nested(paper_id, top, nested)
+
+    def batch(self, body: dict, query: dict) -> tuple[int, object]:
+        top, nested = _parse_fields(query.get("fields"))
+        ids = body.get("ids") if isinstance(body, dict) else None
+        if not isinstance(ids, list):
+            raise BadRequest("Body must be a JSON object with an 'ids' list")
+        if len(ids) > 500:
+            raise BadRequest("Cannot process more than 500 ids at a time")
+        out = []
+        for raw_id in ids:
+            paper_id = self.world.resolve(str(raw_id))
+            out.append(self._with_nested(paper_id, top, nested) if paper_id else None)
+        return 200, out
+
+    def _with_nested(self, paper_id: str, top: list[str], nested: dict[str, list[str]]) -> dict:
+        out = _select(self.world.papers[paper_id], top)
+        if "references" in nested:
+            out["references"] = [
+                _select(self.world.papers[c.cited], nested["references"]) if c.cited
+                else {"paperId": None, **{f: (c.title if f == "title" else None) for f in nested["references"]}}
+                for c in self.world.references[paper_id]
+            ]
+        if "citations" in nested:
+            out["citations"] = [_select(self.world.papers[citer], nested["citations"])
+                                for citer, _ in self.world.citations.get(paper_id, [])]
+        return out
+
+    def links(self, raw_id: str, kind: str, query: dict) -> tuple[int, object]:
+        top, nested = _parse_fields(query.get("fields"), CITATION_FIELDS)
+        if nested:
+            raise BadRequest(f"Unrecognized or unsupported fields: [{', '.join(nested)}]")
+        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 100))
+        if limit > 1000 or limit < 1:
+            raise BadRequest("Limit must be between 1 and 1000")
+        if offset + limit > 10_000:
+            raise BadRequest("offset + limit must be < 10000")
+        paper_id = self.world.resolve(raw_id)
+        if not paper_id:
+            return 404, {"error": f"Paper with id {raw_id} not found"}
+        if kind == "references":
+            items = [(c.cited, c) for c in self.world.references[paper_id]]
+            other = "citedPaper"
+        else:
+            items = [(citer, c) for citer, c in self.world.citations.get(paper_id, [])]
+            other = "citingPaper"
+        page = items[offset: offset + limit]
+        paper_fields = [f for f in top if f not in CITATION_FIELDS]
+        data = []
+        for linked, citation in page:
+            row = {}
+            if "contexts" in top:
+                row["contexts"] = citation.contexts
+            if "intents" in top:
+                row["intents"] = citation.intents
+            if "contextsWithIntent" in top:
+                row["contextsWithIntent"] = [{"context": c, "intents": citation.intents} for c in citation.contexts]
+            if "isInfluential" in top:
+                row["isInfluential"] = citation.is_influential
+            if linked:
+                row[other] = _select(self.world.papers[linked], paper_fields)
+            else:
+                row[other] = {"paperId": None, **{f: (citation.title if f == "title" else None) for f in paper_fields}}
+            data.append(row)
+        answer = {"offset": offset, "data": data}
+        if offset + limit < len(items):
+            answer["next"] = offset + limit
+        return 200, answer
+
+    def match(self, query: dict) -> tuple[int, object]:
+        top, _ = _parse_fields(query.get("fields"))
+        wanted = set(re.findall(r"[a-z0-9]+", (query.get("query") or "").lower()))
+        best, best_score = None, 0.0
+        for paper_id, record in self.world.papers.items():
+            words = set(re.findall(r"[a-z0-9]+", (record.get("title") or "").lower()))
+            if not words or not wanted:
+                continue
+            score = len(words & wanted) / len(words | wanted)
+            if score > best_score:
+                best, best_score = paper_id, score
+        if best is None or best_score < 0.6:
+            return 404, {"error": "Title match not found"}
+        return 200, {"data": [{**_select(self.world.papers[best], top), "matchScore": round(200 * best_score, 4)}]}
+
+    def route(self, method: str, path: str, query: dict, body: object) -> tuple[int, object]:
+        path = unquote(path)
+        if not path.startswith("/graph/v1/paper"):
+            return 404, {"message": "Not Found"}
+        rest = path[len("/graph/v1/paper"):]
+        if rest == "/batch" and method == "POST":
+            return self.batch(body, query)
+        if rest == "/search/match" and method == "GET":
+            return self.match(query)
+        found = re.fullmatch(r"/(.+)/(references|citations)", rest)
+        if found and method == "GET":
+            return self.links(found.group(1), found.group(2), query)
+        if rest.startswith("/") and method == "GET":
+            return self.paper(rest[1:], query)
+        return 404, {"message": "Not Found"}
+
+
+def _handler_for(service: StandinS2):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            with service._lock:
+                service.log.connections += 1
+
+        def log_message(self, *args):
+            pass
+
+        def _send(self, status: int, payload: object) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _handle(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+            length = int(self.headers.get("Content-Length") or 0)
+            raw_body = self.rfile.read(length) if length else b""
+            if parts.path.startswith("/_standin/"):
+                return self._control(parts.path, raw_body)
+            hang = service.faults.hang_after
+            if hang is not None and len(service.log.requests) >= hang:
+                service._release.wait()
+            status, payload = None, None
+            fault = service.injected_fault()
+            if fault:
+                status, payload = fault
+            else:
+                if service.faults.delay:
+                    time.sleep(service.faults.delay)
+                try:
+                    body = json.loads(raw_body) if raw_body else None
+                    status, payload = service.route(method, parts.path, query, body)
+                except (BadRequest, ValueError) as exc:
+                    status, payload = 400, {"error": str(exc)}
+            with service._lock:
+                service.log.requests.append({"method": method, "path": parts.path, "query": query, "status": status,
+                                             "body": raw_body.decode(errors="replace"),
+                                             "api_key": self.headers.get("x-api-key")})
+            self._send(status, payload)
+
+        def _control(self, path: str, raw_body: bytes) -> None:
+            if path == "/_standin/stats":
+                return self._send(200, service.stats())
+            if path == "/_standin/reset":
+                service.reset()
+                return self._send(200, {"ok": True})
+            if path == "/_standin/faults":
+                service.set_faults(Faults(**json.loads(raw_body or b"{}")))
+                return self._send(200, {"ok": True})
+            return self._send(404, {"message": "Not Found"})
+
+        def do_GET(self):
+            self._handle("GET")
+
+        def do_POST(self):
+            self._handle("POST")
+
+    return Handler

@@ -1,0 +1,190 @@
+"""The citation world the S2 stand-in serves: papers, their references with S2's per-citation flags.
+
+Either generated (power-law popularity, 20-60 references per paper, some unresolved references,
+references always point back in time) around a set of seed papers such as the sample notes', or
+loaded from real recorded S2 records (tests/fixtures/semanticscholar/Paper.json).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass, field
+
+INTENTS = ["background", "methodology", "result"]
+VENUES = ["NeurIPS", "ICML", "ICLR", "ACL", "EMNLP", "CVPR", "arXiv.org", "Nature", "JMLR", ""]
+WORDS = (
+    "learning deep neural network language model attention transformer graph efficient scalable robust "
+    "adaptive sparse latent diffusion contrastive representation reinforcement policy optimization "
+    "generative pretraining inference quantization retrieval reasoning alignment vision speech memory"
+).split()
+
+
+@dataclass
+class Citation:
+    """One reference of a paper: ``cited`` is None for references S2 could not resolve."""
+
+    cited: str | None
+    title: str
+    is_influential: bool
+    intents: list[str]
+    contexts: list[str]
+
+
+@dataclass
+class World:
+    papers: dict[str, dict] = field(default_factory=dict)
+    references: dict[str, list[Citation]] = field(default_factory=dict)
+    citations: dict[str, list[tuple[str, Citation]]] = field(default_factory=dict)
+    by_external: dict[str, str] = field(default_factory=dict)
+
+    def add_paper(self, record: dict, references: list[Citation] | None = None) -> str:
+        paper_id = record["paperId"]
+        self.papers[paper_id] = record
+        self.references[paper_id] = references or []
+        self.citations.setdefault(paper_id, [])
+        for kind, value in (record.get("externalIds") or {}).items():
+            self.by_external[f"{kind.lower()}:{str(value).lower()}"] = paper_id
+        for citation in self.references[paper_id]:
+            if citation.cited:
+                self.citations.setdefault(citation.cited, []).append((paper_id, citation))
+        return paper_id
+
+    def finish(self) -> World:
+        """Fill citation counts from the world's own links (after all papers are added)."""
+        for paper_id, record in self.papers.items():
+            citers = self.citations.get(paper_id, [])
+            record.setdefault("citationCount", len(citers))
+            record.setdefault("influentialCitationCount", sum(c.is_influential for _, c in citers))
+            record.setdefault("referenceCount", len(self.references.get(paper_id, [])))
+        return self
+
+    def resolve(self, raw_id: str) -> str | None:
+        """An id in any form S2 accepts -> paperId. Versioned arXiv ids are not found, as on S2."""
+        if re.fullmatch(r"[0-9a-f]{40}", raw_id):
+            return raw_id if raw_id in self.papers else None
+        prefix, _, value = raw_id.partition(":")
+        kind = {"arxiv": "arxiv", "doi": "doi", "corpusid": "corpusid", "acl": "acl", "pmid": "pubmed",
+                "pmcid": "pubmedcentral", "mag": "mag"}.get(prefix.lower())
+        if kind:
+            return self.by_external.get(f"{kind}:{value.lower()}")
+        if raw_id.startswith("10."):
+            return self.by_external.get(f"doi:{raw_id.lower()}")
+        if prefix.lower() == "url":
+            match = re.search(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})$", value)
+            return self.by_external.get(f"arxiv:{match.group(1)}") if match else None
+        return None
+
+
+def _paper_id(seed: int, index: int) -> str:
+    return hashlib.sha1(f"citegraph-world-{seed}-{index}".encode()).hexdigest()
+
+
+def _record(paper_id: str, index: int, title: str, year: int, rng: random.Random, arxiv: str | None = None) -> dict:
+    corpus_id = 10_000_000 + index
+    external = {"CorpusId": corpus_id}
+    if arxiv:
+        external["ArXiv"] = arxiv
+        external["DOI"] = f"10.48550/arXiv.{arxiv}"
+    elif rng.random() < 0.6:
+        external["DOI"] = f"10.{5000 + index % 400}/world.{index}"
+    authors = [{"authorId": str(100_000 + rng.randrange(50_000)), "name": f"{rng.choice('ABCDEFGHJKLMNPRS')}. Author{rng.randrange(9999)}"}
+               for _ in range(rng.randint(1, 6))]
+    venue = rng.choice(VENUES)
+    return {
+        "paperId": paper_id,
+        "corpusId": corpus_id,
+        "externalIds": external,
+        "url": f"https://www.semanticscholar.org/paper/{paper_id}",
+        "title": title,
+        "abstract": None,
+        "venue": venue,
+        "publicationVenue": None,
+        "year": year,
+        "authors": authors,
+        "fieldsOfStudy": ["Computer Science"],
+        "s2FieldsOfStudy": [{"category": "Computer Science", "source": "s2-fos-model"}],
+        "publicationTypes": ["JournalArticle"],
+        "publicationDate": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "journal": {"name": venue},
+        "isOpenAccess": bool(arxiv),
+        "openAccessPdf": {"url": f"https://arxiv.org/pdf/{arxiv}", "status": "GREEN"} if arxiv else None,
+        "citationStyles": {"bibtex": f"@Article{{World{index},\n title = {{{title}}},\n year = {{{year}}}\n}}\n"},
+        "tldr": None,
+    }
+
+
+def _arxiv_year(arxiv_id: str) -> int:
+    match = re.match(r"(\d{2})(\d{2})\.", arxiv_id)
+    return 2000 + int(match.group(1)) if match else 2000
+
+
+def generate_world(
+    seeds: list[tuple[str, str]] = (),
+    n_papers: int = 2000,
+    refs: tuple[int, int] = (20, 60),
+    unresolved_fraction: float = 0.05,
+    influential_fraction: float = 0.15,
+    seed: int = 0,
+) -> World:
+    """A citation world of ``n_papers`` background papers plus the ``seeds`` (arXiv id, title).
+
+    Popularity follows a power law; each paper cites earlier papers in proportion to popularity,
+    so a few classics gather most citations, as in real literature.
+    """
+    rng = random.Random(seed)
+    world = World()
+    background = sorted(((rng.randint(1990, 2024), i) for i in range(n_papers)))
+    entries = [(year, _paper_id(seed, i), " ".join(rng.sample(WORDS, rng.randint(3, 7))).capitalize(), None)
+               for i, (year, _) in enumerate(background)]
+    for k, (arxiv, title) in enumerate(seeds):
+        entries.append((_arxiv_year(arxiv), _paper_id(seed, n_papers + k), title, arxiv))
+    entries.sort(key=lambda e: (e[0], e[3] is not None))
+
+    cumulative: list[float] = []
+    seed_positions: list[int] = []
+    for index, (year, paper_id, title, arxiv) in enumerate(entries):
+        citations = []
+        wanted = rng.randint(*refs) if index else 0
+        if cumulative:
+            targets = set(rng.choices(range(index), cum_weights=cumulative, k=min(wanted, index)))
+            if arxiv:
+                targets.update(p for p in seed_positions if rng.random() < 0.35)
+            for target in sorted(targets):
+                citations.append(Citation(entries[target][1], entries[target][2], rng.random() < influential_fraction,
+                                          rng.sample(INTENTS, rng.randint(0, 2)),
+                                          [f"... as shown by {entries[target][2][:40]} ({entries[target][0]}) ..."]))
+        for n in range(sum(rng.random() < unresolved_fraction for _ in range(wanted))):
+            citations.append(Citation(None, f"Unresolved reference {n} of {title[:30]}", False, [], []))
+        world.add_paper(_record(paper_id, index, title, year, rng, arxiv), citations)
+        weight = rng.paretovariate(1.2)
+        cumulative.append((cumulative[-1] if cumulative else 0.0) + weight)
+        if arxiv:
+            seed_positions.append(index)
+    return world.finish()
+
+
+def sample_notes_seeds(notes_paths) -> list[tuple[str, str]]:
+    """(arXiv id, title) of every arXiv paper in the notes: the world's read papers."""
+    from graph.notes import read_notes
+
+    notes = read_notes(notes_paths)
+    return [(p.id.split(":", 1)[1], p.title or p.id) for p in notes.papers if p.id and p.id.startswith("ARXIV:")]
+
+
+def load_recorded_paper(world: World, record: dict) -> str:
+    """Add a real recorded S2 record (e.g. Paper.json) with its nested references and citations."""
+    record = dict(record)
+    nested_refs = record.pop("references", None) or []
+    nested_cits = record.pop("citations", None) or []
+    for ref in nested_refs:
+        if ref.get("paperId") and ref["paperId"] not in world.papers:
+            world.add_paper(dict(ref))
+    citations = [Citation(ref.get("paperId"), ref.get("title") or "", False, [], []) for ref in nested_refs]
+    paper_id = world.add_paper(record, citations)
+    for citer in nested_cits:
+        if citer.get("paperId") and citer["paperId"] not in world.papers:
+            world.add_paper(dict(citer), [Citation(paper_id, record.get("title") or "", False, ["background"], [])])
+    return paper_id
+
