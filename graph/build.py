@@ -16,6 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .analysis import compute_pagerank
 from .errors import GraphMissing
 from .fetch import title_subject
 from .notes import Notes
@@ -69,6 +70,7 @@ def assemble(store: Store, notes: Notes) -> nx.DiGraph:
             node["note"] = entry.note if not node["note"] else node["note"]
             node["notesTitle"] = entry.title
     graph.graph["unresolved_references"] = store.unresolved_counts()
+    compute_pagerank(graph)
     return graph
 
 

@@ -1,0 +1,77 @@
+"""The whole build, notes to map, as one call: what `citegraph build` runs, reachable from Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from .build import build_graph, graph_path, load_graph
+from .coverage import coverage, write_report
+from .errors import CitegraphError
+from .fetch import Fetcher, FetchOptions, Progress
+from .notes import Notes, read_notes
+from .render import MapOptions, render_map
+from .s2 import S2Client, S2Config
+from .store import Store
+
+STORE_FILE = "citegraph.db"
+COVERAGE_FILE = "coverage.json"
+
+
+@dataclass
+class BuildResult:
+    notes: Notes
+    report: dict
+    graph: nx.DiGraph
+    graph_changed: bool
+    requests: int
+    map_meta: dict | None
+
+
+def open_store(data_dir: Path) -> Store:
+    return Store(Path(data_dir) / STORE_FILE)
+
+
+def load(data_dir: Path) -> nx.DiGraph:
+    """The stored graph, for queries (no network, no store access)."""
+    return load_graph(graph_path(Path(data_dir)))
+
+
+def build(
+    paths: list[str | Path],
+    data_dir: Path = Path("data"),
+    output: Path | None = Path("output/graph.html"),
+    fetch_options: FetchOptions | None = None,
+    s2_config: S2Config | None = None,
+    offline: bool = False,
+    map_options: MapOptions | None = None,
+    report_file: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    notes = read_notes(paths)
+    if not notes.papers:
+        raise CitegraphError(f"no papers found in {', '.join(map(str, paths))}")
+    data_dir = Path(data_dir)
+    store = open_store(data_dir)
+    requests = 0
+    try:
+        if not offline:
+            with S2Client(s2_config or S2Config.from_env()) as client:
+                try:
+                    Fetcher(store, client, fetch_options or FetchOptions(), progress).run(notes)
+                finally:
+                    requests = client.requests
+        report = coverage(store, notes, offline=offline)
+        report["totals"]["requests"] = requests
+        write_report(report, data_dir / COVERAGE_FILE, *([Path(report_file)] if report_file else []))
+        graph, changed = build_graph(store, notes, data_dir)
+    finally:
+        store.close()
+    if not any(read for _, read in graph.nodes(data="read")):
+        raise CitegraphError(
+            "none of the notes' papers could be resolved; see data/coverage.json for each entry's reason"
+            + (" (offline: nothing stored yet, run without --offline)" if offline else ""))
+    meta = render_map(graph, Path(output), map_options) if output else None
+    return BuildResult(notes, report, graph, changed, requests, meta)
