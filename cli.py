@@ -184,7 +184,7 @@ def build(paths, depth, citations, max_citations, offline, refresh, rps, max_wai
         f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar")
     for entry in result.report["entries"]:
         if entry["status"] in ("failed", "not_found"):
-            click.echo(f"  {entry['status']}: {entry['id'] or entry['title']}: {entry['reason']}", err=True)
+            click.echo(f"  {entry['status'].replace('_', ' ')}: {entry['id'] or entry['title']}: {entry['reason']}", err=True)
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / 'coverage.json'}")

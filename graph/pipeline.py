@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,10 @@ def build(
     finally:
         store.close()
     if not any(read for _, read in graph.nodes(data="read")):
+        reasons = Counter(e["reason"] for e in report["entries"] if e["status"] in ("failed", "not_found"))
+        common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(
-            "none of the notes' papers could be resolved; see data/coverage.json for each entry's reason"
-            + (" (offline: nothing stored yet, run without --offline)" if offline else ""))
+            f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}"
+            + ("; nothing is stored yet, run without --offline" if offline else ""))
     meta = render_map(graph, Path(output), map_options) if output else None
     return BuildResult(notes, report, graph, changed, requests, meta)

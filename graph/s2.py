@@ -209,15 +209,17 @@ class S2Client:
         fields = LINK_FIELDS + LINKED_PAPER_FIELDS
         fetch = self._api.get_paper_references if direction == "references" else self._api.get_paper_citations
         results = fetch(paper_id, fields=fields, limit=PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items))
-        seen = len(results.raw_data)
-        yield results.raw_data
-        while max_items is None or seen < max_items:
+        seen = 0
+        while True:
+            page = results.raw_data if max_items is None else results.raw_data[: max_items - seen]
+            seen += len(page)
+            yield page
+            if max_items is not None and seen >= max_items:
+                return
             try:
                 results.next_page()
             except NoMorePagesException:
                 return
-            seen += len(results.raw_data)
-            yield results.raw_data
 
     def match_title(self, title: str) -> dict | None:
         """The paper S2 matches to a title (with ``matchScore``), or None when it matches none."""

@@ -1,11 +1,82 @@
+import json
+import os
+import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from cli import main
+from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_FIXTURES = ROOT / "tests" / "fixtures" / "semanticscholar"
+SAMPLE_NOTES = ROOT / "data" / "notes"
+FIXTURES = ROOT / "tests" / "fixtures" / "semanticscholar"
 
 
 @pytest.fixture
 def sample_notes() -> Path:
-    return ROOT / "data" / "notes"
+    return SAMPLE_NOTES
+
+
+@pytest.fixture(scope="session")
+def sample_world():
+    return generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=7)
+
+
+@pytest.fixture
+def standin(sample_world):
+    service = StandinS2(sample_world, Faults()).start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def fixture_json():
+    return lambda name: json.loads((FIXTURES / name).read_text())
+
+
+class Citegraph:
+    """Runs real `citegraph` commands against the stand-in, in a private data dir."""
+
+    def __init__(self, tmp_path: Path, api_url: str):
+        self.data_dir = tmp_path / "data"
+        self.output = tmp_path / "out" / "graph.html"
+        self.env = {"S2_API_URL": api_url, "S2_API_KEY": "test-key-do-not-leak"}
+
+    def __call__(self, *args, env=None):
+        runner = CliRunner()
+        result = runner.invoke(main, [str(a) for a in args], env={**self.env, **(env or {})}, catch_exceptions=False)
+        return result
+
+    def build(self, *args, notes=SAMPLE_NOTES, env=None):
+        return self("build", notes, "--data-dir", self.data_dir, "-o", self.output, "--rps", "500", *args, env=env)
+
+    def query(self, *args):
+        return self(*args, "--data-dir", self.data_dir)
+
+    def coverage(self) -> dict:
+        return json.loads((self.data_dir / "coverage.json").read_text())
+
+    def dump(self) -> dict:
+        """What the store holds, for comparing two builds (times left out)."""
+        db = sqlite3.connect(self.data_dir / "citegraph.db")
+        try:
+            return {
+                "papers": sorted(db.execute("SELECT paper_id, data, detail FROM papers")),
+                "edges": sorted(db.execute("SELECT * FROM edges")),
+                "unresolved": sorted(db.execute("SELECT * FROM unresolved")),
+                "aliases": sorted(db.execute("SELECT * FROM aliases")),
+                "log": sorted(db.execute("SELECT subject, what, status, items FROM fetch_log")),
+            }
+        finally:
+            db.close()
+
+
+@pytest.fixture
+def citegraph(tmp_path, standin):
+    return Citegraph(tmp_path, standin.url)
+
+
+def subprocess_env(api_url: str) -> dict:
+    return {**os.environ, "S2_API_URL": api_url, "S2_API_KEY": "test-key-do-not-leak"}

@@ -53,6 +53,7 @@ class Faults:
 class Log:
     requests: list[dict] = field(default_factory=list)
     connections: int = 0
+    hanging: int = 0
 
     def count(self, path_contains: str = "", served_only: bool = False) -> int:
         return sum(1 for r in self.requests if path_contains in r["path"] and (not served_only or r["status"] == 200))
@@ -92,6 +93,12 @@ def _parse_fields(raw: str | None, allowed_extra: set[str] = frozenset()) -> tup
     return top, nested
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # Clients killed mid-request (the interrupted-build tests) are expected, not server faults.
+        pass
+
+
 class StandinS2:
     """The stand-in service: a World, faults, and a log of every request."""
 
@@ -103,7 +110,7 @@ class StandinS2:
         self._lock = threading.Lock()
         self._last_request = 0.0
         self._release = threading.Event()
-        self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self.httpd = _QuietServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.thread: threading.Thread | None = None
 
@@ -293,7 +300,11 @@ def _handler_for(service: StandinS2):
                 return self._control(parts.path, raw_body)
             hang = service.faults.hang_after
             if hang is not None and len(service.log.requests) >= hang:
+                with service._lock:
+                    service.log.hanging += 1
                 service._release.wait()
+                self.close_connection = True
+                return  # a hung request is never answered, nor counted as served
             status, payload = None, None
             fault = service.injected_fault()
             if fault:
