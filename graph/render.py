@@ -162,7 +162,7 @@ def map_data(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[d
         entry = {
             "id": node, "label": label if is_read or node in on_path else "", "shape": "dot", "size": min(size, 40),
             "color": {"background": colors[node], "border": "#111" if is_read else colors[node]},
-            "opacity": 0.15 if dimmed else (1.0 if is_read else 0.75),
+            "opacity": 0.15 if dimmed else (1.0 if is_read or node in on_path else 0.75),
             "borderWidth": 3 if is_read else 1, "shapeProperties": {"borderDashes": False if is_read else [3, 3]},
             "font": {"size": 14 if is_read else 10, "color": "#999" if dimmed else "#222"},
             # Tooltip data: turned into DOM text by the page, never parsed as markup.

@@ -1,0 +1,154 @@
+"""The map, opened in real (Debian) Chromium from file:// with every network request blocked."""
+
+import json
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.analysis import compute_pagerank, unread_scores
+from graph.build import load_graph
+from graph.render import MapOptions, render_map
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Debian's chromium is needed for the map tests: apt-get install chromium (.ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+class OpenedMap:
+    def __init__(self, browser, path: Path):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.network_requests, self.console_errors, self.dialogs, self.opened = [], [], [], []
+
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith("file://"):
+                request_route.continue_()
+            else:
+                self.network_requests.append(url)
+                request_route.abort()
+
+        self.page.route("**/*", route)
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_selector("body[data-ready]", state="attached", timeout=30_000)
+
+    def js(self, expression: str):
+        return self.page.evaluate(expression)
+
+    def close(self):
+        self.page.close()
+
+
+def expected_folded_nodes(graph: nx.DiGraph, top_unread: int = 25) -> set[str]:
+    read = {n for n, r in graph.nodes(data="read") if r}
+    scores = unread_scores(graph)
+    top = set(sorted(scores, key=scores.get, reverse=True)[:top_unread])
+    shared = {n for n in graph if sum(p in read for p in graph.pred[n]) >= 2 or sum(s in read for s in graph.succ[n]) >= 2}
+    return read | top | shared
+
+
+def test_sample_map_offline_counts_search_click_filter(browser, citegraph):
+    assert citegraph.build().exit_code == 0
+    graph = load_graph(citegraph.data_dir / "graph.pickle")
+    opened = OpenedMap(browser, citegraph.output)
+    try:
+        assert opened.network_requests == [] and opened.console_errors == []
+        drawn = set(opened.js("window.citegraph.network.body.nodeIndices"))
+        assert drawn == expected_folded_nodes(graph)
+        folded = opened.js("window.citegraph.meta.folded")
+        assert folded == sum(1 for n in graph if n not in drawn and sum(graph.nodes[p]["read"] for p in graph.pred[n]) == 1)
+        legend = opened.page.inner_text("#legend")
+        assert f"{folded:,} references cited by one paper only are folded" in legend
+        assert f"Showing {len(drawn):,} of {graph.number_of_nodes():,} papers" in legend
+
+        lora = next(n for n, t in graph.nodes(data="title") if t.startswith("LoRA"))
+        opened.page.fill("#search", "low-rank adaptation")
+        opened.page.press("#search", "Enter")
+        assert opened.js("window.citegraph.network.getSelectedNodes()") == [lora]
+
+        opened.js("window.open = (url) => { window.__opened = url; }")
+        opened.page.wait_for_timeout(400)  # the focus animation
+        position = opened.js(f"window.citegraph.network.canvasToDOM(window.citegraph.network.getPositions(['{lora}'])['{lora}'])")
+        opened.page.mouse.click(position["x"], position["y"])
+        assert opened.js("window.__opened") == f"https://arxiv.org/abs/{graph.nodes[lora]['externalIds']['ArXiv']}"
+
+        opened.page.fill("#minScore", "100")
+        opened.page.dispatch_event("#minScore", "input")
+        hidden = opened.js("window.citegraph.nodes.get({filter: n => n.hidden}).map(n => n.id)")
+        assert set(hidden) == {n for n in drawn if not graph.nodes[n]["read"]}
+        opened.page.screenshot(path=str(ROOT / "output" / "map-screenshot.png"))
+    finally:
+        opened.close()
+
+
+def test_show_all_draws_every_paper(browser, citegraph, tmp_path):
+    assert citegraph.build("--show", "all").exit_code == 0
+    graph = load_graph(citegraph.data_dir / "graph.pickle")
+    opened = OpenedMap(browser, citegraph.output)
+    try:
+        assert len(opened.js("window.citegraph.network.body.nodeIndices")) == graph.number_of_nodes()
+        assert opened.js("window.citegraph.meta.folded") == 0
+        assert opened.console_errors == []
+    finally:
+        opened.close()
+
+
+HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", 'Read the <a href="javascript:alert(3)">href</a>',
+           "\"; alert(4); //", "</script><script>alert(5)</script>"]
+
+
+def test_hostile_titles_run_nothing_and_show_literally(browser, tmp_path):
+    graph = nx.DiGraph()
+    for i, title in enumerate(HOSTILE):
+        graph.add_node(f"p{i}", title=title, read=i == 0, year=2020, authors=[title], venue=title, topics=[title],
+                       citationCount=i, externalIds={}, url="https://www.semanticscholar.org/paper/p", note=title)
+    for i in range(1, len(HOSTILE)):
+        graph.add_edge("p0", f"p{i}", isInfluential=True, intents=[], contexts=[])
+    compute_pagerank(graph)
+    page_file = tmp_path / "hostile.html"
+    render_map(graph, page_file, MapOptions(show="all"))
+    opened = OpenedMap(browser, page_file)
+    try:
+        opened.page.wait_for_timeout(500)
+        assert opened.dialogs == [] and opened.console_errors == [] and opened.network_requests == []
+        assert opened.js("document.querySelectorAll('img, a[href]').length") == 0
+        assert opened.js("document.querySelectorAll('script').length") == 2
+        position = opened.js("window.citegraph.network.canvasToDOM(window.citegraph.network.getPositions(['p1'])['p1'])")
+        opened.page.mouse.move(position["x"], position["y"])
+        opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+        assert HOSTILE[1] in opened.page.inner_text("div.vis-tooltip")
+        assert HOSTILE[0] in opened.page.inner_text("#legend")
+    finally:
+        opened.close()
+
+
+def test_path_map_highlights_the_path(browser, citegraph, tmp_path):
+    assert citegraph.build().exit_code == 0
+    html = tmp_path / "path.html"
+    result = citegraph.query("path", "LoRA", "Attention Is All You Need", "--undirected", "--html", html, "--format", "json")
+    assert result.exit_code == 0, result.output
+    on_path = [p["paperId"] for p in json.loads(result.stdout)["paths"][0]]
+    opened = OpenedMap(browser, html)
+    try:
+        opacity = opened.js("Object.fromEntries(window.citegraph.nodes.get().map(n => [n.id, n.opacity]))")
+        assert all(opacity[n] == 1.0 for n in on_path if n in opacity) and set(on_path) <= set(opacity)
+        assert all(value == 0.15 for n, value in opacity.items() if n not in on_path)
+        assert "the path" in opened.page.inner_text("#legend")
+    finally:
+        opened.close()
