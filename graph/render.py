@@ -210,7 +210,7 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
     physics = {"enabled": meta["physics"], "solver": "barnesHut",
-               "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "avoidOverlap": 0.2},
+               "barnesHut": {"gravitationalConstant": -12000, "springLength": 200, "avoidOverlap": 0.3},
                "stabilization": {"enabled": True, "iterations": 300, "fit": True}}
     net.options = {
         "physics": physics,
