@@ -32,6 +32,10 @@ class S2AuthError(S2Error):
     """The API refused the key (HTTP 403)."""
 
 
+class S2NotFound(S2Error):
+    """S2 answered 404 for a paper's references or citations."""
+
+
 class S2Unavailable(S2Error):
     """Retries were exhausted for one request (rate limit, server errors, timeouts)."""
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from semanticscholar.SemanticScholarException import ObjectNotFoundException
-
-from .errors import S2Unavailable
+from .errors import S2NotFound, S2Unavailable
 from .notes import Notes, title_key
 from .s2 import BATCH_SIZE, LINKED_PAPER_FIELDS, S2Client
 from .store import Store
@@ -98,8 +96,8 @@ class Fetcher:
                 for number, page in enumerate(self.client.linked_pages(paper_id, direction, max_items)):
                     self.store.record_links_page(paper_id, direction, page, first=number == 0)
                 self.store.complete_links(paper_id, direction)
-            except ObjectNotFoundException:
-                self.store.record_status([paper_id], direction, "not_found", "Semantic Scholar has no such paper")
+            except S2NotFound as exc:
+                self.store.record_status([paper_id], direction, "not_found", str(exc))
             except S2Unavailable as exc:
                 self.store.record_status([paper_id], direction, "failed", str(exc))
         self.progress(direction, len(todo), len(todo))

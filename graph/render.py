@@ -135,7 +135,11 @@ def _positions(graph: nx.DiGraph, nodes: list[str], layout: str) -> dict[str, tu
     if len(nodes) <= PHYSICS_LIMIT and layout == "auto":
         return None
     sub = graph.subgraph(nodes).to_undirected()
-    raw = nx.spring_layout(sub, seed=1, iterations=40, scale=60.0 * math.sqrt(len(nodes)))
+    # networkx's spring layout costs O(n^2) per iteration: start from the (cheap) spectral layout
+    # and spend a bounded number of iterations, so building stays within a second or two.
+    start = nx.spectral_layout(sub) if sub.number_of_edges() else None
+    iterations = max(5, min(50, int(50 * (PHYSICS_LIMIT / len(nodes)) ** 2)))
+    raw = nx.spring_layout(sub, pos=start, seed=1, iterations=iterations, scale=60.0 * math.sqrt(len(nodes)))
     return {n: (float(x), float(y)) for n, (x, y) in raw.items()}
 
 

@@ -17,16 +17,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import quote_plus
 
-import httpx
-from semanticscholar import SemanticScholar
-from semanticscholar.SemanticScholarException import (
-    BadQueryParametersException,
-    NoMorePagesException,
-    ObjectNotFoundException,
-)
+from typing import TYPE_CHECKING
+
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
-from .errors import S2AuthError, S2Error, S2Unavailable, S2Unreachable
+from .errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx and semanticscholar are imported when a client is made: a build with nothing to fetch
+# (a warm rebuild) never pays for them.
 
 DEFAULT_API_URL = "https://api.semanticscholar.org"
 PAPER_FIELDS = [
@@ -101,15 +102,29 @@ class S2Client:
         self.requests = 0
         self._connected = False
         self._last_start = 0.0
-        headers = {"x-api-key": config.api_key} if config.api_key else {}
-        self._http = httpx.Client(timeout=config.timeout, headers=headers)
-        logging.getLogger("semanticscholar").setLevel(logging.ERROR)  # its "IDs not found" warning is ours to report
-        self._api = SemanticScholar(timeout=int(config.timeout), api_url=config.api_url.rstrip("/"), retry=False)
-        # The client offers no hook for its transport; its requester attribute is the only seam.
-        self._api._AsyncSemanticScholar._requester = _Requester(self)
+        self._http: httpx.Client | None = None
+        self._client = None
+
+    @property
+    def _api(self):
+        """The semanticscholar client, made on first use with our requester in place of its own."""
+        if self._client is None:
+            import httpx
+            from semanticscholar import SemanticScholar
+
+            headers = {"x-api-key": self.config.api_key} if self.config.api_key else {}
+            self._http = httpx.Client(timeout=self.config.timeout, headers=headers)
+            # its "IDs not found" warning is ours to report, in the coverage summary
+            logging.getLogger("semanticscholar").setLevel(logging.ERROR)
+            self._client = SemanticScholar(timeout=int(self.config.timeout), api_url=self.config.api_url.rstrip("/"),
+                                           retry=False)
+            # The client offers no hook for its transport; its requester attribute is the only seam.
+            self._client._AsyncSemanticScholar._requester = _Requester(self)
+        return self._client
 
     def close(self) -> None:
-        self._http.close()
+        if self._http is not None:
+            self._http.close()
 
     def __enter__(self) -> S2Client:
         return self
@@ -166,6 +181,9 @@ class S2Client:
         return never_connected and state.attempt_number >= UNREACHABLE_ATTEMPTS
 
     def _send(self, method: str, url: str, parameters: str, payload: dict | None):
+        import httpx
+        from semanticscholar.SemanticScholarException import BadQueryParametersException, ObjectNotFoundException
+
         self._pace()
         self.requests += 1
         try:
@@ -206,9 +224,14 @@ class S2Client:
 
     def linked_pages(self, paper_id: str, direction: str, max_items: int | None = None) -> Iterator[list[dict]]:
         """Pages of ``/references`` or ``/citations`` (with influence flags), following ``next``."""
+        from semanticscholar.SemanticScholarException import NoMorePagesException, ObjectNotFoundException
+
         fields = LINK_FIELDS + LINKED_PAPER_FIELDS
         fetch = self._api.get_paper_references if direction == "references" else self._api.get_paper_citations
-        results = fetch(paper_id, fields=fields, limit=PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items))
+        try:
+            results = fetch(paper_id, fields=fields, limit=PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items))
+        except ObjectNotFoundException as exc:
+            raise S2NotFound(f"Semantic Scholar has no paper {paper_id}") from exc
         seen = 0
         while True:
             page = results.raw_data if max_items is None else results.raw_data[: max_items - seen]
@@ -223,6 +246,8 @@ class S2Client:
 
     def match_title(self, title: str) -> dict | None:
         """The paper S2 matches to a title (with ``matchScore``), or None when it matches none."""
+        from semanticscholar.SemanticScholarException import ObjectNotFoundException
+
         # The client puts the query into the URL unescaped; "&" or "#" in a title would cut it.
         try:
             paper = self._api.search_paper(quote_plus(title), match_title=True, fields=PAPER_FIELDS)

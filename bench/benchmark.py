@@ -1,0 +1,310 @@
+"""Whole-pipeline benchmark against the S2 stand-in, with a naive baseline beside it.
+
+Every citegraph measurement is a whole `citegraph` process. Prints one table and writes JSON
+(bench/results/latest.json unless --json FILE). --quick shrinks every stage to finish in about
+a minute; the full run uses the sizes the issues name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_NOTES = ROOT / "data" / "notes"
+sys.path.insert(0, str(ROOT))
+
+from graph.analysis import compute_pagerank  # noqa: E402
+from graph.build import graph_path, node_attributes, save_graph  # noqa: E402
+from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds  # noqa: E402
+
+
+class Table:
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, stage: str, measure: str, value, unit: str = "", goal: str = "", ok: bool | None = None):
+        self.rows.append({"stage": stage, "measure": measure, "value": value, "unit": unit, "goal": goal,
+                          "ok": ok})
+        shown = f"{value:,.3f}" if isinstance(value, float) else (f"{value:,}" if isinstance(value, int) else value)
+        mark = {True: "ok", False: "MISSED", None: ""}[ok]
+        print(f"{stage:<10} {measure:<52} {shown:>14} {unit:<5} {goal:<14} {mark}", flush=True)
+
+
+def citegraph_command() -> list[str]:
+    script = Path(sys.executable).parent / "citegraph"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
+
+
+def run_citegraph(*args, env_url: str | None = None, check: bool = True) -> float:
+    env = {**os.environ, **({"S2_API_URL": env_url} if env_url else {})}
+    started = time.perf_counter()
+    done = subprocess.run(citegraph_command() + [str(a) for a in args], cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if check and done.returncode != 0:
+        raise SystemExit(f"citegraph {' '.join(map(str, args))} failed:\n{done.stderr}")
+    return elapsed
+
+
+def median_time(args: list, runs: int) -> float:
+    return statistics.median(run_citegraph(*args) for _ in range(runs))
+
+
+# -- stage 1 and 2: requests --------------------------------------------------------------------
+
+def synthetic_notes(count: int, path: Path) -> list[tuple[str, str]]:
+    rng = random.Random(count)
+    seeds = [(f"{rng.randint(15, 24):02d}{rng.randint(1, 12):02d}.{10000 + i:05d}", f"Synthetic read paper {i}")
+             for i in range(count)]
+    path.write_text("# Synthetic notes\n" + "".join(f"- [{title}](https://arxiv.org/abs/{arxiv})\n" for arxiv, title in seeds))
+    return seeds
+
+
+def minimum_requests(service: StandinS2, read_ids: list[str], depth: int) -> int:
+    world = service.world
+    papers = [world.resolve(f"ARXIV:{i}") for i in read_ids]
+    minimum = math.ceil(len(read_ids) / 500) + sum(max(1, math.ceil(len(world.references[p]) / 1000)) for p in papers)
+    if depth >= 2:
+        frontier = {c.cited for p in papers for c in world.references[p] if c.cited} - set(papers)
+        minimum += math.ceil(len(frontier) / 500)
+    return minimum
+
+
+def naive_baseline(service: StandinS2, read_ids: list[str]) -> int:
+    """How typical scripts fetch: get_paper + get_paper_references per paper, get_paper per reference."""
+    from semanticscholar import SemanticScholar
+
+    client = SemanticScholar(api_url=service.url, retry=False)
+    service.reset()
+    for arxiv in read_ids:
+        client.get_paper(f"ARXIV:{arxiv}")
+        for reference in client.get_paper_references(f"ARXIV:{arxiv}"):
+            if reference.paper.paperId:
+                client.get_paper(reference.paper.paperId)
+    return service.stats()["requests"]
+
+
+def stage_requests(table: Table, tmp: Path, quick: bool) -> None:
+    sample_seeds = sample_notes_seeds([SAMPLE_NOTES])
+    big_notes = tmp / "notes300.md"
+    big_seeds = synthetic_notes(300, big_notes)
+    world = generate_world(sample_seeds + big_seeds, n_papers=2000 if quick else 6000, seed=11)
+    service = StandinS2(world).start()
+    try:
+        cases = [("sample", SAMPLE_NOTES, [a for a, _ in sample_seeds]), ("300 papers", big_notes, [a for a, _ in big_seeds])]
+        for label, notes, ids in cases:
+            for depth in (1, 2):
+                service.reset()
+                data = tmp / f"req-{label.replace(' ', '')}-{depth}"
+                run_citegraph("build", notes, "--data-dir", data, "-o", data / "g.html", "--rps", "1000",
+                              "--depth", depth, env_url=service.url)
+                made = service.stats()["requests"]
+                floor = minimum_requests(service, ids, depth)
+                table.add("requests", f"cold build, {label}, depth {depth}: made (minimum {floor})", made, "req",
+                          "= minimum", made == floor)
+            if quick and label != "sample":
+                continue
+            # The naive client needs a new connection and event loop per call (~40 ms here): quick
+            # mode compares on the first 3 papers only.
+            subset = ids[:3] if quick else ids
+            naive = naive_baseline(service, subset)
+            label = label if subset == ids else f"first {len(subset)} {label} papers"
+            table.add("requests", f"naive baseline, {label}, depth 1", naive, "req")
+            table.add("requests", f"naive / citegraph minimum, {label}",
+                      round(naive / minimum_requests(service, subset, 1), 1), "x")
+    finally:
+        service.stop()
+
+    rate = 10.0 if quick else 1.0
+    world = generate_world(sample_seeds, n_papers=1500, seed=12)
+    service = StandinS2(world, Faults(rps=rate * 1.05)).start()
+    try:
+        data = tmp / "real-rate"
+        wall = run_citegraph("build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html", "--rps", rate,
+                             env_url=service.url)
+        served = service.log.count(served_only=True)
+        floor = served / rate
+        table.add("rate", f"cold build at {rate:g} req/s: wall time ({served} requests)", round(wall, 2), "s")
+        table.add("rate", "wall time / request floor", round(wall / floor, 2), "x", "close to 1", wall / floor < 1.3)
+        table.add("rate", "429 answers received", service.stats()["statuses"].get("429", 0), "")
+    finally:
+        service.stop()
+
+
+# -- stage 3: warm rebuild ----------------------------------------------------------------------
+
+def stage_warm(table: Table, tmp: Path, quick: bool) -> None:
+    world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=13)
+    service = StandinS2(world).start()
+    data = tmp / "warm"
+    build = ["build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html"]
+    try:
+        run_citegraph(*build, "--rps", "1000", env_url=service.url)
+        warm, imports = [], []
+        for _ in range(5):
+            warm.append(run_citegraph(*build, env_url=service.url))
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import networkx, pandas, pyvis"], check=True)
+            imports.append(time.perf_counter() - started)
+        ratio = statistics.median(warm) / statistics.median(imports)
+        table.add("warm", "warm rebuild, sample notes -> HTML (median of 5)", round(statistics.median(warm), 3), "s")
+        table.add("warm", "import networkx, pandas, pyvis (median of 5)", round(statistics.median(imports), 3), "s")
+        table.add("warm", "warm rebuild / imports", round(ratio, 2), "x", "<= 1.5", ratio <= 1.5)
+        table.add("warm", "citegraph --help (median of 5)", round(median_time(["--help"], 5), 3), "s")
+    finally:
+        service.stop()
+
+
+# -- stage 4: queries and memory ----------------------------------------------------------------
+
+def synthetic_graph(papers: int, citations: int, read_every: int = 250, seed: int = 5) -> nx.DiGraph:
+    """Power-law popularity, citations point back in time, one paper in ``read_every`` read."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    weights = rng.pareto(1.2, papers) + 1
+    cumulative = np.cumsum(weights)
+    graph = nx.DiGraph()
+    for i in range(papers):
+        attrs = node_attributes({"paperId": f"p{i}", "title": f"Synthetic paper {i} on topic {i % 97}",
+                                 "year": 1990 + i * 35 // papers, "citationCount": int(weights[i] * 10)})
+        attrs["read"] = i % read_every == 0 and i > 0
+        graph.add_node(f"p{i}", **attrs)
+    citing = rng.integers(1, papers, citations * 11 // 10)
+    cited = np.searchsorted(cumulative, rng.random(len(citing)) * cumulative[citing - 1])
+    flags = rng.random(len(citing))
+    for a, b, f in zip(citing.tolist(), cited.tolist(), flags.tolist()):
+        if a != b and graph.number_of_edges() < citations:
+            graph.add_edge(f"p{a}", f"p{b}", isInfluential=f < 0.15, origin="references")
+    compute_pagerank(graph)
+    return graph
+
+
+def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
+    papers, citations = (10_000, 100_000) if quick else (50_000, 500_000)
+    data = tmp / "queries"
+    graph = synthetic_graph(papers, citations)
+    save_graph(graph, graph_path(data), 0, "synthetic")
+    read = [n for n, r in graph.nodes(data="read") if r]
+    source, target = read[-1], next(iter(graph.succ[read[-1]]))
+    far = max(nx.single_source_shortest_path_length(graph, read[-1]).items(), key=lambda kv: kv[1])[0]
+    label = f"{papers:,} papers / {graph.number_of_edges():,} citations"
+    load = statistics.median(
+        run_time([sys.executable, "-c", f"from graph.build import load_graph; load_graph(__import__('pathlib').Path('{graph_path(data)}'))"])
+        for _ in range(3))
+    table.add("queries", f"load stored graph, {label}", round(load, 3), "s")
+    for name, args in (("path", ["path", source, far]), ("unread", ["unread"]), ("similar", ["similar", target])):
+        elapsed = median_time([*args, "--data-dir", data], 3)
+        table.add("queries", f"citegraph {name} (whole command, median of 3)", round(elapsed, 3), "s", "<= 2 s",
+                  elapsed <= 2.0)
+    del graph
+
+    edges = 100_000 if quick else 1_000_000
+    store_dir = tmp / "memory"
+    fill_store(store_dir, edges // 10, edges)
+    code = ("import resource, sys; from pathlib import Path; from graph.pipeline import open_store; "
+            "from graph.build import build_graph; from graph.notes import Notes; "
+            f"s = open_store(Path('{store_dir}')); g, _ = build_graph(s, Notes([], [], []), Path('{store_dir}')); "
+            "print(g.number_of_edges(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    built, peak_kb = map(int, done.stdout.split())
+    peak = peak_kb / 1024
+    table.add("memory", f"peak RSS building a {built:,}-citation graph", round(peak, 1), "MB", "<= 2048 MB",
+              peak <= 2048)
+
+
+def run_time(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True)
+    return time.perf_counter() - started
+
+
+def fill_store(data_dir: Path, papers: int, citations: int) -> None:
+    from graph.pipeline import open_store
+
+    open_store(data_dir).close()
+    rng = random.Random(3)
+    db = sqlite3.connect(data_dir / "citegraph.db")
+    with db:
+        db.executemany("INSERT INTO papers VALUES (?,?,?,0)", (
+            (f"p{i}", json.dumps({"paperId": f"p{i}", "title": f"Paper {i}", "year": 2000 + i % 25,
+                                  "citationCount": i % 1000, "authors": [{"name": "A. Author"}]}), "full")
+            for i in range(papers)))
+        db.executemany("INSERT OR IGNORE INTO edges VALUES (?,?,?,?,?,?)", (
+            (f"p{rng.randrange(papers)}", f"p{rng.randrange(papers)}", rng.random() < 0.15, None, None, "references")
+            for _ in range(citations)))
+    db.close()
+
+
+# -- stage 5: the map ---------------------------------------------------------------------------
+
+def stage_map(table: Table, tmp: Path, quick: bool) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from graph.render import MapOptions, render_map
+
+    sizes = [2000] if quick else [2000, 20000]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            for size in sizes:
+                graph = synthetic_graph(size, size * 3, read_every=20)
+                page_file = tmp / f"map-{size}.html"
+                started = time.perf_counter()
+                render_map(graph, page_file, MapOptions(show="all", max_nodes=size))
+                rendered = time.perf_counter() - started
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+                started = time.perf_counter()
+                page.goto(page_file.as_uri())
+                page.wait_for_selector("body[data-ready]", state="attached", timeout=120_000)
+                first_frame = time.perf_counter() - started
+                page.close()
+                table.add("map", f"{size:,} papers: page size", round(page_file.stat().st_size / 2**20, 2), "MiB")
+                table.add("map", f"{size:,} papers: render in Python", round(rendered, 2), "s")
+                table.add("map", f"{size:,} papers: navigation -> first interactive frame", round(first_frame, 2), "s",
+                          "<= 3 s", first_frame <= 3.0)
+        finally:
+            browser.close()
+
+
+STAGES = {"requests": stage_requests, "warm": stage_warm, "queries": stage_queries, "map": stage_map}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: about a minute")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument("--only", choices=sorted(STAGES), action="append", help="run only these stages")
+    args = parser.parse_args(argv)
+    table = Table()
+    print(f"{'stage':<10} {'measure':<52} {'value':>14} {'unit':<5} {'goal':<14}")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="citegraph-bench-") as tmp:
+        for name, stage in STAGES.items():
+            if not args.only or name in args.only:
+                stage_started = time.perf_counter()
+                stage(table, Path(tmp), args.quick)
+                table.add(name, "stage wall time", round(time.perf_counter() - stage_started, 1), "s")
+    total = time.perf_counter() - started
+    print(f"total {total:.1f} s{' (quick)' if args.quick else ''}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"quick": args.quick, "seconds": round(total, 1), "rows": table.rows}, indent=2))
+    return 1 if any(row["ok"] is False for row in table.rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
