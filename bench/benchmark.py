@@ -185,9 +185,13 @@ def synthetic_graph(papers: int, citations: int, read_every: int = 250, seed: in
     citing = rng.integers(1, papers, citations * 11 // 10)
     cited = np.searchsorted(cumulative, rng.random(len(citing)) * cumulative[citing - 1])
     flags = rng.random(len(citing))
+    added = 0
     for a, b, f in zip(citing.tolist(), cited.tolist(), flags.tolist()):
-        if a != b and graph.number_of_edges() < citations:
+        if a != b and not graph.has_edge(f"p{a}", f"p{b}"):
             graph.add_edge(f"p{a}", f"p{b}", isInfluential=f < 0.15, origin="references")
+            added += 1
+            if added == citations:
+                break
     compute_pagerank(graph)
     return graph
 

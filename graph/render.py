@@ -93,7 +93,7 @@ def _colors(graph: nx.DiGraph, nodes: list[str], mode: str) -> tuple[dict[str, s
         return ({n: year_color(graph.nodes[n].get("year")) for n in nodes},
                 [(year_color(low), f"{low} (oldest)"), (year_color(high), f"{high} (newest)")])
     if mode == "community":
-        sub = graph.subgraph(nodes).to_undirected()
+        sub = _skeleton(graph, nodes)
         groups = sorted(nx.community.louvain_communities(sub, seed=1), key=len, reverse=True) if sub.number_of_edges() else [set(nodes)]
         colors = {}
         legend = []
@@ -120,6 +120,15 @@ def _colors(graph: nx.DiGraph, nodes: list[str], mode: str) -> tuple[dict[str, s
     return {n: palette.get(topic_of[n], OTHER_COLOR) for n in nodes}, legend
 
 
+def _skeleton(graph: nx.DiGraph, nodes: list[str]) -> nx.Graph:
+    """The drawn papers and their links, undirected and without attributes (copying those is slow)."""
+    drawn = set(nodes)
+    skeleton = nx.Graph()
+    skeleton.add_nodes_from(nodes)
+    skeleton.add_edges_from((a, b) for a, b in graph.edges(nodes) if b in drawn)
+    return skeleton
+
+
 def _positions(graph: nx.DiGraph, nodes: list[str], layout: str) -> dict[str, tuple[float, float]] | None:
     if layout == "timeline" or len(nodes) > SPRING_LIMIT:
         years = [graph.nodes[n].get("year") or 0 for n in nodes]
@@ -134,7 +143,7 @@ def _positions(graph: nx.DiGraph, nodes: list[str], layout: str) -> dict[str, tu
         return positions
     if len(nodes) <= PHYSICS_LIMIT and layout == "auto":
         return None
-    sub = graph.subgraph(nodes).to_undirected()
+    sub = _skeleton(graph, nodes)
     # networkx's spring layout costs O(n^2) per iteration: start from the (cheap) spectral layout
     # and spend a bounded number of iterations, so building stays within a second or two.
     start = nx.spectral_layout(sub) if sub.number_of_edges() else None
