@@ -68,15 +68,18 @@ class Fetcher:
             self.fetch_links(read, "citations", self.options.max_citations)
 
     def fetch_metadata(self, ids: list[str]) -> None:
-        todo = self._todo(ids, "metadata")
+        self._in_batches(self._todo(ids, "metadata"), "metadata", "metadata",
+                         lambda batch: self.store.record_metadata(self.client.papers(batch)))
+
+    def _in_batches(self, todo: list[str], what: str, phase: str, fetch_and_store: Callable[[list[str]], None]):
         batches = _chunks(todo, BATCH_SIZE)
         for done, batch in enumerate(batches):
-            self.progress("metadata", done, len(batches))
+            self.progress(phase, done, len(batches))
             try:
-                self.store.record_metadata(self.client.papers(batch))
+                fetch_and_store(batch)
             except S2Unavailable as exc:
-                self.store.record_status(batch, "metadata", "failed", str(exc))
-        self.progress("metadata", len(batches), len(batches))
+                self.store.record_status(batch, what, "failed", str(exc))
+        self.progress(phase, len(batches), len(batches))
 
     def match_titles(self, subjects: list[str], titles: dict[str, str]) -> None:
         todo = self._todo(subjects, "match")
@@ -103,12 +106,6 @@ class Fetcher:
         self.progress(direction, len(todo), len(todo))
 
     def fetch_nested_references(self, paper_ids: list[str]) -> None:
-        todo = self._todo(paper_ids, "nested_references")
-        batches = _chunks(todo, BATCH_SIZE)
-        for done, batch in enumerate(batches):
-            self.progress("deeper references", done, len(batches))
-            try:
-                self.store.record_nested_references(self.client.papers(batch, fields=NESTED_FIELDS))
-            except S2Unavailable as exc:
-                self.store.record_status(batch, "nested_references", "failed", str(exc))
-        self.progress("deeper references", len(batches), len(batches))
+        self._in_batches(
+            self._todo(paper_ids, "nested_references"), "nested_references", "deeper references",
+            lambda batch: self.store.record_nested_references(self.client.papers(batch, fields=NESTED_FIELDS)))

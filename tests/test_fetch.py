@@ -28,7 +28,8 @@ def test_cold_build_warm_rebuild_and_one_added_paper(citegraph, standin, tmp_pat
     assert lora["status"] == "ok" and lora["references"] > 0 and lora["unresolved_references"] is not None
 
     standin.reset()
-    assert citegraph.build().exit_code == 0
+    warm = citegraph.build()
+    assert warm.exit_code == 0 and "(unchanged)" in warm.output, "the saved graph is reused, not rebuilt"
     assert standin.stats()["requests"] == 0, "a warm rebuild asks nothing"
 
     notes = tmp_path / "notes"

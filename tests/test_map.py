@@ -152,3 +152,29 @@ def test_path_map_highlights_the_path(browser, citegraph, tmp_path):
         assert "the path" in opened.page.inner_text("#legend")
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("options", [["--color", "community"], ["--color", "year", "--layout", "timeline"],
+                                     ["--max-nodes", "50", "--show", "all"]])
+def test_map_variants_load_cleanly(browser, citegraph, options):
+    assert citegraph.build(*options).exit_code == 0
+    graph = load_graph(citegraph.data_dir / "graph.pickle")
+    opened = OpenedMap(browser, citegraph.output)
+    try:
+        assert opened.console_errors == [] and opened.network_requests == []
+        drawn = opened.js("window.citegraph.network.body.nodeIndices.length")
+        legend = opened.page.inner_text("#legend")
+        assert f"Showing {drawn:,} of {graph.number_of_nodes():,} papers" in legend
+        if "--max-nodes" in options:
+            assert drawn == 50
+            assert set(opened.js("window.citegraph.network.body.nodeIndices")) >= {
+                n for n, r in graph.nodes(data="read") if r}, "your papers are always drawn"
+        if "community" in options:
+            assert "community 1" in legend
+        if "timeline" in options:
+            positions = opened.js("window.citegraph.network.getPositions()")
+            years = {n: graph.nodes[n]["year"] for n in positions}
+            oldest, newest = min(years, key=years.get), max(years, key=years.get)
+            assert positions[oldest]["x"] < positions[newest]["x"]
+    finally:
+        opened.close()
