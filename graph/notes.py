@@ -66,8 +66,7 @@ class Notes:
     warnings: list[str]
 
     def to_dict(self) -> dict:
-        papers = [{k: v for k, v in asdict(p).items() if k != "url"} | {"url": p.url} for p in self.papers]
-        return {"papers": papers, "skipped": [asdict(s) for s in self.skipped]}
+        return {"papers": [asdict(p) for p in self.papers], "skipped": [asdict(s) for s in self.skipped]}
 
     def to_frame(self):
         import pandas as pd
