@@ -51,6 +51,18 @@ class OpenedMap:
     def js(self, expression: str):
         return self.page.evaluate(expression)
 
+    def settled_position(self, node: str) -> dict:
+        """Where a node is on screen once the view stops moving (focus animations, stabilisation)."""
+        expression = f"window.citegraph.network.canvasToDOM(window.citegraph.network.getPositions(['{node}'])['{node}'])"
+        previous = None
+        for _ in range(100):
+            current = self.js(expression)
+            if current == previous:
+                return current
+            previous = current
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"node {node} never stopped moving")
+
     def close(self):
         self.page.close()
 
@@ -83,9 +95,13 @@ def test_sample_map_offline_counts_search_click_filter(browser, citegraph):
         assert opened.js("window.citegraph.network.getSelectedNodes()") == [lora]
 
         opened.js("window.open = (url) => { window.__opened = url; }")
-        opened.page.wait_for_timeout(400)  # the focus animation
-        position = opened.js(f"window.citegraph.network.canvasToDOM(window.citegraph.network.getPositions(['{lora}'])['{lora}'])")
-        opened.page.mouse.click(position["x"], position["y"])
+        position = opened.settled_position(lora)  # after the focus animation
+        assert opened.js(f"window.citegraph.network.getNodeAt({json.dumps(position)})") == lora
+        for _ in range(3):  # vis recognises a tap only if press and release are close; a loaded CI box may miss one
+            opened.page.mouse.click(position["x"], position["y"])
+            if opened.js("window.__opened"):
+                break
+            opened.page.wait_for_timeout(300)
         assert opened.js("window.__opened") == f"https://arxiv.org/abs/{graph.nodes[lora]['externalIds']['ArXiv']}"
 
         opened.page.fill("#minScore", "100")
@@ -129,7 +145,7 @@ def test_hostile_titles_run_nothing_and_show_literally(browser, tmp_path):
         assert opened.dialogs == [] and opened.console_errors == [] and opened.network_requests == []
         assert opened.js("document.querySelectorAll('img, a[href]').length") == 0
         assert opened.js("document.querySelectorAll('script').length") == 2
-        position = opened.js("window.citegraph.network.canvasToDOM(window.citegraph.network.getPositions(['p1'])['p1'])")
+        position = opened.settled_position("p1")
         opened.page.mouse.move(position["x"], position["y"])
         opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
         assert HOSTILE[1] in opened.page.inner_text("div.vis-tooltip")
