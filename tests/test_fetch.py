@@ -131,8 +131,9 @@ def test_unknown_ids_and_title_entries(citegraph, standin, tmp_path):
         "https://arxiv.org/abs/9999.99999 a paper S2 does not know\n"
         f"[{known['title']}](https://openreview.net/forum?id=abc)\n"
         "[Completely unknown title about nothing](https://openreview.net/forum?id=zzz)\n")
-    result = citegraph.build(notes=notes)
+    result = citegraph.build("--report", tmp_path / "report.json", notes=notes)
     assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "report.json").read_text()) == citegraph.coverage()
     by_title = {e["title"]: e for e in citegraph.coverage()["entries"]}
     assert by_title["versioned link"]["status"] == "ok"
     assert by_title["a paper S2 does not know"]["status"] == "not_found"
