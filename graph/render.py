@@ -172,36 +172,41 @@ def map_data(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[d
         if folded_into.get(node):
             label += f"  +{folded_into[node]}"
         dimmed = bool(on_path) and node not in on_path
-        entry = {
-            "id": node, "label": label if is_read or node in on_path else "", "shape": "dot", "size": min(size, 40),
-            "color": {"background": colors[node], "border": "#111" if is_read else colors[node]},
-            "opacity": 0.15 if dimmed else (1.0 if is_read or node in on_path else 0.75),
-            "borderWidth": 3 if is_read else 1, "shapeProperties": {"borderDashes": False if is_read else [3, 3]},
-            "font": {"size": 14 if is_read else 10, "color": "#999" if dimmed else "#222"},
-            # Tooltip data: turned into DOM text by the page, never parsed as markup.
-            "paper": {"title": data.get("title"), "authors": (data.get("authors") or [])[:8], "year": data.get("year"),
-                      "venue": data.get("venue"), "citationCount": data.get("citationCount"),
-                      "influentialCitationCount": data.get("influentialCitationCount"), "read": is_read,
-                      "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
-                      "folded": folded_into.get(node, 0), "note": (data.get("note") or "")[:400],
-                      "link": paper_link(data), "onPath": node in on_path},
-        }
+        paper = {"title": data.get("title"), "authors": (data.get("authors") or [])[:8], "year": data.get("year"),
+                 "venue": data.get("venue"), "citationCount": data.get("citationCount"),
+                 "influentialCitationCount": data.get("influentialCitationCount"), "read": is_read,
+                 "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
+                 "folded": folded_into.get(node, 0), "note": (data.get("note") or "")[:400],
+                 "link": paper_link(data), "onPath": node in on_path}
+        # Tooltip data, turned into DOM text by the page (never parsed as markup); empty fields left
+        # out, and the shared styling lives in the read/unread groups, to keep big pages small.
+        entry = {"id": node, "group": "read" if is_read else "unread", "size": round(min(size, 40), 1),
+                 "color": {"background": colors[node], "border": "#111" if is_read else colors[node]},
+                 "paper": {k: v for k, v in paper.items() if v is not None and v != "" and v != []}}
+        if is_read or node in on_path:
+            entry["label"] = label
+        if node in on_path:
+            entry["opacity"] = 1.0
+        elif on_path:
+            entry.update(opacity=0.15, font={"color": "#999"})
         if positions:
-            entry.update(x=positions[node][0], y=positions[node][1], physics=False)
+            entry.update(x=round(positions[node][0], 1), y=round(positions[node][1], 1))
         vis_nodes.append(entry)
     vis_edges = []
     for citing, cited, edge in graph.edges(data=True):
         if citing not in drawn or cited not in drawn:
             continue
         influential = edge.get("isInfluential")
-        highlighted = (citing, cited) in path_edges
-        vis_edges.append({
-            "from": citing, "to": cited, "arrows": "to",
-            "width": 5 if highlighted else (3 if influential else 1),
-            "color": {"color": "#d6336c" if highlighted else ("#e8590c" if influential else "#b0b0b0"),
-                      "opacity": 0.1 if on_path and not highlighted else (0.9 if influential else 0.5)},
-            "dashes": influential is None,
-        })
+        entry = {"from": citing, "to": cited}
+        if (citing, cited) in path_edges:
+            entry.update(width=5, color={"color": "#d6336c", "opacity": 1.0})
+        elif influential:
+            entry.update(width=3, color={"color": "#e8590c", "opacity": 0.1 if on_path else 0.9})
+        elif on_path:
+            entry["color"] = {"color": "#b0b0b0", "opacity": 0.1}
+        if influential is None:
+            entry["dashes"] = True
+        vis_edges.append(entry)
     meta = {
         "legend": legend, "drawn": len(nodes), "total": graph.number_of_nodes(), "folded": folded,
         "physics": positions is None, "maxNodes": options.max_nodes,
@@ -229,7 +234,15 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         "physics": physics,
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(nodes) > 2000,
                         "hideEdgesOnZoom": len(nodes) > 2000},
-        "edges": {"smooth": False if len(nodes) > PHYSICS_LIMIT else {"type": "continuous"}},
+        "edges": {"smooth": False if len(nodes) > PHYSICS_LIMIT else {"type": "continuous"}, "arrows": "to",
+                  "width": 1, "color": {"color": "#b0b0b0", "opacity": 0.5}},
+        "nodes": {"shape": "dot", "physics": meta["physics"]},
+        "groups": {
+            "read": {"borderWidth": 3, "opacity": 1.0, "shapeProperties": {"borderDashes": False},
+                     "font": {"size": 14, "color": "#222"}},
+            "unread": {"borderWidth": 1, "opacity": 0.75, "shapeProperties": {"borderDashes": [3, 3]},
+                       "font": {"size": 10, "color": "#222"}},
+        },
         "layout": {"improvedLayout": len(nodes) <= PHYSICS_LIMIT},
         "citegraph": meta,
     }

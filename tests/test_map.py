@@ -47,6 +47,7 @@ class OpenedMap:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.goto(path.resolve().as_uri())
         self.page.wait_for_selector("body[data-ready]", state="attached", timeout=30_000)
+        self.page.wait_for_selector("body[data-stable]", state="attached", timeout=60_000)
 
     def js(self, expression: str):
         return self.page.evaluate(expression)
@@ -147,8 +148,8 @@ def test_hostile_titles_run_nothing_and_show_literally(browser, tmp_path):
         assert opened.js("document.querySelectorAll('script').length") == 2
         position = opened.settled_position("p1")
         opened.page.mouse.move(position["x"], position["y"])
-        opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
-        assert HOSTILE[1] in opened.page.inner_text("div.vis-tooltip")
+        opened.page.wait_for_selector("#tip", state="visible", timeout=5000)
+        assert HOSTILE[1] in opened.page.inner_text("#tip")
         assert HOSTILE[0] in opened.page.inner_text("#legend")
     finally:
         opened.close()
