@@ -243,7 +243,7 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
             "unread": {"borderWidth": 1, "opacity": 0.75, "shapeProperties": {"borderDashes": [3, 3]},
                        "font": {"size": 10, "color": "#222"}},
         },
-        "layout": {"improvedLayout": len(nodes) <= PHYSICS_LIMIT},
+        "layout": {"improvedLayout": False, "randomSeed": 1},
         "citegraph": meta,
     }
     net.set_template_dir(str(TEMPLATES), "map.html.j2")
