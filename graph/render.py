@@ -48,19 +48,16 @@ def paper_link(data: dict) -> str:
     return data.get("url") or ""
 
 
-def _choose_nodes(graph: nx.DiGraph, scores: dict[str, float], options: MapOptions) -> tuple[list[str], dict[str, int], int]:
-    """Which papers to draw; folded counts per read paper; how many references were folded."""
+def _choose_nodes(graph: nx.DiGraph, scores: dict[str, float], options: MapOptions) -> tuple[list[str], Counter]:
+    """Which papers to draw, and how many references are folded into each read paper."""
     read = set(read_papers(graph))
     on_path = set(options.path)
+    folded_into: Counter = Counter()
     if options.show == "all":
         drawn = set(graph.nodes)
-        folded_into: Counter = Counter()
-        folded = 0
     else:
         top = set(sorted(scores, key=scores.get, reverse=True)[: options.top_unread])
         drawn = read | on_path | top
-        folded_into = Counter()
-        folded = 0
         for node in graph.nodes:
             if node in drawn:
                 continue
@@ -69,13 +66,12 @@ def _choose_nodes(graph: nx.DiGraph, scores: dict[str, float], options: MapOptio
                 drawn.add(node)
             elif len(readers) == 1:
                 folded_into[readers[0]] += 1
-                folded += 1
     if len(drawn) > options.max_nodes:
         keep = read | on_path
         rest = sorted(drawn - keep, key=lambda n: (scores.get(n, 0.0), graph.nodes[n].get("citationCount") or 0),
                       reverse=True)
         drawn = keep | set(rest[: max(0, options.max_nodes - len(keep))])
-    return sorted(drawn), folded_into, folded
+    return sorted(drawn), folded_into
 
 
 def _colors(graph: nx.DiGraph, nodes: list[str], mode: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -155,7 +151,7 @@ def _positions(graph: nx.DiGraph, nodes: list[str], layout: str) -> dict[str, tu
 def map_data(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[dict], dict]:
     """Nodes, edges and legend metadata of the map, as vis-network takes them."""
     scores = unread_scores(graph)
-    nodes, folded_into, folded = _choose_nodes(graph, scores, options)
+    nodes, folded_into = _choose_nodes(graph, scores, options)
     drawn = set(nodes)
     colors, legend = _colors(graph, nodes, options.color)
     positions = _positions(graph, nodes, options.layout)
@@ -208,7 +204,7 @@ def map_data(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[d
             entry["dashes"] = True
         vis_edges.append(entry)
     meta = {
-        "legend": legend, "drawn": len(nodes), "total": graph.number_of_nodes(), "folded": folded,
+        "legend": legend, "drawn": len(nodes), "total": graph.number_of_nodes(), "folded": sum(folded_into.values()),
         "physics": positions is None, "maxNodes": options.max_nodes,
         "hasPath": bool(on_path), "colorMode": options.color,
         "years": sorted({graph.nodes[n].get("year") for n in nodes if graph.nodes[n].get("year")}),
