@@ -70,14 +70,37 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._check_identity()
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
-            self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._initialise()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable citegraph store ({exc}); move it away or use --data-dir") from None
+
+    def _initialise(self) -> None:
+        # Checked and created under one write lock: a second build starting at the same moment
+        # must not see our tables before our application id, nor create them twice.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._check_identity()
+            for statement in filter(str.strip, SCHEMA.split(";")):
+                self.db.execute(statement)
+            self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        for _ in range(100):
+            # Switching to WAL needs a moment with no other connection in a transaction; SQLite
+            # does not wait for that by itself.
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(0.05)
+        raise StoreError(f"{self.path} stays locked by another citegraph process; try again when it ends")
 
     def _check_identity(self) -> None:
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
