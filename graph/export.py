@@ -9,7 +9,6 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-FORMATS = ["graphml", "gexf", "json", "csv"]
 
 
 def _flat(value):

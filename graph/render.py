@@ -167,7 +167,6 @@ def map_data(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[d
         label = (data.get("title") or "")[:40] + ("…" if len(data.get("title") or "") > 40 else "")
         if folded_into.get(node):
             label += f"  +{folded_into[node]}"
-        dimmed = bool(on_path) and node not in on_path
         paper = {"title": data.get("title"), "authors": (data.get("authors") or [])[:8], "year": data.get("year"),
                  "venue": data.get("venue"), "citationCount": data.get("citationCount"),
                  "influentialCitationCount": data.get("influentialCitationCount"), "read": is_read,

@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from graph.notes import read_notes
 from graph.s2 import S2Client, S2Config
 from graph.store import Store
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
@@ -257,9 +256,9 @@ def test_two_builds_at_once_share_the_store(standin, tmp_path):
     assert db.execute("SELECT count(*) FROM fetch_log WHERE what='references' AND status='ok'").fetchone()[0] == 35
 
 
-def test_client_wrapper_parses_recorded_shapes(standin, fixture_json):
+def test_client_wrapper_parses_recorded_shapes(standin, fixture_json, tmp_path):
     client = S2Client(S2Config(api_url=standin.url, rps=500))
-    store = Store(standin.world and ":memory:")
+    store = Store(tmp_path / "recorded.db")
     reference, citation = fixture_json("Reference.json"), fixture_json("Citation.json")
     store.record_links_page("e" * 40, "references", [reference], first=True)
     store.record_links_page("e" * 40, "citations", [citation], first=True)
