@@ -30,6 +30,10 @@ class CitegraphGroup(click.Group):
         except CitegraphError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # an unwritable output, a full disk: the user's to fix, not a bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted: everything fetched so far is stored; run the same command to resume", err=True)
             ctx.exit(130)

@@ -164,3 +164,11 @@ def test_sample_notes_queries_through_the_standin(citegraph):
     assert found["from"]["title"].startswith("LoRA") and found["to"]["title"] == "Attention Is All You Need"
     figures = json.loads(citegraph.query("stats", "--format", "json").stdout)
     assert figures["read"] == 35 and figures["coverage"]["ok"] == 35
+
+
+def test_unwritable_output_is_one_line(hand_graph, tmp_path):
+    _, data_dir = hand_graph
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run(data_dir, "export", "--format", "json", "-o", str(blocker / "graph.json"))
+    assert result.exit_code == 1 and str(blocker) in result.stderr and "Traceback" not in result.output
