@@ -166,7 +166,7 @@ def build(paths, depth, citations, max_citations, offline, refresh, rps, max_wai
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
     """
     from graph.fetch import FetchOptions
-    from graph.pipeline import build as run_build
+    from graph.pipeline import COVERAGE_FILE, build as run_build
     from graph.render import MapOptions
     from graph.s2 import S2Config
 
@@ -191,7 +191,7 @@ def build(paths, depth, citations, max_citations, offline, refresh, rps, max_wai
             click.echo(f"  {entry['status'].replace('_', ' ')}: {entry['id'] or entry['title']}: {entry['reason']}", err=True)
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
-               f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / 'coverage.json'}")
+               f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
     if result.map_meta:
         meta = result.map_meta
         click.echo(f"map: {output} ({meta['drawn']:,} of {meta['total']:,} papers drawn, {meta['folded']:,} folded)")
@@ -211,9 +211,10 @@ def load_graph(data_dir):
 def stats(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
     from graph.analysis import stats as graph_stats
+    from graph.pipeline import COVERAGE_FILE
 
     figures = graph_stats(load_graph(data_dir))
-    coverage_file = data_dir / "coverage.json"
+    coverage_file = data_dir / COVERAGE_FILE
     if coverage_file.exists():
         figures["coverage"] = json.loads(coverage_file.read_text())["totals"]
     if fmt == "json":
