@@ -81,21 +81,27 @@ def graph_path(data_dir: Path) -> Path:
 
 
 def save_graph(graph: nx.DiGraph, path: Path, generation: int, fingerprint: str) -> None:
-    graph.graph.update(generation=generation, notes_fingerprint=fingerprint)
+    """The file holds two pickles: a small stamp saying what the graph was built from, then the graph."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write-then-rename: a reader never sees half a file, even with two builds at once.
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".graph-", delete=False) as handle:
+        pickle.dump(_stamp(generation, fingerprint), handle, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(handle.name, path)
 
 
-def load_graph(path: Path) -> nx.DiGraph:
+def _stamp(generation: int, fingerprint: str) -> dict:
+    return {"generation": generation, "notes_fingerprint": fingerprint}
+
+
+def _read(path: Path, graph_too: bool):
     # The graph is millions of small containers and creates no cycles worth collecting while it
     # loads; pausing the collector makes the load three times faster.
     gc.disable()
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            stamp = pickle.load(handle)
+            return pickle.load(handle) if graph_too else stamp
     except FileNotFoundError:
         raise GraphMissing(f"no stored graph at {path}; run `citegraph build NOTES` first") from None
     except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
@@ -104,15 +110,19 @@ def load_graph(path: Path) -> nx.DiGraph:
         gc.enable()
 
 
+def load_graph(path: Path) -> nx.DiGraph:
+    return _read(path, graph_too=True)
+
+
 def build_graph(store: Store, notes: Notes, data_dir: Path) -> tuple[nx.DiGraph, bool]:
     """The graph for these notes and this store: loaded when unchanged, else assembled and saved."""
     path = graph_path(data_dir)
     generation, fingerprint = store.generation(), notes_fingerprint(notes)
     if path.exists():
         try:
-            graph = load_graph(path)
-            if graph.graph.get("generation") == generation and graph.graph.get("notes_fingerprint") == fingerprint:
-                return graph, False
+            # Only the stamp is read to decide: a stale graph is never loaded just to be replaced.
+            if _read(path, graph_too=False) == _stamp(generation, fingerprint):
+                return load_graph(path), False
         except GraphMissing:
             pass
     graph = assemble(store, notes)
