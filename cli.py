@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from graph.errors import AmbiguousPaper, CitegraphError
+from citegraph.errors import AmbiguousPaper, CitegraphError
 
 TABLE_FORMATS = ["table", "csv", "json", "md"]
 
@@ -71,12 +71,12 @@ def print_frame(frame, fmt: str) -> None:
             click.echo(frame.to_string(index=False, max_colwidth=70))
 
 
-@main.command()
+@main.command("notes")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def notes(paths, fmt):
+def notes_command(paths, fmt):
     """List the papers found in notes files or folders (.md, .markdown, .txt, .bib)."""
-    from graph.notes import read_notes
+    from citegraph.notes import read_notes
 
     found = read_notes(list(paths))
     for warning in found.warnings:
@@ -141,7 +141,7 @@ class Progress:
             self.bar = None
 
 
-@main.command()
+@main.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--depth", type=click.IntRange(1, 3), default=1, show_default=True,
               help="1: your papers' references. 2: also their references (no influence flags).")
@@ -159,20 +159,20 @@ class Progress:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
 @data_dir_option
 @map_options
-def build(paths, depth, citations, max_citations, offline, refresh, rps, max_wait, output, report, data_dir,
+def build_command(paths, depth, citations, max_citations, offline, refresh, rps, max_wait, output, report, data_dir,
           color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
     """
-    from graph.fetch import FetchOptions
-    from graph.pipeline import COVERAGE_FILE, build as run_build
-    from graph.render import MapOptions
-    from graph.s2 import S2Config
+    from citegraph.fetch import FetchOptions
+    from citegraph.pipeline import COVERAGE_FILE, build
+    from citegraph.render import MapOptions
+    from citegraph.s2 import S2Config
 
     progress = Progress()
     try:
-        result = run_build(
+        result = build(
             list(paths), data_dir, output,
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
@@ -200,18 +200,18 @@ def build(paths, depth, citations, max_citations, offline, refresh, rps, max_wai
 
 
 def load_graph(data_dir):
-    from graph.pipeline import load
+    from citegraph.pipeline import load
 
     return load(data_dir)
 
 
-@main.command()
+@main.command("stats")
 @data_dir_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def stats(data_dir, fmt):
+def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
-    from graph.analysis import stats as graph_stats
-    from graph.pipeline import COVERAGE_FILE
+    from citegraph.analysis import graph_stats
+    from citegraph.pipeline import COVERAGE_FILE
 
     figures = graph_stats(load_graph(data_dir))
     coverage_file = data_dir / COVERAGE_FILE
@@ -233,7 +233,7 @@ def _hop_text(hop: dict) -> str:
     return f"  {hop['direction']} ({flag}{why}){context}"
 
 
-@main.command()
+@main.command("path")
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
@@ -242,13 +242,13 @@ def _hop_text(hop: dict) -> str:
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @data_dir_option
 @map_options
-def path(source, target, undirected, all_paths, fmt, html, data_dir, color, show, max_nodes, layout):
+def path_command(source, target, undirected, all_paths, fmt, html, data_dir, color, show, max_nodes, layout):
     """Shortest chain of citations from FROM to TO (or back, or --undirected).
 
     FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment.
     """
-    from graph.analysis import resolve_paper, shortest_paths
-    from graph.render import MapOptions, render_map
+    from citegraph.analysis import resolve_paper, shortest_paths
+    from citegraph.render import MapOptions, render_map
 
     graph = load_graph(data_dir)
     found = shortest_paths(graph, resolve_paper(graph, source), resolve_paper(graph, target), undirected, all_paths)
@@ -273,7 +273,7 @@ def path(source, target, undirected, all_paths, fmt, html, data_dir, color, show
 
 
 def _print_papers(graph, frame, fmt: str, list_columns=("cited_by", "shared", "cites")) -> None:
-    from graph.export import bibtex
+    from citegraph.export import bibtex
 
     if fmt == "bibtex":
         click.echo(bibtex(graph, list(frame["paperId"])), nl=False)
@@ -292,14 +292,14 @@ def _print_papers(graph, frame, fmt: str, list_columns=("cited_by", "shared", "c
     print_frame(shown, fmt)
 
 
-@main.command()
+@main.command("unread")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--min-cited-by", type=click.IntRange(1), default=1, show_default=True,
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
 @format_option(TABLE_FORMATS + ["bibtex"])
 @data_dir_option
-def unread(top, min_cited_by, since, fmt, data_dir):
+def unread_command(top, min_cited_by, since, fmt, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
     \b
@@ -309,34 +309,34 @@ def unread(top, min_cited_by, since, fmt, data_dir):
       pagerank:          its PageRank in the citation graph, scaled to [0, 1]
     Ties are broken by global citationCount.
     """
-    from graph.analysis import unread as rank_unread
+    from citegraph.analysis import unread
 
     graph = load_graph(data_dir)
-    _print_papers(graph, rank_unread(graph, top, min_cited_by, since), fmt)
+    _print_papers(graph, unread(graph, top, min_cited_by, since), fmt)
 
 
-@main.command()
+@main.command("similar")
 @click.argument("paper")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True)
 @format_option(TABLE_FORMATS + ["bibtex"])
 @data_dir_option
-def similar(paper, top, fmt, data_dir):
+def similar_command(paper, top, fmt, data_dir):
     """Unread papers most related to PAPER (co-citation + bibliographic coupling, Salton cosine)."""
-    from graph.analysis import resolve_paper, similar as most_similar
+    from citegraph.analysis import resolve_paper, most_similar
 
     graph = load_graph(data_dir)
     _print_papers(graph, most_similar(graph, resolve_paper(graph, paper), top), fmt)
 
 
-@main.command()
+@main.command("citing")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
               help="Only papers citing at least this many of your papers.")
 @format_option(TABLE_FORMATS + ["bibtex"])
 @data_dir_option
-def citing(top, min_cites, fmt, data_dir):
+def citing_command(top, min_cites, fmt, data_dir):
     """Papers that cite many of your papers (needs `build --citations`)."""
-    from graph.analysis import citing as top_citing
+    from citegraph.analysis import top_citing
 
     graph = load_graph(data_dir)
     frame = top_citing(graph, top, min_cites)
@@ -346,14 +346,14 @@ def citing(top, min_cites, fmt, data_dir):
     _print_papers(graph, frame, fmt)
 
 
-@main.command()
+@main.command("show")
 @click.argument("paper")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "bibtex"]), default="table", show_default=True)
 @data_dir_option
-def show(paper, fmt, data_dir):
+def show_command(paper, fmt, data_dir):
     """Everything known about one paper, with its references and citers in the graph."""
-    from graph.analysis import resolve_paper, show as paper_card
-    from graph.export import bibtex
+    from citegraph.analysis import resolve_paper, paper_card
+    from citegraph.export import bibtex
 
     graph = load_graph(data_dir)
     node = resolve_paper(graph, paper)
@@ -385,7 +385,7 @@ def show(paper, fmt, data_dir):
 @data_dir_option
 def export_command(fmt, output, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, or as CSV tables."""
-    from graph.export import export
+    from citegraph.export import export
 
     for written in export(load_graph(data_dir), fmt, output):
         click.echo(f"wrote {written}")

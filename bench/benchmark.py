@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NOTES = ROOT / "data" / "notes"
 sys.path.insert(0, str(ROOT))
 
-from graph.analysis import compute_pagerank  # noqa: E402
-from graph.build import graph_path, node_attributes, save_graph  # noqa: E402
+from citegraph.analysis import compute_pagerank  # noqa: E402
+from citegraph.assemble import graph_path, node_attributes, save_graph  # noqa: E402
 from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds  # noqa: E402
 
 
@@ -35,9 +35,11 @@ class Table:
     def __init__(self):
         self.rows: list[dict] = []
 
-    def add(self, stage: str, measure: str, value, unit: str = "", goal: str = "", ok: bool | None = None):
+    def add(self, stage: str, measure: str, value, unit: str = "", goal: str = "", ok: bool | None = None,
+            exact: bool = False):
+        """One row; ``exact`` marks a goal that load cannot move (a count), which the test suite checks."""
         self.rows.append({"stage": stage, "measure": measure, "value": value, "unit": unit, "goal": goal,
-                          "ok": ok})
+                          "ok": ok, "exact": exact})
         shown = f"{value:,.3f}" if isinstance(value, float) else (f"{value:,}" if isinstance(value, int) else value)
         mark = {True: "ok", False: "MISSED", None: ""}[ok]
         print(f"{stage:<10} {measure:<52} {shown:>14} {unit:<5} {goal:<14} {mark}", flush=True)
@@ -98,12 +100,13 @@ def naive_baseline(service: StandinS2, read_ids: list[str]) -> int:
 
 def stage_requests(table: Table, tmp: Path, quick: bool) -> None:
     sample_seeds = sample_notes_seeds([SAMPLE_NOTES])
-    big_notes = tmp / "notes300.md"
-    big_seeds = synthetic_notes(300, big_notes)
-    world = generate_world(sample_seeds + big_seeds, n_papers=2000 if quick else 6000, seed=11)
+    big_count = 60 if quick else 300
+    big_notes = tmp / f"notes{big_count}.md"
+    big_seeds = synthetic_notes(big_count, big_notes)
+    world = generate_world(sample_seeds + big_seeds, n_papers=1000 if quick else 6000, seed=11)
     service = StandinS2(world).start()
     try:
-        cases = [("sample", SAMPLE_NOTES, [a for a, _ in sample_seeds]), ("300 papers", big_notes, [a for a, _ in big_seeds])]
+        cases = [("sample", SAMPLE_NOTES, [a for a, _ in sample_seeds]), (f"{big_count} papers", big_notes, [a for a, _ in big_seeds])]
         for label, notes, ids in cases:
             for depth in (1, 2):
                 service.reset()
@@ -113,12 +116,12 @@ def stage_requests(table: Table, tmp: Path, quick: bool) -> None:
                 made = service.stats()["requests"]
                 floor = minimum_requests(service, ids, depth)
                 table.add("requests", f"cold build, {label}, depth {depth}: made (minimum {floor})", made, "req",
-                          "= minimum", made == floor)
+                          "= minimum", made == floor, exact=True)
             if quick and label != "sample":
                 continue
             # The naive client needs a new connection and event loop per call (~40 ms here): quick
-            # mode compares on the first 3 papers only.
-            subset = ids[:3] if quick else ids
+            # mode compares on the first paper only.
+            subset = ids[:1] if quick else ids
             naive = naive_baseline(service, subset)
             label = label if subset == ids else f"first {len(subset)} {label} papers"
             table.add("requests", f"naive baseline, {label}, depth 1", naive, "req")
@@ -206,7 +209,7 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
     far = max(nx.single_source_shortest_path_length(graph, read[-1]).items(), key=lambda kv: kv[1])[0]
     label = f"{papers:,} papers / {graph.number_of_edges():,} citations"
     load = statistics.median(
-        run_time([sys.executable, "-c", f"from graph.build import load_graph; load_graph(__import__('pathlib').Path('{graph_path(data)}'))"])
+        run_time([sys.executable, "-c", f"from citegraph.assemble import load_graph; load_graph(__import__('pathlib').Path('{graph_path(data)}'))"])
         for _ in range(3))
     table.add("queries", f"load stored graph, {label}", round(load, 3), "s")
     for name, args in (("path", ["path", source, far]), ("unread", ["unread"]), ("similar", ["similar", target])):
@@ -218,8 +221,8 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
     edges = 100_000 if quick else 1_000_000
     store_dir = tmp / "memory"
     fill_store(store_dir, edges // 10, edges)
-    code = ("import resource, sys; from pathlib import Path; from graph.pipeline import open_store; "
-            "from graph.build import build_graph; from graph.notes import Notes; "
+    code = ("import resource, sys; from pathlib import Path; from citegraph.pipeline import open_store; "
+            "from citegraph.assemble import build_graph; from citegraph.notes import Notes; "
             f"s = open_store(Path('{store_dir}')); g, _ = build_graph(s, Notes([], [], []), Path('{store_dir}')); "
             "print(g.number_of_edges(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -236,7 +239,7 @@ def run_time(command: list[str]) -> float:
 
 
 def fill_store(data_dir: Path, papers: int, citations: int) -> None:
-    from graph.pipeline import open_store
+    from citegraph.pipeline import open_store
 
     open_store(data_dir).close()
     rng = random.Random(3)
@@ -257,7 +260,7 @@ def fill_store(data_dir: Path, papers: int, citations: int) -> None:
 def stage_map(table: Table, tmp: Path, quick: bool) -> None:
     from playwright.sync_api import sync_playwright
 
-    from graph.render import MapOptions, render_map
+    from citegraph.render import MapOptions, render_map
 
     sizes = [2000] if quick else [2000, 20000]
     with sync_playwright() as playwright:

@@ -22,9 +22,8 @@ import networkx as nx
 import pandas as pd
 
 from .errors import AmbiguousPaper, NoPath, PaperNotFound
-from .ids import parse_identifier
+from .ids import identifiers_of, parse_identifier
 from .notes import title_key
-from .s2 import identifiers_of
 
 MAX_PATHS = 20
 
@@ -156,7 +155,7 @@ def unread_scores(graph: nx.DiGraph) -> dict[str, float]:
     return dict(zip(frame["paperId"], frame["score"]))
 
 
-def similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
+def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
     """Unread papers related to ``paper`` by co-citation and bibliographic coupling (Salton cosine)."""
     citers, refs = set(graph.pred[paper]), set(graph.succ[paper])
     cocited: dict[str, set[str]] = {}
@@ -183,7 +182,7 @@ def similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
     return frame.sort_values(["score", "shared_count"], ascending=False).head(top).reset_index(drop=True)
 
 
-def citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame:
+def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame:
     """Papers outside your notes that cite many of your papers (Local Citation Network's "top citing")."""
     rows = []
     for node, data in graph.nodes(data=True):
@@ -198,7 +197,7 @@ def citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame
     return frame.sort_values(["cites_read_count", "citationCount"], ascending=False).head(top).reset_index(drop=True)
 
 
-def show(graph: nx.DiGraph, paper: str) -> dict:
+def paper_card(graph: nx.DiGraph, paper: str) -> dict:
     """Everything known about one paper, with its references and citers in the graph."""
     data = dict(graph.nodes[paper])
 
@@ -214,7 +213,7 @@ def show(graph: nx.DiGraph, paper: str) -> dict:
     return data
 
 
-def stats(graph: nx.DiGraph) -> dict:
+def graph_stats(graph: nx.DiGraph) -> dict:
     read = read_papers(graph)
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
     years = pd.Series([y for _, y in graph.nodes(data="year") if y], dtype="float64")

@@ -9,7 +9,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .fetch import title_subject
 from .notes import Notes
 from .store import Store
 
@@ -23,7 +22,7 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> dict:
     missing = "not fetched yet (offline build)" if offline else "not fetched"
     entries = []
     for entry in notes.papers:
-        subject = entry.id.lower() if entry.id else title_subject(entry.title or "")
+        subject = entry.key
         lookup = metadata if entry.id else matches
         row = {"id": entry.id, "title": entry.title, "status": "failed", "reason": None, "paperId": None,
                "references": None, "unresolved_references": None}

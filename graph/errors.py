@@ -1,7 +1,28 @@
 """The exceptions citegraph raises for conditions a user can act on.
 
-Each message is meant to be shown as-is, on one line: what failed, where, and what to do.
+Each message is meant to be shown as-is, on one line: what failed, where, and what to do. The CLI
+prints it and exits with the exception's ``exit_code``; a script catches ``CitegraphError``.
+
+The tree::
+
+    CitegraphError
+    ├── NotesError          the notes could not be read at all                  (exit 2)
+    ├── StoreError          the SQLite store is missing, damaged, foreign or locked
+    ├── S2Error             Semantic Scholar gave no usable answer
+    │   ├── S2Unreachable   no connection at all (wrong S2_API_URL, no network)
+    │   ├── S2AuthError     the key was refused (HTTP 401/403)
+    │   ├── S2NotFound      404 for a paper's references or citations
+    │   └── S2Unavailable   retries exhausted for one request (429, 5xx, timeouts)
+    ├── GraphMissing        no stored graph yet, or it is damaged
+    ├── PaperNotFound       a paper named on the command line is not in the graph (exit 2)
+    ├── AmbiguousPaper      a title fragment names several papers                 (exit 2)
+    └── NoPath              two papers are not connected
 """
+
+__all__ = [
+    "CitegraphError", "NotesError", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
+    "S2Unavailable", "GraphMissing", "PaperNotFound", "AmbiguousPaper", "NoPath",
+]
 
 
 class CitegraphError(Exception):

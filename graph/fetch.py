@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import S2NotFound, S2Unavailable
-from .notes import Notes, title_key
+from .notes import Notes
 from .s2 import BATCH_SIZE, LINKED_PAPER_FIELDS, S2Client
 from .store import Store
 
@@ -27,10 +27,6 @@ class FetchOptions:
     citations: bool = False
     max_citations: int = 1000
     refresh: bool = False
-
-
-def title_subject(title: str) -> str:
-    return "title:" + title_key(title)
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
@@ -51,12 +47,12 @@ class Fetcher:
         return [s for s in dict.fromkeys(subjects) if done.get(s, ("missing",))[0] not in DONE]
 
     def run(self, notes: Notes) -> None:
-        ids = [entry.id.lower() for entry in notes.papers if entry.id]
-        titles = [title_subject(entry.title) for entry in notes.papers if not entry.id and entry.title]
+        ids = [entry.key for entry in notes.papers if entry.id]
+        titles = {entry.key: entry.title for entry in notes.papers if not entry.id and entry.title}
         self.fetch_metadata(ids)
-        self.match_titles(titles, {title_subject(e.title): e.title for e in notes.papers if not e.id and e.title})
+        self.match_titles(list(titles), titles)
         aliases = self.store.aliases()
-        read = list(dict.fromkeys(aliases[s][0] for s in ids + titles if s in aliases))
+        read = list(dict.fromkeys(aliases[s][0] for s in ids + list(titles) if s in aliases))
         self.fetch_links(read, "references")
         frontier = read
         seen = set(read)

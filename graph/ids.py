@@ -220,3 +220,20 @@ def parse_identifier(text: str) -> str | None:
     if len(ids) == 1 and ids[0].start == 0 and ids[0].end >= len(text.rstrip(_TRAILING)):
         return ids[0].paper_id
     return None
+
+
+# S2's externalIds kinds, named by the prefixes our canonical ids use.
+EXTERNAL_ID_PREFIXES = {"arxiv": "arxiv", "doi": "doi", "corpusid": "corpusid", "acl": "acl", "pubmed": "pmid",
+                        "pubmedcentral": "pmcid", "mag": "mag"}
+
+
+def identifiers_of(paper: dict) -> set[str]:
+    """Every lower-cased canonical id a paper answers to (paperId, ``arxiv:…``, ``doi:…``, …)."""
+    found = {paper["paperId"].lower()} if paper.get("paperId") else set()
+    for kind, value in (paper.get("externalIds") or {}).items():
+        prefix = EXTERNAL_ID_PREFIXES.get(kind.lower())
+        if prefix and value is not None:
+            found.add(f"{prefix}:{str(value).lower()}")
+            if prefix == "doi" and str(value).lower().startswith("10.48550/arxiv."):
+                found.add("arxiv:" + str(value)[len("10.48550/arxiv."):].lower())
+    return found

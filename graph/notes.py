@@ -41,6 +41,7 @@ class NoteEntry:
 
     @property
     def key(self) -> str:
+        """What the store files this entry under: its lower-cased id, or ``title:`` + its title key."""
         return self.id.lower() if self.id else "title:" + title_key(self.title or "")
 
     def merge(self, other: NoteEntry) -> None:

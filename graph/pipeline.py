@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .build import build_graph, graph_path, load_graph
+from .assemble import build_graph, graph_path, load_graph
 from .coverage import coverage, write_report
 from .errors import CitegraphError
 from .fetch import Fetcher, FetchOptions, Progress

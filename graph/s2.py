@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
 from .errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
+from .ids import identifiers_of
 
 if TYPE_CHECKING:
     import httpx
@@ -42,8 +43,6 @@ LINK_FIELDS = ["isInfluential", "intents", "contexts"]
 BATCH_SIZE = 500
 PAGE_SIZE = 1000
 UNREACHABLE_ATTEMPTS = 3
-EXTERNAL_ID_PREFIXES = {"arxiv": "arxiv", "doi": "doi", "corpusid": "corpusid", "acl": "acl", "pubmed": "pmid",
-                        "pubmedcentral": "pmcid", "mag": "mag"}
 
 
 @dataclass(frozen=True)
@@ -81,17 +80,6 @@ class _Requester:
     async def get_data_async(self, url: str, parameters: str, headers: dict, payload: dict | None = None):
         return self._client.request_json(url, parameters.lstrip("&"), payload)
 
-
-def identifiers_of(paper: dict) -> set[str]:
-    """Every lower-cased canonical id a paper answers to (paperId, ``arxiv:…``, ``doi:…``, …)."""
-    found = {paper["paperId"].lower()} if paper.get("paperId") else set()
-    for kind, value in (paper.get("externalIds") or {}).items():
-        prefix = EXTERNAL_ID_PREFIXES.get(kind.lower())
-        if prefix and value is not None:
-            found.add(f"{prefix}:{str(value).lower()}")
-            if prefix == "doi" and str(value).lower().startswith("10.48550/arxiv."):
-                found.add("arxiv:" + str(value)[len("10.48550/arxiv."):].lower())
-    return found
 
 
 class S2Client:

@@ -159,16 +159,16 @@ class Store:
                 self._log(db, identifier.lower(), "metadata", "ok" if paper else "not_found",
                           None if paper else "Semantic Scholar does not know this id")
 
-    def record_match(self, title_subject: str, paper: dict | None) -> None:
+    def record_match(self, subject: str, paper: dict | None) -> None:
         with self._tx() as db:
             if paper:
                 score = paper.get("matchScore")
                 self._upsert_papers(db, [{k: v for k, v in paper.items() if k != "matchScore"}], "full")
                 db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,?)",
-                           (title_subject, paper["paperId"], "title_match", score))
-                self._log(db, title_subject, "match", "ok", f"match score {score}")
+                           (subject, paper["paperId"], "title_match", score))
+                self._log(db, subject, "match", "ok", f"match score {score}")
             else:
-                self._log(db, title_subject, "match", "not_found", "no Semantic Scholar paper matches this title")
+                self._log(db, subject, "match", "not_found", "no Semantic Scholar paper matches this title")
 
     def record_links_page(self, paper_id: str, direction: str, page: list[dict], first: bool) -> None:
         """One page of /references (this paper cites them) or /citations (they cite this paper)."""

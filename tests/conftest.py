@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from citegraph.cli import main
 from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
 
 ROOT = Path(__file__).resolve().parent.parent

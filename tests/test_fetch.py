@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from graph.s2 import S2Client, S2Config
-from graph.store import Store
+from citegraph.s2 import S2Client, S2Config
+from citegraph.store import Store
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
 from tests.standin import Citation, Faults, StandinS2, World, load_recorded_paper
 

@@ -1,6 +1,6 @@
 import pytest
 
-from graph.ids import classify_url, find_text_ids, parse_identifier, strip_trailing_punctuation
+from citegraph.ids import classify_url, find_text_ids, parse_identifier, strip_trailing_punctuation
 
 
 @pytest.mark.parametrize(

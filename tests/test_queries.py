@@ -7,9 +7,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from graph.analysis import compute_pagerank, unread
-from graph.build import graph_path, save_graph
+from citegraph.cli import main
+from citegraph.analysis import compute_pagerank, unread
+from citegraph.assemble import graph_path, save_graph
 
 
 def paper(graph, node, title, read=False, year=2020, citations=0, bibtex=None):

@@ -167,7 +167,7 @@ def generate_world(
 
 def sample_notes_seeds(notes_paths) -> list[tuple[str, str]]:
     """(arXiv id, title) of every arXiv paper in the notes: the world's read papers."""
-    from graph.notes import read_notes
+    from citegraph.notes import read_notes
 
     notes = read_notes(notes_paths)
     return [(p.id.split(":", 1)[1], p.title or p.id) for p in notes.papers if p.id and p.id.startswith("ARXIV:")]

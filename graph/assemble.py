@@ -19,7 +19,6 @@ import networkx as nx
 
 from .analysis import compute_pagerank
 from .errors import GraphMissing
-from .fetch import title_subject
 from .notes import Notes
 from .store import Store
 
@@ -63,9 +62,8 @@ def assemble(store: Store, notes: Notes) -> nx.DiGraph:
         graph.add_edge(citing, cited, isInfluential=influential, origin=origin, **extra)
     aliases = store.aliases()
     for entry in notes.papers:
-        subject = entry.id.lower() if entry.id else title_subject(entry.title or "")
-        if subject in aliases and aliases[subject][0] in graph:
-            node = graph.nodes[aliases[subject][0]]
+        if entry.key in aliases and aliases[entry.key][0] in graph:
+            node = graph.nodes[aliases[entry.key][0]]
             node["read"] = True
             node["topics"] = list(dict.fromkeys(node["topics"] + entry.topics))
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
