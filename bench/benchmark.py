@@ -1,8 +1,8 @@
 """Whole-pipeline benchmark against the S2 stand-in, with a naive baseline beside it.
 
 Every citegraph measurement is a whole `citegraph` process. Prints one table and writes JSON
-(bench/results/latest.json unless --json FILE). --quick shrinks every stage to finish in about
-a minute; the full run uses the sizes the issues name.
+(bench/results/latest.json unless --json FILE). --quick shrinks every stage to finish in well
+under a minute; the full run uses the sizes the issues name.
 """
 
 from __future__ import annotations
@@ -155,17 +155,18 @@ def stage_warm(table: Table, tmp: Path, quick: bool) -> None:
     build = ["build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html"]
     try:
         run_citegraph(*build, "--rps", "1000", env_url=service.url)
+        runs = 3 if quick else 5
         warm, imports = [], []
-        for _ in range(5):
+        for _ in range(runs):
             warm.append(run_citegraph(*build, env_url=service.url))
             started = time.perf_counter()
             subprocess.run([sys.executable, "-c", "import networkx, pandas, pyvis"], check=True)
             imports.append(time.perf_counter() - started)
         ratio = statistics.median(warm) / statistics.median(imports)
-        table.add("warm", "warm rebuild, sample notes -> HTML (median of 5)", round(statistics.median(warm), 3), "s")
-        table.add("warm", "import networkx, pandas, pyvis (median of 5)", round(statistics.median(imports), 3), "s")
+        table.add("warm", f"warm rebuild, sample notes -> HTML (median of {runs})", round(statistics.median(warm), 3), "s")
+        table.add("warm", f"import networkx, pandas, pyvis (median of {runs})", round(statistics.median(imports), 3), "s")
         table.add("warm", "warm rebuild / imports", round(ratio, 2), "x", "<= 1.5", ratio <= 1.5)
-        table.add("warm", "citegraph --help (median of 5)", round(median_time(["--help"], 5), 3), "s")
+        table.add("warm", f"citegraph --help (median of {runs})", round(median_time(["--help"], runs), 3), "s")
     finally:
         service.stop()
 
