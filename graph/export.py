@@ -254,7 +254,8 @@ def bibtex(graph: nx.DiGraph, paper_ids: list[str]) -> str:
     -------
     str
         One entry per paper. S2's ``citationStyles.bibtex`` is used when it parses as one entry
-        of a standard BibTeX type; otherwise the entry is generated from the metadata:
+        of a standard BibTeX type (with title, author, year, doi and url from the metadata where
+        it has none); otherwise the entry is generated from the metadata:
         ``@inproceedings`` + ``booktitle`` (conference paper), ``@article`` + ``journal``
         (journal article), ``@misc`` + ``eprint``/``archivePrefix`` (arXiv preprint) or ``@misc``.
         LaTeX special characters are escaped (except in url, doi, eprint); keys are first author
@@ -294,12 +295,13 @@ def bibtex(graph: nx.DiGraph, paper_ids: list[str]) -> str:
         else:
             key = f"{base}{paper_id[:8]}"
         used.add(key)
+        entry_type, fields = _generated_fields(data)
         s2_entry = _s2_entry(data.get("bibtex"))
         if s2_entry is not None:
+            # S2's entry decides the type and its fields win; the metadata fills what it leaves out.
+            s2_fields = {f.key.lower(): str(f.value).strip() for f in s2_entry.fields}
             entry_type = s2_entry.entry_type.lower()
-            fields = {f.key: str(f.value).strip() for f in s2_entry.fields}
-        else:
-            entry_type, fields = _generated_fields(data)
+            fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields}, **s2_fields}
         library.add(Entry(entry_type, key, [
             Field(name, str(value) if name.lower() in VERBATIM_FIELDS else latex_escape(" ".join(str(value).split())))
             for name, value in fields.items() if value not in (None, "")]))
