@@ -129,7 +129,7 @@ def print_frame(frame, fmt: str) -> None:
     if fmt == "csv":
         click.echo(shown.to_csv(index=False), nl=False)
         return
-    shown = shown.astype(object).where(shown.notna(), None).map(terminal_text)
+    shown = shown.round(4).astype(object).where(shown.notna(), None).map(terminal_text)
     if fmt == "md":
         def row(cells):
             return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
@@ -150,9 +150,13 @@ def resolve(graph, query: str) -> str:
 
     match = find_paper(graph, query)
     if match.others or match.how not in ("id", "exact title"):
-        also = f"; {len(match.others)} other paper(s) match its words less closely" if match.others else ""
-        click.echo(f"{terminal_text(query)!s}: using {terminal_text(PaperRef.of(graph, match.paper_id).label)} "
-                   f"[{match.paper_id}], the only {match.how} match{also}", err=True)
+        why = {"exact title": "the only paper with exactly this title",
+               "short title": "the only paper whose title before the colon is this",
+               "in your notes": "the only paper in your notes whose title has these words",
+               "title words": "the only paper whose title has these words"}[match.how]
+        also = f"; {len(match.others)} other paper(s) match less closely" if match.others else ""
+        click.echo(terminal_text(f"{query!r} is {PaperRef.of(graph, match.paper_id).label} [{match.paper_id}]: "
+                                 f"{why}{also}"), err=True)
     return match.paper_id
 
 
