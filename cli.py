@@ -24,7 +24,6 @@ REPORT_FORMATS = ["table", "json", "md"]
 LIST_COLUMNS = ("cited_by", "shared", "cites", "sources", "topics")
 TABLE_TITLE_WIDTH = 60
 TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what `yes | head` reports for `yes`
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _C1 = re.compile(r"[\x7f-\x9f]")
@@ -51,7 +50,7 @@ class CitegraphGroup(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             except (OSError, ValueError):  # stdout is no file descriptor (a test runner's buffer)
                 pass
-            ctx.exit(EXIT_BROKEN_PIPE)
+            ctx.exit(0)  # what click itself does when stdout's pipe breaks outside a command
         except OSError as exc:
             if not exc.filename:  # no file named: not the user's file problem but a bug, keep the traceback
                 raise
@@ -145,11 +144,11 @@ def print_frame(frame, fmt: str) -> None:
 
 def resolve(graph, query: str) -> str:
     """The paperId a name on the command line means; says on stderr which paper was picked when
-    the name was not an id or an exact title, or other papers matched too."""
+    the name was not an id or an exact title."""
     from citegraph.analysis import PaperRef, find_paper
 
     match = find_paper(graph, query)
-    if match.others or match.how not in ("id", "exact title"):
+    if match.how not in ("id", "exact title"):
         why = {"exact title": "the only paper with exactly this title",
                "short title": "the only paper whose title before the colon is this",
                "in your notes": "the only paper in your notes whose title has these words",

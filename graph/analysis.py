@@ -604,7 +604,7 @@ def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
                             list(edge.get("intents") or []))
                 for other, edge in pairs]
 
-    data = {k: v for k, v in graph.nodes[paper].items() if k != "bibtex"}
+    data = {"paperId": paper, **{k: v for k, v in graph.nodes[paper].items() if k != "bibtex"}}
     return PaperCard(data, linked(graph.succ[paper].items()),
                      linked((other, graph.edges[other, paper]) for other in graph.pred[paper]),
                      graph.graph.get("unresolved_references", {}).get(paper, 0))
