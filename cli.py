@@ -317,30 +317,29 @@ def stats_command(data_dir, fmt):
             click.echo(f"{key:>22}: {value}")
 
 
-def _hop_text(hop) -> str:
+def _hop_text(hop, markdown: bool) -> str:
     flag = {True: "influential", False: "not influential", None: "influence unknown"}[hop.isInfluential]
-    why = f"; {', '.join(hop.intents)}" if hop.intents else ""
-    context = f'\n        "{terminal_text(hop.context)}"' if hop.context else ""
-    return f"  {hop.direction} ({flag}{terminal_text(why)}){context}"
+    why = terminal_text(f"; {', '.join(hop.intents)}") if hop.intents else ""
+    context = terminal_text(hop.context) if hop.context else ""
+    if markdown:
+        return f"   - {hop.direction} ({flag}{why})" + (f': "{context}"' if context else "")
+    return f"  {hop.direction} ({flag}{why})" + (f'\n        "{context}"' if context else "")
 
 
 def _path_lines(found, markdown: bool) -> list[str]:
     lines = []
     if found.direction == "reverse":
-        lines.append(f"No chain from {found.source.label} to {found.target.label}; "
-                     f"found one from {found.target.label} to {found.source.label}:")
+        lines.append(terminal_text(f"No chain from {found.source.label} to {found.target.label}; "
+                                   f"found one from {found.target.label} to {found.source.label}:"))
     lines.append(f"{found.length} hop(s), {len(found.paths)} shortest path(s)"
                  + (f" (+{found.more} more)" if found.more else ""))
     for number, (papers, hops) in enumerate(zip(found.paths, found.hops), start=1):
-        lines.append(f"\n{'### ' if markdown else ''}path {number}{'' if markdown else ':'}")
-        if markdown:
-            lines.append("")
+        lines.append(f"\n### path {number}\n" if markdown else f"\npath {number}:")
         for paper, hop in zip(papers, hops + [None]):
-            lines.append(f"{'1. ' if markdown else '  '}{paper.label}")
+            lines.append(f"{'1. ' if markdown else '  '}{terminal_text(paper.label)}")
             if hop:
-                lines.append(("   " if markdown else "") + _hop_text(hop).replace("\n", "\n   " if markdown else "\n"))
-    return [terminal_text(line) if "\n" not in line else "\n".join(map(terminal_text, line.split("\n")))
-            for line in lines]
+                lines.append(_hop_text(hop, markdown))
+    return lines
 
 
 @main.command("path")
