@@ -202,3 +202,11 @@ def test_closed_pipe_ends_quietly(tmp_path, args):
     process.stdout.close()
     stderr = process.stderr.read().decode()
     assert process.wait() == 0 and stderr == ""
+
+
+def test_export_only_read_papers(example_dir, tmp_path):
+    result = run(example_dir, "export", "--format", "json", "--papers", "read", "-o", tmp_path / "read.json")
+    assert result.exit_code == 0
+    data = json.loads((tmp_path / "read.json").read_text())
+    assert sorted(n["id"] for n in data["nodes"]) == ["A", "B"]
+    assert [(l["source"], l["target"]) for l in data["links"]] == [("A", "B")]
