@@ -29,8 +29,9 @@ STANDARD_ENTRY_TYPES = frozenset({
 # Fields holding identifiers or URLs: LaTeX reads them verbatim (url/doi packages), so no escaping.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "archiveprefix"})
 LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    # Braces as commands: an escaped \{ still counts for BibTeX's brace balance, \textbraceleft{} does not.
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in LATEX_SPECIALS))
 
@@ -176,7 +177,7 @@ def latex_escape(text: str) -> str:
     Examples
     --------
     >>> print(latex_escape("Q&A: 100% of $x_1$ ~ {y}"))
-    Q\&A: 100\% of \$x\_1\$ \textasciitilde{} \{y\}
+    Q\&A: 100\% of \$x\_1\$ \textasciitilde{} \textbraceleft{}y\textbraceright{}
     """
     return _SPECIALS_RE.sub(lambda m: LATEX_SPECIALS[m.group()], text)
 

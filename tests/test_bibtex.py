@@ -68,10 +68,10 @@ def test_generated_entry_types_follow_the_metadata():
 
 
 def test_latex_specials_are_escaped_and_keys_deduplicated():
-    graph = graph_of(record("x", "Deep Q&A for 100% of $x_1$ #1 {braces}"), record("y", "Deep again"),
+    graph = graph_of(record("x", "Deep Q&A for 100% of $x_1$ #1 {unbalanced"), record("y", "Deep again"),
                      record("z", "The deep third"))
     library = parsed(bibtex(graph, ["x", "y", "z"]))
-    assert library.entries[0]["title"] == r"Deep Q\&A for 100\% of \$x\_1\$ \#1 \{braces\}"
+    assert library.entries[0]["title"] == r"Deep Q\&A for 100\% of \$x\_1\$ \#1 \textbraceleft{}unbalanced"
     assert [e.key for e in library.entries] == ["Smith2020Deep", "Smith2020Deepa", "Smith2020Deepb"]
 
 
