@@ -34,6 +34,8 @@ LATEX_SPECIALS = {
     "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in LATEX_SPECIALS))
+# In S2's own entries braces, backslashes, $, ~ and ^ are BibTeX/LaTeX markup; only these are raw text.
+_RAW_IN_MARKUP_RE = re.compile(r"(?<!\\)[&%#_]")
 
 
 def _flat(value):
@@ -171,14 +173,21 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     return list(targets)
 
 
-def latex_escape(text: str) -> str:
+def latex_escape(text: str, markup: bool = False) -> str:
     r"""``text`` with LaTeX's special characters escaped, for a BibTeX field.
+
+    With ``markup=True`` (a value from S2's own BibTeX) braces, backslashes, ``$``, ``~`` and
+    ``^`` are taken as markup and kept; only unescaped ``& % # _`` are escaped.
 
     Examples
     --------
     >>> print(latex_escape("Q&A: 100% of $x_1$ ~ {y}"))
     Q\&A: 100\% of \$x\_1\$ \textasciitilde{} \textbraceleft{}y\textbraceright{}
+    >>> print(latex_escape("{BERT} & $\\alpha$ \\& more", markup=True))
+    {BERT} \& $\alpha$ \& more
     """
+    if markup:
+        return _RAW_IN_MARKUP_RE.sub(lambda m: "\\" + m.group(), text)
     return _SPECIALS_RE.sub(lambda m: LATEX_SPECIALS[m.group()], text)
 
 
@@ -296,16 +305,18 @@ def bibtex(graph: nx.DiGraph, paper_ids: list[str]) -> str:
         else:
             key = f"{base}{paper_id[:8]}"
         used.add(key)
-        entry_type, fields = _generated_fields(data)
+        entry_type, generated = _generated_fields(data)
+        fields = {name: latex_escape(" ".join(str(value).split())) if name.lower() not in VERBATIM_FIELDS else str(value)
+                  for name, value in generated.items() if value not in (None, "")}
         s2_entry = _s2_entry(data.get("bibtex"))
         if s2_entry is not None:
             # S2's entry decides the type and its fields win; the metadata fills what it leaves out.
-            s2_fields = {f.key.lower(): str(f.value).strip() for f in s2_entry.fields}
             entry_type = s2_entry.entry_type.lower()
-            fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields}, **s2_fields}
-        library.add(Entry(entry_type, key, [
-            Field(name, str(value) if name.lower() in VERBATIM_FIELDS else latex_escape(" ".join(str(value).split())))
-            for name, value in fields.items() if value not in (None, "")]))
+            fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields},
+                      **{f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
+                         else latex_escape(" ".join(str(f.value).split()), markup=True)
+                         for f in s2_entry.fields if str(f.value).strip()}}
+        library.add(Entry(entry_type, key, [Field(name, value) for name, value in fields.items()]))
     layout = bibtexparser.BibtexFormat()
     layout.indent = "  "
     return bibtexparser.write_string(library, bibtex_format=layout)

@@ -128,3 +128,11 @@ def test_sample_graph_bibtex_through_the_standin(citegraph, tmp_path):
     assert citegraph.query("export", "--format", "bibtex", "-o", tmp_path / "all.bib").exit_code == 0
     library = parsed((tmp_path / "all.bib").read_text())
     assert len(library.entries) == int(citegraph.query("stats", "--format", "json").stdout.split('"papers": ')[1].split(",")[0])
+
+
+def test_s2_entry_raw_ampersand_is_escaped_and_its_markup_kept():
+    s2 = "@Article{Brynjolfsson2022TheTT,\n author = {Erik Brynjolfsson},\n journal = {Daedalus},\n" \
+         " title = {The Turing Trap: The Promise & Peril of {AI}},\n year = {2022}\n}\n"
+    graph = graph_of(record("t", "The Turing Trap", citationStyles={"bibtex": s2}))
+    entry = parsed(bibtex(graph, ["t"])).entries[0]
+    assert entry["title"] == r"The Turing Trap: The Promise \& Peril of {AI}"
