@@ -21,7 +21,6 @@ from citegraph.errors import AmbiguousPaper, CitegraphError
 
 PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
 REPORT_FORMATS = ["table", "json", "md"]
-LIST_COLUMNS = ("cited_by", "shared", "cites", "sources", "topics")
 TABLE_TITLE_WIDTH = 60
 TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
 
@@ -149,8 +148,7 @@ def resolve(graph, query: str) -> str:
 
     match = find_paper(graph, query)
     if match.how not in ("id", "exact title"):
-        why = {"exact title": "the only paper with exactly this title",
-               "short title": "the only paper whose title before the colon is this",
+        why = {"short title": "the only paper whose title before the colon is this",
                "in your notes": "the only paper in your notes whose title has these words",
                "title words": "the only paper whose title has these words"}[match.how]
         also = f"; {len(match.others)} other paper(s) match less closely" if match.others else ""
@@ -159,9 +157,32 @@ def resolve(graph, query: str) -> str:
     return match.paper_id
 
 
+def data_dir_option(func):
+    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data",
+                        envvar="CITEGRAPH_DATA_DIR", show_default=True,
+                        help="Where the store, the saved graph and coverage.json live.")(func)
+
+
+def format_option(choices=PAPER_FORMATS):
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+                        help="table cuts long values with …; csv and json carry them in full.")
+
+
+def map_options(func):
+    func = click.option("--color", type=click.Choice(["topic", "community", "year"]), default="topic",
+                        show_default=True, help="What node colours mean on the map.")(func)
+    func = click.option("--show", type=click.Choice(["folded", "all"]), default="folded", show_default=True,
+                        help="folded: references cited by one of your papers only are folded into it.")(func)
+    func = click.option("--max-nodes", type=click.IntRange(10), default=2000, show_default=True,
+                        help="Draw at most this many papers (your papers and the best unread ones).")(func)
+    func = click.option("--layout", type=click.Choice(["auto", "timeline"]), default="auto", show_default=True,
+                        help="timeline: x is the publication year.")(func)
+    return func
+
+
 @main.command("notes")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]), default="table", show_default=True)
+@format_option(["table", "csv", "json", "md"])
 def notes_command(paths, fmt):
     """List the papers found in notes files or folders (.md, .markdown, .txt, .bib)."""
     import pandas as pd
@@ -183,28 +204,6 @@ def notes_command(paths, fmt):
             click.echo(terminal_text(f"  {skip.source}  {skip.reason}  {skip.url}"))
     if not found.papers:
         raise CitegraphError(f"no papers found in {', '.join(paths)}")
-
-
-def data_dir_option(func):
-    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data",
-                        envvar="CITEGRAPH_DATA_DIR", show_default=True,
-                        help="Where the store, the saved graph and coverage.json live.")(func)
-
-
-def format_option(choices=PAPER_FORMATS):
-    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True)
-
-
-def map_options(func):
-    func = click.option("--color", type=click.Choice(["topic", "community", "year"]), default="topic",
-                        show_default=True, help="What node colours mean on the map.")(func)
-    func = click.option("--show", type=click.Choice(["folded", "all"]), default="folded", show_default=True,
-                        help="folded: references cited by one of your papers only are folded into it.")(func)
-    func = click.option("--max-nodes", type=click.IntRange(10), default=2000, show_default=True,
-                        help="Draw at most this many papers (your papers and the best unread ones).")(func)
-    func = click.option("--layout", type=click.Choice(["auto", "timeline"]), default="auto", show_default=True,
-                        help="timeline: x is the publication year.")(func)
-    return func
 
 
 class Progress:
