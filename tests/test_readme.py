@@ -3,6 +3,8 @@
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -90,3 +92,16 @@ def test_readme_commands_run_verbatim_against_the_standin(standin, tmp_path, mon
         assert result.exit_code == 0, f"citegraph {shlex.join(args)}: {result.output}"
         assert "Traceback" not in result.output
     assert (tmp_path / "output" / "graph.html").exists() and (tmp_path / "unread.bib").exists()
+
+
+def test_standin_paragraph_says_what_it_is_and_its_options_exist():
+    paragraph = README[README.index("**No route to Semantic Scholar?**"):README.index("Then explore:")]
+    assert "generated" in paragraph and "made up" in paragraph, "the user must know the data is not real"
+    assert "kill %1" in paragraph and "429" in paragraph
+    root = Path(__file__).parent.parent
+    usage = subprocess.run([sys.executable, "-m", "tests.standin", "--help"], cwd=root, capture_output=True,
+                           text=True, check=True).stdout
+    build_options = {o for p in options(main.commands["build"]) for o in p.opts}
+    shown = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", paragraph))
+    assert {"--rps", "--port"} <= shown
+    assert all(option in usage or option in build_options for option in shown), shown
