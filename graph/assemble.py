@@ -42,6 +42,8 @@ def node_attributes(paper: dict) -> dict:
         "url": paper.get("url") or f"https://www.semanticscholar.org/paper/{paper.get('paperId')}",
         "publicationDate": paper.get("publicationDate"),
         "bibtex": (paper.get("citationStyles") or {}).get("bibtex"),
+        "publicationTypes": paper.get("publicationTypes") or [],
+        "journal": (paper.get("journal") or {}).get("name") or "",
         "read": False,
         "topics": [],
         "sources": [],
