@@ -121,13 +121,21 @@ def read_papers(graph: nx.DiGraph) -> list[str]:
     return [n for n, read in graph.nodes(data="read") if read]
 
 
+def queued_papers(graph: nx.DiGraph) -> list[str]:
+    return [n for n, queued in graph.nodes(data="queued") if queued]
+
+
 def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
-    """References you have not read, ranked by how much your reading depends on them."""
+    """References you have not read, ranked by how much your reading depends on them.
+
+    Papers in your reading queue count as your reading (their references count) and, when they are
+    cited by your papers, are listed first with ``queued`` True ("in your queue").
+    """
     cited_by: dict[str, list[str]] = {}
     influential: Counter = Counter()
-    for reader in read_papers(graph):
+    for reader in read_papers(graph) + queued_papers(graph):
         for cited, edge in graph.succ[reader].items():
-            if graph.nodes[cited].get("read"):
+            if graph.nodes[cited].get("read") or cited == reader:
                 continue
             cited_by.setdefault(cited, []).append(reader)
             influential[cited] += edge.get("isInfluential") is True
@@ -137,16 +145,17 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
         if len(readers) < min_cited_by or (since and (data.get("year") or 0) < since):
             continue
         rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"), "score": 0.0,
+                     "queued": bool(data.get("queued")),
                      "cited_by_count": len(readers), "influential_count": influential[node],
                      "pagerank": data.get("pagerank", 0.0), "citationCount": data.get("citationCount"),
                      "cited_by": sorted(graph.nodes[r].get("title") for r in readers), "url": data.get("url")})
-    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "cited_by_count", "influential_count",
-                                        "pagerank", "citationCount", "cited_by", "url"])
+    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "queued", "cited_by_count",
+                                        "influential_count", "pagerank", "citationCount", "cited_by", "url"])
     if frame.empty:
         return frame
     top_rank = frame["pagerank"].max() or 1.0
     frame["score"] = (frame["cited_by_count"] + frame["influential_count"] + frame["pagerank"] / top_rank).round(4)
-    frame = frame.sort_values(["score", "citationCount"], ascending=False, na_position="last", kind="stable")
+    frame = frame.sort_values(["queued", "score", "citationCount"], ascending=False, na_position="last", kind="stable")
     return frame.head(top).reset_index(drop=True) if top else frame.reset_index(drop=True)
 
 
@@ -214,11 +223,12 @@ def paper_card(graph: nx.DiGraph, paper: str) -> dict:
 
 
 def graph_stats(graph: nx.DiGraph) -> dict:
-    read = read_papers(graph)
+    read, queued = read_papers(graph), queued_papers(graph)
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
     years = pd.Series([y for _, y in graph.nodes(data="year") if y], dtype="float64")
     return {
-        "papers": graph.number_of_nodes(), "read": len(read), "unread": graph.number_of_nodes() - len(read),
+        "papers": graph.number_of_nodes(), "read": len(read), "queued": len(queued),
+        "unread": graph.number_of_nodes() - len(read) - len(queued),
         "citations": graph.number_of_edges(), "influential": flags.get(True, 0), "not_influential": flags.get(False, 0),
         "influence_unknown": flags.get(None, 0),
         "unresolved_references": sum(graph.graph.get("unresolved_references", {}).values()),
