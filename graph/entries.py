@@ -55,7 +55,8 @@ def split_status_tags(tags: Iterable[str]) -> tuple[list[str], str | None]:
 class NoteEntry:
     """One paper the notes mention, merged over every place they mention it.
 
-    ``status`` is ``"read"`` unless the notes queue it (see the README, *Reading status*).
+    ``status`` is ``"read"`` or ``"queued"`` (see the README, *Reading status*). A reader leaves it None
+    where the notes say nothing about it; ``combine`` settles it.
     """
 
     id: str | None
@@ -64,7 +65,7 @@ class NoteEntry:
     topics: list[str] = field(default_factory=list)
     note: str | None = None
     url: str | None = None
-    status: str = READ
+    status: str | None = None
 
     @property
     def key(self) -> str:
@@ -75,11 +76,14 @@ class NoteEntry:
     def combine(cls, mentions: list[NoteEntry]) -> NoteEntry:
         """One entry from every mention of a paper, in one pass (a paper mentioned 100,000 times stays linear).
 
-        The first title, id and URL win; sources, topics and notes are kept once each, in order; the paper
-        is read if any mention says so (a paper is queued only where every mention queues it).
+        The first title, id and URL win; sources, topics and notes are kept once each, in order. Status:
+        a mention marked read wins, then one marked queued; a paper no mention marks is read.
         """
         first = mentions[0]
+        said = {m.status for m in mentions}
+        status = READ if READ in said or QUEUED not in said else QUEUED
         if len(mentions) == 1:
+            first.status = status
             return first
         notes = list(dict.fromkeys(m.note for m in mentions if m.note))
         return cls(
@@ -89,7 +93,7 @@ class NoteEntry:
             topics=list(dict.fromkeys(t for m in mentions for t in m.topics)),
             note="\n".join(notes) if notes else None,
             url=next((m.url for m in mentions if m.url), None),
-            status=READ if any(m.status == READ for m in mentions) else QUEUED,
+            status=status,
         )
 
 

@@ -139,8 +139,11 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
         path = Path(raw)
         if not path.exists():
             raise NotesError(f"notes path not found: {path}")
-        if not path.is_dir():
+        if path.is_file():
             files.append(path)
+            continue
+        if not path.is_dir():
+            warnings.append(f"{path}: not a readable file (a pipe or device); skipped")
             continue
 
         def unreadable(exc: OSError) -> None:
@@ -148,7 +151,14 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
 
         found = []
         for folder, _, names in os.walk(path, onerror=unreadable):
-            found += [Path(folder, n) for n in names if Path(n).suffix.lower() in NOTE_SUFFIXES]
+            for name in names:
+                file = Path(folder, name)
+                if file.suffix.lower() not in NOTE_SUFFIXES:
+                    continue
+                if file.is_file():
+                    found.append(file)
+                else:  # a dangling link, or a pipe or device, whose reading would block forever
+                    warnings.append(f"{file}: not a readable file (a broken link, pipe or device); skipped")
         files += sorted(found)
     return files, warnings
 
@@ -200,7 +210,7 @@ class _MarkdownReader:
         topics = [topic for level in sorted(self.headings) for topic in self.headings[level][0]]
         return topics + [self.label] if self.label else topics
 
-    def status(self, line: str) -> str:
+    def status(self, line: str) -> str | None:
         """A task box on the line wins, then the closest heading that names a status, then the file's."""
         box = _TASK_BOX.match(line)
         if box:
@@ -208,14 +218,16 @@ class _MarkdownReader:
         for level in sorted(self.headings, reverse=True):
             if self.headings[level][1]:
                 return self.headings[level][1]
-        return self.file_status or READ
+        return self.file_status
 
     def heading(self, line: str) -> tuple[int, list[str], str | None, str | None] | None:
         """(level, topics, status, text to look for papers in) when the line is a heading."""
         match = _HEADING.match(line)
         if not match:
             return None
-        return len(match.group(1)), [match.group(2)], _heading_status(match.group(2)), None
+        status = _heading_status(match.group(2))
+        # A queue heading ("To read") says what the papers are, not what they are about: not a topic.
+        return len(match.group(1)), [] if status else [match.group(2)], status, None
 
     def set_note_target(self, entries: list[NoteEntry]) -> None:
         # A note is joined once, when its paper stops collecting lines: appending line by line is quadratic.
@@ -256,7 +268,7 @@ class _MarkdownReader:
     def finish(self) -> None:
         self.set_note_target([])
 
-    def papers_on_line(self, number: int, line: str, status: str) -> tuple[list[NoteEntry], bool]:
+    def papers_on_line(self, number: int, line: str, status: str | None) -> tuple[list[NoteEntry], bool]:
         """Papers on one line. Each piece of text is looked at a bounded number of times: linear."""
         where = f"{self.source}:{number}"
         links: list[tuple[int, int, str, str | None]] = []
@@ -284,7 +296,7 @@ class _MarkdownReader:
         found += self.ids_in_text(line[gap_start:], where, status)
         return found, bool(links)
 
-    def ids_in_text(self, text: str, where: str, status: str) -> list[NoteEntry]:
+    def ids_in_text(self, text: str, where: str, status: str | None) -> list[NoteEntry]:
         found = []
         for text_id in find_text_ids(text):
             title = _clean_title(text[text_id.end:]) or _clean_title(text[: text_id.start])
@@ -292,7 +304,7 @@ class _MarkdownReader:
         return found
 
     def entry_for(self, verdict: LinkVerdict, url: str, title: str | None, where: str,
-                  status: str) -> NoteEntry | None:
+                  status: str | None) -> NoteEntry | None:
         if verdict.skip_reason:
             self.skipped.append(Skipped(url, verdict.skip_reason, where))
             return None
@@ -319,12 +331,13 @@ class _OrgReader(_MarkdownReader):
             return None
         keyword, text, tags = match.group(2), match.group(3), match.group(4)
         tag_topics, tag_status = split_status_tags((tags or "").split(":"))
-        status = _ORG_KEYWORD_STATUS.get(keyword or "") or tag_status or _heading_status(text)
+        queue_heading = _heading_status(text)
+        status = _ORG_KEYWORD_STATUS.get(keyword or "") or tag_status or queue_heading
         if _ORG_LINK.search(text) or _BARE_URL.search(text):
             self.heading_title = None
             return len(match.group(1)), tag_topics, status, text
         self.heading_title = text
-        return len(match.group(1)), [text, *tag_topics], status, None
+        return len(match.group(1)), ([] if queue_heading else [text]) + tag_topics, status, None
 
     def line(self, number: int, line: str) -> None:
         if line.lstrip().startswith("#+") or line.strip().upper() in (":PROPERTIES:", ":END:"):

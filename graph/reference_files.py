@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from .entries import READ, NoteEntry, Skipped, split_status_tags
+from .entries import NoteEntry, Skipped, split_status_tags
 from .ids import classify_url, find_text_ids, normalise_arxiv, normalise_doi
 
 _DOI_PREFIX = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s?)")
@@ -50,7 +50,7 @@ def record_entry(where: str, title: str | None, doi: str | None, urls: list[str]
         skipped.append(Skipped(url or label, reason, where))
         return None
     topics, status = split_status_tags(keywords)
-    return NoteEntry(paper_id, title, [where], topics, note or None, url, status or READ)
+    return NoteEntry(paper_id, title, [where], topics, note or None, url, status)
 
 
 # -- BibTeX -------------------------------------------------------------------------------------
