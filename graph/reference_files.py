@@ -94,6 +94,8 @@ def read_ris(text: str, source: str) -> Result:
     import rispy
 
     starts = _record_lines(text)
+    if text.rfind("ER  -") < text.rfind("TY  - "):  # some exporters leave the last record unclosed
+        text += "\nER  - \n"
     try:
         records = rispy.loads(text, skip_unknown_tags=True)
     except Exception as exc:  # rispy raises bare IOError/ValueError subclasses for malformed files
@@ -105,7 +107,7 @@ def read_ris(text: str, source: str) -> Result:
     for index, record in enumerate(records):
         where = f"{source}:{starts[index]}" if len(records) == len(starts) else source
         title = record.get("title") or record.get("primary_title") or record.get("short_title")
-        urls = list(record.get("urls") or []) + list(record.get("file_attachments1") or [])
+        urls = [u for key in ("urls", "file_attachments1") for u in _as_list(record.get(key))]
         notes = record.get("notes") or []
         entry = record_entry(where, title, record.get("doi"), urls,
                        [record.get("journal_name"), record.get("secondary_title"), record.get("type_of_work"),
@@ -115,6 +117,11 @@ def read_ris(text: str, source: str) -> Result:
         if entry:
             entries.append(entry)
     return entries, skipped, warnings
+
+
+def _as_list(value) -> list[str]:
+    """rispy gives a list for repeatable tags (UR, KW, N1) and a string for the others (L1)."""
+    return [value] if isinstance(value, str) else list(value or [])
 
 
 def _record_lines(text: str) -> list[int]:

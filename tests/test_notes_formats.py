@@ -42,6 +42,22 @@ def test_ris_fields_topics_note_status_and_record_lines():
     assert papers[None].title == "A working paper on SSRN", "an SSRN abstract_id is not a DOI"
 
 
+def test_ris_arxiv_in_journal_pdf_link_and_unclosed_last_record(tmp_path):
+    (tmp_path / "export.ris").write_text(
+        "TY  - JOUR\nT1  - LoRA\nJO  - arXiv preprint arXiv:2106.09685\nER  - \n\n"
+        "TY  - JOUR\nT1  - Attention\nL1  - https://arxiv.org/pdf/1706.03762.pdf\nER  - \n\n"
+        "TY  - JOUR\nT1  - Parrots\nDO  - https://doi.org/10.1145/3442188.3445922\n")
+    notes = read_notes([tmp_path / "export.ris"])
+    assert [(p.id, p.sources[0].rsplit(":", 1)[1]) for p in notes.papers] == [
+        ("ARXIV:2106.09685", "1"), ("ARXIV:1706.03762", "6"), ("DOI:10.1145/3442188.3445922", "11")]
+
+
+def test_ris_that_is_not_ris_reads_nothing_and_says_so(tmp_path):
+    (tmp_path / "odd.ris").write_text("hello world\nnot ris at all\n")
+    result = CliRunner().invoke(main, ["notes", str(tmp_path / "odd.ris")])
+    assert result.exit_code == 1 and "no papers found" in result.stderr and "Traceback" not in result.output
+
+
 def test_csl_json_doi_url_number_keywords_and_item_lines():
     papers = by_id(MIXED / "library.json")
     lora = papers["ARXIV:2106.09685"]
