@@ -222,3 +222,11 @@ def test_pipes_and_dangling_links_are_skipped_not_waited_on(tmp_path):
     notes = read_notes([tmp_path])
     assert [p.id for p in notes.papers] == ["ARXIV:2106.09685"]
     assert sorted(Path(w.split(":")[0]).name for w in notes.warnings) == ["gone.md", "pipe.md"]
+
+
+@pytest.mark.parametrize("hostile", ["[[" + "a" * 1_000_000, ("[[" + "a" * 1999) * 500, "*" * 200_000 + " TODO x",
+                                     "[[https://arxiv.org/abs/1706.03762][" * 50_000])
+def test_hostile_org_lines_are_read_in_linear_time(tmp_path, hostile):
+    # A pattern with catastrophic backtracking would not finish on these; the suite's budget is the bound.
+    (tmp_path / "hostile.org").write_text(hostile + "\n* Heading\n- https://arxiv.org/abs/2106.09685\n")
+    assert "ARXIV:2106.09685" in {p.id for p in read_notes([tmp_path]).papers}
