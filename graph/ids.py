@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 ARXIV_NEW = r"[0-9]{4}\.[0-9]{4,5}"
@@ -114,6 +115,7 @@ def _is_host(host: str, family: set[str]) -> bool:
     return host in family or any(host.endswith("." + parent) for parent in family)
 
 
+@lru_cache(maxsize=65536)  # notes link the same papers again and again
 def classify_url(url: str) -> LinkVerdict:
     """Decide what a URL found in the notes points to."""
     parts = urlsplit(url)
