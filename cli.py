@@ -157,6 +157,25 @@ def resolve(graph, query: str) -> str:
     return match.paper_id
 
 
+def zotero_options(func):
+    func = click.option("--collection", metavar="NAME",
+                        help="With --zotero: only this collection (and its subcollections).")(func)
+    return click.option("--zotero", "zotero", is_flag=False, flag_value="", default=None, metavar="[PATH]",
+                        help="Also read a Zotero library, read-only (default ~/Zotero/zotero.sqlite). "
+                             "Put it after the notes paths, or write --zotero=PATH.")(func)
+
+
+def zotero_source(paths, zotero, collection):
+    """The Zotero source the options name; a usage error when there is nothing to read at all."""
+    from citegraph.zotero import ZoteroSource
+
+    if collection is not None and zotero is None:
+        raise click.UsageError("--collection needs --zotero")
+    if not paths and zotero is None:
+        raise click.UsageError("give notes files or folders, or --zotero")
+    return ZoteroSource(Path(zotero) if zotero else None, collection) if zotero is not None else None
+
+
 def data_dir_option(func):
     return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data",
                         envvar="CITEGRAPH_DATA_DIR", show_default=True,
@@ -181,15 +200,17 @@ def map_options(func):
 
 
 @main.command("notes")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@zotero_options
 @format_option(["table", "csv", "json", "md"])
-def notes_command(paths, fmt):
-    """List the papers found in notes files or folders (.md, .markdown, .txt, .bib)."""
+def notes_command(paths, zotero, collection, fmt):
+    """List the papers found in notes files or folders (.md, .markdown, .txt, .org, .bib, .ris, .json)
+    and in a Zotero library, each read or queued."""
     import pandas as pd
 
     from citegraph.notes import read_notes
 
-    found = read_notes(list(paths))
+    found = read_notes(list(paths), zotero_source(paths, zotero, collection))
     for warning in found.warnings:
         click.echo(f"warning: {terminal_text(warning)}", err=True)
     if fmt == "json":
@@ -203,7 +224,7 @@ def notes_command(paths, fmt):
         for skip in found.skipped:
             click.echo(terminal_text(f"  {skip.source}  {skip.reason}  {skip.url}"))
     if not found.papers:
-        raise CitegraphError(f"no papers found in {', '.join(paths)}")
+        raise CitegraphError(f"no papers found in {', '.join(paths) or 'the Zotero library'}")
 
 
 class Progress:
@@ -232,7 +253,8 @@ class Progress:
 
 
 @main.command("build")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@zotero_options
 @click.option("--depth", type=click.IntRange(1, 3), default=1, show_default=True,
               help="1: your papers' references. 2: also their references (no influence flags).")
 @click.option("--citations", is_flag=True, help="Also fetch papers citing your papers.")
@@ -249,8 +271,8 @@ class Progress:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
 @data_dir_option
 @map_options
-def build_command(paths, depth, citations, max_citations, offline, refresh, rps, max_wait, output, report, data_dir,
-          color, show, max_nodes, layout):
+def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
+          report, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -266,7 +288,8 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
             list(paths), data_dir, output,
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
-            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress)
+            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress,
+            zotero_source(paths, zotero, collection))
     finally:
         progress.close()
     for warning in result.notes.warnings:
@@ -381,7 +404,10 @@ def _print_papers(graph, frame, fmt: str) -> None:
     if fmt == "bibtex":
         click.echo(bibtex(graph, list(frame["paperId"])), nl=False)
     else:
-        print_frame(frame.drop(columns=["url"]) if fmt == "table" and "url" in frame else frame, fmt)
+        shown = frame.drop(columns=["url"]) if fmt == "table" and "url" in frame else frame
+        if fmt == "table" and "queued" in shown:
+            shown = shown.assign(queued=shown["queued"].map({True: "in your queue", False: ""}))
+        print_frame(shown, fmt)
 
 
 @main.command("unread")

@@ -373,8 +373,16 @@ def _titles(graph: nx.DiGraph, nodes) -> list[str]:
     return sorted(graph.nodes[n].get("title") or "" for n in nodes)
 
 
+def queued_papers(graph: nx.DiGraph) -> list[str]:
+    """The paperIds of the papers in your reading queue (in the notes, not read yet)."""
+    return [n for n, queued in graph.nodes(data="queued") if queued]
+
+
 def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
     """Which references have I not read yet, ranked by how much my reading depends on them?
+
+    Papers in your reading queue count as your reading (their references count) and, when your
+    papers cite them, are listed first with ``queued`` True ("in your queue").
 
     Parameters
     ----------
@@ -390,7 +398,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     Returns
     -------
     pandas.DataFrame
-        Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score``,
+        Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score``, ``queued``,
         ``cited_by_count``, ``influential_count``, ``pagerank``, ``citationCount``,
         ``cited_by`` (list of the citing read papers' titles), ``url``.
         score = cited_by_count + influential_count + pagerank / max pagerank; ties by citationCount.
@@ -404,9 +412,9 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     """
     cited_by: dict[str, list[str]] = {}
     influential: Counter = Counter()
-    for reader in read_papers(graph):
+    for reader in read_papers(graph) + queued_papers(graph):
         for cited, edge in graph.succ[reader].items():
-            if graph.nodes[cited].get("read"):
+            if graph.nodes[cited].get("read") or cited == reader:
                 continue
             cited_by.setdefault(cited, []).append(reader)
             influential[cited] += edge.get("isInfluential") is True
@@ -416,17 +424,18 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
         if len(readers) < min_cited_by or (since and (data.get("year") or 0) < since):
             continue
         rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"), "score": 0.0,
+                     "queued": bool(data.get("queued")),
                      "cited_by_count": len(readers), "influential_count": influential[node],
                      "pagerank": data.get("pagerank", 0.0), "citationCount": data.get("citationCount"),
                      "cited_by": _titles(graph, readers), "url": data.get("url")})
-    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "cited_by_count", "influential_count",
-                                        "pagerank", "citationCount", "cited_by", "url"])
+    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "queued", "cited_by_count",
+                                        "influential_count", "pagerank", "citationCount", "cited_by", "url"])
     frame = frame.astype({"year": YEAR, "citationCount": YEAR})
     if frame.empty:
         return frame
     top_rank = frame["pagerank"].max() or 1.0
     frame["score"] = (frame["cited_by_count"] + frame["influential_count"] + frame["pagerank"] / top_rank).round(4)
-    frame = frame.sort_values(["score", "citationCount"], ascending=False, na_position="last", kind="stable")
+    frame = frame.sort_values(["queued", "score", "citationCount"], ascending=False, na_position="last", kind="stable")
     return frame.head(top).reset_index(drop=True) if top else frame.reset_index(drop=True)
 
 
@@ -616,8 +625,8 @@ class GraphStats:
 
     Attributes
     ----------
-    papers, read, unread : int
-        Papers in the graph; in your notes; the others.
+    papers, read, queued, unread : int
+        Papers in the graph; in your notes and read; in your notes' reading queue; the others.
     citations, influential, not_influential, influence_unknown : int
         Citation edges, by S2's influence flag.
     unresolved_references : int
@@ -632,6 +641,7 @@ class GraphStats:
 
     papers: int
     read: int
+    queued: int
     unread: int
     citations: int
     influential: int
@@ -696,11 +706,12 @@ def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphSt
     >>> figures.papers, figures.read, figures.influential, figures.years
     (5, 2, 3, {'min': 1990, 'median': 2019, 'max': 2021})
     """
-    read = read_papers(graph)
+    read, queued = read_papers(graph), queued_papers(graph)
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
     years = pd.Series([y for _, y in graph.nodes(data="year") if y], dtype="float64")
     return GraphStats(
-        papers=graph.number_of_nodes(), read=len(read), unread=graph.number_of_nodes() - len(read),
+        papers=graph.number_of_nodes(), read=len(read), queued=len(queued),
+        unread=graph.number_of_nodes() - len(read) - len(queued),
         citations=graph.number_of_edges(), influential=flags.get(True, 0), not_influential=flags.get(False, 0),
         influence_unknown=flags.get(None, 0),
         unresolved_references=sum(graph.graph.get("unresolved_references", {}).values()),

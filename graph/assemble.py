@@ -45,6 +45,7 @@ def node_attributes(paper: dict) -> dict:
         "publicationTypes": paper.get("publicationTypes") or [],
         "journal": (paper.get("journal") or {}).get("name") or "",
         "read": False,
+        "queued": False,
         "topics": [],
         "sources": [],
         "note": None,
@@ -66,7 +67,9 @@ def assemble(store: Store, notes: Notes) -> nx.DiGraph:
     for entry in notes.papers:
         if entry.key in aliases and aliases[entry.key][0] in graph:
             node = graph.nodes[aliases[entry.key][0]]
-            node["read"] = True
+            # Queued papers are fetched like read ones but are not read; any mention as read wins.
+            node["read"] = node["read"] or entry.status == "read"
+            node["queued"] = not node["read"] and (node["queued"] or entry.status == "queued")
             node["topics"] = list(dict.fromkeys(node["topics"] + entry.topics))
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
             node["note"] = entry.note if not node["note"] else node["note"]

@@ -12,7 +12,7 @@ from .assemble import build_graph, graph_path, load_graph
 from .coverage import coverage, write_report
 from .errors import CitegraphError
 from .fetch import Fetcher, FetchOptions, Progress
-from .notes import Notes, read_notes
+from .notes import Notes, ZoteroSource, read_notes
 from .render import MapOptions, render_map
 from .s2 import S2Client, S2Config
 from .store import Store
@@ -50,10 +50,12 @@ def build(
     map_options: MapOptions | None = None,
     report_file: Path | None = None,
     progress: Progress | None = None,
+    zotero: ZoteroSource | None = None,
 ) -> BuildResult:
-    notes = read_notes(paths)
+    notes = read_notes(paths, zotero)
     if not notes.papers:
-        raise CitegraphError(f"no papers found in {', '.join(map(str, paths))}")
+        where = [*map(str, paths), *(["the Zotero library"] if zotero else [])]
+        raise CitegraphError(f"no papers found in {', '.join(where)}")
     data_dir = Path(data_dir)
     store = open_store(data_dir)
     requests = 0
@@ -70,7 +72,7 @@ def build(
         graph, changed = build_graph(store, notes, data_dir)
     finally:
         store.close()
-    if not any(read for _, read in graph.nodes(data="read")):
+    if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
         reasons = Counter(e["reason"] for e in report["entries"] if e["status"] in ("failed", "not_found"))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(
