@@ -27,7 +27,7 @@ SAMPLE_NOTES = ROOT / "data" / "notes"
 sys.path.insert(0, str(ROOT))
 
 from citegraph.analysis import compute_pagerank  # noqa: E402
-from citegraph.assemble import graph_path, node_attributes, save_graph  # noqa: E402
+from citegraph.assemble import graph_path, graph_stamp, node_attributes, save_graph  # noqa: E402
 from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds  # noqa: E402
 
 
@@ -203,7 +203,7 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
     papers, citations = (10_000, 100_000) if quick else (50_000, 500_000)
     data = tmp / "queries"
     graph = synthetic_graph(papers, citations)
-    save_graph(graph, graph_path(data), 0, "synthetic")
+    save_graph(graph, graph_path(data), graph_stamp(0, "synthetic"))
     read = [n for n, r in graph.nodes(data="read") if r]
     source, target = read[-1], next(iter(graph.succ[read[-1]]))
     far = max(nx.single_source_shortest_path_length(graph, read[-1]).items(), key=lambda kv: kv[1])[0]
