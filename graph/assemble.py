@@ -3,10 +3,11 @@
 The graph is saved next to the store as ``graph.jsonl``: two lines of plain JSON, so that a saved
 graph from anywhere (a shared folder, a colleague's tarball) can never run code when it is loaded.
 The first line is the stamp (what the graph was built from: the store's generation, a fingerprint
-of the notes, whether citing papers were drawn); the second holds the graph as columns (one list
-per node attribute, edges as two index lists into the node ids), which loads in a fraction of the
-time one JSON object per node and per edge would take. The graph is rebuilt only when its stamp
-differs, and every query loads it in one read.
+of the notes, whether citing papers were drawn); the second holds the graph as columns: one list
+per node or edge attribute, and each paper's citations and citers as consecutive runs of index
+lists, in the order the graph had. That loads in a fraction of the time one JSON object per node
+and per edge would take. The graph is rebuilt only when its stamp differs, and every query loads
+it in one read.
 """
 
 from __future__ import annotations
@@ -66,12 +67,13 @@ def _drawn_edges(store: Store, citations: bool) -> tuple[list[tuple], set[str]]:
     edges = list(store.edges())
     if citations:
         return edges, set()
-    referencing = {edge[0] for edge in edges if edge[5] != "citations"}
+    referencing = {citing for citing, *_, origin in edges if origin != "citations"}
     drawn, left_out = [], []
     for edge in edges:
-        (drawn if edge[5] != "citations" or edge[0] in referencing else left_out).append(edge)
-    touched = {node for edge in drawn for node in edge[:2]}
-    return drawn, {node for edge in left_out for node in edge[:2]} - touched
+        citing, *_, origin = edge
+        (drawn if origin != "citations" or citing in referencing else left_out).append(edge)
+    touched = {node for citing, cited, *_ in drawn for node in (citing, cited)}
+    return drawn, {node for citing, cited, *_ in left_out for node in (citing, cited)} - touched
 
 
 def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
