@@ -101,7 +101,7 @@ class Store:
 
     def _open_read_only(self) -> None:
         # mode=ro still needs to create the WAL index beside the file; in a read-only folder only
-        # immutable=1 opens it (nothing can write there, so nothing changes under us).
+        # immutable=1 opens it (and no citegraph can be writing it: a writer needs that index too).
         for mode in ("mode=ro", "immutable=1"):
             self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None)
             try:
