@@ -209,7 +209,7 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
     read = [n for n, r in graph.nodes(data="read") if r]
     source, target = read[-1], next(iter(graph.succ[read[-1]]))
     far = max(nx.single_source_shortest_path_length(graph, read[-1]).items(), key=lambda kv: kv[1])[0]
-    size = f"{papers // 1000}k papers / {graph.number_of_edges() // 1000}k citations"
+    size = f"{papers // 1000}k papers / {graph.number_of_edges() // 1000}k cit."
     # The format the saved graph had until it had to stop running code (pickle), loaded the same
     # way and interleaved with the real one, so machine load shifts both alike.
     baseline = data / "baseline.pickle"
@@ -221,7 +221,7 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
         loads["pickle"].append(run_times([sys.executable, "-c", "import gc, pickle, citegraph.assemble; gc.disable(); "
                                           f"pickle.loads(open({str(baseline)!r}, 'rb').read())"]))
     baseline.unlink()
-    for fmt, measure in (("json", f"load saved graph, {size}"), ("pickle", "  the same from a pickle (the old format)")):
+    for fmt, measure in (("json", f"load saved graph, {size}"), ("pickle", "  same graph from a pickle (old format)")):
         wall, cpu = (statistics.median(times) for times in zip(*loads[fmt]))
         table.add("queries", f"{measure}: wall / CPU", f"{wall:.2f} / {cpu:.2f}", "s")
     table.add("queries", "  saved graph file size", round(graph_path(data).stat().st_size / 2**20, 1), "MiB")
