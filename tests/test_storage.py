@@ -17,8 +17,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from click.testing import CliRunner
 
 from citegraph.assemble import assemble, graph_path, graph_stamp, load_graph, read_stamp, save_graph
+from citegraph.cli import main
 from citegraph.notes import read_notes
 from citegraph.pipeline import load, open_store
 from tests.conftest import ROOT, SAMPLE_NOTES
@@ -134,10 +136,6 @@ def test_a_damaged_saved_graph_is_one_line(tmp_path, damage):
     save_graph(small_graph(), path, graph_stamp(1, "small"))
     assert nx.utils.graphs_equal(load_graph(path), small_graph())
     path.write_text(DAMAGES[damage](path.read_text()))
-    from click.testing import CliRunner
-
-    from citegraph.cli import main
-
     line = one_line_error(CliRunner().invoke(main, ["unread", "--data-dir", str(data_dir)]))
     assert str(path) in line and "run `citegraph build NOTES` again" in line
 
