@@ -248,3 +248,17 @@ def test_a_plain_build_after_citations_draws_only_references(citegraph):
     assert edge_set(citegraph.data_dir) == (plain_nodes, plain_edges)
     offline = citegraph.build("--offline", "--citations")
     assert offline.exit_code == 0 and edge_set(citegraph.data_dir) == (cited_nodes, cited_edges), "still stored"
+
+
+def test_a_read_only_folder_without_a_store_is_one_line(tmp_path):
+    empty = tmp_path / "shared"
+    empty.mkdir()
+    empty.chmod(0o555)
+    try:
+        done = cli_process("build", SAMPLE_NOTES, "--offline", "--data-dir", empty, "-o", tmp_path / "map.html",
+                           env=dict(os.environ), read_only_rules=True)
+    finally:
+        empty.chmod(0o755)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {empty} is read-only and holds no citegraph store yet; use --data-dir to choose a folder citegraph can write"]
