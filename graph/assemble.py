@@ -272,7 +272,7 @@ def load_graph(path: Path) -> nx.DiGraph:
         gc.disable()
         try:
             graph = _graph_from(json.loads(handle.read()))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
             raise _damaged(path, f"{type(exc).__name__}: {exc}"[:200]) from None
         finally:
             gc.enable()

@@ -126,6 +126,7 @@ DAMAGES = {
     "a list in place of the graph": lambda text: text.split("\n")[0] + "\n[1, 2, 3]",
     "columns of different lengths": damage_body,
     "empty": lambda text: "",
+    "nested a million deep": lambda text: text.split("\n")[0] + "\n" + "[" * 10**6 + "]" * 10**6,
 }
 
 
