@@ -492,7 +492,9 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
                      "coupling": round(coupling, 4), "shared": shared[:5], "shared_count": len(shared)})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "cocitation", "coupling", "shared",
                                         "shared_count"]).astype({"year": YEAR})
-    return frame.sort_values(["score", "shared_count"], ascending=False).head(top).reset_index(drop=True)
+    # Candidates come out of a set: paperId orders ties, so the same graph always gives the same list.
+    frame = frame.sort_values(["score", "shared_count", "paperId"], ascending=[False, False, True], kind="stable")
+    return frame.head(top).reset_index(drop=True)
 
 
 def has_citations(graph: nx.DiGraph) -> bool:
@@ -521,17 +523,17 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
     Raises
     ------
     CitationsMissing
-        The graph holds no citing papers at all: the build did not fetch them.
+        The graph holds no citing papers: it was built without ``--citations``.
 
     Examples
     --------
     >>> top_citing(example_graph())
     Traceback (most recent call last):
     ...
-    citegraph.errors.CitationsMissing: no citing papers stored; run `citegraph build NOTES --citations` first
+    citegraph.errors.CitationsMissing: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)
     """
     if not has_citations(graph):
-        raise CitationsMissing("no citing papers stored; run `citegraph build NOTES --citations` first")
+        raise CitationsMissing("no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)")
     rows = []
     for node, data in graph.nodes(data=True):
         if data.get("read"):

@@ -15,7 +15,7 @@ The tree::
     │   └── S2Unavailable   retries exhausted for one request (429, 5xx, timeouts)
     ├── GraphMissing        no stored graph yet, or it is damaged
     ├── CoverageDamaged     coverage.json cannot be read
-    ├── CitationsMissing    `citing` asked, but no citing papers were fetched
+    ├── CitationsMissing    `citing` asked of a graph built without --citations
     ├── OutputError         an output file cannot be written (names the file)
     ├── PaperNotFound       a paper named on the command line is not in the graph (exit 2)
     ├── AmbiguousPaper      a title fragment names several papers                 (exit 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,12 +11,12 @@ import networkx as nx
 
 from .assemble import build_graph, graph_path, load_graph
 from .coverage import coverage, write_report
-from .errors import CitegraphError
+from .errors import CitegraphError, StoreError
 from .fetch import Fetcher, FetchOptions, Progress
 from .notes import Notes, ZoteroSource, read_notes
 from .render import MapOptions, render_map
 from .s2 import S2Client, S2Config
-from .store import Store
+from .store import Store, damaged
 
 STORE_FILE = "citegraph.db"
 COVERAGE_FILE = "coverage.json"
@@ -36,7 +37,27 @@ def open_store(data_dir: Path) -> Store:
 
 
 def load(data_dir: Path) -> nx.DiGraph:
-    """The stored graph, for queries (no network, no store access)."""
+    """The graph the last build saved in ``data_dir``, for queries (no network, no store access).
+
+    Parameters
+    ----------
+    data_dir : Path
+        The folder ``build`` wrote (``--data-dir``); it may be read-only.
+
+    Returns
+    -------
+    networkx.DiGraph
+        citing -> cited; papers in the notes have ``read=True``.
+
+    Raises
+    ------
+    GraphMissing
+        Nothing built there yet, or the saved graph is damaged (build again).
+
+    Example
+    -------
+    >>> graph = load(Path("data"))  # doctest: +SKIP
+    """
     return load_graph(graph_path(Path(data_dir)))
 
 
@@ -58,6 +79,10 @@ def build(
         raise CitegraphError(f"no papers found in {', '.join(where)}")
     data_dir = Path(data_dir)
     store = open_store(data_dir)
+    if store.read_only and not offline:
+        store.close()
+        raise StoreError(f"{data_dir} is read-only: a build that fetches stores every answer there; "
+                         "build from what is stored with --offline, or use a writable --data-dir")
     requests = 0
     try:
         if not offline:
@@ -68,8 +93,11 @@ def build(
                     requests = client.requests
         report = coverage(store, notes, offline=offline)
         report["totals"]["requests"] = requests
-        write_report(report, data_dir / COVERAGE_FILE, *([Path(report_file)] if report_file else []))
-        graph, changed = build_graph(store, notes, data_dir)
+        write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
+                     *([Path(report_file)] if report_file else []))
+        graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))
+    except sqlite3.DatabaseError as exc:
+        raise damaged(store.path, exc) from None
     finally:
         store.close()
     if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from citegraph.assemble import graph_path, node_attributes, save_graph
+from citegraph.assemble import graph_path, graph_stamp, node_attributes, save_graph
 from citegraph.cli import main
 from citegraph.export import STANDARD_ENTRY_TYPES, bibtex
 
@@ -105,7 +105,7 @@ def broken_bibtex_graph(tmp_path):
                      record("b", "Deep Things", citationStyles={"bibtex": S2_LIST}))
     graph.nodes["a"]["read"] = True
     graph.add_edge("a", "b", isInfluential=True, origin="references")
-    save_graph(graph, graph_path(tmp_path / "data"), 1, "bib")
+    save_graph(graph, graph_path(tmp_path / "data"), graph_stamp(1, "bib"))
     return tmp_path / "data"
 
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.analysis import compute_pagerank, example_graph
-from citegraph.assemble import graph_path, save_graph
+from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 
 ESCAPE_TITLE = "Evil \x1b]0;pwned\x07title \x9b31mred"
@@ -18,7 +18,7 @@ ESCAPE_TITLE = "Evil \x1b]0;pwned\x07title \x9b31mred"
 
 def saved(graph: nx.DiGraph, data_dir: Path) -> Path:
     compute_pagerank(graph)
-    save_graph(graph, graph_path(data_dir), 1, "cli")
+    save_graph(graph, graph_path(data_dir), graph_stamp(1, "cli"))
     return data_dir
 
 
@@ -174,7 +174,7 @@ def test_damaged_coverage_is_one_line(example_dir):
 def test_citing_without_citations_says_how(example_dir):
     result = run(example_dir, "citing")
     assert result.exit_code == 1
-    assert result.stderr == "error: no citing papers stored; run `citegraph build NOTES --citations` first\n"
+    assert result.stderr == "error: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)\n"
 
 
 def test_notes_without_papers_exit_1(tmp_path):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from citegraph.cli import main
 from citegraph.analysis import compute_pagerank, unread
-from citegraph.assemble import graph_path, save_graph
+from citegraph.assemble import graph_path, graph_stamp, save_graph
 
 
 def paper(graph, node, title, read=False, year=2020, citations=0, bibtex=None):
@@ -50,7 +50,7 @@ def hand_graph(tmp_path):
     cite(g, "Q", "B", False, origin="citations")
     compute_pagerank(g)
     data_dir = tmp_path / "data"
-    save_graph(g, graph_path(data_dir), 1, "hand")
+    save_graph(g, graph_path(data_dir), graph_stamp(1, "hand"))
     return g, data_dir
 
 

@@ -6,7 +6,7 @@ import networkx as nx
 from click.testing import CliRunner
 
 from citegraph.analysis import compute_pagerank
-from citegraph.assemble import graph_path, load_graph, save_graph
+from citegraph.assemble import graph_path, graph_stamp, load_graph, save_graph
 from citegraph.cli import main
 from tests.conftest import SAMPLE_NOTES
 
@@ -29,7 +29,7 @@ def saved_graph(tmp_path):
         graph.add_edge(citing, cited, isInfluential=influential, origin="references")
     compute_pagerank(graph)
     data_dir = tmp_path / "data"
-    save_graph(graph, graph_path(data_dir), 1, "status")
+    save_graph(graph, graph_path(data_dir), graph_stamp(1, "status"))
     return data_dir
 
 
