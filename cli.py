@@ -193,8 +193,7 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
     if result.map_meta:
-        meta = result.map_meta
-        click.echo(f"map: {output} ({meta['drawn']:,} of {meta['total']:,} papers drawn, {meta['folded']:,} folded)")
+        click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
 
