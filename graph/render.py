@@ -4,8 +4,8 @@ The page answers the two questions itself: a ranked unread panel (the rows of
 :func:`citegraph.analysis.unread`, unchanged) and shortest paths computed in the browser over the
 whole graph's compact adjacency (the answers of :func:`citegraph.analysis.shortest_paths`).
 
-Not a hairball: references cited by only one of your papers are folded into that paper (shown on
-hover and as a "+N" badge) unless they are on a highlighted path or among the top unread. Positions
+Not a hairball: references cited by only one of your papers are folded into that paper (counted in
+its tooltip and card) unless they are on a highlighted path or among the top unread. Positions
 are computed here, deterministically (the same graph gives the same picture): your papers are
 spread by what they share, their references placed around them, and no two boxes (a node with its
 label) overlap.
@@ -86,7 +86,7 @@ class Selection:
         """One sentence that accounts for every paper (the build prints it, the legend shows it)."""
         parts = [f"{len(self.drawn):,} of {total:,} papers drawn"]
         if self.folded_into:
-            parts.append(f"{sum(self.folded_into.values()):,} folded into the one paper of yours citing them (+N)")
+            parts.append(f"{sum(self.folded_into.values()):,} folded into the one paper of yours citing them")
         if self.unlinked:
             parts.append(f"{self.unlinked:,} not linked directly to your papers left out (--show all draws them)")
         if self.over_max_nodes:
@@ -112,11 +112,11 @@ def short_label(title: str | None, year: int | None) -> str:
     else:
         name = ""
         for word in title.split(" "):
-            if name and len(name) + 1 + len(word) > 16:
+            if name and len(name) + 1 + len(word) > 17:
                 name += "…"
                 break
             name = f"{name} {word}".strip()
-        name = name[:17]
+        name = name[:18]
     return f"{name} {year}" if year else name
 
 
