@@ -313,7 +313,7 @@ def remove_overlaps(positions: dict[str, tuple[float, float]], boxes: dict[str, 
     def push_apart(xy: np.ndarray) -> np.ndarray:
         xy = xy.astype(np.float32)
         while True:
-            for _ in range(120):
+            for _ in range(30):
                 dx = xy[None, :, 0] - xy[:, None, 0]
                 cy = xy[:, 1] + offset
                 dy = cy[None, :] - cy[:, None]
@@ -323,9 +323,9 @@ def remove_overlaps(positions: dict[str, tuple[float, float]], boxes: dict[str, 
                 if not overlapping.any():
                     return xy.astype(float)
                 along_x = over_x < over_y * X_PREFERENCE  # boxes are wide: sideways pushes keep the drawing wide
-                # each box moves away from every box it overlaps, by half the overlap
-                xy[:, 0] -= 0.5 * (over_x * np.sign(dx) * (overlapping & along_x)).sum(axis=1)
-                xy[:, 1] -= 0.5 * (over_y * np.sign(dy) * (overlapping & ~along_x)).sum(axis=1)
+                # each box moves away from every box it overlaps (overshooting a little settles faster)
+                xy[:, 0] -= 0.8 * (over_x * np.sign(dx) * (overlapping & along_x)).sum(axis=1)
+                xy[:, 1] -= 0.8 * (over_y * np.sign(dy) * (overlapping & ~along_x)).sum(axis=1)
             xy *= 1.05  # pushing alone did not settle: spread everything and push again (this always ends)
 
     def fit_scale(xy: np.ndarray) -> float:
