@@ -79,7 +79,7 @@ class Selection:
 
     drawn: list[str]
     folded_into: Counter          # read paper -> how many references are folded into it
-    unlinked: int                 # neither cited by one of your papers nor citing two of them
+    unlinked: int                 # not cited by your papers, citing fewer than two of them
     over_max_nodes: int           # would be drawn, left out by --max-nodes (lowest unread scores)
 
     def summary(self, total: int, max_nodes: int) -> str:
@@ -88,7 +88,8 @@ class Selection:
         if self.folded_into:
             parts.append(f"{sum(self.folded_into.values()):,} folded into the one paper of yours citing them")
         if self.unlinked:
-            parts.append(f"{self.unlinked:,} not linked directly to your papers left out (--show all draws them)")
+            parts.append(f"{self.unlinked:,} left out: not cited by your papers, citing fewer than two of them "
+                         "(--show all draws them)")
         if self.over_max_nodes:
             parts.append(f"{self.over_max_nodes:,} left out by --max-nodes {max_nodes:,} (the lowest unread scores)")
         return "; ".join(parts)

@@ -84,7 +84,8 @@ MEASURE = """() => {
     if (Math.hypot(dots[i].x - dots[j].x, dots[i].y - dots[j].y) < dots[i].r + dots[j].r) overlapping++;
   const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   const heights = labels.map(l => l.bottom - l.top).sort((a, b) => a - b);
-  const inside = (l, t, r, b) => l >= panel.right && r <= innerWidth && t >= 0 && b <= innerHeight;
+  const inside = (l, t, r, b) => l >= 0 && r <= innerWidth && t >= 0 && b <= innerHeight
+    && (l >= panel.right || r <= panel.left || t >= panel.bottom || b <= panel.top);  // the window less the panel
   return {drawn: dots.length, labels: labels.length, overlapping,
           touching: labels.filter(a => labels.some(b => b !== a && hit(a, b))).length,
           medianLabel: heights[heights.length >> 1],
@@ -333,6 +334,10 @@ def test_path_view_highlights_lists_hops_and_survives_a_reload(browser, citegrap
         opened.page.screenshot(path=str(tmp_path / "path-view.png"))
         hash_ = opened.js("location.hash")
         assert f"from={lora}" in hash_ and f"to={attention}" in hash_ and "undirected=1" in hash_
+        opened.js("id => window.citegraph.select(id)", path[-1])
+        opened.page.wait_for_timeout(200)
+        assert opened.js("ids => ids.map(id => window.citegraph.nodes.get(id).opacity)", path) == [1.0] * len(path), \
+            "selecting a paper keeps the path shown"
     finally:
         opened.close()
     reopened = OpenedMap(browser, citegraph.output, hash_)
