@@ -274,6 +274,8 @@ def test_click_selects_and_double_click_opens(browser, citegraph):
         opened.page.mouse.dblclick(point["x"], point["y"])
         opened.page.wait_for_function("() => window.__opened")
         assert opened.js("window.__opened") == f"https://arxiv.org/abs/{graph.nodes[lora]['externalIds']['ArXiv']}"
+        arxiv = graph.nodes[lora]["externalIds"]["ArXiv"]
+        assert opened.js("q => window.citegraph.path(q, 'LoRA: Low-Rank Adaptation of Large Language Models')", f"arXiv:{arxiv}") == [[lora]]
         opened.js("id => window.citegraph.select(id)", bert)
         opened.page.go_back()
         opened.page.wait_for_function("id => window.citegraph.network.getSelectedNodes()[0] === id", arg=lora)
