@@ -293,7 +293,8 @@ def remove_overlaps(positions: dict[str, tuple[float, float]], boxes: dict[str, 
 
     Boxes that overlap are pushed apart along their smaller overlap until none does; then the
     drawing is shrunk towards its centre and pushed apart again, keeping the try that fits a
-    ``VIEW_ASPECT`` window at the largest scale. Deterministic: no randomness, ties broken by order.
+    ``VIEW_ASPECT`` window at the largest scale. Deterministic: no randomness; a tiny fixed shift per
+    paper keeps centres apart.
     """
     names = list(positions)
     xy = np.array([positions[n] for n in names], dtype=float)
