@@ -56,6 +56,7 @@ KINDS = {
 FONT_WIDTH = 0.68         # a label character's width, in font sizes (generous: labels must not collide)
 SPREAD = 0.8              # the anchors' initial spread, in box areas: compact; pushing apart makes room
 X_PREFERENCE = 1.4
+MAX_STEP = 120.0          # the most a box moves in one round of pushing
 VIEW_ASPECT = 1.14        # width / height of the part of a window the panel leaves free
 LABEL_GAP = 13            # vis draws a dot's label about this far below the dot
 
@@ -267,7 +268,9 @@ def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str
     for _ in range(3):  # a paper linked only to papers placed in this pass waits for the next one
         waiting = []
         for node in pending:
-            neighbours = [m for m in (*graph.pred[node], *graph.succ[node]) if m in positions and m in drawn]
+            linked = [m for m in (*graph.pred[node], *graph.succ[node]) if m in positions and m in drawn]
+            # around the papers of yours it is linked to; else around whichever drawn papers it is linked to
+            neighbours = [m for m in linked if m in anchor_set] or linked
             if not neighbours:
                 waiting.append(node)
                 continue
@@ -326,8 +329,11 @@ def remove_overlaps(positions: dict[str, tuple[float, float]], boxes: dict[str, 
                     return xy.astype(float)
                 along_x = over_x < over_y * X_PREFERENCE  # boxes are wide: sideways pushes keep the drawing wide
                 # each box moves away from every box it overlaps (overshooting a little settles faster)
-                xy[:, 0] -= 0.8 * (over_x * np.sign(dx) * (overlapping & along_x)).sum(axis=1)
-                xy[:, 1] -= 0.8 * (over_y * np.sign(dy) * (overlapping & ~along_x)).sum(axis=1)
+                step_x = (over_x * np.sign(dx) * (overlapping & along_x)).sum(axis=1)
+                step_y = (over_y * np.sign(dy) * (overlapping & ~along_x)).sum(axis=1)
+                # a box in a crowd is not shot far away: it moves at most MAX_STEP per round
+                xy[:, 0] -= np.clip(0.8 * step_x, -MAX_STEP, MAX_STEP)
+                xy[:, 1] -= np.clip(0.8 * step_y, -MAX_STEP, MAX_STEP)
             xy *= 1.05  # pushing alone did not settle: spread everything and push again (this always ends)
 
     def fit_scale(xy: np.ndarray) -> float:
