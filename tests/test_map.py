@@ -156,17 +156,17 @@ def test_build_summary_accounts_for_every_paper(citegraph, options):
     assert counts[0] + sum(counts[1:]) == total, line
 
 
-@pytest.mark.parametrize("world", ["sample", "dense"])
+@pytest.mark.parametrize("world", ["sample", "sample, depth 2", "dense"])
 def test_initial_view_is_readable_at_a_glance(browser, citegraph, tmp_path, world):
-    if world == "sample":
-        assert citegraph.build().exit_code == 0
+    if world.startswith("sample"):
+        assert citegraph.build(*(["--depth", "2"] if "depth" in world else [])).exit_code == 0
         page_file = citegraph.output
     else:
         page_file = dense_reading_list(tmp_path)
     opened = OpenedMap(browser, page_file)
     try:
         measured = opened.js(MEASURE)
-        opened.page.screenshot(path=str(tmp_path / f"initial-view-{world}.png"))
+        opened.page.screenshot(path=str(tmp_path / f"initial-view-{world.replace(', ', '-').replace(' ', '')}.png"))
         assert measured["overlapping"] == 0, measured
         assert measured["touching"] <= 0.05 * measured["labels"], measured
         assert measured["medianLabel"] >= 10, measured
