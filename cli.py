@@ -306,8 +306,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
     if result.map_meta:
-        meta = result.map_meta
-        click.echo(f"map: {output} ({meta['drawn']:,} of {meta['total']:,} papers drawn, {meta['folded']:,} folded)")
+        click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
 
