@@ -14,6 +14,7 @@ import click
 from citegraph.errors import AmbiguousPaper, CitegraphError
 
 TABLE_FORMATS = ["table", "csv", "json", "md"]
+PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
 
 
 class CitegraphGroup(click.Group):
@@ -171,24 +172,31 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
     from citegraph.s2 import S2Config
 
     progress = Progress()
+
+    def notice(line: str) -> None:
+        if sys.stderr.isatty():
+            click.echo(line, err=True)
+
     try:
         result = build(
             list(paths), data_dir, output,
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
-            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress)
+            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice)
     finally:
         progress.close()
     for warning in result.notes.warnings:
         click.echo(f"warning: {warning}", err=True)
-    totals = result.report["totals"]
+    totals = result.report.totals
     click.echo(
-        f"notes: {totals['ok']} resolved, {totals['title_matched']} title-matched, {totals['not_found']} not found, "
+        f"notes: {totals['ok']} resolved, {totals['title_matched']} title-matched, "
+        f"{totals['uncertain_match']} uncertain matches, {totals['not_found']} not found, "
         f"{totals['skipped']} skipped, {totals['failed']} failed; {totals['references']:,} references "
-        f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar")
-    for entry in result.report["entries"]:
-        if entry["status"] in ("failed", "not_found"):
-            click.echo(f"  {entry['status'].replace('_', ' ')}: {entry['id'] or entry['title']}: {entry['reason']}", err=True)
+        f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar"
+        + (f" ({result.rate_limited} rate limited)" if result.rate_limited else ""))
+    for entry in result.report.entries:
+        if entry.status in ("failed", "not_found", "uncertain_match"):
+            click.echo(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}", err=True)
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
@@ -197,6 +205,13 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
         click.echo(f"map: {output} ({meta['drawn']:,} of {meta['total']:,} papers drawn, {meta['folded']:,} folded)")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
+    if result.stopped:
+        click.echo(f"error: {result.stopped}", err=True)
+    elif result.failed:
+        click.echo(f"partial: {result.failed} of {result.report.papers} papers could not be fetched; "
+                   "run the same command later to fetch them", err=True)
+    if not result.complete:
+        click.get_current_context().exit(PARTIAL_EXIT)
 
 
 def load_graph(data_dir):
