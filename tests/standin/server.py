@@ -7,7 +7,10 @@ Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
   GET  /graph/v1/paper/{id}/citations        same with citingPaper
   GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
 Faults: a share of 429s (no Retry-After, like S2) and 5xx ({"message": ...}), slow answers, a
-requests-per-second limit answered with 429, and a hang after N requests (to test interrupted builds).
+requests-per-second limit answered with 429, a hang after N requests (accepting and never
+answering), a connection dropped without an answer after N requests, and after N good answers
+a fixed answer to everything (or to paths matching a pattern): any status, with a body of the
+wrong shape (``[]``, ``{}``), an HTML page, or an error that echoes the caller's API key.
 Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
 """
 
@@ -47,7 +50,34 @@ class Faults:
     delay: float = 0.0
     rps: float | None = None
     hang_after: int | None = None
+    die_after: int | None = None
+    status: int | None = None
+    body: str | None = None
+    after: int = 0
+    matching: str | None = None
     seed: int = 0
+
+    def fixed_answer(self, served: int, path: str, api_key: str | None) -> tuple[int, object] | None:
+        """The fixed (status, body) for this request, if the faults give one (see BODIES)."""
+        if (self.status is None and self.body is None) or served < self.after:
+            return None
+        if self.matching and not re.search(self.matching, path):
+            return None
+        status = self.status or 200
+        if self.body is None:
+            return status, {"message": HTTP_REASONS.get(status, "Error")}
+        if self.body == "echo_key":
+            return status, {"message": f"Invalid API key {api_key} for this endpoint"}
+        return status, BODIES[self.body]
+
+
+HTTP_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error",
+                501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Endpoint request timed out"}
+HTML_PAGE = ("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>body{font:14px sans-serif}</style></head>\n"
+             "<body><h1>Bad Gateway</h1>\n<p>The proxy server received an invalid response from an upstream server."
+             "</p>\n" + "<!-- padding -->\n" * 50 + "</body></html>\n")
+# Wrong shapes a broken proxy or a changed API could answer with; "html" is sent as text/html.
+BODIES = {"empty_list": [], "empty_object": {}, "html": HTML_PAGE, "short_list": [None]}
 
 
 @dataclass
@@ -288,9 +318,10 @@ def _handler_for(service: StandinS2):
             pass
 
         def _send(self, status: int, payload: object) -> None:
-            data = json.dumps(payload).encode()
+            is_html = isinstance(payload, str)
+            data = payload.encode() if is_html else json.dumps(payload).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html; charset=utf-8" if is_html else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -309,8 +340,13 @@ def _handler_for(service: StandinS2):
                 service._release.wait()
                 self.close_connection = True
                 return  # a hung request is never answered, nor counted as served
+            served = len(service.log.requests)
+            if service.faults.die_after is not None and served >= service.faults.die_after:
+                self.close_connection = True
+                return  # the connection drops without an answer
             status, payload = None, None
-            fault = service.injected_fault()
+            fault = (service.faults.fixed_answer(served, parts.path, self.headers.get("x-api-key"))
+                     or service.injected_fault())
             if fault:
                 status, payload = fault
             else:
