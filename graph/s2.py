@@ -132,7 +132,7 @@ class _Transient(Exception):
         self.status = status
 
 
-class _Pacer:
+class RateBudget:
     """Spaces request starts; through ``rate_file`` (locked while read and written) across processes.
 
     Each request reserves the next free slot, so two builds sharing a data dir interleave and
@@ -146,12 +146,14 @@ class _Pacer:
         self._next_local = 0.0
 
     def wait(self) -> None:
+        """Sleep until this request's slot."""
         now = time.time()
-        start = self._reserve(now)
+        start = self.reserve(now)
         if start > now:
             time.sleep(start - now)
 
-    def _reserve(self, now: float) -> float:
+    def reserve(self, now: float) -> float:
+        """Book the next free slot at or after ``now`` (epoch seconds) and return its start."""
         if self.rate_file is None:
             start = max(now, self._next_local)
             self._next_local = start + self.interval
@@ -160,7 +162,7 @@ class _Pacer:
             import fcntl
         except ImportError:  # no POSIX locks (Windows): pace this process alone
             self.rate_file = None
-            return self._reserve(now)
+            return self.reserve(now)
         self.rate_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.rate_file, "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -200,7 +202,7 @@ class S2Client:
         self.requests = 0
         self.rate_limited = 0
         self._connected = False
-        self._pacer = _Pacer(config.rps, config.rate_file)
+        self._pacer = RateBudget(config.rps, config.rate_file)
         self._http: httpx.Client | None = None
 
     def close(self) -> None:
@@ -370,7 +372,7 @@ class S2Client:
         """
         other = _LINKED[direction]
         fields = ",".join(LINK_FIELDS + LINKED_PAPER_FIELDS)
-        offset = start
+        offset = reached = start
         while True:
             limit = PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items - offset)
             body = self.request_json("GET", f"/paper/{paper_id}/{direction}",
@@ -382,8 +384,9 @@ class S2Client:
                 following = None
             if not page.papers and not page.unresolved and offset > 0:
                 # Past its cap S2 answers an empty page, not an error: what we have is all there is.
-                page.truncated_at = offset
+                page.truncated_at = reached
                 following = None
+            reached = offset + len(body["data"])
             page.next_offset = following
             yield page
             if following is None:

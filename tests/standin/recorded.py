@@ -5,6 +5,7 @@ holding every paper they show, so the stand-in can be asked the recorded request
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ def load_recording(name: str) -> Recording:
             headers[key] = value
             continue
         in_headers = False
-        key, _, value = line.partition(": ")
+        key, _, value = line.partition(":")
         if key == "response_headers":
             in_headers = value.strip() == ""
         else:
@@ -79,31 +80,40 @@ def recorded_world() -> World:
                     world.add_paper(_paper_of(item))
         elif recording.path.endswith("/search/match") and body:
             world.add_paper(_paper_of(body["data"][0]))
-        elif re.fullmatch(r"/graph/v1/paper/[^/]+", recording.path) and body:
-            raw_id = recording.path.rsplit("/", 1)[1]
+        elif recording.path.endswith("/paper/search") and body and body.get("data"):
+            for item in body["data"]:
+                world.add_paper(_paper_of(item))
+        elif re.fullmatch(r"/graph/v1/paper/(?!batch$|search)(.+?)(?<!/references)(?<!/citations)", recording.path) and body:
+            raw_id = recording.path[len("/graph/v1/paper/"):]
             world.add_paper(_paper_of(body, {"DOI": raw_id} if raw_id.startswith("10.") else None))
-    _add_pages(world, "get_paper_references", "citedPaper", "ssrn-2250500", {"DOI": "10.2139/ssrn.2250500"})
-    _add_pages(world, "get_paper_citations", "citingPaper", "corpus-14514057", {"CorpusId": 14514057})
+    _add_pages(world, "get_paper_references", "citedPaper", "DOI:10.2139/ssrn.2250500")
+    _add_pages(world, "get_paper_citations", "citingPaper", "CorpusId:14514057")
     return world.finish()
 
 
-def _add_pages(world: World, what: str, other: str, paper_id: str, external: dict) -> None:
-    """The paper the recorded pages are about; pages never recorded are filled with stand-in papers."""
+def _made_up_id(name: str) -> str:
+    """A paperId for a paper the recordings name but do not show."""
+    return hashlib.sha1(name.encode()).hexdigest()
+
+
+def _add_pages(world: World, what: str, other: str, raw_id: str) -> None:
+    """The recorded pages as the links of the paper they are about (made up when no recording shows
+    it); pages never recorded are filled with made-up papers."""
     pages = [load_recording(n) for n in recording_names() if f"__{what}_" in n]
     items: list[dict] = []
     for page in sorted(pages, key=lambda r: r.json["offset"]):
-        offset = page.json["offset"]
-        for n in range(len(items), offset):
-            items.append({"paperId": f"{paper_id}-filler-{n}", "title": f"Unrecorded item {n}"})
+        for n in range(len(items), page.json["offset"]):
+            items.append({"paperId": _made_up_id(f"{raw_id}-{n}"), "title": f"Unrecorded item {n}"})
         items.extend(row[other] for row in page.json["data"])
     for item in items:
         if item["paperId"] and item["paperId"] not in world.papers:
             world.add_paper(dict(item))
-    links = [Citation(item["paperId"], item["title"], False, [], []) for item in items]
+    kind, _, value = raw_id.partition(":")
+    paper_id = world.resolve(raw_id) or world.add_paper(
+        {"paperId": _made_up_id(raw_id), "title": f"Recorded paper {raw_id}",
+         "externalIds": {kind: int(value) if kind == "CorpusId" else value}})
     if other == "citedPaper":
-        world.add_paper({"paperId": paper_id, "title": f"Recorded paper {paper_id}", "externalIds": external}, links)
+        world.add_paper(world.papers[paper_id], [Citation(i["paperId"], i["title"], False, [], []) for i in items])
     else:
-        world.add_paper({"paperId": paper_id, "title": f"Recorded paper {paper_id}", "externalIds": external})
         # A citing item S2 has no paperId for keeps its title on the citation, as unresolved references do.
-        world.citations[paper_id] = [(item["paperId"], Citation(paper_id, item["title"], False, [], []))
-                                     for item in items]
+        world.citations[paper_id] = [(i["paperId"], Citation(paper_id, i["title"], False, [], [])) for i in items]
