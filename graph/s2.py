@@ -50,7 +50,7 @@ PAGE_SIZE = 1000
 UNREACHABLE_ATTEMPTS = 3
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
 # S2 advises a 10% margin: the pace starts a little under the asked rate and slows by 10% per 429.
-PACE_MARGIN = 1.02
+PACE_MARGIN = 1.04
 SLOW_DOWN = 1.1
 RECOVER = 1.01
 MAX_INTERVAL = 60.0
@@ -146,23 +146,30 @@ class RateBudget:
         self._next_local = 0.0
 
     def wait(self) -> None:
-        """Sleep until this request's slot."""
+        """Sleep until this request's slot; a late wake-up pushes the next slot back as well."""
         now = time.time()
-        start = self.reserve(now)
+        start = self._book(lambda booked: max(now, booked), now)
         if start > now:
             time.sleep(start - now)
+        woke = time.time()
+        if woke > start:
+            self._book(lambda booked: max(booked - self.interval, woke), woke)
 
     def reserve(self, now: float) -> float:
         """Book the next free slot at or after ``now`` (epoch seconds) and return its start."""
+        return self._book(lambda booked: max(now, booked), now)
+
+    def _book(self, start_of: Callable[[float], float], now: float) -> float:
+        """Under the lock: read the next free slot, pick a start from it, book start + interval."""
         if self.rate_file is None:
-            start = max(now, self._next_local)
+            start = start_of(self._next_local)
             self._next_local = start + self.interval
             return start
         try:
             import fcntl
         except ImportError:  # no POSIX locks (Windows): pace this process alone
             self.rate_file = None
-            return self.reserve(now)
+            return self._book(start_of, now)
         self.rate_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.rate_file, "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -172,8 +179,7 @@ class RateBudget:
             except ValueError:
                 booked = 0.0
             # A slot booked far ahead (a clock jump, a crashed process's leftover) is not waited for.
-            booked = min(booked, now + MAX_INTERVAL)
-            start = max(now, booked)
+            start = start_of(min(booked, now + MAX_INTERVAL))
             handle.seek(0)
             handle.truncate()
             handle.write(repr(start + self.interval))
@@ -276,12 +282,13 @@ class S2Client:
     def _send(self, method: str, path: str, params: dict, payload: dict | None, check, started: float):
         import httpx
 
+        http = self._client()  # made before pacing: its setup must not eat into the slot
         self._pacer.wait()
         self.requests += 1
         # Never wait for an answer past the request's budget: --max-wait bounds the whole request.
         timeout = max(0.1, min(self.config.timeout, self._remaining(started)))
         try:
-            response = self._client().request(method, self.config.base_url + path, params=params, json=payload,
+            response = http.request(method, self.config.base_url + path, params=params, json=payload,
                                               timeout=timeout)
         except httpx.TimeoutException:
             raise _Transient(f"no answer within {timeout:.0f}s") from None

@@ -139,3 +139,26 @@ def test_an_echoed_key_is_redacted_everywhere(citegraph, standin, status):
     assert "[redacted]" in " ".join(r[0] for r in db.execute("SELECT reason FROM fetch_log WHERE reason IS NOT NULL"))
     for path in citegraph.data_dir.iterdir():
         assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_builds_sharing_a_data_dir_share_one_rate_budget(tmp_path):
+    from citegraph.s2 import RateBudget
+
+    first, second = RateBudget(2.0, tmp_path / "rate"), RateBudget(2.0, tmp_path / "rate")
+    starts = [budget.reserve(now=1000.0) for budget in (first, second, first, second)]
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    assert all(gap >= 0.5 for gap in gaps), "together they stay under the rate"
+
+
+def test_a_429_slows_the_pace_and_success_recovers_it_slowly():
+    from citegraph.s2 import RateBudget
+
+    budget = RateBudget(1.0, None)
+    paced = budget.interval
+    budget.slow_down()
+    assert budget.interval > paced
+    budget.recover()
+    assert paced < budget.interval, "recovery is slower than the slow-down"
+    for _ in range(100):
+        budget.recover()
+    assert budget.interval == paced
