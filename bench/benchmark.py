@@ -130,11 +130,15 @@ def stage_requests(table: Table, tmp: Path, quick: bool) -> None:
     finally:
         service.stop()
 
+
+# -- stage 2: pacing ------------------------------------------------------------------------------
+
+def stage_rate(table: Table, tmp: Path, quick: bool) -> None:
     # The paced build against a strict bucket (the stand-in answers 429 to any request less than
     # 1/rate after the last one it served), at the same --rps: issue 12's goal is at most one 429
     # and a whole build within 1.1x the request floor.
     rate = 10.0 if quick else 1.0
-    world = generate_world(sample_seeds, n_papers=1500, seed=12)
+    world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=12)
     service = StandinS2(world, Faults(rps=rate)).start()
     try:
         data = tmp / "real-rate"
@@ -293,7 +297,7 @@ def stage_map(table: Table, tmp: Path, quick: bool) -> None:
             browser.close()
 
 
-STAGES = {"requests": stage_requests, "warm": stage_warm, "queries": stage_queries, "map": stage_map}
+STAGES = {"requests": stage_requests, "rate": stage_rate, "warm": stage_warm, "queries": stage_queries, "map": stage_map}
 
 
 def main(argv: list[str] | None = None) -> int:
