@@ -268,8 +268,10 @@ class S2Client:
 
     def _announce(self, state: RetryCallState) -> None:
         exc = state.outcome.exception()
-        after = f"HTTP {exc.status}" if exc.status else exc.reason
-        self.notice(f"waiting {state.next_action.sleep:.0f} s after {after} (attempt {state.attempt_number + 1})")
+        after = f"HTTP {exc.status}" if exc.status else exc.reason.rstrip(".")
+        sleep = state.next_action.sleep
+        shown = f"{sleep:.0f}" if sleep >= 10 else f"{sleep:.1f}"
+        self.notice(f"waiting {shown} s after {after} (attempt {state.attempt_number + 1})")
 
     def _client(self) -> httpx.Client:
         if self._http is None:
