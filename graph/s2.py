@@ -53,6 +53,7 @@ RETRIED_STATUSES = {429, 500, 502, 503, 504}
 PACE_MARGIN = 1.04
 SLOW_DOWN = 1.1
 RECOVER = 1.01
+MAX_SLOW_DOWN = 8.0  # a 429 storm (S2 is overloaded, not us) slows the pace at most eightfold
 MAX_INTERVAL = 60.0
 
 Notice = Callable[[str], None]
@@ -187,7 +188,7 @@ class RateBudget:
         return start
 
     def slow_down(self) -> None:
-        self.interval = min(self.interval * SLOW_DOWN, MAX_INTERVAL)
+        self.interval = min(self.interval * SLOW_DOWN, self.base * MAX_SLOW_DOWN, MAX_INTERVAL)
 
     def recover(self) -> None:
         self.interval = max(self.base, self.interval / RECOVER)
@@ -293,7 +294,7 @@ class S2Client:
             response = http.request(method, self.config.base_url + path, params=params, json=payload,
                                               timeout=timeout)
         except httpx.TimeoutException:
-            raise _Transient(f"no answer within {timeout:.0f}s") from None
+            raise _Transient(f"no answer within {timeout:.3g}s") from None
         except httpx.TransportError as exc:
             connect_failed = isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol))
             raise _Transient(f"connection failed: {self.redact(exc)}", connection=connect_failed) from None
@@ -329,6 +330,8 @@ class S2Client:
         """The error for an answer that retrying cannot change."""
         if status == 401:
             return S2AuthError("Semantic Scholar asks for an API key (HTTP 401); set S2_API_KEY to a valid key")
+        if status == 403 and message == "Missing Authentication Token":
+            return self._wrong_endpoint(403, response)  # what S2's gateway answers for a path it does not serve
         if status == 403:
             if self.config.api_key:
                 return S2AuthError("Semantic Scholar refused the API key (HTTP 403 Forbidden); check S2_API_KEY "
@@ -338,12 +341,14 @@ class S2Client:
         if status == 404:
             if _body_key(response) == "error":  # S2's backend: the paper (or title) does not exist
                 return S2NotFound(message)
-            return S2Error(f"Semantic Scholar has no such endpoint (HTTP 404 for {response.request.url.path}); "
-                           f"S2_API_URL ({self.config.api_url}) should be the API's base URL, "
-                           f"like {DEFAULT_API_URL}")
+            return self._wrong_endpoint(404, response)
         if status == 400:
             return S2Unavailable(f"Semantic Scholar rejected the request (HTTP 400: {message})")
         return S2Unavailable(f"Semantic Scholar answered HTTP {status} ({message}); not retried")
+
+    def _wrong_endpoint(self, status: int, response: httpx.Response) -> S2Error:
+        return S2Error(f"Semantic Scholar has no such endpoint (HTTP {status} for {response.request.url.path}); "
+                       f"S2_API_URL ({self.config.api_url}) should be the API's base URL, like {DEFAULT_API_URL}")
 
     def _error_text(self, response: httpx.Response) -> str:
         """An error answer as one line: S2's ``error``/``message``, an HTML page's title, or the reason phrase."""
@@ -364,8 +369,11 @@ class S2Client:
         """
         if not 0 < len(ids) <= BATCH_SIZE:
             raise ValueError(f"a batch takes 1 to {BATCH_SIZE} ids, not {len(ids)}")
-        answer = self.request_json("POST", "/paper/batch", {"fields": ",".join(fields)}, {"ids": list(ids)},
-                                   lambda body: _batch_problem(body, len(ids)))
+        try:
+            answer = self.request_json("POST", "/paper/batch", {"fields": ",".join(fields)}, {"ids": list(ids)},
+                                       lambda body: _batch_problem(body, len(ids)))
+        except S2NotFound as exc:  # a batch answers null for unknown ids: a 404 is no answer at all
+            raise S2Unavailable(f"unexpected answer from Semantic Scholar (HTTP 404: {exc})") from None
         return dict(zip(ids, answer))
 
     def nested_references(self, ids: list[str]) -> dict[str, list[dict] | None]:

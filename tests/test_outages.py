@@ -35,11 +35,18 @@ def test_a_wrong_shaped_batch_answer_is_a_failure_asked_again(citegraph, standin
     assert "unexpected answer from Semantic Scholar" in one_line_no_traceback(result)
     entries = paper_entries(citegraph)
     assert entries and all(e["status"] == "failed" and "unexpected answer" in e["reason"] for e in entries)
-    assert standin.stats()["by_endpoint"]["/graph/v1/paper/batch"] > 1, "a wrong shape is retried"
 
     standin.set_faults(Faults())
     assert citegraph.build().exit_code == 0
     assert citegraph.coverage()["totals"]["ok"] == 35, "nothing was stored as not found"
+
+
+@pytest.mark.parametrize("body", ["empty_list", "html"])
+def test_a_wrong_shaped_answer_is_retried_until_a_good_one(citegraph, standin, body):
+    standin.set_faults(Faults(body=body, until=2))
+    assert citegraph.build().exit_code == 0
+    assert standin.stats()["statuses"]["200"] == 2 + 36, "two wrong answers, then the 36 requests again"
+    assert citegraph.coverage()["totals"]["ok"] == 35
 
 
 @pytest.mark.parametrize("body", ["empty_object", "html"])
@@ -85,12 +92,11 @@ def test_a_service_that_stops_answering_stops_the_build(citegraph, standin, faul
 
 
 def test_retries_are_announced(standin):
-    standin.set_faults(Faults(status=503))
+    standin.set_faults(Faults(status=503, until=1))
     lines = []
-    client = S2Client(S2Config(api_url=standin.url, rps=100, max_wait=0.5), notice=lines.append)
-    with pytest.raises(Exception, match="HTTP 503"):
-        client.papers(["ARXIV:2106.09685"])
-    assert lines and lines[0].startswith("waiting ") and lines[0].endswith("s after HTTP 503 (attempt 2)")
+    client = S2Client(S2Config(api_url=standin.url, rps=100), notice=lines.append)
+    assert client.papers(["ARXIV:2106.09685"])["ARXIV:2106.09685"]
+    assert len(lines) == 1 and lines[0].startswith("waiting ") and lines[0].endswith(" s after HTTP 503 (attempt 2)")
 
 
 def test_some_failed_papers_make_a_partial_build(citegraph, standin):
@@ -162,3 +168,10 @@ def test_a_429_slows_the_pace_and_success_recovers_it_slowly():
     for _ in range(100):
         budget.recover()
     assert budget.interval == paced
+
+
+def test_a_gateway_missing_token_answer_names_the_url(tmp_path, standin):
+    standin.set_faults(Faults(status=403, body="missing_token"))
+    result = Citegraph(tmp_path, standin.url).build()
+    assert result.exit_code == 1
+    assert "no such endpoint (HTTP 403" in one_line_no_traceback(result) and "S2_API_URL" in result.stderr

@@ -8,8 +8,8 @@ Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
   GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
 Faults: a share of 429s (no Retry-After, like S2) and 5xx ({"message": ...}), slow answers, a
 requests-per-second limit answered with 429, a hang after N requests (accepting and never
-answering), a connection dropped without an answer after N requests, and after N good answers
-a fixed answer to everything (or to paths matching a pattern): any status, with a body of the
+answering), a connection dropped without an answer after N requests, and from request ``after``
+to ``until`` a fixed answer to everything (or to paths matching a pattern): any status, with a body of the
 wrong shape (``[]``, ``{}``), an HTML page, or an error that echoes the caller's API key.
 Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
 """
@@ -57,12 +57,15 @@ class Faults:
     status: int | None = None
     body: str | None = None
     after: int = 0
+    until: int | None = None
     matching: str | None = None
     seed: int = 0
 
     def fixed_answer(self, served: int, path: str, api_key: str | None) -> tuple[int, object] | None:
         """The fixed (status, body) for this request, if the faults give one (see BODIES)."""
         if (self.status is None and self.body is None) or served < self.after:
+            return None
+        if self.until is not None and served >= self.until:
             return None
         if self.matching and not re.search(self.matching, path):
             return None
@@ -80,7 +83,8 @@ HTML_PAGE = ("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>
              "<body><h1>Bad Gateway</h1>\n<p>The proxy server received an invalid response from an upstream server."
              "</p>\n" + "<!-- padding -->\n" * 50 + "</body></html>\n")
 # Wrong shapes a broken proxy or a changed API could answer with; "html" is sent as text/html.
-BODIES = {"empty_list": [], "empty_object": {}, "html": HTML_PAGE, "short_list": [None]}
+BODIES = {"empty_list": [], "empty_object": {}, "html": HTML_PAGE, "short_list": [None],
+          "missing_token": {"message": "Missing Authentication Token"}}  # AWS's answer for an unknown path
 
 
 @dataclass
