@@ -239,7 +239,8 @@ class S2Client:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._send(method, path, params, payload, check, started)
+                    retry = attempt.retry_state.attempt_number > 1
+                    return self._send(method, path, params, payload, check, started if retry else None)
         except _Transient as exc:
             if exc.connection and not self._connected:
                 raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.api_url} ({exc.reason})") from None
@@ -282,14 +283,17 @@ class S2Client:
             self._http = httpx.Client(timeout=self.config.timeout, headers=headers)
         return self._http
 
-    def _send(self, method: str, path: str, params: dict, payload: dict | None, check, started: float):
+    def _send(self, method: str, path: str, params: dict, payload: dict | None, check, retry_started: float | None):
+        """One attempt; a retry (``retry_started`` set) never waits for its answer past ``max_wait``."""
         import httpx
 
         http = self._client()  # made before pacing: its setup must not eat into the slot
         self._pacer.wait()
         self.requests += 1
-        # Never wait for an answer past the request's budget: --max-wait bounds the whole request.
-        timeout = max(0.1, min(self.config.timeout, self._remaining(started)))
+        # The first attempt may take the whole timeout; retries are bounded by --max-wait, so one
+        # request takes at most max(timeout, max_wait).
+        timeout = self.config.timeout if retry_started is None else max(
+            0.1, min(self.config.timeout, self._remaining(retry_started)))
         try:
             response = http.request(method, self.config.base_url + path, params=params, json=payload,
                                               timeout=timeout)
