@@ -15,6 +15,7 @@ from citegraph.errors import AmbiguousPaper, CitegraphError
 
 TABLE_FORMATS = ["table", "csv", "json", "md"]
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
+LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest are counted
 
 
 class CitegraphGroup(click.Group):
@@ -174,8 +175,8 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
     progress = Progress()
 
     def notice(line: str) -> None:
-        if sys.stderr.isatty():
-            click.echo(line, err=True)
+        if sys.stderr.isatty():  # over the progress bar's line, which redraws itself below
+            click.echo(f"\r\033[K{line}", err=True)
 
     try:
         result = build(
@@ -194,9 +195,11 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
         f"{totals['skipped']} skipped, {totals['failed']} failed; {totals['references']:,} references "
         f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar"
         + (f" ({result.rate_limited} rate limited)" if result.rate_limited else ""))
-    for entry in result.report.entries:
-        if entry.status in ("failed", "not_found", "uncertain_match"):
-            click.echo(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}", err=True)
+    unresolved = [e for e in result.report.entries if e.status in ("failed", "not_found", "uncertain_match")]
+    for entry in unresolved[:LISTED_PROBLEMS]:
+        click.echo(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}", err=True)
+    if len(unresolved) > LISTED_PROBLEMS:
+        click.echo(f"  … and {len(unresolved) - LISTED_PROBLEMS} more: see {data_dir / COVERAGE_FILE}", err=True)
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")

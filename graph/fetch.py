@@ -11,6 +11,7 @@ says where, keeping everything stored so far.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,8 +71,8 @@ def titles_agree(asked: str, found: str) -> bool:
 class Fetcher:
     """Fetches what the notes need into the store.
 
-    ``stopped`` is set (to the failing request's reason) when the fetch stopped early because S2
-    stopped answering.
+    ``stopped`` is set (to the failing request's reason) and ``stopped_at`` (epoch seconds) when the
+    fetch stopped early because S2 stopped answering.
     """
 
     def __init__(self, store: Store, client: S2Client, options: FetchOptions, progress: Progress | None = None):
@@ -80,6 +81,7 @@ class Fetcher:
         self.options = options
         self.progress = progress or (lambda phase, done, total: None)
         self.stopped: str | None = None
+        self.stopped_at: float | None = None
         self._failures_in_a_row = 0
 
     def _todo(self, subjects: list[str], kind: FetchKind) -> list[str]:
@@ -92,7 +94,7 @@ class Fetcher:
         try:
             self._run(notes)
         except _Outage as outage:
-            self.stopped = str(outage)
+            self.stopped, self.stopped_at = str(outage), time.time()
 
     def _run(self, notes: Notes) -> None:
         ids = [entry.key for entry in notes.papers if entry.id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,7 +110,7 @@ def build(
     data_dir = Path(data_dir)
     store = open_store(data_dir)
     requests = rate_limited = 0
-    stopped = None
+    stopped = stopped_at = None
     try:
         if offline and store.is_empty():
             raise CitegraphError(f"--offline builds from {data_dir / STORE_FILE}, but {NOTHING_STORED}")
@@ -125,15 +126,16 @@ def build(
                     raise S2Unreachable(f"{exc}; {advice}") from None
                 finally:
                     requests, rate_limited = client.requests, client.rate_limited
-                stopped = fetcher.stopped
+                stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
         report = coverage(store, notes, offline=offline)
         report.totals["requests"] = requests
         write_report(report, data_dir / COVERAGE_FILE, *([Path(report_file)] if report_file else []))
         graph, changed = build_graph(store, notes, data_dir)
     finally:
         store.close()
-    stop_line = (f"Semantic Scholar stopped answering at {stopped}; {report.resolved} of {report.papers} papers "
-                 "fetched; run the same command later to resume") if stopped else None
+    stop_line = (f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(stopped_at))} "
+                 f"({stopped}); {report.resolved} of {report.papers} papers fetched; run the same command later "
+                 "to resume") if stopped else None
     if not any(read for _, read in graph.nodes(data="read")):
         if stop_line:
             raise CitegraphError(stop_line)
