@@ -147,30 +147,39 @@ class RateBudget:
         self._next_local = 0.0
 
     def wait(self) -> None:
-        """Sleep until this request's slot; a late wake-up pushes the next slot back as well."""
+        """Sleep until this request's slot. Woken late (a loaded machine), it moves its slot: to the
+        end of the queue when another build booked the next one, else it just pushes the next slot back."""
         now = time.time()
-        start = self._book(lambda booked: max(now, booked), now)
+        start = self.reserve(now)
         if start > now:
             time.sleep(start - now)
         woke = time.time()
-        if woke > start:
-            self._book(lambda booked: max(booked - self.interval, woke), woke)
+        if woke - start <= self.base * (1 - 1 / PACE_MARGIN):  # within the margin: the slot still holds
+            return
+
+        def moved(booked: float) -> tuple[float, float]:
+            if booked > start + self.interval:  # the next slot is another build's: queue behind it
+                return max(booked, woke), max(booked, woke) + self.interval
+            return woke, woke + self.interval
+
+        later = self._book(moved, woke)
+        if later > woke:
+            time.sleep(later - woke)
 
     def reserve(self, now: float) -> float:
         """Book the next free slot at or after ``now`` (epoch seconds) and return its start."""
-        return self._book(lambda booked: max(now, booked), now)
+        return self._book(lambda booked: (max(now, booked), max(now, booked) + self.interval), now)
 
-    def _book(self, start_of: Callable[[float], float], now: float) -> float:
-        """Under the lock: read the next free slot, pick a start from it, book start + interval."""
+    def _book(self, choose: Callable[[float], tuple[float, float]], now: float) -> float:
+        """Under the lock: read the next free slot, choose (start, next free slot) from it, store the latter."""
         if self.rate_file is None:
-            start = start_of(self._next_local)
-            self._next_local = start + self.interval
+            start, self._next_local = choose(self._next_local)
             return start
         try:
             import fcntl
         except ImportError:  # no POSIX locks (Windows): pace this process alone
             self.rate_file = None
-            return self._book(start_of, now)
+            return self._book(choose, now)
         self.rate_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.rate_file, "a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -180,10 +189,10 @@ class RateBudget:
             except ValueError:
                 booked = 0.0
             # A slot booked far ahead (a clock jump, a crashed process's leftover) is not waited for.
-            start = start_of(min(booked, now + MAX_INTERVAL))
+            start, following = choose(min(booked, now + MAX_INTERVAL))
             handle.seek(0)
             handle.truncate()
-            handle.write(repr(start + self.interval))
+            handle.write(repr(following))
             handle.flush()
         return start
 
