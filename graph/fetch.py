@@ -156,6 +156,8 @@ class Fetcher:
         stored = self.store.statuses(kind)
         for done, paper_id in enumerate(todo):
             self.progress(str(kind), done, len(todo))
+            if not self.options.refresh and self.store.status(kind, paper_id) in FINAL:
+                continue  # fetched meanwhile by another build sharing this data dir
             # A paper interrupted between pages goes on from the next page (a refresh starts over).
             resume_at = 0 if self.options.refresh else (stored.get(paper_id, (None, None, None))[2] or 0)
             status = stored.get(paper_id, (None,))[0]

@@ -264,6 +264,11 @@ class Store:
         rows = self.db.execute("SELECT subject, status, reason, items FROM fetch_log WHERE what=?", (kind,))
         return {subject: (FetchStatus(status), reason, items) for subject, status, reason, items in rows}
 
+    def status(self, kind: FetchKind, subject: str) -> FetchStatus | None:
+        """How the last fetch of this kind of this subject ended (None: never asked)."""
+        row = self.db.execute("SELECT status FROM fetch_log WHERE what=? AND subject=?", (kind, subject)).fetchone()
+        return FetchStatus(row[0]) if row else None
+
     def aliases(self) -> dict[str, tuple[str, AliasHow, float | None]]:
         """``{notes key: (paperId, how, match score)}`` for every accepted alias (not uncertain matches)."""
         rows = self.db.execute("SELECT * FROM aliases WHERE how != ?", (AliasHow.UNCERTAIN_MATCH,))
