@@ -368,7 +368,7 @@ class S2Client:
         try:
             body = response.json()
         except ValueError:
-            return self.redact(_html_title(response.text) or response.text[:200] or response.reason_phrase)
+            return self.redact(_html_title(response.text) or response.text or response.reason_phrase)
         if isinstance(body, dict):
             return self.redact(body.get("error") or body.get("message") or body)
         return self.redact(body)
