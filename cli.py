@@ -166,6 +166,8 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
+    Exit status: 0 complete, 3 partial (the map is drawn but some papers could not be fetched, or
+    Semantic Scholar stopped answering: run the same command later), 1 nothing useful produced.
     """
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import COVERAGE_FILE, build
