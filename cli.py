@@ -1,21 +1,33 @@
-"""The citegraph command line: parses options, calls graph/ functions, prints their results.
+"""The citegraph command line: parses options, calls citegraph functions, prints their results.
 
 Heavy libraries (pandas, networkx, pyvis) are imported inside the commands so `--help` is instant.
+Everything printed as text (tables, markdown, cards) goes through `terminal_text`, so a title
+holding terminal escape sequences cannot retitle or recolour the user's terminal; JSON keeps such
+characters, escaped.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 import click
 
 from citegraph.errors import AmbiguousPaper, CitegraphError
 
-TABLE_FORMATS = ["table", "csv", "json", "md"]
+PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
+REPORT_FORMATS = ["table", "json", "md"]
+TABLE_TITLE_WIDTH = 60
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
 LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest are counted
+TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 class CitegraphGroup(click.Group):
@@ -25,16 +37,25 @@ class CitegraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AmbiguousPaper as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {terminal_text(str(exc))}", err=True)
             for paper_id, title in exc.candidates:
-                click.echo(f"  {paper_id}  {title}", err=True)
+                click.echo(f"  {paper_id}  {terminal_text(title)}", err=True)
             ctx.exit(exc.exit_code)
         except CitegraphError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {terminal_text(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
-        except OSError as exc:  # an unwritable output, a full disk: the user's to fix, not a bug
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        except BrokenPipeError:
+            # The reader of our output (head, less) has gone: stop quietly, as Unix tools do. Point
+            # stdout at /dev/null so the interpreter's final flush does not fail a second time.
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):  # stdout is no file descriptor (a test runner's buffer)
+                pass
+            ctx.exit(0)  # what click itself does when stdout's pipe breaks outside a command
+        except OSError as exc:
+            if not exc.filename:  # no file named: not the user's file problem but a bug, keep the traceback
+                raise
+            click.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted: everything fetched so far is stored; run the same command to resume", err=True)
@@ -52,48 +73,109 @@ def main():
       citegraph build data/notes          # fetch from Semantic Scholar, write output/graph.html
       citegraph unread                    # influential references I have not read
       citegraph path "LoRA" "Attention Is All You Need"
+
+    The data dir (default data/) can also be set with CITEGRAPH_DATA_DIR.
     """
 
 
+def terminal_text(value) -> str:
+    """``value`` as one line of text without control characters (terminal escapes, newlines, tabs)."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " ").replace("\r", " "))
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` at most ``width`` characters, ending in "…" when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def print_json(data) -> None:
+    """The one place JSON is printed: dataclasses through their ``to_dict``, ``/`` unescaped,
+    every control character escaped."""
+    if is_dataclass(data):
+        data = data.to_dict() if hasattr(data, "to_dict") else asdict(data)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    # json escapes C0 control characters itself; C1 ones (0x7f-0x9f) only occur inside strings.
+    click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+def frame_records(frame) -> list[dict]:
+    """A DataFrame's rows as plain JSON values (missing values None, integer years int)."""
+    return json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
+
+
+def _is_list(value) -> bool:
+    return isinstance(value, (list, tuple))
+
+
 def print_frame(frame, fmt: str) -> None:
-    """Print a DataFrame as an aligned table, CSV, JSON records or a markdown table."""
+    """Print a DataFrame as an aligned table, CSV, JSON records or a markdown table.
+
+    CSV and JSON carry every value in full (lists: JSON arrays, `; `-joined in CSV); markdown keeps
+    full values on one line; the table cuts long titles and lists with "…".
+    """
     if fmt == "json":
-        click.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
-    elif fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
-    elif fmt == "md":
-        header = "| " + " | ".join(map(str, frame.columns)) + " |"
-        rule = "|" + "---|" * len(frame.columns)
-        rows = ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
-        click.echo("\n".join([header, rule, *rows]))
+        print_json(frame_records(frame))
+        return
+    shown = frame.copy()
+    for column in shown.columns:
+        if shown[column].map(_is_list).any():
+            if fmt == "table":
+                shown[column] = shown[column].map(
+                    lambda items: "; ".join(cut(str(t), TABLE_LIST_ITEM_WIDTH) for t in items[:TABLE_LIST_ITEMS])
+                    + (f" (+{len(items) - TABLE_LIST_ITEMS} more)" if len(items) > TABLE_LIST_ITEMS else ""))
+            else:
+                shown[column] = shown[column].map(lambda items: "; ".join(map(str, items)))
+    if fmt == "csv":
+        click.echo(shown.to_csv(index=False), nl=False)
+        return
+    shown = shown.round(4).astype(object).where(shown.notna(), None).map(terminal_text)
+    if fmt == "md":
+        def row(cells):
+            return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+        click.echo("\n".join([row(shown.columns), "|" + "---|" * len(shown.columns),
+                              *(row(cells) for cells in shown.itertuples(index=False))]))
+    elif shown.empty:
+        click.echo("(nothing)")
     else:
-        if frame.empty:
-            click.echo("(nothing)")
-        else:
-            click.echo(frame.to_string(index=False, max_colwidth=70))
+        if "title" in shown:
+            shown["title"] = shown["title"].map(lambda t: cut(t, TABLE_TITLE_WIDTH))
+        click.echo(shown.to_string(index=False, max_colwidth=None))
 
 
-@main.command("notes")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def notes_command(paths, fmt):
-    """List the papers found in notes files or folders (.md, .markdown, .txt, .bib)."""
-    from citegraph.notes import read_notes
+def resolve(graph, query: str) -> str:
+    """The paperId a name on the command line means; says on stderr which paper was picked when
+    the name was not an id or an exact title."""
+    from citegraph.analysis import PaperRef, find_paper
 
-    found = read_notes(list(paths))
-    for warning in found.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if fmt == "json":
-        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print_frame(found.to_frame(), "table")
-        click.echo(f"\n{len(found.papers)} papers", nl=False)
-        click.echo(f", {len(found.skipped)} links skipped:" if found.skipped else "")
-        for skip in found.skipped:
-            click.echo(f"  {skip.source}  {skip.reason}  {skip.url}")
-    if not found.papers:
-        click.echo("no papers found", err=True)
-        sys.exit(1)
+    match = find_paper(graph, query)
+    if match.how not in ("id", "exact title"):
+        why = {"short title": "the only paper whose title before the colon is this",
+               "in your notes": "the only paper in your notes whose title has these words",
+               "title words": "the only paper whose title has these words"}[match.how]
+        also = f"; {len(match.others)} other paper(s) match less closely" if match.others else ""
+        click.echo(terminal_text(f"{query!r} is {PaperRef.of(graph, match.paper_id).label} [{match.paper_id}]: "
+                                 f"{why}{also}"), err=True)
+    return match.paper_id
+
+
+def zotero_options(func):
+    func = click.option("--collection", metavar="NAME",
+                        help="With --zotero: only this collection (and its subcollections).")(func)
+    return click.option("--zotero", "zotero", is_flag=False, flag_value="", default=None, metavar="[PATH]",
+                        help="Also read a Zotero library, read-only (default ~/Zotero/zotero.sqlite). "
+                             "Put it after the notes paths, or write --zotero=PATH.")(func)
+
+
+def zotero_source(paths, zotero, collection):
+    """The Zotero source the options name; a usage error when there is nothing to read at all."""
+    from citegraph.zotero import ZoteroSource
+
+    if collection is not None and zotero is None:
+        raise click.UsageError("--collection needs --zotero")
+    if not paths and zotero is None:
+        raise click.UsageError("give notes files or folders, or --zotero")
+    return ZoteroSource(Path(zotero) if zotero else None, collection) if zotero is not None else None
 
 
 def data_dir_option(func):
@@ -102,8 +184,9 @@ def data_dir_option(func):
                         help="Where the store, the saved graph and coverage.json live.")(func)
 
 
-def format_option(choices=TABLE_FORMATS):
-    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True)
+def format_option(choices=PAPER_FORMATS):
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+                        help="table cuts long values with …; csv and json carry them in full.")
 
 
 def map_options(func):
@@ -116,6 +199,34 @@ def map_options(func):
     func = click.option("--layout", type=click.Choice(["auto", "timeline"]), default="auto", show_default=True,
                         help="timeline: x is the publication year.")(func)
     return func
+
+
+@main.command("notes")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@zotero_options
+@format_option(["table", "csv", "json", "md"])
+def notes_command(paths, zotero, collection, fmt):
+    """List the papers found in notes files or folders (.md, .markdown, .txt, .org, .bib, .ris, .json)
+    and in a Zotero library, each read or queued."""
+    import pandas as pd
+
+    from citegraph.notes import read_notes
+
+    found = read_notes(list(paths), zotero_source(paths, zotero, collection))
+    for warning in found.warnings:
+        click.echo(f"warning: {terminal_text(warning)}", err=True)
+    if fmt == "json":
+        print_json(found.to_dict())
+    elif fmt in ("csv", "md"):
+        print_frame(pd.DataFrame(found.to_dict()["papers"]), fmt)
+    else:
+        print_frame(found.to_frame(), "table")
+        click.echo(f"\n{len(found.papers)} papers", nl=False)
+        click.echo(f", {len(found.skipped)} links skipped:" if found.skipped else "")
+        for skip in found.skipped:
+            click.echo(terminal_text(f"  {skip.source}  {skip.reason}  {skip.url}"))
+    if not found.papers:
+        raise CitegraphError(f"no papers found in {', '.join(paths) or 'the Zotero library'}")
 
 
 class Progress:
@@ -144,7 +255,8 @@ class Progress:
 
 
 @main.command("build")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@zotero_options
 @click.option("--depth", type=click.IntRange(1, 3), default=1, show_default=True,
               help="1: your papers' references. 2: also their references (no influence flags).")
 @click.option("--citations", is_flag=True, help="Also fetch papers citing your papers.")
@@ -161,8 +273,8 @@ class Progress:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
 @data_dir_option
 @map_options
-def build_command(paths, depth, citations, max_citations, offline, refresh, rps, max_wait, output, report, data_dir,
-          color, show, max_nodes, layout):
+def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
+          report, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -185,7 +297,8 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
             list(paths), data_dir, output,
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
-            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice)
+            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
+            zotero_source(paths, zotero, collection))
     finally:
         progress.close()
     for warning in result.notes.warnings:
@@ -199,7 +312,8 @@ def build_command(paths, depth, citations, max_citations, offline, refresh, rps,
         + (f" ({result.rate_limited} rate limited)" if result.rate_limited else ""))
     unresolved = [e for e in result.report.entries if e.status in ("failed", "not_found", "uncertain_match")]
     for entry in unresolved[:LISTED_PROBLEMS]:
-        click.echo(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}", err=True)
+        click.echo(terminal_text(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}"),
+                   err=True)
     if len(unresolved) > LISTED_PROBLEMS:
         click.echo(f"  … and {len(unresolved) - LISTED_PROBLEMS} more: see {data_dir / COVERAGE_FILE}", err=True)
     graph = result.graph
@@ -227,30 +341,48 @@ def load_graph(data_dir):
 
 @main.command("stats")
 @data_dir_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
     from citegraph.analysis import graph_stats
     from citegraph.pipeline import COVERAGE_FILE
 
-    figures = graph_stats(load_graph(data_dir))
-    coverage_file = data_dir / COVERAGE_FILE
-    if coverage_file.exists():
-        figures["coverage"] = json.loads(coverage_file.read_text())["totals"]
+    figures = graph_stats(load_graph(data_dir), coverage_file=data_dir / COVERAGE_FILE)
     if fmt == "json":
-        click.echo(json.dumps(figures, indent=2))
+        print_json(figures)
         return
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items())
-        click.echo(f"{key:>22}: {value}")
+    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value)
+            for key, value in figures.to_dict().items()]
+    if fmt == "md":
+        click.echo("\n".join(["| figure | value |", "|---|---|", *(f"| {key} | {value} |" for key, value in rows)]))
+    else:
+        for key, value in rows:
+            click.echo(f"{key:>22}: {value}")
 
 
-def _hop_text(hop: dict) -> str:
-    flag = {True: "influential", False: "not influential", None: "influence unknown"}[hop["isInfluential"]]
-    why = f"; {', '.join(hop['intents'])}" if hop["intents"] else ""
-    context = f'\n        "{hop["context"]}"' if hop["context"] else ""
-    return f"  {hop['direction']} ({flag}{why}){context}"
+def _hop_text(hop, markdown: bool) -> str:
+    flag = {True: "influential", False: "not influential", None: "influence unknown"}[hop.isInfluential]
+    why = terminal_text(f"; {', '.join(hop.intents)}") if hop.intents else ""
+    context = terminal_text(hop.context) if hop.context else ""
+    if markdown:
+        return f"   - {hop.direction} ({flag}{why})" + (f': "{context}"' if context else "")
+    return f"  {hop.direction} ({flag}{why})" + (f'\n        "{context}"' if context else "")
+
+
+def _path_lines(found, markdown: bool) -> list[str]:
+    lines = []
+    if found.direction == "reverse":
+        lines.append(terminal_text(f"No chain from {found.source.label} to {found.target.label}; "
+                                   f"found one from {found.target.label} to {found.source.label}:"))
+    lines.append(f"{found.length} hop(s), {len(found.paths)} shortest path(s)"
+                 + (f" (+{found.more} more)" if found.more else ""))
+    for number, (papers, hops) in enumerate(zip(found.paths, found.hops), start=1):
+        lines.append(f"\n### path {number}\n" if markdown else f"\npath {number}:")
+        for paper, hop in zip(papers, hops + [None]):
+            lines.append(f"{'1. ' if markdown else '  '}{terminal_text(paper.label)}")
+            if hop:
+                lines.append(_hop_text(hop, markdown))
+    return lines
 
 
 @main.command("path")
@@ -258,7 +390,7 @@ def _hop_text(hop: dict) -> str:
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
 @click.option("--all", "all_paths", is_flag=True, help="All shortest paths (up to 20; says how many more).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option(REPORT_FORMATS + ["bibtex"])
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @data_dir_option
 @map_options
@@ -266,58 +398,45 @@ def path_command(source, target, undirected, all_paths, fmt, html, data_dir, col
     """Shortest chain of citations from FROM to TO (or back, or --undirected).
 
     FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment.
+    The map options apply to the --html map.
     """
-    from citegraph.analysis import resolve_paper, shortest_paths
+    from citegraph.analysis import shortest_paths
+    from citegraph.export import bibtex
     from citegraph.render import MapOptions, render_map
 
     graph = load_graph(data_dir)
-    found = shortest_paths(graph, resolve_paper(graph, source), resolve_paper(graph, target), undirected, all_paths)
+    found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected, all_paths)
+    on_path = list(dict.fromkeys(paper.paperId for path in found.paths for paper in path))
     if fmt == "json":
-        click.echo(json.dumps({k: found[k] for k in ("from", "to", "directed", "length", "paths")}, indent=2,
-                              ensure_ascii=False))
+        print_json(found)
+    elif fmt == "bibtex":
+        click.echo(bibtex(graph, on_path), nl=False)
     else:
-        if found["direction"] == "reverse":
-            click.echo("No chain from FROM to TO; found one from TO to FROM:")
-        click.echo(f"{found['length']} hop(s), {len(found['paths'])} shortest path(s)"
-                   + (f" (+{found['more']} more)" if found["more"] else ""))
-        for number, (papers, hops) in enumerate(zip(found["paths"], found["hops"]), start=1):
-            click.echo(f"\npath {number}:")
-            for paper, hop in zip(papers, hops + [None]):
-                click.echo(f"  {paper['title']} ({paper['year'] or 'n.d.'})")
-                if hop:
-                    click.echo(_hop_text(hop))
+        click.echo("\n".join(_path_lines(found, markdown=fmt == "md")))
     if html:
-        nodes = list(dict.fromkeys(n["paperId"] for n in found["paths"][0]))
-        render_map(graph, html, MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout, path=nodes))
-        click.echo(f"map: {html}", err=fmt == "json")
+        first_path = list(dict.fromkeys(paper.paperId for paper in found.paths[0]))
+        render_map(graph, html, MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout, path=first_path))
+        click.echo(f"map: {html}", err=fmt != "table")
 
 
-def _print_papers(graph, frame, fmt: str, list_columns=("cited_by", "shared", "cites")) -> None:
+def _print_papers(graph, frame, fmt: str) -> None:
     from citegraph.export import bibtex
 
     if fmt == "bibtex":
         click.echo(bibtex(graph, list(frame["paperId"])), nl=False)
-        return
-    if fmt == "json":
-        click.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
-        return
-    shown = frame.copy()
-    for column in list_columns:
-        if column in shown:
-            shown[column] = shown[column].map(lambda titles: "; ".join(t[:50] for t in titles[:3])
-                                              + (f" (+{len(titles) - 3})" if len(titles) > 3 else ""))
-    if fmt == "table":
-        shown = shown.drop(columns=["paperId", "url"], errors="ignore")
-        shown["title"] = shown["title"].str.slice(0, 60)
-    print_frame(shown, fmt)
+    else:
+        shown = frame.drop(columns=["url"]) if fmt == "table" and "url" in frame else frame
+        if fmt == "table" and "queued" in shown:
+            shown = shown.assign(queued=shown["queued"].map({True: "in your queue", False: ""}))
+        print_frame(shown, fmt)
 
 
 @main.command("unread")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
 @click.option("--min-cited-by", type=click.IntRange(1), default=1, show_default=True,
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
-@format_option(TABLE_FORMATS + ["bibtex"])
+@format_option()
 @data_dir_option
 def unread_command(top, min_cited_by, since, fmt, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
@@ -337,78 +456,95 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
 
 @main.command("similar")
 @click.argument("paper")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True)
-@format_option(TABLE_FORMATS + ["bibtex"])
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
+@format_option()
 @data_dir_option
 def similar_command(paper, top, fmt, data_dir):
     """Unread papers most related to PAPER (co-citation + bibliographic coupling, Salton cosine)."""
-    from citegraph.analysis import resolve_paper, most_similar
+    from citegraph.analysis import most_similar
 
     graph = load_graph(data_dir)
-    _print_papers(graph, most_similar(graph, resolve_paper(graph, paper), top), fmt)
+    _print_papers(graph, most_similar(graph, resolve(graph, paper), top), fmt)
 
 
 @main.command("citing")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
 @click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
               help="Only papers citing at least this many of your papers.")
-@format_option(TABLE_FORMATS + ["bibtex"])
+@format_option()
 @data_dir_option
 def citing_command(top, min_cites, fmt, data_dir):
     """Papers that cite many of your papers (needs `build --citations`)."""
     from citegraph.analysis import top_citing
 
     graph = load_graph(data_dir)
-    frame = top_citing(graph, top, min_cites)
-    if frame.empty and not any(o == "citations" for _, _, o in graph.edges(data="origin")):
-        click.echo("no citing papers stored; run `citegraph build NOTES --citations` first", err=True)
-        sys.exit(1)
-    _print_papers(graph, frame, fmt)
+    _print_papers(graph, top_citing(graph, top, min_cites), fmt)
+
+
+SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
+               "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references")
+SHOW_LINKS_SHOWN = 30
+
+
+def _card_lines(card, markdown: bool) -> list[str]:
+    fields = {**card.paper, "unresolved_references": card.unresolved_references}
+    lines = ["| field | value |", "|---|---|"] if markdown else []
+    for key in SHOW_FIELDS:
+        value = fields.get(key)
+        value = terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value)
+        lines.append(f"| {key} | {value.replace('|', chr(92) + '|')} |" if markdown else f"{key:>24}: {value}")
+    for label, links in (("references in the graph", card.references), ("cited by (in the graph)", card.cited_by)):
+        lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}"
+                     + (" (* = in your notes)" if links else ""))
+        if markdown and links:
+            lines.append("")
+        for item in sorted(links, key=lambda i: (not i.read, -(i.year or 0)))[:SHOW_LINKS_SHOWN]:
+            mark = "*" if item.read else " "
+            flag = {True: "influential", False: "", None: "?"}[item.isInfluential]
+            title = terminal_text(item.title)
+            lines.append(f"- {mark} {title} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
+                         else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
+        if len(links) > SHOW_LINKS_SHOWN:
+            lines.append(f"  (+{len(links) - SHOW_LINKS_SHOWN} more; --format json lists all)")
+    return lines
 
 
 @main.command("show")
 @click.argument("paper")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "bibtex"]), default="table", show_default=True)
+@format_option(REPORT_FORMATS + ["bibtex"])
 @data_dir_option
 def show_command(paper, fmt, data_dir):
-    """Everything known about one paper, with its references and citers in the graph."""
-    from citegraph.analysis import resolve_paper, paper_card
+    """Everything known about one paper, with its references and citers in the graph.
+
+    In the lists of references and citers, * marks papers in your notes; "influential" is S2's
+    flag, "?" means S2 did not say.
+    """
+    from citegraph.analysis import paper_card
     from citegraph.export import bibtex
 
     graph = load_graph(data_dir)
-    node = resolve_paper(graph, paper)
+    node = resolve(graph, paper)
     if fmt == "bibtex":
         click.echo(bibtex(graph, [node]), nl=False)
-        return
-    card = paper_card(graph, node)
-    if fmt == "json":
-        click.echo(json.dumps(card, indent=2, ensure_ascii=False, default=str))
-        return
-    for key in ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
-                "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references"):
-        value = card.get(key)
-        if isinstance(value, list):
-            value = "; ".join(map(str, value))
-        click.echo(f"{key:>24}: {value}")
-    for label, key in (("references in the graph", "references"), ("cited by (in the graph)", "cited_by")):
-        click.echo(f"\n{label}: {len(card[key])}")
-        for item in sorted(card[key], key=lambda i: (not i["read"], -(i["year"] or 0)))[:30]:
-            mark = "*" if item["read"] else " "
-            flag = {True: "influential", False: "", None: "?"}[item["isInfluential"]]
-            click.echo(f"  {mark} {item['title'][:70]} ({item['year'] or 'n.d.'}) {flag}")
+    elif fmt == "json":
+        print_json(paper_card(graph, node))
+    else:
+        click.echo("\n".join(_card_lines(paper_card(graph, node), markdown=fmt == "md")))
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "bibtex"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (csv: PREFIX.nodes.csv and PREFIX.edges.csv).")
+              help="File to write (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).")
+@click.option("--papers", type=click.Choice(["all", "read", "unread"]), default="all", show_default=True,
+              help="Write only the papers in your notes (read) or the others (unread).")
 @data_dir_option
-def export_command(fmt, output, data_dir):
-    """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, or as CSV tables."""
+def export_command(fmt, output, papers, data_dir):
+    """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
     from citegraph.export import export
 
-    for written in export(load_graph(data_dir), fmt, output):
-        click.echo(f"wrote {written}")
+    for written in export(load_graph(data_dir), fmt, output, papers):
+        click.echo(f"wrote {written}", err=True)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ The names below are what a script needs; each is imported on first use, so ``imp
 Example
 -------
 >>> import citegraph
->>> sorted(citegraph.__all__)[:3]
-['build', 'export', 'graph_stats']
+>>> {"build", "load", "unread", "shortest_paths"} <= set(citegraph.__all__)
+True
 """
 
 from importlib import import_module
@@ -23,9 +23,9 @@ _EXPORTS = {
     "build": "pipeline", "load": "pipeline", "BuildResult": "pipeline",
     "read_notes": "notes",
     "unread": "analysis", "shortest_paths": "analysis", "most_similar": "analysis", "top_citing": "analysis",
-    "paper_card": "analysis", "graph_stats": "analysis", "resolve_paper": "analysis",
+    "paper_card": "analysis", "graph_stats": "analysis", "resolve_paper": "analysis", "find_paper": "analysis",
     "render_map": "render", "MapOptions": "render",
-    "export": "export",
+    "export": "export", "bibtex": "export",
     "CitegraphError": "errors",
 }
 __all__ = sorted(_EXPORTS)

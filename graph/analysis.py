@@ -1,7 +1,8 @@
 """Questions answered from the stored graph, without network: paths, unread references, similar
 papers, top citing papers, one paper's card, and summary statistics.
 
-Every function returns plain data or a pandas DataFrame; the CLI only formats them.
+Every function returns a pandas DataFrame or a small dataclass with a ``to_dict()`` (the JSON the
+CLI prints); the CLI only formats them.
 
 Unread score (documented in the README and ``citegraph unread --help``):
 
@@ -10,62 +11,97 @@ Unread score (documented in the README and ``citegraph unread --help``):
 ``cited_by_count`` is how many of your papers cite it, ``influential_count`` how many of those
 citations S2 marks influential (so an influential citation counts twice), and the PageRank term
 (in [0, 1]) orders papers your reading depends on equally. Global ``citationCount`` breaks ties.
+
+The examples run on `example_graph`, five papers of which two are read.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
-from .errors import AmbiguousPaper, NoPath, PaperNotFound
+from .errors import AmbiguousPaper, CitationsMissing, CoverageDamaged, NoPath, PaperNotFound
 from .ids import identifiers_of, parse_identifier
 from .notes import title_key
 
+__all__ = [
+    "example_graph", "compute_pagerank", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
+    "top_citing", "paper_card", "graph_stats", "PaperMatch", "PaperRef", "Hop", "PathResult", "LinkedPaper",
+    "PaperCard", "GraphStats",
+]
+
 MAX_PATHS = 20
+YEAR = "Int64"  # pandas' integer dtype with missing values: years print as 2016, never 2016.0
+
+
+def example_graph() -> nx.DiGraph:
+    """A five-paper citation graph (two read) that the docstring examples and tests run on.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Read: A "Alpha paper", B "Beta paper". Unread: X "Layer Normalization" (S2's broken
+        ``@None{…}`` BibTeX), Y "Root Mean Square Layer Normalization" (a conference paper),
+        W "Omega classic". Citations A→X (influential), B→X, A→Y (influential), A→B
+        (influential, methodology), X→W (influence unknown). PageRank is computed.
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.number_of_nodes(), graph.number_of_edges()
+    (5, 5)
+    """
+    graph = nx.DiGraph()
+
+    def paper(node, title, year, authors, read=False, **extra):
+        defaults = {"venue": "", "externalIds": {}, "citationCount": 0, "topics": ["Normalization"] if read else [],
+                    "sources": [], "note": None, "url": f"https://www.semanticscholar.org/paper/{node}"}
+        graph.add_node(node, paperId=node, title=title, year=year, authors=authors, read=read, **{**defaults, **extra})
+
+    paper("A", "Alpha paper", 2021, ["Ada Lovelace", "Alan Turing"], read=True, externalIds={"ArXiv": "2101.00001"})
+    paper("B", "Beta paper", 2019, ["Grace Hopper"], read=True)
+    paper("X", "Layer Normalization", 2016, ["Jimmy Lei Ba", "J. Kiros", "Geoffrey E. Hinton"],
+          citationCount=900, bibtex="@None{Ba2016LayerN,\n title = {Layer Normalization}\n}\n",
+          externalIds={"ArXiv": "1607.06450"}, venue="arXiv.org")
+    paper("Y", "Root Mean Square Layer Normalization", 2019, ["Biao Zhang", "Rico Sennrich"], citationCount=50,
+          venue="Neural Information Processing Systems", publicationTypes=["Conference"])
+    paper("W", "Omega classic", 1990, ["Ada Lovelace"], citationCount=5000, venue="Journal of Classics",
+          publicationTypes=["JournalArticle"], journal="Journal of Classics")
+    graph.add_edge("A", "X", isInfluential=True, origin="references")
+    graph.add_edge("B", "X", isInfluential=False, origin="references")
+    graph.add_edge("A", "Y", isInfluential=True, origin="references")
+    graph.add_edge("A", "B", isInfluential=True, intents=["methodology"], contexts=["we build on Beta"],
+                   origin="references")
+    graph.add_edge("X", "W", isInfluential=None, origin="batch")
+    compute_pagerank(graph)
+    return graph
 
 
 def compute_pagerank(graph: nx.DiGraph) -> None:
-    """Store PageRank on every node (done once per build, so queries do not pay for it)."""
+    """Store PageRank on every node as ``pagerank`` (done once per build, so queries do not pay for it).
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        Changed in place; an empty graph is left alone.
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> round(sum(rank for _, rank in graph.nodes(data="pagerank")), 6)
+    1.0
+    """
     if graph.number_of_nodes() == 0:
         return
     ranks = nx.pagerank(graph, alpha=0.85, tol=1e-8)
     nx.set_node_attributes(graph, ranks, "pagerank")
-
-
-def resolve_paper(graph: nx.DiGraph, query: str) -> str:
-    """A paper named on the command line: S2 id, any identifier the notes accept, or a title (fragment)."""
-    query = query.strip()
-    if query in graph:
-        return query
-    identifier = parse_identifier(query)
-    if identifier:
-        wanted = identifier.lower()
-        if wanted in graph:
-            return wanted
-        for node, data in graph.nodes(data=True):
-            if wanted in identifiers_of({"paperId": node, "externalIds": data.get("externalIds")}):
-                return node
-        raise PaperNotFound(f"no paper with id {identifier} in the graph; is it in your notes? run `citegraph build`")
-    key = title_key(query)
-    if not key:
-        raise PaperNotFound(f"{query!r} names no paper")
-    exact, partial = [], []
-    for node, data in graph.nodes(data=True):
-        titles = {title_key(data.get("title") or ""), title_key(data.get("notesTitle") or "")}
-        if key in titles:
-            exact.append(node)
-        elif any(f" {key} " in f" {t} " for t in titles):
-            partial.append(node)
-    matches = exact or partial
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise PaperNotFound(f"no paper in the graph matches {query!r}")
-    raise AmbiguousPaper(query, [(n, _label(graph, n)) for n in matches[:15]])
 
 
 def _label(graph: nx.DiGraph, node: str) -> str:
@@ -73,24 +109,236 @@ def _label(graph: nx.DiGraph, node: str) -> str:
     return f"{data.get('title')} ({data.get('year') or 'n.d.'})"
 
 
-def _paper(graph: nx.DiGraph, node: str) -> dict:
-    data = graph.nodes[node]
-    return {"paperId": node, "title": data.get("title"), "year": data.get("year")}
+@dataclass(frozen=True)
+class PaperMatch:
+    """The paper a name on the command line resolved to, and how.
+
+    Attributes
+    ----------
+    paper_id : str
+        The S2 paperId picked.
+    how : str
+        ``"id"``, ``"exact title"``, ``"short title"`` (the part before the colon),
+        ``"in your notes"`` or ``"title words"``: the rank it won at.
+    others : list of (paperId, label)
+        Papers that matched at a lower rank: the ones not picked.
+    """
+
+    paper_id: str
+    how: str
+    others: list = field(default_factory=list)
 
 
-def _hop(graph: nx.DiGraph, a: str, b: str) -> dict:
-    """Why two consecutive papers on a path are linked: who cites whom, with S2's intent and context."""
-    citing, cited = (a, b) if graph.has_edge(a, b) else (b, a)
-    edge = graph.edges[citing, cited]
-    contexts = edge.get("contexts") or []
-    return {"citing": citing, "cited": cited, "direction": "cites" if citing == a else "is cited by",
-            "isInfluential": edge.get("isInfluential"), "intents": edge.get("intents") or [],
-            "context": contexts[0][:200] if contexts else None}
+def _short_title(title: str) -> str:
+    return title_key(title.split(":", 1)[0]) if ":" in title else ""
+
+
+def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:
+    """Which paper of the graph a name means: an S2 paperId, any identifier the notes accept, or a title.
+
+    Titles are compared case- and punctuation-insensitively, and ranked: an exact title; then a
+    title whose short name (before the colon) is the query; then papers in your notes whose title
+    contains the query's words; then any such paper. The best rank that has any match decides:
+    one paper there is the answer, several are a real tie.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph.
+    query : str
+        What the user typed.
+
+    Returns
+    -------
+    PaperMatch
+        The paper, the rank it won at, and the lower-ranked papers that also matched.
+
+    Raises
+    ------
+    PaperNotFound
+        No paper matches (or the identifier is not in the graph).
+    AmbiguousPaper
+        Several papers tie at the best rank; ``candidates`` lists them.
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> find_paper(graph, "layer normalization").how
+    'exact title'
+    >>> find_paper(graph, "normalization")
+    Traceback (most recent call last):
+    ...
+    citegraph.errors.AmbiguousPaper: 'normalization' matches 2 papers; give more of the title or an id
+    """
+    query = query.strip()
+    if query in graph:
+        return PaperMatch(query, "id")
+    identifier = parse_identifier(query)
+    if identifier:
+        wanted = identifier.lower()
+        if wanted in graph:
+            return PaperMatch(wanted, "id")
+        for node, data in graph.nodes(data=True):
+            if wanted in identifiers_of({"paperId": node, "externalIds": data.get("externalIds")}):
+                return PaperMatch(node, "id")
+        raise PaperNotFound(f"no paper with id {identifier} in the graph; is it in your notes? run `citegraph build`")
+    key = title_key(query)
+    if not key:
+        raise PaperNotFound(f"{query!r} names no paper")
+    ranks = {"exact title": [], "short title": [], "in your notes": [], "title words": []}
+    for node, data in graph.nodes(data=True):
+        titles = [t for t in (data.get("title"), data.get("notesTitle")) if t]
+        keys = {title_key(t) for t in titles}
+        if key in keys:
+            ranks["exact title"].append(node)
+        elif key in {_short_title(t) for t in titles}:
+            ranks["short title"].append(node)
+        elif any(f" {key} " in f" {k} " for k in keys):
+            ranks["in your notes" if data.get("read") else "title words"].append(node)
+    matched = [(how, nodes) for how, nodes in ranks.items() if nodes]
+    if not matched:
+        raise PaperNotFound(f"no paper in the graph matches {query!r}")
+    how, best = matched[0]
+    if len(best) > 1:
+        raise AmbiguousPaper(query, [(n, _label(graph, n)) for n in best[:15]])
+    others = [(n, _label(graph, n)) for _, nodes in matched[1:] for n in nodes]
+    return PaperMatch(best[0], how, others)
+
+
+def resolve_paper(graph: nx.DiGraph, query: str) -> str:
+    """The paperId a name means; `find_paper` without the how.
+
+    Examples
+    --------
+    >>> resolve_paper(example_graph(), "Root Mean Square Layer Normalization")
+    'Y'
+    """
+    return find_paper(graph, query).paper_id
+
+
+@dataclass(frozen=True)
+class PaperRef:
+    """A paper on a path: its S2 ``paperId``, ``title`` and ``year`` (None when unknown)."""
+
+    paperId: str
+    title: str | None
+    year: int | None
+
+    @classmethod
+    def of(cls, graph: nx.DiGraph, node: str) -> PaperRef:
+        data = graph.nodes[node]
+        return cls(node, data.get("title"), data.get("year"))
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.year or 'n.d.'})"
+
+
+@dataclass(frozen=True)
+class Hop:
+    """Why two consecutive papers on a path are linked.
+
+    Attributes
+    ----------
+    citing, cited : str
+        The paperIds, whichever way the citation goes.
+    direction : {"cites", "is cited by"}
+        Read from the earlier paper on the path to the later one.
+    isInfluential : bool or None
+        S2's flag; None when S2 did not say (references fetched by the batch endpoint).
+    intents : list of str
+        S2's citation intents (``methodology``, ``background``, ``result``).
+    context : str or None
+        The first citation context S2 has, cut to 200 characters.
+    """
+
+    citing: str
+    cited: str
+    direction: str
+    isInfluential: bool | None
+    intents: list
+    context: str | None
+
+    @classmethod
+    def between(cls, graph: nx.DiGraph, a: str, b: str) -> Hop:
+        citing, cited = (a, b) if graph.has_edge(a, b) else (b, a)
+        edge = graph.edges[citing, cited]
+        contexts = edge.get("contexts") or []
+        return cls(citing, cited, "cites" if citing == a else "is cited by", edge.get("isInfluential"),
+                   list(edge.get("intents") or []), contexts[0][:200] if contexts else None)
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """The shortest citation chain(s) between two papers.
+
+    Attributes
+    ----------
+    source, target : PaperRef
+        The papers asked for (FROM and TO).
+    directed : bool
+        False when found with ``undirected=True``.
+    direction : {"forward", "reverse", "undirected"}
+        ``reverse``: no chain from source to target, so this one runs from target to source.
+    length : int
+        Hops per path.
+    paths : list of list of PaperRef
+        Every shortest path found (one unless ``all_paths``; at most 20).
+    hops : list of list of Hop
+        ``hops[i][j]`` links ``paths[i][j]`` and ``paths[i][j + 1]``.
+    more : int
+        Shortest paths beyond the 20 listed.
+    """
+
+    source: PaperRef
+    target: PaperRef
+    directed: bool
+    direction: str
+    length: int
+    paths: list
+    hops: list
+    more: int
+
+    def to_dict(self) -> dict:
+        """The JSON ``citegraph path --format json`` prints."""
+        data = asdict(self)
+        return {"from": data.pop("source"), "to": data.pop("target"), **data}
 
 
 def shortest_paths(graph: nx.DiGraph, source: str, target: str, undirected: bool = False,
-                   all_paths: bool = False) -> dict:
-    """Shortest citation chain(s) between two papers; directed first, then reversed, or undirected."""
+                   all_paths: bool = False) -> PathResult:
+    """How two papers are connected: the shortest chain of citations between them.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph (citing -> cited).
+    source, target : str
+        paperIds (see `resolve_paper`).
+    undirected : bool
+        Ignore which paper cites which.
+    all_paths : bool
+        Every shortest path (up to 20; `PathResult.more` counts the rest), not just one.
+
+    Returns
+    -------
+    PathResult
+        Tried in order: source → … → target, then target → … → source (``direction="reverse"``),
+        unless ``undirected``.
+
+    Raises
+    ------
+    NoPath
+        No chain either way (or none at all when ``undirected``).
+
+    Examples
+    --------
+    >>> found = shortest_paths(example_graph(), "A", "W")
+    >>> found.direction, [paper.title for paper in found.paths[0]]
+    ('forward', ['Alpha paper', 'Layer Normalization', 'Omega classic'])
+    >>> shortest_paths(example_graph(), "W", "A").direction
+    'reverse'
+    """
     attempts = [("undirected", graph.to_undirected(as_view=True), source, target)] if undirected else [
         ("forward", graph, source, target), ("reverse", graph, target, source)]
     for direction, view, a, b in attempts:
@@ -105,29 +353,68 @@ def shortest_paths(graph: nx.DiGraph, source: str, target: str, undirected: bool
         if len(found) > MAX_PATHS:
             more = sum(1 for _ in itertools.islice(nx.all_shortest_paths(view, a, b), 10_000)) - MAX_PATHS
             found = found[:MAX_PATHS]
-        return {
-            "from": _paper(graph, source), "to": _paper(graph, target), "directed": not undirected,
-            "direction": direction, "length": len(found[0]) - 1,
-            "paths": [[_paper(graph, n) for n in path] for path in found],
-            "hops": [[_hop(graph, x, y) for x, y in zip(path, path[1:])] for path in found],
-            "more": more,
-        }
+        return PathResult(
+            source=PaperRef.of(graph, source), target=PaperRef.of(graph, target), directed=not undirected,
+            direction=direction, length=len(found[0]) - 1,
+            paths=[[PaperRef.of(graph, n) for n in path] for path in found],
+            hops=[[Hop.between(graph, x, y) for x, y in zip(path, path[1:])] for path in found],
+            more=more)
     how = "connected" if undirected else "linked by a chain of citations in either direction"
     raise NoPath(f"{_label(graph, source)} and {_label(graph, target)} are not {how} in the stored graph"
                  + ("" if undirected else "; try --undirected"))
 
 
 def read_papers(graph: nx.DiGraph) -> list[str]:
+    """The paperIds of the papers in your notes."""
     return [n for n, read in graph.nodes(data="read") if read]
 
 
+def _titles(graph: nx.DiGraph, nodes) -> list[str]:
+    return sorted(graph.nodes[n].get("title") or "" for n in nodes)
+
+
+def queued_papers(graph: nx.DiGraph) -> list[str]:
+    """The paperIds of the papers in your reading queue (in the notes, not read yet)."""
+    return [n for n, queued in graph.nodes(data="queued") if queued]
+
+
 def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
-    """References you have not read, ranked by how much your reading depends on them."""
+    """Which references have I not read yet, ranked by how much my reading depends on them?
+
+    Papers in your reading queue count as your reading (their references count) and, when your
+    papers cite them, are listed first with ``queued`` True ("in your queue").
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph; papers in the notes have ``read=True``.
+    top : int or None
+        Rows to return (None: all).
+    min_cited_by : int
+        Only papers cited by at least this many of your papers.
+    since : int or None
+        Only papers published in or after this year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score``, ``queued``,
+        ``cited_by_count``, ``influential_count``, ``pagerank``, ``citationCount``,
+        ``cited_by`` (list of the citing read papers' titles), ``url``.
+        score = cited_by_count + influential_count + pagerank / max pagerank; ties by citationCount.
+
+    Examples
+    --------
+    >>> unread(example_graph())[["paperId", "year", "cited_by_count", "influential_count", "score"]].round(1)
+      paperId  year  cited_by_count  influential_count  score
+    0       X  2016               2                  1    4.0
+    1       Y  2019               1                  1    2.5
+    """
     cited_by: dict[str, list[str]] = {}
     influential: Counter = Counter()
-    for reader in read_papers(graph):
+    for reader in read_papers(graph) + queued_papers(graph):
         for cited, edge in graph.succ[reader].items():
-            if graph.nodes[cited].get("read"):
+            if graph.nodes[cited].get("read") or cited == reader:
                 continue
             cited_by.setdefault(cited, []).append(reader)
             influential[cited] += edge.get("isInfluential") is True
@@ -137,26 +424,52 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
         if len(readers) < min_cited_by or (since and (data.get("year") or 0) < since):
             continue
         rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"), "score": 0.0,
+                     "queued": bool(data.get("queued")),
                      "cited_by_count": len(readers), "influential_count": influential[node],
                      "pagerank": data.get("pagerank", 0.0), "citationCount": data.get("citationCount"),
-                     "cited_by": sorted(graph.nodes[r].get("title") for r in readers), "url": data.get("url")})
-    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "cited_by_count", "influential_count",
-                                        "pagerank", "citationCount", "cited_by", "url"])
+                     "cited_by": _titles(graph, readers), "url": data.get("url")})
+    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "queued", "cited_by_count",
+                                        "influential_count", "pagerank", "citationCount", "cited_by", "url"])
+    frame = frame.astype({"year": YEAR, "citationCount": YEAR})
     if frame.empty:
         return frame
     top_rank = frame["pagerank"].max() or 1.0
     frame["score"] = (frame["cited_by_count"] + frame["influential_count"] + frame["pagerank"] / top_rank).round(4)
-    frame = frame.sort_values(["score", "citationCount"], ascending=False, na_position="last", kind="stable")
+    frame = frame.sort_values(["queued", "score", "citationCount"], ascending=False, na_position="last", kind="stable")
     return frame.head(top).reset_index(drop=True) if top else frame.reset_index(drop=True)
 
 
 def unread_scores(graph: nx.DiGraph) -> dict[str, float]:
+    """Every unread candidate's score (see `unread`), by paperId."""
     frame = unread(graph, top=None)
     return dict(zip(frame["paperId"], frame["score"]))
 
 
 def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
-    """Unread papers related to ``paper`` by co-citation and bibliographic coupling (Salton cosine)."""
+    """Which unread papers are most related to ``paper``, by co-citation and bibliographic coupling?
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph.
+    paper : str
+        A paperId (see `resolve_paper`).
+    top : int
+        Rows to return.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score`` (the sum of the
+        two Salton cosines), ``cocitation`` (papers citing both), ``coupling`` (references both
+        cite), ``shared`` (titles of the shared papers, at most 5), ``shared_count``.
+
+    Examples
+    --------
+    >>> most_similar(example_graph(), "X")[["paperId", "cocitation", "coupling"]]
+      paperId  cocitation  coupling
+    0       Y      0.7071       0.0
+    """
     citers, refs = set(graph.pred[paper]), set(graph.succ[paper])
     cocited: dict[str, set[str]] = {}
     for citer in citers:
@@ -173,17 +486,54 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
         shared_citers, shared_refs = cocited.get(node, set()), coupled.get(node, set())
         cocitation = len(shared_citers) / math.sqrt(len(citers) * graph.in_degree(node)) if shared_citers else 0.0
         coupling = len(shared_refs) / math.sqrt(len(refs) * graph.out_degree(node)) if shared_refs else 0.0
-        shared = sorted(graph.nodes[n].get("title") for n in shared_citers | shared_refs)
+        shared = _titles(graph, shared_citers | shared_refs)
         rows.append({"paperId": node, "title": graph.nodes[node].get("title"), "year": graph.nodes[node].get("year"),
                      "score": round(cocitation + coupling, 4), "cocitation": round(cocitation, 4),
                      "coupling": round(coupling, 4), "shared": shared[:5], "shared_count": len(shared)})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "cocitation", "coupling", "shared",
-                                        "shared_count"])
-    return frame.sort_values(["score", "shared_count"], ascending=False).head(top).reset_index(drop=True)
+                                        "shared_count"]).astype({"year": YEAR})
+    # Candidates come out of a set: paperId orders ties, so the same graph always gives the same list.
+    frame = frame.sort_values(["score", "shared_count", "paperId"], ascending=[False, False, True], kind="stable")
+    return frame.head(top).reset_index(drop=True)
+
+
+def has_citations(graph: nx.DiGraph) -> bool:
+    """Whether any citing papers were fetched (`build --citations`)."""
+    return any(origin == "citations" for _, _, origin in graph.edges(data="origin"))
 
 
 def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame:
-    """Papers outside your notes that cite many of your papers (Local Citation Network's "top citing")."""
+    """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing")
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph built with citations (``build --citations``).
+    top : int
+        Rows to return.
+    min_cites : int
+        Only papers citing at least this many of your papers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``paperId``, ``title``, ``year`` (Int64), ``cites_read_count``,
+        ``citationCount``, ``cites`` (titles of your papers it cites), ``url``.
+
+    Raises
+    ------
+    CitationsMissing
+        The graph holds no citing papers: it was built without ``--citations``.
+
+    Examples
+    --------
+    >>> top_citing(example_graph())
+    Traceback (most recent call last):
+    ...
+    citegraph.errors.CitationsMissing: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)
+    """
+    if not has_citations(graph):
+        raise CitationsMissing("no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)")
     rows = []
     for node, data in graph.nodes(data=True):
         if data.get("read"):
@@ -192,36 +542,182 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
         if len(cites_read) >= min_cites:
             rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"),
                          "cites_read_count": len(cites_read), "citationCount": data.get("citationCount"),
-                         "cites": sorted(graph.nodes[m].get("title") for m in cites_read), "url": data.get("url")})
+                         "cites": _titles(graph, cites_read), "url": data.get("url")})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "cites_read_count", "citationCount", "cites", "url"])
+    frame = frame.astype({"year": YEAR, "citationCount": YEAR})
     return frame.sort_values(["cites_read_count", "citationCount"], ascending=False).head(top).reset_index(drop=True)
 
 
-def paper_card(graph: nx.DiGraph, paper: str) -> dict:
-    """Everything known about one paper, with its references and citers in the graph."""
-    data = dict(graph.nodes[paper])
+@dataclass(frozen=True)
+class LinkedPaper:
+    """A reference or citer of a paper: ``paperId``, ``title``, ``year``, whether it is ``read``
+    (in your notes), S2's ``isInfluential`` flag (None: unknown) and ``intents``."""
 
+    paperId: str
+    title: str | None
+    year: int | None
+    read: bool
+    isInfluential: bool | None
+    intents: list
+
+
+@dataclass(frozen=True)
+class PaperCard:
+    """Everything known about one paper.
+
+    Attributes
+    ----------
+    paper : dict
+        The node's attributes (title, paperId, year, venue, authors, citationCount, url, read,
+        topics, sources, note, pagerank, externalIds, …), without S2's raw BibTeX.
+    references : list of LinkedPaper
+        Papers it cites, in the graph.
+    cited_by : list of LinkedPaper
+        Papers citing it, in the graph.
+    unresolved_references : int
+        References S2 lists without a paperId (counted, not in the graph).
+    """
+
+    paper: dict
+    references: list
+    cited_by: list
+    unresolved_references: int
+
+    def to_dict(self) -> dict:
+        """The JSON ``citegraph show --format json`` prints: the paper's fields, then its links."""
+        return {**self.paper, "references": [asdict(r) for r in self.references],
+                "cited_by": [asdict(c) for c in self.cited_by], "unresolved_references": self.unresolved_references}
+
+
+def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
+    """What is known about one paper, with its references and citers in the graph?
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph.
+    paper : str
+        A paperId (see `resolve_paper`).
+
+    Returns
+    -------
+    PaperCard
+
+    Examples
+    --------
+    >>> card = paper_card(example_graph(), "X")
+    >>> card.paper["title"], [c.paperId for c in card.cited_by], [r.paperId for r in card.references]
+    ('Layer Normalization', ['A', 'B'], ['W'])
+    """
     def linked(pairs):
-        return [{**_paper(graph, other), "read": bool(graph.nodes[other].get("read")),
-                 "isInfluential": edge.get("isInfluential"), "intents": edge.get("intents") or []}
+        return [LinkedPaper(other, graph.nodes[other].get("title"), graph.nodes[other].get("year"),
+                            bool(graph.nodes[other].get("read")), edge.get("isInfluential"),
+                            list(edge.get("intents") or []))
                 for other, edge in pairs]
 
-    data["references"] = linked(graph.succ[paper].items())
-    data["cited_by"] = linked((other, graph.edges[other, paper]) for other in graph.pred[paper])
-    data["unresolved_references"] = graph.graph.get("unresolved_references", {}).get(paper, 0)
-    data.pop("bibtex", None)
-    return data
+    data = {"paperId": paper, **{k: v for k, v in graph.nodes[paper].items() if k != "bibtex"}}
+    return PaperCard(data, linked(graph.succ[paper].items()),
+                     linked((other, graph.edges[other, paper]) for other in graph.pred[paper]),
+                     graph.graph.get("unresolved_references", {}).get(paper, 0))
 
 
-def graph_stats(graph: nx.DiGraph) -> dict:
-    read = read_papers(graph)
+@dataclass(frozen=True)
+class GraphStats:
+    """Summary counts of a graph.
+
+    Attributes
+    ----------
+    papers, read, queued, unread : int
+        Papers in the graph; in your notes and read; in your notes' reading queue; the others.
+    citations, influential, not_influential, influence_unknown : int
+        Citation edges, by S2's influence flag.
+    unresolved_references : int
+        References S2 lists without a paperId.
+    years : dict
+        ``min``, ``median`` and ``max`` publication year (empty without years).
+    by_decade : dict
+        Papers per decade, ``{"2010s": 12, …}``.
+    coverage : dict or None
+        The last build's coverage totals (from coverage.json), when asked for and present.
+    """
+
+    papers: int
+    read: int
+    queued: int
+    unread: int
+    citations: int
+    influential: int
+    not_influential: int
+    influence_unknown: int
+    unresolved_references: int
+    years: dict
+    by_decade: dict
+    coverage: dict | None = None
+
+    def to_dict(self) -> dict:
+        """The JSON ``citegraph stats --format json`` prints (``coverage`` only when known)."""
+        data = asdict(self)
+        if data["coverage"] is None:
+            del data["coverage"]
+        return data
+
+
+def read_coverage_totals(coverage_file: Path) -> dict | None:
+    """The totals of a coverage report, None when there is none.
+
+    Raises
+    ------
+    CoverageDamaged
+        The file is not a coverage report (truncated, edited).
+    """
+    coverage_file = Path(coverage_file)
+    if not coverage_file.exists():
+        return None
+    try:
+        totals = json.loads(coverage_file.read_text(encoding="utf-8"))["totals"]
+        if not isinstance(totals, dict):
+            raise TypeError("totals is not an object")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
+                              f"`citegraph build NOTES --offline` writes it again") from exc
+    return totals
+
+
+def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphStats:
+    """How big is the graph, how much of it have I read, and how complete is it?
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph.
+    coverage_file : path-like, optional
+        The build's coverage.json; its totals become `GraphStats.coverage`.
+
+    Returns
+    -------
+    GraphStats
+
+    Raises
+    ------
+    CoverageDamaged
+        ``coverage_file`` exists but cannot be read as a coverage report.
+
+    Examples
+    --------
+    >>> figures = graph_stats(example_graph())
+    >>> figures.papers, figures.read, figures.influential, figures.years
+    (5, 2, 3, {'min': 1990, 'median': 2019, 'max': 2021})
+    """
+    read, queued = read_papers(graph), queued_papers(graph)
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
     years = pd.Series([y for _, y in graph.nodes(data="year") if y], dtype="float64")
-    return {
-        "papers": graph.number_of_nodes(), "read": len(read), "unread": graph.number_of_nodes() - len(read),
-        "citations": graph.number_of_edges(), "influential": flags.get(True, 0), "not_influential": flags.get(False, 0),
-        "influence_unknown": flags.get(None, 0),
-        "unresolved_references": sum(graph.graph.get("unresolved_references", {}).values()),
-        "years": {"min": int(years.min()), "median": int(years.median()), "max": int(years.max())} if len(years) else {},
-        "by_decade": {f"{int(d)}s": int(c) for d, c in (years // 10 * 10).value_counts().sort_index().items()},
-    }
+    return GraphStats(
+        papers=graph.number_of_nodes(), read=len(read), queued=len(queued),
+        unread=graph.number_of_nodes() - len(read) - len(queued),
+        citations=graph.number_of_edges(), influential=flags.get(True, 0), not_influential=flags.get(False, 0),
+        influence_unknown=flags.get(None, 0),
+        unresolved_references=sum(graph.graph.get("unresolved_references", {}).values()),
+        years={"min": int(years.min()), "median": int(years.median()), "max": int(years.max())} if len(years) else {},
+        by_decade={f"{int(d)}s": int(c) for d, c in (years // 10 * 10).value_counts().sort_index().items()},
+        coverage=read_coverage_totals(coverage_file) if coverage_file else None,
+    )

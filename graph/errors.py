@@ -14,6 +14,9 @@ The tree::
     │   ├── S2NotFound      404 for a paper's references or citations
     │   └── S2Unavailable   one request got no usable answer (retries exhausted; 400, 501)
     ├── GraphMissing        no stored graph yet, or it is damaged
+    ├── CoverageDamaged     coverage.json cannot be read
+    ├── CitationsMissing    `citing` asked of a graph built without --citations
+    ├── OutputError         an output file cannot be written (names the file)
     ├── PaperNotFound       a paper named on the command line is not in the graph (exit 2)
     ├── AmbiguousPaper      a title fragment names several papers                 (exit 2)
     └── NoPath              two papers are not connected
@@ -21,7 +24,8 @@ The tree::
 
 __all__ = [
     "CitegraphError", "NotesError", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
-    "S2Unavailable", "GraphMissing", "PaperNotFound", "AmbiguousPaper", "NoPath",
+    "S2Unavailable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
+    "AmbiguousPaper", "NoPath",
 ]
 
 
@@ -85,3 +89,15 @@ class NoPath(CitegraphError):
 
 class GraphMissing(CitegraphError):
     """No stored graph yet."""
+
+
+class CoverageDamaged(CitegraphError):
+    """coverage.json exists but is not the report a build writes (truncated, edited)."""
+
+
+class CitationsMissing(CitegraphError):
+    """A question about citing papers, but no build fetched them (`build --citations`)."""
+
+
+class OutputError(CitegraphError):
+    """An output file cannot be written: the message names it and the reason."""

@@ -1,14 +1,41 @@
-"""Exports: GraphML and GEXF for Gephi and Cytoscape, node-link JSON, nodes.csv + edges.csv, BibTeX."""
+"""Exports: GraphML and GEXF for Gephi and Cytoscape, node-link JSON, nodes.csv + edges.csv, BibTeX.
+
+Every BibTeX entry written here is valid: S2's own ``citationStyles.bibtex`` is used only when it
+parses as one entry of a standard type (S2 also serves ``@None{…}`` and ``@['JournalArticle',
+'Conference']{…}``); otherwise the entry is generated from the metadata. Keys are ours in both
+cases: first author's surname + year + first title word, deduplicated with a, b, c….
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
+from .errors import OutputError
+
+__all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export", "bibtex", "flat_graph"]
+
+EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "bibtex")
+PAPER_SELECTIONS = ("all", "read", "unread")
+STANDARD_ENTRY_TYPES = frozenset({
+    "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
+    "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
+})
+# Fields holding identifiers or URLs: LaTeX reads them verbatim (url/doi packages), so no escaping.
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "archiveprefix"})
+LATEX_SPECIALS = {
+    # Braces as commands: an escaped \{ still counts for BibTeX's brace balance, \textbraceleft{} does not.
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in LATEX_SPECIALS))
+# In S2's own entries braces, backslashes, $, ~ and ^ are BibTeX/LaTeX markup; only these are raw text.
+_RAW_IN_MARKUP_RE = re.compile(r"(?<!\\)[&%#_]")
 
 
 def _flat(value):
@@ -23,6 +50,26 @@ def _flat(value):
 
 
 def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """A copy of ``graph`` whose attributes are all scalars, as GraphML, GEXF and CSV need.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph (citing -> cited).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Same nodes and edges; lists joined with ``"; "``, dicts as JSON text, ``None`` as ``""``,
+        ``isInfluential`` as ``"true"``, ``"false"`` or ``"unknown"``; S2's BibTeX left out.
+
+    Examples
+    --------
+    >>> from citegraph.analysis import example_graph
+    >>> flat = flat_graph(example_graph())
+    >>> flat.nodes["A"]["authors"], flat.edges["A", "X"]["isInfluential"]
+    ('Ada Lovelace; Alan Turing', 'true')
+    """
     flat = nx.DiGraph()
     for node, data in graph.nodes(data=True):
         flat.add_node(node, **{k: _flat(v) for k, v in data.items() if k != "bibtex"})
@@ -33,52 +80,243 @@ def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
     return flat
 
 
-def export(graph: nx.DiGraph, fmt: str, path: Path) -> list[Path]:
-    """Write the graph in ``fmt``; returns the files written."""
+def select_papers(graph: nx.DiGraph, papers: str = "all") -> list[str]:
+    """The paperIds of ``papers``: ``"all"``, ``"read"`` (in your notes) or ``"unread"``."""
+    if papers not in PAPER_SELECTIONS:
+        raise ValueError(f"unknown paper selection {papers!r}; use one of {', '.join(PAPER_SELECTIONS)}")
+    if papers == "all":
+        return list(graph)
+    want_read = papers == "read"
+    return [n for n, read in graph.nodes(data="read") if bool(read) == want_read]
+
+
+def csv_paths(path: Path) -> tuple[Path, Path]:
+    """The two files ``export --format csv -o PATH`` writes: PATH.nodes.csv, PATH.edges.csv (a .csv suffix dropped)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "graphml":
-        nx.write_graphml(flat_graph(graph), path)
-    elif fmt == "gexf":
-        nx.write_gexf(flat_graph(graph), path)
-    elif fmt == "json":
-        data = nx.node_link_data(graph, edges="links")
-        data["graph"] = {k: v for k, v in data["graph"].items() if k != "unresolved_references"}
-        path.write_text(json.dumps(data, ensure_ascii=False, default=str))
-    elif fmt == "csv":
-        flat = flat_graph(graph)
-        base = path.with_suffix("") if path.suffix else path
-        nodes, edges = Path(f"{base}.nodes.csv"), Path(f"{base}.edges.csv")
-        pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)]).to_csv(nodes, index=False)
-        pd.DataFrame([{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
-                     columns=["citing", "cited", "isInfluential", "intents", "contexts", "origin"]).to_csv(edges, index=False)
-        return [nodes, edges]
+    base = path.with_suffix("") if path.suffix.lower() == ".csv" else path
+    return Path(f"{base}.nodes.csv"), Path(f"{base}.edges.csv")
+
+
+def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list[Path]:
+    """Write the graph (or the read / unread papers of it) to a file for other tools.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph (citing -> cited).
+    fmt : {"graphml", "gexf", "json", "csv", "bibtex"}
+        GraphML and GEXF open in Gephi and Cytoscape (scalar attributes only, see `flat_graph`);
+        ``json`` is NetworkX node-link JSON with lists kept; ``csv`` writes two tables,
+        ``PATH.nodes.csv`` (one row per paper, a ``paperId`` column) and ``PATH.edges.csv``
+        (``citing, cited, isInfluential, intents, contexts, origin``), a ``.csv`` suffix of PATH
+        dropped; ``bibtex`` writes one entry per paper (see `bibtex`).
+    path : path-like
+        The file to write (its folder is created). For ``csv``, the prefix of the two files, so
+        it must not be a device such as ``/dev/stdout``.
+    papers : {"all", "read", "unread"}
+        Which papers to write; the graph formats keep the citations among them.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    OutputError
+        A file could not be written (the message names it), or ``csv`` was asked of a device.
+    ValueError
+        An unknown ``fmt`` or ``papers``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from citegraph.analysis import example_graph
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in export(example_graph(), "csv", folder / "lab.csv")]
+    ['lab.nodes.csv', 'lab.edges.csv']
+    >>> export(example_graph(), "bibtex", folder / "unread.bib", papers="unread")[0].read_text().count("@")
+    3
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    path = Path(path)
+    nodes = select_papers(graph, papers)
+    chosen = graph if papers == "all" else graph.subgraph(nodes)
+    targets = csv_paths(path) if fmt == "csv" else (path,)
+    if fmt == "csv" and path.exists() and not path.is_file():
+        raise OutputError(f"cannot write {path}: csv writes two files, PREFIX.nodes.csv and PREFIX.edges.csv; "
+                          f"give a file name prefix, not a device or folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "graphml":
+            nx.write_graphml(flat_graph(chosen), path)
+        elif fmt == "gexf":
+            nx.write_gexf(flat_graph(chosen), path)
+        elif fmt == "json":
+            data = nx.node_link_data(chosen, edges="links")
+            data["graph"] = {k: v for k, v in data["graph"].items() if k != "unresolved_references"}
+            path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+        elif fmt == "bibtex":
+            path.write_text(bibtex(graph, nodes), encoding="utf-8")
+        else:
+            flat = flat_graph(chosen)
+            pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)]).to_csv(targets[0], index=False)
+            pd.DataFrame([{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
+                         columns=["citing", "cited", "isInfluential", "intents", "contexts", "origin"]
+                         ).to_csv(targets[1], index=False)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        where = exc.filename or next((t for t in targets if not t.exists()), targets[-1])
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}") from exc
+    return list(targets)
+
+
+def latex_escape(text: str, markup: bool = False) -> str:
+    r"""``text`` with LaTeX's special characters escaped, for a BibTeX field.
+
+    With ``markup=True`` (a value from S2's own BibTeX) braces, backslashes, ``$``, ``~`` and
+    ``^`` are taken as markup and kept; only unescaped ``& % # _`` are escaped.
+
+    Examples
+    --------
+    >>> print(latex_escape("Q&A: 100% of $x_1$ ~ {y}"))
+    Q\&A: 100\% of \$x\_1\$ \textasciitilde{} \textbraceleft{}y\textbraceright{}
+    >>> print(latex_escape("{BERT} & $\\alpha$ \\& more", markup=True))
+    {BERT} \& $\alpha$ \& more
+    """
+    if markup:
+        return _RAW_IN_MARKUP_RE.sub(lambda m: "\\" + m.group(), text)
+    return _SPECIALS_RE.sub(lambda m: LATEX_SPECIALS[m.group()], text)
+
+
+def _ascii_word(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode())
+
+
+def bibtex_key(data: dict) -> str:
+    """A paper's citation key before deduplication: first author's surname + year + first title word.
+
+    Examples
+    --------
+    >>> bibtex_key({"authors": ["Jorge Pérez"], "year": 2021, "title": "Attention is Turing-Complete"})
+    'Perez2021Attention'
+    """
+    authors = data.get("authors") or []
+    surname = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
+    words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", data.get("title") or "")]
+    word = next((w for w in words if len(w) > 3 and w.lower() not in {"with", "from", "that", "this"}),
+                next((w for w in words if w), ""))
+    return f"{surname or 'Anon'}{data.get('year') or ''}{word.capitalize() if word.islower() else word}"
+
+
+def _s2_entry(text: str | None):
+    """S2's own entry when it parses as exactly one entry of a standard type, else None."""
+    import bibtexparser
+
+    if not text:
+        return None
+    library = bibtexparser.parse_string(text)
+    if library.failed_blocks or len(library.entries) != 1 or len(library.blocks) != 1:
+        return None
+    entry = library.entries[0]
+    return entry if entry.entry_type.lower() in STANDARD_ENTRY_TYPES else None
+
+
+def _generated_fields(data: dict) -> tuple[str, dict]:
+    """Entry type and fields from the metadata: conference, journal article, arXiv preprint or misc."""
+    types = set(data.get("publicationTypes") or [])
+    external = data.get("externalIds") or {}
+    venue = data.get("venue") or ""
+    journal = data.get("journal") or ""
+    arxiv = external.get("ArXiv")
+    fields = {"title": data.get("title"), "author": " and ".join(data.get("authors") or []), "year": data.get("year")}
+    if "Conference" in types and venue:
+        entry_type = "inproceedings"
+        fields["booktitle"] = venue
+    elif ("JournalArticle" in types or journal) and (journal or venue) and "arxiv" not in (journal or venue).lower():
+        entry_type = "article"
+        fields["journal"] = journal or venue
     else:
-        raise ValueError(f"unknown export format {fmt!r}")
-    return [path]
-
-
-def _bibtex_key(data: dict) -> str:
-    author = (data.get("authors") or ["anon"])[0].split()[-1]
-    word = next((w for w in re.findall(r"[A-Za-z]+", data.get("title") or "") if len(w) > 3), "paper")
-    return re.sub(r"[^A-Za-z0-9]", "", f"{author}{data.get('year') or ''}{word}")
+        entry_type = "misc"
+        if arxiv:
+            fields.update(eprint=arxiv, archivePrefix="arXiv")
+        elif venue:
+            fields["howpublished"] = venue
+    if external.get("DOI"):
+        fields["doi"] = external["DOI"]
+    fields["url"] = data.get("url")
+    return entry_type, fields
 
 
 def bibtex(graph: nx.DiGraph, paper_ids: list[str]) -> str:
-    """S2's own BibTeX where stored, otherwise an entry generated from the metadata."""
-    entries = []
+    """BibTeX entries for papers of the graph, every one valid and with a unique key.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph.
+    paper_ids : list of str
+        The papers, in the order their entries are written.
+
+    Returns
+    -------
+    str
+        One entry per paper. S2's ``citationStyles.bibtex`` is used when it parses as one entry
+        of a standard BibTeX type (with title, author, year, doi and url from the metadata where
+        it has none); otherwise the entry is generated from the metadata:
+        ``@inproceedings`` + ``booktitle`` (conference paper), ``@article`` + ``journal``
+        (journal article), ``@misc`` + ``eprint``/``archivePrefix`` (arXiv preprint) or ``@misc``.
+        LaTeX special characters are escaped (except in url, doi, eprint); keys are first author
+        + year + first title word, with ``a``, ``b``, … appended when two papers would share one.
+
+    Raises
+    ------
+    KeyError
+        A paperId that is not in the graph.
+
+    Examples
+    --------
+    >>> from citegraph.analysis import example_graph
+    >>> print(bibtex(example_graph(), ["Y"]))
+    @inproceedings{Zhang2019Root,
+      title = {Root Mean Square Layer Normalization},
+      author = {Biao Zhang and Rico Sennrich},
+      year = {2019},
+      booktitle = {Neural Information Processing Systems},
+      url = {https://www.semanticscholar.org/paper/Y}
+    }
+    <BLANKLINE>
+    """
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
+    library = bibtexparser.Library()
+    used: set[str] = set()
     for paper_id in paper_ids:
         data = graph.nodes[paper_id]
-        if data.get("bibtex"):
-            entries.append(data["bibtex"].strip())
-            continue
-        fields = {"title": data.get("title"), "author": " and ".join(data.get("authors") or []),
-                  "year": data.get("year"), "journal": data.get("venue"), "url": data.get("url")}
-        external = data.get("externalIds") or {}
-        if external.get("DOI"):
-            fields["doi"] = external["DOI"]
-        if external.get("ArXiv"):
-            fields.update(eprint=external["ArXiv"], archivePrefix="arXiv")
-        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
-        entries.append(f"@article{{{_bibtex_key(data)},\n{body}\n}}")
-    return "\n\n".join(entries) + "\n"
+        base = bibtex_key(data)
+        key = base
+        for suffix in (chr(c) for c in range(ord("a"), ord("z") + 1)):
+            if key not in used:
+                break
+            key = f"{base}{suffix}"
+        else:
+            key = f"{base}{paper_id[:8]}"
+        used.add(key)
+        entry_type, generated = _generated_fields(data)
+        fields = {name: latex_escape(" ".join(str(value).split())) if name.lower() not in VERBATIM_FIELDS else str(value)
+                  for name, value in generated.items() if value not in (None, "")}
+        s2_entry = _s2_entry(data.get("bibtex"))
+        if s2_entry is not None:
+            # S2's entry decides the type and its fields win; the metadata fills what it leaves out.
+            entry_type = s2_entry.entry_type.lower()
+            fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields},
+                      **{f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
+                         else latex_escape(" ".join(str(f.value).split()), markup=True)
+                         for f in s2_entry.fields if str(f.value).strip()}}
+        library.add(Entry(entry_type, key, [Field(name, value) for name, value in fields.items()]))
+    layout = bibtexparser.BibtexFormat()
+    layout.indent = "  "
+    return bibtexparser.write_string(library, bibtex_format=layout)

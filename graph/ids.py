@@ -5,32 +5,38 @@ Canonical forms (what `/paper/batch` takes): ``ARXIV:2106.09685``, ``DOI:10.1145
 ``PMID:N``, ``PMCID:N``. arXiv versions are dropped because S2 answers 404 to ``ARXIV:…v1``.
 
 Every pattern here is free of nested or overlapping quantifiers, so scanning is linear in the
-input even for hostile notes.
+input even for hostile notes. Digits are written ``[0-9]``, never ``\\d``: ``\\d`` also matches
+fullwidth and other Unicode digits, which no identifier contains.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-ARXIV_NEW = r"\d{4}\.\d{4,5}"
-ARXIV_OLD = r"[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/\d{7}"
+ARXIV_NEW = r"[0-9]{4}\.[0-9]{4,5}"
+ARXIV_OLD = r"[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/[0-9]{7}"
 _ARXIV_ID = rf"(?:{ARXIV_NEW}|{ARXIV_OLD})"
-_ARXIV_IN_PATH = re.compile(rf"/(?:abs|pdf|html|format|ps|papers|paper)/({_ARXIV_ID})(?:v\d+)?(?:\.pdf)?/?$")
-_ARXIV_FULL = re.compile(rf"({_ARXIV_ID})(?:v\d+)?")
-_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
+# arxiv.org/html/ID is the HTML rendering (arxiv.org/html/IDvN/ or .../IDvN/#S2); alphaxiv.org/overview/ID.
+_ARXIV_IN_PATH = re.compile(
+    rf"/(?:abs|pdf|html|format|ps|papers|paper|overview)/({_ARXIV_ID})(?:v[0-9]+)?(?:\.pdf|/index\.html)?/?$")
+_ARXIV_FULL = re.compile(rf"({_ARXIV_ID})(?:v[0-9]+)?")
+_DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
+# bioRxiv/medRxiv paths carry the DOI plus a version and a view: 10.1101/2020.03.01.972935v2.full.pdf
+_PREPRINT_VIEW = re.compile(r"(?:v[0-9]+)?(?:\.full(?:\.pdf|-text)?|\.abstract|\.article-info|\.pdf)?$")
 _SHA = re.compile(r"[0-9a-f]{40}")
-_ACL_ID = re.compile(r"([A-Z]\d{2}-\d{4}|\d{4}\.[a-z0-9]+-[a-z0-9-]+\.\d+)(?:\.pdf)?/?$")
+_ACL_ID = re.compile(r"([A-Z][0-9]{2}-[0-9]{4}|[0-9]{4}\.[a-z0-9]+-[a-z0-9-]+\.[0-9]+)(?:\.pdf)?/?$")
 _TRAILING = ".,;:!?'\"*_"
 
 # Identifiers written in running text ("see arXiv:2106.09685", "doi:10.1000/x", "PMID: 123").
 _TEXT_IDS = re.compile(
-    rf"(?i:\barxiv:\s?)(?P<arxiv>{_ARXIV_ID}(?:v\d+)?)"
-    r"|(?i:\bdoi:\s?)?(?P<doi>\b10\.\d{4,9}/[^\s\"<>]+)"
-    r"|(?i:\bcorpus\s?id:\s?)(?P<corpus>\d+)"
-    r"|(?i:\bpmcid:\s?)(?i:pmc)?(?P<pmcid>\d+)"
-    r"|(?i:\bpmid:\s?)(?P<pmid>\d+)"
+    rf"(?i:\barxiv:\s?)(?P<arxiv>{_ARXIV_ID}(?:v[0-9]+)?)"
+    r"|(?i:\bdoi:\s?)?(?P<doi>\b10\.[0-9]{4,9}/[^\s\"<>]+)"
+    r"|(?i:\bcorpus\s?id:\s?)(?P<corpus>[0-9]+)"
+    r"|(?i:\bpmcid:\s?)(?i:pmc)?(?P<pmcid>[0-9]+)"
+    r"|(?i:\bpmid:\s?)(?P<pmid>[0-9]+)"
     r"|(?i:\bacl:\s?)(?P<acl>[A-Za-z0-9.\-]+)"
     r"|\b(?P<sha>[0-9a-f]{40})\b"
 )
@@ -109,6 +115,7 @@ def _is_host(host: str, family: set[str]) -> bool:
     return host in family or any(host.endswith("." + parent) for parent in family)
 
 
+@lru_cache(maxsize=65536)  # notes link the same papers again and again
 def classify_url(url: str) -> LinkVerdict:
     """Decide what a URL found in the notes points to."""
     parts = urlsplit(url)
@@ -140,19 +147,33 @@ def classify_url(url: str) -> LinkVerdict:
     if doi:
         text = doi.group(0)
         if _is_host(host, {"biorxiv.org", "medrxiv.org"}):
-            text = re.sub(r"v\d+(?:\.full.*)?$", "", text)
+            text = _PREPRINT_VIEW.sub("", text, count=1)
         return LinkVerdict(paper_id=normalise_doi(text.removesuffix(".pdf")))
+    query_doi = _doi_in_query(parts.query)
+    if query_doi:
+        return LinkVerdict(paper_id=query_doi)
 
     if _is_host(host, SCHOLARLY_HOSTS):
         return LinkVerdict()
     return LinkVerdict(skip_reason=f"not a paper: {host}")
 
 
+def _doi_in_query(query: str) -> str | None:
+    """A DOI given as a query value (PLOS ``article?id=10.…``, Wiley ``?doi=10.…``), whatever the key.
+
+    Only values that are DOIs count: SSRN's ``abstract_id=123`` is SSRN's own number, not a DOI.
+    """
+    for _, value in parse_qsl(query):
+        if _DOI.fullmatch(value.strip()):
+            return normalise_doi(value)
+    return None
+
+
 def _semantic_scholar_url(path: str) -> LinkVerdict | None:
     sha = _SHA.search(path)
     if path.startswith("/paper/") and sha:
         return LinkVerdict(paper_id=sha.group(0))
-    corpus = re.search(r"(?i)corpusid:(\d+)", path)
+    corpus = re.search(r"(?i)corpusid:([0-9]+)", path)
     if corpus:
         return LinkVerdict(paper_id=f"CorpusId:{corpus.group(1)}")
     if path.startswith("/arxiv/"):
@@ -163,10 +184,10 @@ def _semantic_scholar_url(path: str) -> LinkVerdict | None:
 
 
 def _pubmed_url(path: str) -> LinkVerdict | None:
-    pmc = re.search(r"/(?:pmc/)?articles/PMC(\d+)", path)
+    pmc = re.search(r"/(?:pmc/)?articles/PMC([0-9]+)", path)
     if pmc:
         return LinkVerdict(paper_id=f"PMCID:{pmc.group(1)}")
-    pmid = re.fullmatch(r"/(?:pubmed/)?(\d+)/?", path)
+    pmid = re.fullmatch(r"/(?:pubmed/)?([0-9]+)/?", path)
     if pmid:
         return LinkVerdict(paper_id=f"PMID:{pmid.group(1)}")
     return None
@@ -210,7 +231,7 @@ def parse_identifier(text: str) -> str | None:
     text = text.strip()
     if re.match(r"(?i)https?://", text):
         return classify_url(strip_trailing_punctuation(text)).paper_id
-    if re.fullmatch(r"(?i)(?:doi:\s?)?10\.\d{4,9}/\S+", text):
+    if re.fullmatch(r"(?i)(?:doi:\s?)?10\.[0-9]{4,9}/\S+", text):
         return normalise_doi(re.sub(r"(?i)^doi:\s?", "", text))
     if re.fullmatch(r"(?i)arxiv:\s?\S+", text) or _ARXIV_FULL.fullmatch(text):
         return normalise_arxiv(text)

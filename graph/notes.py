@@ -1,136 +1,175 @@
-"""Reading notes: markdown, text and BibTeX files -> deduplicated paper entries and skipped links."""
+"""Reading notes: markdown, text, org-mode, BibTeX, RIS, CSL-JSON files and a Zotero library ->
+deduplicated paper entries (each read or queued) and skipped links.
+
+This module reads the line-oriented notes (markdown, text, org) and ties all readers together;
+reference-manager files are read by ``reference_files``, Zotero's database by ``zotero``.
+Every reader is linear in the size of its input.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .entries import (QUEUE_HEADINGS, QUEUED, READ, NoteEntry, Notes, Skipped, split_status_tags, status_word,
+                      title_key)
 from .errors import NotesError
-from .ids import LinkVerdict, classify_url, find_text_ids, normalise_arxiv, normalise_doi, strip_trailing_punctuation
+from .ids import LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
+from .reference_files import read_bibtex, read_csl_json, read_ris
+from .zotero import ZoteroSource, read_zotero
 
-NOTE_SUFFIXES = {".md", ".markdown", ".txt", ".bib"}
+__all__ = ["NoteEntry", "Notes", "Skipped", "ZoteroSource", "NOTE_SUFFIXES", "collect_files", "read_notes",
+           "title_key"]
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_ORG_HEADING = re.compile(
+    r"^(\*+)\s+(?:(TODO|NEXT|WAITING|STARTED|DONE|CANCELED|CANCELLED)\b\s*)?(?:\[#[A-Z]\]\s*)?(.*?)"
+    r"(?:\s+(:[\w@#%:]+:))?\s*$")
+_ORG_KEYWORD_STATUS = {"TODO": QUEUED, "NEXT": QUEUED, "WAITING": QUEUED, "STARTED": QUEUED, "DONE": READ}
+_ORG_PROPERTY = re.compile(r"^\s*:([A-Za-z_-]+):\s?")
 _BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*:?\s*$")
+_TASK_BOX = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+\[([ xX])\]\s")
 _URL_CHARS = r"[^\s<>\[\]()\"'`]"
 _MD_LINK = re.compile(
-    r"\[([^\[\]\n]{0,1000})\]\(\s*<?(" + r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*" + r")>?(?:\s+\"[^\"\n]*\")?\s*\)"
+    r"\[(?P<title>[^\[\]\n]{0,1000})\]\(\s*<?(?P<url>" + r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*"
+    + r")>?(?:\s+\"[^\"\n]*\")?\s*\)"
 )
+_ORG_LINK = re.compile(r"\[\[(?P<url>[^\[\]\n]{1,2000})\](?:\[(?P<title>[^\[\]\n]{0,1000})\])?\]")
 _BARE_URL = re.compile(rf"https?://{_URL_CHARS}+(?:\({_URL_CHARS}*\){_URL_CHARS}*)*", re.IGNORECASE)
-_LINE_MARKERS = re.compile(r"^[\s>*+\-]*(?:\d+[.)]\s+)?")
+_LINE_MARKERS = re.compile(r"^[\s>*+\-]*(?:[0-9]+[.)]\s+)?(?:\[[ xX]\]\s+)?")
 _QUOTE_MARKERS = re.compile(r"^[\s>]*")
-_TITLE_NOISE = re.compile(r"[^a-z0-9]+")
+_FRONTMATTER_STATUS = re.compile(r"(?i)^status:\s*[\"']?([^\"'#\n]*)")
 
 
-def title_key(title: str) -> str:
-    """Case- and punctuation-insensitive form of a title, for matching titles to each other."""
-    return _TITLE_NOISE.sub(" ", title.lower()).strip()
+def read_notes(paths: list[str | Path], zotero: ZoteroSource | None = None) -> Notes:
+    """The papers in notes files, folders and a Zotero library, one entry per paper.
+
+    Parameters
+    ----------
+    paths : list of str or Path
+        Files or folders (read recursively: ``NOTE_SUFFIXES``). A file given by name is read whatever
+        its suffix, as markdown unless its suffix names another format.
+    zotero : ZoteroSource, optional
+        A Zotero library to read too (``zotero.sqlite``, optionally one collection).
+
+    Returns
+    -------
+    Notes
+        ``papers`` (merged across files: one entry per identifier, title-only entries folded into the
+        entry with the same title), ``skipped`` links with their reason, and ``warnings`` (unreadable
+        files or folders, replaced bytes) to show the user.
+
+    Raises
+    ------
+    NotesError
+        A path does not exist, nothing at all could be read, or the Zotero library cannot be read.
+
+    Example
+    -------
+    >>> from pathlib import Path
+    >>> _ = Path("reading.md").write_text("## To read\\n- [LoRA](https://arxiv.org/abs/2106.09685v2)\\n")
+    >>> [(p.id, p.status, p.sources) for p in read_notes(["reading.md"]).papers]
+    [('ARXIV:2106.09685', 'queued', ['reading.md:2'])]
+    """
+    mentions: dict[str, list[NoteEntry]] = {}
+    skipped: dict[str, Skipped] = {}
+    files, warnings = collect_files(paths)
+    readable = 0
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            warnings.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+            continue
+        readable += 1
+        text, warning = _decode(path, data)
+        if warning:
+            warnings.append(warning)
+        found, skips, file_warnings = _reader_for(path)(text, str(path))
+        warnings += file_warnings
+        _collect(found, skips, mentions, skipped)
+    if zotero is not None:
+        found, skips = read_zotero(zotero)
+        _collect(found, skips, mentions, skipped)
+    elif files and not readable:
+        raise NotesError(f"none of the {len(files)} notes files could be read ({warnings[0]}); check their permissions")
+    return Notes(_combine(mentions), list(skipped.values()), warnings)
 
 
-@dataclass
-class NoteEntry:
-    """One paper the reader has read, merged over every place the notes mention it."""
-
-    id: str | None
-    title: str | None
-    sources: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    note: str | None = None
-    url: str | None = None
-
-    @property
-    def key(self) -> str:
-        """What the store files this entry under: its lower-cased id, or ``title:`` + its title key."""
-        return self.id.lower() if self.id else "title:" + title_key(self.title or "")
-
-    def merge(self, other: NoteEntry) -> None:
-        self.title = self.title or other.title
-        self.url = self.url or other.url
-        self.sources += [s for s in other.sources if s not in self.sources]
-        self.topics += [t for t in other.topics if t not in self.topics]
-        if other.note and other.note != self.note:
-            self.note = f"{self.note}\n{other.note}" if self.note else other.note
+def _collect(found: list[NoteEntry], skips: list[Skipped], mentions: dict[str, list[NoteEntry]],
+             skipped: dict[str, Skipped]) -> None:
+    for entry in found:
+        mentions.setdefault(entry.key, []).append(entry)
+    for skip in skips:
+        skipped.setdefault(skip.url, skip)
 
 
-@dataclass
-class Skipped:
-    url: str
-    reason: str
-    source: str
+def _combine(mentions: dict[str, list[NoteEntry]]) -> list[NoteEntry]:
+    """Merge every paper's mentions once; a title-only paper also known by id joins that id's mentions."""
+    by_title: dict[str, list[NoteEntry]] = {}
+    for key, group in mentions.items():
+        if not key.startswith("title:"):
+            for entry in group:
+                if entry.title:
+                    by_title.setdefault(title_key(entry.title), group)
+    kept = []
+    for key, group in mentions.items():
+        twin = by_title.get(key.removeprefix("title:")) if key.startswith("title:") else None
+        if twin is not None:
+            twin.extend(group)
+        else:
+            kept.append(group)
+    return [NoteEntry.combine(group) for group in kept]
 
 
-@dataclass
-class Notes:
-    papers: list[NoteEntry]
-    skipped: list[Skipped]
-    warnings: list[str]
-
-    def to_dict(self) -> dict:
-        return {"papers": [asdict(p) for p in self.papers], "skipped": [asdict(s) for s in self.skipped]}
-
-    def to_frame(self):
-        import pandas as pd
-
-        rows = [
-            {"id": p.id, "title": p.title, "sources": ", ".join(p.sources), "topics": ", ".join(p.topics)}
-            for p in self.papers
-        ]
-        return pd.DataFrame(rows, columns=["id", "title", "sources", "topics"])
+NOTE_SUFFIXES = {".md", ".markdown", ".txt", ".org", ".bib", ".ris", ".json"}
 
 
-def collect_files(paths: list[str | Path]) -> list[Path]:
+def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
+    """Every notes file under ``paths``, and a warning for each folder that could not be listed.
+
+    Raises
+    ------
+    NotesError
+        A path does not exist.
+    """
     files: list[Path] = []
+    warnings: list[str] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise NotesError(f"notes path not found: {path}")
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in NOTE_SUFFIXES)
-        else:
+        if path.is_file():
             files.append(path)
-    return files
+            continue
+        if not path.is_dir():
+            warnings.append(f"{path}: not a readable file (a pipe or device); skipped")
+            continue
+
+        def unreadable(exc: OSError) -> None:
+            warnings.append(f"{exc.filename}: cannot read folder ({exc.strerror or exc}); skipped")
+
+        found = []
+        for folder, _, names in os.walk(path, onerror=unreadable):
+            for name in names:
+                file = Path(folder, name)
+                if file.suffix.lower() not in NOTE_SUFFIXES:
+                    continue
+                if file.is_file():
+                    found.append(file)
+                else:  # a dangling link, or a pipe or device, whose reading would block forever
+                    warnings.append(f"{file}: not a readable file (a broken link, pipe or device); skipped")
+        files += sorted(found)
+    return files, warnings
 
 
-def read_notes(paths: list[str | Path]) -> Notes:
-    """Read every notes file under ``paths`` (files or folders, recursively)."""
-    entries: dict[str, NoteEntry] = {}
-    skipped: dict[str, Skipped] = {}
-    warnings: list[str] = []
-    for path in collect_files(paths):
-        text, warning = _read_text(path)
-        if warning:
-            warnings.append(warning)
-        reader = _read_bibtex if path.suffix.lower() == ".bib" else _read_markdown
-        found, skips = reader(text, str(path))
-        for entry in found:
-            if entry.key in entries:
-                entries[entry.key].merge(entry)
-            else:
-                entries[entry.key] = entry
-        for skip in skips:
-            skipped.setdefault(skip.url, skip)
-    return Notes(_fold_titles_into_ids(list(entries.values())), list(skipped.values()), warnings)
+def _reader_for(path: Path):
+    return {".bib": read_bibtex, ".ris": read_ris, ".json": read_csl_json, ".org": _read_org}.get(
+        path.suffix.lower(), _read_markdown)
 
 
-def _fold_titles_into_ids(entries: list[NoteEntry]) -> list[NoteEntry]:
-    """A title-only entry naming a paper that also appears with an identifier is the same paper."""
-    by_title = {title_key(e.title): e for e in entries if e.id and e.title}
-    kept = []
-    for entry in entries:
-        twin = by_title.get(title_key(entry.title or "")) if entry.id is None else None
-        if twin:
-            twin.merge(entry)
-        else:
-            kept.append(entry)
-    return kept
-
-
-def _read_text(path: Path) -> tuple[str, str | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise NotesError(f"cannot read notes file {path}: {exc.strerror}") from exc
+def _decode(path: Path, data: bytes) -> tuple[str, str | None]:
     warning = None
     if b"\x00" in data:
         data = data.replace(b"\x00", b" ")
@@ -149,51 +188,95 @@ def _clean_title(text: str) -> str | None:
     return text or None
 
 
+def _heading_status(text: str) -> str | None:
+    return QUEUED if title_key(text).replace(" ", "") in QUEUE_HEADINGS else None
+
+
 class _MarkdownReader:
-    def __init__(self, source: str):
+    """Markdown and plain text, line by line: headings and bold labels are topics, lines under a paper its note."""
+
+    link_pattern = _MD_LINK
+
+    def __init__(self, source: str, file_status: str | None):
         self.source = source
-        self.headings: dict[int, str] = {}
+        self.file_status = file_status
+        self.headings: dict[int, tuple[list[str], str | None]] = {}  # level -> (topics, status)
         self.label: str | None = None
         self.entries: list[NoteEntry] = []
         self.skipped: list[Skipped] = []
         self.note_target: list[NoteEntry] = []
+        self.note_lines: list[str] = []
 
     def topics(self) -> list[str]:
-        topics = [self.headings[level] for level in sorted(self.headings)]
+        topics = [topic for level in sorted(self.headings) for topic in self.headings[level][0]]
         return topics + [self.label] if self.label else topics
 
+    def status(self, line: str) -> str | None:
+        """A task box on the line wins, then the closest heading that names a status, then the file's."""
+        box = _TASK_BOX.match(line)
+        if box:
+            return QUEUED if box.group(1) == " " else READ
+        for level in sorted(self.headings, reverse=True):
+            if self.headings[level][1]:
+                return self.headings[level][1]
+        return self.file_status
+
+    def heading(self, line: str) -> tuple[int, list[str], str | None, str | None] | None:
+        """(level, topics, status, text to look for papers in) when the line is a heading."""
+        match = _HEADING.match(line)
+        if not match:
+            return None
+        status = _heading_status(match.group(2))
+        # A queue heading ("To read") says what the papers are, not what they are about: not a topic.
+        return len(match.group(1)), [] if status else [match.group(2)], status, None
+
+    def set_note_target(self, entries: list[NoteEntry]) -> None:
+        # A note is joined once, when its paper stops collecting lines: appending line by line is quadratic.
+        if self.note_lines:
+            note = "\n".join(self.note_lines)
+            for entry in self.note_target:
+                entry.note = note
+        self.note_target, self.note_lines = entries, []
+
     def line(self, number: int, line: str) -> None:
-        heading = _HEADING.match(line)
+        heading = self.heading(line)
         if heading:
-            level = len(heading.group(1))
+            level, topics, status, paper_text = heading
             self.headings = {k: v for k, v in self.headings.items() if k < level}
-            self.headings[level] = heading.group(2)
-            self.label, self.note_target = None, []
+            self.label = None
+            found = []
+            if paper_text:
+                found = self.papers_on_line(number, paper_text, status or self.status(paper_text))[0]
+            self.headings[level] = (topics, status)
+            self.entries += found
+            self.set_note_target(found)
             return
         label = _BOLD_LABEL.match(line)
         if label:
-            self.label, self.note_target = label.group(1).strip(), []
+            self.label = label.group(1).strip()
+            self.set_note_target([])
             return
         if not line.strip():
-            self.note_target = []
+            self.set_note_target([])
             return
-        found, has_links = self.papers_on_line(number, line)
+        found, has_links = self.papers_on_line(number, line, self.status(line))
         if found or has_links:
             self.entries += found
-            self.note_target = found
+            self.set_note_target(found)
         elif self.note_target:
-            text = _QUOTE_MARKERS.sub("", line).strip()
-            for entry in self.note_target:
-                entry.note = f"{entry.note}\n{text}" if entry.note else text
+            self.note_lines.append(_QUOTE_MARKERS.sub("", line).strip())
 
-    def papers_on_line(self, number: int, line: str) -> tuple[list[NoteEntry], bool]:
+    def finish(self) -> None:
+        self.set_note_target([])
+
+    def papers_on_line(self, number: int, line: str, status: str | None) -> tuple[list[NoteEntry], bool]:
         """Papers on one line. Each piece of text is looked at a bounded number of times: linear."""
         where = f"{self.source}:{number}"
         links: list[tuple[int, int, str, str | None]] = []
         cursor = 0
-        for match in _MD_LINK.finditer(line):
+        for match in self.link_pattern.finditer(line):
             links += _bare_links(line, cursor, match.start())
-            links.append((match.start(), match.end(), match.group(2), match.group(1)))
+            links.append((match.start(), match.end(), match.group("url").strip(), match.group("title")))
             cursor = match.end()
         links += _bare_links(line, cursor, len(line))
         links.sort()
@@ -202,33 +285,76 @@ class _MarkdownReader:
         gap_start = 0
         for index, (start, end, url, title) in enumerate(links):
             gap_before = line[gap_start:start]
-            found += self.ids_in_text(gap_before, where)
+            found += self.ids_in_text(gap_before, where, status)
             if title is None:
                 next_start = links[index + 1][0] if index + 1 < len(links) else len(line)
                 title = _clean_title(line[end:next_start]) or _clean_title(gap_before)
             if re.match(r"(?i)https?://", url):
-                entry = self.entry_for(classify_url(url), url, title, where)
+                entry = self.entry_for(classify_url(url), url, title, where, status)
                 if entry:
                     found.append(entry)
             gap_start = end
-        found += self.ids_in_text(line[gap_start:], where)
+        found += self.ids_in_text(line[gap_start:], where, status)
         return found, bool(links)
 
-    def ids_in_text(self, text: str, where: str) -> list[NoteEntry]:
+    def ids_in_text(self, text: str, where: str, status: str | None) -> list[NoteEntry]:
         found = []
         for text_id in find_text_ids(text):
             title = _clean_title(text[text_id.end:]) or _clean_title(text[: text_id.start])
-            found.append(NoteEntry(text_id.paper_id, title, [where], self.topics()))
+            found.append(NoteEntry(text_id.paper_id, title, [where], self.topics(), status=status))
         return found
 
-    def entry_for(self, verdict: LinkVerdict, url: str, title: str | None, where: str) -> NoteEntry | None:
+    def entry_for(self, verdict: LinkVerdict, url: str, title: str | None, where: str,
+                  status: str | None) -> NoteEntry | None:
         if verdict.skip_reason:
             self.skipped.append(Skipped(url, verdict.skip_reason, where))
             return None
         if verdict.title_only and not title:
             self.skipped.append(Skipped(url, "scholarly link with no identifier and no title", where))
             return None
-        return NoteEntry(verdict.paper_id, title, [where], self.topics(), url=url)
+        return NoteEntry(verdict.paper_id, title, [where], self.topics(), url=url, status=status)
+
+
+class _OrgReader(_MarkdownReader):
+    """org-mode: ``*`` headings (TODO/DONE keywords are a status, ``:tags:`` topics), ``[[url][title]]`` links.
+
+    A heading that holds a link is the paper itself (``** TODO [[https://arxiv.org/abs/…][Title]]``):
+    the text under it is its note. Property drawers are read for links (``:URL: …``), with the heading
+    as the title.
+    """
+
+    link_pattern = _ORG_LINK
+    heading_title: str | None = None
+
+    def heading(self, line: str) -> tuple[int, list[str], str | None, str | None] | None:
+        match = _ORG_HEADING.match(line)
+        if not match:
+            return None
+        keyword, text, tags = match.group(2), match.group(3), match.group(4)
+        tag_topics, tag_status = split_status_tags((tags or "").split(":"))
+        queue_heading = _heading_status(text)
+        status = _ORG_KEYWORD_STATUS.get(keyword or "") or tag_status or queue_heading
+        if _ORG_LINK.search(text) or _BARE_URL.search(text):
+            self.heading_title = None
+            return len(match.group(1)), tag_topics, status, text
+        self.heading_title = text
+        return len(match.group(1)), ([] if queue_heading else [text]) + tag_topics, status, None
+
+    def line(self, number: int, line: str) -> None:
+        if line.lstrip().startswith("#+") or line.strip().upper() in (":PROPERTIES:", ":END:"):
+            return
+        prop = _ORG_PROPERTY.match(line)
+        if prop:
+            # A heading with a :URL: (or :DOI:) property is the paper itself, not a topic.
+            found, _ = self.papers_on_line(number, line[prop.end():], self.status(""))
+            for entry in found:
+                entry.title = entry.title or self.heading_title
+                entry.topics = [t for t in entry.topics if t != self.heading_title]
+            self.entries += found
+            if found:
+                self.set_note_target(found)
+            return
+        super().line(number, line)
 
 
 def _bare_links(line: str, start: int, end: int) -> list[tuple[int, int, str, None]]:
@@ -239,48 +365,31 @@ def _bare_links(line: str, start: int, end: int) -> list[tuple[int, int, str, No
     return links
 
 
-def _read_markdown(text: str, source: str) -> tuple[list[NoteEntry], list[Skipped]]:
-    reader = _MarkdownReader(source)
-    for number, line in enumerate(text.splitlines(), start=1):
-        reader.line(number, line)
-    return reader.entries, reader.skipped
-
-
-def _bib_value(fields: dict, name: str) -> str | None:
-    value = fields.get(name)
-    if value is None:
+def _frontmatter_status(lines: list[str]) -> str | None:
+    """``status:`` in a ``---`` frontmatter block at the top of the file (Obsidian, Jekyll, Hugo)."""
+    if not lines or lines[0].strip() != "---":
         return None
-    text = re.sub(r"[{}]", "", str(value.value)).strip()
-    return re.sub(r"\s+", " ", text) or None
+    for line in lines[1:200]:
+        if line.strip() == "---":
+            return None
+        match = _FRONTMATTER_STATUS.match(line.strip())
+        if match:
+            return status_word(match.group(1).strip())
+    return None
 
 
-def _read_bibtex(text: str, source: str) -> tuple[list[NoteEntry], list[Skipped]]:
-    import bibtexparser
+def _read_lines(reader_class, text: str, source: str) -> tuple[list[NoteEntry], list[Skipped], list[str]]:
+    lines = text.splitlines()
+    reader = reader_class(source, _frontmatter_status(lines))
+    for number, line in enumerate(lines, start=1):
+        reader.line(number, line)
+    reader.finish()
+    return reader.entries, reader.skipped, []
 
-    library = bibtexparser.parse_string(text)
-    entries, skipped = [], []
-    for bib in library.entries:
-        fields = {k.lower(): v for k, v in bib.fields_dict.items()}
-        where = f"{source}:{bib.start_line + 1}"
-        title, url = _bib_value(fields, "title"), _bib_value(fields, "url")
-        eprint, prefix = _bib_value(fields, "eprint"), (_bib_value(fields, "archiveprefix") or "").lower()
-        paper_id = None
-        if _bib_value(fields, "doi"):
-            paper_id = normalise_doi(re.sub(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", _bib_value(fields, "doi")))
-        elif eprint and (prefix == "arxiv" or not prefix):
-            paper_id = normalise_arxiv(eprint)
-        if not paper_id and url:
-            verdict = classify_url(url)
-            if verdict.skip_reason and not title:
-                skipped.append(Skipped(url, verdict.skip_reason, where))
-                continue
-            paper_id = verdict.paper_id
-        if not paper_id and not title:
-            skipped.append(Skipped(url or f"@{bib.entry_type}{{{bib.key}}}", "no identifier or title", where))
-            continue
-        keywords = [k.strip() for k in (_bib_value(fields, "keywords") or "").split(",") if k.strip()]
-        note = _bib_value(fields, "annote") or _bib_value(fields, "note")
-        entries.append(NoteEntry(paper_id, title, [where], keywords, note, url))
-    for block in library.failed_blocks:
-        skipped.append(Skipped(f"{source}:{block.start_line + 1}", "unparseable BibTeX entry", source))
-    return entries, skipped
+
+def _read_markdown(text: str, source: str) -> tuple[list[NoteEntry], list[Skipped], list[str]]:
+    return _read_lines(_MarkdownReader, text, source)
+
+
+def _read_org(text: str, source: str) -> tuple[list[NoteEntry], list[Skipped], list[str]]:
+    return _read_lines(_OrgReader, text, source)

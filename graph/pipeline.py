@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -12,12 +13,12 @@ import networkx as nx
 
 from .assemble import build_graph, graph_path, load_graph
 from .coverage import CoverageReport, coverage, write_report
-from .errors import CitegraphError, S2Unreachable
+from .errors import CitegraphError, S2Unreachable, StoreError
 from .fetch import Fetcher, FetchOptions, Progress
-from .notes import Notes, read_notes
+from .notes import Notes, ZoteroSource, read_notes
 from .render import MapOptions, render_map
 from .s2 import Notice, S2Client, S2Config
-from .store import Store
+from .store import Store, damaged
 
 STORE_FILE = "citegraph.db"
 COVERAGE_FILE = "coverage.json"
@@ -58,7 +59,27 @@ def open_store(data_dir: Path) -> Store:
 
 
 def load(data_dir: Path) -> nx.DiGraph:
-    """The stored graph, for queries (no network, no store access)."""
+    """The graph the last build saved in ``data_dir``, for queries (no network, no store access).
+
+    Parameters
+    ----------
+    data_dir : Path
+        The folder ``build`` wrote (``--data-dir``); it may be read-only.
+
+    Returns
+    -------
+    networkx.DiGraph
+        citing -> cited; papers in the notes have ``read=True``.
+
+    Raises
+    ------
+    GraphMissing
+        Nothing built there yet, or the saved graph is damaged (build again).
+
+    Example
+    -------
+    >>> graph = load(Path("data"))  # doctest: +SKIP
+    """
     return load_graph(graph_path(Path(data_dir)))
 
 
@@ -73,6 +94,7 @@ def build(
     report_file: Path | None = None,
     progress: Progress | None = None,
     notice: Notice | None = None,
+    zotero: ZoteroSource | None = None,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -87,6 +109,7 @@ def build(
     report_file : also write the coverage JSON here.
     progress : called with (phase, done, total) while fetching.
     notice : called with one line while a request waits to be retried.
+    zotero : also read the papers of this Zotero library.
 
     Returns
     -------
@@ -104,11 +127,16 @@ def build(
     >>> result.report.totals["ok"]  # doctest: +SKIP
     35
     """
-    notes = read_notes(paths)
+    notes = read_notes(paths, zotero)
     if not notes.papers:
-        raise CitegraphError(f"no papers found in {', '.join(map(str, paths))}")
+        where = [*map(str, paths), *(["the Zotero library"] if zotero else [])]
+        raise CitegraphError(f"no papers found in {', '.join(where)}")
     data_dir = Path(data_dir)
     store = open_store(data_dir)
+    if store.read_only and not offline:
+        store.close()
+        raise StoreError(f"{data_dir} is read-only: a build that fetches stores every answer there; "
+                         "build from what is stored with --offline, or use a writable --data-dir")
     requests = rate_limited = 0
     stopped = stopped_at = None
     try:
@@ -129,14 +157,17 @@ def build(
                 stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
         report = coverage(store, notes, offline=offline)
         report.totals["requests"] = requests
-        write_report(report, data_dir / COVERAGE_FILE, *([Path(report_file)] if report_file else []))
-        graph, changed = build_graph(store, notes, data_dir)
+        write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
+                     *([Path(report_file)] if report_file else []))
+        graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))
+    except sqlite3.DatabaseError as exc:
+        raise damaged(store.path, exc) from None
     finally:
         store.close()
     stop_line = (f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(stopped_at))} "
                  f"({stopped}); {report.resolved} of {report.papers} papers fetched; run the same command later "
                  "to resume") if stopped else None
-    if not any(read for _, read in graph.nodes(data="read")):
+    if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
         if stop_line:
             raise CitegraphError(stop_line)
         reasons = Counter(e.reason for e in report.entries if e.status in ("failed", "not_found"))

@@ -37,6 +37,7 @@ DEFAULT_API_URL = "https://api.semanticscholar.org"
 PAPER_FIELDS = [
     "title", "year", "authors", "venue", "externalIds", "citationCount", "influentialCitationCount",
     "referenceCount", "fieldsOfStudy", "url", "openAccessPdf", "publicationDate", "citationStyles",
+    "publicationTypes", "journal",
 ]
 LINKED_PAPER_FIELDS = [
     "title", "year", "authors", "venue", "externalIds", "citationCount", "influentialCitationCount", "url",

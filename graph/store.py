@@ -8,6 +8,7 @@ timeout let two builds share the file. The API key is never written here.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -96,15 +97,52 @@ def _json(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """The error for a store SQLite cannot read or write any more (a damaged page, a torn copy)."""
+    return StoreError(f"{path} is damaged ({exc}); move it away and run `citegraph build` again "
+                      "(everything is fetched again)")
+
+
 class Store:
+    """The store at ``path``, created if missing; opened read-only when its folder or file is.
+
+    A read-only store (``read_only`` is True) answers every read; writing to it raises
+    ``StoreError``. Builds that fetch check ``read_only`` first and say so.
+
+    Raises
+    ------
+    StoreError
+        The file is not a citegraph store, is damaged, or a read-only folder holds no store.
+    """
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = self.path.exists() and not (os.access(self.path.parent, os.W_OK) and os.access(self.path, os.W_OK))
+        if not self.path.exists() and self.path.parent.is_dir() and not os.access(self.path.parent, os.W_OK):
+            raise StoreError(f"{self.path.parent} is read-only and holds no citegraph store yet; "
+                             "use --data-dir to choose a folder citegraph can write")
         try:
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._initialise()
+            if self.read_only:
+                self._open_read_only()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                self._initialise()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable citegraph store ({exc}); move it away or use --data-dir") from None
+
+    def _open_read_only(self) -> None:
+        # mode=ro still needs to create the WAL index beside the file; in a read-only folder only
+        # immutable=1 opens it (and no citegraph can be writing it: a writer needs that index too).
+        for mode in ("mode=ro", "immutable=1"):
+            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None)
+            try:
+                self._check_identity()
+                return
+            except sqlite3.OperationalError as exc:
+                self.db.close()
+                if not exc.sqlite_errorname.startswith("SQLITE_READONLY") or mode == "immutable=1":
+                    raise
 
     def _initialise(self) -> None:
         # Checked and created under one write lock: a second build starting at the same moment
@@ -163,7 +201,7 @@ class Store:
                 raise StoreError(f"{self.path} is locked by another citegraph process; try again when it ends") from None
             raise StoreError(f"{self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is corrupt ({exc}); move it away and rebuild") from None
+            raise damaged(self.path, exc) from None
 
     # -- writes: one transaction per S2 response ----------------------------------------------
 

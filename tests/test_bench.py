@@ -21,6 +21,6 @@ def test_quick_benchmark_prints_its_table_and_meets_its_count_goals(tmp_path):
     assert report["quick"] is True
     assert "stage" in done.stdout.splitlines()[0], "prints one table"
     stages = {row["stage"] for row in report["rows"]}
-    assert {"requests", "rate", "warm", "queries", "memory", "map"} <= stages
+    assert {"requests", "rate", "warm", "queries", "memory", "map", "notes"} <= stages
     exact = [row for row in report["rows"] if row["exact"]]
     assert exact and all(row["ok"] for row in exact), [row for row in exact if not row["ok"]]

@@ -92,7 +92,7 @@ def expected_folded_nodes(graph: nx.DiGraph, top_unread: int = 25) -> set[str]:
 
 def test_sample_map_offline_counts_search_click_filter(browser, citegraph, tmp_path):
     assert citegraph.build().exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.pickle")
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
     opened = OpenedMap(browser, citegraph.output)
     try:
         assert opened.network_requests == [] and opened.console_errors == []
@@ -136,7 +136,7 @@ def test_sample_map_offline_counts_search_click_filter(browser, citegraph, tmp_p
 
 def test_show_all_draws_every_paper(browser, citegraph, tmp_path):
     assert citegraph.build("--show", "all").exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.pickle")
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
     opened = OpenedMap(browser, citegraph.output)
     try:
         assert len(opened.js("window.citegraph.network.body.nodeIndices")) == graph.number_of_nodes()
@@ -195,7 +195,7 @@ def test_path_map_highlights_the_path(browser, citegraph, tmp_path):
                                      ["--max-nodes", "50", "--show", "all"]])
 def test_map_variants_load_cleanly(browser, citegraph, options):
     assert citegraph.build(*options).exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.pickle")
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
     opened = OpenedMap(browser, citegraph.output)
     try:
         assert opened.console_errors == [] and opened.network_requests == []

@@ -1,0 +1,212 @@
+"""What a user sees from the CLI: names that resolve, lossless output, formats, pipes, errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from citegraph.analysis import compute_pagerank, example_graph
+from citegraph.assemble import graph_path, graph_stamp, save_graph
+from citegraph.cli import main
+
+ESCAPE_TITLE = "Evil \x1b]0;pwned\x07title \x9b31mred"
+
+
+def saved(graph: nx.DiGraph, data_dir: Path) -> Path:
+    compute_pagerank(graph)
+    save_graph(graph, graph_path(data_dir), graph_stamp(1, "cli"))
+    return data_dir
+
+
+def run(data_dir, *args):
+    return CliRunner().invoke(main, [*map(str, args), "--data-dir", str(data_dir)])
+
+
+@pytest.fixture
+def example_dir(tmp_path):
+    return saved(example_graph(), tmp_path / "data")
+
+
+@pytest.fixture
+def wide_dir(tmp_path):
+    """One unread paper cited by five read papers with long titles; one read paper with a hostile title."""
+    graph = example_graph()
+    for i in range(5):
+        graph.add_node(f"R{i}", title=f"Read paper number {i} with a title long enough to be cut in any table view",
+                       year=2000 + i, read=True, authors=["Ann Smith"], url=f"https://x.org/a/R{i}")
+        graph.add_edge(f"R{i}", "X", isInfluential=False, origin="references")
+    graph.add_node("E", title=ESCAPE_TITLE, year=2022, read=True, authors=["Eve"], url="https://x.org/E")
+    graph.add_edge("E", "Y", isInfluential=True, origin="references")
+    return saved(graph, tmp_path / "data")
+
+
+def test_exact_title_then_short_title(tmp_path):
+    graph = example_graph()
+    graph.add_node("Q", title="QLoRA: Efficient Finetuning of Quantized LLMs", year=2023, read=True)
+    graph.add_node("Q2", title="Beyond QLoRA in practice", year=2024, read=False)
+    graph.add_node("Q3", title="QLoRA meets pruning", year=2024, read=True)
+    data_dir = saved(graph, tmp_path / "data")
+    result = run(data_dir, "show", "QLoRA", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["paperId"] == "Q"
+    assert "'QLoRA' is QLoRA: Efficient Finetuning of Quantized LLMs (2023) [Q]" in result.stderr
+    assert "before the colon" in result.stderr and "2 other paper(s) match less closely" in result.stderr
+    assert "Beyond QLoRA" not in result.stderr, "the others are listed only on a real tie"
+
+
+def test_papers_in_your_notes_rank_before_other_title_matches(example_dir):
+    result = run(example_dir, "show", "paper", "--format", "json")  # Alpha paper and Beta paper: both read
+    assert result.exit_code == 2 and "matches 2 papers" in result.stderr
+    assert "Alpha paper (2021)" in result.stderr and "Beta paper (2019)" in result.stderr
+
+
+def test_one_read_paper_beats_unread_ones(tmp_path):
+    graph = example_graph()
+    graph.nodes["Y"]["read"] = True  # now "normalization" names one read and one unread paper
+    data_dir = saved(graph, tmp_path / "data")
+    result = run(data_dir, "similar", "normalization", "--format", "json")
+    assert result.exit_code == 0
+    assert "Root Mean Square Layer Normalization (2019) [Y]: the only paper in your notes" in result.stderr
+
+
+def test_exact_title_is_quiet(example_dir):
+    result = run(example_dir, "show", "Layer Normalization", "--format", "json")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_reverse_path_names_both_papers(example_dir):
+    result = run(example_dir, "path", "Omega classic", "Alpha paper")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("No chain from Omega classic (1990) to Alpha paper (2021); "
+                                    "found one from Alpha paper (2021) to Omega classic (1990):")
+    assert "FROM" not in result.stdout
+
+
+def test_csv_and_json_carry_full_values(wide_dir):
+    rows = json.loads(run(wide_dir, "unread", "--format", "json").stdout)
+    x = next(r for r in rows if r["paperId"] == "X")
+    long_titles = [f"Read paper number {i} with a title long enough to be cut in any table view" for i in range(5)]
+    assert set(long_titles) < set(x["cited_by"]) and len(x["cited_by"]) == 7, "a JSON array of every title"
+    assert x["year"] == 2016 and isinstance(x["year"], int)
+    raw = run(wide_dir, "unread", "--format", "json").stdout
+    assert "https://www.semanticscholar.org/paper/X" in raw and "\\/" not in raw
+    csv = run(wide_dir, "unread", "--format", "csv").stdout
+    header, *lines = csv.splitlines()
+    assert header.startswith("paperId,title,year,")
+    x_line = next(line for line in lines if line.startswith("X,"))
+    assert "; ".join(sorted(x["cited_by"])) in x_line and ",2016," in x_line and "2016.0" not in csv
+
+
+def test_table_has_paper_ids_and_cuts_with_an_ellipsis(wide_dir):
+    table = run(wide_dir, "unread").stdout
+    assert table.splitlines()[0].split()[0] == "paperId"
+    assert "…" in table and "(+4 more)" in table and "..." not in table
+    assert " 2016 " in table and "2016.0" not in table
+
+
+@pytest.mark.parametrize("command,formats", [
+    (["unread"], ["table", "csv", "json", "md", "bibtex"]),
+    (["similar", "Layer Normalization"], ["table", "csv", "json", "md", "bibtex"]),
+    (["show", "Alpha paper"], ["table", "json", "md", "bibtex"]),
+    (["path", "Alpha paper", "Omega classic"], ["table", "json", "md", "bibtex"]),
+    (["stats"], ["table", "json", "md"]),
+])
+def test_every_command_prints_every_format(example_dir, command, formats):
+    for fmt in formats:
+        result = run(example_dir, *command, "--format", fmt)
+        assert result.exit_code == 0 and result.stdout.strip(), (fmt, result.output)
+
+
+def test_listing_commands_offer_the_same_formats():
+    choices = {name: next(p.type.choices for p in cmd.params if p.name == "fmt") for name, cmd in main.commands.items()
+               if any(p.name == "fmt" for p in cmd.params)}
+    for name in ("unread", "similar", "citing"):
+        assert list(choices[name]) == ["table", "csv", "json", "md", "bibtex"]
+    for name in ("stats", "path", "show"):
+        assert {"table", "json", "md"} <= set(choices[name])
+
+
+def test_show_explains_its_star(example_dir):
+    out = run(example_dir, "show", "Layer Normalization").stdout
+    assert "cited by (in the graph): 2 (* = in your notes)" in out and "  * Alpha paper (2021) influential" in out
+
+
+@pytest.mark.parametrize("command", [["unread"], ["unread", "--format", "md"], ["show", "Evil"],
+                                     ["path", "Evil", "Root Mean Square"], ["similar", "Evil", "--format", "md"]])
+def test_terminal_escapes_never_reach_text_output(wide_dir, command):
+    result = run(wide_dir, *command)
+    assert result.exit_code == 0 and "Evil" in result.output
+    assert not any(c in result.output for c in "\x1b\x07\x9b")
+
+
+def test_terminal_escapes_stay_escaped_in_json(wide_dir):
+    out = run(wide_dir, "show", "Evil", "--format", "json").stdout
+    assert json.loads(out)["title"] == ESCAPE_TITLE
+    assert "\\u001b]0;pwned\\u0007" in out and "\\u009b" in out and "\x1b" not in out
+
+
+def test_full_device_is_named_and_csv_creates_nothing(example_dir):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    result = run(example_dir, "export", "--format", "json", "-o", "/dev/full")
+    assert result.exit_code == 1 and "error: cannot write /dev/full: No space left on device" in result.stderr
+    result = run(example_dir, "export", "--format", "csv", "-o", "/dev/full")
+    assert result.exit_code == 1 and "/dev/full" in result.stderr and "Traceback" not in result.output
+    assert not Path("/dev/full.nodes.csv").exists() and not Path("/dev/full.edges.csv").exists()
+
+
+def test_csv_export_names_its_two_files(example_dir, tmp_path):
+    result = run(example_dir, "export", "--format", "csv", "-o", tmp_path / "lab.csv")
+    assert result.stderr.split() == ["wrote", str(tmp_path / "lab.nodes.csv"), "wrote", str(tmp_path / "lab.edges.csv")]
+    assert (tmp_path / "lab.nodes.csv").read_text().startswith("paperId,")
+
+
+def test_damaged_coverage_is_one_line(example_dir):
+    (example_dir / "coverage.json").write_text('{"entries": [{"id": "arxiv:17')
+    result = run(example_dir, "stats")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1 and "coverage.json is damaged" in result.stderr
+
+
+def test_citing_without_citations_says_how(example_dir):
+    result = run(example_dir, "citing")
+    assert result.exit_code == 1
+    assert result.stderr == "error: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)\n"
+
+
+def test_notes_without_papers_exit_1(tmp_path):
+    (tmp_path / "empty.md").write_text("# nothing here\nhttps://medium.com/some-post\n")
+    result = CliRunner().invoke(main, ["notes", str(tmp_path / "empty.md")])
+    assert result.exit_code == 1 and "error: no papers found in" in result.stderr
+
+
+def big_graph_dir(tmp_path) -> Path:
+    graph = nx.DiGraph()
+    for i in range(3000):
+        graph.add_node(f"P{i}", title=f"Paper {i} about things", year=2000 + i % 20, read=i < 100, authors=["A B"])
+        if i >= 100:
+            graph.add_edge(f"P{i % 100}", f"P{i}", isInfluential=True, origin="references")
+    return saved(graph, tmp_path / "data")
+
+
+@pytest.mark.parametrize("args", [["export", "--format", "json", "-o", "/dev/stdout"],
+                                  ["unread", "--top", "3000", "--format", "csv"]])
+def test_closed_pipe_ends_quietly(tmp_path, args):
+    data_dir = big_graph_dir(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "citegraph.cli", *args, "--data-dir", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(100)  # like `| head -c 100`: read a little, then go away
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 0 and stderr == ""
+
+
+def test_export_only_read_papers(example_dir, tmp_path):
+    result = run(example_dir, "export", "--format", "json", "--papers", "read", "-o", tmp_path / "read.json")
+    assert result.exit_code == 0
+    data = json.loads((tmp_path / "read.json").read_text())
+    assert sorted(n["id"] for n in data["nodes"]) == ["A", "B"]
+    assert [(l["source"], l["target"]) for l in data["links"]] == [("A", "B")]
