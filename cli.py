@@ -22,6 +22,8 @@ from citegraph.errors import AmbiguousPaper, CitegraphError
 PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
 REPORT_FORMATS = ["table", "json", "md"]
 TABLE_TITLE_WIDTH = 60
+PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
+LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest are counted
 TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -276,6 +278,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
+    Exit status: 0 complete, 3 partial (the map is drawn but some papers could not be fetched, or
+    Semantic Scholar stopped answering: run the same command later), 1 nothing useful produced.
     """
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import COVERAGE_FILE, build
@@ -283,25 +287,35 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     from citegraph.s2 import S2Config
 
     progress = Progress()
+
+    def notice(line: str) -> None:
+        if sys.stderr.isatty():  # over the progress bar's line, which redraws itself below
+            click.echo(f"\r\033[K{line}", err=True)
+
     try:
         result = build(
             list(paths), data_dir, output,
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
-            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress,
+            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
             zotero_source(paths, zotero, collection))
     finally:
         progress.close()
     for warning in result.notes.warnings:
         click.echo(f"warning: {warning}", err=True)
-    totals = result.report["totals"]
+    totals = result.report.totals
     click.echo(
-        f"notes: {totals['ok']} resolved, {totals['title_matched']} title-matched, {totals['not_found']} not found, "
+        f"notes: {totals['ok']} resolved, {totals['title_matched']} title-matched, "
+        f"{totals['uncertain_match']} uncertain matches, {totals['not_found']} not found, "
         f"{totals['skipped']} skipped, {totals['failed']} failed; {totals['references']:,} references "
-        f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar")
-    for entry in result.report["entries"]:
-        if entry["status"] in ("failed", "not_found"):
-            click.echo(f"  {entry['status'].replace('_', ' ')}: {entry['id'] or entry['title']}: {entry['reason']}", err=True)
+        f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar"
+        + (f" ({result.rate_limited} rate limited)" if result.rate_limited else ""))
+    unresolved = [e for e in result.report.entries if e.status in ("failed", "not_found", "uncertain_match")]
+    for entry in unresolved[:LISTED_PROBLEMS]:
+        click.echo(terminal_text(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}"),
+                   err=True)
+    if len(unresolved) > LISTED_PROBLEMS:
+        click.echo(f"  … and {len(unresolved) - LISTED_PROBLEMS} more: see {data_dir / COVERAGE_FILE}", err=True)
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
@@ -309,6 +323,13 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
+    if result.stopped:
+        click.echo(f"error: {result.stopped}", err=True)
+    elif result.failed:
+        click.echo(f"partial: {result.failed} of {result.report.papers} papers could not be fetched; "
+                   "run the same command later to fetch them", err=True)
+    if not result.complete:
+        click.get_current_context().exit(PARTIAL_EXIT)
 
 
 def load_graph(data_dir):

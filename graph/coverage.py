@@ -1,59 +1,115 @@
 """The coverage report: for every notes entry, what Semantic Scholar gave us and what is missing.
 
 "Rate limited" or "not fetched" is always a failure with its reason, never zero references.
+``coverage.json`` is :meth:`CoverageReport.to_dict` of the report, written in one place
+(:func:`write_report`).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .notes import Notes
-from .store import Store
+from .store import AliasHow, FetchKind, FetchStatus, Store
 
-STATUSES = ["ok", "title_matched", "not_found", "skipped", "failed"]
+STATUSES = ["ok", "title_matched", "uncertain_match", "not_found", "skipped", "failed"]
 
 
-def coverage(store: Store, notes: Notes, offline: bool = False) -> dict:
-    aliases = store.aliases()
-    metadata, matches, references = store.statuses("metadata"), store.statuses("match"), store.statuses("references")
+@dataclass
+class CoverageRow:
+    """One notes entry (or skipped link) and what S2 gave for it.
+
+    Fields
+    ------
+    id, title : the entry as the notes name it (a skipped link: its URL as title).
+    status : one of ``STATUSES``. ``uncertain_match``: S2's best title match has another title;
+        it is not counted as read (see ``candidate``).
+    reason : why it is not ``ok``, or a remark (a match score, a truncation by S2).
+    paperId : the S2 paper, once resolved.
+    references, unresolved_references : stored references (with and without an S2 paperId).
+    candidate : for ``uncertain_match``, S2's candidate ``{"paperId", "title", "matchScore"}``.
+    """
+
+    id: str | None
+    title: str | None
+    status: str = "failed"
+    reason: str | None = None
+    paperId: str | None = None
+    references: int | None = None
+    unresolved_references: int | None = None
+    candidate: dict | None = None
+
+
+@dataclass
+class CoverageReport:
+    """Every row, and totals per status plus references, unresolved references and requests made."""
+
+    entries: list[CoverageRow] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+    @property
+    def papers(self) -> int:
+        """Entries that name a paper (skipped links left out)."""
+        return sum(1 for e in self.entries if e.status != "skipped")
+
+    @property
+    def resolved(self) -> int:
+        """Papers resolved and fetched (ok or title-matched)."""
+        return sum(1 for e in self.entries if e.status in ("ok", "title_matched"))
+
+    def to_dict(self) -> dict:
+        return {"entries": [asdict(e) for e in self.entries], "totals": self.totals}
+
+
+def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageReport:
+    """What S2 gave for each notes entry, from the store's fetch log."""
+    aliases, uncertain = store.aliases(), store.uncertain_matches()
+    metadata, matches = store.statuses(FetchKind.METADATA), store.statuses(FetchKind.MATCH)
+    references = store.statuses(FetchKind.REFERENCES)
     unresolved = store.unresolved_counts()
     missing = "not fetched yet (offline build)" if offline else "not fetched"
     entries = []
     for entry in notes.papers:
         subject = entry.key
-        lookup = metadata if entry.id else matches
-        row = {"id": entry.id, "title": entry.title, "status": "failed", "reason": None, "paperId": None,
-               "references": None, "unresolved_references": None}
-        status, reason, _ = lookup.get(subject, ("missing", missing, None))
-        if status == "not_found":
-            row.update(status="not_found", reason=reason)
-        elif status != "ok":
-            row.update(reason=f"metadata: {reason}")
+        row = CoverageRow(entry.id, entry.title)
+        status, reason, _ = (metadata if entry.id else matches).get(subject, ("missing", missing, None))
+        if status == FetchStatus.NOT_FOUND:
+            row.status, row.reason = "not_found", reason
+        elif status != FetchStatus.OK:
+            row.reason = f"metadata: {reason}"
+        elif subject in uncertain:
+            candidate = uncertain[subject]
+            row.status, row.candidate = "uncertain_match", candidate
+            row.reason = f"S2's best match has another title: {candidate['title']!r} (score {candidate['matchScore']})"
         else:
             paper_id, how, score = aliases[subject]
-            row["paperId"] = paper_id
+            row.paperId = paper_id
             ref_status, ref_reason, count = references.get(paper_id, ("missing", missing, None))
-            if ref_status == "ok":
-                row.update(status="title_matched" if how == "title_match" else "ok", references=count,
-                           unresolved_references=unresolved.get(paper_id, 0),
-                           reason=f"title match score {score}" if how == "title_match" else None)
+            if ref_status == FetchStatus.OK:
+                matched = how == AliasHow.TITLE_MATCH
+                row.status = "title_matched" if matched else "ok"
+                row.references, row.unresolved_references = count, unresolved.get(paper_id, 0)
+                remarks = [f"title match score {score}"] if matched else []
+                row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
             else:
-                row.update(reason=f"references: {ref_reason}")
+                row.reason = f"references: {ref_reason}"
         entries.append(row)
     for skip in notes.skipped:
-        entries.append({"id": None, "title": skip.url, "status": "skipped", "reason": skip.reason, "paperId": None,
-                        "references": None, "unresolved_references": None})
-    counts = Counter(e["status"] for e in entries)
+        entries.append(CoverageRow(None, skip.url, "skipped", skip.reason))
+    counts = Counter(e.status for e in entries)
     totals = {status: counts.get(status, 0) for status in STATUSES}
     totals["entries"] = len(entries)
-    totals["references"] = sum(e["references"] or 0 for e in entries)
-    totals["unresolved_references"] = sum(e["unresolved_references"] or 0 for e in entries)
-    return {"entries": entries, "totals": totals}
+    totals["references"] = sum(e.references or 0 for e in entries)
+    totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)
+    return CoverageReport(entries, totals)
 
 
-def write_report(report: dict, *paths: Path) -> None:
+def write_report(report: CoverageReport, *paths: Path) -> None:
+    """Write ``coverage.json`` (and any extra copies): the one place the report becomes JSON."""
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        path.write_text(text)

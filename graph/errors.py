@@ -12,7 +12,7 @@ The tree::
     │   ├── S2Unreachable   no connection at all (wrong S2_API_URL, no network)
     │   ├── S2AuthError     the key was refused (HTTP 401/403)
     │   ├── S2NotFound      404 for a paper's references or citations
-    │   └── S2Unavailable   retries exhausted for one request (429, 5xx, timeouts)
+    │   └── S2Unavailable   one request got no usable answer (retries exhausted; 400, 501)
     ├── GraphMissing        no stored graph yet, or it is damaged
     ├── CoverageDamaged     coverage.json cannot be read
     ├── CitationsMissing    `citing` asked of a graph built without --citations
@@ -62,7 +62,8 @@ class S2NotFound(S2Error):
 
 
 class S2Unavailable(S2Error):
-    """Retries were exhausted for one request (rate limit, server errors, timeouts)."""
+    """One request got no usable answer: retries exhausted (429, 5xx, timeouts, wrong shapes) or a refusal
+    that retrying cannot change (400, 501); the item is marked failed and the build goes on."""
 
 
 class PaperNotFound(CitegraphError):

@@ -2,21 +2,26 @@
 
 Plan for notes with N papers at depth 1: ceil(N/500) batch requests for metadata, one title match
 per title-only entry, and one /references request per paper (plus one per extra 1000 references).
-Anything already stored (ok or not found) is not asked again unless ``refresh``; failures are.
+Anything already stored (ok or not found) is not asked again unless ``refresh``; failures are, and
+a paper whose pages were interrupted resumes at the next page. After ``OUTAGE_FAILURES``
+consecutive failed requests (for different papers) S2 is taken to be down: the fetch stops and
+says where, keeping everything stored so far.
 """
 
 from __future__ import annotations
 
+import re
+import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import S2NotFound, S2Unavailable
 from .notes import Notes
-from .s2 import BATCH_SIZE, LINKED_PAPER_FIELDS, S2Client
-from .store import Store
+from .s2 import BATCH_SIZE, S2Client
+from .store import FINAL, FetchKind, FetchStatus, Store
 
-DONE = {"ok", "not_found"}
-NESTED_FIELDS = ["title"] + [f"references.{f}" for f in ["paperId"] + LINKED_PAPER_FIELDS if f != "authors"]
+OUTAGE_FAILURES = 3
 
 Progress = Callable[[str, int, int], None]
 
@@ -29,31 +34,76 @@ class FetchOptions:
     refresh: bool = False
 
 
+class _Outage(Exception):
+    """Several requests in a row failed: S2 is not answering now."""
+
+
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def normalised_title(title: str) -> str:
+    """A title reduced to lower-case words: punctuation, accents, case and spacing do not count."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def titles_agree(asked: str, found: str) -> bool:
+    """Whether S2's matched title is the asked one, up to punctuation, case and a trailing subtitle.
+
+    Example
+    -------
+    >>> titles_agree("LoRA", "LoRA: Low-Rank Adaptation of Large Language Models")
+    True
+    >>> titles_agree("Attention is all you need", "Attention Is Not All You Need")
+    False
+    """
+    a, b = normalised_title(asked), normalised_title(found)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    # "Title: subtitle" against "Title": the short name before the colon must be the whole other title.
+    heads = {normalised_title(t.split(":", 1)[0]) for t in (asked, found) if ":" in t}
+    return a in heads or b in heads
+
+
 class Fetcher:
+    """Fetches what the notes need into the store.
+
+    ``stopped`` is set (to the failing request's reason) and ``stopped_at`` (epoch seconds) when the
+    fetch stopped early because S2 stopped answering.
+    """
+
     def __init__(self, store: Store, client: S2Client, options: FetchOptions, progress: Progress | None = None):
         self.store = store
         self.client = client
         self.options = options
         self.progress = progress or (lambda phase, done, total: None)
+        self.stopped: str | None = None
+        self.stopped_at: float | None = None
+        self._failures_in_a_row = 0
 
-    def _todo(self, subjects: list[str], what: str) -> list[str]:
+    def _todo(self, subjects: list[str], kind: FetchKind) -> list[str]:
         if self.options.refresh:
             return list(dict.fromkeys(subjects))
-        done = self.store.statuses(what)
-        return [s for s in dict.fromkeys(subjects) if done.get(s, ("missing",))[0] not in DONE]
+        done = self.store.statuses(kind)
+        return [s for s in dict.fromkeys(subjects) if s not in done or done[s][0] not in FINAL]
 
     def run(self, notes: Notes) -> None:
+        try:
+            self._run(notes)
+        except _Outage as outage:
+            self.stopped, self.stopped_at = str(outage), time.time()
+
+    def _run(self, notes: Notes) -> None:
         ids = [entry.key for entry in notes.papers if entry.id]
         titles = {entry.key: entry.title for entry in notes.papers if not entry.id and entry.title}
         self.fetch_metadata(ids)
         self.match_titles(list(titles), titles)
         aliases = self.store.aliases()
         read = list(dict.fromkeys(aliases[s][0] for s in ids + list(titles) if s in aliases))
-        self.fetch_links(read, "references")
+        self.fetch_links(read, FetchKind.REFERENCES)
         frontier = read
         seen = set(read)
         for _ in range(2, self.options.depth + 1):
@@ -61,47 +111,70 @@ class Fetcher:
             seen.update(frontier)
             self.fetch_nested_references(frontier)
         if self.options.citations:
-            self.fetch_links(read, "citations", self.options.max_citations)
+            self.fetch_links(read, FetchKind.CITATIONS, self.options.max_citations)
+
+    def _failed(self, subjects: list[str], kind: FetchKind, exc: S2Unavailable, resume_at: int | None = None) -> None:
+        self.store.record_status(subjects, kind, FetchStatus.FAILED, str(exc), resume_at)
+        self._failures_in_a_row += 1
+        if self._failures_in_a_row >= OUTAGE_FAILURES:
+            raise _Outage(str(exc))
+
+    def _answered(self) -> None:
+        self._failures_in_a_row = 0
 
     def fetch_metadata(self, ids: list[str]) -> None:
-        self._in_batches(self._todo(ids, "metadata"), "metadata", "metadata",
+        self._in_batches(self._todo(ids, FetchKind.METADATA), FetchKind.METADATA, "metadata",
                          lambda batch: self.store.record_metadata(self.client.papers(batch)))
 
-    def _in_batches(self, todo: list[str], what: str, phase: str, fetch_and_store: Callable[[list[str]], None]):
+    def _in_batches(self, todo: list[str], kind: FetchKind, phase: str, fetch_and_store: Callable[[list[str]], None]):
         batches = _chunks(todo, BATCH_SIZE)
         for done, batch in enumerate(batches):
             self.progress(phase, done, len(batches))
             try:
                 fetch_and_store(batch)
+                self._answered()
             except S2Unavailable as exc:
-                self.store.record_status(batch, what, "failed", str(exc))
+                self._failed(batch, kind, exc)
         self.progress(phase, len(batches), len(batches))
 
     def match_titles(self, subjects: list[str], titles: dict[str, str]) -> None:
-        todo = self._todo(subjects, "match")
+        todo = self._todo(subjects, FetchKind.MATCH)
         for done, subject in enumerate(todo):
             self.progress("title matches", done, len(todo))
             try:
-                self.store.record_match(subject, self.client.match_title(titles[subject]))
+                paper = self.client.match_title(titles[subject])
+                self._answered()
             except S2Unavailable as exc:
-                self.store.record_status([subject], "match", "failed", str(exc))
+                self._failed([subject], FetchKind.MATCH, exc)
+                continue
+            agrees = paper is not None and titles_agree(titles[subject], paper.get("title") or "")
+            self.store.record_match(subject, paper, agrees)
         self.progress("title matches", len(todo), len(todo))
 
-    def fetch_links(self, paper_ids: list[str], direction: str, max_items: int | None = None) -> None:
-        todo = self._todo(paper_ids, direction)
+    def fetch_links(self, paper_ids: list[str], kind: FetchKind, max_items: int | None = None) -> None:
+        todo = self._todo(paper_ids, kind)
+        stored = self.store.statuses(kind)
         for done, paper_id in enumerate(todo):
-            self.progress(direction, done, len(todo))
+            self.progress(str(kind), done, len(todo))
+            if not self.options.refresh and self.store.status(kind, paper_id) in FINAL:
+                continue  # fetched meanwhile by another build sharing this data dir
+            # A paper interrupted between pages goes on from the next page (a refresh starts over).
+            resume_at = 0 if self.options.refresh else (stored.get(paper_id, (None, None, None))[2] or 0)
+            status = stored.get(paper_id, (None,))[0]
+            start = resume_at if status in (FetchStatus.PARTIAL, FetchStatus.FAILED) else 0
             try:
-                for number, page in enumerate(self.client.linked_pages(paper_id, direction, max_items)):
-                    self.store.record_links_page(paper_id, direction, page, first=number == 0)
-                self.store.complete_links(paper_id, direction)
+                for page in self.client.linked_pages(paper_id, kind, max_items, start):
+                    self.store.record_links_page(paper_id, kind, page)
+                    start = page.next_offset or start
+                self._answered()
             except S2NotFound as exc:
-                self.store.record_status([paper_id], direction, "not_found", str(exc))
+                self.store.record_status([paper_id], kind, FetchStatus.NOT_FOUND, str(exc))
+                self._answered()
             except S2Unavailable as exc:
-                self.store.record_status([paper_id], direction, "failed", str(exc))
-        self.progress(direction, len(todo), len(todo))
+                self._failed([paper_id], kind, exc, start or None)
+        self.progress(str(kind), len(todo), len(todo))
 
     def fetch_nested_references(self, paper_ids: list[str]) -> None:
         self._in_batches(
-            self._todo(paper_ids, "nested_references"), "nested_references", "deeper references",
-            lambda batch: self.store.record_nested_references(self.client.papers(batch, fields=NESTED_FIELDS)))
+            self._todo(paper_ids, FetchKind.NESTED_REFERENCES), FetchKind.NESTED_REFERENCES, "deeper references",
+            lambda batch: self.store.record_nested_references(self.client.nested_references(batch)))

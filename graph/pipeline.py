@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,26 +12,46 @@ from pathlib import Path
 import networkx as nx
 
 from .assemble import build_graph, graph_path, load_graph
-from .coverage import coverage, write_report
-from .errors import CitegraphError, StoreError
+from .coverage import CoverageReport, coverage, write_report
+from .errors import CitegraphError, S2Unreachable, StoreError
 from .fetch import Fetcher, FetchOptions, Progress
 from .notes import Notes, ZoteroSource, read_notes
 from .render import MapOptions, render_map
-from .s2 import S2Client, S2Config
+from .s2 import Notice, S2Client, S2Config
 from .store import Store, damaged
 
 STORE_FILE = "citegraph.db"
 COVERAGE_FILE = "coverage.json"
+RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
+NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
+                  "stand-in: `python -m tests.standin --port 8765 &` then "
+                  "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` (README: No route to Semantic Scholar?)")
 
 
 @dataclass
 class BuildResult:
+    """What a build did.
+
+    ``report`` is the coverage report; ``requests`` and ``rate_limited`` count the requests made
+    and the 429s among them; ``stopped`` is the one-line account of an early stop when Semantic
+    Scholar stopped answering (None otherwise); ``failed`` counts the notes' papers that could not
+    be fetched in this (online) build.
+    """
+
     notes: Notes
-    report: dict
+    report: CoverageReport
     graph: nx.DiGraph
     graph_changed: bool
     requests: int
     map_meta: dict | None
+    rate_limited: int = 0
+    stopped: str | None = None
+    failed: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Whether every paper S2 knows was fetched (a partial build exits with PARTIAL_EXIT in the CLI)."""
+        return self.stopped is None and not self.failed
 
 
 def open_store(data_dir: Path) -> Store:
@@ -71,8 +93,40 @@ def build(
     map_options: MapOptions | None = None,
     report_file: Path | None = None,
     progress: Progress | None = None,
+    notice: Notice | None = None,
     zotero: ZoteroSource | None = None,
 ) -> BuildResult:
+    """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
+
+    Parameters
+    ----------
+    paths : notes files or folders.
+    data_dir : where the store, the saved graph and ``coverage.json`` live.
+    output : the map's HTML file (None: no map).
+    fetch_options, s2_config : what to fetch and how to reach S2 (default: ``S2Config.from_env()``).
+    offline : never touch the network; build from the store.
+    map_options : how to draw the map.
+    report_file : also write the coverage JSON here.
+    progress : called with (phase, done, total) while fetching.
+    notice : called with one line while a request waits to be retried.
+    zotero : also read the papers of this Zotero library.
+
+    Returns
+    -------
+    BuildResult : a build that stopped early or where papers failed still returns, with
+        ``stopped`` / ``failed`` set, after storing, reporting and drawing what it has.
+
+    Raises
+    ------
+    CitegraphError : no papers in the notes, or none of them could be resolved; S2Unreachable
+        when S2 cannot be reached at all; S2AuthError when it refuses the key.
+
+    Example
+    -------
+    >>> result = build(["data/notes"], data_dir=Path("data"))  # doctest: +SKIP
+    >>> result.report.totals["ok"]  # doctest: +SKIP
+    35
+    """
     notes = read_notes(paths, zotero)
     if not notes.papers:
         where = [*map(str, paths), *(["the Zotero library"] if zotero else [])]
@@ -83,16 +137,26 @@ def build(
         store.close()
         raise StoreError(f"{data_dir} is read-only: a build that fetches stores every answer there; "
                          "build from what is stored with --offline, or use a writable --data-dir")
-    requests = 0
+    requests = rate_limited = 0
+    stopped = stopped_at = None
     try:
+        if offline and store.is_empty():
+            raise CitegraphError(f"--offline builds from {data_dir / STORE_FILE}, but {NOTHING_STORED}")
         if not offline:
-            with S2Client(s2_config or S2Config.from_env()) as client:
+            config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
+            with S2Client(config, notice) as client:
+                fetcher = Fetcher(store, client, fetch_options or FetchOptions(), progress)
                 try:
-                    Fetcher(store, client, fetch_options or FetchOptions(), progress).run(notes)
+                    fetcher.run(notes)
+                except S2Unreachable as exc:
+                    advice = NOTHING_STORED if store.is_empty() else (
+                        "check the network and S2_API_URL, or use --offline to build from stored data")
+                    raise S2Unreachable(f"{exc}; {advice}") from None
                 finally:
-                    requests = client.requests
+                    requests, rate_limited = client.requests, client.rate_limited
+                stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
         report = coverage(store, notes, offline=offline)
-        report["totals"]["requests"] = requests
+        report.totals["requests"] = requests
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
         graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))
@@ -100,11 +164,15 @@ def build(
         raise damaged(store.path, exc) from None
     finally:
         store.close()
+    stop_line = (f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(stopped_at))} "
+                 f"({stopped}); {report.resolved} of {report.papers} papers fetched; run the same command later "
+                 "to resume") if stopped else None
     if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
-        reasons = Counter(e["reason"] for e in report["entries"] if e["status"] in ("failed", "not_found"))
+        if stop_line:
+            raise CitegraphError(stop_line)
+        reasons = Counter(e.reason for e in report.entries if e.status in ("failed", "not_found"))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
-        raise CitegraphError(
-            f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}"
-            + ("; nothing is stored yet, run without --offline" if offline else ""))
+        raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}")
     meta = render_map(graph, Path(output), map_options) if output else None
-    return BuildResult(notes, report, graph, changed, requests, meta)
+    failed = 0 if offline else report.totals["failed"]
+    return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed)

@@ -13,9 +13,11 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
 from .errors import StoreError
+from .s2 import LinksPage
 
 APPLICATION_ID = 0x43475248  # "CGRH": tells our file apart from any other SQLite database
 SCHEMA_VERSION = 1
@@ -59,6 +61,36 @@ CREATE TABLE IF NOT EXISTS fetch_log (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+class FetchKind(StrEnum):
+    """What was asked of Semantic Scholar about a subject (a notes key or a paperId)."""
+
+    METADATA = "metadata"            # batch metadata for an identifier from the notes
+    MATCH = "match"                  # title match for a title-only notes entry
+    REFERENCES = "references"        # /references pages of a read paper (with influence flags)
+    CITATIONS = "citations"          # /citations pages of a read paper
+    NESTED_REFERENCES = "nested_references"  # depth >= 2: references through the batch endpoint
+
+
+class FetchStatus(StrEnum):
+    """How the last fetch of a subject ended; OK and NOT_FOUND are final, the others are asked again."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    FAILED = "failed"
+    PARTIAL = "partial"              # some pages stored; ``items`` is the offset to resume at
+
+
+class AliasHow(StrEnum):
+    """How a notes key was tied to an S2 paper."""
+
+    ID = "id"                        # S2 resolved the identifier
+    TITLE_MATCH = "title_match"      # S2's title match, and the titles agree
+    UNCERTAIN_MATCH = "uncertain_match"  # S2's title match, but the titles differ: not read
+
+
+FINAL = {FetchStatus.OK, FetchStatus.NOT_FOUND}
 
 
 def _json(value) -> str | None:
@@ -182,9 +214,10 @@ class Store:
         else:
             db.executemany("INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO NOTHING", rows)
 
-    def _log(self, db, subject: str, what: str, status: str, reason: str | None = None, items: int | None = None):
+    def _log(self, db, subject: str, kind: FetchKind, status: FetchStatus, reason: str | None = None,
+             items: int | None = None):
         db.execute("INSERT OR REPLACE INTO fetch_log VALUES (?,?,?,?,?,?)",
-                   (subject, what, status, reason, items, time.time()))
+                   (subject, kind, status, reason, items, time.time()))
 
     def record_metadata(self, answers: dict[str, dict | None]) -> None:
         """One batch answer: the found papers, their aliases, and a log line per requested id."""
@@ -193,50 +226,43 @@ class Store:
             for identifier, paper in answers.items():
                 if paper:
                     db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,NULL)",
-                               (identifier.lower(), paper["paperId"], "id"))
-                self._log(db, identifier.lower(), "metadata", "ok" if paper else "not_found",
+                               (identifier.lower(), paper["paperId"], AliasHow.ID))
+                self._log(db, identifier.lower(), FetchKind.METADATA,
+                          FetchStatus.OK if paper else FetchStatus.NOT_FOUND,
                           None if paper else "Semantic Scholar does not know this id")
 
-    def record_match(self, subject: str, paper: dict | None) -> None:
+    def record_match(self, subject: str, paper: dict | None, agrees: bool = True) -> None:
+        """A title match: ``paper`` is S2's candidate (None: no match), ``agrees`` whether the titles agree."""
         with self._tx() as db:
-            if paper:
-                score = paper.get("matchScore")
-                self._upsert_papers(db, [{k: v for k, v in paper.items() if k != "matchScore"}], "full")
-                db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,?)",
-                           (subject, paper["paperId"], "title_match", score))
-                self._log(db, subject, "match", "ok", f"match score {score}")
-            else:
-                self._log(db, subject, "match", "not_found", "no Semantic Scholar paper matches this title")
+            if not paper:
+                self._log(db, subject, FetchKind.MATCH, FetchStatus.NOT_FOUND,
+                          "no Semantic Scholar paper matches this title")
+                return
+            score = paper.get("matchScore")
+            self._upsert_papers(db, [{k: v for k, v in paper.items() if k != "matchScore"}], "full")
+            how = AliasHow.TITLE_MATCH if agrees else AliasHow.UNCERTAIN_MATCH
+            db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,?)", (subject, paper["paperId"], how, score))
+            self._log(db, subject, FetchKind.MATCH, FetchStatus.OK, f"match score {score}")
 
-    def record_links_page(self, paper_id: str, direction: str, page: list[dict], first: bool) -> None:
+    def record_links_page(self, paper_id: str, kind: FetchKind, page: LinksPage) -> None:
         """One page of /references (this paper cites them) or /citations (they cite this paper)."""
-        other_key = "citedPaper" if direction == "references" else "citingPaper"
         with self._tx() as db:
-            if first:
-                db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, direction))
-            linked = [row.get(other_key) or {} for row in page]
-            self._upsert_papers(db, linked, "stub")
-            edges, unresolved = [], []
-            for row, other in zip(page, linked):
-                if not other.get("paperId"):
-                    if direction == "references":
-                        unresolved.append((paper_id, other.get("title"), direction))
-                    continue
-                citing, cited = (paper_id, other["paperId"]) if direction == "references" else (other["paperId"], paper_id)
-                influential = row.get("isInfluential")
-                edges.append((citing, cited, None if influential is None else int(influential),
-                              _json(row.get("intents")), _json(row.get("contexts")), direction))
-            self._upsert_edges(db, edges)
-            db.executemany("INSERT INTO unresolved VALUES (?,?,?)", unresolved)
-            self._log(db, paper_id, direction, "partial", "interrupted while paging")
-
-    def complete_links(self, paper_id: str, direction: str) -> None:
-        """All pages of a paper's references (or citations) are stored."""
-        with self._tx() as db:
-            count = db.execute(
-                "SELECT count(*) FROM edges WHERE " + ("citing=?" if direction == "references" else "cited=?"),
-                (paper_id,)).fetchone()[0]
-            self._log(db, paper_id, direction, "ok", None, count)
+            if page.offset == 0:
+                db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, kind))
+            self._upsert_papers(db, page.papers, "stub")
+            self._upsert_edges(db, [(link.citing, link.cited, None if link.is_influential is None else int(link.is_influential),
+                                     _json(link.intents), _json(link.contexts), kind) for link in page.links])
+            if kind == FetchKind.REFERENCES:
+                db.executemany("INSERT INTO unresolved VALUES (?,?,?)",
+                               [(paper_id, title, kind) for title in page.unresolved])
+            if page.next_offset is not None:
+                self._log(db, paper_id, kind, FetchStatus.PARTIAL, "interrupted while paging", page.next_offset)
+            else:
+                count = db.execute(
+                    "SELECT count(*) FROM edges WHERE " + ("citing=?" if kind == FetchKind.REFERENCES else "cited=?"),
+                    (paper_id,)).fetchone()[0]
+                reason = f"truncated by S2 at {page.truncated_at:,}" if page.truncated_at else None
+                self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
 
     def _upsert_edges(self, db, edges: list[tuple]) -> None:
         # Flags from /references or /citations are never overwritten by a batch answer's unknowns.
@@ -248,34 +274,55 @@ class Store:
             edges,
         )
 
-    def record_nested_references(self, answers: dict[str, dict | None]) -> None:
+    def record_nested_references(self, answers: dict[str, list[dict] | None]) -> None:
         """A depth >= 2 batch answer: references without influence flags (stored as unknown)."""
         with self._tx() as db:
-            for paper_id, paper in answers.items():
-                if not paper:
-                    self._log(db, paper_id, "nested_references", "not_found")
+            for paper_id, refs in answers.items():
+                if refs is None:
+                    self._log(db, paper_id, FetchKind.NESTED_REFERENCES, FetchStatus.NOT_FOUND)
                     continue
-                refs = paper.get("references") or []
                 self._upsert_papers(db, refs, "stub")
                 self._upsert_edges(db, [(paper_id, r["paperId"], None, None, None, "batch") for r in refs if r.get("paperId")])
                 db.execute("DELETE FROM unresolved WHERE citing=? AND origin='batch'", (paper_id,))
                 db.executemany("INSERT INTO unresolved VALUES (?,?,'batch')",
                                [(paper_id, r.get("title")) for r in refs if not r.get("paperId")])
-                self._log(db, paper_id, "nested_references", "ok", None, len(refs))
+                self._log(db, paper_id, FetchKind.NESTED_REFERENCES, FetchStatus.OK, None, len(refs))
 
-    def record_status(self, subjects: Iterable[str], what: str, status: str, reason: str) -> None:
+    def record_status(self, subjects: Iterable[str], kind: FetchKind, status: FetchStatus, reason: str,
+                      resume_at: int | None = None) -> None:
+        """A fetch that ended without an answer to store; ``resume_at`` keeps a paged fetch's place."""
         with self._tx() as db:
             for subject in subjects:
-                self._log(db, subject, what, status, reason)
+                self._log(db, subject, kind, status, reason, resume_at)
 
     # -- reads ---------------------------------------------------------------------------------
 
-    def statuses(self, what: str) -> dict[str, tuple[str, str | None, int | None]]:
-        rows = self.db.execute("SELECT subject, status, reason, items FROM fetch_log WHERE what=?", (what,))
-        return {subject: (status, reason, items) for subject, status, reason, items in rows}
+    def statuses(self, kind: FetchKind) -> dict[str, tuple[FetchStatus, str | None, int | None]]:
+        """``{subject: (status, reason, items)}`` of the last fetch of this kind; for PARTIAL, items is the resume offset."""
+        rows = self.db.execute("SELECT subject, status, reason, items FROM fetch_log WHERE what=?", (kind,))
+        return {subject: (FetchStatus(status), reason, items) for subject, status, reason, items in rows}
 
-    def aliases(self) -> dict[str, tuple[str, str, float | None]]:
-        return {ident: (pid, how, score) for ident, pid, how, score in self.db.execute("SELECT * FROM aliases")}
+    def status(self, kind: FetchKind, subject: str) -> FetchStatus | None:
+        """How the last fetch of this kind of this subject ended (None: never asked)."""
+        row = self.db.execute("SELECT status FROM fetch_log WHERE what=? AND subject=?", (kind, subject)).fetchone()
+        return FetchStatus(row[0]) if row else None
+
+    def aliases(self) -> dict[str, tuple[str, AliasHow, float | None]]:
+        """``{notes key: (paperId, how, match score)}`` for every accepted alias (not uncertain matches)."""
+        rows = self.db.execute("SELECT * FROM aliases WHERE how != ?", (AliasHow.UNCERTAIN_MATCH,))
+        return {ident: (pid, AliasHow(how), score) for ident, pid, how, score in rows}
+
+    def uncertain_matches(self) -> dict[str, dict]:
+        """``{notes key: {"paperId", "title", "matchScore"}}``: S2's candidates for titles that did not agree."""
+        rows = self.db.execute("SELECT a.identifier, a.paper_id, a.score, p.data FROM aliases a "
+                               "LEFT JOIN papers p ON p.paper_id = a.paper_id WHERE a.how = ?",
+                               (AliasHow.UNCERTAIN_MATCH,))
+        return {ident: {"paperId": pid, "title": json.loads(data).get("title") if data else None, "matchScore": score}
+                for ident, pid, score, data in rows}
+
+    def is_empty(self) -> bool:
+        """Whether nothing was ever stored (no paper at all)."""
+        return self.db.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None
 
     def papers(self) -> Iterator[tuple[str, dict, str]]:
         for paper_id, data, detail in self.db.execute("SELECT paper_id, data, detail FROM papers"):

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from citegraph.s2 import S2Client, S2Config
-from citegraph.store import Store
+from citegraph.s2 import S2Client, S2Config, parse_links_page
+from citegraph.store import FetchKind, Store
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
 from tests.standin import Citation, Faults, StandinS2, World, load_recorded_paper
 
@@ -97,7 +97,7 @@ def test_killed_build_resumes_without_asking_again(standin, tmp_path):
     assert len(first_run) == 12
 
     stored = Store(data_dir / "citegraph.db")
-    done_refs = {s for s, (status, _, _) in stored.statuses("references").items() if status == "ok"}
+    done_refs = {s for s, (status, _, _) in stored.statuses(FetchKind.REFERENCES).items() if status == "ok"}
     stored.close()
     assert len(done_refs) == 11, "every answer received before the kill is stored"
 
@@ -111,14 +111,28 @@ def test_killed_build_resumes_without_asking_again(standin, tmp_path):
     assert len(second_run) == 35 - 11
 
 
-def test_unreachable_api_is_one_clear_line(tmp_path):
+def test_first_run_without_a_route_says_what_can_be_done(tmp_path):
     citegraph = Citegraph(tmp_path, "http://127.0.0.1:9")
-    started = time.time()
     result = citegraph.build()
     assert result.exit_code == 1
-    assert "cannot reach Semantic Scholar at http://127.0.0.1:9" in result.stderr and "--offline" in result.stderr
+    assert "cannot reach Semantic Scholar at http://127.0.0.1:9" in result.stderr
+    assert "check the network and S2_API_URL" in result.stderr
+    assert "`python -m tests.standin --port 8765 &`" in result.stderr, "the README's stand-in command"
+    assert "--offline" not in result.stderr, "--offline cannot help: nothing is stored"
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
-    assert time.time() - started < 30
+    offline = citegraph.build("--offline")
+    assert offline.exit_code == 1 and "run without --offline" not in offline.stderr
+    assert "`python -m tests.standin --port 8765 &`" in offline.stderr
+
+
+def test_unreachable_api_with_a_store_points_to_offline(citegraph, tmp_path):
+    assert citegraph.build().exit_code == 0
+    notes = tmp_path / "more.md"
+    notes.write_text((SAMPLE_NOTES / "research-papers.md").read_text() + "\nhttps://arxiv.org/abs/2101.00001\n")
+    cut_off = Citegraph(tmp_path, "http://127.0.0.1:9")
+    result = cut_off.build(notes=notes)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "cannot reach Semantic Scholar at http://127.0.0.1:9" in result.stderr and "--offline" in result.stderr
 
 
 def test_unknown_ids_and_title_entries(citegraph, standin, tmp_path):
@@ -144,9 +158,6 @@ def test_unknown_ids_and_title_entries(citegraph, standin, tmp_path):
 
 
 def test_offline_builds_from_the_store_and_says_what_is_missing(citegraph, standin, tmp_path):
-    empty = Citegraph(tmp_path / "empty", "http://127.0.0.1:9")
-    result = empty.build("--offline")
-    assert result.exit_code == 1 and "run without --offline" in result.stderr
     assert citegraph.build().exit_code == 0
     standin.reset()
     notes = tmp_path / "more.md"
@@ -260,8 +271,8 @@ def test_client_wrapper_parses_recorded_shapes(standin, fixture_json, tmp_path):
     client = S2Client(S2Config(api_url=standin.url, rps=500))
     store = Store(tmp_path / "recorded.db")
     reference, citation = fixture_json("Reference.json"), fixture_json("Citation.json")
-    store.record_links_page("e" * 40, "references", [reference], first=True)
-    store.record_links_page("e" * 40, "citations", [citation], first=True)
+    store.record_links_page("e" * 40, FetchKind.REFERENCES, parse_links_page("e" * 40, "references", 0, [reference]))
+    store.record_links_page("e" * 40, FetchKind.CITATIONS, parse_links_page("e" * 40, "citations", 0, [citation]))
     edges = {(a, b): (flag, intents) for a, b, flag, intents, _, _ in store.edges()}
     assert edges[("e" * 40, reference["citedPaper"]["paperId"])] == (reference["isInfluential"], reference["intents"])
     assert edges[(citation["citingPaper"]["paperId"], "e" * 40)] == (citation["isInfluential"], citation["intents"])

@@ -4,7 +4,7 @@ import argparse
 import json
 import sys
 
-from .server import Faults, StandinS2
+from .server import BODIES, Faults, StandinS2
 from .world import generate_world, sample_notes_seeds
 
 
@@ -17,10 +17,19 @@ def main() -> None:
     parser.add_argument("--rps", type=float, default=None, help="answer 429 above this rate, like S2")
     parser.add_argument("--rate-429", type=float, default=0.0)
     parser.add_argument("--rate-5xx", type=float, default=0.0)
+    parser.add_argument("--hang-after", type=int, help="accept but never answer from this request on")
+    parser.add_argument("--die-after", type=int, help="drop connections unanswered from this request on")
+    parser.add_argument("--status", type=int, help="answer this status (with --after/--until/--matching)")
+    parser.add_argument("--body", choices=sorted(BODIES) + ["echo_key"], help="answer this body (status 200 unless --status)")
+    parser.add_argument("--after", type=int, default=0, help="--status/--body from this request on")
+    parser.add_argument("--until", type=int, help="--status/--body until this request")
+    parser.add_argument("--matching", help="--status/--body only for paths matching this regex")
     args = parser.parse_args()
 
     world = generate_world(sample_notes_seeds(args.notes), n_papers=args.papers, seed=args.seed)
-    faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, seed=args.seed)
+    faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, hang_after=args.hang_after,
+                    die_after=args.die_after, status=args.status, body=args.body, after=args.after, until=args.until,
+                    matching=args.matching, seed=args.seed)
     service = StandinS2(world, faults, port=args.port)
     print(json.dumps({"url": service.url, "papers": len(world.papers)}), flush=True)
     print(f"export S2_API_URL={service.url}", file=sys.stderr, flush=True)

@@ -7,7 +7,10 @@ Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
   GET  /graph/v1/paper/{id}/citations        same with citingPaper
   GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
 Faults: a share of 429s (no Retry-After, like S2) and 5xx ({"message": ...}), slow answers, a
-requests-per-second limit answered with 429, and a hang after N requests (to test interrupted builds).
+requests-per-second limit answered with 429, a hang after N requests (accepting and never
+answering), a connection dropped without an answer after N requests, and from request ``after``
+to ``until`` a fixed answer to everything (or to paths matching a pattern): any status, with a body of the
+wrong shape (``[]``, ``{}``), an HTML page, or an error that echoes the caller's API key.
 Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
 """
 
@@ -36,6 +39,9 @@ NESTED = {"references", "citations"}
 CITATION_FIELDS = {"contexts", "intents", "contextsWithIntent", "isInfluential"}
 TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
                        "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
+# S2's gateway names its own errors in a header (recorded); errors from the backend carry none.
+GATEWAY_ERROR_TYPES = {403: "ForbiddenException", 429: "TooManyRequestsException", 504: "InternalServerErrorException"}
+MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a paper; past it, empty pages
 SERVER_ERRORS = [(500, "Internal Server Error"), (502, "Bad Gateway"), (503, "Service Unavailable"),
                  (504, "Endpoint request timed out")]
 
@@ -47,7 +53,38 @@ class Faults:
     delay: float = 0.0
     rps: float | None = None
     hang_after: int | None = None
+    die_after: int | None = None
+    status: int | None = None
+    body: str | None = None
+    after: int = 0
+    until: int | None = None
+    matching: str | None = None
     seed: int = 0
+
+    def fixed_answer(self, served: int, path: str, api_key: str | None) -> tuple[int, object] | None:
+        """The fixed (status, body) for this request, if the faults give one (see BODIES)."""
+        if (self.status is None and self.body is None) or served < self.after:
+            return None
+        if self.until is not None and served >= self.until:
+            return None
+        if self.matching and not re.search(self.matching, path):
+            return None
+        status = self.status or 200
+        if self.body is None:
+            return status, {"message": HTTP_REASONS.get(status, "Error")}
+        if self.body == "echo_key":
+            return status, {"message": f"Invalid API key {api_key} for this endpoint"}
+        return status, BODIES[self.body]
+
+
+HTTP_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error",
+                501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Endpoint request timed out"}
+HTML_PAGE = ("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>body{font:14px sans-serif}</style></head>\n"
+             "<body><h1>Bad Gateway</h1>\n<p>The proxy server received an invalid response from an upstream server."
+             "</p>\n" + "<!-- padding -->\n" * 50 + "</body></html>\n")
+# Wrong shapes a broken proxy or a changed API could answer with; "html" is sent as text/html.
+BODIES = {"empty_list": [], "empty_object": {}, "html": HTML_PAGE, "short_list": [None],
+          "missing_token": {"message": "Missing Authentication Token"}}  # AWS's answer for an unknown path
 
 
 @dataclass
@@ -111,6 +148,7 @@ class StandinS2:
         self._lock = threading.Lock()
         self._last_request = 0.0
         self._release = threading.Event()
+        self._script: list[tuple[str, int, str, dict]] = []
         self.httpd = _QuietServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.thread: threading.Thread | None = None
@@ -136,6 +174,19 @@ class StandinS2:
             self._rng = random.Random(faults.seed)
             self._release.set()
             self._release = threading.Event()
+
+    def replay(self, pattern: str, status: int, body: str, headers: dict | None = None) -> None:
+        """Answer the next request whose "METHOD /path" matches ``pattern`` with this recorded answer, once."""
+        with self._lock:
+            self._script.append((pattern, status, body, headers or {}))
+
+    def scripted(self, method: str, path: str) -> tuple[int, str, dict] | None:
+        with self._lock:
+            for n, (pattern, status, body, headers) in enumerate(self._script):
+                if re.search(pattern, f"{method} {unquote(path)}"):
+                    del self._script[n]
+                    return status, body, headers
+        return None
 
     def reset(self) -> None:
         with self._lock:
@@ -175,7 +226,10 @@ class StandinS2:
 
     def batch(self, body: dict, query: dict) -> tuple[int, object]:
         top, nested = _parse_fields(query.get("fields"))
-        ids = body.get("ids") if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            # Recorded: a double-encoded body (a JSON string) gets 500, not 400.
+            return 500, {"message": "Internal Server Error"}
+        ids = body.get("ids")
         if not isinstance(ids, list):
             raise BadRequest("Body must be a JSON object with an 'ids' list")
         if len(ids) > 500:
@@ -206,8 +260,6 @@ class StandinS2:
         offset, limit = int(query.get("offset", 0)), int(query.get("limit", 100))
         if limit > 1000 or limit < 1:
             raise BadRequest("Limit must be between 1 and 1000")
-        if offset + limit > 10_000:
-            raise BadRequest("offset + limit must be < 10000")
         paper_id = self.world.resolve(raw_id)
         if not paper_id:
             return 404, {"error": f"Paper with id {raw_id} not found"}
@@ -217,7 +269,8 @@ class StandinS2:
         else:
             items = [(citer, c) for citer, c in self.world.citations.get(paper_id, [])]
             other = "citingPaper"
-        page = items[offset: offset + limit]
+        # Past the cap S2 answers empty pages, not errors (s2-folks #117).
+        page = items[:MAX_LINKED][offset: offset + limit]
         paper_fields = [f for f in top if f not in CITATION_FIELDS]
         data = []
         for linked, citation in page:
@@ -238,6 +291,22 @@ class StandinS2:
         answer = {"offset": offset, "data": data}
         if offset + limit < len(items):
             answer["next"] = offset + limit
+        return 200, answer
+
+    def search(self, query: dict) -> tuple[int, object]:
+        """Relevance search by title words: ``total``/``offset``/``next``/``data``; no ``data`` key without hits."""
+        top, _ = _parse_fields(query.get("fields"))
+        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 100))
+        if limit > 100 or offset + limit > 1000:
+            return 400, {"error": "Requested data for this limit and/or offset is not available"}
+        wanted = set(re.findall(r"[a-z0-9]+", (query.get("query") or "").lower()))
+        hits = [paper_id for paper_id, record in self.world.papers.items()
+                if wanted & set(re.findall(r"[a-z0-9]+", (record.get("title") or "").lower()))]
+        answer: dict = {"total": len(hits), "offset": offset}
+        if offset + limit < len(hits):
+            answer["next"] = offset + limit
+        if hits:
+            answer["data"] = [_select(self.world.papers[p], top) for p in hits[offset: offset + limit]]
         return 200, answer
 
     def match(self, query: dict) -> tuple[int, object]:
@@ -264,6 +333,8 @@ class StandinS2:
             return self.batch(body, query)
         if rest == "/search/match" and method == "GET":
             return self.match(query)
+        if rest == "/search" and method == "GET":
+            return self.search(query)
         found = re.fullmatch(r"/(.+)/(references|citations)", rest)
         if found and method == "GET":
             return self.links(found.group(1), found.group(2), query)
@@ -287,10 +358,15 @@ def _handler_for(service: StandinS2):
         def log_message(self, *args):
             pass
 
-        def _send(self, status: int, payload: object) -> None:
-            data = json.dumps(payload).encode()
+        def _send(self, status: int, payload: object, raw: str | None = None, headers: dict | None = None) -> None:
+            is_html = isinstance(payload, str)
+            data = (raw if raw is not None else payload if is_html else json.dumps(payload)).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            headers = {"Content-Type": "text/html; charset=utf-8" if is_html else "application/json",
+                       **({"x-amzn-ErrorType": GATEWAY_ERROR_TYPES[status]} if status in GATEWAY_ERROR_TYPES else {}),
+                       **(headers or {})}
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -309,9 +385,17 @@ def _handler_for(service: StandinS2):
                 service._release.wait()
                 self.close_connection = True
                 return  # a hung request is never answered, nor counted as served
-            status, payload = None, None
-            fault = service.injected_fault()
-            if fault:
+            served = len(service.log.requests)
+            if service.faults.die_after is not None and served >= service.faults.die_after:
+                self.close_connection = True
+                return  # the connection drops without an answer
+            status, payload, raw, headers = None, None, None, None
+            script = service.scripted(method, parts.path)
+            fault = None if script else (service.faults.fixed_answer(served, parts.path, self.headers.get("x-api-key"))
+                                         or service.injected_fault())
+            if script:
+                status, raw, headers = script
+            elif fault:
                 status, payload = fault
             else:
                 if service.faults.delay:
@@ -325,7 +409,7 @@ def _handler_for(service: StandinS2):
                 service.log.requests.append({"method": method, "path": parts.path, "query": query, "status": status,
                                              "body": raw_body.decode(errors="replace"),
                                              "api_key": self.headers.get("x-api-key")})
-            self._send(status, payload)
+            self._send(status, payload, raw, headers)
 
         def _control(self, path: str, raw_body: bytes) -> None:
             if path == "/_standin/stats":
