@@ -29,7 +29,7 @@ import pandas as pd
 import numpy as np
 
 from .analysis import read_papers, unread
-from .export import bibtex
+from .export import bibtex_entries
 
 TEMPLATES = Path(__file__).parent / "templates"
 SPRING_LIMIT = 3000       # above this many drawn papers, the year timeline (spring layouts cost O(n^2))
@@ -442,12 +442,14 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
                 hop_details[f"{i}>{j}"] = [intents, contexts[0][:CONTEXT_CHARS] if contexts else None]
         adjacency.append(row)
     rows = []
+    # One call for the whole list: keys stay unique whichever rows are ticked and copied together.
+    entries = bibtex_entries(graph, list(ranked["paperId"]))
     for row in ranked.itertuples(index=False):
         rows.append({"paperId": row.paperId, "title": row.title, "year": None if _missing(row.year) else int(row.year),
                      "score": float(row.score), "cited_by_count": int(row.cited_by_count),
                      "influential_count": int(row.influential_count), "cited_by": list(row.cited_by),
                      "markdown": f"- [{_markdown_text(row.title)}]({paper_link(graph.nodes[row.paperId])})",
-                     "bibtex": bibtex(graph, [row.paperId])})
+                     "bibtex": entries[row.paperId]})
     read = set(read_papers(graph))
     return {
         "papers": papers, "adjacency": adjacency, "hops": hop_details, "unread": rows,

@@ -385,6 +385,25 @@ def test_copy_ticked_rows_as_bibtex_and_markdown(browser, citegraph):
         opened.close()
 
 
+def test_copied_bibtex_of_two_rows_with_the_same_key_has_distinct_keys(browser, tmp_path):
+    graph = nx.DiGraph()
+    graph.add_node("r", title="My reading", year=2024, read=True, authors=["Me"])
+    for copy in ("v1", "v2"):  # S2 lists the same paper twice (preprint and proceedings): same key
+        graph.add_node(copy, title="Attention Is All You Need", year=2017, read=False, authors=["Ashish Vaswani"])
+        graph.add_edge("r", copy, isInfluential=True)
+    compute_pagerank(graph)
+    render_map(graph, tmp_path / "twins.html")
+    opened = OpenedMap(browser, tmp_path / "twins.html")
+    try:
+        for row in (1, 2):
+            opened.page.check(f"#unreadList li:nth-child({row}) input.tick")
+        opened.page.click("#copyBibtex")
+        library = bibtexparser.parse_string(opened.page.input_value("#copyOut"))
+        assert not library.failed_blocks and len({entry.key for entry in library.entries}) == 2
+    finally:
+        opened.close()
+
+
 HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", 'Read the <a href="javascript:alert(3)">href</a>',
            "\"; alert(4); //", "</script><script>alert(5)</script>", "line\u2028separator\u2029<b>x</b>"]
 
