@@ -39,6 +39,7 @@ __all__ = [
 
 MAX_PATHS = 20
 YEAR = "Int64"  # pandas' integer dtype with missing values: years print as 2016, never 2016.0
+CONTEXT_CHARS = 200  # a citation's context snippet, in `path` answers and the map's hop details
 
 
 def example_graph() -> nx.DiGraph:
@@ -234,6 +235,18 @@ class PaperRef:
         return f"{self.title} ({self.year or 'n.d.'})"
 
 
+def first_context(edge: dict) -> str | None:
+    """A citation's first context as S2 gives it (the sentence citing), cut to ``CONTEXT_CHARS``; None without one.
+
+    Examples
+    --------
+    >>> first_context(example_graph().edges["A", "B"])
+    'we build on Beta'
+    """
+    contexts = edge.get("contexts") or []
+    return contexts[0][:CONTEXT_CHARS] if contexts else None
+
+
 @dataclass(frozen=True)
 class Hop:
     """Why two consecutive papers on a path are linked.
@@ -249,7 +262,7 @@ class Hop:
     intents : list of str
         S2's citation intents (``methodology``, ``background``, ``result``).
     context : str or None
-        The first citation context S2 has, cut to 200 characters.
+        The first citation context S2 has, cut to ``CONTEXT_CHARS`` characters (see `first_context`).
     """
 
     citing: str
@@ -263,9 +276,8 @@ class Hop:
     def between(cls, graph: nx.DiGraph, a: str, b: str) -> Hop:
         citing, cited = (a, b) if graph.has_edge(a, b) else (b, a)
         edge = graph.edges[citing, cited]
-        contexts = edge.get("contexts") or []
         return cls(citing, cited, "cites" if citing == a else "is cited by", edge.get("isInfluential"),
-                   list(edge.get("intents") or []), contexts[0][:200] if contexts else None)
+                   list(edge.get("intents") or []), first_context(edge))
 
 
 @dataclass(frozen=True)

@@ -28,14 +28,13 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import read_papers, unread
+from .analysis import first_context, read_papers, unread
 from .export import bibtex_entries
 
 TEMPLATES = Path(__file__).parent / "templates"
 SPRING_LIMIT = 3000       # above this many drawn papers, the year timeline (spring layouts cost O(n^2))
 OVERLAP_LIMIT = 1500      # overlap removal compares every pair of boxes: bounded to this many papers
 LABELLED_UNREAD = 10      # the best unread papers carry a label too
-CONTEXT_CHARS = 200       # a hop's context snippet, as `citegraph path` prints it
 
 # Every colour and mark of the page is defined here once; the page reads them from its data.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -437,9 +436,9 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         for cited, edge in graph.succ[node].items():
             j = index[cited]
             row.append(j * 3 + flag_code[edge.get("isInfluential")])
-            contexts, intents = edge.get("contexts") or [], edge.get("intents") or []
-            if contexts or intents:
-                hop_details[f"{i}>{j}"] = [intents, contexts[0][:CONTEXT_CHARS] if contexts else None]
+            context, intents = first_context(edge), edge.get("intents") or []
+            if context is not None or intents:
+                hop_details[f"{i}>{j}"] = [intents, context]
         adjacency.append(row)
     rows = []
     # One call for the whole list: keys stay unique whichever rows are ticked and copied together.
