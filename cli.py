@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from citegraph.constants import EXPORT_FORMATS, MAX_PATHS, PAPER_SELECTIONS
 from citegraph.errors import AmbiguousPaper, CitegraphError
 
 PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
@@ -388,7 +389,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
-@click.option("--all", "all_paths", is_flag=True, help="All shortest paths (up to 20; says how many more).")
+@click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
 @format_option(REPORT_FORMATS + ["bibtex"])
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @data_dir_option
@@ -532,10 +533,10 @@ def show_command(paper, fmt, data_dir):
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "bibtex"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).")
-@click.option("--papers", type=click.Choice(["all", "read", "unread"]), default="all", show_default=True,
+@click.option("--papers", type=click.Choice(PAPER_SELECTIONS), default="all", show_default=True,
               help="Write only the papers in your notes (read) or the others (unread).")
 @data_dir_option
 def export_command(fmt, output, papers, data_dir):

@@ -27,6 +27,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from .constants import MAX_PATHS
 from .errors import AmbiguousPaper, CitationsMissing, CoverageDamaged, NoPath, PaperNotFound
 from .ids import identifiers_of, parse_identifier
 from .notes import title_key
@@ -37,7 +38,6 @@ __all__ = [
     "PaperCard", "GraphStats",
 ]
 
-MAX_PATHS = 20
 YEAR = "Int64"  # pandas' integer dtype with missing values: years print as 2016, never 2016.0
 CONTEXT_CHARS = 200  # a citation's context snippet, in `path` answers and the map's hop details
 
@@ -295,7 +295,7 @@ class PathResult:
     length : int
         Hops per path.
     paths : list of list of PaperRef
-        Every shortest path found (one unless ``all_paths``; at most 20).
+        Every shortest path found (one unless ``all_paths``; at most ``MAX_PATHS``, 20).
     hops : list of list of Hop
         ``hops[i][j]`` links ``paths[i][j]`` and ``paths[i][j + 1]``.
     more : int

@@ -16,12 +16,11 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from .constants import EXPORT_FORMATS, PAPER_SELECTIONS
 from .errors import OutputError
 
 __all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export", "bibtex", "bibtex_entries", "flat_graph"]
 
-EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "bibtex")
-PAPER_SELECTIONS = ("all", "read", "unread")
 STANDARD_ENTRY_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
     "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",

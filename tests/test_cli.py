@@ -210,3 +210,14 @@ def test_export_only_read_papers(example_dir, tmp_path):
     data = json.loads((tmp_path / "read.json").read_text())
     assert sorted(n["id"] for n in data["nodes"]) == ["A", "B"]
     assert [(l["source"], l["target"]) for l in data["links"]] == [("A", "B")]
+
+
+def test_export_help_lists_the_library_choices_without_loading_networkx_or_pandas():
+    code = ("import sys; from click.testing import CliRunner; from citegraph.cli import main; "
+            "print(CliRunner().invoke(main, ['export', '--help']).output); "
+            "print(sorted({'networkx', 'pandas'} & set(sys.modules)))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    from citegraph.export import EXPORT_FORMATS, PAPER_SELECTIONS
+
+    assert "|".join(EXPORT_FORMATS) in shown and "|".join(PAPER_SELECTIONS) in shown
+    assert shown.rstrip().endswith("[]")
