@@ -537,7 +537,7 @@ def show_command(paper, fmt, data_dir):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).")
 @click.option("--papers", type=click.Choice(PAPER_SELECTIONS), default="all", show_default=True,
-              help="Write only the papers in your notes (read) or the others (unread).")
+              help="Write only the papers in your notes (read), in their reading queue (queued) or the others (unread).")
 @data_dir_option
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""

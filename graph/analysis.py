@@ -27,13 +27,13 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .constants import MAX_PATHS
+from .constants import MAX_PATHS, READING_STATUSES
 from .errors import AmbiguousPaper, CitationsMissing, CoverageDamaged, NoPath, PaperNotFound
 from .ids import identifiers_of, parse_identifier
 from .notes import title_key
 
 __all__ = [
-    "example_graph", "compute_pagerank", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
+    "example_graph", "compute_pagerank", "reading_status", "your_papers", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
     "top_citing", "paper_card", "graph_stats", "PaperMatch", "PaperRef", "Hop", "PathResult", "LinkedPaper",
     "PaperCard", "GraphStats",
 ]
@@ -376,9 +376,38 @@ def shortest_paths(graph: nx.DiGraph, source: str, target: str, undirected: bool
                  + ("" if undirected else "; try --undirected"))
 
 
+def reading_status(data: dict) -> str:
+    """Whether a paper is ``"read"`` (in your notes), ``"queued"`` (in your notes' reading queue) or ``"unread"``.
+
+    Parameters
+    ----------
+    data : dict
+        A node's attributes (``read`` and ``queued`` flags).
+
+    Returns
+    -------
+    str
+        One of `READING_STATUSES`; a paper both read and queued is read.
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> reading_status(graph.nodes["A"]), reading_status(graph.nodes["X"]), reading_status({"queued": True})
+    ('read', 'unread', 'queued')
+    """
+    if data.get("read"):
+        return "read"
+    return "queued" if data.get("queued") else "unread"
+
+
+def papers_by_status(graph: nx.DiGraph, status: str) -> list[str]:
+    """The paperIds whose `reading_status` is ``status``, in the graph's order."""
+    return [n for n, data in graph.nodes(data=True) if reading_status(data) == status]
+
+
 def read_papers(graph: nx.DiGraph) -> list[str]:
     """The paperIds of the papers in your notes."""
-    return [n for n, read in graph.nodes(data="read") if read]
+    return papers_by_status(graph, "read")
 
 
 def _titles(graph: nx.DiGraph, nodes) -> list[str]:
@@ -387,7 +416,21 @@ def _titles(graph: nx.DiGraph, nodes) -> list[str]:
 
 def queued_papers(graph: nx.DiGraph) -> list[str]:
     """The paperIds of the papers in your reading queue (in the notes, not read yet)."""
-    return [n for n, queued in graph.nodes(data="queued") if queued]
+    return papers_by_status(graph, "queued")
+
+
+def your_papers(graph: nx.DiGraph) -> list[str]:
+    """The papers in your notes, read or queued: the reading whose references the unread ranking
+    and the map count.
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.nodes["Y"]["queued"] = True
+    >>> sorted(your_papers(graph))
+    ['A', 'B', 'Y']
+    """
+    return [n for n, data in graph.nodes(data=True) if reading_status(data) != "unread"]
 
 
 def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
@@ -424,7 +467,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     """
     cited_by: dict[str, list[str]] = {}
     influential: Counter = Counter()
-    for reader in read_papers(graph) + queued_papers(graph):
+    for reader in your_papers(graph):
         for cited, edge in graph.succ[reader].items():
             if graph.nodes[cited].get("read") or cited == reader:
                 continue
@@ -451,10 +494,15 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     return frame.head(top).reset_index(drop=True) if top else frame.reset_index(drop=True)
 
 
-def unread_scores(graph: nx.DiGraph) -> dict[str, float]:
-    """Every unread candidate's score (see `unread`), by paperId."""
-    frame = unread(graph, top=None)
-    return dict(zip(frame["paperId"], frame["score"]))
+def unread_scores(ranking: pd.DataFrame) -> dict[str, float]:
+    """The scores of an `unread` ranking (``unread(graph, top=None)`` for every candidate), by paperId.
+
+    Examples
+    --------
+    >>> unread_scores(unread(example_graph(), top=None))
+    {'X': 4.0, 'Y': 2.5405}
+    """
+    return dict(zip(ranking["paperId"], ranking["score"].astype(float)))
 
 
 def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
@@ -720,12 +768,11 @@ def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphSt
     >>> figures.papers, figures.read, figures.influential, figures.years
     (5, 2, 3, {'min': 1990, 'median': 2019, 'max': 2021})
     """
-    read, queued = read_papers(graph), queued_papers(graph)
+    statuses = Counter(reading_status(data) for _, data in graph.nodes(data=True))
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
     years = pd.Series([y for _, y in graph.nodes(data="year") if y], dtype="float64")
     return GraphStats(
-        papers=graph.number_of_nodes(), read=len(read), queued=len(queued),
-        unread=graph.number_of_nodes() - len(read) - len(queued),
+        papers=graph.number_of_nodes(), read=statuses["read"], queued=statuses["queued"], unread=statuses["unread"],
         citations=graph.number_of_edges(), influential=flags.get(True, 0), not_influential=flags.get(False, 0),
         influence_unknown=flags.get(None, 0),
         unresolved_references=sum(graph.graph.get("unresolved_references", {}).values()),

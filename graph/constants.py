@@ -4,6 +4,7 @@ Kept in a module that imports nothing, so ``citegraph --help`` lists them withou
 or pandas.
 """
 
+READING_STATUSES = ("read", "queued", "unread")  # see citegraph.analysis.reading_status
 EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "bibtex")
-PAPER_SELECTIONS = ("all", "read", "unread")
+PAPER_SELECTIONS = ("all", *READING_STATUSES)
 MAX_PATHS = 20  # shortest paths listed by `path --all`; the rest are counted

@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from .analysis import papers_by_status
 from .constants import EXPORT_FORMATS, PAPER_SELECTIONS
 from .errors import OutputError
 
@@ -80,13 +81,11 @@ def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
 
 
 def select_papers(graph: nx.DiGraph, papers: str = "all") -> list[str]:
-    """The paperIds of ``papers``: ``"all"``, ``"read"`` (in your notes) or ``"unread"``."""
+    """The paperIds of ``papers``: ``"all"``, or one reading status (`citegraph.analysis.reading_status`):
+    ``"read"`` (in your notes), ``"queued"`` (in your notes' reading queue) or ``"unread"`` (the others)."""
     if papers not in PAPER_SELECTIONS:
         raise ValueError(f"unknown paper selection {papers!r}; use one of {', '.join(PAPER_SELECTIONS)}")
-    if papers == "all":
-        return list(graph)
-    want_read = papers == "read"
-    return [n for n, read in graph.nodes(data="read") if bool(read) == want_read]
+    return list(graph) if papers == "all" else papers_by_status(graph, papers)
 
 
 def csv_paths(path: Path) -> tuple[Path, Path]:
@@ -97,7 +96,7 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
 
 
 def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list[Path]:
-    """Write the graph (or the read / unread papers of it) to a file for other tools.
+    """Write the graph (or its read, queued or unread papers) to a file for other tools.
 
     Parameters
     ----------
@@ -112,8 +111,8 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     path : path-like
         The file to write (its folder is created). For ``csv``, the prefix of the two files, so
         it must not be a device such as ``/dev/stdout``.
-    papers : {"all", "read", "unread"}
-        Which papers to write; the graph formats keep the citations among them.
+    papers : {"all", "read", "queued", "unread"}
+        Which papers to write (see `select_papers`); the graph formats keep the citations among them.
 
     Returns
     -------

@@ -28,7 +28,7 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import first_context, read_papers, unread
+from .analysis import first_context, read_papers, reading_status, unread, unread_scores, your_papers
 from .export import bibtex_entries
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -122,33 +122,30 @@ def short_label(title: str | None, year: int | None) -> str:
     return f"{name} {year}" if year else name
 
 
-def kind_of(data: dict) -> str:
-    if data.get("read"):
-        return "read"
-    return "queued" if data.get("queued") else "unread"
+def choose_papers(graph: nx.DiGraph, yours: set[str], scores: dict[str, float], by_score: list[str],
+                  options: MapOptions) -> Selection:
+    """Which papers to draw; every other paper is counted as folded, unlinked or over --max-nodes.
 
-
-def choose_papers(graph: nx.DiGraph, scores: dict[str, float], options: MapOptions) -> Selection:
-    """Which papers to draw; every other paper is counted as folded, unlinked or over --max-nodes."""
-    read = set(read_papers(graph))
+    ``yours`` are the papers in your notes (read or queued, `citegraph.analysis.your_papers`),
+    ``scores`` the unread scores and ``by_score`` the unread papers, best score first.
+    """
     on_path = set(options.path)
     folded_into: Counter = Counter()
     if options.show == "all":
         drawn = set(graph.nodes)
     else:
-        top = set(sorted(scores, key=scores.get, reverse=True)[: options.top_unread])
-        drawn = read | on_path | top
+        drawn = yours | on_path | set(by_score[: options.top_unread])
         for node in graph.nodes:
             if node in drawn:
                 continue
-            readers = [p for p in graph.pred[node] if p in read]
-            if len(readers) >= 2 or sum(1 for m in graph.succ[node] if m in read) >= 2:
+            readers = [p for p in graph.pred[node] if p in yours]
+            if len(readers) >= 2 or sum(1 for m in graph.succ[node] if m in yours) >= 2:
                 drawn.add(node)
             elif len(readers) == 1:
                 folded_into[readers[0]] += 1
     over = 0
     if len(drawn) > options.max_nodes:
-        keep = read | on_path
+        keep = yours | on_path
         rest = sorted(drawn - keep, key=lambda n: (scores.get(n, 0.0), graph.nodes[n].get("citationCount") or 0),
                       reverse=True)
         kept = set(rest[: max(0, options.max_nodes - len(keep))])
@@ -209,11 +206,11 @@ def _skeleton(graph: nx.DiGraph, nodes: list[str]) -> nx.Graph:
     return skeleton
 
 
-def node_size(graph: nx.DiGraph, node: str, read: set[str]) -> float:
+def node_size(graph: nx.DiGraph, node: str, yours: set[str]) -> float:
     """A dot's radius: grows with log citations and with how many of your papers cite it."""
     data = graph.nodes[node]
-    readers = sum(1 for p in graph.pred[node] if p in read)
-    size = 4 + 0.7 * math.log1p(data.get("citationCount") or 0) + 1.5 * readers + (2 if node in read else 0)
+    readers = sum(1 for p in graph.pred[node] if p in yours)
+    size = 4 + 0.7 * math.log1p(data.get("citationCount") or 0) + 1.5 * readers + (2 if node in yours else 0)
     return round(min(size, 16), 1)
 
 
@@ -364,19 +361,18 @@ def _timeline(graph: nx.DiGraph, nodes: list[str]) -> dict[str, tuple[float, flo
     return positions
 
 
-def vis_nodes(graph: nx.DiGraph, selection: Selection, colors: dict[str, str], boxes: dict[str, Box],
+def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: dict[str, str], boxes: dict[str, Box],
               labels: dict[str, str], positions: dict[str, tuple[float, float]], scores: dict[str, float]) -> list[dict]:
     """vis-network's node items: position, size, look (a group) and the details the card shows."""
-    read = set(read_papers(graph))
     items = []
     for node in selection.drawn:
         data = graph.nodes[node]
-        readers = [graph.nodes[p].get("title") for p in graph.pred[node] if p in read]
+        readers = [graph.nodes[p].get("title") for p in graph.pred[node] if p in yours]
         details = {"authors": (data.get("authors") or [])[:12], "venue": data.get("venue"),
                    "influentialCitationCount": data.get("influentialCitationCount"),
                    "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
                    "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000]}
-        item = {"id": node, "group": f"{kind_of(data)} {colors[node]}", "size": boxes[node].radius,
+        item = {"id": node, "group": f"{reading_status(data)} {colors[node]}", "size": boxes[node].radius,
                 "x": positions[node][0], "y": positions[node][1],
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
@@ -429,8 +425,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     papers, adjacency, hop_details = [], [], {}
     for i, node in enumerate(ids):
         data = graph.nodes[node]
-        kind = kind_of(data)
-        papers.append([node, data.get("title") or "", data.get("year"), kind, data.get("citationCount"),
+        papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
                        paper_link(data), data.get("url") or "", short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
@@ -449,7 +444,6 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
                      "influential_count": int(row.influential_count), "cited_by": list(row.cited_by),
                      "markdown": f"- [{_markdown_text(row.title)}]({paper_link(graph.nodes[row.paperId])})",
                      "bibtex": entries[row.paperId]})
-    read = set(read_papers(graph))
     return {
         "papers": papers, "adjacency": adjacency, "hops": hop_details, "unread": rows,
         "legend": legend, "kinds": {k: v["legend"] for k, v in KINDS.items()}, "style": STYLE,
@@ -457,7 +451,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "folded": sum(selection.folded_into.values()), "unlinked": selection.unlinked,
         "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,
         "summary": selection.summary(graph.number_of_nodes(), options.max_nodes),
-        "colorMode": options.color, "path": list(options.path), "read": len(read),
+        "colorMode": options.color, "path": list(options.path), "read": len(read_papers(graph)),
     }
 
 
@@ -472,21 +466,23 @@ def _markdown_text(title: str | None) -> str:
 
 def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options``."""
+    # Your papers and the ranking are computed once here; every step below reads them.
     ranked = unread(graph, top=None)
-    scores = dict(zip(ranked["paperId"], ranked["score"].astype(float)))
-    selection = choose_papers(graph, scores, options)
+    scores = unread_scores(ranked)
+    by_score = sorted(scores, key=scores.get, reverse=True)
+    yours = set(your_papers(graph))
+    selection = choose_papers(graph, yours, scores, by_score, options)
     colors, legend = node_colors(graph, selection.drawn, options.color)
-    read = set(read_papers(graph))
-    top_unread = set(sorted(scores, key=scores.get, reverse=True)[:LABELLED_UNREAD])
+    top_unread = set(by_score[:LABELLED_UNREAD])
     labels, boxes = {}, {}
     for node in selection.drawn:
-        data = graph.nodes[node]
-        labelled = kind_of(data) != "unread" or node in top_unread or node in options.path
-        label = short_label(data.get("title"), data.get("year")) if labelled else ""
+        kind = reading_status(graph.nodes[node])
+        labelled = kind != "unread" or node in top_unread or node in options.path
+        label = short_label(graph.nodes[node].get("title"), graph.nodes[node].get("year")) if labelled else ""
         labels[node] = label
-        boxes[node] = Box(node_size(graph, node, read), *label_box(label, KINDS[kind_of(data)]["font"]))
+        boxes[node] = Box(node_size(graph, node, yours), *label_box(label, KINDS[kind]["font"]))
     positions = layout(graph, selection.drawn, boxes, options.layout)
-    nodes = vis_nodes(graph, selection, colors, boxes, labels, positions, scores)
+    nodes = vis_nodes(graph, selection, yours, colors, boxes, labels, positions, scores)
     edges = vis_edges(graph, selection.drawn)
     data = page_data(graph, selection, legend, options, ranked)
     data["extent"] = _extent(positions, boxes)

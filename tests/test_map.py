@@ -15,7 +15,7 @@ import bibtexparser
 import networkx as nx
 import pytest
 
-from citegraph.analysis import compute_pagerank, unread_scores
+from citegraph.analysis import compute_pagerank, unread, unread_scores
 from citegraph.assemble import load_graph
 from citegraph.render import MapOptions, render_map
 
@@ -96,7 +96,7 @@ MEASURE = """() => {
 
 def expected_drawn(graph: nx.DiGraph, top_unread: int = 25) -> set[str]:
     read = {n for n, r in graph.nodes(data="read") if r}
-    scores = unread_scores(graph)
+    scores = unread_scores(unread(graph, top=None))
     top = set(sorted(scores, key=scores.get, reverse=True)[:top_unread])
     shared = {n for n in graph if sum(p in read for p in graph.pred[n]) >= 2 or sum(s in read for s in graph.succ[n]) >= 2}
     return read | top | shared
@@ -383,6 +383,7 @@ def test_copy_ticked_rows_as_bibtex_and_markdown(browser, citegraph):
         assert len(lines) == 3 and all(re.fullmatch(r"- \[.+\]\(https?://\S+\)", line) for line in lines)
     finally:
         opened.close()
+
 
 
 def test_copied_bibtex_of_two_rows_with_the_same_key_has_distinct_keys(browser, tmp_path):
