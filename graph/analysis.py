@@ -558,8 +558,11 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
 
 
 def has_citations(graph: nx.DiGraph) -> bool:
-    """Whether any citing papers were fetched (`build --citations`)."""
-    return any(origin == "citations" for _, _, origin in graph.edges(data="origin"))
+    """Whether the graph was built with the papers citing yours (`build --citations`).
+
+    `citegraph.assemble.assemble` records it as the graph attribute ``citations``: no edge is scanned.
+    """
+    return bool(graph.graph.get("citations"))
 
 
 def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame:

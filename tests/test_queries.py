@@ -26,7 +26,7 @@ def cite(graph, citing, cited, influential, intents=(), context=None, origin="re
 
 @pytest.fixture
 def hand_graph(tmp_path):
-    g = nx.DiGraph()
+    g = nx.DiGraph(citations=True)  # as `build --citations` assembles it
     paper(g, "A", "Alpha paper", read=True, year=2021)
     paper(g, "B", "Beta paper", read=True, year=2019)
     paper(g, "C", "Gamma paper", read=True, year=2018)
