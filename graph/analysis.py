@@ -608,7 +608,10 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
                          "cites": _titles(graph, cites_read), "url": data.get("url")})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "cites_read_count", "citationCount", "cites", "url"])
     frame = frame.astype({"year": YEAR, "citationCount": YEAR})
-    return frame.sort_values(["cites_read_count", "citationCount"], ascending=False).head(top).reset_index(drop=True)
+    # paperId orders ties, so the same graph always gives the same list.
+    frame = frame.sort_values(["cites_read_count", "citationCount", "paperId"], ascending=[False, False, True],
+                              na_position="last", kind="stable")
+    return frame.head(top).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

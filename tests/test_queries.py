@@ -173,3 +173,17 @@ def test_unwritable_output_is_one_line(hand_graph, tmp_path):
     blocker.write_text("not a folder")
     result = run(data_dir, "export", "--format", "json", "-o", str(blocker / "graph.json"))
     assert result.exit_code == 1 and str(blocker) in result.stderr and "Traceback" not in result.output
+
+
+def test_citing_papers_that_tie_are_listed_by_paper_id(tmp_path):
+    g = nx.DiGraph(citations=True)
+    paper(g, "A", "Alpha paper", read=True)
+    paper(g, "B", "Beta paper", read=True)
+    for citer in ("c3", "c1", "c2"):  # stored in no particular order, equal in every ranked column
+        paper(g, citer, f"Citer {citer}", citations=7)
+        cite(g, citer, "A", False, origin="citations")
+        cite(g, citer, "B", False, origin="citations")
+    compute_pagerank(g)
+    save_graph(g, graph_path(tmp_path / "data"), graph_stamp(1, "ties"))
+    rows = json.loads(run(tmp_path / "data", "citing", "--format", "json").stdout)
+    assert [r["paperId"] for r in rows] == ["c1", "c2", "c3"]
