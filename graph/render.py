@@ -29,6 +29,7 @@ import pandas as pd
 import numpy as np
 
 from .analysis import first_context, read_papers, reading_status, unread, unread_scores, your_papers
+from .errors import OutputError
 from .export import bibtex_entries
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -559,6 +560,11 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         ``drawn``, ``total``, ``folded``, ``unlinked``, ``overMaxNodes`` (they add up to ``total``)
         and ``summary``, the sentence saying so.
 
+    Raises
+    ------
+    OutputError
+        ``output`` could not be written (a full disk, a missing permission); the message names it.
+
     Example
     -------
     >>> import networkx as nx, tempfile, pathlib
@@ -574,6 +580,9 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     nodes, edges, data = map_items(graph, options)
     html = render_page(nodes, edges, vis_options(nodes), data)
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(html, encoding="utf-8")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from exc
     return {key: data[key] for key in ("drawn", "total", "folded", "unlinked", "overMaxNodes", "summary")}

@@ -221,3 +221,23 @@ def test_export_help_lists_the_library_choices_without_loading_networkx_or_panda
 
     assert "|".join(EXPORT_FORMATS) in shown and "|".join(PAPER_SELECTIONS) in shown
     assert shown.rstrip().endswith("[]")
+
+
+def test_a_map_that_cannot_be_written_is_one_error_line_naming_it(example_dir):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    result = run(example_dir, "path", "Alpha paper", "Omega classic", "--html", "/dev/full")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["error: cannot write /dev/full: No space left on device"]
+
+
+def test_library_write_failures_raise_output_error(tmp_path):
+    from citegraph.errors import OutputError
+    from citegraph.render import render_map
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="a file"):
+        render_map(example_graph(), blocker / "map.html")
+    with pytest.raises(OutputError, match="could not save the graph as .*a file"):
+        save_graph(example_graph(), blocker / "graph.json", graph_stamp(1, "example"))
