@@ -202,6 +202,12 @@ def map_options(func):
     return func
 
 
+def print_warnings(notes) -> None:
+    """The notes' warnings (unreadable files, bytes, …) on stderr, one line each, made safe for a terminal."""
+    for warning in notes.warnings:
+        click.echo(f"warning: {terminal_text(warning)}", err=True)
+
+
 @main.command("notes")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
@@ -214,8 +220,7 @@ def notes_command(paths, zotero, collection, fmt):
     from citegraph.notes import read_notes
 
     found = read_notes(list(paths), zotero_source(paths, zotero, collection))
-    for warning in found.warnings:
-        click.echo(f"warning: {terminal_text(warning)}", err=True)
+    print_warnings(found)
     if fmt == "json":
         print_json(found.to_dict())
     elif fmt in ("csv", "md"):
@@ -302,8 +307,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             zotero_source(paths, zotero, collection))
     finally:
         progress.close()
-    for warning in result.notes.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    print_warnings(result.notes)
     totals = result.report.totals
     click.echo(
         f"notes: {totals['ok']} resolved, {totals['title_matched']} title-matched, "
@@ -333,21 +337,15 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         click.get_current_context().exit(PARTIAL_EXIT)
 
 
-def load_graph(data_dir):
-    from citegraph.pipeline import load
-
-    return load(data_dir)
-
-
 @main.command("stats")
 @data_dir_option
 @format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
     from citegraph.analysis import graph_stats
-    from citegraph.pipeline import COVERAGE_FILE
+    from citegraph.pipeline import COVERAGE_FILE, load
 
-    figures = graph_stats(load_graph(data_dir), coverage_file=data_dir / COVERAGE_FILE)
+    figures = graph_stats(load(data_dir), coverage_file=data_dir / COVERAGE_FILE)
     if fmt == "json":
         print_json(figures)
         return
@@ -402,9 +400,10 @@ def path_command(source, target, undirected, all_paths, fmt, html, data_dir, col
     """
     from citegraph.analysis import shortest_paths
     from citegraph.export import bibtex
+    from citegraph.pipeline import load
     from citegraph.render import MapOptions, render_map
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected, all_paths)
     on_path = list(dict.fromkeys(paper.paperId for path in found.paths for paper in path))
     if fmt == "json":
@@ -449,8 +448,9 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
     Ties are broken by global citationCount.
     """
     from citegraph.analysis import unread
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     _print_papers(graph, unread(graph, top, min_cited_by, since), fmt)
 
 
@@ -462,8 +462,9 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
 def similar_command(paper, top, fmt, data_dir):
     """Unread papers most related to PAPER (co-citation + bibliographic coupling, Salton cosine)."""
     from citegraph.analysis import most_similar
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     _print_papers(graph, most_similar(graph, resolve(graph, paper), top), fmt)
 
 
@@ -476,8 +477,9 @@ def similar_command(paper, top, fmt, data_dir):
 def citing_command(top, min_cites, fmt, data_dir):
     """Papers that cite many of your papers (needs `build --citations`)."""
     from citegraph.analysis import top_citing
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     _print_papers(graph, top_citing(graph, top, min_cites), fmt)
 
 
@@ -521,8 +523,9 @@ def show_command(paper, fmt, data_dir):
     """
     from citegraph.analysis import paper_card
     from citegraph.export import bibtex
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     node = resolve(graph, paper)
     if fmt == "bibtex":
         click.echo(bibtex(graph, [node]), nl=False)
@@ -542,8 +545,9 @@ def show_command(paper, fmt, data_dir):
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
     from citegraph.export import export
+    from citegraph.pipeline import load
 
-    for written in export(load_graph(data_dir), fmt, output, papers):
+    for written in export(load(data_dir), fmt, output, papers):
         click.echo(f"wrote {written}", err=True)
 
 

@@ -241,3 +241,12 @@ def test_library_write_failures_raise_output_error(tmp_path):
         render_map(example_graph(), blocker / "map.html")
     with pytest.raises(OutputError, match="could not save the graph as .*a file"):
         save_graph(example_graph(), blocker / "graph.json", graph_stamp(1, "example"))
+
+
+def test_build_warnings_about_notes_keep_terminal_escapes_escaped(citegraph, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "evil\x1b]0;pwned\x07.md").write_bytes("caf\xe9 https://arxiv.org/abs/1706.03762\n".encode("latin-1"))
+    result = citegraph.build(notes=notes)
+    assert "not valid UTF-8" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
