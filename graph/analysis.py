@@ -33,7 +33,7 @@ from .ids import identifiers_of, parse_identifier
 from .notes import title_key
 
 __all__ = [
-    "example_graph", "compute_pagerank", "reading_status", "your_papers", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
+    "example_graph", "compute_pagerank", "paper_link", "reading_status", "your_papers", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
     "top_citing", "paper_card", "graph_stats", "PaperMatch", "PaperRef", "Hop", "PathResult", "LinkedPaper",
     "PaperCard", "GraphStats",
 ]
@@ -103,6 +103,30 @@ def compute_pagerank(graph: nx.DiGraph) -> None:
         return
     ranks = nx.pagerank(graph, alpha=0.85, tol=1e-8)
     nx.set_node_attributes(graph, ranks, "pagerank")
+
+
+def paper_link(data: dict) -> str:
+    """Where to read a paper: its arXiv page, else its DOI, else its Semantic Scholar page ("" without any).
+
+    The ``url`` of the paper tables (`unread`, `top_citing`) and the map's links and copied markdown.
+
+    Parameters
+    ----------
+    data : dict
+        A node's attributes (``externalIds``, ``url``: the S2 page).
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> paper_link(graph.nodes["X"]), paper_link(graph.nodes["W"])
+    ('https://arxiv.org/abs/1607.06450', 'https://www.semanticscholar.org/paper/W')
+    """
+    external = data.get("externalIds") or {}
+    if external.get("ArXiv"):
+        return f"https://arxiv.org/abs/{external['ArXiv']}"
+    if external.get("DOI"):
+        return f"https://doi.org/{external['DOI']}"
+    return data.get("url") or ""
 
 
 def _label(graph: nx.DiGraph, node: str) -> str:
@@ -455,7 +479,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     pandas.DataFrame
         Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score``, ``queued``,
         ``cited_by_count``, ``influential_count``, ``pagerank``, ``citationCount``,
-        ``cited_by`` (list of the citing read papers' titles), ``url``.
+        ``cited_by`` (list of the citing read papers' titles), ``url`` (see `paper_link`).
         score = cited_by_count + influential_count + pagerank / max pagerank; ties by citationCount.
 
     Examples
@@ -482,7 +506,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
                      "queued": bool(data.get("queued")),
                      "cited_by_count": len(readers), "influential_count": influential[node],
                      "pagerank": data.get("pagerank", 0.0), "citationCount": data.get("citationCount"),
-                     "cited_by": _titles(graph, readers), "url": data.get("url")})
+                     "cited_by": _titles(graph, readers), "url": paper_link(data)})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "queued", "cited_by_count",
                                         "influential_count", "pagerank", "citationCount", "cited_by", "url"])
     frame = frame.astype({"year": YEAR, "citationCount": YEAR})
@@ -581,7 +605,7 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
     -------
     pandas.DataFrame
         Columns ``paperId``, ``title``, ``year`` (Int64), ``cites_read_count``,
-        ``citationCount``, ``cites`` (titles of your papers it cites), ``url``.
+        ``citationCount``, ``cites`` (titles of your papers it cites), ``url`` (see `paper_link`).
 
     Raises
     ------
@@ -605,7 +629,7 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
         if len(cites_read) >= min_cites:
             rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"),
                          "cites_read_count": len(cites_read), "citationCount": data.get("citationCount"),
-                         "cites": _titles(graph, cites_read), "url": data.get("url")})
+                         "cites": _titles(graph, cites_read), "url": paper_link(data)})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "cites_read_count", "citationCount", "cites", "url"])
     frame = frame.astype({"year": YEAR, "citationCount": YEAR})
     # paperId orders ties, so the same graph always gives the same list.

@@ -28,7 +28,7 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import first_context, read_papers, reading_status, unread, unread_scores, your_papers
+from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
 from .errors import OutputError
 from .export import bibtex_entries
 
@@ -95,15 +95,6 @@ class Selection:
         if self.over_max_nodes:
             parts.append(f"{self.over_max_nodes:,} left out by --max-nodes {max_nodes:,} (the lowest unread scores)")
         return "; ".join(parts)
-
-
-def paper_link(data: dict) -> str:
-    external = data.get("externalIds") or {}
-    if external.get("ArXiv"):
-        return f"https://arxiv.org/abs/{external['ArXiv']}"
-    if external.get("DOI"):
-        return f"https://doi.org/{external['DOI']}"
-    return data.get("url") or ""
 
 
 def short_label(title: str | None, year: int | None) -> str:

@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import networkx as nx
 import pytest
@@ -187,3 +188,15 @@ def test_citing_papers_that_tie_are_listed_by_paper_id(tmp_path):
     save_graph(g, graph_path(tmp_path / "data"), graph_stamp(1, "ties"))
     rows = json.loads(run(tmp_path / "data", "citing", "--format", "json").stdout)
     assert [r["paperId"] for r in rows] == ["c1", "c2", "c3"]
+
+
+def test_unread_markdown_links_papers_as_the_map_copies_them(hand_graph):
+    graph, data_dir = hand_graph
+    from citegraph.render import MapOptions, map_items
+
+    table = run(data_dir, "unread", "--format", "md").stdout
+    copied = map_items(graph, MapOptions())[2]["unread"]  # the rows the map's "copy as markdown" copies
+    assert copied
+    for row in copied:
+        link = re.search(r"\]\((\S+)\)$", row["markdown"]).group(1)
+        assert any(row["paperId"] in line and link in line for line in table.splitlines()), row["paperId"]
