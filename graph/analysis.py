@@ -438,11 +438,6 @@ def _titles(graph: nx.DiGraph, nodes) -> list[str]:
     return sorted(graph.nodes[n].get("title") or "" for n in nodes)
 
 
-def queued_papers(graph: nx.DiGraph) -> list[str]:
-    """The paperIds of the papers in your reading queue (in the notes, not read yet)."""
-    return papers_by_status(graph, "queued")
-
-
 def your_papers(graph: nx.DiGraph) -> list[str]:
     """The papers in your notes, read or queued: the reading whose references the unread ranking
     and the map count.
