@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from citegraph.constants import EXPORT_FORMATS, MAX_PATHS, PAPER_SELECTIONS
 from citegraph.errors import AmbiguousPaper, CitegraphError
 
 PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
@@ -201,6 +202,12 @@ def map_options(func):
     return func
 
 
+def print_warnings(notes) -> None:
+    """The notes' warnings (unreadable files, bytes, …) on stderr, one line each, made safe for a terminal."""
+    for warning in notes.warnings:
+        click.echo(f"warning: {terminal_text(warning)}", err=True)
+
+
 @main.command("notes")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
@@ -213,8 +220,7 @@ def notes_command(paths, zotero, collection, fmt):
     from citegraph.notes import read_notes
 
     found = read_notes(list(paths), zotero_source(paths, zotero, collection))
-    for warning in found.warnings:
-        click.echo(f"warning: {terminal_text(warning)}", err=True)
+    print_warnings(found)
     if fmt == "json":
         print_json(found.to_dict())
     elif fmt in ("csv", "md"):
@@ -301,8 +307,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             zotero_source(paths, zotero, collection))
     finally:
         progress.close()
-    for warning in result.notes.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    print_warnings(result.notes)
     totals = result.report.totals
     click.echo(
         f"notes: {totals['ok']} resolved, {totals['title_matched']} title-matched, "
@@ -332,21 +337,15 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         click.get_current_context().exit(PARTIAL_EXIT)
 
 
-def load_graph(data_dir):
-    from citegraph.pipeline import load
-
-    return load(data_dir)
-
-
 @main.command("stats")
 @data_dir_option
 @format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
     from citegraph.analysis import graph_stats
-    from citegraph.pipeline import COVERAGE_FILE
+    from citegraph.pipeline import COVERAGE_FILE, load
 
-    figures = graph_stats(load_graph(data_dir), coverage_file=data_dir / COVERAGE_FILE)
+    figures = graph_stats(load(data_dir), coverage_file=data_dir / COVERAGE_FILE)
     if fmt == "json":
         print_json(figures)
         return
@@ -388,7 +387,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
-@click.option("--all", "all_paths", is_flag=True, help="All shortest paths (up to 20; says how many more).")
+@click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
 @format_option(REPORT_FORMATS + ["bibtex"])
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @data_dir_option
@@ -401,9 +400,10 @@ def path_command(source, target, undirected, all_paths, fmt, html, data_dir, col
     """
     from citegraph.analysis import shortest_paths
     from citegraph.export import bibtex
+    from citegraph.pipeline import load
     from citegraph.render import MapOptions, render_map
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected, all_paths)
     on_path = list(dict.fromkeys(paper.paperId for path in found.paths for paper in path))
     if fmt == "json":
@@ -448,8 +448,9 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
     Ties are broken by global citationCount.
     """
     from citegraph.analysis import unread
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     _print_papers(graph, unread(graph, top, min_cited_by, since), fmt)
 
 
@@ -461,8 +462,9 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
 def similar_command(paper, top, fmt, data_dir):
     """Unread papers most related to PAPER (co-citation + bibliographic coupling, Salton cosine)."""
     from citegraph.analysis import most_similar
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     _print_papers(graph, most_similar(graph, resolve(graph, paper), top), fmt)
 
 
@@ -475,8 +477,9 @@ def similar_command(paper, top, fmt, data_dir):
 def citing_command(top, min_cites, fmt, data_dir):
     """Papers that cite many of your papers (needs `build --citations`)."""
     from citegraph.analysis import top_citing
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     _print_papers(graph, top_citing(graph, top, min_cites), fmt)
 
 
@@ -520,8 +523,9 @@ def show_command(paper, fmt, data_dir):
     """
     from citegraph.analysis import paper_card
     from citegraph.export import bibtex
+    from citegraph.pipeline import load
 
-    graph = load_graph(data_dir)
+    graph = load(data_dir)
     node = resolve(graph, paper)
     if fmt == "bibtex":
         click.echo(bibtex(graph, [node]), nl=False)
@@ -532,17 +536,18 @@ def show_command(paper, fmt, data_dir):
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv", "bibtex"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).")
-@click.option("--papers", type=click.Choice(["all", "read", "unread"]), default="all", show_default=True,
-              help="Write only the papers in your notes (read) or the others (unread).")
+@click.option("--papers", type=click.Choice(PAPER_SELECTIONS), default="all", show_default=True,
+              help="Write only the papers in your notes (read), in their reading queue (queued) or the others (unread).")
 @data_dir_option
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
     from citegraph.export import export
+    from citegraph.pipeline import load
 
-    for written in export(load_graph(data_dir), fmt, output, papers):
+    for written in export(load(data_dir), fmt, output, papers):
         click.echo(f"wrote {written}", err=True)
 
 

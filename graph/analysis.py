@@ -27,18 +27,19 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from .constants import MAX_PATHS, READING_STATUSES
 from .errors import AmbiguousPaper, CitationsMissing, CoverageDamaged, NoPath, PaperNotFound
 from .ids import identifiers_of, parse_identifier
 from .notes import title_key
 
 __all__ = [
-    "example_graph", "compute_pagerank", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
+    "example_graph", "compute_pagerank", "paper_link", "reading_status", "your_papers", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
     "top_citing", "paper_card", "graph_stats", "PaperMatch", "PaperRef", "Hop", "PathResult", "LinkedPaper",
     "PaperCard", "GraphStats",
 ]
 
-MAX_PATHS = 20
 YEAR = "Int64"  # pandas' integer dtype with missing values: years print as 2016, never 2016.0
+CONTEXT_CHARS = 200  # a citation's context snippet, in `path` answers and the map's hop details
 
 
 def example_graph() -> nx.DiGraph:
@@ -102,6 +103,30 @@ def compute_pagerank(graph: nx.DiGraph) -> None:
         return
     ranks = nx.pagerank(graph, alpha=0.85, tol=1e-8)
     nx.set_node_attributes(graph, ranks, "pagerank")
+
+
+def paper_link(data: dict) -> str:
+    """Where to read a paper: its arXiv page, else its DOI, else its Semantic Scholar page ("" without any).
+
+    The ``url`` of the paper tables (`unread`, `top_citing`) and the map's links and copied markdown.
+
+    Parameters
+    ----------
+    data : dict
+        A node's attributes (``externalIds``, ``url``: the S2 page).
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> paper_link(graph.nodes["X"]), paper_link(graph.nodes["W"])
+    ('https://arxiv.org/abs/1607.06450', 'https://www.semanticscholar.org/paper/W')
+    """
+    external = data.get("externalIds") or {}
+    if external.get("ArXiv"):
+        return f"https://arxiv.org/abs/{external['ArXiv']}"
+    if external.get("DOI"):
+        return f"https://doi.org/{external['DOI']}"
+    return data.get("url") or ""
 
 
 def _label(graph: nx.DiGraph, node: str) -> str:
@@ -234,6 +259,18 @@ class PaperRef:
         return f"{self.title} ({self.year or 'n.d.'})"
 
 
+def first_context(edge: dict) -> str | None:
+    """A citation's first context as S2 gives it (the sentence citing), cut to ``CONTEXT_CHARS``; None without one.
+
+    Examples
+    --------
+    >>> first_context(example_graph().edges["A", "B"])
+    'we build on Beta'
+    """
+    contexts = edge.get("contexts") or []
+    return contexts[0][:CONTEXT_CHARS] if contexts else None
+
+
 @dataclass(frozen=True)
 class Hop:
     """Why two consecutive papers on a path are linked.
@@ -249,7 +286,7 @@ class Hop:
     intents : list of str
         S2's citation intents (``methodology``, ``background``, ``result``).
     context : str or None
-        The first citation context S2 has, cut to 200 characters.
+        The first citation context S2 has, cut to ``CONTEXT_CHARS`` characters (see `first_context`).
     """
 
     citing: str
@@ -263,9 +300,8 @@ class Hop:
     def between(cls, graph: nx.DiGraph, a: str, b: str) -> Hop:
         citing, cited = (a, b) if graph.has_edge(a, b) else (b, a)
         edge = graph.edges[citing, cited]
-        contexts = edge.get("contexts") or []
         return cls(citing, cited, "cites" if citing == a else "is cited by", edge.get("isInfluential"),
-                   list(edge.get("intents") or []), contexts[0][:200] if contexts else None)
+                   list(edge.get("intents") or []), first_context(edge))
 
 
 @dataclass(frozen=True)
@@ -283,7 +319,7 @@ class PathResult:
     length : int
         Hops per path.
     paths : list of list of PaperRef
-        Every shortest path found (one unless ``all_paths``; at most 20).
+        Every shortest path found (one unless ``all_paths``; at most ``MAX_PATHS``, 20).
     hops : list of list of Hop
         ``hops[i][j]`` links ``paths[i][j]`` and ``paths[i][j + 1]``.
     more : int
@@ -364,18 +400,56 @@ def shortest_paths(graph: nx.DiGraph, source: str, target: str, undirected: bool
                  + ("" if undirected else "; try --undirected"))
 
 
+def reading_status(data: dict) -> str:
+    """Whether a paper is ``"read"`` (in your notes), ``"queued"`` (in your notes' reading queue) or ``"unread"``.
+
+    Parameters
+    ----------
+    data : dict
+        A node's attributes (``read`` and ``queued`` flags).
+
+    Returns
+    -------
+    str
+        One of `READING_STATUSES`; a paper both read and queued is read.
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> reading_status(graph.nodes["A"]), reading_status(graph.nodes["X"]), reading_status({"queued": True})
+    ('read', 'unread', 'queued')
+    """
+    if data.get("read"):
+        return "read"
+    return "queued" if data.get("queued") else "unread"
+
+
+def papers_by_status(graph: nx.DiGraph, status: str) -> list[str]:
+    """The paperIds whose `reading_status` is ``status``, in the graph's order."""
+    return [n for n, data in graph.nodes(data=True) if reading_status(data) == status]
+
+
 def read_papers(graph: nx.DiGraph) -> list[str]:
     """The paperIds of the papers in your notes."""
-    return [n for n, read in graph.nodes(data="read") if read]
+    return papers_by_status(graph, "read")
 
 
 def _titles(graph: nx.DiGraph, nodes) -> list[str]:
     return sorted(graph.nodes[n].get("title") or "" for n in nodes)
 
 
-def queued_papers(graph: nx.DiGraph) -> list[str]:
-    """The paperIds of the papers in your reading queue (in the notes, not read yet)."""
-    return [n for n, queued in graph.nodes(data="queued") if queued]
+def your_papers(graph: nx.DiGraph) -> list[str]:
+    """The papers in your notes, read or queued: the reading whose references the unread ranking
+    and the map count.
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.nodes["Y"]["queued"] = True
+    >>> sorted(your_papers(graph))
+    ['A', 'B', 'Y']
+    """
+    return [n for n, data in graph.nodes(data=True) if reading_status(data) != "unread"]
 
 
 def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
@@ -400,7 +474,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     pandas.DataFrame
         Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score``, ``queued``,
         ``cited_by_count``, ``influential_count``, ``pagerank``, ``citationCount``,
-        ``cited_by`` (list of the citing read papers' titles), ``url``.
+        ``cited_by`` (list of the citing read papers' titles), ``url`` (see `paper_link`).
         score = cited_by_count + influential_count + pagerank / max pagerank; ties by citationCount.
 
     Examples
@@ -412,7 +486,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     """
     cited_by: dict[str, list[str]] = {}
     influential: Counter = Counter()
-    for reader in read_papers(graph) + queued_papers(graph):
+    for reader in your_papers(graph):
         for cited, edge in graph.succ[reader].items():
             if graph.nodes[cited].get("read") or cited == reader:
                 continue
@@ -427,7 +501,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
                      "queued": bool(data.get("queued")),
                      "cited_by_count": len(readers), "influential_count": influential[node],
                      "pagerank": data.get("pagerank", 0.0), "citationCount": data.get("citationCount"),
-                     "cited_by": _titles(graph, readers), "url": data.get("url")})
+                     "cited_by": _titles(graph, readers), "url": paper_link(data)})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "queued", "cited_by_count",
                                         "influential_count", "pagerank", "citationCount", "cited_by", "url"])
     frame = frame.astype({"year": YEAR, "citationCount": YEAR})
@@ -439,10 +513,15 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     return frame.head(top).reset_index(drop=True) if top else frame.reset_index(drop=True)
 
 
-def unread_scores(graph: nx.DiGraph) -> dict[str, float]:
-    """Every unread candidate's score (see `unread`), by paperId."""
-    frame = unread(graph, top=None)
-    return dict(zip(frame["paperId"], frame["score"]))
+def unread_scores(ranking: pd.DataFrame) -> dict[str, float]:
+    """The scores of an `unread` ranking (``unread(graph, top=None)`` for every candidate), by paperId.
+
+    Examples
+    --------
+    >>> unread_scores(unread(example_graph(), top=None))
+    {'X': 4.0, 'Y': 2.5405}
+    """
+    return dict(zip(ranking["paperId"], ranking["score"].astype(float)))
 
 
 def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
@@ -498,8 +577,11 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
 
 
 def has_citations(graph: nx.DiGraph) -> bool:
-    """Whether any citing papers were fetched (`build --citations`)."""
-    return any(origin == "citations" for _, _, origin in graph.edges(data="origin"))
+    """Whether the graph was built with the papers citing yours (`build --citations`).
+
+    `citegraph.assemble.assemble` records it as the graph attribute ``citations``: no edge is scanned.
+    """
+    return bool(graph.graph.get("citations"))
 
 
 def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame:
@@ -518,7 +600,7 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
     -------
     pandas.DataFrame
         Columns ``paperId``, ``title``, ``year`` (Int64), ``cites_read_count``,
-        ``citationCount``, ``cites`` (titles of your papers it cites), ``url``.
+        ``citationCount``, ``cites`` (titles of your papers it cites), ``url`` (see `paper_link`).
 
     Raises
     ------
@@ -542,10 +624,13 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
         if len(cites_read) >= min_cites:
             rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"),
                          "cites_read_count": len(cites_read), "citationCount": data.get("citationCount"),
-                         "cites": _titles(graph, cites_read), "url": data.get("url")})
+                         "cites": _titles(graph, cites_read), "url": paper_link(data)})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "cites_read_count", "citationCount", "cites", "url"])
     frame = frame.astype({"year": YEAR, "citationCount": YEAR})
-    return frame.sort_values(["cites_read_count", "citationCount"], ascending=False).head(top).reset_index(drop=True)
+    # paperId orders ties, so the same graph always gives the same list.
+    frame = frame.sort_values(["cites_read_count", "citationCount", "paperId"], ascending=[False, False, True],
+                              na_position="last", kind="stable")
+    return frame.head(top).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -708,12 +793,11 @@ def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphSt
     >>> figures.papers, figures.read, figures.influential, figures.years
     (5, 2, 3, {'min': 1990, 'median': 2019, 'max': 2021})
     """
-    read, queued = read_papers(graph), queued_papers(graph)
+    statuses = Counter(reading_status(data) for _, data in graph.nodes(data=True))
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
     years = pd.Series([y for _, y in graph.nodes(data="year") if y], dtype="float64")
     return GraphStats(
-        papers=graph.number_of_nodes(), read=len(read), queued=len(queued),
-        unread=graph.number_of_nodes() - len(read) - len(queued),
+        papers=graph.number_of_nodes(), read=statuses["read"], queued=statuses["queued"], unread=statuses["unread"],
         citations=graph.number_of_edges(), influential=flags.get(True, 0), not_influential=flags.get(False, 0),
         influence_unknown=flags.get(None, 0),
         unresolved_references=sum(graph.graph.get("unresolved_references", {}).values()),

@@ -24,7 +24,7 @@ from pathlib import Path
 import networkx as nx
 
 from .analysis import compute_pagerank
-from .errors import CitegraphError, GraphMissing
+from .errors import GraphMissing, OutputError
 from .notes import Notes
 from .store import Store
 
@@ -184,7 +184,7 @@ def save_graph(graph: nx.DiGraph, path: Path, stamp: dict) -> None:
 
     Raises
     ------
-    CitegraphError
+    OutputError
         The file could not be written (a full disk, a read-only folder); no partial file is left.
     """
     ids = list(graph)
@@ -223,7 +223,7 @@ def save_graph(graph: nx.DiGraph, path: Path, stamp: dict) -> None:
     except OSError as exc:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
-        raise CitegraphError(f"could not save the graph as {path}: {exc.strerror or exc}; "
+        raise OutputError(f"could not save the graph as {path}: {exc.strerror or exc}; "
                              "free some space or use another --data-dir, then run `citegraph build` again") from None
 
 

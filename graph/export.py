@@ -16,12 +16,12 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from .analysis import papers_by_status
+from .constants import EXPORT_FORMATS, PAPER_SELECTIONS
 from .errors import OutputError
 
-__all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export", "bibtex", "flat_graph"]
+__all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export", "bibtex", "bibtex_entries", "flat_graph"]
 
-EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "bibtex")
-PAPER_SELECTIONS = ("all", "read", "unread")
 STANDARD_ENTRY_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
     "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
@@ -81,13 +81,11 @@ def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
 
 
 def select_papers(graph: nx.DiGraph, papers: str = "all") -> list[str]:
-    """The paperIds of ``papers``: ``"all"``, ``"read"`` (in your notes) or ``"unread"``."""
+    """The paperIds of ``papers``: ``"all"``, or one reading status (`citegraph.analysis.reading_status`):
+    ``"read"`` (in your notes), ``"queued"`` (in your notes' reading queue) or ``"unread"`` (the others)."""
     if papers not in PAPER_SELECTIONS:
         raise ValueError(f"unknown paper selection {papers!r}; use one of {', '.join(PAPER_SELECTIONS)}")
-    if papers == "all":
-        return list(graph)
-    want_read = papers == "read"
-    return [n for n, read in graph.nodes(data="read") if bool(read) == want_read]
+    return list(graph) if papers == "all" else papers_by_status(graph, papers)
 
 
 def csv_paths(path: Path) -> tuple[Path, Path]:
@@ -98,7 +96,7 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
 
 
 def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list[Path]:
-    """Write the graph (or the read / unread papers of it) to a file for other tools.
+    """Write the graph (or its read, queued or unread papers) to a file for other tools.
 
     Parameters
     ----------
@@ -113,8 +111,8 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     path : path-like
         The file to write (its folder is created). For ``csv``, the prefix of the two files, so
         it must not be a device such as ``/dev/stdout``.
-    papers : {"all", "read", "unread"}
-        Which papers to write; the graph formats keep the citations among them.
+    papers : {"all", "read", "queued", "unread"}
+        Which papers to write (see `select_papers`); the graph formats keep the citations among them.
 
     Returns
     -------
@@ -250,6 +248,88 @@ def _generated_fields(data: dict) -> tuple[str, dict]:
     return entry_type, fields
 
 
+def _entry(key: str, data: dict):
+    """One valid bibtexparser entry for a paper's metadata (and S2's own entry where it is valid)."""
+    from bibtexparser.model import Entry, Field
+
+    entry_type, generated = _generated_fields(data)
+    fields = {name: latex_escape(" ".join(str(value).split())) if name.lower() not in VERBATIM_FIELDS else str(value)
+              for name, value in generated.items() if value not in (None, "")}
+    s2_entry = _s2_entry(data.get("bibtex"))
+    if s2_entry is not None:
+        # S2's entry decides the type and its fields win; the metadata fills what it leaves out.
+        entry_type = s2_entry.entry_type.lower()
+        fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields},
+                  **{f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
+                     else latex_escape(" ".join(str(f.value).split()), markup=True)
+                     for f in s2_entry.fields if str(f.value).strip()}}
+    return Entry(entry_type, key, [Field(name, value) for name, value in fields.items()])
+
+
+def _unique_keys(graph: nx.DiGraph, paper_ids: list[str]) -> dict[str, str]:
+    """Each paper's citation key, unique across ``paper_ids``: ``a``, ``b``, … appended on a clash."""
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    for paper_id in paper_ids:
+        base = bibtex_key(graph.nodes[paper_id])
+        key = base
+        for suffix in (chr(c) for c in range(ord("a"), ord("z") + 1)):
+            if key not in used:
+                break
+            key = f"{base}{suffix}"
+        else:
+            key = f"{base}{paper_id[:8]}"
+        used.add(key)
+        keys[paper_id] = key
+    return keys
+
+
+def bibtex_entries(graph: nx.DiGraph, paper_ids: list[str]) -> dict[str, str]:
+    """Each paper's BibTeX entry on its own, with keys unique across the whole list (see `bibtex`).
+
+    The map's "copy as BibTeX" joins any of these entries: computed together, no two share a key.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph.
+    paper_ids : list of str
+        The papers; a key clash is resolved in this order (the later paper gets ``a``, ``b``, …).
+
+    Returns
+    -------
+    dict
+        paperId -> that paper's entry (text ending with a newline), in the order of ``paper_ids``.
+
+    Raises
+    ------
+    KeyError
+        A paperId that is not in the graph.
+
+    Examples
+    --------
+    >>> from citegraph.analysis import example_graph
+    >>> graph = example_graph()
+    >>> graph.add_node("Z", **{**graph.nodes["Y"], "paperId": "Z"})
+    >>> [entry.splitlines()[0] for entry in bibtex_entries(graph, ["Y", "Z"]).values()]
+    ['@inproceedings{Zhang2019Root,', '@inproceedings{Zhang2019Roota,']
+    """
+    import bibtexparser
+    from bibtexparser.middlewares import default_unparse_stack
+
+    layout = bibtexparser.BibtexFormat()
+    layout.indent = "  "
+    entries = {}
+    for paper_id, key in _unique_keys(graph, paper_ids).items():
+        library = bibtexparser.Library()
+        library.add(_entry(key, graph.nodes[paper_id]))
+        # Each entry is built here and written once: writing it in place saves bibtexparser's deep copy,
+        # most of the time a map with thousands of unread rows takes.
+        entries[paper_id] = bibtexparser.write_string(
+            library, unparse_stack=default_unparse_stack(allow_inplace_modification=True), bibtex_format=layout)
+    return entries
+
+
 def bibtex(graph: nx.DiGraph, paper_ids: list[str]) -> str:
     """BibTeX entries for papers of the graph, every one valid and with a unique key.
 
@@ -289,34 +369,5 @@ def bibtex(graph: nx.DiGraph, paper_ids: list[str]) -> str:
     }
     <BLANKLINE>
     """
-    import bibtexparser
-    from bibtexparser.model import Entry, Field
-
-    library = bibtexparser.Library()
-    used: set[str] = set()
-    for paper_id in paper_ids:
-        data = graph.nodes[paper_id]
-        base = bibtex_key(data)
-        key = base
-        for suffix in (chr(c) for c in range(ord("a"), ord("z") + 1)):
-            if key not in used:
-                break
-            key = f"{base}{suffix}"
-        else:
-            key = f"{base}{paper_id[:8]}"
-        used.add(key)
-        entry_type, generated = _generated_fields(data)
-        fields = {name: latex_escape(" ".join(str(value).split())) if name.lower() not in VERBATIM_FIELDS else str(value)
-                  for name, value in generated.items() if value not in (None, "")}
-        s2_entry = _s2_entry(data.get("bibtex"))
-        if s2_entry is not None:
-            # S2's entry decides the type and its fields win; the metadata fills what it leaves out.
-            entry_type = s2_entry.entry_type.lower()
-            fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields},
-                      **{f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
-                         else latex_escape(" ".join(str(f.value).split()), markup=True)
-                         for f in s2_entry.fields if str(f.value).strip()}}
-        library.add(Entry(entry_type, key, [Field(name, value) for name, value in fields.items()]))
-    layout = bibtexparser.BibtexFormat()
-    layout.indent = "  "
-    return bibtexparser.write_string(library, bibtex_format=layout)
+    # bibtexparser writes a blank line between a library's entries; joined the same way here.
+    return "\n\n".join(bibtex_entries(graph, paper_ids).values())

@@ -28,14 +28,14 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import read_papers, unread
-from .export import bibtex
+from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .errors import OutputError
+from .export import bibtex_entries
 
 TEMPLATES = Path(__file__).parent / "templates"
 SPRING_LIMIT = 3000       # above this many drawn papers, the year timeline (spring layouts cost O(n^2))
 OVERLAP_LIMIT = 1500      # overlap removal compares every pair of boxes: bounded to this many papers
 LABELLED_UNREAD = 10      # the best unread papers carry a label too
-CONTEXT_CHARS = 200       # a hop's context snippet, as `citegraph path` prints it
 
 # Every colour and mark of the page is defined here once; the page reads them from its data.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -97,15 +97,6 @@ class Selection:
         return "; ".join(parts)
 
 
-def paper_link(data: dict) -> str:
-    external = data.get("externalIds") or {}
-    if external.get("ArXiv"):
-        return f"https://arxiv.org/abs/{external['ArXiv']}"
-    if external.get("DOI"):
-        return f"https://doi.org/{external['DOI']}"
-    return data.get("url") or ""
-
-
 def short_label(title: str | None, year: int | None) -> str:
     """A label readable at a glance: the name before the colon ("LoRA 2021"), else the first words."""
     title = " ".join((title or "").split())
@@ -123,33 +114,30 @@ def short_label(title: str | None, year: int | None) -> str:
     return f"{name} {year}" if year else name
 
 
-def kind_of(data: dict) -> str:
-    if data.get("read"):
-        return "read"
-    return "queued" if data.get("queued") else "unread"
+def choose_papers(graph: nx.DiGraph, yours: set[str], scores: dict[str, float], by_score: list[str],
+                  options: MapOptions) -> Selection:
+    """Which papers to draw; every other paper is counted as folded, unlinked or over --max-nodes.
 
-
-def choose_papers(graph: nx.DiGraph, scores: dict[str, float], options: MapOptions) -> Selection:
-    """Which papers to draw; every other paper is counted as folded, unlinked or over --max-nodes."""
-    read = set(read_papers(graph))
+    ``yours`` are the papers in your notes (read or queued, `citegraph.analysis.your_papers`),
+    ``scores`` the unread scores and ``by_score`` the unread papers, best score first.
+    """
     on_path = set(options.path)
     folded_into: Counter = Counter()
     if options.show == "all":
         drawn = set(graph.nodes)
     else:
-        top = set(sorted(scores, key=scores.get, reverse=True)[: options.top_unread])
-        drawn = read | on_path | top
+        drawn = yours | on_path | set(by_score[: options.top_unread])
         for node in graph.nodes:
             if node in drawn:
                 continue
-            readers = [p for p in graph.pred[node] if p in read]
-            if len(readers) >= 2 or sum(1 for m in graph.succ[node] if m in read) >= 2:
+            readers = [p for p in graph.pred[node] if p in yours]
+            if len(readers) >= 2 or sum(1 for m in graph.succ[node] if m in yours) >= 2:
                 drawn.add(node)
             elif len(readers) == 1:
                 folded_into[readers[0]] += 1
     over = 0
     if len(drawn) > options.max_nodes:
-        keep = read | on_path
+        keep = yours | on_path
         rest = sorted(drawn - keep, key=lambda n: (scores.get(n, 0.0), graph.nodes[n].get("citationCount") or 0),
                       reverse=True)
         kept = set(rest[: max(0, options.max_nodes - len(keep))])
@@ -210,11 +198,11 @@ def _skeleton(graph: nx.DiGraph, nodes: list[str]) -> nx.Graph:
     return skeleton
 
 
-def node_size(graph: nx.DiGraph, node: str, read: set[str]) -> float:
+def node_size(graph: nx.DiGraph, node: str, yours: set[str]) -> float:
     """A dot's radius: grows with log citations and with how many of your papers cite it."""
     data = graph.nodes[node]
-    readers = sum(1 for p in graph.pred[node] if p in read)
-    size = 4 + 0.7 * math.log1p(data.get("citationCount") or 0) + 1.5 * readers + (2 if node in read else 0)
+    readers = sum(1 for p in graph.pred[node] if p in yours)
+    size = 4 + 0.7 * math.log1p(data.get("citationCount") or 0) + 1.5 * readers + (2 if node in yours else 0)
     return round(min(size, 16), 1)
 
 
@@ -365,19 +353,18 @@ def _timeline(graph: nx.DiGraph, nodes: list[str]) -> dict[str, tuple[float, flo
     return positions
 
 
-def vis_nodes(graph: nx.DiGraph, selection: Selection, colors: dict[str, str], boxes: dict[str, Box],
+def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: dict[str, str], boxes: dict[str, Box],
               labels: dict[str, str], positions: dict[str, tuple[float, float]], scores: dict[str, float]) -> list[dict]:
     """vis-network's node items: position, size, look (a group) and the details the card shows."""
-    read = set(read_papers(graph))
     items = []
     for node in selection.drawn:
         data = graph.nodes[node]
-        readers = [graph.nodes[p].get("title") for p in graph.pred[node] if p in read]
+        readers = [graph.nodes[p].get("title") for p in graph.pred[node] if p in yours]
         details = {"authors": (data.get("authors") or [])[:12], "venue": data.get("venue"),
                    "influentialCitationCount": data.get("influentialCitationCount"),
                    "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
                    "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000]}
-        item = {"id": node, "group": f"{kind_of(data)} {colors[node]}", "size": boxes[node].radius,
+        item = {"id": node, "group": f"{reading_status(data)} {colors[node]}", "size": boxes[node].radius,
                 "x": positions[node][0], "y": positions[node][1],
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
@@ -430,25 +417,25 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     papers, adjacency, hop_details = [], [], {}
     for i, node in enumerate(ids):
         data = graph.nodes[node]
-        kind = kind_of(data)
-        papers.append([node, data.get("title") or "", data.get("year"), kind, data.get("citationCount"),
+        papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
                        paper_link(data), data.get("url") or "", short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
             j = index[cited]
             row.append(j * 3 + flag_code[edge.get("isInfluential")])
-            contexts, intents = edge.get("contexts") or [], edge.get("intents") or []
-            if contexts or intents:
-                hop_details[f"{i}>{j}"] = [intents, contexts[0][:CONTEXT_CHARS] if contexts else None]
+            context, intents = first_context(edge), edge.get("intents") or []
+            if context is not None or intents:
+                hop_details[f"{i}>{j}"] = [intents, context]
         adjacency.append(row)
     rows = []
+    # One call for the whole list: keys stay unique whichever rows are ticked and copied together.
+    entries = bibtex_entries(graph, list(ranked["paperId"]))
     for row in ranked.itertuples(index=False):
         rows.append({"paperId": row.paperId, "title": row.title, "year": None if _missing(row.year) else int(row.year),
                      "score": float(row.score), "cited_by_count": int(row.cited_by_count),
                      "influential_count": int(row.influential_count), "cited_by": list(row.cited_by),
                      "markdown": f"- [{_markdown_text(row.title)}]({paper_link(graph.nodes[row.paperId])})",
-                     "bibtex": bibtex(graph, [row.paperId])})
-    read = set(read_papers(graph))
+                     "bibtex": entries[row.paperId]})
     return {
         "papers": papers, "adjacency": adjacency, "hops": hop_details, "unread": rows,
         "legend": legend, "kinds": {k: v["legend"] for k, v in KINDS.items()}, "style": STYLE,
@@ -456,7 +443,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "folded": sum(selection.folded_into.values()), "unlinked": selection.unlinked,
         "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,
         "summary": selection.summary(graph.number_of_nodes(), options.max_nodes),
-        "colorMode": options.color, "path": list(options.path), "read": len(read),
+        "colorMode": options.color, "path": list(options.path), "read": len(read_papers(graph)),
     }
 
 
@@ -471,21 +458,23 @@ def _markdown_text(title: str | None) -> str:
 
 def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options``."""
+    # Your papers and the ranking are computed once here; every step below reads them.
     ranked = unread(graph, top=None)
-    scores = dict(zip(ranked["paperId"], ranked["score"].astype(float)))
-    selection = choose_papers(graph, scores, options)
+    scores = unread_scores(ranked)
+    by_score = sorted(scores, key=scores.get, reverse=True)
+    yours = set(your_papers(graph))
+    selection = choose_papers(graph, yours, scores, by_score, options)
     colors, legend = node_colors(graph, selection.drawn, options.color)
-    read = set(read_papers(graph))
-    top_unread = set(sorted(scores, key=scores.get, reverse=True)[:LABELLED_UNREAD])
+    top_unread = set(by_score[:LABELLED_UNREAD])
     labels, boxes = {}, {}
     for node in selection.drawn:
-        data = graph.nodes[node]
-        labelled = kind_of(data) != "unread" or node in top_unread or node in options.path
-        label = short_label(data.get("title"), data.get("year")) if labelled else ""
+        kind = reading_status(graph.nodes[node])
+        labelled = kind != "unread" or node in top_unread or node in options.path
+        label = short_label(graph.nodes[node].get("title"), graph.nodes[node].get("year")) if labelled else ""
         labels[node] = label
-        boxes[node] = Box(node_size(graph, node, read), *label_box(label, KINDS[kind_of(data)]["font"]))
+        boxes[node] = Box(node_size(graph, node, yours), *label_box(label, KINDS[kind]["font"]))
     positions = layout(graph, selection.drawn, boxes, options.layout)
-    nodes = vis_nodes(graph, selection, colors, boxes, labels, positions, scores)
+    nodes = vis_nodes(graph, selection, yours, colors, boxes, labels, positions, scores)
     edges = vis_edges(graph, selection.drawn)
     data = page_data(graph, selection, legend, options, ranked)
     data["extent"] = _extent(positions, boxes)
@@ -562,6 +551,11 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         ``drawn``, ``total``, ``folded``, ``unlinked``, ``overMaxNodes`` (they add up to ``total``)
         and ``summary``, the sentence saying so.
 
+    Raises
+    ------
+    OutputError
+        ``output`` could not be written (a full disk, a missing permission); the message names it.
+
     Example
     -------
     >>> import networkx as nx, tempfile, pathlib
@@ -577,6 +571,9 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     nodes, edges, data = map_items(graph, options)
     html = render_page(nodes, edges, vis_options(nodes), data)
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(html, encoding="utf-8")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from exc
     return {key: data[key] for key in ("drawn", "total", "folded", "unlinked", "overMaxNodes", "summary")}

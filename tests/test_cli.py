@@ -92,7 +92,7 @@ def test_csv_and_json_carry_full_values(wide_dir):
     assert set(long_titles) < set(x["cited_by"]) and len(x["cited_by"]) == 7, "a JSON array of every title"
     assert x["year"] == 2016 and isinstance(x["year"], int)
     raw = run(wide_dir, "unread", "--format", "json").stdout
-    assert "https://www.semanticscholar.org/paper/X" in raw and "\\/" not in raw
+    assert "https://arxiv.org/abs/1607.06450" in raw and "\\/" not in raw, "X's arXiv page, slashes unescaped"
     csv = run(wide_dir, "unread", "--format", "csv").stdout
     header, *lines = csv.splitlines()
     assert header.startswith("paperId,title,year,")
@@ -210,3 +210,43 @@ def test_export_only_read_papers(example_dir, tmp_path):
     data = json.loads((tmp_path / "read.json").read_text())
     assert sorted(n["id"] for n in data["nodes"]) == ["A", "B"]
     assert [(l["source"], l["target"]) for l in data["links"]] == [("A", "B")]
+
+
+def test_export_help_lists_the_library_choices_without_loading_networkx_or_pandas():
+    code = ("import sys; from click.testing import CliRunner; from citegraph.cli import main; "
+            "print(CliRunner().invoke(main, ['export', '--help']).output); "
+            "print(sorted({'networkx', 'pandas'} & set(sys.modules)))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    from citegraph.export import EXPORT_FORMATS, PAPER_SELECTIONS
+
+    assert "|".join(EXPORT_FORMATS) in shown and "|".join(PAPER_SELECTIONS) in shown
+    assert shown.rstrip().endswith("[]")
+
+
+def test_a_map_that_cannot_be_written_is_one_error_line_naming_it(example_dir):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    result = run(example_dir, "path", "Alpha paper", "Omega classic", "--html", "/dev/full")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["error: cannot write /dev/full: No space left on device"]
+
+
+def test_library_write_failures_raise_output_error(tmp_path):
+    from citegraph.errors import OutputError
+    from citegraph.render import render_map
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="a file"):
+        render_map(example_graph(), blocker / "map.html")
+    with pytest.raises(OutputError, match="could not save the graph as .*a file"):
+        save_graph(example_graph(), blocker / "graph.json", graph_stamp(1, "example"))
+
+
+def test_build_warnings_about_notes_keep_terminal_escapes_escaped(citegraph, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "evil\x1b]0;pwned\x07.md").write_bytes("caf\xe9 https://arxiv.org/abs/1706.03762\n".encode("latin-1"))
+    result = citegraph.build(notes=notes)
+    assert "not valid UTF-8" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

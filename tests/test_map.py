@@ -15,7 +15,7 @@ import bibtexparser
 import networkx as nx
 import pytest
 
-from citegraph.analysis import compute_pagerank, unread_scores
+from citegraph.analysis import compute_pagerank, unread, unread_scores
 from citegraph.assemble import load_graph
 from citegraph.render import MapOptions, render_map
 
@@ -96,7 +96,7 @@ MEASURE = """() => {
 
 def expected_drawn(graph: nx.DiGraph, top_unread: int = 25) -> set[str]:
     read = {n for n, r in graph.nodes(data="read") if r}
-    scores = unread_scores(graph)
+    scores = unread_scores(unread(graph, top=None))
     top = set(sorted(scores, key=scores.get, reverse=True)[:top_unread])
     shared = {n for n in graph if sum(p in read for p in graph.pred[n]) >= 2 or sum(s in read for s in graph.succ[n]) >= 2}
     return read | top | shared
@@ -381,6 +381,26 @@ def test_copy_ticked_rows_as_bibtex_and_markdown(browser, citegraph):
         opened.page.click("#copyMarkdown")
         lines = opened.page.input_value("#copyOut").splitlines()
         assert len(lines) == 3 and all(re.fullmatch(r"- \[.+\]\(https?://\S+\)", line) for line in lines)
+    finally:
+        opened.close()
+
+
+
+def test_copied_bibtex_of_two_rows_with_the_same_key_has_distinct_keys(browser, tmp_path):
+    graph = nx.DiGraph()
+    graph.add_node("r", title="My reading", year=2024, read=True, authors=["Me"])
+    for copy in ("v1", "v2"):  # S2 lists the same paper twice (preprint and proceedings): same key
+        graph.add_node(copy, title="Attention Is All You Need", year=2017, read=False, authors=["Ashish Vaswani"])
+        graph.add_edge("r", copy, isInfluential=True)
+    compute_pagerank(graph)
+    render_map(graph, tmp_path / "twins.html")
+    opened = OpenedMap(browser, tmp_path / "twins.html")
+    try:
+        for row in (1, 2):
+            opened.page.check(f"#unreadList li:nth-child({row}) input.tick")
+        opened.page.click("#copyBibtex")
+        library = bibtexparser.parse_string(opened.page.input_value("#copyOut"))
+        assert not library.failed_blocks and len({entry.key for entry in library.entries}) == 2
     finally:
         opened.close()
 

@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import networkx as nx
 import pytest
@@ -26,7 +27,7 @@ def cite(graph, citing, cited, influential, intents=(), context=None, origin="re
 
 @pytest.fixture
 def hand_graph(tmp_path):
-    g = nx.DiGraph()
+    g = nx.DiGraph(citations=True)  # as `build --citations` assembles it
     paper(g, "A", "Alpha paper", read=True, year=2021)
     paper(g, "B", "Beta paper", read=True, year=2019)
     paper(g, "C", "Gamma paper", read=True, year=2018)
@@ -173,3 +174,29 @@ def test_unwritable_output_is_one_line(hand_graph, tmp_path):
     blocker.write_text("not a folder")
     result = run(data_dir, "export", "--format", "json", "-o", str(blocker / "graph.json"))
     assert result.exit_code == 1 and str(blocker) in result.stderr and "Traceback" not in result.output
+
+
+def test_citing_papers_that_tie_are_listed_by_paper_id(tmp_path):
+    g = nx.DiGraph(citations=True)
+    paper(g, "A", "Alpha paper", read=True)
+    paper(g, "B", "Beta paper", read=True)
+    for citer in ("c3", "c1", "c2"):  # stored in no particular order, equal in every ranked column
+        paper(g, citer, f"Citer {citer}", citations=7)
+        cite(g, citer, "A", False, origin="citations")
+        cite(g, citer, "B", False, origin="citations")
+    compute_pagerank(g)
+    save_graph(g, graph_path(tmp_path / "data"), graph_stamp(1, "ties"))
+    rows = json.loads(run(tmp_path / "data", "citing", "--format", "json").stdout)
+    assert [r["paperId"] for r in rows] == ["c1", "c2", "c3"]
+
+
+def test_unread_markdown_links_papers_as_the_map_copies_them(hand_graph):
+    graph, data_dir = hand_graph
+    from citegraph.render import MapOptions, map_items
+
+    table = run(data_dir, "unread", "--format", "md").stdout
+    copied = map_items(graph, MapOptions())[2]["unread"]  # the rows the map's "copy as markdown" copies
+    assert copied
+    for row in copied:
+        link = re.search(r"\]\((\S+)\)$", row["markdown"]).group(1)
+        assert any(row["paperId"] in line and link in line for line in table.splitlines()), row["paperId"]

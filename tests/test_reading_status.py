@@ -70,3 +70,26 @@ def test_build_marks_queued_papers_queued_not_read(citegraph, tmp_path):
     assert graph.out_degree(attention["paperId"]) > 0, "a queued paper's references are fetched"
     figures = json.loads(citegraph.query("stats", "--format", "json").stdout)
     assert figures["queued"] == 1
+
+
+def test_map_draws_a_queued_paper_as_yours(tmp_path):
+    from citegraph.render import render_map
+
+    graph = nx.DiGraph()
+    add_paper(graph, "A", "Alpha read", read=True)
+    add_paper(graph, "Q", "Queued paper", queued=True)
+    add_paper(graph, "Z", "Reference of the queued paper")
+    graph.add_edge("Q", "Z", isInfluential=True, origin="references")
+    compute_pagerank(graph)
+    drawn = render_map(graph, tmp_path / "map.html")
+    assert drawn["drawn"] == 3, drawn["summary"]
+    assert "not cited by your papers" not in drawn["summary"]
+
+
+def test_export_selects_papers_by_reading_status(tmp_path):
+    data_dir = saved_graph(tmp_path)
+    selected = {}
+    for papers in ("read", "queued", "unread"):
+        run(data_dir, "export", "--format", "json", "--papers", papers, "-o", str(tmp_path / f"{papers}.json"))
+        selected[papers] = {n["id"] for n in json.loads((tmp_path / f"{papers}.json").read_text())["nodes"]}
+    assert selected == {"read": {"A", "B"}, "queued": {"Q"}, "unread": {"X", "R"}}
