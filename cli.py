@@ -101,8 +101,8 @@ def print_json(data) -> None:
 
 
 def frame_records(frame) -> list[dict]:
-    """A DataFrame's rows as plain JSON values (missing values None, integer years int)."""
-    return json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
+    """A DataFrame's rows as plain values, numbers in full precision (missing values None, integer years int)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _is_list(value) -> bool:
@@ -187,7 +187,7 @@ def data_dir_option(func):
 
 def format_option(choices=PAPER_FORMATS):
     return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
-                        help="table cuts long values with …; csv and json carry them in full.")
+                        help="table cuts long values with …; the other formats carry them in full.")
 
 
 def map_options(func):

@@ -541,7 +541,7 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
     pandas.DataFrame
         Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score`` (the sum of the
         two Salton cosines), ``cocitation`` (papers citing both), ``coupling`` (references both
-        cite), ``shared`` (titles of the shared papers, at most 5), ``shared_count``.
+        cite), ``shared`` (titles of all the shared papers), ``shared_count``.
 
     Examples
     --------
@@ -568,7 +568,7 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
         shared = _titles(graph, shared_citers | shared_refs)
         rows.append({"paperId": node, "title": graph.nodes[node].get("title"), "year": graph.nodes[node].get("year"),
                      "score": round(cocitation + coupling, 4), "cocitation": round(cocitation, 4),
-                     "coupling": round(coupling, 4), "shared": shared[:5], "shared_count": len(shared)})
+                     "coupling": round(coupling, 4), "shared": shared, "shared_count": len(shared)})
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "cocitation", "coupling", "shared",
                                         "shared_count"]).astype({"year": YEAR})
     # Candidates come out of a set: paperId orders ties, so the same graph always gives the same list.

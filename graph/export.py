@@ -142,7 +142,8 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     nodes = select_papers(graph, papers)
     chosen = graph if papers == "all" else graph.subgraph(nodes)
     targets = csv_paths(path) if fmt == "csv" else (path,)
-    if fmt == "csv" and path.exists() and not path.is_file():
+    # /dev/stdout is a regular file when stdout is redirected to one: the /dev test catches it too.
+    if fmt == "csv" and (path.exists() and not path.is_file() or path.absolute().parts[:2] == ("/", "dev")):
         raise OutputError(f"cannot write {path}: csv writes two files, PREFIX.nodes.csv and PREFIX.edges.csv; "
                           f"give a file name prefix, not a device or folder")
     try:

@@ -158,6 +158,31 @@ def test_full_device_is_named_and_csv_creates_nothing(example_dir):
     assert not Path("/dev/full.nodes.csv").exists() and not Path("/dev/full.edges.csv").exists()
 
 
+def test_csv_export_to_stdout_is_refused_even_when_stdout_is_a_file(example_dir, tmp_path):
+    with open(tmp_path / "out.txt", "w") as stdout:
+        done = subprocess.run([sys.executable, "-m", "citegraph.cli", "export", "--format", "csv", "-o", "/dev/stdout",
+                               "--data-dir", str(example_dir)], stdout=stdout, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 1 and "not a device" in done.stderr
+    assert not Path("/dev/stdout.nodes.csv").exists() and not Path("/dev/stdout.edges.csv").exists()
+
+
+def test_json_numbers_keep_full_precision(wide_dir):
+    rows = json.loads(run(wide_dir, "unread", "--format", "json").stdout)
+    csv = run(wide_dir, "unread", "--format", "csv").stdout
+    assert all(repr(row["pagerank"]) in csv for row in rows), "JSON and CSV carry the same digits"
+
+
+def test_similar_lists_every_shared_paper(tmp_path):
+    graph = example_graph()
+    for i in range(7):
+        graph.add_node(f"S{i}", title=f"Shared reference {i}", year=2000, read=False)
+        graph.add_edge("A", f"S{i}", isInfluential=False, origin="references")
+        graph.add_edge("X", f"S{i}", isInfluential=False, origin="references")
+    rows = json.loads(run(saved(graph, tmp_path / "data"), "similar", "A", "--format", "json").stdout)
+    x = next(row for row in rows if row["paperId"] == "X")
+    assert len(x["shared"]) == x["shared_count"] >= 7
+
+
 def test_csv_export_names_its_two_files(example_dir, tmp_path):
     result = run(example_dir, "export", "--format", "csv", "-o", tmp_path / "lab.csv")
     assert result.stderr.split() == ["wrote", str(tmp_path / "lab.nodes.csv"), "wrote", str(tmp_path / "lab.edges.csv")]
