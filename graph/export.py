@@ -34,6 +34,9 @@ LATEX_SPECIALS = {
     "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in LATEX_SPECIALS))
+# The field an entry of these types must have: S2's own entries sometimes leave it out.
+VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
+
 # In S2's own entries braces, backslashes, $, ~ and ^ are BibTeX/LaTeX markup; only these are raw text.
 _RAW_IN_MARKUP_RE = re.compile(r"(?<!\\)[&%#_]")
 
@@ -258,12 +261,19 @@ def _entry(key: str, data: dict):
               for name, value in generated.items() if value not in (None, "")}
     s2_entry = _s2_entry(data.get("bibtex"))
     if s2_entry is not None:
-        # S2's entry decides the type and its fields win; the metadata fills what it leaves out.
-        entry_type = s2_entry.entry_type.lower()
-        fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields},
-                  **{f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
+        s2_type = s2_entry.entry_type.lower()
+        s2_fields = {f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
                      else latex_escape(" ".join(str(f.value).split()), markup=True)
-                     for f in s2_entry.fields if str(f.value).strip()}}
+                     for f in s2_entry.fields if str(f.value).strip()}
+        venue_field = VENUE_FIELD.get(s2_type)
+        venue = data.get("journal") or data.get("venue")
+        if venue_field and venue_field not in s2_fields and venue:
+            s2_fields[venue_field] = latex_escape(" ".join(str(venue).split()))
+        # S2's entry decides the type and its fields win; the metadata fills what it leaves out. An
+        # article or paper without any venue would not be valid BibTeX: the generated entry is used.
+        if not venue_field or venue_field in s2_fields:
+            entry_type = s2_type
+            fields = {**{k: fields[k] for k in ("title", "author", "year", "doi", "url") if k in fields}, **s2_fields}
     return Entry(entry_type, key, [Field(name, value) for name, value in fields.items()])
 
 

@@ -84,6 +84,22 @@ def test_s2_entry_is_kept_when_valid_with_our_key():
     assert (entry.key, entry.entry_type, entry["volume"], entry["journal"]) == ("Turing1950Computing", "article", "LIX", "Mind")
 
 
+THIN_S2_ARTICLE = "@Article{World2766,\n title = {LoRA: Low-Rank Adaptation},\n year = {2021}\n}\n"
+
+
+def test_s2_article_without_a_journal_takes_the_venue_from_the_metadata():
+    graph = graph_of(record("l", "LoRA: Low-Rank Adaptation", venue="ICML", citationStyles={"bibtex": THIN_S2_ARTICLE}))
+    entry = parsed(bibtex(graph, ["l"])).entries[0]
+    assert (entry.entry_type, entry["journal"]) == ("article", "ICML")
+
+
+def test_s2_article_with_no_venue_anywhere_is_generated_instead():
+    graph = graph_of(record("l", "LoRA: Low-Rank Adaptation", externalIds={"ArXiv": "2106.09685"},
+                            citationStyles={"bibtex": THIN_S2_ARTICLE}))
+    entry = parsed(bibtex(graph, ["l"])).entries[0]
+    assert (entry.entry_type, entry["eprint"]) == ("misc", "2106.09685")
+
+
 def recorded_papers():
     for path in sorted(RECORDED.glob("*.json")):
         body = json.loads(path.read_text())
