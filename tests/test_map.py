@@ -528,3 +528,22 @@ def test_queued_papers_are_drawn_apart_from_read_and_unread(browser, tmp_path):
         assert "reading queue" in opened.page.inner_text("#legend")
     finally:
         opened.close()
+
+
+def test_card_lists_your_papers_first_marked_with_influence(browser, tmp_path):
+    graph = nx.DiGraph()
+    for node, year, read in (("A", 2022, True), ("B", 2000, True), ("U1", 2020, False), ("U2", 2010, False)):
+        graph.add_node(node, title=f"Paper {node}", read=read, year=year, citationCount=1, externalIds={})
+    graph.add_edge("A", "U2", isInfluential=True, intents=[], contexts=[])
+    graph.add_edge("A", "U1", isInfluential=False, intents=[], contexts=[])
+    graph.add_edge("A", "B", isInfluential=False, intents=[], contexts=[])
+    compute_pagerank(graph)
+    render_map(graph, tmp_path / "card.html", MapOptions(show="all"))
+    opened = OpenedMap(browser, tmp_path / "card.html")
+    try:
+        opened.js("() => window.citegraph.select('A')")
+        items = opened.js("() => [...document.querySelectorAll('#card li')].map(li => li.textContent)")
+        assert items == ["✓ Paper B (2000)", "Paper U1 (2020)", "Paper U2 (2010) · influential"]
+        assert "✓ in your notes" in opened.page.inner_text("#card")
+    finally:
+        opened.close()
