@@ -16,12 +16,12 @@ QUEUED = "queued"
 _TITLE_NOISE = re.compile(r"[^a-z0-9]+")
 _WORD_NOISE = re.compile(r"[^a-z]+")
 
-# Status words, compared without case, spaces, dashes or underscores ("To Read" = "to-read" = "_toread").
-# Used for frontmatter `status:`, tags and keywords (Zotero, RIS KW, BibTeX keywords, CSL-JSON keyword).
-QUEUED_WORDS = {"toread", "unread", "reading", "queued", "queue", "todo", "readlater", "readinglist"}
+# Status words, compared by their letters only, without case ("To Read (2024)" = "to-read" = "_toread").
+# Used for headings, frontmatter `status:`, tags and keywords (Zotero, RIS KW, BibTeX keywords, CSL-JSON
+# keyword); a heading naming a queued word queues everything under it.
+QUEUED_WORDS = {"toread", "unread", "reading", "queued", "queue", "todo", "readlater", "readinglist",
+                "readingqueue", "backlog"}
 READ_WORDS = {"read", "done", "finished"}
-# Headings that hold a reading queue: every entry under them is queued.
-QUEUE_HEADINGS = {"toread", "readinglist", "readingqueue", "queue", "unread", "readlater", "backlog"}
 
 
 def title_key(title: str) -> str:

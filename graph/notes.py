@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .entries import (QUEUE_HEADINGS, QUEUED, READ, NoteEntry, Notes, Skipped, split_status_tags, status_word,
+from .entries import (QUEUED, READ, NoteEntry, Notes, Skipped, split_status_tags, status_word,
                       title_key)
 from .errors import NotesError
 from .ids import LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
@@ -189,7 +189,7 @@ def _clean_title(text: str) -> str | None:
 
 
 def _heading_status(text: str) -> str | None:
-    return QUEUED if title_key(text).replace(" ", "") in QUEUE_HEADINGS else None
+    return QUEUED if status_word(text) == QUEUED else None
 
 
 class _MarkdownReader:
