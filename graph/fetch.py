@@ -10,12 +10,11 @@ says where, keeping everything stored so far.
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .entries import short_title_key, title_key
 from .errors import S2NotFound, S2Unavailable
 from .notes import Notes
 from .s2 import BATCH_SIZE, S2Client
@@ -42,12 +41,6 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def normalised_title(title: str) -> str:
-    """A title reduced to lower-case words: punctuation, accents, case and spacing do not count."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
 def titles_agree(asked: str, found: str) -> bool:
     """Whether S2's matched title is the asked one, up to punctuation, case and a trailing subtitle.
 
@@ -58,13 +51,13 @@ def titles_agree(asked: str, found: str) -> bool:
     >>> titles_agree("Attention is all you need", "Attention Is Not All You Need")
     False
     """
-    a, b = normalised_title(asked), normalised_title(found)
+    a, b = title_key(asked), title_key(found)
     if not a or not b:
         return False
     if a == b:
         return True
     # "Title: subtitle" against "Title": the short name before the colon must be the whole other title.
-    heads = {normalised_title(t.split(":", 1)[0]) for t in (asked, found) if ":" in t}
+    heads = {short_title_key(t) for t in (asked, found) if ":" in t}
     return a in heads or b in heads
 
 
