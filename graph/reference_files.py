@@ -14,14 +14,9 @@ from collections.abc import Iterable
 from .entries import NoteEntry, Skipped, split_status_tags
 from .ids import classify_url, find_text_ids, normalise_arxiv, normalise_doi
 
-_DOI_PREFIX = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s?)")
 _RIS_RECORD_START = re.compile(r"^TY  - ", re.MULTILINE)
 
 Result = tuple[list[NoteEntry], list[Skipped], list[str]]
-
-
-def _doi(raw: str | None) -> str | None:
-    return normalise_doi(_DOI_PREFIX.sub("", raw.strip())) if raw and raw.strip() else None
 
 
 def _text_arxiv_id(values: Iterable[str | None]) -> str | None:
@@ -38,7 +33,7 @@ def record_entry(where: str, title: str | None, doi: str | None, urls: list[str]
            arxiv_id: str | None = None) -> NoteEntry | None:
     """One record -> an entry: DOI first, then an arXiv id (given, or in the text fields), then the URLs,
     then the title alone."""
-    paper_id = _doi(doi) or arxiv_id or _text_arxiv_id(text_fields)
+    paper_id = (normalise_doi(doi) if doi and doi.strip() else None) or arxiv_id or _text_arxiv_id(text_fields)
     url = urls[0] if urls else None
     for candidate in urls:
         if paper_id:
