@@ -50,6 +50,11 @@ def short_title_key(title: str) -> str:
     return title_key(title.split(":", 1)[0]) if ":" in title else ""
 
 
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace, line breaks included, as one space, and none at either end."""
+    return " ".join(text.split())
+
+
 def status_word(word: str) -> str | None:
     """``"to-read"`` -> ``"queued"``, ``"done"`` -> ``"read"``; None for any other word."""
     squeezed = _WORD_NOISE.sub("", word.lower())

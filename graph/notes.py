@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .entries import (QUEUED, READ, NoteEntry, Notes, Skipped, split_status_tags, status_word,
+from .entries import (QUEUED, READ, NoteEntry, Notes, Skipped, one_line, split_status_tags, status_word,
                       title_key)
 from .errors import NotesError
 from .ids import LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
@@ -184,8 +184,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str | None]:
 
 def _clean_title(text: str) -> str | None:
     text = _LINE_MARKERS.sub("", text).strip(" \t:;,.-–—|*_")
-    text = re.sub(r"\s+", " ", text)
-    return text or None
+    return one_line(text) or None
 
 
 def _heading_status(text: str) -> str | None:

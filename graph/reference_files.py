@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from .entries import NoteEntry, Skipped, split_status_tags
+from .entries import NoteEntry, Skipped, one_line, split_status_tags
 from .ids import classify_url, find_text_ids, normalise_arxiv, normalise_doi
 
 _RIS_RECORD_START = re.compile(r"^TY  - ", re.MULTILINE)
@@ -54,8 +54,7 @@ def _bib_value(fields: dict, name: str) -> str | None:
     value = fields.get(name)
     if value is None:
         return None
-    text = re.sub(r"[{}]", "", str(value.value)).strip()
-    return re.sub(r"\s+", " ", text) or None
+    return one_line(re.sub(r"[{}]", "", str(value.value))) or None
 
 
 def read_bibtex(text: str, source: str) -> Result:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
+from .entries import one_line
 from .errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
 
 if TYPE_CHECKING:
@@ -234,7 +235,7 @@ class S2Client:
 
     def redact(self, text: str) -> str:
         """``text`` as one short line without the API key (servers echo it in error bodies)."""
-        text = " ".join(str(text).split())
+        text = one_line(str(text))
         if self.config.api_key:
             text = text.replace(self.config.api_key, "[redacted]")
         return text[:300]
@@ -503,7 +504,7 @@ def _body_key(response: httpx.Response) -> str | None:
 
 def _html_title(text: str) -> str | None:
     found = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
-    return " ".join(found.group(1).split()) if found else None
+    return one_line(found.group(1)) if found else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:
