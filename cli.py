@@ -210,9 +210,10 @@ def notes_command(paths, zotero, collection, fmt):
     and in a Zotero library, each read or queued."""
     import pandas as pd
 
-    from citegraph.notes import read_notes
+    from citegraph.notes import read_notes, require_papers
 
-    found = read_notes(list(paths), zotero_source(paths, zotero, collection))
+    source = zotero_source(paths, zotero, collection)
+    found = read_notes(list(paths), source)
     for warning in found.warnings:
         click.echo(f"warning: {terminal_text(warning)}", err=True)
     if fmt == "json":
@@ -225,8 +226,7 @@ def notes_command(paths, zotero, collection, fmt):
         click.echo(f", {len(found.skipped)} links skipped:" if found.skipped else "")
         for skip in found.skipped:
             click.echo(terminal_text(f"  {skip.source}  {skip.reason}  {skip.url}"))
-    if not found.papers:
-        raise CitegraphError(f"no papers found in {', '.join(paths) or 'the Zotero library'}")
+    require_papers(found, paths, source)
 
 
 class Progress:
