@@ -77,11 +77,12 @@ class Fetcher:
         self.stopped_at: float | None = None
         self._failures_in_a_row = 0
 
-    def _todo(self, subjects: list[str], kind: FetchKind) -> list[str]:
+    def _todo(self, subjects: list[str], kind: FetchKind) -> tuple[list[str], dict[str, tuple]]:
+        """The subjects to ask for, and the stored statuses that decided it (none read for a refresh)."""
         if self.options.refresh:
-            return list(dict.fromkeys(subjects))
+            return list(dict.fromkeys(subjects)), {}
         done = self.store.statuses(kind)
-        return [s for s in dict.fromkeys(subjects) if s not in done or done[s][0] not in FINAL]
+        return [s for s in dict.fromkeys(subjects) if s not in done or done[s][0] not in FINAL], done
 
     def run(self, notes: Notes) -> None:
         try:
@@ -116,10 +117,12 @@ class Fetcher:
         self._failures_in_a_row = 0
 
     def fetch_metadata(self, ids: list[str]) -> None:
-        self._in_batches(self._todo(ids, FetchKind.METADATA), FetchKind.METADATA, "metadata",
+        self._in_batches(ids, FetchKind.METADATA, "metadata",
                          lambda batch: self.store.record_metadata(self.client.papers(batch)))
 
-    def _in_batches(self, todo: list[str], kind: FetchKind, phase: str, fetch_and_store: Callable[[list[str]], None]):
+    def _in_batches(self, subjects: list[str], kind: FetchKind, phase: str,
+                    fetch_and_store: Callable[[list[str]], None]):
+        todo, _ = self._todo(subjects, kind)
         batches = _chunks(todo, BATCH_SIZE)
         for done, batch in enumerate(batches):
             self.progress(phase, done, len(batches))
@@ -131,7 +134,7 @@ class Fetcher:
         self.progress(phase, len(batches), len(batches))
 
     def match_titles(self, subjects: list[str], titles: dict[str, str]) -> None:
-        todo = self._todo(subjects, FetchKind.MATCH)
+        todo, _ = self._todo(subjects, FetchKind.MATCH)
         for done, subject in enumerate(todo):
             self.progress("title matches", done, len(todo))
             try:
@@ -145,16 +148,15 @@ class Fetcher:
         self.progress("title matches", len(todo), len(todo))
 
     def fetch_links(self, paper_ids: list[str], kind: FetchKind, max_items: int | None = None) -> None:
-        todo = self._todo(paper_ids, kind)
-        stored = self.store.statuses(kind)
+        todo, stored = self._todo(paper_ids, kind)
         for done, paper_id in enumerate(todo):
             self.progress(str(kind), done, len(todo))
             if not self.options.refresh and self.store.status(kind, paper_id) in FINAL:
                 continue  # fetched meanwhile by another build sharing this data dir
-            # A paper interrupted between pages goes on from the next page (a refresh starts over).
-            resume_at = 0 if self.options.refresh else (stored.get(paper_id, (None, None, None))[2] or 0)
-            status = stored.get(paper_id, (None,))[0]
-            start = resume_at if status in (FetchStatus.PARTIAL, FetchStatus.FAILED) else 0
+            # A paper interrupted between pages goes on from the next page (a refresh read no statuses: it
+            # starts over).
+            status, _, resume_at = stored.get(paper_id, (None, None, None))
+            start = (resume_at or 0) if status in (FetchStatus.PARTIAL, FetchStatus.FAILED) else 0
             try:
                 for page in self.client.linked_pages(paper_id, kind, max_items, start):
                     self.store.record_links_page(paper_id, kind, page)
@@ -169,5 +171,5 @@ class Fetcher:
 
     def fetch_nested_references(self, paper_ids: list[str]) -> None:
         self._in_batches(
-            self._todo(paper_ids, FetchKind.NESTED_REFERENCES), FetchKind.NESTED_REFERENCES, "deeper references",
+            paper_ids, FetchKind.NESTED_REFERENCES, "deeper references",
             lambda batch: self.store.record_nested_references(self.client.nested_references(batch)))
