@@ -281,6 +281,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     Exit status: 0 complete, 3 partial (the map is drawn but some papers could not be fetched, or
     Semantic Scholar stopped answering: run the same command later), 1 nothing useful produced.
     """
+    from citegraph.coverage import UNRESOLVED
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import COVERAGE_FILE, build
     from citegraph.render import MapOptions
@@ -310,7 +311,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         f"{totals['skipped']} skipped, {totals['failed']} failed; {totals['references']:,} references "
         f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar"
         + (f" ({result.rate_limited} rate limited)" if result.rate_limited else ""))
-    unresolved = [e for e in result.report.entries if e.status in ("failed", "not_found", "uncertain_match")]
+    unresolved = [e for e in result.report.entries if e.status in UNRESOLVED]
     for entry in unresolved[:LISTED_PROBLEMS]:
         click.echo(terminal_text(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}"),
                    err=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from .assemble import build_graph, graph_path, load_graph
-from .coverage import CoverageReport, coverage, write_report
+from .coverage import CoverageReport, CoverageStatus, coverage, write_report
 from .errors import CitegraphError, S2Unreachable, StoreError
 from .fetch import Fetcher, FetchOptions, Progress
 from .notes import Notes, ZoteroSource, read_notes, require_papers
@@ -167,7 +167,7 @@ def build(
     if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
         if stop_line:
             raise CitegraphError(stop_line)
-        reasons = Counter(e.reason for e in report.entries if e.status in ("failed", "not_found"))
+        reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}")
     meta = render_map(graph, Path(output), map_options) if output else None
