@@ -217,9 +217,10 @@ def notes_command(paths, zotero, collection, fmt):
     and in a Zotero library, each read or queued."""
     import pandas as pd
 
-    from citegraph.notes import read_notes
+    from citegraph.notes import read_notes, require_papers
 
-    found = read_notes(list(paths), zotero_source(paths, zotero, collection))
+    source = zotero_source(paths, zotero, collection)
+    found = read_notes(list(paths), source)
     print_warnings(found)
     if fmt == "json":
         print_json(found.to_dict())
@@ -231,8 +232,7 @@ def notes_command(paths, zotero, collection, fmt):
         click.echo(f", {len(found.skipped)} links skipped:" if found.skipped else "")
         for skip in found.skipped:
             click.echo(terminal_text(f"  {skip.source}  {skip.reason}  {skip.url}"))
-    if not found.papers:
-        raise CitegraphError(f"no papers found in {', '.join(paths) or 'the Zotero library'}")
+    require_papers(found, paths, source)
 
 
 class Progress:
@@ -287,6 +287,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     Exit status: 0 complete, 3 partial (the map is drawn but some papers could not be fetched, or
     Semantic Scholar stopped answering: run the same command later), 1 nothing useful produced.
     """
+    from citegraph.coverage import UNRESOLVED
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import COVERAGE_FILE, build
     from citegraph.render import MapOptions
@@ -315,7 +316,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         f"{totals['skipped']} skipped, {totals['failed']} failed; {totals['references']:,} references "
         f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar"
         + (f" ({result.rate_limited} rate limited)" if result.rate_limited else ""))
-    unresolved = [e for e in result.report.entries if e.status in ("failed", "not_found", "uncertain_match")]
+    unresolved = [e for e in result.report.entries if e.status in UNRESOLVED]
     for entry in unresolved[:LISTED_PROBLEMS]:
         click.echo(terminal_text(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}"),
                    err=True)

@@ -28,9 +28,9 @@ import networkx as nx
 import pandas as pd
 
 from .constants import MAX_PATHS, READING_STATUSES
+from .entries import short_title_key, title_key
 from .errors import AmbiguousPaper, CitationsMissing, CoverageDamaged, NoPath, PaperNotFound
 from .ids import identifiers_of, parse_identifier
-from .notes import title_key
 
 __all__ = [
     "example_graph", "compute_pagerank", "paper_link", "reading_status", "your_papers", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
@@ -155,7 +155,7 @@ class PaperMatch:
 
 
 def _short_title(title: str) -> str:
-    return title_key(title.split(":", 1)[0]) if ":" in title else ""
+    return short_title_key(title)
 
 
 def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:

@@ -10,12 +10,26 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from .notes import Notes
 from .store import AliasHow, FetchKind, FetchStatus, Store
 
-STATUSES = ["ok", "title_matched", "uncertain_match", "not_found", "skipped", "failed"]
+
+class CoverageStatus(StrEnum):
+    """What S2 gave for a notes entry; a str, so the report's JSON holds the plain words."""
+
+    OK = "ok"
+    TITLE_MATCHED = "title_matched"
+    UNCERTAIN_MATCH = "uncertain_match"  # S2's best title match has another title: not counted as read
+    NOT_FOUND = "not_found"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+# The entries that name a paper S2 did not give us: build lists them.
+UNRESOLVED = (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND, CoverageStatus.UNCERTAIN_MATCH)
 
 
 @dataclass
@@ -25,7 +39,7 @@ class CoverageRow:
     Fields
     ------
     id, title : the entry as the notes name it (a skipped link: its URL as title).
-    status : one of ``STATUSES``. ``uncertain_match``: S2's best title match has another title;
+    status : a ``CoverageStatus``. ``uncertain_match``: S2's best title match has another title;
         it is not counted as read (see ``candidate``).
     reason : why it is not ``ok``, or a remark (a match score, a truncation by S2).
     paperId : the S2 paper, once resolved.
@@ -35,7 +49,7 @@ class CoverageRow:
 
     id: str | None
     title: str | None
-    status: str = "failed"
+    status: CoverageStatus = CoverageStatus.FAILED
     reason: str | None = None
     paperId: str | None = None
     references: int | None = None
@@ -53,12 +67,12 @@ class CoverageReport:
     @property
     def papers(self) -> int:
         """Entries that name a paper (skipped links left out)."""
-        return sum(1 for e in self.entries if e.status != "skipped")
+        return sum(1 for e in self.entries if e.status != CoverageStatus.SKIPPED)
 
     @property
     def resolved(self) -> int:
         """Papers resolved and fetched (ok or title-matched)."""
-        return sum(1 for e in self.entries if e.status in ("ok", "title_matched"))
+        return sum(1 for e in self.entries if e.status in (CoverageStatus.OK, CoverageStatus.TITLE_MATCHED))
 
     def to_dict(self) -> dict:
         return {"entries": [asdict(e) for e in self.entries], "totals": self.totals}
@@ -77,12 +91,12 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageRepor
         row = CoverageRow(entry.id, entry.title)
         status, reason, _ = (metadata if entry.id else matches).get(subject, ("missing", missing, None))
         if status == FetchStatus.NOT_FOUND:
-            row.status, row.reason = "not_found", reason
+            row.status, row.reason = CoverageStatus.NOT_FOUND, reason
         elif status != FetchStatus.OK:
             row.reason = f"metadata: {reason}"
         elif subject in uncertain:
             candidate = uncertain[subject]
-            row.status, row.candidate = "uncertain_match", candidate
+            row.status, row.candidate = CoverageStatus.UNCERTAIN_MATCH, candidate
             row.reason = f"S2's best match has another title: {candidate['title']!r} (score {candidate['matchScore']})"
         else:
             paper_id, how, score = aliases[subject]
@@ -90,7 +104,7 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageRepor
             ref_status, ref_reason, count = references.get(paper_id, ("missing", missing, None))
             if ref_status == FetchStatus.OK:
                 matched = how == AliasHow.TITLE_MATCH
-                row.status = "title_matched" if matched else "ok"
+                row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
                 row.references, row.unresolved_references = count, unresolved.get(paper_id, 0)
                 remarks = [f"title match score {score}"] if matched else []
                 row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
@@ -98,9 +112,9 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageRepor
                 row.reason = f"references: {ref_reason}"
         entries.append(row)
     for skip in notes.skipped:
-        entries.append(CoverageRow(None, skip.url, "skipped", skip.reason))
+        entries.append(CoverageRow(None, skip.url, CoverageStatus.SKIPPED, skip.reason))
     counts = Counter(e.status for e in entries)
-    totals = {status: counts.get(status, 0) for status in STATUSES}
+    totals = {str(status): counts.get(status, 0) for status in CoverageStatus}
     totals["entries"] = len(entries)
     totals["references"] = sum(e.references or 0 for e in entries)
     totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)

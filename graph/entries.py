@@ -7,26 +7,52 @@ builds the same entries without importing the others.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 READ = "read"
 QUEUED = "queued"
 
-_TITLE_NOISE = re.compile(r"[^a-z0-9]+")
+_TITLE_WORD = re.compile(r"[a-z0-9]+")
 _WORD_NOISE = re.compile(r"[^a-z]+")
 
-# Status words, compared without case, spaces, dashes or underscores ("To Read" = "to-read" = "_toread").
-# Used for frontmatter `status:`, tags and keywords (Zotero, RIS KW, BibTeX keywords, CSL-JSON keyword).
-QUEUED_WORDS = {"toread", "unread", "reading", "queued", "queue", "todo", "readlater", "readinglist"}
+# Status words, compared by their letters only, without case ("To Read (2024)" = "to-read" = "_toread").
+# Used for headings, frontmatter `status:`, tags and keywords (Zotero, RIS KW, BibTeX keywords, CSL-JSON
+# keyword); a heading naming a queued word queues everything under it.
+QUEUED_WORDS = {"toread", "unread", "reading", "queued", "queue", "todo", "readlater", "readinglist",
+                "readingqueue", "backlog"}
 READ_WORDS = {"read", "done", "finished"}
-# Headings that hold a reading queue: every entry under them is queued.
-QUEUE_HEADINGS = {"toread", "readinglist", "readingqueue", "queue", "unread", "readlater", "backlog"}
 
 
 def title_key(title: str) -> str:
-    """Case- and punctuation-insensitive form of a title, for matching titles to each other."""
-    return _TITLE_NOISE.sub(" ", title.lower()).strip()
+    """A title reduced to lower-case words, for matching titles to each other.
+
+    Case, punctuation, spacing and accents do not count: accented letters fold to their base letter.
+
+    Example
+    -------
+    >>> title_key("Schrödinger  Bridges: a Survey")
+    'schrodinger bridges a survey'
+    """
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return " ".join(_TITLE_WORD.findall(folded))
+
+
+def short_title_key(title: str) -> str:
+    """The ``title_key`` of a title's short name, the text before its colon; "" for a title without one.
+
+    Example
+    -------
+    >>> short_title_key("LoRA: Low-Rank Adaptation of Large Language Models")
+    'lora'
+    """
+    return title_key(title.split(":", 1)[0]) if ":" in title else ""
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace, line breaks included, as one space, and none at either end."""
+    return " ".join(text.split())
 
 
 def status_word(word: str) -> str | None:

@@ -41,6 +41,12 @@ class NotesError(CitegraphError):
     exit_code = 2
 
 
+class NoPapersFound(NotesError):
+    """The notes were read but name no paper."""
+
+    exit_code = 1
+
+
 class StoreError(CitegraphError):
     """The SQLite store is missing, corrupt, foreign or locked."""
 

@@ -10,12 +10,11 @@ says where, keeping everything stored so far.
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .entries import short_title_key, title_key
 from .errors import S2NotFound, S2Unavailable
 from .notes import Notes
 from .s2 import BATCH_SIZE, S2Client
@@ -42,12 +41,6 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def normalised_title(title: str) -> str:
-    """A title reduced to lower-case words: punctuation, accents, case and spacing do not count."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
-
-
 def titles_agree(asked: str, found: str) -> bool:
     """Whether S2's matched title is the asked one, up to punctuation, case and a trailing subtitle.
 
@@ -58,13 +51,13 @@ def titles_agree(asked: str, found: str) -> bool:
     >>> titles_agree("Attention is all you need", "Attention Is Not All You Need")
     False
     """
-    a, b = normalised_title(asked), normalised_title(found)
+    a, b = title_key(asked), title_key(found)
     if not a or not b:
         return False
     if a == b:
         return True
     # "Title: subtitle" against "Title": the short name before the colon must be the whole other title.
-    heads = {normalised_title(t.split(":", 1)[0]) for t in (asked, found) if ":" in t}
+    heads = {short_title_key(t) for t in (asked, found) if ":" in t}
     return a in heads or b in heads
 
 
@@ -84,11 +77,12 @@ class Fetcher:
         self.stopped_at: float | None = None
         self._failures_in_a_row = 0
 
-    def _todo(self, subjects: list[str], kind: FetchKind) -> list[str]:
+    def _todo(self, subjects: list[str], kind: FetchKind) -> tuple[list[str], dict[str, tuple]]:
+        """The subjects to ask for, and the stored statuses that decided it (none read for a refresh)."""
         if self.options.refresh:
-            return list(dict.fromkeys(subjects))
+            return list(dict.fromkeys(subjects)), {}
         done = self.store.statuses(kind)
-        return [s for s in dict.fromkeys(subjects) if s not in done or done[s][0] not in FINAL]
+        return [s for s in dict.fromkeys(subjects) if s not in done or done[s][0] not in FINAL], done
 
     def run(self, notes: Notes) -> None:
         try:
@@ -123,10 +117,12 @@ class Fetcher:
         self._failures_in_a_row = 0
 
     def fetch_metadata(self, ids: list[str]) -> None:
-        self._in_batches(self._todo(ids, FetchKind.METADATA), FetchKind.METADATA, "metadata",
+        self._in_batches(ids, FetchKind.METADATA, "metadata",
                          lambda batch: self.store.record_metadata(self.client.papers(batch)))
 
-    def _in_batches(self, todo: list[str], kind: FetchKind, phase: str, fetch_and_store: Callable[[list[str]], None]):
+    def _in_batches(self, subjects: list[str], kind: FetchKind, phase: str,
+                    fetch_and_store: Callable[[list[str]], None]):
+        todo, _ = self._todo(subjects, kind)
         batches = _chunks(todo, BATCH_SIZE)
         for done, batch in enumerate(batches):
             self.progress(phase, done, len(batches))
@@ -138,7 +134,7 @@ class Fetcher:
         self.progress(phase, len(batches), len(batches))
 
     def match_titles(self, subjects: list[str], titles: dict[str, str]) -> None:
-        todo = self._todo(subjects, FetchKind.MATCH)
+        todo, _ = self._todo(subjects, FetchKind.MATCH)
         for done, subject in enumerate(todo):
             self.progress("title matches", done, len(todo))
             try:
@@ -152,16 +148,15 @@ class Fetcher:
         self.progress("title matches", len(todo), len(todo))
 
     def fetch_links(self, paper_ids: list[str], kind: FetchKind, max_items: int | None = None) -> None:
-        todo = self._todo(paper_ids, kind)
-        stored = self.store.statuses(kind)
+        todo, stored = self._todo(paper_ids, kind)
         for done, paper_id in enumerate(todo):
             self.progress(str(kind), done, len(todo))
             if not self.options.refresh and self.store.status(kind, paper_id) in FINAL:
                 continue  # fetched meanwhile by another build sharing this data dir
-            # A paper interrupted between pages goes on from the next page (a refresh starts over).
-            resume_at = 0 if self.options.refresh else (stored.get(paper_id, (None, None, None))[2] or 0)
-            status = stored.get(paper_id, (None,))[0]
-            start = resume_at if status in (FetchStatus.PARTIAL, FetchStatus.FAILED) else 0
+            # A paper interrupted between pages goes on from the next page (a refresh read no statuses: it
+            # starts over).
+            status, _, resume_at = stored.get(paper_id, (None, None, None))
+            start = (resume_at or 0) if status in (FetchStatus.PARTIAL, FetchStatus.FAILED) else 0
             try:
                 for page in self.client.linked_pages(paper_id, kind, max_items, start):
                     self.store.record_links_page(paper_id, kind, page)
@@ -176,5 +171,5 @@ class Fetcher:
 
     def fetch_nested_references(self, paper_ids: list[str]) -> None:
         self._in_batches(
-            self._todo(paper_ids, FetchKind.NESTED_REFERENCES), FetchKind.NESTED_REFERENCES, "deeper references",
+            paper_ids, FetchKind.NESTED_REFERENCES, "deeper references",
             lambda batch: self.store.record_nested_references(self.client.nested_references(batch)))

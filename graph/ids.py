@@ -24,6 +24,7 @@ _ARXIV_IN_PATH = re.compile(
     rf"/(?:abs|pdf|html|format|ps|papers|paper|overview)/({_ARXIV_ID})(?:v[0-9]+)?(?:\.pdf|/index\.html)?/?$")
 _ARXIV_FULL = re.compile(rf"({_ARXIV_ID})(?:v[0-9]+)?")
 _DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
+_DOI_PREFIX = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s?)")
 # bioRxiv/medRxiv paths carry the DOI plus a version and a view: 10.1101/2020.03.01.972935v2.full.pdf
 _PREPRINT_VIEW = re.compile(r"(?:v[0-9]+)?(?:\.full(?:\.pdf|-text)?|\.abstract|\.article-info|\.pdf)?$")
 _SHA = re.compile(r"[0-9a-f]{40}")
@@ -97,8 +98,11 @@ def normalise_arxiv(raw: str) -> str | None:
 
 
 def normalise_doi(raw: str) -> str:
-    """``10.1145/ABC.`` -> ``DOI:10.1145/abc``; arXiv's own DOIs become ``ARXIV:`` ids."""
-    doi = strip_trailing_punctuation(unquote(raw.strip())).lower()
+    """``10.1145/ABC.`` -> ``DOI:10.1145/abc``; arXiv's own DOIs become ``ARXIV:`` ids.
+
+    A ``doi:`` or ``https://doi.org/`` prefix is dropped: ``doi:10.1145/ABC`` -> ``DOI:10.1145/abc``.
+    """
+    doi = strip_trailing_punctuation(unquote(_DOI_PREFIX.sub("", raw.strip()))).lower()
     if doi.startswith("10.48550/arxiv."):
         arxiv = normalise_arxiv(doi[len("10.48550/arxiv."):])
         if arxiv:
@@ -232,7 +236,7 @@ def parse_identifier(text: str) -> str | None:
     if re.match(r"(?i)https?://", text):
         return classify_url(strip_trailing_punctuation(text)).paper_id
     if re.fullmatch(r"(?i)(?:doi:\s?)?10\.[0-9]{4,9}/\S+", text):
-        return normalise_doi(re.sub(r"(?i)^doi:\s?", "", text))
+        return normalise_doi(text)
     if re.fullmatch(r"(?i)arxiv:\s?\S+", text) or _ARXIV_FULL.fullmatch(text):
         return normalise_arxiv(text)
     if _SHA.fullmatch(text.lower()):

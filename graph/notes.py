@@ -12,15 +12,15 @@ import os
 import re
 from pathlib import Path
 
-from .entries import (QUEUE_HEADINGS, QUEUED, READ, NoteEntry, Notes, Skipped, split_status_tags, status_word,
+from .entries import (QUEUED, READ, NoteEntry, Notes, Skipped, one_line, split_status_tags, status_word,
                       title_key)
-from .errors import NotesError
+from .errors import NoPapersFound, NotesError
 from .ids import LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
 from .reference_files import read_bibtex, read_csl_json, read_ris
 from .zotero import ZoteroSource, read_zotero
 
 __all__ = ["NoteEntry", "Notes", "Skipped", "ZoteroSource", "NOTE_SUFFIXES", "collect_files", "read_notes",
-           "title_key"]
+           "require_papers", "title_key"]
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ORG_HEADING = re.compile(
@@ -95,6 +95,40 @@ def read_notes(paths: list[str | Path], zotero: ZoteroSource | None = None) -> N
     elif files and not readable:
         raise NotesError(f"none of the {len(files)} notes files could be read ({warnings[0]}); check their permissions")
     return Notes(_combine(mentions), list(skipped.values()), warnings)
+
+
+def require_papers(notes: Notes, paths: list[str | Path], zotero: ZoteroSource | None = None) -> Notes:
+    """The notes ``read_notes(paths, zotero)`` returned, unless they name no paper.
+
+    Parameters
+    ----------
+    notes : Notes
+        What ``read_notes`` found.
+    paths, zotero
+        What it read, to name in the error.
+
+    Returns
+    -------
+    Notes
+        ``notes`` itself.
+
+    Raises
+    ------
+    NoPapersFound
+        No paper in ``notes``: "no papers found in PATH, ..." (exit code 1).
+
+    Example
+    -------
+    >>> from pathlib import Path
+    >>> _ = Path("empty.md").write_text("# nothing here\\n")
+    >>> require_papers(read_notes(["empty.md"]), ["empty.md"])
+    Traceback (most recent call last):
+    citegraph.errors.NoPapersFound: no papers found in empty.md
+    """
+    if not notes.papers:
+        where = [*map(str, paths), *(["the Zotero library"] if zotero else [])]
+        raise NoPapersFound(f"no papers found in {', '.join(where)}")
+    return notes
 
 
 def _collect(found: list[NoteEntry], skips: list[Skipped], mentions: dict[str, list[NoteEntry]],
@@ -184,12 +218,11 @@ def _decode(path: Path, data: bytes) -> tuple[str, str | None]:
 
 def _clean_title(text: str) -> str | None:
     text = _LINE_MARKERS.sub("", text).strip(" \t:;,.-–—|*_")
-    text = re.sub(r"\s+", " ", text)
-    return text or None
+    return one_line(text) or None
 
 
 def _heading_status(text: str) -> str | None:
-    return QUEUED if title_key(text).replace(" ", "") in QUEUE_HEADINGS else None
+    return QUEUED if status_word(text) == QUEUED else None
 
 
 class _MarkdownReader:

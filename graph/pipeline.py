@@ -12,10 +12,10 @@ from pathlib import Path
 import networkx as nx
 
 from .assemble import build_graph, graph_path, load_graph
-from .coverage import CoverageReport, coverage, write_report
+from .coverage import CoverageReport, CoverageStatus, coverage, write_report
 from .errors import CitegraphError, S2Unreachable, StoreError
 from .fetch import Fetcher, FetchOptions, Progress
-from .notes import Notes, ZoteroSource, read_notes
+from .notes import Notes, ZoteroSource, read_notes, require_papers
 from .render import MapOptions, render_map
 from .s2 import Notice, S2Client, S2Config
 from .store import Store, damaged
@@ -127,10 +127,7 @@ def build(
     >>> result.report.totals["ok"]  # doctest: +SKIP
     35
     """
-    notes = read_notes(paths, zotero)
-    if not notes.papers:
-        where = [*map(str, paths), *(["the Zotero library"] if zotero else [])]
-        raise CitegraphError(f"no papers found in {', '.join(where)}")
+    notes = require_papers(read_notes(paths, zotero), paths, zotero)
     data_dir = Path(data_dir)
     store = open_store(data_dir)
     if store.read_only and not offline:
@@ -170,7 +167,7 @@ def build(
     if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
         if stop_line:
             raise CitegraphError(stop_line)
-        reasons = Counter(e.reason for e in report.entries if e.status in ("failed", "not_found"))
+        reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}")
     meta = render_map(graph, Path(output), map_options) if output else None

@@ -11,17 +11,12 @@ import json
 import re
 from collections.abc import Iterable
 
-from .entries import NoteEntry, Skipped, split_status_tags
+from .entries import NoteEntry, Skipped, one_line, split_status_tags
 from .ids import classify_url, find_text_ids, normalise_arxiv, normalise_doi
 
-_DOI_PREFIX = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s?)")
 _RIS_RECORD_START = re.compile(r"^TY  - ", re.MULTILINE)
 
 Result = tuple[list[NoteEntry], list[Skipped], list[str]]
-
-
-def _doi(raw: str | None) -> str | None:
-    return normalise_doi(_DOI_PREFIX.sub("", raw.strip())) if raw and raw.strip() else None
 
 
 def _text_arxiv_id(values: Iterable[str | None]) -> str | None:
@@ -33,12 +28,13 @@ def _text_arxiv_id(values: Iterable[str | None]) -> str | None:
     return None
 
 
-def record_entry(where: str, title: str | None, doi: str | None, urls: list[str], text_fields: Iterable[str | None],
-           keywords: Iterable[str], note: str | None, skipped: list[Skipped], label: str,
-           arxiv_id: str | None = None) -> NoteEntry | None:
+def record_entry(where: str, title: str | None, doi: str | None, urls: list[str], skipped: list[Skipped], *,
+                 text_fields: Iterable[str | None] = (), keywords: Iterable[str] = (), note: str | None = None,
+                 label: str | None = None, arxiv_id: str | None = None) -> NoteEntry | None:
     """One record -> an entry: DOI first, then an arXiv id (given, or in the text fields), then the URLs,
-    then the title alone."""
-    paper_id = _doi(doi) or arxiv_id or _text_arxiv_id(text_fields)
+    then the title alone. A record with none of them is added to ``skipped`` under its URL, else its
+    ``label`` (``where`` by default)."""
+    paper_id = (normalise_doi(doi) if doi and doi.strip() else None) or arxiv_id or _text_arxiv_id(text_fields)
     url = urls[0] if urls else None
     for candidate in urls:
         if paper_id:
@@ -47,7 +43,7 @@ def record_entry(where: str, title: str | None, doi: str | None, urls: list[str]
     if not paper_id and not title:
         verdict = classify_url(url) if url else None
         reason = verdict.skip_reason if verdict and verdict.skip_reason else "no identifier or title"
-        skipped.append(Skipped(url or label, reason, where))
+        skipped.append(Skipped(url or label or where, reason, where))
         return None
     topics, status = split_status_tags(keywords)
     return NoteEntry(paper_id, title, [where], topics, note or None, url, status)
@@ -59,8 +55,7 @@ def _bib_value(fields: dict, name: str) -> str | None:
     value = fields.get(name)
     if value is None:
         return None
-    text = re.sub(r"[{}]", "", str(value.value)).strip()
-    return re.sub(r"\s+", " ", text) or None
+    return one_line(re.sub(r"[{}]", "", str(value.value))) or None
 
 
 def read_bibtex(text: str, source: str) -> Result:
@@ -77,8 +72,9 @@ def read_bibtex(text: str, source: str) -> Result:
         eprint_id = normalise_arxiv(eprint) if eprint and prefix in ("arxiv", "") else None
         keywords = (value("keywords") or "").split(",")
         entry = record_entry(f"{source}:{bib.start_line + 1}", value("title"), value("doi"), [u for u in [value("url")] if u],
-                       [value("journal"), value("howpublished"), value("note")], keywords,
-                       value("annote") or value("note"), skipped, f"@{bib.entry_type}{{{bib.key}}}", eprint_id)
+                             skipped, text_fields=[value("journal"), value("howpublished"), value("note")],
+                             keywords=keywords, note=value("annote") or value("note"),
+                             label=f"@{bib.entry_type}{{{bib.key}}}", arxiv_id=eprint_id)
         if entry:
             entries.append(entry)
     for block in library.failed_blocks:
@@ -109,11 +105,11 @@ def read_ris(text: str, source: str) -> Result:
         title = record.get("title") or record.get("primary_title") or record.get("short_title")
         urls = [u for key in ("urls", "file_attachments1") for u in _as_list(record.get(key))]
         notes = record.get("notes") or []
-        entry = record_entry(where, title, record.get("doi"), urls,
-                       [record.get("journal_name"), record.get("secondary_title"), record.get("type_of_work"),
-                        record.get("alternate_title3"), *notes],
-                       record.get("keywords") or [], "\n".join(notes), skipped,
-                       f"RIS record {index + 1}")
+        entry = record_entry(where, title, record.get("doi"), urls, skipped,
+                             text_fields=[record.get("journal_name"), record.get("secondary_title"),
+                                          record.get("type_of_work"), record.get("alternate_title3"), *notes],
+                             keywords=record.get("keywords") or [], note="\n".join(notes),
+                             label=f"RIS record {index + 1}")
         if entry:
             entries.append(entry)
     return entries, skipped, warnings
@@ -147,9 +143,10 @@ def read_csl_json(text: str, source: str) -> Result:
         keywords = item.get("keyword") or ""
         keywords = re.split(r"[,;]", keywords) if isinstance(keywords, str) else [str(k) for k in keywords]
         urls = [item["URL"]] if isinstance(item.get("URL"), str) else []
-        entry = record_entry(f"{source}:{line}", _text(item.get("title")), _text(item.get("DOI")), urls,
-                       [_text(item.get(k)) for k in ("number", "container-title", "archive_location", "note")],
-                       keywords, _text(item.get("note")), skipped, f"CSL item {item.get('id', line)}")
+        entry = record_entry(f"{source}:{line}", _text(item.get("title")), _text(item.get("DOI")), urls, skipped,
+                             text_fields=[_text(item.get(k)) for k in ("number", "container-title", "archive_location",
+                                                                        "note")],
+                             keywords=keywords, note=_text(item.get("note")), label=f"CSL item {item.get('id', line)}")
         if entry:
             entries.append(entry)
     return entries, skipped, []

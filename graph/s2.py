@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
+from .entries import one_line
 from .errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
 
 if TYPE_CHECKING:
@@ -234,7 +235,7 @@ class S2Client:
 
     def redact(self, text: str) -> str:
         """``text`` as one short line without the API key (servers echo it in error bodies)."""
-        text = " ".join(str(text).split())
+        text = one_line(str(text))
         if self.config.api_key:
             text = text.replace(self.config.api_key, "[redacted]")
         return text[:300]
@@ -314,14 +315,16 @@ class S2Client:
             raise _Transient(f"connection failed: {self.redact(exc)}", connection=connect_failed) from None
         self._connected = True
         status = response.status_code
+        body = _json_or_none(response)
         if status == 200:
-            body = self._json_body(response)
+            if body is None:
+                raise self._not_json(response)
             problem = check(body)
             if problem:
                 raise _Transient(f"unexpected answer from Semantic Scholar ({problem})")
             self._pacer.recover()
             return body
-        message = self._error_text(response)
+        message = self._error_text(response, body)
         if status == 429:
             self.rate_limited += 1
             self._pacer.slow_down()
@@ -329,18 +332,15 @@ class S2Client:
         if status in RETRIED_STATUSES:
             raise _Transient(f"server error (HTTP {status}: {message})", retry_after=_retry_after(response),
                              status=status)
-        raise self._refusal(status, message, response)
+        raise self._refusal(status, message, response, body)
 
-    def _json_body(self, response: httpx.Response):
-        try:
-            return response.json()
-        except ValueError:
-            kind = response.headers.get("content-type", "no content type").split(";")[0]
-            title = _html_title(response.text)
-            raise _Transient(f"unexpected answer from Semantic Scholar (not JSON but {kind}"
-                             + (f": {self.redact(title)!r})" if title else ")")) from None
+    def _not_json(self, response: httpx.Response) -> _Transient:
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        title = _html_title(response.text)
+        return _Transient(f"unexpected answer from Semantic Scholar (not JSON but {kind}"
+                          + (f": {self.redact(title)!r})" if title else ")"))
 
-    def _refusal(self, status: int, message: str, response: httpx.Response) -> S2Error:
+    def _refusal(self, status: int, message: str, response: httpx.Response, body) -> S2Error:
         """The error for an answer that retrying cannot change."""
         if status == 401:
             return S2AuthError("Semantic Scholar asks for an API key (HTTP 401); set S2_API_KEY to a valid key")
@@ -353,7 +353,7 @@ class S2Client:
             return S2AuthError(f"Semantic Scholar refused the request (HTTP 403: {message}); is S2_API_URL "
                                f"({self.config.api_url}) the API's base URL?")
         if status == 404:
-            if _body_key(response) == "error":  # S2's backend: the paper (or title) does not exist
+            if isinstance(body, dict) and "error" in body:  # S2's backend: the paper (or title) does not exist
                 return S2NotFound(message)
             return self._wrong_endpoint(404, response)
         if status == 400:
@@ -364,11 +364,10 @@ class S2Client:
         return S2Error(f"Semantic Scholar has no such endpoint (HTTP {status} for {response.request.url.path}); "
                        f"S2_API_URL ({self.config.api_url}) should be the API's base URL, like {DEFAULT_API_URL}")
 
-    def _error_text(self, response: httpx.Response) -> str:
-        """An error answer as one line: S2's ``error``/``message``, an HTML page's title, or the reason phrase."""
-        try:
-            body = response.json()
-        except ValueError:
+    def _error_text(self, response: httpx.Response, body) -> str:
+        """An error answer (``body``: its JSON, None if it has none) as one line: S2's ``error``/``message``,
+        an HTML page's title, or the reason phrase."""
+        if body is None:
             return self.redact(_html_title(response.text) or response.text or response.reason_phrase)
         if isinstance(body, dict):
             return self.redact(body.get("error") or body.get("message") or body)
@@ -493,17 +492,17 @@ def _strings(value) -> list[str] | None:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else None
 
 
-def _body_key(response: httpx.Response) -> str | None:
+def _json_or_none(response: httpx.Response):
+    """The answer's JSON, parsed once; None when it is not JSON."""
     try:
-        body = response.json()
+        return response.json()
     except ValueError:
         return None
-    return "error" if isinstance(body, dict) and "error" in body else None
 
 
 def _html_title(text: str) -> str | None:
     found = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
-    return " ".join(found.group(1).split()) if found else None
+    return one_line(found.group(1)) if found else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

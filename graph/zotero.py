@@ -164,9 +164,9 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
         extra = data.get("extra", "")
         doi = data.get("DOI") or next(iter(_EXTRA_DOI.findall(extra)), None)
         topics = [name for _, name in collections.get(item_id, [])] + tags.get(item_id, [])
-        entry = record_entry(f"zotero:{key}", data.get("title"), doi, [data["url"]] if data.get("url") else [],
-                             [data.get("archiveID"), extra, data.get("number"), data.get("publicationTitle")],
-                             topics, "\n".join(notes.get(item_id, [])), skipped, f"zotero:{key}")
+        entry = record_entry(f"zotero:{key}", data.get("title"), doi, [data["url"]] if data.get("url") else [], skipped,
+                             text_fields=[data.get("archiveID"), extra, data.get("number"), data.get("publicationTitle")],
+                             keywords=topics, note="\n".join(notes.get(item_id, [])))
         if entry:
             entries.append(entry)
     return entries, skipped

@@ -1,6 +1,6 @@
 import pytest
 
-from citegraph.ids import classify_url, find_text_ids, parse_identifier, strip_trailing_punctuation
+from citegraph.ids import classify_url, find_text_ids, normalise_doi, parse_identifier, strip_trailing_punctuation
 
 
 @pytest.mark.parametrize(
@@ -129,3 +129,9 @@ def test_parse_identifier_typed_by_a_user(typed, expected):
 def test_non_ascii_digits_are_no_identifier(fullwidth):
     assert parse_identifier(fullwidth) is None
     assert find_text_ids(fullwidth) == []
+
+
+@pytest.mark.parametrize("raw", ["10.1145/ABC.", "doi:10.1145/abc", "DOI: 10.1145/ABC", "https://doi.org/10.1145/abc",
+                                 "http://dx.doi.org/10.1145/ABC"])
+def test_normalise_doi_drops_doi_and_doi_org_prefixes(raw):
+    assert normalise_doi(raw) == "DOI:10.1145/abc"

@@ -121,7 +121,8 @@ def test_markdown_task_boxes_queue_headings_and_frontmatter():
     assert set(queue) == {"ARXIV:1907.11692", "ARXIV:2305.14314", None}
 
 
-@pytest.mark.parametrize("heading", ["To read", "Reading list", "Queue", "to-read", "Read later", "Backlog", "Unread"])
+@pytest.mark.parametrize("heading", ["To read", "Reading list", "Queue", "to-read", "Read later", "Backlog", "Unread",
+                                     "Queued", "To read (2024)", "Reading queue", "Todo"])
 def test_queue_heading_words(tmp_path, heading):
     (tmp_path / "n.md").write_text(f"## {heading}\n- https://arxiv.org/abs/1706.03762 Attention\n# Done\n"
                                    "- https://arxiv.org/abs/2106.09685 LoRA\n")
@@ -130,7 +131,8 @@ def test_queue_heading_words(tmp_path, heading):
 
 
 @pytest.mark.parametrize("value, status", [("to-read", "queued"), ("reading", "queued"), ("read", "read"),
-                                           ("'unread'", "queued"), ("finished", "read")])
+                                           ("'unread'", "queued"), ("finished", "read"),
+                                           ("to read (2024)", "queued"), ("backlog", "queued")])
 def test_frontmatter_status_values(tmp_path, value, status):
     (tmp_path / "paper.md").write_text(f"---\ntitle: A paper\nstatus: {value}\n---\nhttps://arxiv.org/abs/1706.03762\n")
     assert [p.status for p in read_notes([tmp_path]).papers] == [status]

@@ -108,3 +108,13 @@ def test_build_from_zotero_alone(citegraph, tmp_path):
     assert result.exit_code == 0, result.output
     assert "notes: 2 resolved" in result.stdout
     assert {e["id"] for e in citegraph.coverage()["entries"]} == {"ARXIV:1706.03762", "ARXIV:2106.09685"}
+
+
+@pytest.mark.parametrize("command", ["notes", "build"])
+def test_notes_and_zotero_without_papers_exit_1_naming_both(tmp_path, command):
+    (tmp_path / "empty.md").write_text("# nothing here\n")
+    ZoteroLibrary(tmp_path / "zotero.sqlite").close()
+    result = CliRunner().invoke(main, [command, str(tmp_path / "empty.md"), f"--zotero={tmp_path / 'zotero.sqlite'}",
+                                       *(["--offline", "--data-dir", str(tmp_path / "data")] if command == "build" else [])])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: no papers found in {tmp_path / 'empty.md'}, the Zotero library\n"
