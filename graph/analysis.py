@@ -17,6 +17,7 @@ The examples run on `example_graph`, five papers of which two are read.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import math
@@ -129,6 +130,18 @@ def paper_link(data: dict) -> str:
     return data.get("url") or ""
 
 
+def _did_you_mean(graph: nx.DiGraph, key: str) -> str:
+    """A typo's likely titles (whole titles or the names before their colons), as a hint to append."""
+    by_key: dict[str, str] = {}
+    for _, title in graph.nodes(data="title"):
+        if title:
+            by_key.setdefault(title_key(title), title)
+            by_key.setdefault(short_title_key(title), title)
+    close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.8)
+    titles = list(dict.fromkeys(by_key[k] for k in close))
+    return f"; did you mean {' or '.join(repr(t) for t in titles)}?" if titles else ""
+
+
 def _label(graph: nx.DiGraph, node: str) -> str:
     data = graph.nodes[node]
     return f"{data.get('title')} ({data.get('year') or 'n.d.'})"
@@ -219,10 +232,10 @@ def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:
         elif key in {_short_title(t) for t in titles}:
             ranks["short title"].append(node)
         elif any(f" {key} " in f" {k} " for k in keys):
-            ranks["in your notes" if data.get("read") else "title words"].append(node)
+            ranks["in your notes" if data.get("read") or data.get("queued") else "title words"].append(node)
     matched = [(how, nodes) for how, nodes in ranks.items() if nodes]
     if not matched:
-        raise PaperNotFound(f"no paper in the graph matches {query!r}")
+        raise PaperNotFound(f"no paper in the graph matches {query!r}{_did_you_mean(graph, key)}")
     how, best = matched[0]
     if len(best) > 1:
         raise AmbiguousPaper(query, [(n, _label(graph, n)) for n in best[:15]])

@@ -275,3 +275,10 @@ def test_build_warnings_about_notes_keep_terminal_escapes_escaped(citegraph, tmp
     result = citegraph.build(notes=notes)
     assert "not valid UTF-8" in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_a_typo_in_a_title_suggests_the_close_titles(example_dir):
+    result = run(example_dir, "show", "Layer Normalisation")
+    assert result.exit_code == 2
+    assert result.stderr == ("error: no paper in the graph matches 'Layer Normalisation'; "
+                             "did you mean 'Layer Normalization'?\n")
