@@ -18,6 +18,7 @@ import pandas as pd
 
 from .analysis import papers_by_status
 from .constants import EXPORT_FORMATS, PAPER_SELECTIONS
+from .entries import one_line
 from .errors import OutputError
 
 __all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export", "bibtex", "bibtex_entries", "flat_graph"]
@@ -257,18 +258,18 @@ def _entry(key: str, data: dict):
     from bibtexparser.model import Entry, Field
 
     entry_type, generated = _generated_fields(data)
-    fields = {name: latex_escape(" ".join(str(value).split())) if name.lower() not in VERBATIM_FIELDS else str(value)
+    fields = {name: latex_escape(one_line(str(value))) if name.lower() not in VERBATIM_FIELDS else str(value)
               for name, value in generated.items() if value not in (None, "")}
     s2_entry = _s2_entry(data.get("bibtex"))
     if s2_entry is not None:
         s2_type = s2_entry.entry_type.lower()
         s2_fields = {f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
-                     else latex_escape(" ".join(str(f.value).split()), markup=True)
+                     else latex_escape(one_line(str(f.value)), markup=True)
                      for f in s2_entry.fields if str(f.value).strip()}
         venue_field = VENUE_FIELD.get(s2_type)
         venue = data.get("journal") or data.get("venue")
         if venue_field and venue_field not in s2_fields and venue:
-            s2_fields[venue_field] = latex_escape(" ".join(str(venue).split()))
+            s2_fields[venue_field] = latex_escape(one_line(str(venue)))
         # S2's entry decides the type and its fields win; the metadata fills what it leaves out. An
         # article or paper without any venue would not be valid BibTeX: the generated entry is used.
         if not venue_field or venue_field in s2_fields:

@@ -29,6 +29,7 @@ import pandas as pd
 import numpy as np
 
 from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .entries import one_line
 from .errors import OutputError
 from .export import bibtex_entries
 
@@ -99,7 +100,7 @@ class Selection:
 
 def short_label(title: str | None, year: int | None) -> str:
     """A label readable at a glance: the name before the colon ("LoRA 2021"), else the first words."""
-    title = " ".join((title or "").split())
+    title = one_line(title or "")
     head, colon, _ = title.partition(":")
     if colon and 0 < len(head) <= 17:
         name = head
@@ -453,7 +454,7 @@ def _missing(value) -> bool:
 
 
 def _markdown_text(title: str | None) -> str:
-    return re.sub(r"([\[\]\\])", r"\\\1", " ".join((title or "").split()))
+    return re.sub(r"([\[\]\\])", r"\\\1", one_line(title or ""))
 
 
 def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[dict], dict]:
