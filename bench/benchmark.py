@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NOTES = ROOT / "data" / "notes"
 sys.path.insert(0, str(ROOT))
 
-from citegraph.analysis import compute_pagerank  # noqa: E402
+from citegraph.assemble import compute_pagerank  # noqa: E402
 from citegraph.assemble import graph_path, graph_stamp, node_attributes, save_graph  # noqa: E402
 from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds  # noqa: E402
 

@@ -23,7 +23,7 @@ _EXPORTS = {
     "build": "pipeline", "load": "pipeline", "BuildResult": "pipeline",
     "read_notes": "notes",
     "unread": "analysis", "shortest_paths": "analysis", "most_similar": "analysis", "top_citing": "analysis",
-    "paper_card": "analysis", "graph_stats": "analysis", "resolve_paper": "analysis", "find_paper": "analysis",
+    "paper_card": "analysis", "graph_stats": "analysis", "resolve_paper": "naming", "find_paper": "naming",
     "render_map": "render", "MapOptions": "render",
     "export": "export", "bibtex": "export",
     "CitegraphError": "errors",

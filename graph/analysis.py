@@ -12,14 +12,14 @@ Unread score (documented in the README and ``citegraph unread --help``):
 citations S2 marks influential (so an influential citation counts twice), and the PageRank term
 (in [0, 1]) orders papers your reading depends on equally. Global ``citationCount`` breaks ties.
 
-The examples run on `example_graph`, five papers of which two are read.
+The examples run on :func:`citegraph.examples.example_graph`, five papers of which two are read.
+
+Naming a paper (``find_paper``) lives in :mod:`citegraph.naming`.
 """
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import json
 import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -29,81 +29,18 @@ import networkx as nx
 import pandas as pd
 
 from .constants import MAX_PATHS, READING_STATUSES
-from .entries import short_title_key, title_key
-from .errors import AmbiguousPaper, CitationsMissing, CoverageDamaged, NoPath, PaperNotFound
-from .ids import identifiers_of, parse_identifier
+from .coverage import read_coverage_totals
+from .errors import CitationsMissing, NoPath
+from .naming import paper_label
 
 __all__ = [
-    "example_graph", "compute_pagerank", "paper_link", "reading_status", "your_papers", "find_paper", "resolve_paper", "shortest_paths", "unread", "most_similar",
-    "top_citing", "paper_card", "graph_stats", "PaperMatch", "PaperRef", "Hop", "PathResult", "LinkedPaper",
+    "paper_link", "reading_status", "your_papers", "shortest_paths", "unread", "most_similar",
+    "top_citing", "paper_card", "graph_stats", "PaperRef", "Hop", "PathResult", "LinkedPaper",
     "PaperCard", "GraphStats",
 ]
 
 YEAR = "Int64"  # pandas' integer dtype with missing values: years print as 2016, never 2016.0
 CONTEXT_CHARS = 200  # a citation's context snippet, in `path` answers and the map's hop details
-
-
-def example_graph() -> nx.DiGraph:
-    """A five-paper citation graph (two read) that the docstring examples and tests run on.
-
-    Returns
-    -------
-    networkx.DiGraph
-        Read: A "Alpha paper", B "Beta paper". Unread: X "Layer Normalization" (S2's broken
-        ``@None{…}`` BibTeX), Y "Root Mean Square Layer Normalization" (a conference paper),
-        W "Omega classic". Citations A→X (influential), B→X, A→Y (influential), A→B
-        (influential, methodology), X→W (influence unknown). PageRank is computed.
-
-    Examples
-    --------
-    >>> graph = example_graph()
-    >>> graph.number_of_nodes(), graph.number_of_edges()
-    (5, 5)
-    """
-    graph = nx.DiGraph()
-
-    def paper(node, title, year, authors, read=False, **extra):
-        defaults = {"venue": "", "externalIds": {}, "citationCount": 0, "topics": ["Normalization"] if read else [],
-                    "sources": [], "note": None, "url": f"https://www.semanticscholar.org/paper/{node}"}
-        graph.add_node(node, paperId=node, title=title, year=year, authors=authors, read=read, **{**defaults, **extra})
-
-    paper("A", "Alpha paper", 2021, ["Ada Lovelace", "Alan Turing"], read=True, externalIds={"ArXiv": "2101.00001"})
-    paper("B", "Beta paper", 2019, ["Grace Hopper"], read=True)
-    paper("X", "Layer Normalization", 2016, ["Jimmy Lei Ba", "J. Kiros", "Geoffrey E. Hinton"],
-          citationCount=900, bibtex="@None{Ba2016LayerN,\n title = {Layer Normalization}\n}\n",
-          externalIds={"ArXiv": "1607.06450"}, venue="arXiv.org")
-    paper("Y", "Root Mean Square Layer Normalization", 2019, ["Biao Zhang", "Rico Sennrich"], citationCount=50,
-          venue="Neural Information Processing Systems", publicationTypes=["Conference"])
-    paper("W", "Omega classic", 1990, ["Ada Lovelace"], citationCount=5000, venue="Journal of Classics",
-          publicationTypes=["JournalArticle"], journal="Journal of Classics")
-    graph.add_edge("A", "X", isInfluential=True, origin="references")
-    graph.add_edge("B", "X", isInfluential=False, origin="references")
-    graph.add_edge("A", "Y", isInfluential=True, origin="references")
-    graph.add_edge("A", "B", isInfluential=True, intents=["methodology"], contexts=["we build on Beta"],
-                   origin="references")
-    graph.add_edge("X", "W", isInfluential=None, origin="batch")
-    compute_pagerank(graph)
-    return graph
-
-
-def compute_pagerank(graph: nx.DiGraph) -> None:
-    """Store PageRank on every node as ``pagerank`` (done once per build, so queries do not pay for it).
-
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-        Changed in place; an empty graph is left alone.
-
-    Examples
-    --------
-    >>> graph = example_graph()
-    >>> round(sum(rank for _, rank in graph.nodes(data="pagerank")), 6)
-    1.0
-    """
-    if graph.number_of_nodes() == 0:
-        return
-    ranks = nx.pagerank(graph, alpha=0.85, tol=1e-8)
-    nx.set_node_attributes(graph, ranks, "pagerank")
 
 
 def paper_link(data: dict) -> str:
@@ -128,130 +65,6 @@ def paper_link(data: dict) -> str:
     if external.get("DOI"):
         return f"https://doi.org/{external['DOI']}"
     return data.get("url") or ""
-
-
-def _did_you_mean(graph: nx.DiGraph, key: str) -> str:
-    """A typo's likely titles (whole titles or the names before their colons), as a hint to append."""
-    by_key: dict[str, str] = {}
-    for _, title in graph.nodes(data="title"):
-        if title:
-            by_key.setdefault(title_key(title), title)
-            by_key.setdefault(short_title_key(title), title)
-    close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.8)
-    titles = list(dict.fromkeys(by_key[k] for k in close))
-    return f"; did you mean {' or '.join(repr(t) for t in titles)}?" if titles else ""
-
-
-def _label(graph: nx.DiGraph, node: str) -> str:
-    data = graph.nodes[node]
-    return f"{data.get('title')} ({data.get('year') or 'n.d.'})"
-
-
-@dataclass(frozen=True)
-class PaperMatch:
-    """The paper a name on the command line resolved to, and how.
-
-    Attributes
-    ----------
-    paper_id : str
-        The S2 paperId picked.
-    how : str
-        ``"id"``, ``"exact title"``, ``"short title"`` (the part before the colon),
-        ``"in your notes"`` or ``"title words"``: the rank it won at.
-    others : list of (paperId, label)
-        Papers that matched at a lower rank: the ones not picked.
-    """
-
-    paper_id: str
-    how: str
-    others: list = field(default_factory=list)
-
-
-def _short_title(title: str) -> str:
-    return short_title_key(title)
-
-
-def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:
-    """Which paper of the graph a name means: an S2 paperId, any identifier the notes accept, or a title.
-
-    Titles are compared case- and punctuation-insensitively, and ranked: an exact title; then a
-    title whose short name (before the colon) is the query; then papers in your notes whose title
-    contains the query's words; then any such paper. The best rank that has any match decides:
-    one paper there is the answer, several are a real tie.
-
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-        A citegraph graph.
-    query : str
-        What the user typed.
-
-    Returns
-    -------
-    PaperMatch
-        The paper, the rank it won at, and the lower-ranked papers that also matched.
-
-    Raises
-    ------
-    PaperNotFound
-        No paper matches (or the identifier is not in the graph).
-    AmbiguousPaper
-        Several papers tie at the best rank; ``candidates`` lists them.
-
-    Examples
-    --------
-    >>> graph = example_graph()
-    >>> find_paper(graph, "layer normalization").how
-    'exact title'
-    >>> find_paper(graph, "normalization")
-    Traceback (most recent call last):
-    ...
-    citegraph.errors.AmbiguousPaper: 'normalization' matches 2 papers; give more of the title or an id
-    """
-    query = query.strip()
-    if query in graph:
-        return PaperMatch(query, "id")
-    identifier = parse_identifier(query)
-    if identifier:
-        wanted = identifier.lower()
-        if wanted in graph:
-            return PaperMatch(wanted, "id")
-        for node, data in graph.nodes(data=True):
-            if wanted in identifiers_of({"paperId": node, "externalIds": data.get("externalIds")}):
-                return PaperMatch(node, "id")
-        raise PaperNotFound(f"no paper with id {identifier} in the graph; is it in your notes? run `citegraph build`")
-    key = title_key(query)
-    if not key:
-        raise PaperNotFound(f"{query!r} names no paper")
-    ranks = {"exact title": [], "short title": [], "in your notes": [], "title words": []}
-    for node, data in graph.nodes(data=True):
-        titles = [t for t in (data.get("title"), data.get("notesTitle")) if t]
-        keys = {title_key(t) for t in titles}
-        if key in keys:
-            ranks["exact title"].append(node)
-        elif key in {_short_title(t) for t in titles}:
-            ranks["short title"].append(node)
-        elif any(f" {key} " in f" {k} " for k in keys):
-            ranks["in your notes" if data.get("read") or data.get("queued") else "title words"].append(node)
-    matched = [(how, nodes) for how, nodes in ranks.items() if nodes]
-    if not matched:
-        raise PaperNotFound(f"no paper in the graph matches {query!r}{_did_you_mean(graph, key)}")
-    how, best = matched[0]
-    if len(best) > 1:
-        raise AmbiguousPaper(query, [(n, _label(graph, n)) for n in best[:15]])
-    others = [(n, _label(graph, n)) for _, nodes in matched[1:] for n in nodes]
-    return PaperMatch(best[0], how, others)
-
-
-def resolve_paper(graph: nx.DiGraph, query: str) -> str:
-    """The paperId a name means; `find_paper` without the how.
-
-    Examples
-    --------
-    >>> resolve_paper(example_graph(), "Root Mean Square Layer Normalization")
-    'Y'
-    """
-    return find_paper(graph, query).paper_id
 
 
 @dataclass(frozen=True)
@@ -409,7 +222,7 @@ def shortest_paths(graph: nx.DiGraph, source: str, target: str, undirected: bool
             hops=[[Hop.between(graph, x, y) for x, y in zip(path, path[1:])] for path in found],
             more=more)
     how = "connected" if undirected else "linked by a chain of citations in either direction"
-    raise NoPath(f"{_label(graph, source)} and {_label(graph, target)} are not {how} in the stored graph"
+    raise NoPath(f"{paper_label(graph, source)} and {paper_label(graph, target)} are not {how} in the stored graph"
                  + ("" if undirected else "; try --undirected"))
 
 
@@ -758,27 +571,6 @@ class GraphStats:
         if data["coverage"] is None:
             del data["coverage"]
         return data
-
-
-def read_coverage_totals(coverage_file: Path) -> dict | None:
-    """The totals of a coverage report, None when there is none.
-
-    Raises
-    ------
-    CoverageDamaged
-        The file is not a coverage report (truncated, edited).
-    """
-    coverage_file = Path(coverage_file)
-    if not coverage_file.exists():
-        return None
-    try:
-        totals = json.loads(coverage_file.read_text(encoding="utf-8"))["totals"]
-        if not isinstance(totals, dict):
-            raise TypeError("totals is not an object")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
-                              f"`citegraph build NOTES --offline` writes it again") from exc
-    return totals
 
 
 def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphStats:

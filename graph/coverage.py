@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .errors import CoverageDamaged
 from .notes import Notes
 from .store import AliasHow, FetchKind, FetchStatus, Store
 
@@ -127,3 +128,24 @@ def write_report(report: CoverageReport, *paths: Path) -> None:
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+
+def read_coverage_totals(coverage_file: Path) -> dict | None:
+    """The totals of a coverage report, None when there is none.
+
+    Raises
+    ------
+    CoverageDamaged
+        The file is not a coverage report (truncated, edited).
+    """
+    coverage_file = Path(coverage_file)
+    if not coverage_file.exists():
+        return None
+    try:
+        totals = json.loads(coverage_file.read_text(encoding="utf-8"))["totals"]
+        if not isinstance(totals, dict):
+            raise TypeError("totals is not an object")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
+                              f"`citegraph build NOTES --offline` writes it again") from exc
+    return totals

@@ -69,7 +69,6 @@ def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from citegraph.analysis import example_graph
     >>> flat = flat_graph(example_graph())
     >>> flat.nodes["A"]["authors"], flat.edges["A", "X"]["isInfluential"]
     ('Ada Lovelace; Alan Turing', 'true')
@@ -133,7 +132,6 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from citegraph.analysis import example_graph
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> [p.name for p in export(example_graph(), "csv", folder / "lab.csv")]
     ['lab.nodes.csv', 'lab.edges.csv']
@@ -320,7 +318,6 @@ def bibtex_entries(graph: nx.DiGraph, paper_ids: list[str]) -> dict[str, str]:
 
     Examples
     --------
-    >>> from citegraph.analysis import example_graph
     >>> graph = example_graph()
     >>> graph.add_node("Z", **{**graph.nodes["Y"], "paperId": "Z"})
     >>> [entry.splitlines()[0] for entry in bibtex_entries(graph, ["Y", "Z"]).values()]
@@ -370,7 +367,6 @@ def bibtex(graph: nx.DiGraph, paper_ids: list[str]) -> str:
 
     Examples
     --------
-    >>> from citegraph.analysis import example_graph
     >>> print(bibtex(example_graph(), ["Y"]))
     @inproceedings{Zhang2019Root,
       title = {Root Mean Square Layer Normalization},

@@ -7,6 +7,7 @@ import pkgutil
 import pytest
 
 import citegraph
+from citegraph.examples import example_graph
 
 MODULES = ["citegraph", *sorted(m.name for m in pkgutil.iter_modules(citegraph.__path__, "citegraph."))]
 
@@ -19,7 +20,8 @@ def test_every_module_is_checked():
 def test_docstring_examples_run(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # an example that writes a file writes it here
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    # Every example may use the five-paper graph without importing it.
+    result = doctest.testmod(module, extraglobs={"example_graph": example_graph}, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed (see above)"
 
 

@@ -15,7 +15,8 @@ import bibtexparser
 import networkx as nx
 import pytest
 
-from citegraph.analysis import compute_pagerank, unread, unread_scores
+from citegraph.analysis import unread, unread_scores
+from citegraph.assemble import compute_pagerank
 from citegraph.assemble import load_graph
 from citegraph.render import MapOptions, render_map
 
@@ -421,7 +422,9 @@ def test_hostile_titles_run_nothing_and_show_literally(browser, tmp_path):
     render_map(graph, page_file, MapOptions(show="all"))
     opened = OpenedMap(browser, page_file)
     try:
-        assert opened.js("document.querySelectorAll('script').length") == 2
+        # vis-network, the page's data (JSON, never run) and the map's script: nothing injected
+        assert opened.js("document.querySelectorAll('script').length") == 3
+        assert opened.js("document.querySelectorAll('script[type=\"application/json\"]').length") == 1
         position = opened.centre("p1")
         opened.page.mouse.move(position["x"], position["y"])
         opened.page.wait_for_selector("#tip", state="visible", timeout=5000)

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from citegraph.analysis import compute_pagerank, unread
+from citegraph.analysis import unread
+from citegraph.assemble import compute_pagerank
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 
 

@@ -5,7 +5,7 @@ import json
 import networkx as nx
 from click.testing import CliRunner
 
-from citegraph.analysis import compute_pagerank
+from citegraph.assemble import compute_pagerank
 from citegraph.assemble import graph_path, graph_stamp, load_graph, save_graph
 from citegraph.cli import main
 from tests.conftest import SAMPLE_NOTES

@@ -4,7 +4,8 @@ import json
 
 from click.testing import CliRunner
 
-from citegraph.analysis import compute_pagerank, example_graph
+from citegraph.assemble import compute_pagerank
+from citegraph.examples import example_graph
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 from citegraph.fetch import titles_agree

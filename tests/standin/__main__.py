@@ -5,7 +5,7 @@ import json
 import sys
 
 from .server import BODIES, Faults, StandinS2
-from .world import generate_world, sample_notes_seeds
+from citegraph.world import generate_world, sample_notes_seeds
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""The citation world the S2 stand-in serves: papers, their references with S2's per-citation flags.
+"""The generated citation world that `citegraph demo` builds and the S2 stand-in (tests/standin) serves:
+papers and their references with S2's per-citation flags.
 
 Either generated (power-law popularity, 20-60 references per paper, some unresolved references,
 references always point back in time) around a set of seed papers such as the sample notes', or
