@@ -39,7 +39,7 @@ from citegraph.analysis import (graph_stats, most_similar, paper_card, paper_lin
 from citegraph.assemble import graph_path
 from citegraph.cli import frame_records
 from citegraph.coverage import read_coverage
-from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, PaperNotFound
+from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound
 from citegraph.naming import find_paper
 from citegraph.pipeline import COVERAGE_FILE, load
 
@@ -330,8 +330,11 @@ class Citegraph:
         return Answer("\n".join(lines), card)
 
     def path(self, undirected: bool = False, all: bool = False, **ends) -> Answer:  # noqa: A002 (the tool's own name)
-        graph = self.graph
-        found = json_data(shortest_paths(graph, self.resolve(ends["from"]), self.resolve(ends["to"]), undirected, all))
+        try:
+            found = json_data(shortest_paths(self.graph, self.resolve(ends["from"]), self.resolve(ends["to"]),
+                                             undirected, all))
+        except NoPath as exc:  # the library names the CLI's option
+            raise NoPath(str(exc).replace("try --undirected", "try undirected: true")) from None
         flags = {True: "influential", False: "not influential", None: "influence unknown"}
         lines = [f"{found['length']} hop(s), {len(found['paths'])} shortest path(s) ({found['direction']})"
                  + (f", {found['more']} more" if found["more"] else "")]
@@ -567,3 +570,4 @@ def serve(data_dir: Path, notes: list | None = None, allow_fetch: bool = False,
             await server.run(read_stream, write_stream, server.create_initialization_options())
 
     anyio.run(run)
+    log.info("the client closed the connection; stopped")
