@@ -24,6 +24,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
 
 import anyio
@@ -83,6 +84,15 @@ def notes_entries(graph: nx.DiGraph) -> list[dict]:
                         "sources": list(data.get("sources") or []), "note": data.get("note"),
                         "url": paper_link(data)})
     return entries
+
+
+def library_function(module: str, name: str) -> Callable | None:
+    """``citegraph.<module>.<name>`` when this citegraph has it, else None: the groups (`citegraph.clusters`)
+    and the suggestions (`citegraph.suggest`) are tools only where the library answers them."""
+    try:
+        return getattr(import_module(f"citegraph.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
 
 
 def json_data(result) -> dict | list:
@@ -197,6 +207,8 @@ def argument_problem(tool: ToolSpec, arguments: dict) -> str | None:
             return f"{tool.name}: argument {name!r} is longer than {error.validator_value:,} characters"
         case "minLength":
             return f"{tool.name}: argument {name!r} is empty"
+        case "enum":
+            return f"{tool.name}: argument {name!r} must be one of {', '.join(map(json.dumps, error.validator_value))}"
     return f"{tool.name}: argument {name!r} is not valid"
 
 
@@ -281,17 +293,24 @@ class Citegraph:
                      "(coverage.json): resolved, title-matched, uncertain, not found, skipped or failed, and why.",
                      {}, self.coverage),
         ]
-        if callable(getattr(citegraph, "clusters", None)):
+        if library_function("clusters", "clusters"):
             tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
                                   "size, your papers in each, its top unread papers.", {}, self.clusters))
-        if callable(getattr(citegraph, "suggest", None)):
-            tools.append(ToolSpec("suggest", "Papers Semantic Scholar recommends for your reading, with why "
-                                  "(`citegraph suggest`): the stored suggestions" +
-                                  (", asked again when `refresh` is true." if self.allow_fetch else "."),
-                                  {"top": TOP, **({"refresh": {"type": "boolean", "default": False,
-                                                               "description": "Ask Semantic Scholar again."}}
-                                                  if self.allow_fetch else {})},
-                                  self.suggest, read_only=not self.allow_fetch))
+        if library_function("suggest", "suggest"):
+            tools.append(ToolSpec(
+                "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
+                "cites or shares references with (`citegraph suggest`). " + (
+                    "The last stored answer, or S2 asked again with `ask: true`." if self.allow_fetch else
+                    "The last stored answer (`citegraph suggest` stores one; this server never asks S2)."),
+                {"top": {**TOP, "maximum": 500}, "pool": {"enum": ["recent", "all-cs"], "default": "recent",
+                                                          "description": "recent: the last 60 days; all-cs: all "
+                                                                         "computer-science papers."},
+                 "from_paper": {**paper_arg("Suggest for this one paper instead of your read papers."),
+                                "type": ["string", "null"]},
+                 "cluster": {**paper_arg("Suggest for your read papers in this group."), "type": ["string", "null"]},
+                 **({"ask": {"type": "boolean", "default": False, "description": "Ask Semantic Scholar again."}}
+                    if self.allow_fetch else {})},
+                self.suggest, read_only=not self.allow_fetch))
         if self.allow_fetch:
             tools.append(ToolSpec("refresh", "Build the graph again from your notes (`citegraph build`): fetch "
                                   "what is missing from Semantic Scholar, store it, redraw the map; sends progress "
@@ -345,12 +364,13 @@ class Citegraph:
         return Answer("\n".join(lines), found)
 
     def unread(self, top: int = 20, cluster: str | None = None, min_year: int | None = None) -> Answer:
-        extra = {}
-        if cluster is not None:
-            if not callable(getattr(citegraph, "clusters", None)):
-                raise ToolProblem("unread: this citegraph has no groups yet, so `cluster` cannot be used")
-            extra["cluster"] = cluster
-        rows = json_data(unread(self.graph, top, since=min_year, **extra))
+        if cluster is None:
+            ranking = unread(self.graph, top, since=min_year)
+        elif in_cluster := library_function("clusters", "unread_in_cluster"):
+            ranking = in_cluster(self.graph, cluster, top, since=min_year)
+        else:
+            raise ToolProblem("unread: this citegraph has no groups, so `cluster` cannot be used")
+        rows = json_data(ranking)
         return Answer(rows_text("Unread references, best first:", rows, lambda r: (
             f"score {r['score']}, cited by {r['cited_by_count']} of your papers ({r['influential_count']} influential)"
             + (", in your queue" if r["queued"] else ""))), {"papers": rows})
@@ -390,14 +410,19 @@ class Citegraph:
         return Answer("\n".join(lines), report)
 
     def clusters(self) -> Answer:
-        groups = json_data(citegraph.clusters(self.graph))
-        return Answer("\n".join(f"- {json.dumps(group, ensure_ascii=False)}" for group in groups) or "no groups",
+        groups = json_data(library_function("clusters", "clusters")(self.graph))
+        return Answer("\n".join(f"- {g['cluster']}: {g['size']} papers, {g['your_papers']} of yours; best unread: "
+                                f"{'; '.join(g['top_unread']) or 'none'}" for g in groups) or "no groups",
                       {"clusters": groups})
 
-    def suggest(self, top: int = 20, refresh: bool = False) -> Answer:
-        rows = json_data(citegraph.suggest(self.data_dir, top=top, offline=not refresh))
-        return Answer(rows_text("Suggested for your reading:", rows, lambda r: str(r.get("why") or "")),
-                      {"papers": rows})
+    def suggest(self, top: int = 20, pool: str = "recent", from_paper: str | None = None, cluster: str | None = None,
+                ask: bool = False) -> Answer:
+        result = library_function("suggest", "suggest")(self.data_dir, pool, top, from_paper, cluster, offline=not ask,
+                                                         s2_config=self.s2_config, notice=log.info)
+        rows = json_data(result.table)
+        return Answer(rows_text(f"{result.summary()}:", rows, lambda r: "; ".join(
+            [f"cites {', '.join(r['cites'])}"] * bool(r["cites"]) + [f"shares references with {', '.join(r['shares'])}"]
+            * bool(r["shares"])) or "no shared papers"), {"papers": rows})
 
     def refresh(self, progress: Callable[[str, int, int], None]) -> Answer:
         from citegraph.analysis import has_citations

@@ -11,11 +11,10 @@ import pytest
 from click.testing import CliRunner
 from mcp import Client, StdioServerParameters, stdio_client
 
-import citegraph
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 from citegraph.examples import example_graph
-from citegraph.mcp_server import create_server
+from citegraph.mcp_server import create_server, library_function
 from citegraph.s2 import S2Config
 from tests.standin import StandinS2
 
@@ -74,7 +73,7 @@ def test_the_tools_without_allow_fetch(built):
         async with Client(create_server(built)) as client:
             return {tool.name: tool for tool in (await client.list_tools()).tools}
     listed = anyio.run(tools)
-    optional = {name for name in ("clusters", "suggest") if callable(getattr(citegraph, name, None))}
+    optional = {name for name in ("clusters", "suggest") if library_function(name, name)}
     assert set(listed) == QUERY_TOOLS | optional
     assert set(listed["path"].input_schema["required"]) == {"from", "to"}
     assert all(tool.annotations.read_only_hint for tool in listed.values())
@@ -122,6 +121,36 @@ def test_stats_answers_as_the_cli(built):
 
 def test_coverage_is_the_builds_report(built):
     assert answer(create_server(built), "coverage") == json.loads((built / "coverage.json").read_text())
+
+
+@pytest.mark.skipif(not library_function("clusters", "clusters"), reason="this citegraph has no groups yet (issue 18)")
+def test_clusters_answer_as_the_cli(built):
+    server = create_server(built)
+    groups = answer(server, "clusters")["clusters"]
+    assert groups == cli_json(built, "clusters") and groups
+    name = groups[0]["cluster"]
+    assert answer(server, "unread", cluster=name, top=5)["papers"] == cli_json(built, "unread", "--cluster", name,
+                                                                               "--top", "5")
+
+
+@pytest.mark.skipif(library_function("clusters", "clusters") is not None, reason="this citegraph has groups")
+def test_unread_in_a_cluster_needs_the_groups(built):
+    assert "no groups" in error_line(create_server(built), "unread", cluster="diffusion")
+
+
+@pytest.mark.skipif(not library_function("suggest", "suggest"), reason="this citegraph has no suggestions yet (issue 20)")
+def test_suggest_answers_the_stored_suggestions_as_the_cli(built, sample_world):
+    server = create_server(built)
+    assert "citegraph suggest" in error_line(server, "suggest", top=5)
+    service = StandinS2(sample_world).start()
+    try:
+        asked = CliRunner().invoke(main, ["suggest", "--top", "5", "--data-dir", str(built)],
+                                   env={"S2_API_URL": service.url})
+    finally:
+        service.stop()
+    assert asked.exit_code == 0, asked.output
+    rows = answer(server, "suggest", top=5)["papers"]
+    assert rows == cli_json(built, "suggest", "--offline", "--top", "5") and rows
 
 
 def test_find_paper_picks_the_paper_the_cli_picks(built):
@@ -187,6 +216,7 @@ TEN_MEGABYTES = "x" * 10_000_000
     ("find_paper", {"query": TEN_MEGABYTES}, "find_paper: argument 'query' is longer than 2,000 characters"),
     ("unread", {"top": TEN_MEGABYTES}, "unread: argument 'top' must be an integer"),
     ("refresh", {}, "unknown tool 'refresh'"),
+    ("paper", {"paper": ""}, "paper: argument 'paper' is empty"),
 ])
 def test_bad_arguments_are_one_line_errors_and_the_server_goes_on(example_dir, name, arguments, expected):
     bad, after = ask(create_server(example_dir), (name, arguments), ("stats", {}))
