@@ -141,16 +141,16 @@ def test_unread_in_a_cluster_needs_the_groups(built):
 @pytest.mark.skipif(not library_function("suggest", "suggest"), reason="this citegraph has no suggestions yet (issue 20)")
 def test_suggest_answers_the_stored_suggestions_as_the_cli(built, sample_world):
     server = create_server(built)
-    assert "citegraph suggest" in error_line(server, "suggest", top=5)
+    wanted = ["--pool", "all-cs", "--from-paper", "LoRA", "--top", "5"]
+    assert "citegraph suggest" in error_line(server, "suggest", pool="all-cs", from_paper="LoRA", top=5)
     service = StandinS2(sample_world).start()
     try:
-        asked = CliRunner().invoke(main, ["suggest", "--top", "5", "--data-dir", str(built)],
-                                   env={"S2_API_URL": service.url})
+        asked = CliRunner().invoke(main, ["suggest", *wanted, "--data-dir", str(built)], env={"S2_API_URL": service.url})
     finally:
         service.stop()
     assert asked.exit_code == 0, asked.output
-    rows = answer(server, "suggest", top=5)["papers"]
-    assert rows == cli_json(built, "suggest", "--offline", "--top", "5") and rows
+    rows = answer(server, "suggest", pool="all-cs", from_paper="LoRA", top=5)["papers"]
+    assert rows == cli_json(built, "suggest", "--offline", *wanted) and rows
 
 
 def test_find_paper_picks_the_paper_the_cli_picks(built):
