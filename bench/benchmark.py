@@ -242,6 +242,12 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
         table.add("queries", f"citegraph {name} (whole command, median of {runs})", round(wall, 3), "s", "<= 2 s",
                   wall <= 2.0)
         table.add("queries", "  its CPU time (user + system: less moved by load)", round(cpu, 3), "s")
+    up, answers = mcp_answer_times(data, {"unread": {}, "path": {"from": source, "to": far}}, runs=9)
+    table.add("queries", "citegraph mcp: started, graph loaded, initialized", round(up, 2), "s")
+    for name, times in answers.items():
+        median = statistics.median(times) * 1000
+        table.add("queries", f"citegraph mcp {name}, server up (median of {len(times)})", round(median, 1), "ms",
+                  "<= 50 ms", median <= 50)
     del graph
 
     edges = 100_000 if quick else 1_000_000
@@ -256,6 +262,33 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
     peak = peak_kb / 1024
     table.add("memory", f"peak RSS building a {built:,}-citation graph", round(peak, 1), "MB", "<= 2048 MB",
               peak <= 2048)
+
+
+def mcp_answer_times(data: Path, questions: dict[str, dict], runs: int) -> tuple[float, dict[str, list[float]]]:
+    """A `citegraph mcp` session over stdio, as an assistant holds one: seconds until it is up (started, graph
+    loaded, initialized), then each tool's answer times, the questions asked in turn ``runs`` times."""
+    import anyio
+    from mcp import Client, StdioServerParameters, stdio_client
+
+    command = citegraph_command()
+    server = StdioServerParameters(command=command[0], args=[*command[1:], "mcp", "--data-dir", str(data)], cwd=ROOT)
+
+    async def session():
+        answers = {name: [] for name in questions}
+        started = time.perf_counter()
+        with open(os.devnull, "w") as quiet:
+            async with Client(stdio_client(server, errlog=quiet), mode="legacy") as client:
+                up = time.perf_counter() - started
+                for _ in range(runs):
+                    for name, arguments in questions.items():
+                        asked = time.perf_counter()
+                        result = await client.call_tool(name, arguments)
+                        answers[name].append(time.perf_counter() - asked)
+                        if result.is_error:
+                            raise SystemExit(f"citegraph mcp {name} failed: {result.content[0].text}")
+        return up, answers
+
+    return anyio.run(session)
 
 
 def run_times(command: list[str]) -> tuple[float, float]:

@@ -9,7 +9,8 @@ objects), and its text is a short summary, one line per paper, for clients that 
 Errors are tool errors of one line (an unknown paper with the closest titles, a tie with the
 candidates, no graph yet with the build command); logs go to stderr, never to the protocol's
 stream. No tool touches the network unless the server was started with ``allow_fetch``, which
-adds ``refresh``: a build of the notes, with progress notifications.
+adds ``refresh`` (a build of the notes, with progress notifications) and lets ``suggest`` ask
+Semantic Scholar again. ``clusters`` and ``suggest`` are tools only where the library has them.
 
 The tools are answered by the official MCP Python SDK's low-level ``Server``: its tools take
 arguments named ``from`` and ``to`` (Python keywords) and their errors say in one line which
@@ -35,10 +36,10 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
 import citegraph
-from citegraph.analysis import (graph_stats, most_similar, paper_card, paper_link, reading_status,
+from citegraph.analysis import (PaperRef, graph_stats, most_similar, paper_card, paper_link, reading_status,
                                 shortest_paths, top_citing, unread, your_papers)
 from citegraph.assemble import graph_path
-from citegraph.cli import frame_records
+from citegraph.cli import cut, frame_records
 from citegraph.coverage import read_coverage
 from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound
 from citegraph.naming import find_paper
@@ -196,7 +197,7 @@ def argument_problem(tool: ToolSpec, arguments: dict) -> str | None:
             return f"{tool.name}: missing argument {missing!r} (it takes {expected})"
         case "additionalProperties":
             unknown = sorted(set(error.instance) - set(tool.properties))
-            return f"{tool.name}: unknown argument {cut(unknown[0])!r} (it takes {expected})"
+            return f"{tool.name}: unknown argument {cut(unknown[0], 80)!r} (it takes {expected})"
         case "type":
             kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             return f"{tool.name}: argument {name!r} must be {' or '.join(ARTICLES.get(k, k) for k in kinds)}"
@@ -212,12 +213,9 @@ def argument_problem(tool: ToolSpec, arguments: dict) -> str | None:
     return f"{tool.name}: argument {name!r} is not valid"
 
 
-def cut(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def label(row: dict) -> str:
-    return f"{row.get('title')} ({row.get('year') or 'n.d.'}) [{row.get('paperId')}]"
+    """A paper of an answer as the text summary names it: title (year) [paperId]."""
+    return f"{PaperRef(row['paperId'], row.get('title'), row.get('year')).label} [{row['paperId']}]"
 
 
 def rows_text(heading: str, rows: list[dict], details: Callable[[dict], str]) -> str:
@@ -471,7 +469,8 @@ class Citegraph:
             except OSError as exc:
                 raise GraphMissing(f"no map at {self.map_file} ({exc.strerror}); run `citegraph build NOTES -o "
                                    f"{self.map_file}`") from None
-        raise ToolProblem(f"no resource {cut(uri)!r}; the resources are {', '.join(r.uri for r in self.resources())}")
+        known = ", ".join(str(resource.uri) for resource in self.resources())
+        raise ToolProblem(f"no resource {cut(uri, 80)!r}; the resources are {known}")
 
 
 def error_result(line: str, **data) -> types.CallToolResult:
@@ -523,7 +522,7 @@ def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool =
     async def call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
         tool = state.tools.get(params.name)
         if tool is None:
-            return error_result(f"unknown tool {cut(params.name)!r}; the tools are {', '.join(state.tools)}")
+            return error_result(f"unknown tool {cut(params.name, 80)!r}; the tools are {', '.join(state.tools)}")
         arguments = params.arguments or {}
         problem = argument_problem(tool, arguments)
         if problem:
@@ -538,7 +537,7 @@ def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool =
             return failure(exc)
         except Exception as exc:  # a bug: its traceback goes to the log (stderr), one line to the assistant
             log.exception("%s failed", tool.name)
-            return error_result(f"{tool.name} failed inside citegraph ({type(exc).__name__}: {cut(str(exc))}); "
+            return error_result(f"{tool.name} failed inside citegraph ({type(exc).__name__}: {cut(str(exc), 80)}); "
                                 "the server's log (stderr) has the details")
         return types.CallToolResult(content=[types.TextContent(type="text", text=answer.text)],
                                     structured_content=answer.data)
