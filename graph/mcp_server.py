@@ -515,6 +515,7 @@ def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool =
     >>> server = create_server(Path("data"))  # doctest: +SKIP
     """
     state = Citegraph(Path(data_dir), [str(n) for n in notes or []], allow_fetch, Path(map_file), s2_config)
+    one_build_at_a_time = anyio.Lock()
 
     async def list_tools(ctx, params) -> types.ListToolsResult:
         return types.ListToolsResult(tools=[tool.sdk_tool() for tool in state.tools.values()])
@@ -529,7 +530,8 @@ def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool =
             return error_result(problem)
         try:
             if tool.name == "refresh":
-                answer = await run_refresh(state, ctx)
+                async with one_build_at_a_time:
+                    answer = await run_refresh(state, ctx)
             else:
                 answer = tool.answer(**arguments)
         except CitegraphError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import pytest
 from click.testing import CliRunner
-from mcp import Client, StdioServerParameters, stdio_client
+from mcp import Client, MCPError, StdioServerParameters, stdio_client
 
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
@@ -251,6 +251,30 @@ def test_resources_name_the_map_the_notes_and_the_coverage(built, tmp_path):
     assert json.loads(texts["citegraph://coverage"]) == json.loads((built / "coverage.json").read_text())
 
 
+def test_an_unknown_resource_is_one_line(example_dir):
+    async def read():
+        async with Client(create_server(example_dir)) as client:
+            with pytest.raises(MCPError) as refused:
+                await client.read_resource("citegraph://nothing")
+            return refused.value
+    refused = anyio.run(read)
+    assert str(refused).startswith("no resource 'citegraph://nothing'; the resources are file://")
+
+
+def test_a_missing_map_says_how_to_draw_it(example_dir, tmp_path):
+    async def read():
+        async with Client(create_server(example_dir, map_file=tmp_path / "none.html")) as client:
+            with pytest.raises(MCPError) as refused:
+                await client.read_resource((tmp_path / "none.html").as_uri())
+            return refused.value
+    assert f"citegraph build NOTES -o {tmp_path / 'none.html'}" in str(anyio.run(read))
+
+
+def test_allow_fetch_needs_the_notes():
+    result = CliRunner().invoke(main, ["mcp", "--allow-fetch"])
+    assert result.exit_code == 2 and "--allow-fetch needs the notes to build" in result.stderr
+
+
 def test_no_tool_touches_the_network_without_allow_fetch(built, sample_world, monkeypatch):
     service = StandinS2(sample_world).start()
     monkeypatch.setenv("S2_API_URL", service.url)
@@ -274,6 +298,8 @@ def test_refresh_builds_the_notes_with_progress_notifications(tmp_path, standin)
 
     async def session():
         async with Client(server) as client:
+            listed = {tool.name: tool for tool in (await client.list_tools()).tools}
+            assert not listed["refresh"].annotations.read_only_hint
             before = await client.call_tool("stats", {})
             built = await client.call_tool("refresh", {}, progress_callback=report)
             after = await client.call_tool("stats", {})
