@@ -152,6 +152,8 @@ TOP = {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 20, "descr
 
 @dataclass(frozen=True)
 class Answer:
+    """A tool's answer: the short text for clients that show text, and the structured result."""
+
     text: str
     data: dict
 
