@@ -322,10 +322,12 @@ def test_a_real_stdio_session(built, tmp_path):
             server = StdioServerParameters(command=str(CITEGRAPH), args=["mcp", "--data-dir", str(built)])
             async with Client(stdio_client(server, errlog=errlog), mode="legacy") as client:
                 names = {tool.name for tool in (await client.list_tools()).tools}
+                huge = await client.call_tool("path", {"from": TEN_MEGABYTES, "to": "Attention Is All You Need"})
                 found = await client.call_tool("path", {"from": "LoRA", "to": "Attention Is All You Need"})
-                return client.server_info.name, names, found
-    name, names, found = anyio.run(session)
+                return client.server_info.name, names, huge, found
+    name, names, huge, found = anyio.run(session)
     assert name == "citegraph" and QUERY_TOOLS <= names
+    assert huge.is_error and huge.content[0].text == "path: argument 'from' is longer than 2,000 characters"
     assert not found.is_error and found.structured_content == cli_json(built, "path", "LoRA", "Attention Is All You Need")
     log = errors.read_text()
     assert "Traceback" not in log and log.rstrip().endswith("the client closed the connection; stopped")
