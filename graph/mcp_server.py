@@ -581,6 +581,12 @@ def serve(data_dir: Path, notes: list | None = None, allow_fetch: bool = False,
           map_file: Path = Path("output/graph.html")) -> None:
     """Run the server on stdin/stdout until the client closes them; logs go to stderr.
 
+    Parameters
+    ----------
+    data_dir, notes, allow_fetch, map_file
+        As for `create_server` (``refresh`` reaches Semantic Scholar as ``S2_API_URL`` and
+        ``S2_API_KEY`` in the environment say).
+
     Example
     -------
     >>> serve(Path("data"))  # doctest: +SKIP
