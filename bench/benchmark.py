@@ -242,6 +242,15 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
         table.add("queries", f"citegraph {name} (whole command, median of {runs})", round(wall, 3), "s", "<= 2 s",
                   wall <= 2.0)
         table.add("queries", "  its CPU time (user + system: less moved by load)", round(cpu, 3), "s")
+    questions = {"unread": {}, "path": {"from": source, "to": far}}
+    up, answers = mcp_answer_times(data, questions, runs=9)
+    table.add("queries", "citegraph mcp: started, graph loaded, initialized", round(up, 2), "s")
+    cpu = mcp_answer_cpu(data, questions, runs=9)
+    for name, times in answers.items():
+        median = statistics.median(times) * 1000
+        table.add("queries", f"citegraph mcp {name}, server up (median of {len(times)})", round(median, 1), "ms",
+                  "<= 50 ms", median <= 50)
+        table.add("queries", "  its CPU time in the server (less moved by load)", round(cpu[name] * 1000, 1), "ms")
     del graph
 
     edges = 100_000 if quick else 1_000_000
@@ -256,6 +265,48 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
     peak = peak_kb / 1024
     table.add("memory", f"peak RSS building a {built:,}-citation graph", round(peak, 1), "MB", "<= 2048 MB",
               peak <= 2048)
+
+
+def mcp_answer_times(data: Path, questions: dict[str, dict], runs: int) -> tuple[float, dict[str, list[float]]]:
+    """A `citegraph mcp` session over stdio, as an assistant holds one: seconds until it is up (started, graph
+    loaded, initialized), then each tool's answer times, the questions asked in turn ``runs`` times."""
+    import anyio
+    from mcp import Client, StdioServerParameters, stdio_client
+
+    command = citegraph_command()
+    server = StdioServerParameters(command=command[0], args=[*command[1:], "mcp", "--data-dir", str(data)], cwd=ROOT)
+
+    async def session():
+        answers = {name: [] for name in questions}
+        started = time.perf_counter()
+        with open(os.devnull, "w") as quiet:
+            async with Client(stdio_client(server, errlog=quiet), mode="legacy") as client:
+                up = time.perf_counter() - started
+                for _ in range(runs):
+                    for name, arguments in questions.items():
+                        asked = time.perf_counter()
+                        result = await client.call_tool(name, arguments)
+                        answers[name].append(time.perf_counter() - asked)
+                        if result.is_error:
+                            raise SystemExit(f"citegraph mcp {name} failed: {result.content[0].text}")
+        return up, answers
+
+    return anyio.run(session)
+
+
+def mcp_answer_cpu(data: Path, questions: dict[str, dict], runs: int) -> dict[str, float]:
+    """Median CPU seconds the server's own answer takes (the tool's call of the library and its JSON),
+    measured in this process on the same graph: what the protocol and the machine's load do not add."""
+    from citegraph.mcp_server import Citegraph
+
+    state = Citegraph(data)
+    cpu = {name: [] for name in questions}
+    for _ in range(runs):
+        for name, arguments in questions.items():
+            started = time.process_time()
+            state.tools[name].answer(**arguments)
+            cpu[name].append(time.process_time() - started)
+    return {name: statistics.median(times) for name, times in cpu.items()}
 
 
 def run_times(command: list[str]) -> tuple[float, float]:

@@ -553,5 +553,26 @@ def export_command(fmt, output, papers, data_dir):
         click.echo(f"wrote {written}", err=True)
 
 
+@main.command("mcp")
+@click.argument("notes", nargs=-1, type=click.Path(exists=True))
+@click.option("--allow-fetch", is_flag=True,
+              help="Add the refresh tool: a build of NOTES that fetches from Semantic Scholar. Without it the "
+                   "server never touches the network.")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
+              show_default=True, help="The map the server's map resource points to (and refresh draws).")
+@data_dir_option
+def mcp_command(notes, allow_fetch, map_file, data_dir):
+    """Answer an AI assistant's questions about the stored graph: a Model Context Protocol server on stdio.
+
+    Start it from the assistant's configuration (see the README), not by hand: it speaks JSON-RPC
+    on stdin/stdout and logs on stderr. NOTES are what the refresh tool builds (with --allow-fetch).
+    """
+    if allow_fetch and not notes:
+        raise click.UsageError("--allow-fetch needs the notes to build: citegraph mcp NOTES... --allow-fetch")
+    from citegraph.mcp_server import serve
+
+    serve(data_dir, list(notes), allow_fetch, map_file)
+
+
 if __name__ == "__main__":
     main()

@@ -130,8 +130,8 @@ def write_report(report: CoverageReport, *paths: Path) -> None:
         path.write_text(text)
 
 
-def read_coverage_totals(coverage_file: Path) -> dict | None:
-    """The totals of a coverage report, None when there is none.
+def read_coverage(coverage_file: Path) -> dict | None:
+    """A coverage report as ``coverage.json`` holds it (``entries`` and ``totals``), None when there is none.
 
     Raises
     ------
@@ -142,10 +142,16 @@ def read_coverage_totals(coverage_file: Path) -> dict | None:
     if not coverage_file.exists():
         return None
     try:
-        totals = json.loads(coverage_file.read_text(encoding="utf-8"))["totals"]
-        if not isinstance(totals, dict):
-            raise TypeError("totals is not an object")
+        report = json.loads(coverage_file.read_text(encoding="utf-8"))
+        if not isinstance(report["totals"], dict) or not isinstance(report["entries"], list):
+            raise TypeError("totals is not an object or entries not a list")
     except (ValueError, KeyError, TypeError) as exc:
         raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
                               f"`citegraph build NOTES --offline` writes it again") from exc
-    return totals
+    return report
+
+
+def read_coverage_totals(coverage_file: Path) -> dict | None:
+    """The totals of a coverage report, None when there is none (see `read_coverage`)."""
+    report = read_coverage(coverage_file)
+    return report["totals"] if report else None

@@ -73,9 +73,14 @@ class S2Unavailable(S2Error):
 
 
 class PaperNotFound(CitegraphError):
-    """A paper named on the command line is not in the stored graph."""
+    """A paper named on the command line is not in the stored graph; ``suggestions``: the titles it
+    may have meant (a typo's closest titles, possibly none)."""
 
     exit_code = 2
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        self.suggestions = suggestions or []
+        super().__init__(message)
 
 
 class AmbiguousPaper(CitegraphError):

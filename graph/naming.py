@@ -15,19 +15,24 @@ from .entries import short_title_key, title_key
 from .errors import AmbiguousPaper, PaperNotFound
 from .ids import identifiers_of, parse_identifier
 
-__all__ = ["find_paper", "resolve_paper", "paper_label", "PaperMatch"]
+__all__ = ["find_paper", "resolve_paper", "paper_label", "close_titles", "PaperMatch"]
 
 
-def _did_you_mean(graph: nx.DiGraph, key: str) -> str:
-    """A typo's likely titles (whole titles or the names before their colons), as a hint to append."""
+def close_titles(graph: nx.DiGraph, query: str) -> list[str]:
+    """The titles a mistyped name likely means (compared whole or by the name before the colon), closest first.
+
+    Examples
+    --------
+    >>> close_titles(example_graph(), "Layer Normalisation")
+    ['Layer Normalization']
+    """
     by_key: dict[str, str] = {}
     for _, title in graph.nodes(data="title"):
         if title:
             by_key.setdefault(title_key(title), title)
             by_key.setdefault(short_title_key(title), title)
-    close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.8)
-    titles = list(dict.fromkeys(by_key[k] for k in close))
-    return f"; did you mean {' or '.join(repr(t) for t in titles)}?" if titles else ""
+    close = difflib.get_close_matches(title_key(query), list(by_key), n=3, cutoff=0.8)
+    return list(dict.fromkeys(by_key[k] for k in close))
 
 
 def paper_label(graph: nx.DiGraph, node: str) -> str:
@@ -119,7 +124,9 @@ def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:
             ranks["in your notes" if data.get("read") or data.get("queued") else "title words"].append(node)
     matched = [(how, nodes) for how, nodes in ranks.items() if nodes]
     if not matched:
-        raise PaperNotFound(f"no paper in the graph matches {query!r}{_did_you_mean(graph, key)}")
+        titles = close_titles(graph, query)
+        hint = f"; did you mean {' or '.join(repr(t) for t in titles)}?" if titles else ""
+        raise PaperNotFound(f"no paper in the graph matches {query!r}{hint}", titles)
     how, best = matched[0]
     if len(best) > 1:
         raise AmbiguousPaper(query, [(n, paper_label(graph, n)) for n in best[:15]])
