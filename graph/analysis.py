@@ -314,7 +314,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     influential: Counter = Counter()
     for reader in your_papers(graph):
         for cited, edge in graph.succ[reader].items():
-            if graph.nodes[cited].get("read") or cited == reader:
+            if graph.nodes[cited].get("read") or graph.nodes[cited].get("not_relevant") or cited == reader:
                 continue
             cited_by.setdefault(cited, []).append(reader)
             influential[cited] += edge.get("isInfluential") is True

@@ -555,3 +555,34 @@ def export_command(fmt, output, papers, data_dir):
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("suggest")
+@click.option("--pool", type=click.Choice(["recent", "all-cs"]), default="recent", show_default=True,
+              help="recent: papers of the last 60 days; all-cs: all computer-science papers.")
+@click.option("--top", type=click.IntRange(1, 500), default=20, show_default=True, help="Rows to print.")
+@click.option("--from-paper", "from_paper", metavar="PAPER", help="Suggest for this one paper instead of your read papers.")
+@click.option("--cluster", metavar="NAME", help="Suggest for your read papers in this cluster of the map.")
+@click.option("--offline", is_flag=True, help="No network: the last stored suggestions for the same papers and pool.")
+@format_option()
+@data_dir_option
+def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
+    """Papers Semantic Scholar recommends for your reading, and why (needs a build).
+
+    Positives: your read papers (or --from-paper / --cluster); negatives: papers your notes mark
+    not relevant. Papers in your notes are never listed. Each answer is stored with its date.
+    """
+    from citegraph.export import bibtex
+    from citegraph.suggest import suggest
+
+    if from_paper is not None and cluster is not None:
+        raise click.UsageError("give --from-paper or --cluster, not both")
+    result = suggest(data_dir, pool, top, from_paper, cluster, offline,
+                     notice=lambda line: click.echo(terminal_text(line), err=True))
+    click.echo(terminal_text(result.summary()), err=True)
+    if fmt == "bibtex":
+        click.echo(bibtex(result.graph(), list(result.table["paperId"])), nl=False)
+    elif fmt == "table":
+        print_frame(result.table.drop(columns=["url"]).assign(new=result.table["new"].map({True: "new", False: ""})), fmt)
+    else:
+        print_frame(result.table, fmt)
