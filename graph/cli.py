@@ -474,15 +474,18 @@ def similar_command(paper, top, fmt, data_dir):
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
 @click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
               help="Only papers citing at least this many of your papers.")
+@click.option("--since", type=int, help="Only papers published in or after this year (later work).")
+@click.option("--sort", type=click.Choice(["cites", "year"]), default="cites", show_default=True,
+              help="cites: most of your papers cited first; year: newest first.")
 @format_option()
 @data_dir_option
-def citing_command(top, min_cites, fmt, data_dir):
+def citing_command(top, min_cites, since, sort, fmt, data_dir):
     """Papers that cite many of your papers (needs `build --citations`)."""
     from citegraph.analysis import top_citing
     from citegraph.pipeline import load
 
     graph = load(data_dir)
-    _print_papers(graph, top_citing(graph, top, min_cites), fmt)
+    _print_papers(graph, top_citing(graph, top, min_cites, since, sort), fmt)
 
 
 SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",

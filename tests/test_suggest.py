@@ -206,3 +206,21 @@ def test_not_relevant_marks_in_every_kind_of_notes(tmp_path):
     status = {p["id"]: p["status"] for p in json.loads(result.stdout)["papers"]}
     assert status == {LORA: "not-relevant", "ARXIV:1706.03762": "not-relevant", QLORA: "not-relevant",
                       "ARXIV:1607.06450": "not-relevant"}
+
+
+def test_citing_reads_as_later_work_newest_first(cg, service):
+    assert cg.build("--citations").exit_code == 0
+    this_year = datetime.date.today().year
+    result = cg.query("citing", "--since", this_year - 1, "--sort", "year", "--min-cites", "1", "--top", "200",
+                      "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    years = [row["year"] for row in rows]
+    assert rows and min(years) >= this_year - 1 and years == sorted(years, reverse=True)
+    later = {p for p, r in service.world.papers.items() if r["year"] >= this_year - 1
+             and notes_ids(service) & {c.cited for c in service.world.references[p]}}
+    assert {row["paperId"] for row in rows} == later
+    by_cites = json.loads(cg.query("citing", "--since", this_year - 1, "--min-cites", "1", "--top", "200",
+                                   "--format", "json").stdout)
+    counts = [row["cites_read_count"] for row in by_cites]
+    assert counts == sorted(counts, reverse=True) and {r["paperId"] for r in by_cites} == later
