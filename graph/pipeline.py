@@ -19,6 +19,7 @@ from .notes import Notes, ZoteroSource, read_notes, require_papers
 from .render import MapOptions, render_map
 from .s2 import Notice, S2Client, S2Config
 from .store import Store, damaged
+from .suggest import stored_suggestions
 
 STORE_FILE = "citegraph.db"
 COVERAGE_FILE = "coverage.json"
@@ -157,6 +158,7 @@ def build(
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
         graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))
+        later = stored_suggestions(store, graph)  # the map's "Later work & suggestions" panel
     except sqlite3.DatabaseError as exc:
         raise damaged(store.path, exc) from None
     finally:
@@ -170,6 +172,6 @@ def build(
         reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}")
-    meta = render_map(graph, Path(output), map_options) if output else None
+    meta = render_map(graph, Path(output), map_options, later) if output else None
     failed = 0 if offline else report.totals["failed"]
     return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed)

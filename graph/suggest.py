@@ -55,6 +55,7 @@ class Suggestions:
     offline: bool
     requests: int = 0
     papers: dict = dataclasses.field(default_factory=dict, repr=False)
+    reasons: dict = dataclasses.field(default_factory=dict, repr=False)
 
     @property
     def new(self) -> int:
@@ -201,7 +202,7 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
     rows = [row for row in store.suggestions(run) if row[0] not in notes][:top]
     return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at,
                        earlier[-1][1] if earlier else None, offline=True,
-                       papers={pid: paper for pid, paper, _ in rows})
+                       papers={pid: paper for pid, paper, _ in rows}, reasons={pid: why for pid, _, why in rows})
 
 
 def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, from_paper: str | None = None,
@@ -278,4 +279,5 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
     finally:
         store.close()
     return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at, earlier[-1][1] if earlier else None,
-                       offline=False, requests=requests, papers={p["paperId"]: p for p in papers})
+                       offline=False, requests=requests, papers={p["paperId"]: p for p in papers},
+                       reasons={pid: why for pid, _, why in rows})
