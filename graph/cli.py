@@ -586,6 +586,9 @@ def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
     if fmt == "bibtex":
         click.echo(bibtex(result.graph(), list(result.table["paperId"])), nl=False)
     elif fmt == "table":
-        print_frame(result.table.drop(columns=["url"]).assign(new=result.table["new"].map({True: "new", False: ""})), fmt)
+        # Shared references go to many of your papers: the table names the one sharing most, and how many.
+        shares = result.table["shares"].map(lambda s: cut(f"{len(s)}, most: {s[0]}", TABLE_LIST_ITEM_WIDTH) if s else "")
+        print_frame(result.table.drop(columns=["url"]).assign(new=result.table["new"].map({True: "new", False: ""}),
+                                                               shares=shares), fmt)
     else:
         print_frame(result.table, fmt)
