@@ -66,7 +66,15 @@ class Suggestions:
         asked = self.asked_at[:10]
         how = f"stored answer of {asked}" if self.offline else f"asked {asked}"
         since = f"{self.new} new since {self.previous[:10]}" if self.previous else "first answer for these papers"
-        return f"{len(self.table)} suggestions ({self.pool} pool, {self.scope}, {how}); {since}"
+        hint = "; S2 has none from papers of the last 60 days: try --pool all-cs" if (
+            self.table.empty and self.pool == "recent") else ""
+        return f"{len(self.table)} suggestions ({self.pool} pool, {self.scope}, {how}); {since}{hint}"
+
+    def to_dict(self) -> dict:
+        """The answer as plain values (for JSON, an MCP tool): summary, dates and the rows."""
+        rows = self.table.astype(object).where(self.table.notna(), None).to_dict("records")
+        return {"summary": self.summary(), "scope": self.scope, "pool": self.pool, "asked_at": self.asked_at,
+                "previous": self.previous, "offline": self.offline, "new": self.new, "suggestions": rows}
 
     def graph(self) -> nx.DiGraph:
         """The suggested papers as graph nodes (for `citegraph.export.bibtex`)."""

@@ -117,3 +117,8 @@ def test_an_id_cannot_leave_the_api_path(standin):
     [sent] = standin.log.requests
     assert sent["path"] == "/recommendations/v1/papers/forpaper/CorpusId:1%3Fevil%3D1%23x"
     assert "evil" not in sent["query"]
+
+
+def test_old_papers_get_an_empty_list_not_an_error(standin):
+    old = next(p for p, r in standin.world.papers.items() if r["year"] < 2005)
+    assert client(config(standin)).get_recommended_papers(old, pool_from="all-cs") == []

@@ -224,3 +224,10 @@ def test_citing_reads_as_later_work_newest_first(cg, service):
                                    "--format", "json").stdout)
     counts = [row["cites_read_count"] for row in by_cites]
     assert counts == sorted(counts, reverse=True) and {r["paperId"] for r in by_cites} == later
+
+
+def test_nothing_recent_says_what_to_try(citegraph):
+    """The plain sample world has no paper of the last 60 days."""
+    assert citegraph.build().exit_code == 0
+    result = citegraph.query("suggest")
+    assert result.exit_code == 0 and "0 suggestions" in result.stderr and "try --pool all-cs" in result.stderr
