@@ -278,10 +278,12 @@ class Progress:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
               show_default=True, help="The interactive map.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
+@click.option("--suggest", "ask_suggestions", is_flag=True,
+              help="Also ask S2 what's new for your reading (as `citegraph suggest`) and draw it on the map.")
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, data_dir, color, show, max_nodes, layout):
+          report, ask_suggestions, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -306,7 +308,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
             MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
-            zotero_source(paths, zotero, collection))
+            zotero_source(paths, zotero, collection), ask_suggestions)
     finally:
         progress.close()
     print_warnings(result.notes)
@@ -326,6 +328,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
+    if result.suggested:
+        click.echo(terminal_text(f"suggest: {result.suggested}"))
     if result.map_meta:
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:

@@ -231,3 +231,12 @@ def test_nothing_recent_says_what_to_try(citegraph):
     assert citegraph.build().exit_code == 0
     result = citegraph.query("suggest")
     assert result.exit_code == 0 and "0 suggestions" in result.stderr and "try --pool all-cs" in result.stderr
+
+
+def test_build_suggest_draws_fresh_suggestions(cg, service):
+    result = cg.build("--suggest")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^suggest: 20 suggestions \(recent pool, your read papers, asked ", result.stdout, re.M)
+    page = cg.output.read_text()
+    rows, _ = suggestions(cg, "--offline")
+    assert rows and all(row["paperId"] in page for row in rows)
