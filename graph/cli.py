@@ -580,7 +580,7 @@ def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
     not relevant. Papers in your notes are never listed. Each answer is stored with its date.
     """
     from citegraph.export import bibtex
-    from citegraph.suggest import suggest
+    from citegraph.suggestions import suggest
 
     if from_paper is not None and cluster is not None:
         raise click.UsageError("give --from-paper or --cluster, not both")

@@ -19,8 +19,8 @@ from .notes import Notes, ZoteroSource, read_notes, require_papers
 from .render import MapOptions, render_map
 from .s2 import Notice, S2Client, S2Config
 from .store import Store, damaged
-from .suggest import stored_suggestions
-from .suggest import suggest as ask_suggestions
+from .suggestions import stored_suggestions
+from .suggestions import suggest as ask_suggestions
 
 STORE_FILE = "citegraph.db"
 COVERAGE_FILE = "coverage.json"
@@ -114,7 +114,7 @@ def build(
     progress : called with (phase, done, total) while fetching.
     notice : called with one line while a request waits to be retried.
     zotero : also read the papers of this Zotero library.
-    suggest : also ask S2 for suggestions (`citegraph.suggest.suggest`, recent pool) and draw them on the map.
+    suggest : also ask S2 for suggestions (`citegraph.suggestions.suggest`, recent pool) and draw them on the map.
 
     Returns
     -------

@@ -546,7 +546,7 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         The HTML file to write (its folder is created).
     options : MapOptions, optional
         Colours, folding, ``max_nodes``, layout and a path to highlight (a list of paperIds).
-    later : citegraph.suggest.Suggestions, optional
+    later : citegraph.suggestions.Suggestions, optional
         The last stored suggestions, for the "Later work & suggestions" panel (see `later_work_data`).
 
     Returns
@@ -593,7 +593,7 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
 
     ``citing``: papers citing yours (stored by ``build --citations``), newest first, as
     `citegraph.analysis.top_citing` with ``min_cites=1, sort="year"`` lists them. ``suggestions``:
-    the last stored `citegraph.suggest.Suggestions` (``later``), each with the paperIds of your papers
+    the last stored `citegraph.suggestions.Suggestions` (``later``), each with the paperIds of your papers
     it cites and shares references with (the page draws it near them), ``new`` and its copy texts.
     """
     from .analysis import has_citations, top_citing

@@ -240,3 +240,15 @@ def test_build_suggest_draws_fresh_suggestions(cg, service):
     page = cg.output.read_text()
     rows, _ = suggestions(cg, "--offline")
     assert rows and all(row["paperId"] in page for row in rows)
+
+
+def test_python_callers_get_a_dataclass_with_a_frame(cg, service):
+    import citegraph
+    import citegraph.pipeline  # noqa: F401 (binds the package's submodules: the function must still win)
+    from citegraph.s2 import S2Config
+
+    assert cg.build().exit_code == 0
+    result = citegraph.suggest(cg.data_dir, top=3, s2_config=S2Config(api_url=service.url, rps=500))
+    assert isinstance(result, citegraph.Suggestions) and list(result.table["paperId"]) == [
+        row["paperId"] for row in result.to_dict()["suggestions"]]
+    assert len(result.table) == 3 and result.requests == 2 and result.to_dict()["new"] == 3
