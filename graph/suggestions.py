@@ -2,8 +2,8 @@
 
 Positives are your read papers (or one paper, or one cluster of them), negatives the papers you
 marked not relevant. The recommendations come through the `semanticscholar` client's API over our
-transport (:mod:`citegraph.s2client`): with several positives the list-based endpoint (which takes
-the negatives; S2 draws it from recent papers), with one positive or ``pool="all-cs"`` the
+transport (:mod:`citegraph.s2client`): with several positives and the recent pool the list-based
+endpoint (it takes the negatives, and no pool parameter), with one positive or ``pool="all-cs"`` the
 single-paper endpoint for each positive (S2 takes the pool only there, and no negatives). One
 batch request with nested references then says why each suggestion fits: which of your papers it
 cites and with which it shares references. Papers in your notes — and the seed, which S2 may

@@ -122,8 +122,11 @@ def test_offline_after_one_fetch_and_what_is_new_later(cg, service, tmp_path):
     offline, stderr = suggestions(cg, "--top", "5", "--offline")
     assert [r["paperId"] for r in offline] == [r["paperId"] for r in first]
     assert "stored answer of" in stderr
-    later = Citegraph(tmp_path, StandinS2(service.world).start().url)
-    more, stderr = suggestions(later, "--top", "8")
+    restarted = StandinS2(service.world).start()
+    try:
+        more, stderr = suggestions(Citegraph(tmp_path, restarted.url), "--top", "8")
+    finally:
+        restarted.stop()
     today = datetime.date.today().isoformat()
     assert f"3 new since {today}" in stderr
     assert [r["paperId"] for r in more if r["new"]] == [r["paperId"] for r in more[5:]]
