@@ -255,3 +255,21 @@ def test_python_callers_get_a_dataclass_with_a_frame(cg, service):
     assert isinstance(result, citegraph.Suggestions) and list(result.table["paperId"]) == [
         row["paperId"] for row in result.to_dict()["suggestions"]]
     assert len(result.table) == 3 and result.requests == 2 and result.to_dict()["new"] == 3
+
+
+def test_a_cluster_of_your_papers_is_the_positives(cg, service):
+    from citegraph.assemble import graph_path, graph_stamp, load_graph, save_graph
+
+    assert cg.build().exit_code == 0
+    graph = load_graph(graph_path(cg.data_dir))
+    read = sorted(n for n, d in graph.nodes(data=True) if d.get("read"))
+    for number, node in enumerate(read):  # what issue 18's clustering writes: a `cluster` node attribute
+        graph.nodes[node]["cluster"] = "transformers" if number % 2 else "diffusion"
+    save_graph(graph, graph_path(cg.data_dir), graph_stamp(0, "clusters"))
+    service.reset()
+    rows, stderr = suggestions(cg, "--cluster", "transformers", "--top", "5")
+    [request] = recommendation_requests(service)
+    assert sorted(json.loads(request["body"])["positivePaperIds"]) == read[1::2]
+    assert "cluster transformers" in stderr and len(rows) == 5
+    unknown = cg.query("suggest", "--cluster", "optics")
+    assert unknown.exit_code == 1 and "the clusters are diffusion, transformers" in unknown.stderr
