@@ -27,6 +27,7 @@ _EXPORTS = {
     "render_map": "render", "MapOptions": "render",
     "export": "export", "bibtex": "export",
     "CitegraphError": "errors",
+    "suggest": "suggestions", "Suggestions": "suggestions",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -314,7 +314,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     influential: Counter = Counter()
     for reader in your_papers(graph):
         for cited, edge in graph.succ[reader].items():
-            if graph.nodes[cited].get("read") or cited == reader:
+            if graph.nodes[cited].get("read") or graph.nodes[cited].get("not_relevant") or cited == reader:
                 continue
             cited_by.setdefault(cited, []).append(reader)
             influential[cited] += edge.get("isInfluential") is True
@@ -410,8 +410,13 @@ def has_citations(graph: nx.DiGraph) -> bool:
     return bool(graph.graph.get("citations"))
 
 
-def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame:
-    """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing")
+CITING_SORTS = ("cites", "year")
+
+
+def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2, since: int | None = None,
+               sort: str = "cites") -> pd.DataFrame:
+    """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing";
+    with ``since`` and ``sort="year"``, the later work building on my reading, newest first)
 
     Parameters
     ----------
@@ -421,6 +426,11 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
         Rows to return.
     min_cites : int
         Only papers citing at least this many of your papers.
+    since : int or None
+        Only papers published in or after this year.
+    sort : str
+        ``"cites"``: most of your papers cited first (then citationCount); ``"year"``: newest first
+        (then most of your papers cited).
 
     Returns
     -------
@@ -446,6 +456,8 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
     for node, data in graph.nodes(data=True):
         if data.get("read"):
             continue
+        if since and (data.get("year") or 0) < since:
+            continue
         cites_read = [m for m in graph.succ[node] if graph.nodes[m].get("read")]
         if len(cites_read) >= min_cites:
             rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"),
@@ -454,8 +466,10 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataF
     frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "cites_read_count", "citationCount", "cites", "url"])
     frame = frame.astype({"year": YEAR, "citationCount": YEAR})
     # paperId orders ties, so the same graph always gives the same list.
-    frame = frame.sort_values(["cites_read_count", "citationCount", "paperId"], ascending=[False, False, True],
-                              na_position="last", kind="stable")
+    if sort not in CITING_SORTS:
+        raise ValueError(f"sort is one of {', '.join(CITING_SORTS)}, not {sort!r}")
+    keys = ["year", "cites_read_count"] if sort == "year" else ["cites_read_count", "citationCount"]
+    frame = frame.sort_values([*keys, "paperId"], ascending=[False, False, True], na_position="last", kind="stable")
     return frame.head(top).reset_index(drop=True)
 
 

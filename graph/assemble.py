@@ -24,6 +24,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import GraphMissing, OutputError
+from .entries import NOT_RELEVANT
 from .notes import Notes
 from .store import Store
 
@@ -74,6 +75,7 @@ def node_attributes(paper: dict) -> dict:
         "journal": (paper.get("journal") or {}).get("name") or "",
         "read": False,
         "queued": False,
+        "not_relevant": False,
         "topics": [],
         "sources": [],
         "note": None,
@@ -136,6 +138,7 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
             # Queued papers are fetched like read ones but are not read; any mention as read wins.
             node["read"] = node["read"] or entry.status == "read"
             node["queued"] = not node["read"] and (node["queued"] or entry.status == "queued")
+            node["not_relevant"] = entry.status == NOT_RELEVANT  # a negative example for `suggest`
             node["topics"] = list(dict.fromkeys(node["topics"] + entry.topics))
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
             node["note"] = entry.note if not node["note"] else node["note"]

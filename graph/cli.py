@@ -278,10 +278,12 @@ class Progress:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
               show_default=True, help="The interactive map.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
+@click.option("--suggest", "ask_suggestions", is_flag=True,
+              help="Also ask S2 what's new for your reading (as `citegraph suggest`) and draw it on the map.")
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, data_dir, color, show, max_nodes, layout):
+          report, ask_suggestions, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -306,7 +308,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
             MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
-            zotero_source(paths, zotero, collection))
+            zotero_source(paths, zotero, collection), ask_suggestions)
     finally:
         progress.close()
     print_warnings(result.notes)
@@ -326,6 +328,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
+    if result.suggested:
+        click.echo(terminal_text(f"suggest: {result.suggested}"))
     if result.map_meta:
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
@@ -474,15 +478,18 @@ def similar_command(paper, top, fmt, data_dir):
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
 @click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
               help="Only papers citing at least this many of your papers.")
+@click.option("--since", type=int, help="Only papers published in or after this year (later work).")
+@click.option("--sort", type=click.Choice(["cites", "year"]), default="cites", show_default=True,
+              help="cites: most of your papers cited first; year: newest first.")
 @format_option()
 @data_dir_option
-def citing_command(top, min_cites, fmt, data_dir):
+def citing_command(top, min_cites, since, sort, fmt, data_dir):
     """Papers that cite many of your papers (needs `build --citations`)."""
     from citegraph.analysis import top_citing
     from citegraph.pipeline import load
 
     graph = load(data_dir)
-    _print_papers(graph, top_citing(graph, top, min_cites), fmt)
+    _print_papers(graph, top_citing(graph, top, min_cites, since, sort), fmt)
 
 
 SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
@@ -576,3 +583,37 @@ def mcp_command(notes, allow_fetch, map_file, data_dir):
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("suggest")
+@click.option("--pool", type=click.Choice(["recent", "all-cs"]), default="recent", show_default=True,
+              help="recent: papers of the last 60 days; all-cs: all computer-science papers.")
+@click.option("--top", type=click.IntRange(1, 500), default=20, show_default=True, help="Rows to print.")
+@click.option("--from-paper", "from_paper", metavar="PAPER", help="Suggest for this one paper instead of your read papers.")
+@click.option("--cluster", metavar="NAME", help="Suggest for your read papers in this cluster of the map.")
+@click.option("--offline", is_flag=True, help="No network: the last stored suggestions for the same papers and pool.")
+@format_option()
+@data_dir_option
+def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
+    """Papers Semantic Scholar recommends for your reading, and why (needs a build).
+
+    Positives: your read papers (or --from-paper / --cluster); negatives: papers your notes mark
+    not relevant. Papers in your notes are never listed. Each answer is stored with its date.
+    """
+    from citegraph.export import bibtex
+    from citegraph.suggestions import suggest
+
+    if from_paper is not None and cluster is not None:
+        raise click.UsageError("give --from-paper or --cluster, not both")
+    result = suggest(data_dir, pool, top, from_paper, cluster, offline,
+                     notice=lambda line: click.echo(terminal_text(line), err=True))
+    click.echo(terminal_text(result.summary()), err=True)
+    if fmt == "bibtex":
+        click.echo(bibtex(result.graph(), list(result.table["paperId"])), nl=False)
+    elif fmt == "table":
+        # Shared references go to many of your papers: the table names the one sharing most, and how many.
+        shares = result.table["shares"].map(lambda s: cut(f"{len(s)}, most: {s[0]}", TABLE_LIST_ITEM_WIDTH) if s else "")
+        print_frame(result.table.drop(columns=["url"]).assign(new=result.table["new"].map({True: "new", False: ""}),
+                                                               shares=shares), fmt)
+    else:
+        print_frame(result.table, fmt)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 READ = "read"
 QUEUED = "queued"
+NOT_RELEVANT = "not-relevant"  # a negative example for `suggest`: never suggested, never your reading
 
 _TITLE_WORD = re.compile(r"[a-z0-9]+")
 _WORD_NOISE = re.compile(r"[^a-z]+")
@@ -23,6 +24,7 @@ _WORD_NOISE = re.compile(r"[^a-z]+")
 QUEUED_WORDS = {"toread", "unread", "reading", "queued", "queue", "todo", "readlater", "readinglist",
                 "readingqueue", "backlog"}
 READ_WORDS = {"read", "done", "finished"}
+NOT_RELEVANT_WORDS = {"notrelevant", "irrelevant"}
 
 
 def title_key(title: str) -> str:
@@ -56,13 +58,25 @@ def one_line(text: str) -> str:
 
 
 def status_word(word: str) -> str | None:
-    """``"to-read"`` -> ``"queued"``, ``"done"`` -> ``"read"``; None for any other word."""
+    """``"to-read"`` -> ``"queued"``, ``"done"`` -> ``"read"``, ``"not relevant"`` -> ``"not-relevant"``; None
+    for any other word."""
     squeezed = _WORD_NOISE.sub("", word.lower())
+    if squeezed in NOT_RELEVANT_WORDS:
+        return NOT_RELEVANT
     if squeezed in QUEUED_WORDS:
         return QUEUED
     if squeezed in READ_WORDS:
         return READ
     return None
+
+
+def strongest_status(said: Iterable[str | None]) -> str:
+    """The status of a paper marked these ways (None: unmarked): not relevant wins (an explicit verdict),
+    then read, then queued; unmarked alone means read."""
+    said = set(said)
+    if NOT_RELEVANT in said:
+        return NOT_RELEVANT
+    return READ if READ in said or QUEUED not in said else QUEUED
 
 
 def split_status_tags(tags: Iterable[str]) -> tuple[list[str], str | None]:
@@ -71,7 +85,7 @@ def split_status_tags(tags: Iterable[str]) -> tuple[list[str], str | None]:
     for tag in tags:
         named = status_word(tag)
         if named:
-            status = READ if READ in (status, named) else named
+            status = strongest_status([status, named])
         elif tag.strip():
             topics.append(tag.strip())
     return topics, status
@@ -81,7 +95,7 @@ def split_status_tags(tags: Iterable[str]) -> tuple[list[str], str | None]:
 class NoteEntry:
     """One paper the notes mention, merged over every place they mention it.
 
-    ``status`` is ``"read"`` or ``"queued"`` (see the README, *Reading status*). A reader leaves it None
+    ``status`` is ``"read"``, ``"queued"`` or ``"not-relevant"`` (see the README, *Reading status*). A reader leaves it None
     where the notes say nothing about it; ``combine`` settles it.
     """
 
@@ -103,11 +117,10 @@ class NoteEntry:
         """One entry from every mention of a paper, in one pass (a paper mentioned 100,000 times stays linear).
 
         The first title, id and URL win; sources, topics and notes are kept once each, in order. Status:
-        a mention marked read wins, then one marked queued; a paper no mention marks is read.
+        see `strongest_status`.
         """
         first = mentions[0]
-        said = {m.status for m in mentions}
-        status = READ if READ in said or QUEUED not in said else QUEUED
+        status = strongest_status(m.status for m in mentions)
         if len(mentions) == 1:
             first.status = status
             return first

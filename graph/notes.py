@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .entries import (QUEUED, READ, NoteEntry, Notes, Skipped, one_line, split_status_tags, status_word,
+from .entries import (NOT_RELEVANT, QUEUED, READ, NoteEntry, Notes, Skipped, one_line, split_status_tags, status_word,
                       title_key)
 from .errors import NoPapersFound, NotesError
 from .ids import LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
@@ -29,7 +29,8 @@ _ORG_HEADING = re.compile(
 _ORG_KEYWORD_STATUS = {"TODO": QUEUED, "NEXT": QUEUED, "WAITING": QUEUED, "STARTED": QUEUED, "DONE": READ}
 _ORG_PROPERTY = re.compile(r"^\s*:([A-Za-z_-]+):\s?")
 _BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*:?\s*$")
-_TASK_BOX = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+\[([ xX])\]\s")
+_TASK_BOX = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+\[([ xX-])\]\s")
+_NOT_RELEVANT_TAG = re.compile(r"(?<![\w#])#(?:not-?relevant|irrelevant)\b", re.IGNORECASE)
 _URL_CHARS = r"[^\s<>\[\]()\"'`]"
 _MD_LINK = re.compile(
     r"\[(?P<title>[^\[\]\n]{0,1000})\]\(\s*<?(?P<url>" + r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*"
@@ -37,7 +38,7 @@ _MD_LINK = re.compile(
 )
 _ORG_LINK = re.compile(r"\[\[(?P<url>[^\[\]\n]{1,2000})\](?:\[(?P<title>[^\[\]\n]{0,1000})\])?\]")
 _BARE_URL = re.compile(rf"https?://{_URL_CHARS}+(?:\({_URL_CHARS}*\){_URL_CHARS}*)*", re.IGNORECASE)
-_LINE_MARKERS = re.compile(r"^[\s>*+\-]*(?:[0-9]+[.)]\s+)?(?:\[[ xX]\]\s+)?")
+_LINE_MARKERS = re.compile(r"^[\s>*+\-]*(?:[0-9]+[.)]\s+)?(?:\[[ xX-]\]\s+)?")
 _QUOTE_MARKERS = re.compile(r"^[\s>]*")
 _FRONTMATTER_STATUS = re.compile(r"(?i)^status:\s*[\"']?([^\"'#\n]*)")
 
@@ -222,7 +223,8 @@ def _clean_title(text: str) -> str | None:
 
 
 def _heading_status(text: str) -> str | None:
-    return QUEUED if status_word(text) == QUEUED else None
+    named = status_word(text)
+    return named if named in (QUEUED, NOT_RELEVANT) else None
 
 
 class _MarkdownReader:
@@ -247,6 +249,8 @@ class _MarkdownReader:
     def status(self, line: str) -> str | None:
         """A task box on the line wins, then the closest heading that names a status, then the file's."""
         box = _TASK_BOX.match(line)
+        if _NOT_RELEVANT_TAG.search(line) or (box and box.group(1) == "-"):
+            return NOT_RELEVANT
         if box:
             return QUEUED if box.group(1) == " " else READ
         for level in sorted(self.headings, reverse=True):

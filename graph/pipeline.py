@@ -19,6 +19,8 @@ from .notes import Notes, ZoteroSource, read_notes, require_papers
 from .render import MapOptions, render_map
 from .s2 import Notice, S2Client, S2Config
 from .store import Store, damaged
+from .suggestions import stored_suggestions
+from .suggestions import suggest as ask_suggestions
 
 STORE_FILE = "citegraph.db"
 COVERAGE_FILE = "coverage.json"
@@ -47,6 +49,7 @@ class BuildResult:
     rate_limited: int = 0
     stopped: str | None = None
     failed: int = 0
+    suggested: str | None = None  # with ``suggest=True``: the suggestions' summary line, or why there are none
 
     @property
     def complete(self) -> bool:
@@ -95,6 +98,7 @@ def build(
     progress: Progress | None = None,
     notice: Notice | None = None,
     zotero: ZoteroSource | None = None,
+    suggest: bool = False,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -110,6 +114,7 @@ def build(
     progress : called with (phase, done, total) while fetching.
     notice : called with one line while a request waits to be retried.
     zotero : also read the papers of this Zotero library.
+    suggest : also ask S2 for suggestions (`citegraph.suggestions.suggest`, recent pool) and draw them on the map.
 
     Returns
     -------
@@ -157,6 +162,7 @@ def build(
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
         graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))
+        later = stored_suggestions(store, graph)  # the map's "Later work & suggestions" panel
     except sqlite3.DatabaseError as exc:
         raise damaged(store.path, exc) from None
     finally:
@@ -170,6 +176,13 @@ def build(
         reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}")
-    meta = render_map(graph, Path(output), map_options) if output else None
+    suggested = None
+    if suggest and not offline and not stop_line:
+        try:
+            later = ask_suggestions(data_dir, s2_config=s2_config, notice=notice)
+            suggested = later.summary()
+        except CitegraphError as exc:  # the build itself is done: its map shows the last stored suggestions
+            suggested = f"none fetched ({exc}); the map shows the last stored ones"
+    meta = render_map(graph, Path(output), map_options, later) if output else None
     failed = 0 if offline else report.totals["failed"]
-    return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed)
+    return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed, suggested)

@@ -457,8 +457,8 @@ def _markdown_text(title: str | None) -> str:
     return re.sub(r"([\[\]\\])", r"\\\1", one_line(title or ""))
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[dict], dict]:
-    """The map's vis-network nodes and edges and the page's data, for ``options``."""
+def map_items(graph: nx.DiGraph, options: MapOptions, later=None) -> tuple[list[dict], list[dict], dict]:
+    """The map's vis-network nodes and edges and the page's data, for ``options`` (``later``: see `render_map`)."""
     # Your papers and the ranking are computed once here; every step below reads them.
     ranked = unread(graph, top=None)
     scores = unread_scores(ranked)
@@ -479,6 +479,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[
     edges = vis_edges(graph, selection.drawn)
     data = page_data(graph, selection, legend, options, ranked)
     data["extent"] = _extent(positions, boxes)
+    data["laterWork"] = later_work_data(graph, later)
     return nodes, edges, data
 
 
@@ -534,7 +535,7 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
     return net.generate_html(name="map.html")  # the name only passes pyvis's ".html" check; we write the file
 
 
-def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None) -> dict:
+def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None) -> dict:
     """Write the interactive map of ``graph`` to ``output``.
 
     Parameters
@@ -545,6 +546,8 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         The HTML file to write (its folder is created).
     options : MapOptions, optional
         Colours, folding, ``max_nodes``, layout and a path to highlight (a list of paperIds).
+    later : citegraph.suggestions.Suggestions, optional
+        The last stored suggestions, for the "Later work & suggestions" panel (see `later_work_data`).
 
     Returns
     -------
@@ -569,7 +572,7 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     '2 of 2 papers drawn'
     """
     options = options or MapOptions()
-    nodes, edges, data = map_items(graph, options)
+    nodes, edges, data = map_items(graph, options, later)
     html = render_page(nodes, edges, vis_options(nodes), data)
     output = Path(output)
     try:
@@ -578,3 +581,43 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from exc
     return {key: data[key] for key in ("drawn", "total", "folded", "unlinked", "overMaxNodes", "summary")}
+
+
+# ---- the "Later work & suggestions" panel (issue 20) ------------------------------------------------
+
+LATER_WORK_ROWS = 200  # papers citing yours listed at most, newest first
+
+
+def later_work_data(graph: nx.DiGraph, later=None) -> dict:
+    """The page data of the "Later work & suggestions" panel.
+
+    ``citing``: papers citing yours (stored by ``build --citations``), newest first, as
+    `citegraph.analysis.top_citing` with ``min_cites=1, sort="year"`` lists them. ``suggestions``:
+    the last stored `citegraph.suggestions.Suggestions` (``later``), each with the paperIds of your papers
+    it cites and shares references with (the page draws it near them), ``new`` and its copy texts.
+    """
+    from .analysis import has_citations, top_citing
+
+    citing = []
+    if has_citations(graph):
+        frame = top_citing(graph, top=LATER_WORK_ROWS, min_cites=1, sort="year")
+        entries = bibtex_entries(graph, list(frame["paperId"]))
+        for row in frame.itertuples(index=False):
+            citing.append({"paperId": row.paperId, "title": row.title, "year": None if _missing(row.year) else int(row.year),
+                           "cites_read_count": int(row.cites_read_count), "cites": list(row.cites),
+                           "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
+    rows = []
+    if later is not None and len(later.table):
+        papers = later.graph()
+        entries = bibtex_entries(papers, list(later.table["paperId"]))
+        for row in later.table.itertuples(index=False):
+            data, why = papers.nodes[row.paperId], later.reasons.get(row.paperId, {})
+            rows.append({"paperId": row.paperId, "title": row.title, "year": None if _missing(row.year) else int(row.year),
+                         "venue": row.venue, "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
+                         "new": bool(row.new), "cites": [p for p in why.get("cites", []) if p in graph],
+                         "shares": [[p, n] for p, n in why.get("shares", {}).items() if p in graph],
+                         "label": short_label(row.title, data.get("year")), "link": row.url, "s2url": data.get("url") or "",
+                         "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
+    return {"citing": citing, "suggestions": rows,
+            "asked": later.asked_at[:10] if later is not None else None,
+            "previous": later.previous[:10] if later is not None and later.previous else None}

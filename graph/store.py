@@ -60,6 +60,22 @@ CREATE TABLE IF NOT EXISTS fetch_log (
     PRIMARY KEY (subject, what)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS suggestion_runs (
+    run INTEGER PRIMARY KEY,
+    asked_at TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    pool TEXT NOT NULL,
+    positives TEXT NOT NULL,
+    negatives TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS suggestions (
+    run INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    paper_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    PRIMARY KEY (run, rank)
+);
 """
 
 
@@ -349,3 +365,28 @@ class Store:
     def generation(self) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
+
+    # -- suggestions (S2's recommendations, kept so the page and `suggest --offline` need no network) --
+
+    def record_suggestions(self, asked_at: str, scope: str, pool: str, positives: list[str], negatives: list[str],
+                           rows: list[tuple[str, dict, dict]]) -> int:
+        """One `suggest` answer: ``rows`` are (paperId, paper record, reasons), best first. Returns its run number."""
+        with self._tx() as db:
+            run = db.execute("INSERT INTO suggestion_runs (asked_at, scope, pool, positives, negatives) VALUES (?,?,?,?,?)",
+                             (asked_at, scope, pool, _json(positives), _json(negatives))).lastrowid
+            db.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?)",
+                           [(run, rank, pid, _json(paper), _json(reasons)) for rank, (pid, paper, reasons) in enumerate(rows)])
+        return run
+
+    def suggestion_runs(self, scope: str | None = None, pool: str | None = None) -> list[tuple[int, str, str, str]]:
+        """(run, asked_at, scope, pool) of every stored `suggest` answer, oldest first, optionally of one scope and pool."""
+        try:
+            rows = self.db.execute("SELECT run, asked_at, scope, pool FROM suggestion_runs ORDER BY run").fetchall()
+        except sqlite3.OperationalError:  # a read-only store written before suggestions existed
+            return []
+        return [r for r in rows if (scope is None or r[2] == scope) and (pool is None or r[3] == pool)]
+
+    def suggestions(self, run: int) -> list[tuple[str, dict, dict]]:
+        """The (paperId, paper record, reasons) of one stored `suggest` answer, best first."""
+        rows = self.db.execute("SELECT paper_id, data, reasons FROM suggestions WHERE run=? ORDER BY rank", (run,))
+        return [(pid, json.loads(data), json.loads(reasons)) for pid, data, reasons in rows]

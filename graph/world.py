@@ -189,3 +189,29 @@ def load_recorded_paper(world: World, record: dict) -> str:
             world.add_paper(dict(citer), [Citation(paper_id, record.get("title") or "", False, ["background"], [])])
     return paper_id
 
+
+
+def add_later_work(world: World, today, count: int = 60, seed: int = 0) -> list[str]:
+    """Add ``count`` papers published in the 120 days before ``today`` (a date) that build on the
+    world's arXiv papers (the notes' papers): each cites one to three of them and some of their
+    references, so recommendations and citations have later work to find. Returns their paperIds.
+    """
+    import datetime
+
+    rng = random.Random(seed)
+    read = sorted(p for p, record in world.papers.items() if "ArXiv" in (record.get("externalIds") or {}))
+    added = []
+    for k in range(count if read else 0):
+        published = today - datetime.timedelta(days=rng.randint(1, 120))
+        cited = rng.sample(read, rng.randint(1, min(3, len(read))))
+        around = sorted({c.cited for p in cited for c in world.references[p] if c.cited})
+        cited += rng.sample(around, min(len(around), rng.randint(3, 10)))
+        title = " ".join(rng.sample(WORDS, rng.randint(3, 7))).capitalize()
+        paper_id = _paper_id(seed, 1_000_000 + k)
+        record = _record(paper_id, 1_000_000 + k, title, published.year, rng)
+        record["publicationDate"] = published.isoformat()
+        citations = [Citation(target, world.papers[target]["title"], rng.random() < 0.15, rng.sample(INTENTS, 1),
+                              [f"... building on {world.papers[target]['title'][:40]} ..."]) for target in cited]
+        added.append(world.add_paper(record, citations))
+    world.finish()  # counts for the new papers; older papers keep theirs, as S2's counts lag
+    return added

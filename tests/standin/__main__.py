@@ -1,11 +1,12 @@
 """Serve a generated citation world around some notes' papers: python -m tests.standin [--notes data/notes]."""
 
 import argparse
+import datetime
 import json
 import sys
 
 from .server import BODIES, Faults, StandinS2
-from citegraph.world import generate_world, sample_notes_seeds
+from citegraph.world import add_later_work, generate_world, sample_notes_seeds
 
 
 def main() -> None:
@@ -14,6 +15,8 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=3000, help="background papers in the world")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--later-work", type=int, default=60,
+                        help="papers of the last 120 days citing the notes' papers (what `suggest` finds)")
     parser.add_argument("--rps", type=float, default=None, help="answer 429 above this rate, like S2")
     parser.add_argument("--rate-429", type=float, default=0.0)
     parser.add_argument("--rate-5xx", type=float, default=0.0)
@@ -27,6 +30,7 @@ def main() -> None:
     args = parser.parse_args()
 
     world = generate_world(sample_notes_seeds(args.notes), n_papers=args.papers, seed=args.seed)
+    add_later_work(world, datetime.date.today(), args.later_work, seed=args.seed)
     faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, hang_after=args.hang_after,
                     die_after=args.die_after, status=args.status, body=args.body, after=args.after, until=args.until,
                     matching=args.matching, seed=args.seed)

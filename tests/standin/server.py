@@ -6,6 +6,8 @@ Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
   GET  /graph/v1/paper/{id}/references       contexts/intents/isInfluential + citedPaper fields, offset/limit/next
   GET  /graph/v1/paper/{id}/citations        same with citingPaper
   GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
+  POST /recommendations/v1/papers            positivePaperIds/negativePaperIds, limit <= 500 (see RECOMMENDATIONS)
+  GET  /recommendations/v1/papers/forpaper/{id}   from=recent|all-cs, limit <= 500
 Faults: a share of 429s (no Retry-After, like S2) and 5xx ({"message": ...}), slow answers, a
 requests-per-second limit answered with 429, a hang after N requests (accepting and never
 answering), a connection dropped without an answer after N requests, and from request ``after``
@@ -16,6 +18,7 @@ Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import re
@@ -42,6 +45,9 @@ TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply fo
 # S2's gateway names its own errors in a header (recorded); errors from the backend carry none.
 GATEWAY_ERROR_TYPES = {403: "ForbiddenException", 429: "TooManyRequestsException", 504: "InternalServerErrorException"}
 MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a paper; past it, empty pages
+RECENT_DAYS = 60  # from=recent: papers published in the last 60 days (s2-folks release notes, 2023-06-20)
+OLD_PAPER_YEAR = 2005  # forpaper answers an empty list for papers older than this (s2-folks #176: "some older papers")
+MAX_RECOMMENDED = 500
 SERVER_ERRORS = [(500, "Internal Server Error"), (502, "Bad Gateway"), (503, "Service Unavailable"),
                  (504, "Endpoint request timed out")]
 
@@ -149,6 +155,7 @@ class StandinS2:
         self._last_request = 0.0
         self._release = threading.Event()
         self._script: list[tuple[str, int, str, dict]] = []
+        self.today = datetime.date.today()  # what "recent" is counted from
         self.httpd = _QuietServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.thread: threading.Thread | None = None
@@ -324,8 +331,64 @@ class StandinS2:
             return 404, {"error": "Title match not found"}
         return 200, {"data": [{**_select(self.world.papers[best], top), "matchScore": round(200 * best_score, 4)}]}
 
+    # -- recommendations ---------------------------------------------------------------------
+    # A stand-in for S2's recommender: a paper is recommended for the positives it cites (3 each)
+    # and the references it shares with them (1 each), less the same for the negatives. As on S2,
+    # the input papers themselves are not excluded (s2-folks #82): the seed shares all its references.
+
+    def _pool(self, name: str) -> list[str]:
+        if name == "recent":
+            since = (self.today - datetime.timedelta(days=RECENT_DAYS)).isoformat()
+            return [p for p, r in self.world.papers.items() if since <= (r.get("publicationDate") or "") <= self.today.isoformat()]
+        if name == "all-cs":
+            return [p for p, r in self.world.papers.items() if "Computer Science" in (r.get("fieldsOfStudy") or [])]
+        raise BadRequest(f"Invalid from: {name!r}; must be one of recent, all-cs")
+
+    def _recommend(self, positives: list[str], negatives: list[str], pool: str, limit: int, top: list[str]) -> dict:
+        cited = {p: {c.cited for c in self.world.references[p] if c.cited} for p in self.world.papers}
+
+        def affinity(candidate: str, inputs: list[str]) -> int:
+            return sum(3 * (p in cited[candidate]) + len(cited[candidate] & cited[p]) for p in inputs)
+
+        scored = [(affinity(c, positives) - affinity(c, negatives), c) for c in self._pool(pool)]
+        best = sorted((-score, c) for score, c in scored if score > 0)[:limit]
+        return {"recommendedPapers": [_select(self.world.papers[c], top) for _, c in best]}
+
+    def _limit(self, query: dict) -> int:
+        limit = int(query.get("limit", 100))
+        if not 1 <= limit <= MAX_RECOMMENDED:
+            raise BadRequest(f"Invalid limit: {limit}; must be between 1 and {MAX_RECOMMENDED}")
+        return limit
+
+    def recommend_for_lists(self, body: object, query: dict) -> tuple[int, object]:
+        top, _ = _parse_fields(query.get("fields"))
+        if not isinstance(body, dict) or not isinstance(body.get("positivePaperIds"), list) or not body["positivePaperIds"]:
+            raise BadRequest("Body must be a JSON object with a non-empty positivePaperIds list")
+        lists = []
+        for raw_ids in (body["positivePaperIds"], body.get("negativePaperIds") or []):
+            resolved = [self.world.resolve(str(raw)) for raw in raw_ids]
+            if None in resolved:
+                return 404, {"error": f"Paper with id {raw_ids[resolved.index(None)]} not found"}
+            lists.append(resolved)
+        return 200, self._recommend(*lists, query.get("from", "recent"), self._limit(query), top)
+
+    def recommend_for_paper(self, raw_id: str, query: dict) -> tuple[int, object]:
+        top, _ = _parse_fields(query.get("fields"))
+        limit, pool = self._limit(query), query.get("from", "recent")
+        paper_id = self.world.resolve(raw_id)
+        if not paper_id:
+            return 404, {"error": f"Paper with id {raw_id} not found"}
+        if (self.world.papers[paper_id].get("year") or 0) < OLD_PAPER_YEAR:
+            self._pool(pool)  # a bad pool is still a 400
+            return 200, {"recommendedPapers": []}
+        return 200, self._recommend([paper_id], [], pool, limit, top)
+
     def route(self, method: str, path: str, query: dict, body: object) -> tuple[int, object]:
         path = unquote(path)
+        if re.fullmatch(r"/recommendations/v1/papers/?", path) and method == "POST":
+            return self.recommend_for_lists(body, query)
+        if path.startswith("/recommendations/v1/papers/forpaper/") and method == "GET":
+            return self.recommend_for_paper(path[len("/recommendations/v1/papers/forpaper/"):], query)
         if not path.startswith("/graph/v1/paper"):
             return 404, {"message": "Not Found"}
         rest = path[len("/graph/v1/paper"):]
