@@ -19,11 +19,12 @@ class NotRegularFile(OSError):
     """The path is a FIFO, a device, a socket or a folder, not a file citegraph can read."""
 
 
-def open_regular(path: str | Path, mode: str = "rb", flags: int = os.O_RDONLY):
+def open_regular(path: str | Path, mode: str = "rb", flags: int = os.O_RDONLY, **options):
     """``path`` opened as a Python file object, if it is a regular file (links followed).
 
     ``flags`` are the ``os.open`` flags (``os.O_RDWR | os.O_CREAT`` to create it, mode 0666 less the
-    umask). O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer.
+    umask); ``options`` go to ``open`` (``encoding``). O_NONBLOCK makes opening a FIFO return at once
+    instead of waiting for a writer.
 
     Raises
     ------
@@ -37,7 +38,7 @@ def open_regular(path: str | Path, mode: str = "rb", flags: int = os.O_RDONLY):
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise NotRegularFile(22, "not a regular file (a pipe, device or folder)", str(path))
         os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, mode)
+        return os.fdopen(descriptor, mode, **options)
     except BaseException:
         os.close(descriptor)
         raise

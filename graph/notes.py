@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from .datafiles import read_regular
 from .entries import (QUEUED, READ, NoteEntry, Notes, Skipped, one_line, split_status_tags, status_word,
                       title_key)
 from .errors import NoPapersFound, NotesError
@@ -85,15 +86,15 @@ def read_notes(paths: list[str | Path], zotero: ZoteroSource | None = None) -> N
     readable = 0
     for path in files:
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as exc:
-            warnings.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+            warnings.append(f"{file_name(path)}: cannot read ({exc.strerror or exc}); skipped")
             continue
         readable += 1
         text, warning = _decode(path, data)
         if warning:
             warnings.append(warning)
-        found, skips, file_warnings = _reader_for(path)(text, str(path))
+        found, skips, file_warnings = _reader_for(path)(text, file_name(path))
         warnings += file_warnings
         _collect(found, skips, mentions, skipped)
     if zotero is not None:
@@ -181,16 +182,16 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise NotesError(f"notes path not found: {path}")
+            raise NotesError(f"notes path not found: {file_name(path)}")
         if path.is_file():
             files.append(path)
             continue
         if not path.is_dir():
-            warnings.append(f"{path}: not a readable file (a pipe or device); skipped")
+            warnings.append(f"{file_name(path)}: not a readable file (a pipe or device); skipped")
             continue
 
         def unreadable(exc: OSError) -> None:
-            warnings.append(f"{exc.filename}: cannot read folder ({exc.strerror or exc}); skipped")
+            warnings.append(f"{file_name(exc.filename)}: cannot read folder ({exc.strerror or exc}); skipped")
 
         found = []
         for folder, _, names in os.walk(path, onerror=unreadable):
@@ -201,9 +202,21 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
                 if file.is_file():
                     found.append(file)
                 else:  # a dangling link, or a pipe or device, whose reading would block forever
-                    warnings.append(f"{file}: not a readable file (a broken link, pipe or device); skipped")
+                    warnings.append(f"{file_name(file)}: not a readable file (a broken link, pipe or device); skipped")
         files += sorted(found)
     return files, warnings
+
+
+def file_name(path: str | Path) -> str:
+    """``path`` as text that is valid UTF-8 whatever its bytes: a byte that is not UTF-8 (a file name
+    from another system's encoding) is written ``\\xe9``, so the name can be stored, saved and printed.
+
+    Example
+    -------
+    >>> file_name(os.fsdecode(b"caf\\xe9.md"))
+    'caf\\\\xe9.md'
+    """
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def _reader_for(path: Path):
@@ -215,12 +228,12 @@ def _decode(path: Path, data: bytes) -> tuple[str, str | None]:
     warning = None
     if b"\x00" in data:
         data = data.replace(b"\x00", b" ")
-        warning = f"{path}: looks binary; reading the text it contains"
+        warning = f"{file_name(path)}: looks binary; reading the text it contains"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
-        warning = warning or f"{path}: not valid UTF-8; invalid bytes replaced"
+        warning = warning or f"{file_name(path)}: not valid UTF-8; invalid bytes replaced"
     return text, warning
 
 
