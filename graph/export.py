@@ -135,7 +135,7 @@ def csv_safe(frame: pd.DataFrame, terminal: bool = False) -> pd.DataFrame:
 
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[column]):  # text columns (object or string dtype)
             safe[column] = safe[column].map(cell)
     return safe
 

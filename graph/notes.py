@@ -37,8 +37,7 @@ _BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*\n]+)\*\*")
 _TASK_BOX = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+\[([ xX])\]\s")
 _URL_CHARS = r"[^\s<>\[\]()\"'`]"
 _MD_LINK = re.compile(
-    r"\[(?P<title>[^\[\]\n]{0,1000})\]\(\s*<?(?P<url>" + r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*"
-    + r")>?\s*(?:\"[^\"\n]*\"\s*)?\)"
+    r"\[(?P<title>[^\[\]\n]{0,1000})\]\(\s*<?(?P<url>(?:[^\s()<>]|\([^\s()<>]*\))+)>?\s*(?:\"[^\"\n]*\"\s*)?\)"
 )
 _ORG_LINK = re.compile(r"\[\[(?P<url>[^\[\]\n]{1,2000})\](?:\[(?P<title>[^\[\]\n]{0,1000})\])?\]")
 _BARE_URL = re.compile(rf"https?://{_URL_CHARS}+(?:\({_URL_CHARS}*\){_URL_CHARS}*)*", re.IGNORECASE)
@@ -355,9 +354,14 @@ class _MarkdownReader:
 
     def ids_in_text(self, text: str, where: str, status: str | None) -> list[NoteEntry]:
         found = []
-        for text_id in find_text_ids(text):
-            title = (_clean_title(text[text_id.end:text_id.end + MAX_TITLE])
-                     or _clean_title(text[max(0, text_id.start - MAX_TITLE):text_id.start]))
+        text_ids = find_text_ids(text)
+        for index, text_id in enumerate(text_ids):
+            # The title is the text up to the next id (or back to the one before), at most MAX_TITLE:
+            # each piece of the line is looked at twice at most.
+            after = text_ids[index + 1].start if index + 1 < len(text_ids) else len(text)
+            before = text_ids[index - 1].end if index else 0
+            title = (_clean_title(text[text_id.end:min(after, text_id.end + MAX_TITLE)])
+                     or _clean_title(text[max(before, text_id.start - MAX_TITLE):text_id.start]))
             found.append(NoteEntry(text_id.paper_id, title, [where], self.topics(), status=status))
         return found
 

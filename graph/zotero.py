@@ -117,7 +117,8 @@ def _snapshot(database: Path, folder: Path) -> Path:
             if companion.exists():
                 copy_regular(companion, folder / companion.name)
     except OSError as exc:
-        raise NotesError(f"cannot read the Zotero library {database}: {exc.strerror or exc}") from None
+        which = f"{exc.filename}: " if exc.filename and exc.filename != str(database) else ""
+        raise NotesError(f"cannot read the Zotero library {database}: {which}{exc.strerror or exc}") from None
     return copy
 
 
