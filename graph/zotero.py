@@ -185,12 +185,14 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
             f"SELECT d.itemID, f.fieldName, v.value FROM itemData d JOIN {fields} f ON f.fieldID = d.fieldID "
             f"JOIN itemDataValues v ON v.valueID = d.valueID WHERE f.fieldName IN ({','.join('?' * len(_FIELDS))})",
             _FIELDS):
-        text = reader.text(value, f"the {name} of item {items.get(item_id, item_id)}")
+        if item_id not in items:  # a note's or attachment's field: not read, so not warned about
+            continue
+        text = reader.text(value, f"the {name} of item {items[item_id]}")
         if text is not None:
             values[item_id][name] = text
     tags: dict[int, list[str]] = defaultdict(list)
     for item_id, name in connection.execute("SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"):
-        name = reader.text(name, f"a tag of item {items.get(item_id, item_id)}")
+        name = reader.text(name, f"a tag of item {items[item_id]}") if item_id in items else None
         if name:
             tags[item_id].append(name)
     notes: dict[int, list[str]] = defaultdict(list)
@@ -198,7 +200,7 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
             "SELECT n.parentItemID, n.note, i.key FROM itemNotes n JOIN items i ON i.itemID = n.itemID "
             "WHERE n.parentItemID IS NOT NULL AND n.note IS NOT NULL"
             + "".join(f" AND n.itemID NOT IN ({q})" for q in hidden) + " ORDER BY n.itemID"):
-        note = reader.text(note, f"note {key} of item {items.get(parent, parent)}")
+        note = reader.text(note, f"note {key} of item {items[parent]}") if parent in items else None
         text = _note_text(note) if note else None
         if text:
             notes[parent].append(text)
