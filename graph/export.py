@@ -218,8 +218,12 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
             return list(targets)
         content = _single_file(graph, chosen, nodes, fmt)
         if to_stdout:
-            sys.stdout.buffer.write(content)
-            sys.stdout.buffer.flush()
+            stdout = getattr(sys.stdout, "buffer", None)  # a notebook's stdout takes text only
+            if stdout is None:
+                sys.stdout.write(content.decode("utf-8"))
+            else:
+                stdout.write(content)
+                stdout.flush()
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
