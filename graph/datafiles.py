@@ -51,6 +51,16 @@ def read_regular(path: str | Path) -> bytes:
     ------
     NotRegularFile, OSError
         As `open_regular`.
+
+    Example
+    -------
+    >>> from pathlib import Path
+    >>> _ = Path("notes.md").write_text("# Reading")
+    >>> read_regular("notes.md")
+    b'# Reading'
+    >>> read_regular("/dev/zero")
+    Traceback (most recent call last):
+    citegraph.datafiles.NotRegularFile: [Errno 22] not a regular file (a pipe, device or folder): '/dev/zero'
     """
     with open_regular(path) as handle:
         return handle.read(os.fstat(handle.fileno()).st_size)
