@@ -187,9 +187,13 @@ def test_a_zotero_note_stored_as_a_blob_is_skipped_with_a_warning(tmp_path):
     assert notes.warnings == [f"{library.path}: note NOTE0001 of item ITEM0001 is not text (a bytes); skipped"]
 
 
-def test_a_zotero_collection_without_a_name_is_left_out_with_a_warning(tmp_path):
+@pytest.mark.parametrize("name", ["", None])
+def test_a_zotero_collection_without_a_name_is_left_out_with_a_warning(tmp_path, name):
     library = zotero_library(tmp_path)
-    nameless = library.collection("", "COLLNONE")
+    # Zotero's schema says NOT NULL; a library from another version or tool may not.
+    library.db.executescript("DROP TABLE collections; CREATE TABLE collections (collectionID INTEGER PRIMARY KEY, "
+                             "collectionName TEXT, parentCollectionID INT, libraryID INT, key TEXT);")
+    nameless = library.collection(name, "COLLNONE")
     named = library.collection("Ethics", "COLLETH1")
     for key, collection in (("ITEM0001", nameless), ("ITEM0002", named)):
         library.add_to(collection, library.item(key, title=f"Paper {key}"))
