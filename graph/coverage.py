@@ -146,8 +146,8 @@ def read_coverage_totals(coverage_file: Path) -> dict | None:
         totals = json.loads(read_regular(coverage_file).decode("utf-8"))["totals"]
         if not isinstance(totals, dict):
             raise TypeError("totals is not an object")
-    except NotRegularFile as exc:
-        raise CoverageDamaged(f"{coverage_file} is not a regular file ({exc.strerror}); move it away, "
+    except NotRegularFile:
+        raise CoverageDamaged(f"{coverage_file} is not a regular file (a pipe or device); move it away, "
                               f"`citegraph build NOTES --offline` writes it again") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
