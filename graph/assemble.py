@@ -16,15 +16,17 @@ import gc
 import hashlib
 import json
 import os
-import tempfile
+import secrets
+import time
 from collections import Counter
 from itertools import islice
 from pathlib import Path
 
 import networkx as nx
 
-from .errors import GraphMissing, OutputError
+from .datafiles import NotRegularFile, open_regular
 from .entries import NOT_RELEVANT
+from .errors import GraphMissing, OutputError, describe_write_error
 from .notes import Notes
 from .store import Store
 
@@ -234,20 +236,75 @@ def save_graph(graph: nx.DiGraph, path: Path, stamp: dict) -> None:
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path.parent)
         # Write-then-rename: a reader never sees half a file, even with two builds at once.
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".graph-",
-                                         delete=False) as handle:
-            temporary = handle.name
+        temporary, handle = new_temporary(path.parent)
+        with handle:
             # json.dumps escapes every newline inside strings: the stamp is exactly the first line.
             handle.write(json.dumps(stamp) + "\n")
             # dumps, not dump: only the one-shot encoder is the fast C one.
             handle.write(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
         os.replace(temporary, path)
-    except OSError as exc:
+    except BaseException as exc:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"could not save the graph as {path}: {exc.strerror or exc}; "
+        if not isinstance(exc, OSError):
+            raise
+        raise OutputError(f"could not save the graph as {path}: {describe_write_error(exc, path.parent)}; "
                              "free some space or use another --data-dir, then run `citegraph build` again") from None
+
+
+# -- the temporary file a save writes first ------------------------------------------------------
+# Kept apart from the format: each save holds a lock on its temporary file while writing, so a later
+# save can tell a killed save's leftover (unlocked) from a save still running (locked).
+TEMPORARY_PREFIX = ".graph-"
+STALE_AFTER = 60  # seconds
+
+
+def new_temporary(folder: Path):
+    """A new ``.graph-*`` file in ``folder``: its path, and it open for writing text, locked while
+    open; created 0666 less the umask, as every other file citegraph writes."""
+    for _ in range(100):
+        name = folder / f"{TEMPORARY_PREFIX}{secrets.token_hex(6)}"
+        try:
+            # backslashreplace: a lone surrogate (a name from a non-UTF-8 disk) is written as its JSON
+            # escape, which loads back as the same string, instead of failing the save.
+            handle = open_regular(name, "w", os.O_WRONLY | os.O_CREAT | os.O_EXCL, encoding="utf-8",
+                                  errors="backslashreplace")
+        except FileExistsError:
+            continue
+        _lock(handle, blocking=True)
+        return name, handle
+    raise FileExistsError(17, "no free temporary file name", str(folder))
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove the ``.graph-*`` files that no running save holds (a save killed before it renamed its file).
+
+    Only files a minute old: a save that has just created its file may not hold its lock yet.
+    """
+    for leftover in folder.glob(TEMPORARY_PREFIX + "*"):
+        try:
+            if time.time() - leftover.lstat().st_mtime < STALE_AFTER:
+                continue
+            with open_regular(leftover, "r+b", os.O_RDWR) as handle:
+                if _lock(handle, blocking=False):
+                    leftover.unlink()
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove
+
+
+def _lock(handle, blocking: bool) -> bool:
+    """An exclusive lock on ``handle``; False when another process holds one (and ``blocking`` is False)."""
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): a leftover stays until removed by hand
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _damaged(path: Path, why: str) -> GraphMissing:
@@ -256,9 +313,12 @@ def _damaged(path: Path, why: str) -> GraphMissing:
 
 def _open(path: Path):
     try:
-        return open(path, "rb")
+        return open_regular(path)
     except FileNotFoundError:
         raise GraphMissing(f"no stored graph at {path}; run `citegraph build NOTES` first") from None
+    except NotRegularFile:
+        raise GraphMissing(f"{path} is not a regular file (a pipe or device); move it away and run "
+                           "`citegraph build NOTES` again") from None
 
 
 def _parse_stamp(path: Path, line: bytes) -> dict:
@@ -299,7 +359,7 @@ def load_graph(path: Path) -> nx.DiGraph:
         # three times faster.
         gc.disable()
         try:
-            graph = _graph_from(json.loads(handle.read()))
+            graph = _graph_from(json.loads(handle.read(os.fstat(handle.fileno()).st_size)))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
             raise _damaged(path, f"{type(exc).__name__}: {exc}"[:200]) from None
         finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from citegraph.constants import EXPORT_FORMATS, MAX_PATHS, PAPER_SELECTIONS
-from citegraph.errors import AmbiguousPaper, CitegraphError
+from citegraph.errors import AmbiguousPaper, CitegraphError, describe_write_error
 
 PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
 REPORT_FORMATS = ["table", "json", "md"]
@@ -26,6 +26,8 @@ TABLE_TITLE_WIDTH = 60
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
 LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest are counted
 TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
+
+FETCHING_COMMANDS = {"build"}  # the commands that ask Semantic Scholar and store its answers as they come
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _C1 = re.compile(r"[\x7f-\x9f]")
@@ -56,10 +58,13 @@ class CitegraphGroup(click.Group):
         except OSError as exc:
             if not exc.filename:  # no file named: not the user's file problem but a bug, keep the traceback
                 raise
-            click.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+            click.echo(f"error: {exc.filename}: {describe_write_error(exc, Path(exc.filename).parent)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("interrupted: everything fetched so far is stored; run the same command to resume", err=True)
+            if ctx.invoked_subcommand in FETCHING_COMMANDS:
+                click.echo("interrupted: everything fetched so far is stored; run the same command to resume", err=True)
+            else:  # it fetches nothing: claiming a stored state would be wrong
+                click.echo(f"interrupted: `citegraph {ctx.invoked_subcommand}` stopped before it finished", err=True)
             ctx.exit(130)
 
 
@@ -128,7 +133,9 @@ def print_frame(frame, fmt: str) -> None:
             else:
                 shown[column] = shown[column].map(lambda items: "; ".join(map(str, items)))
     if fmt == "csv":
-        click.echo(shown.to_csv(index=False), nl=False)
+        from citegraph.export import csv_safe
+
+        click.echo(csv_safe(shown, terminal=sys.stdout.isatty()).to_csv(index=False), nl=False)
         return
     shown = shown.round(4).astype(object).where(shown.notna(), None).map(terminal_text)
     if fmt == "md":
@@ -547,7 +554,7 @@ def show_command(paper, fmt, data_dir):
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).")
+              help="File to write, - for standard output (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).")
 @click.option("--papers", type=click.Choice(PAPER_SELECTIONS), default="all", show_default=True,
               help="Write only the papers in your notes (read), in their reading queue (queued) or the others (unread).")
 @data_dir_option
@@ -557,7 +564,8 @@ def export_command(fmt, output, papers, data_dir):
     from citegraph.pipeline import load
 
     for written in export(load(data_dir), fmt, output, papers):
-        click.echo(f"wrote {written}", err=True)
+        if str(written) != "-":
+            click.echo(f"wrote {written}", err=True)
 
 
 @main.command("mcp")

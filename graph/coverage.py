@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .datafiles import NotRegularFile, read_regular
 from .errors import CoverageDamaged
 from .notes import Notes
 from .store import AliasHow, FetchKind, FetchStatus, Store
@@ -142,9 +143,12 @@ def read_coverage(coverage_file: Path) -> dict | None:
     if not coverage_file.exists():
         return None
     try:
-        report = json.loads(coverage_file.read_text(encoding="utf-8"))
+        report = json.loads(read_regular(coverage_file).decode("utf-8"))
         if not isinstance(report["totals"], dict) or not isinstance(report["entries"], list):
             raise TypeError("totals is not an object or entries not a list")
+    except NotRegularFile:
+        raise CoverageDamaged(f"{coverage_file} is not a regular file (a pipe or device); move it away, "
+                              f"`citegraph build NOTES --offline` writes it again") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
                               f"`citegraph build NOTES --offline` writes it again") from exc

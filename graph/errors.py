@@ -112,3 +112,13 @@ class CitationsMissing(CitegraphError):
 
 class OutputError(CitegraphError):
     """An output file cannot be written: the message names it and the reason."""
+
+
+def describe_write_error(exc: OSError, folder) -> str:
+    """What a failed write means for the user: "disk full (FOLDER has no space left)" for a full disk
+    or quota, else the system's own words."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"disk full ({folder} has no space left)"
+    return exc.strerror or str(exc)

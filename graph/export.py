@@ -8,8 +8,10 @@ cases: first author's surname + year + first title word, deduplicated with a, b,
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -27,8 +29,11 @@ STANDARD_ENTRY_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
     "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
 })
-# Fields holding identifiers or URLs: LaTeX reads them verbatim (url/doi packages), so no escaping.
+# Fields holding identifiers or URLs: LaTeX reads them verbatim (url/doi packages), so LaTeX escapes
+# would show; what could end the field or the entry (braces, a backslash, spaces, line breaks) is
+# percent-encoded instead, as in a URL.
 VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "archiveprefix"})
+_VERBATIM_UNSAFE = re.compile(r"[{}\\\s\x00-\x1f\x7f]")
 LATEX_SPECIALS = {
     # Braces as commands: an escaped \{ still counts for BibTeX's brace balance, \textbraceleft{} does not.
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
@@ -37,6 +42,14 @@ LATEX_SPECIALS = {
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in LATEX_SPECIALS))
 # The field an entry of these types must have: S2's own entries sometimes leave it out.
 VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
+
+# Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF): GraphML and GEXF
+# holding one are not well-formed, and NetworkX cannot read them back.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+STDOUT = "-"
 
 # In S2's own entries braces, backslashes, $, ~ and ^ are BibTeX/LaTeX markup; only these are raw text.
 _RAW_IN_MARKUP_RE = re.compile(r"(?<!\\)[&%#_]")
@@ -83,6 +96,50 @@ def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
     return flat
 
 
+def xml_safe_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """``graph`` (flat, as `flat_graph` makes it) with the characters XML forbids removed from its text.
+
+    Example
+    -------
+    >>> graph = nx.DiGraph()
+    >>> graph.add_node("A", title="Bell\\x07 curve")
+    >>> xml_safe_graph(graph).nodes["A"]["title"]
+    'Bell curve'
+    """
+    def clean(value):
+        return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+    safe = nx.DiGraph()
+    safe.add_nodes_from((clean(node), {clean(k): clean(v) for k, v in data.items()}) for node, data in graph.nodes(data=True))
+    safe.add_edges_from((clean(a), clean(b), {clean(k): clean(v) for k, v in data.items()})
+                        for a, b, data in graph.edges(data=True))
+    return safe
+
+
+def csv_safe(frame: pd.DataFrame, terminal: bool = False) -> pd.DataFrame:
+    """``frame`` with every text cell a spreadsheet would run as a formula (starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) prefixed with ``'``, as OWASP advises; with ``terminal``,
+    control characters (terminal escapes) are removed too.
+
+    Example
+    -------
+    >>> csv_safe(pd.DataFrame({"title": ["=HYPERLINK(1)", "Plain"], "year": [-1, 2]})).values.tolist()
+    [["'=HYPERLINK(1)", -1], ['Plain', 2]]
+    """
+    def cell(value):
+        if not isinstance(value, str):
+            return value
+        if terminal:
+            value = _TERMINAL_CONTROL.sub("", value)
+        return "'" + value if value.startswith(_FORMULA_START) else value
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):  # text columns (object or string dtype)
+            safe[column] = safe[column].map(cell)
+    return safe
+
+
 def select_papers(graph: nx.DiGraph, papers: str = "all") -> list[str]:
     """The paperIds of ``papers``: ``"all"``, or one reading status (`citegraph.analysis.reading_status`):
     ``"read"`` (in your notes), ``"queued"`` (in your notes' reading queue) or ``"unread"`` (the others)."""
@@ -112,8 +169,9 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
         (``citing, cited, isInfluential, intents, contexts, origin``), a ``.csv`` suffix of PATH
         dropped; ``bibtex`` writes one entry per paper (see `bibtex`).
     path : path-like
-        The file to write (its folder is created). For ``csv``, the prefix of the two files, so
-        it must not be a device such as ``/dev/stdout``.
+        The file to write (its folder is created); ``"-"`` writes to standard output. For ``csv``,
+        the prefix of the two files, so it must be neither ``-`` nor a device such as ``/dev/stdout``;
+        a cell starting with ``= + - @`` is prefixed with ``'`` (see `csv_safe`).
     papers : {"all", "read", "queued", "unread"}
         Which papers to write (see `select_papers`); the graph formats keep the citations among them.
 
@@ -125,7 +183,7 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     Raises
     ------
     OutputError
-        A file could not be written (the message names it), or ``csv`` was asked of a device.
+        A file could not be written (the message names it), or ``csv`` was asked of ``-`` or a device.
     ValueError
         An unknown ``fmt`` or ``papers``.
 
@@ -140,38 +198,54 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    to_stdout = str(path) == STDOUT
     path = Path(path)
     nodes = select_papers(graph, papers)
     chosen = graph if papers == "all" else graph.subgraph(nodes)
     targets = csv_paths(path) if fmt == "csv" else (path,)
     # /dev/stdout is a regular file when stdout is redirected to one: the /dev test catches it too.
-    if fmt == "csv" and (path.exists() and not path.is_file() or path.absolute().parts[:2] == ("/", "dev")):
+    if fmt == "csv" and (to_stdout or path.exists() and not path.is_file() or path.absolute().parts[:2] == ("/", "dev")):
         raise OutputError(f"cannot write {path}: csv writes two files, PREFIX.nodes.csv and PREFIX.edges.csv; "
-                          f"give a file name prefix, not a device or folder")
+                          f"give a file name prefix, not a device, folder or -")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "graphml":
-            nx.write_graphml(flat_graph(chosen), path)
-        elif fmt == "gexf":
-            nx.write_gexf(flat_graph(chosen), path)
-        elif fmt == "json":
-            data = nx.node_link_data(chosen, edges="links")
-            data["graph"] = {k: v for k, v in data["graph"].items() if k != "unresolved_references"}
-            path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-        elif fmt == "bibtex":
-            path.write_text(bibtex(graph, nodes), encoding="utf-8")
-        else:
+        if fmt == "csv":
+            path.parent.mkdir(parents=True, exist_ok=True)
             flat = flat_graph(chosen)
-            pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)]).to_csv(targets[0], index=False)
-            pd.DataFrame([{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
-                         columns=["citing", "cited", "isInfluential", "intents", "contexts", "origin"]
-                         ).to_csv(targets[1], index=False)
+            csv_safe(pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)])).to_csv(targets[0], index=False)
+            csv_safe(pd.DataFrame([{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
+                                  columns=["citing", "cited", "isInfluential", "intents", "contexts", "origin"]
+                                  )).to_csv(targets[1], index=False)
+            return list(targets)
+        content = _single_file(graph, chosen, nodes, fmt)
+        if to_stdout:
+            stdout = getattr(sys.stdout, "buffer", None)  # a notebook's stdout takes text only
+            if stdout is None:
+                sys.stdout.write(content.decode("utf-8"))
+            else:
+                stdout.write(content)
+                stdout.flush()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
     except BrokenPipeError:
         raise
     except OSError as exc:
         where = exc.filename or next((t for t in targets if not t.exists()), targets[-1])
         raise OutputError(f"cannot write {where}: {exc.strerror or exc}") from exc
     return list(targets)
+
+
+def _single_file(graph: nx.DiGraph, chosen: nx.DiGraph, nodes: list[str], fmt: str) -> bytes:
+    """The bytes of a one-file export: GraphML, GEXF, node-link JSON or BibTeX."""
+    if fmt in ("graphml", "gexf"):
+        buffer = io.BytesIO()
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(xml_safe_graph(flat_graph(chosen)), buffer)
+        return buffer.getvalue()
+    if fmt == "json":
+        data = nx.node_link_data(chosen, edges="links")
+        data["graph"] = {k: v for k, v in data["graph"].items() if k != "unresolved_references"}
+        return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8", errors="backslashreplace")
+    return bibtex(graph, nodes).encode("utf-8", errors="backslashreplace")
 
 
 def latex_escape(text: str, markup: bool = False) -> str:
@@ -190,6 +264,18 @@ def latex_escape(text: str, markup: bool = False) -> str:
     if markup:
         return _RAW_IN_MARKUP_RE.sub(lambda m: "\\" + m.group(), text)
     return _SPECIALS_RE.sub(lambda m: LATEX_SPECIALS[m.group()], text)
+
+
+def verbatim_value(value) -> str:
+    """A url, doi or eprint value safe in a BibTeX field: braces, backslashes, spaces and control
+    characters percent-encoded (they could close the field and start an entry of their own).
+
+    Examples
+    --------
+    >>> print(verbatim_value("10.1000/x}\\n@misc{injected, title={a}}"))
+    10.1000/x%7D%0A@misc%7Binjected,%20title=%7Ba%7D%7D
+    """
+    return _VERBATIM_UNSAFE.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode()), str(value).strip())
 
 
 def _ascii_word(text: str) -> str:
@@ -256,12 +342,12 @@ def _entry(key: str, data: dict):
     from bibtexparser.model import Entry, Field
 
     entry_type, generated = _generated_fields(data)
-    fields = {name: latex_escape(one_line(str(value))) if name.lower() not in VERBATIM_FIELDS else str(value)
+    fields = {name: latex_escape(one_line(str(value))) if name.lower() not in VERBATIM_FIELDS else verbatim_value(value)
               for name, value in generated.items() if value not in (None, "")}
     s2_entry = _s2_entry(data.get("bibtex"))
     if s2_entry is not None:
         s2_type = s2_entry.entry_type.lower()
-        s2_fields = {f.key.lower(): str(f.value).strip() if f.key.lower() in VERBATIM_FIELDS
+        s2_fields = {f.key.lower(): verbatim_value(f.value) if f.key.lower() in VERBATIM_FIELDS
                      else latex_escape(one_line(str(f.value)), markup=True)
                      for f in s2_entry.fields if str(f.value).strip()}
         venue_field = VENUE_FIELD.get(s2_type)

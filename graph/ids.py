@@ -75,17 +75,19 @@ class LinkVerdict:
 
 def strip_trailing_punctuation(text: str) -> str:
     """Drop sentence punctuation and unbalanced closing brackets glued to the end of a URL or DOI."""
-    while text:
-        last = text[-1]
+    # Counted once and updated as characters are dropped: counting again per character is quadratic.
+    unbalanced = {")": text.count(")") - text.count("("), "]": text.count("]") - text.count("[")}
+    end = len(text)
+    while end:
+        last = text[end - 1]
         if last in _TRAILING:
-            text = text[:-1]
-        elif last == ")" and text.count("(") < text.count(")"):
-            text = text[:-1]
-        elif last == "]" and text.count("[") < text.count("]"):
-            text = text[:-1]
+            end -= 1
+        elif last in unbalanced and unbalanced[last] > 0:
+            unbalanced[last] -= 1
+            end -= 1
         else:
             break
-    return text
+    return text[:end]
 
 
 def normalise_arxiv(raw: str) -> str | None:

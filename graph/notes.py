@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from .datafiles import read_regular
 from .entries import (NOT_RELEVANT, QUEUED, READ, NoteEntry, Notes, Skipped, one_line, split_status_tags, status_word,
                       title_key)
 from .errors import NoPapersFound, NotesError
@@ -22,25 +23,31 @@ from .zotero import ZoteroSource, read_zotero
 __all__ = ["NoteEntry", "Notes", "Skipped", "ZoteroSource", "NOTE_SUFFIXES", "collect_files", "read_notes",
            "require_papers", "title_key"]
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_ORG_HEADING = re.compile(
-    r"^(\*+)\s+(?:(TODO|NEXT|WAITING|STARTED|DONE|CANCELED|CANCELLED)\b\s*)?(?:\[#[A-Z]\]\s*)?(.*?)"
-    r"(?:\s+(:[\w@#%:]+:))?\s*$")
+# Every pattern here is linear: no two unbounded quantifiers that could share characters sit next to
+# each other or inside one another (a run of spaces after a heading would otherwise be tried in
+# n**3 ways). What follows a heading or label is trimmed with string methods instead.
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s")
+_ORG_HEADING = re.compile(r"^(\*+)\s")
 _ORG_KEYWORD_STATUS = {"TODO": QUEUED, "NEXT": QUEUED, "WAITING": QUEUED, "STARTED": QUEUED, "DONE": READ}
+_ORG_KEYWORDS = frozenset({*_ORG_KEYWORD_STATUS, "CANCELED", "CANCELLED"})
+_ORG_PRIORITY = re.compile(r"\[#[A-Z]\]")
+_ORG_TAGS = re.compile(r":[\w@#%:]+:")
 _ORG_PROPERTY = re.compile(r"^\s*:([A-Za-z_-]+):\s?")
-_BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*:?\s*$")
+_BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*\n]+)\*\*")
 _TASK_BOX = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+\[([ xX-])\]\s")
 _NOT_RELEVANT_TAG = re.compile(r"(?<![\w#])#(?:not-?relevant|irrelevant)\b", re.IGNORECASE)
 _URL_CHARS = r"[^\s<>\[\]()\"'`]"
 _MD_LINK = re.compile(
-    r"\[(?P<title>[^\[\]\n]{0,1000})\]\(\s*<?(?P<url>" + r"[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*"
-    + r")>?(?:\s+\"[^\"\n]*\")?\s*\)"
+    r"\[(?P<title>[^\[\]\n]{0,1000})\]\(\s*<?(?P<url>(?:[^\s()<>]|\([^\s()<>]*\))+)>?\s*(?:\"[^\"\n]*\"\s*)?\)"
 )
 _ORG_LINK = re.compile(r"\[\[(?P<url>[^\[\]\n]{1,2000})\](?:\[(?P<title>[^\[\]\n]{0,1000})\])?\]")
 _BARE_URL = re.compile(rf"https?://{_URL_CHARS}+(?:\({_URL_CHARS}*\){_URL_CHARS}*)*", re.IGNORECASE)
 _LINE_MARKERS = re.compile(r"^[\s>*+\-]*(?:[0-9]+[.)]\s+)?(?:\[[ xX-]\]\s+)?")
 _QUOTE_MARKERS = re.compile(r"^[\s>]*")
-_FRONTMATTER_STATUS = re.compile(r"(?i)^status:\s*[\"']?([^\"'#\n]*)")
+_FRONTMATTER_STATUS = re.compile(r"(?i)^status:")
+# A title found beside an id or link is at most this long: one line holding thousands of ids must not
+# give each of them the rest of the line (quadratic memory).
+MAX_TITLE = 500
 
 
 def read_notes(paths: list[str | Path], zotero: ZoteroSource | None = None) -> Notes:
@@ -79,19 +86,20 @@ def read_notes(paths: list[str | Path], zotero: ZoteroSource | None = None) -> N
     readable = 0
     for path in files:
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError as exc:
-            warnings.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+            warnings.append(f"{file_name(path)}: cannot read ({exc.strerror or exc}); skipped")
             continue
         readable += 1
         text, warning = _decode(path, data)
         if warning:
             warnings.append(warning)
-        found, skips, file_warnings = _reader_for(path)(text, str(path))
+        found, skips, file_warnings = _reader_for(path)(text, file_name(path))
         warnings += file_warnings
         _collect(found, skips, mentions, skipped)
     if zotero is not None:
-        found, skips = read_zotero(zotero)
+        found, skips, zotero_warnings = read_zotero(zotero)
+        warnings += zotero_warnings
         _collect(found, skips, mentions, skipped)
     elif files and not readable:
         raise NotesError(f"none of the {len(files)} notes files could be read ({warnings[0]}); check their permissions")
@@ -174,16 +182,16 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise NotesError(f"notes path not found: {path}")
+            raise NotesError(f"notes path not found: {file_name(path)}")
         if path.is_file():
             files.append(path)
             continue
         if not path.is_dir():
-            warnings.append(f"{path}: not a readable file (a pipe or device); skipped")
+            warnings.append(f"{file_name(path)}: not a readable file (a pipe or device); skipped")
             continue
 
         def unreadable(exc: OSError) -> None:
-            warnings.append(f"{exc.filename}: cannot read folder ({exc.strerror or exc}); skipped")
+            warnings.append(f"{file_name(exc.filename)}: cannot read folder ({exc.strerror or exc}); skipped")
 
         found = []
         for folder, _, names in os.walk(path, onerror=unreadable):
@@ -194,9 +202,21 @@ def collect_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
                 if file.is_file():
                     found.append(file)
                 else:  # a dangling link, or a pipe or device, whose reading would block forever
-                    warnings.append(f"{file}: not a readable file (a broken link, pipe or device); skipped")
+                    warnings.append(f"{file_name(file)}: not a readable file (a broken link, pipe or device); skipped")
         files += sorted(found)
     return files, warnings
+
+
+def file_name(path: str | Path) -> str:
+    """``path`` as text that is valid UTF-8 whatever its bytes: a byte that is not UTF-8 (a file name
+    from another system's encoding) is written ``\\xe9``, so the name can be stored, saved and printed.
+
+    Example
+    -------
+    >>> file_name(os.fsdecode(b"caf\\xe9.md"))
+    'caf\\\\xe9.md'
+    """
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def _reader_for(path: Path):
@@ -208,12 +228,12 @@ def _decode(path: Path, data: bytes) -> tuple[str, str | None]:
     warning = None
     if b"\x00" in data:
         data = data.replace(b"\x00", b" ")
-        warning = f"{path}: looks binary; reading the text it contains"
+        warning = f"{file_name(path)}: looks binary; reading the text it contains"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
-        warning = warning or f"{path}: not valid UTF-8; invalid bytes replaced"
+        warning = warning or f"{file_name(path)}: not valid UTF-8; invalid bytes replaced"
     return text, warning
 
 
@@ -263,9 +283,11 @@ class _MarkdownReader:
         match = _HEADING.match(line)
         if not match:
             return None
-        status = _heading_status(match.group(2))
+        # The closing #s of "## Title ##" are not part of the title.
+        text = line[match.end():].strip().rstrip("#").rstrip()
+        status = _heading_status(text)
         # A queue heading ("To read") says what the papers are, not what they are about: not a topic.
-        return len(match.group(1)), [] if status else [match.group(2)], status, None
+        return len(match.group(1)), [] if status else [text], status, None
 
     def set_note_target(self, entries: list[NoteEntry]) -> None:
         # A note is joined once, when its paper stops collecting lines: appending line by line is quadratic.
@@ -289,7 +311,7 @@ class _MarkdownReader:
             self.set_note_target(found)
             return
         label = _BOLD_LABEL.match(line)
-        if label:
+        if label and _is_label_end(line[label.end():]):
             self.label = label.group(1).strip()
             self.set_note_target([])
             return
@@ -325,7 +347,7 @@ class _MarkdownReader:
             found += self.ids_in_text(gap_before, where, status)
             if title is None:
                 next_start = links[index + 1][0] if index + 1 < len(links) else len(line)
-                title = _clean_title(line[end:next_start]) or _clean_title(gap_before)
+                title = _clean_title(line[end:min(next_start, end + MAX_TITLE)]) or _clean_title(gap_before[-MAX_TITLE:])
             if re.match(r"(?i)https?://", url):
                 entry = self.entry_for(classify_url(url), url, title, where, status)
                 if entry:
@@ -336,8 +358,14 @@ class _MarkdownReader:
 
     def ids_in_text(self, text: str, where: str, status: str | None) -> list[NoteEntry]:
         found = []
-        for text_id in find_text_ids(text):
-            title = _clean_title(text[text_id.end:]) or _clean_title(text[: text_id.start])
+        text_ids = find_text_ids(text)
+        for index, text_id in enumerate(text_ids):
+            # The title is the text up to the next id (or back to the one before), at most MAX_TITLE:
+            # each piece of the line is looked at twice at most.
+            after = text_ids[index + 1].start if index + 1 < len(text_ids) else len(text)
+            before = text_ids[index - 1].end if index else 0
+            title = (_clean_title(text[text_id.end:min(after, text_id.end + MAX_TITLE)])
+                     or _clean_title(text[max(before, text_id.start - MAX_TITLE):text_id.start]))
             found.append(NoteEntry(text_id.paper_id, title, [where], self.topics(), status=status))
         return found
 
@@ -367,7 +395,7 @@ class _OrgReader(_MarkdownReader):
         match = _ORG_HEADING.match(line)
         if not match:
             return None
-        keyword, text, tags = match.group(2), match.group(3), match.group(4)
+        keyword, text, tags = _org_heading_parts(line[match.end():])
         tag_topics, tag_status = split_status_tags((tags or "").split(":"))
         queue_heading = _heading_status(text)
         status = _ORG_KEYWORD_STATUS.get(keyword or "") or tag_status or queue_heading
@@ -394,6 +422,33 @@ class _OrgReader(_MarkdownReader):
         super().line(number, line)
 
 
+def _is_label_end(rest: str) -> bool:
+    """Whether what follows ``**label**`` leaves it a label: nothing, a ``(remark)`` and/or a colon."""
+    rest = rest.strip()
+    if rest.startswith("("):
+        close = rest.find(")")
+        if close < 0 or "(" in rest[1:close]:
+            return False
+        rest = rest[close + 1:].strip()
+    return rest in ("", ":")
+
+
+def _org_heading_parts(rest: str) -> tuple[str | None, str, str | None]:
+    """(TODO keyword, title, ``:tags:``) of an org heading after its stars: ``TODO [#A] Title :a:b:``."""
+    rest = rest.strip()
+    words = rest.split(None, 1)
+    keyword = words[0] if words and words[0] in _ORG_KEYWORDS else None
+    if keyword:
+        rest = words[1] if len(words) > 1 else ""
+    priority = _ORG_PRIORITY.match(rest)
+    if priority:
+        rest = rest[priority.end():].lstrip()
+    words = rest.rsplit(None, 1)
+    if len(words) == 2 and _ORG_TAGS.fullmatch(words[1]):
+        return keyword, words[0], words[1]
+    return keyword, rest, None
+
+
 def _bare_links(line: str, start: int, end: int) -> list[tuple[int, int, str, None]]:
     links = []
     for match in _BARE_URL.finditer(line, start, end):
@@ -411,7 +466,8 @@ def _frontmatter_status(lines: list[str]) -> str | None:
             return None
         match = _FRONTMATTER_STATUS.match(line.strip())
         if match:
-            return status_word(match.group(1).strip())
+            value = line.strip()[match.end():].lstrip().lstrip("\"'")
+            return status_word(re.split(r"[\"'#]", value, maxsplit=1)[0].strip())
     return None
 
 

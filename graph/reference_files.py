@@ -138,22 +138,43 @@ def read_csl_json(text: str, source: str) -> Result:
     items, warning = _json_items(text, source)
     if warning:
         return [], [], [warning]
-    entries, skipped = [], []
+    entries, skipped, warnings = [], [], []
     for line, item in items:
-        keywords = item.get("keyword") or ""
-        keywords = re.split(r"[,;]", keywords) if isinstance(keywords, str) else [str(k) for k in keywords]
-        urls = [item["URL"]] if isinstance(item.get("URL"), str) else []
-        entry = record_entry(f"{source}:{line}", _text(item.get("title")), _text(item.get("DOI")), urls, skipped,
-                             text_fields=[_text(item.get(k)) for k in ("number", "container-title", "archive_location",
-                                                                        "note")],
-                             keywords=keywords, note=_text(item.get("note")), label=f"CSL item {item.get('id', line)}")
+        label = f"CSL item {_item_name(item, line)}"
+
+        def text(key: str) -> str | None:
+            """The item's ``key`` when it is text; a value of another type is skipped with a warning."""
+            value = item.get(key)
+            if value is None or isinstance(value, str):
+                return value.strip() or None if value else None
+            if isinstance(value, (int, float)) and key in _NUMBER_FIELDS and value == value:  # NaN != NaN
+                return str(value)
+            warnings.append(f"{source}:{line}: {label}: {key} is not text ({json.dumps(value)[:40]}); skipped")
+            return None
+
+        keywords = item.get("keyword")
+        if isinstance(keywords, list):
+            keywords = [k for k in keywords if isinstance(k, str)]
+            if len(keywords) != len(item["keyword"]):
+                warnings.append(f"{source}:{line}: {label}: a keyword is not text; skipped")
+        else:
+            keywords = re.split(r"[,;]", text("keyword") or "")
+        url, note = text("URL"), text("note")
+        entry = record_entry(f"{source}:{line}", text("title"), text("DOI"), [url] if url else [], skipped,
+                             text_fields=[*(text(k) for k in ("number", "container-title", "archive_location")), note],
+                             keywords=keywords, note=note, label=label)
         if entry:
             entries.append(entry)
-    return entries, skipped, []
+    return entries, skipped, warnings
 
 
-def _text(value) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+# CSL fields a number may stand for ("number": 42); any other field must be text.
+_NUMBER_FIELDS = frozenset({"number"})
+
+
+def _item_name(item: dict, line: int) -> str:
+    name = item.get("id")
+    return name if isinstance(name, str) and name.isprintable() and len(name) <= 80 else str(line)
 
 
 def _json_items(text: str, source: str) -> tuple[list[tuple[int, dict]], str | None]:
@@ -171,6 +192,8 @@ def _json_items(text: str, source: str) -> tuple[list[tuple[int, dict]], str | N
             item, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
             return [], f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}); skipped"
+        except RecursionError:
+            return [], f"{source}: nested too deeply to be CSL-JSON; skipped"
         if not isinstance(item, dict) or not {"title", "DOI", "URL", "type"} & item.keys():
             return [], not_csl
         line += text.count("\n", counted, position)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
+from .datafiles import NotRegularFile, open_regular
 from .entries import one_line
 from .errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
 
@@ -189,11 +190,16 @@ class RateBudget:
             self.rate_file = None
             return self._book(choose, now)
         self.rate_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.rate_file, "a+") as handle:
+        try:
+            handle = open_regular(self.rate_file, "r+", os.O_RDWR | os.O_CREAT, encoding="ascii", errors="replace")
+        except NotRegularFile:  # a pipe or device in the data dir: pace this process alone
+            self.rate_file = None
+            return self._book(choose, now)
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
             try:
-                booked = float(handle.read().strip() or 0)
+                booked = float(handle.read(64).strip() or 0)  # a time is a few bytes: never read more
             except ValueError:
                 booked = 0.0
             # A slot booked far ahead (a clock jump, a crashed process's leftover) is not waited for.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -113,6 +114,17 @@ def _json(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def disk_full(path: Path, exc: sqlite3.Error) -> bool:
+    """Whether SQLite failed to write ``path`` because its disk is full: SQLite says "database or disk
+    is full", or, when the full disk hits its WAL index, only "disk I/O error"."""
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+        return True
+    try:
+        return getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR") and shutil.disk_usage(path.parent).free < 1 << 16
+    except OSError:
+        return False
+
+
 def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
     """The error for a store SQLite cannot read or write any more (a damaged page, a torn copy)."""
     return StoreError(f"{path} is damaged ({exc}); move it away and run `citegraph build` again "
@@ -148,8 +160,9 @@ class Store:
             raise StoreError(f"{self.path} is not a usable citegraph store ({exc}); move it away or use --data-dir") from None
 
     def _open_read_only(self) -> None:
-        # mode=ro still needs to create the WAL index beside the file; in a read-only folder only
-        # immutable=1 opens it (and no citegraph can be writing it: a writer needs that index too).
+        # mode=ro still needs to create the WAL index beside the file; in a read-only folder (or on a
+        # read-only mount, where SQLite says "unable to open database file") only immutable=1 opens
+        # it, and no citegraph can be writing it: a writer needs that index too.
         for mode in ("mode=ro", "immutable=1"):
             self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None)
             try:
@@ -157,7 +170,7 @@ class Store:
                 return
             except sqlite3.OperationalError as exc:
                 self.db.close()
-                if not exc.sqlite_errorname.startswith("SQLITE_READONLY") or mode == "immutable=1":
+                if not exc.sqlite_errorname.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or mode == "immutable=1":
                     raise
 
     def _initialise(self) -> None:
@@ -215,6 +228,9 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(f"{self.path} is locked by another citegraph process; try again when it ends") from None
+            if disk_full(self.path, exc):
+                raise StoreError(f"disk full: cannot write {self.path} ({self.path.parent} has no space left); "
+                                 "free some space and run the same command again (what was fetched before is stored)") from None
             raise StoreError(f"{self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None

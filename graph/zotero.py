@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import shutil
 import sqlite3
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .datafiles import copy_regular
 from .entries import NoteEntry, Skipped
 from .errors import NotesError
 from .reference_files import record_entry
@@ -30,10 +30,9 @@ from .reference_files import record_entry
 # Item types that are parts of other items, never papers.
 _NOT_PAPERS = ("note", "attachment", "annotation")
 _FIELDS = ("title", "DOI", "url", "extra", "archiveID", "number", "publicationTitle", "repository")
-_EXTRA_DOI = re.compile(r"(?im)^\s*DOI:\s*(10\.\S+)\s*$")
+# [ \t], not \s: \s also matches line breaks, and a run of them would be tried from every line.
+_EXTRA_DOI = re.compile(r"(?im)^[ \t]*DOI:[ \t]*(10\.\S+)[ \t]*$")
 _HTML_BREAKS = re.compile(r"(?i)<br\s*/?>|</(?:p|div|h[1-6]|li|blockquote|pre)>")
-_HTML_TAGS = re.compile(r"<[^>]*>")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def zotero_database(path: Path | None) -> Path:
     return database
 
 
-def read_zotero(source: ZoteroSource) -> tuple[list[NoteEntry], list[Skipped]]:
+def read_zotero(source: ZoteroSource) -> tuple[list[NoteEntry], list[Skipped], list[str]]:
     """Every regular item of a Zotero library (or of one collection and its subcollections).
 
     Parameters
@@ -76,11 +75,13 @@ def read_zotero(source: ZoteroSource) -> tuple[list[NoteEntry], list[Skipped]]:
 
     Returns
     -------
-    (entries, skipped)
+    (entries, skipped, warnings)
         One entry per item: DOI, arXiv id (``archiveID``, ``extra``, ``number``, the URL) or URL id, else
         its title; its collections and tags as topics (``to-read``/``unread`` tags make it queued), its
         child notes (as text) as the note, ``zotero:ITEMKEY`` as its source. Items in the trash and
-        feed items are left out.
+        feed items are left out. A value of the wrong type (a note stored as a BLOB, a collection
+        without a name) is left out with a warning naming the item; bytes that are not UTF-8 are
+        replaced, with a warning.
 
     Raises
     ------
@@ -89,14 +90,17 @@ def read_zotero(source: ZoteroSource) -> tuple[list[NoteEntry], list[Skipped]]:
 
     Example
     -------
-    >>> entries, skipped = read_zotero(ZoteroSource(Path("~/Zotero").expanduser(), "Thesis"))  # doctest: +SKIP
+    >>> entries, skipped, warnings = read_zotero(ZoteroSource(Path("~/Zotero").expanduser(), "Thesis"))  # doctest: +SKIP
     """
     database = zotero_database(source.path)
     with tempfile.TemporaryDirectory(prefix="citegraph-zotero-") as folder:
         copy = _snapshot(database, Path(folder))
         connection = sqlite3.connect(copy)
+        reader = _ItemReader(database)
+        connection.text_factory = reader.decode
         try:
-            return _read_items(connection, source.collection, database)
+            entries, skipped = _read_items(connection, source.collection, reader)
+            return entries, skipped, reader.warnings()
         except sqlite3.DatabaseError as exc:
             raise NotesError(f"{database} is not a readable Zotero database ({exc})") from None
         finally:
@@ -109,10 +113,12 @@ def _snapshot(database: Path, folder: Path) -> Path:
     try:
         for suffix in ("-wal", "-journal", ""):
             companion = database.with_name(database.name + suffix)
+            # Only regular files, and only the bytes they hold: a -wal linked to /dev/zero is refused.
             if companion.exists():
-                shutil.copyfile(companion, folder / companion.name)
+                copy_regular(companion, folder / companion.name)
     except OSError as exc:
-        raise NotesError(f"cannot read the Zotero library {database}: {exc.strerror or exc}") from None
+        which = f"{exc.filename}: " if exc.filename and exc.filename != str(database) else ""
+        raise NotesError(f"cannot read the Zotero library {database}: {which}{exc.strerror or exc}") from None
     return copy
 
 
@@ -124,8 +130,40 @@ def _table(connection: sqlite3.Connection, *names: str) -> str | None:
     return None
 
 
+class _ItemReader:
+    """What reading one library left out or repaired, to warn about: values of the wrong type (a note
+    stored as a BLOB, a collection without a name) and values whose bytes are not UTF-8."""
+
+    def __init__(self, database: Path):
+        self.database = database
+        self.problems: list[str] = []
+        self.replaced = 0
+
+    def decode(self, data: bytes) -> str:
+        """SQLite's text as str: invalid UTF-8 bytes are replaced instead of failing the whole query."""
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.replaced += 1
+            return data.decode("utf-8", errors="replace")
+
+    def text(self, value, what: str) -> str | None:
+        """``value`` as text (numbers written out), or None with a warning for a BLOB or other type."""
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)):
+            return str(value)
+        self.problems.append(f"{self.database}: {what} is not text (a {type(value).__name__}); skipped")
+        return None
+
+    def warnings(self) -> list[str]:
+        replaced = [f"{self.database}: {self.replaced} values are not valid UTF-8; invalid bytes replaced"]
+        return self.problems + (replaced if self.replaced else [])
+
+
 def _read_items(connection: sqlite3.Connection, collection: str | None,
-                database: Path) -> tuple[list[NoteEntry], list[Skipped]]:
+                reader: _ItemReader) -> tuple[list[NoteEntry], list[Skipped]]:
+    database = reader.database
     types, fields = _table(connection, "itemTypesCombined", "itemTypes"), _table(connection, "fieldsCombined", "fields")
     if not types or not fields or not _table(connection, "items"):
         raise NotesError(f"{database} is not a Zotero database (no items, itemTypes or fields table)")
@@ -136,9 +174,10 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
             f"WHERE t.typeName NOT IN ({','.join('?' * len(_NOT_PAPERS))})"
             + "".join(f" AND i.itemID NOT IN ({q})" for q in hidden), _NOT_PAPERS)
     }
-    collections = _collections_of(connection)
+    collection_rows = _collection_rows(connection, reader)
+    collections = _collections_of(connection, collection_rows)
     if collection is not None:
-        wanted = _collection_ids(connection, collection, database)
+        wanted = _collection_ids(collection_rows, collection, database)
         items = {i: k for i, k in items.items() if any(c in wanted for c, _ in collections.get(i, []))}
 
     values: dict[int, dict[str, str]] = defaultdict(dict)
@@ -146,15 +185,23 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
             f"SELECT d.itemID, f.fieldName, v.value FROM itemData d JOIN {fields} f ON f.fieldID = d.fieldID "
             f"JOIN itemDataValues v ON v.valueID = d.valueID WHERE f.fieldName IN ({','.join('?' * len(_FIELDS))})",
             _FIELDS):
-        values[item_id][name] = str(value)
+        if item_id not in items:  # a note's or attachment's field: not read, so not warned about
+            continue
+        text = reader.text(value, f"the {name} of item {items[item_id]}")
+        if text is not None:
+            values[item_id][name] = text
     tags: dict[int, list[str]] = defaultdict(list)
     for item_id, name in connection.execute("SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"):
-        tags[item_id].append(name)
+        name = reader.text(name, f"a tag of item {items[item_id]}") if item_id in items else None
+        if name:
+            tags[item_id].append(name)
     notes: dict[int, list[str]] = defaultdict(list)
-    for parent, note in connection.execute(
-            "SELECT n.parentItemID, n.note FROM itemNotes n WHERE n.parentItemID IS NOT NULL AND n.note IS NOT NULL"
+    for parent, note, key in connection.execute(
+            "SELECT n.parentItemID, n.note, i.key FROM itemNotes n JOIN items i ON i.itemID = n.itemID "
+            "WHERE n.parentItemID IS NOT NULL AND n.note IS NOT NULL"
             + "".join(f" AND n.itemID NOT IN ({q})" for q in hidden) + " ORDER BY n.itemID"):
-        text = _note_text(note)
+        note = reader.text(note, f"note {key} of item {items[parent]}") if parent in items else None
+        text = _note_text(note) if note else None
         if text:
             notes[parent].append(text)
 
@@ -172,18 +219,34 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
     return entries, skipped
 
 
-def _collections_of(connection: sqlite3.Connection) -> dict[int, list[tuple[int, str]]]:
+def _collection_rows(connection: sqlite3.Connection, reader: _ItemReader) -> list[tuple[int, str, int | None]]:
+    """(id, name, parent id) of every collection with a name; one without is left out, with a warning."""
+    rows = []
+    for collection_id, name, parent, key in connection.execute(
+            "SELECT collectionID, collectionName, parentCollectionID, key FROM collections ORDER BY collectionName"):
+        if name is None or name == "":
+            reader.problems.append(f"{reader.database}: collection {key} has no name; left out")
+        name = reader.text(name, f"the name of collection {key}")
+        if name:
+            rows.append((collection_id, name, parent))
+    return rows
+
+
+def _collections_of(connection: sqlite3.Connection,
+                    rows: list[tuple[int, str, int | None]]) -> dict[int, list[tuple[int, str]]]:
+    """Each item's collections as (id, name), by name."""
+    names = {collection_id: name for collection_id, name, _ in rows}
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for item_id, collection_id, name in connection.execute(
-            "SELECT ci.itemID, c.collectionID, c.collectionName FROM collectionItems ci "
-            "JOIN collections c ON c.collectionID = ci.collectionID ORDER BY c.collectionName"):
-        found[item_id].append((collection_id, name))
+    for item_id, collection_id in connection.execute("SELECT itemID, collectionID FROM collectionItems"):
+        if collection_id in names:
+            found[item_id].append((collection_id, names[collection_id]))
+    for memberships in found.values():
+        memberships.sort(key=lambda membership: membership[1])
     return found
 
 
-def _collection_ids(connection: sqlite3.Connection, name: str, database: Path) -> set[int]:
+def _collection_ids(rows: list[tuple[int, str, int | None]], name: str, database: Path) -> set[int]:
     """The collections named ``name`` (any case) and all their subcollections."""
-    rows = connection.execute("SELECT collectionID, collectionName, parentCollectionID FROM collections").fetchall()
     wanted = {cid for cid, cname, _ in rows if cname.casefold() == name.casefold()}
     if not wanted:
         names = sorted({cname for _, cname, _ in rows})
@@ -203,6 +266,20 @@ def _collection_ids(connection: sqlite3.Connection, name: str, database: Path) -
 
 
 def _note_text(note: str) -> str:
-    """A Zotero note is HTML: keep its text, one line per paragraph."""
-    text = html.unescape(_HTML_TAGS.sub("", _HTML_BREAKS.sub("\n", note)))
-    return _BLANK_LINES.sub("\n", text).strip()
+    """A Zotero note is HTML: keep its text, one line per paragraph.
+
+    Tags are cut with ``find``, not a pattern: a pattern for ``<…>`` tried from each of a million
+    ``<`` without a ``>`` would scan to the end every time (quadratic).
+    """
+    marked = _HTML_BREAKS.sub("\n", note)
+    pieces, position = [], 0
+    while True:
+        start = marked.find("<", position)
+        end = marked.find(">", start) if start >= 0 else -1
+        if end < 0:
+            pieces.append(marked[position:])
+            break
+        pieces.append(marked[position:start])
+        position = end + 1
+    lines = html.unescape("".join(pieces)).splitlines()
+    return "\n".join(line for line in lines if line.strip()).strip()

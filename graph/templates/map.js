@@ -210,7 +210,9 @@
     var found = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
       var at = part.indexOf("=");
-      if (at > 0) found[part.slice(0, at)] = decodeURIComponent(part.slice(at + 1));
+      if (at <= 0) return;
+      // A malformed escape ("#paper=%") throws: such a part is ignored, the rest of the hash applies.
+      try { found[part.slice(0, at)] = decodeURIComponent(part.slice(at + 1)); } catch (malformed) { /* ignored */ }
     });
     applyingHash = true;
     try {
