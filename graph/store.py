@@ -126,7 +126,11 @@ def disk_full(path: Path, exc: sqlite3.Error) -> bool:
 
 
 def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
-    """The error for a store SQLite cannot read or write any more (a damaged page, a torn copy)."""
+    """The error for a store SQLite cannot read or write any more (a damaged page, a torn copy), or
+    for a full disk, which SQLite may report as "disk I/O error" too."""
+    if disk_full(path, exc):
+        return StoreError(f"disk full: cannot write {path} ({path.parent} has no space left); "
+                          "free some space and run the same command again (what was fetched before is stored)")
     return StoreError(f"{path} is damaged ({exc}); move it away and run `citegraph build` again "
                       "(everything is fetched again)")
 
@@ -225,15 +229,12 @@ class Store:
             self.db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '1')")
             self.db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(f"{self.path} is locked by another citegraph process; try again when it ends") from None
-            if disk_full(self.path, exc):
-                raise StoreError(f"disk full: cannot write {self.path} ({self.path.parent} has no space left); "
-                                 "free some space and run the same command again (what was fetched before is stored)") from None
+            if disk_full(self.path, exc) or not isinstance(exc, sqlite3.OperationalError):
+                raise damaged(self.path, exc) from None
             raise StoreError(f"{self.path}: {exc}") from None
-        except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from None
 
     # -- writes: one transaction per S2 response ----------------------------------------------
 
