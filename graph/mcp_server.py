@@ -25,7 +25,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass
 from functools import cached_property
-from importlib import import_module
 from pathlib import Path
 
 import anyio
@@ -87,13 +86,12 @@ def notes_entries(graph: nx.DiGraph) -> list[dict]:
     return entries
 
 
-def library_function(module: str, name: str) -> Callable | None:
-    """``citegraph.<module>.<name>`` when this citegraph has it, else None: the groups (`citegraph.clusters`)
-    and the suggestions (`citegraph.suggest`) are tools only where the library answers them."""
-    try:
-        return getattr(import_module(f"citegraph.{module}"), name)
-    except (ImportError, AttributeError):
-        return None
+def library_function(name: str) -> Callable | None:
+    """``citegraph.<name>`` when this citegraph has that function, else None: the groups (`citegraph.clusters`,
+    `citegraph.unread_in_cluster`) and the suggestions (`citegraph.suggest`) are tools only where the library
+    answers them."""
+    value = getattr(citegraph, name, None)
+    return value if callable(value) else None
 
 
 def json_data(result) -> dict | list:
@@ -293,10 +291,10 @@ class Citegraph:
                      "(coverage.json): resolved, title-matched, uncertain, not found, skipped or failed, and why.",
                      {}, self.coverage),
         ]
-        if library_function("clusters", "clusters"):
+        if library_function("clusters"):
             tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
                                   "size, your papers in each, its top unread papers.", {}, self.clusters))
-        if library_function("suggest", "suggest"):
+        if library_function("suggest"):
             tools.append(ToolSpec(
                 "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
                 "cites or shares references with (`citegraph suggest`). " + (
@@ -366,8 +364,8 @@ class Citegraph:
     def unread(self, top: int = 20, cluster: str | None = None, min_year: int | None = None) -> Answer:
         if cluster is None:
             ranking = unread(self.graph, top, since=min_year)
-        elif in_cluster := library_function("clusters", "unread_in_cluster"):
-            ranking = in_cluster(self.graph, cluster, top, since=min_year)
+        elif library_function("unread_in_cluster"):
+            ranking = citegraph.unread_in_cluster(self.graph, cluster, top, since=min_year)
         else:
             raise ToolProblem("unread: this citegraph has no groups, so `cluster` cannot be used")
         rows = json_data(ranking)
@@ -410,19 +408,19 @@ class Citegraph:
         return Answer("\n".join(lines), report)
 
     def clusters(self) -> Answer:
-        groups = json_data(library_function("clusters", "clusters")(self.graph))
+        groups = json_data(citegraph.clusters(self.graph))
         return Answer("\n".join(f"- {g['cluster']}: {g['size']} papers, {g['your_papers']} of yours; best unread: "
                                 f"{'; '.join(g['top_unread']) or 'none'}" for g in groups) or "no groups",
                       {"clusters": groups})
 
     def suggest(self, top: int = 20, pool: str = "recent", from_paper: str | None = None, cluster: str | None = None,
                 ask: bool = False) -> Answer:
-        result = library_function("suggest", "suggest")(self.data_dir, pool, top, from_paper, cluster, offline=not ask,
-                                                         s2_config=self.s2_config, notice=log.info)
+        result = citegraph.suggest(self.data_dir, pool, top, from_paper, cluster, offline=not ask,
+                                   s2_config=self.s2_config, notice=log.info)
         rows = json_data(result.table)
         return Answer(rows_text(f"{result.summary()}:", rows, lambda r: "; ".join(
             [f"cites {', '.join(r['cites'])}"] * bool(r["cites"]) + [f"shares references with {', '.join(r['shares'])}"]
-            * bool(r["shares"])) or "no shared papers"), {"papers": rows})
+            * bool(r["shares"])) or "no shared papers"), {"papers": rows, "summary": result.summary()})
 
     def refresh(self, progress: Callable[[str, int, int], None]) -> Answer:
         from citegraph.analysis import has_citations
