@@ -35,14 +35,13 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
 import citegraph
-from citegraph.analysis import (PaperRef, graph_stats, most_similar, paper_card, paper_link, reading_status,
-                                shortest_paths, top_citing, unread, your_papers)
+from citegraph import find_paper, graph_stats, load, most_similar, paper_card, shortest_paths, top_citing, unread
+from citegraph.analysis import paper_link, reading_status, your_papers
 from citegraph.assemble import graph_path
-from citegraph.cli import cut, frame_records
+from citegraph.cli import cut
 from citegraph.coverage import read_coverage
 from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound
-from citegraph.naming import find_paper
-from citegraph.pipeline import COVERAGE_FILE, load
+from citegraph.pipeline import COVERAGE_FILE
 
 __all__ = ["create_server", "serve", "notes_entries"]
 
@@ -95,8 +94,10 @@ def library_function(name: str) -> Callable | None:
 
 
 def json_data(result) -> dict | list:
-    """What a CLI command prints with ``--format json`` for a library result, as JSON values."""
-    data = result.to_dict() if is_dataclass(result) else frame_records(result)
+    """What a CLI command prints with ``--format json`` for a library result (a dataclass with
+    ``to_dict``, or a table's rows with missing values null), as JSON values."""
+    data = result.to_dict() if is_dataclass(result) else result.astype(object).where(result.notna(), None).to_dict(
+        "records")
     return json.loads(json.dumps(data, default=str))
 
 
@@ -213,9 +214,10 @@ def argument_problem(tool: ToolSpec, arguments: dict) -> str | None:
     return f"{tool.name}: argument {name!r} is not valid"
 
 
-def label(row: dict) -> str:
-    """A paper of an answer as the text summary names it: title (year) [paperId]."""
-    return f"{PaperRef(row['paperId'], row.get('title'), row.get('year')).label} [{row['paperId']}]"
+def label(paper: dict) -> str:
+    """A paper (a row of an answer, or a node's attributes with its paperId) as the text summaries name
+    it: title (year) [paperId]."""
+    return f"{paper.get('title')} ({paper.get('year') or 'n.d.'}) [{paper.get('paperId')}]"
 
 
 def rows_text(heading: str, rows: list[dict], details: Callable[[dict], str]) -> str:
@@ -336,8 +338,7 @@ class Citegraph:
 
     def paper(self, paper: str) -> Answer:
         card = json_data(paper_card(self.graph, self.resolve(paper)))
-        status = reading_status(card)
-        lines = [f"{label(card)}, {card.get('venue') or 'no venue'}; {status}; "
+        lines = [f"{label(card)}, {card.get('venue') or 'no venue'}; {reading_status(card)}; "
                  f"{len(card['references'])} references and {len(card['cited_by'])} citers in the graph",
                  f"authors: {', '.join(card.get('authors') or []) or 'unknown'}; url: {paper_link(card)}"]
         if card.get("topics"):
@@ -349,7 +350,7 @@ class Citegraph:
     def path(self, undirected: bool = False, all: bool = False, **ends) -> Answer:  # noqa: A002 (the tool's own name)
         try:
             found = json_data(shortest_paths(self.graph, self.resolve(ends["from"]), self.resolve(ends["to"]),
-                                             undirected, all))
+                                             undirected=undirected, all_paths=all))
         except NoPath as exc:  # the library names the CLI's option
             raise NoPath(str(exc).replace("try --undirected", "try undirected: true")) from None
         flags = {True: "influential", False: "not influential", None: "influence unknown"}
@@ -362,10 +363,11 @@ class Citegraph:
         return Answer("\n".join(lines), found)
 
     def unread(self, top: int = 20, cluster: str | None = None, min_year: int | None = None) -> Answer:
+        graph = self.graph
         if cluster is None:
-            ranking = unread(self.graph, top, since=min_year)
+            ranking = unread(graph, top=top, since=min_year)
         elif library_function("unread_in_cluster"):
-            ranking = citegraph.unread_in_cluster(self.graph, cluster, top, since=min_year)
+            ranking = citegraph.unread_in_cluster(graph, cluster, top=top, since=min_year)
         else:
             raise ToolProblem("unread: this citegraph has no groups, so `cluster` cannot be used")
         rows = json_data(ranking)
@@ -376,13 +378,13 @@ class Citegraph:
     def similar(self, paper: str, top: int = 20) -> Answer:
         graph = self.graph
         node = self.resolve(paper)
-        rows = json_data(most_similar(graph, node, top))
-        return Answer(rows_text(f"Unread papers most related to {label(graph.nodes[node] | {'paperId': node})}:",
+        rows = json_data(most_similar(graph, node, top=top))
+        return Answer(rows_text(f"Unread papers most related to {label({**graph.nodes[node], 'paperId': node})}:",
                                 rows, lambda r: f"score {r['score']}, {r['shared_count']} shared papers"),
                       {"papers": rows})
 
     def citing(self, top: int = 20) -> Answer:
-        rows = json_data(top_citing(self.graph, top))
+        rows = json_data(top_citing(self.graph, top=top))
         return Answer(rows_text("Papers citing several of yours:", rows,
                                 lambda r: f"cites {r['cites_read_count']} of your papers"), {"papers": rows})
 
