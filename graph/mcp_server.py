@@ -417,8 +417,8 @@ class Citegraph:
 
     def suggest(self, top: int = 20, pool: str = "recent", from_paper: str | None = None, cluster: str | None = None,
                 ask: bool = False) -> Answer:
-        result = citegraph.suggest(self.data_dir, pool, top, from_paper, cluster, offline=not ask,
-                                   s2_config=self.s2_config, notice=log.info)
+        result = citegraph.suggest(self.data_dir, pool=pool, top=top, from_paper=from_paper, cluster=cluster,
+                                   offline=not ask, s2_config=self.s2_config, notice=log.info)
         rows = json_data(result.table)
         return Answer(rows_text(f"{result.summary()}:", rows, lambda r: "; ".join(
             [f"cites {', '.join(r['cites'])}"] * bool(r["cites"]) + [f"shares references with {', '.join(r['shares'])}"]
@@ -433,8 +433,9 @@ class Citegraph:
             raise ToolProblem("refresh: the server was started without notes; start it as "
                               "`citegraph mcp NOTES... --allow-fetch`")
         citations = self.saved.graph is not None and has_citations(self.saved.graph)
-        result = build(self.notes, self.data_dir, self.map_file, FetchOptions(citations=citations), self.s2_config,
-                       progress=progress, notice=lambda line: log.info("%s", line))
+        result = build(self.notes, data_dir=self.data_dir, output=self.map_file,
+                       fetch_options=FetchOptions(citations=citations), s2_config=self.s2_config, progress=progress,
+                       notice=lambda line: log.info("%s", line))
         self.saved.replace(result.graph)
         totals = result.report.totals
         data = {"totals": totals, "requests": result.requests, "papers": result.graph.number_of_nodes(),
