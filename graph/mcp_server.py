@@ -25,7 +25,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass
 from functools import cached_property
-from importlib import import_module
 from pathlib import Path
 
 import anyio
@@ -36,14 +35,13 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
 import citegraph
-from citegraph.analysis import (PaperRef, graph_stats, most_similar, paper_card, paper_link, reading_status,
-                                shortest_paths, top_citing, unread, your_papers)
+from citegraph import find_paper, graph_stats, load, most_similar, paper_card, shortest_paths, top_citing, unread
+from citegraph.analysis import paper_link, reading_status, your_papers
 from citegraph.assemble import graph_path
-from citegraph.cli import cut, frame_records
+from citegraph.cli import cut
 from citegraph.coverage import read_coverage
 from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound
-from citegraph.naming import find_paper
-from citegraph.pipeline import COVERAGE_FILE, load
+from citegraph.pipeline import COVERAGE_FILE
 
 __all__ = ["create_server", "serve", "notes_entries"]
 
@@ -87,18 +85,19 @@ def notes_entries(graph: nx.DiGraph) -> list[dict]:
     return entries
 
 
-def library_function(module: str, name: str) -> Callable | None:
-    """``citegraph.<module>.<name>`` when this citegraph has it, else None: the groups (`citegraph.clusters`)
-    and the suggestions (`citegraph.suggest`) are tools only where the library answers them."""
-    try:
-        return getattr(import_module(f"citegraph.{module}"), name)
-    except (ImportError, AttributeError):
-        return None
+def library_function(name: str) -> Callable | None:
+    """``citegraph.<name>`` when this citegraph has that function, else None: the groups (`citegraph.clusters`,
+    `citegraph.unread_in_cluster`) and the suggestions (`citegraph.suggest`) are tools only where the library
+    answers them."""
+    value = getattr(citegraph, name, None)
+    return value if callable(value) else None
 
 
 def json_data(result) -> dict | list:
-    """What a CLI command prints with ``--format json`` for a library result, as JSON values."""
-    data = result.to_dict() if is_dataclass(result) else frame_records(result)
+    """What a CLI command prints with ``--format json`` for a library result (a dataclass with
+    ``to_dict``, or a table's rows with missing values null), as JSON values."""
+    data = result.to_dict() if is_dataclass(result) else result.astype(object).where(result.notna(), None).to_dict(
+        "records")
     return json.loads(json.dumps(data, default=str))
 
 
@@ -215,9 +214,10 @@ def argument_problem(tool: ToolSpec, arguments: dict) -> str | None:
     return f"{tool.name}: argument {name!r} is not valid"
 
 
-def label(row: dict) -> str:
-    """A paper of an answer as the text summary names it: title (year) [paperId]."""
-    return f"{PaperRef(row['paperId'], row.get('title'), row.get('year')).label} [{row['paperId']}]"
+def label(paper: dict) -> str:
+    """A paper (a row of an answer, or a node's attributes with its paperId) as the text summaries name
+    it: title (year) [paperId]."""
+    return f"{paper.get('title')} ({paper.get('year') or 'n.d.'}) [{paper.get('paperId')}]"
 
 
 def rows_text(heading: str, rows: list[dict], details: Callable[[dict], str]) -> str:
@@ -293,10 +293,10 @@ class Citegraph:
                      "(coverage.json): resolved, title-matched, uncertain, not found, skipped or failed, and why.",
                      {}, self.coverage),
         ]
-        if library_function("clusters", "clusters"):
+        if library_function("clusters"):
             tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
                                   "size, your papers in each, its top unread papers.", {}, self.clusters))
-        if library_function("suggest", "suggest"):
+        if library_function("suggest"):
             tools.append(ToolSpec(
                 "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
                 "cites or shares references with (`citegraph suggest`). " + (
@@ -338,8 +338,7 @@ class Citegraph:
 
     def paper(self, paper: str) -> Answer:
         card = json_data(paper_card(self.graph, self.resolve(paper)))
-        status = reading_status(card)
-        lines = [f"{label(card)}, {card.get('venue') or 'no venue'}; {status}; "
+        lines = [f"{label(card)}, {card.get('venue') or 'no venue'}; {reading_status(card)}; "
                  f"{len(card['references'])} references and {len(card['cited_by'])} citers in the graph",
                  f"authors: {', '.join(card.get('authors') or []) or 'unknown'}; url: {paper_link(card)}"]
         if card.get("topics"):
@@ -351,7 +350,7 @@ class Citegraph:
     def path(self, undirected: bool = False, all: bool = False, **ends) -> Answer:  # noqa: A002 (the tool's own name)
         try:
             found = json_data(shortest_paths(self.graph, self.resolve(ends["from"]), self.resolve(ends["to"]),
-                                             undirected, all))
+                                             undirected=undirected, all_paths=all))
         except NoPath as exc:  # the library names the CLI's option
             raise NoPath(str(exc).replace("try --undirected", "try undirected: true")) from None
         flags = {True: "influential", False: "not influential", None: "influence unknown"}
@@ -364,10 +363,11 @@ class Citegraph:
         return Answer("\n".join(lines), found)
 
     def unread(self, top: int = 20, cluster: str | None = None, min_year: int | None = None) -> Answer:
+        graph = self.graph
         if cluster is None:
-            ranking = unread(self.graph, top, since=min_year)
-        elif in_cluster := library_function("clusters", "unread_in_cluster"):
-            ranking = in_cluster(self.graph, cluster, top, since=min_year)
+            ranking = unread(graph, top=top, since=min_year)
+        elif library_function("unread_in_cluster"):
+            ranking = citegraph.unread_in_cluster(graph, cluster, top=top, since=min_year)
         else:
             raise ToolProblem("unread: this citegraph has no groups, so `cluster` cannot be used")
         rows = json_data(ranking)
@@ -378,13 +378,13 @@ class Citegraph:
     def similar(self, paper: str, top: int = 20) -> Answer:
         graph = self.graph
         node = self.resolve(paper)
-        rows = json_data(most_similar(graph, node, top))
-        return Answer(rows_text(f"Unread papers most related to {label(graph.nodes[node] | {'paperId': node})}:",
+        rows = json_data(most_similar(graph, node, top=top))
+        return Answer(rows_text(f"Unread papers most related to {label({**graph.nodes[node], 'paperId': node})}:",
                                 rows, lambda r: f"score {r['score']}, {r['shared_count']} shared papers"),
                       {"papers": rows})
 
     def citing(self, top: int = 20) -> Answer:
-        rows = json_data(top_citing(self.graph, top))
+        rows = json_data(top_citing(self.graph, top=top))
         return Answer(rows_text("Papers citing several of yours:", rows,
                                 lambda r: f"cites {r['cites_read_count']} of your papers"), {"papers": rows})
 
@@ -410,19 +410,19 @@ class Citegraph:
         return Answer("\n".join(lines), report)
 
     def clusters(self) -> Answer:
-        groups = json_data(library_function("clusters", "clusters")(self.graph))
+        groups = json_data(citegraph.clusters(self.graph))
         return Answer("\n".join(f"- {g['cluster']}: {g['size']} papers, {g['your_papers']} of yours; best unread: "
                                 f"{'; '.join(g['top_unread']) or 'none'}" for g in groups) or "no groups",
                       {"clusters": groups})
 
     def suggest(self, top: int = 20, pool: str = "recent", from_paper: str | None = None, cluster: str | None = None,
                 ask: bool = False) -> Answer:
-        result = library_function("suggest", "suggest")(self.data_dir, pool, top, from_paper, cluster, offline=not ask,
-                                                         s2_config=self.s2_config, notice=log.info)
+        result = citegraph.suggest(self.data_dir, pool=pool, top=top, from_paper=from_paper, cluster=cluster,
+                                   offline=not ask, s2_config=self.s2_config, notice=log.info)
         rows = json_data(result.table)
         return Answer(rows_text(f"{result.summary()}:", rows, lambda r: "; ".join(
             [f"cites {', '.join(r['cites'])}"] * bool(r["cites"]) + [f"shares references with {', '.join(r['shares'])}"]
-            * bool(r["shares"])) or "no shared papers"), {"papers": rows})
+            * bool(r["shares"])) or "no shared papers"), {"papers": rows, "summary": result.summary()})
 
     def refresh(self, progress: Callable[[str, int, int], None]) -> Answer:
         from citegraph.analysis import has_citations
@@ -433,8 +433,9 @@ class Citegraph:
             raise ToolProblem("refresh: the server was started without notes; start it as "
                               "`citegraph mcp NOTES... --allow-fetch`")
         citations = self.saved.graph is not None and has_citations(self.saved.graph)
-        result = build(self.notes, self.data_dir, self.map_file, FetchOptions(citations=citations), self.s2_config,
-                       progress=progress, notice=lambda line: log.info("%s", line))
+        result = build(self.notes, data_dir=self.data_dir, output=self.map_file,
+                       fetch_options=FetchOptions(citations=citations), s2_config=self.s2_config, progress=progress,
+                       notice=lambda line: log.info("%s", line))
         self.saved.replace(result.graph)
         totals = result.report.totals
         data = {"totals": totals, "requests": result.requests, "papers": result.graph.number_of_nodes(),
