@@ -1,6 +1,8 @@
 """The citegraph command line: parses options, calls citegraph functions, prints their results.
 
-Heavy libraries (pandas, networkx, pyvis) are imported inside the commands so `--help` is instant.
+Heavy libraries (pandas, networkx, pyvis) are imported inside the commands so `--help` is instant;
+the questions (unread, path, show, similar, citing, stats, notes) answer from the saved graph read
+as a `citegraph.graphfile.SavedGraph` and print records, so they never import them at all.
 Everything printed as text (tables, markdown, cards) goes through `terminal_text`, so a title
 holding terminal escape sequences cannot retitle or recolour the user's terminal; JSON keeps such
 characters, escaped.
@@ -11,18 +13,27 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 import click
 
-from citegraph.constants import EXPORT_FORMATS, MAX_PATHS, PAPER_SELECTIONS
+from citegraph.constants import COVERAGE_FILE, EXPORT_FORMATS, INFLUENCE, MAX_PATHS, PAPER_SELECTIONS
 from citegraph.errors import AmbiguousPaper, CitegraphError
 
 PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
 REPORT_FORMATS = ["table", "json", "md"]
 TABLE_TITLE_WIDTH = 60
+MIN_TITLE_WIDTH = 24  # a table on a narrow terminal shortens titles to this before dropping columns
+# Each listing's table columns, most important first: a narrow terminal drops them from the right
+# (README: Tables). --wide, a pipe and the other formats keep every column.
+UNREAD_COLUMNS = ("title", "year", "score", "queued", "cited_by_count", "influential_count", "citationCount",
+                  "paperId", "pagerank", "cited_by")
+SIMILAR_COLUMNS = ("title", "year", "score", "cocitation", "coupling", "shared_count", "paperId", "shared")
+CITING_COLUMNS = ("title", "year", "cites_read_count", "citationCount", "paperId", "cites")
+NOTES_COLUMNS = ("title", "status", "id", "topics", "sources")
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
 LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest are counted
 TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
@@ -100,48 +111,97 @@ def print_json(data) -> None:
     click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def frame_records(frame) -> list[dict]:
-    """A DataFrame's rows as plain values, numbers in full precision (missing values None, integer years int)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
-
-
 def _is_list(value) -> bool:
     return isinstance(value, (list, tuple))
 
 
-def print_frame(frame, fmt: str) -> None:
-    """Print a DataFrame as an aligned table, CSV, JSON records or a markdown table.
+def _cell(value, fmt: str) -> str:
+    """One value as a table, markdown or CSV cell: lists joined (the table lists a few, cut), numbers
+    to 4 decimals in the table and markdown, missing values empty."""
+    if _is_list(value):
+        if fmt != "table":
+            return "; ".join(map(str, value))
+        more = f" (+{len(value) - TABLE_LIST_ITEMS} more)" if len(value) > TABLE_LIST_ITEMS else ""
+        return "; ".join(cut(str(item), TABLE_LIST_ITEM_WIDTH) for item in value[:TABLE_LIST_ITEMS]) + more
+    if value is None:
+        return ""
+    if isinstance(value, float) and fmt != "csv":
+        return str(round(value, 4))
+    return str(value)
+
+
+def markdown_table(header, rows) -> str:
+    """The one writer of markdown tables: every cell on one line, ``|`` escaped."""
+    def row(cells):
+        return "| " + " | ".join(terminal_text(cell).replace("|", "\\|") for cell in cells) + " |"
+    return "\n".join([row(header), "|" + "---|" * len(header), *(row(cells) for cells in rows)])
+
+
+def table_width(wide: bool) -> int | None:
+    """The width a table must fit: the terminal's, or None (no limit) with --wide or when piped."""
+    if wide or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def fit_table(columns: list[str], cells: list[list[str]], width: int | None) -> tuple[list[str], list[list[str]]]:
+    """Fit a table into ``width`` characters: titles are shortened with "…" (to MIN_TITLE_WIDTH),
+    then columns are dropped from the right, ``columns`` being in order of importance."""
+    def widths(names, rows):
+        return [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
+
+    def total(names, rows):
+        return sum(widths(names, rows)) + 2 * (len(names) - 1)
+
+    if width is None or total(columns, cells) <= width:
+        return columns, cells
+    if "title" in columns:
+        at = columns.index("title")
+        others = total(columns, cells) - widths(columns, cells)[at]
+        title_width = max(MIN_TITLE_WIDTH, width - others)
+        cells = [[*row[:at], cut(row[at], title_width), *row[at + 1:]] for row in cells]
+    while len(columns) > 1 and total(columns, cells) > width:
+        columns, cells = columns[:-1], [row[:-1] for row in cells]
+    return columns, cells
+
+
+def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, wide: bool = False) -> None:
+    """Print records (dicts, all with the same keys) as an aligned table, CSV, JSON or a markdown table.
 
     CSV and JSON carry every value in full (lists: JSON arrays, `; `-joined in CSV); markdown keeps
-    full values on one line; the table cuts long titles and lists with "…".
+    full values on one line; the table shows ``table_columns`` (in order of importance; default
+    all), cuts long titles and lists with "…" and fits the terminal (see `fit_table`).
     """
     if fmt == "json":
-        print_json(frame_records(frame))
+        print_json(rows)
         return
-    shown = frame.copy()
-    for column in shown.columns:
-        if shown[column].map(_is_list).any():
-            if fmt == "table":
-                shown[column] = shown[column].map(
-                    lambda items: "; ".join(cut(str(t), TABLE_LIST_ITEM_WIDTH) for t in items[:TABLE_LIST_ITEMS])
-                    + (f" (+{len(items) - TABLE_LIST_ITEMS} more)" if len(items) > TABLE_LIST_ITEMS else ""))
-            else:
-                shown[column] = shown[column].map(lambda items: "; ".join(map(str, items)))
+    columns = list(rows[0]) if rows else []
     if fmt == "csv":
-        click.echo(shown.to_csv(index=False), nl=False)
-        return
-    shown = shown.round(4).astype(object).where(shown.notna(), None).map(terminal_text)
-    if fmt == "md":
-        def row(cells):
-            return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
-        click.echo("\n".join([row(shown.columns), "|" + "---|" * len(shown.columns),
-                              *(row(cells) for cells in shown.itertuples(index=False))]))
-    elif shown.empty:
+        import csv
+        import io
+
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row[c], "csv") for c in columns] for row in rows)
+        click.echo(text.getvalue(), nl=False)
+    elif fmt == "md":
+        click.echo(markdown_table(columns, [[_cell(row[c], "md") for c in columns] for row in rows]))
+    elif not rows:
         click.echo("(nothing)")
     else:
+        shown = [c for c in table_columns if c in columns] if table_columns else columns
+        cells = [[terminal_text(_cell(row[c], "table")) for c in shown] for row in rows]
         if "title" in shown:
-            shown["title"] = shown["title"].map(lambda t: cut(t, TABLE_TITLE_WIDTH))
-        click.echo(shown.to_string(index=False, max_colwidth=None))
+            at = shown.index("title")
+            cells = [[*row[:at], cut(row[at], TABLE_TITLE_WIDTH), *row[at + 1:]] for row in cells]
+        shown, cells = fit_table(shown, cells, table_width(wide))
+        widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(shown)]
+        # Text left-aligned, numbers right-aligned, as in a spreadsheet.
+        numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows) for c in shown]
+        def line(values):
+            return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)).rstrip()
+        click.echo("\n".join([line(shown), *(line(row) for row in cells)]))
 
 
 def resolve(graph, query: str) -> str:
@@ -186,6 +246,18 @@ def data_dir_option(func):
                         help="Where the store, the saved graph and coverage.json live.")(func)
 
 
+def wide_option(func):
+    return click.option("--wide", is_flag=True,
+                        help="table: every column, titles cut at 60 characters only, whatever the terminal's width.")(func)
+
+
+def saved_graph(data_dir: Path):
+    """The graph the last build saved in ``data_dir``, read for a question (no NetworkX)."""
+    from citegraph.graphfile import graph_path, read_saved_graph
+
+    return read_saved_graph(graph_path(data_dir))
+
+
 def format_option(choices=PAPER_FORMATS):
     return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
                         help="table cuts long values with …; the other formats carry them in full.")
@@ -213,11 +285,10 @@ def print_warnings(notes) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
 @format_option(["table", "csv", "json", "md"])
-def notes_command(paths, zotero, collection, fmt):
+@wide_option
+def notes_command(paths, zotero, collection, fmt, wide):
     """List the papers found in notes files or folders (.md, .markdown, .txt, .org, .bib, .ris, .json)
     and in a Zotero library, each read or queued."""
-    import pandas as pd
-
     from citegraph.notes import read_notes, require_papers
 
     source = zotero_source(paths, zotero, collection)
@@ -226,9 +297,10 @@ def notes_command(paths, zotero, collection, fmt):
     if fmt == "json":
         print_json(found.to_dict())
     elif fmt in ("csv", "md"):
-        print_frame(pd.DataFrame(found.to_dict()["papers"]), fmt)
+        print_rows(found.to_dict()["papers"], fmt)
     else:
-        print_frame(found.to_frame(), "table")
+        print_rows([{"id": p.id, "title": p.title, "status": p.status, "sources": ", ".join(p.sources),
+                     "topics": ", ".join(p.topics)} for p in found.papers], "table", NOTES_COLUMNS, wide)
         click.echo(f"\n{len(found.papers)} papers", nl=False)
         click.echo(f", {len(found.skipped)} links skipped:" if found.skipped else "")
         for skip in found.skipped:
@@ -290,7 +362,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     """
     from citegraph.coverage import UNRESOLVED
     from citegraph.fetch import FetchOptions
-    from citegraph.pipeline import COVERAGE_FILE, build
+    from citegraph.pipeline import build
     from citegraph.render import MapOptions
     from citegraph.s2 import S2Config
 
@@ -345,23 +417,22 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
     from citegraph.analysis import graph_stats
-    from citegraph.pipeline import COVERAGE_FILE, load
 
-    figures = graph_stats(load(data_dir), coverage_file=data_dir / COVERAGE_FILE)
+    figures = graph_stats(saved_graph(data_dir), coverage_file=data_dir / COVERAGE_FILE)
     if fmt == "json":
         print_json(figures)
         return
-    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value)
+    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
             for key, value in figures.to_dict().items()]
     if fmt == "md":
-        click.echo("\n".join(["| figure | value |", "|---|---|", *(f"| {key} | {value} |" for key, value in rows)]))
+        click.echo(markdown_table(["figure", "value"], rows))
     else:
         for key, value in rows:
             click.echo(f"{key:>22}: {value}")
 
 
 def _hop_text(hop, markdown: bool) -> str:
-    flag = {True: "influential", False: "not influential", None: "influence unknown"}[hop.isInfluential]
+    flag = INFLUENCE[hop.isInfluential].words
     why = terminal_text(f"; {', '.join(hop.intents)}") if hop.intents else ""
     context = terminal_text(hop.context) if hop.context else ""
     if markdown:
@@ -401,35 +472,42 @@ def path_command(source, target, undirected, all_paths, fmt, html, data_dir, col
     The map options apply to the --html map.
     """
     from citegraph.analysis import shortest_paths
-    from citegraph.export import bibtex
-    from citegraph.pipeline import load
-    from citegraph.render import MapOptions, render_map
 
-    graph = load(data_dir)
-    found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected, all_paths)
+    graph = saved_graph(data_dir)
+    found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected=undirected,
+                           all_paths=all_paths)
     on_path = list(dict.fromkeys(paper.paperId for path in found.paths for paper in path))
     if fmt == "json":
         print_json(found)
     elif fmt == "bibtex":
+        from citegraph.export import bibtex
+
         click.echo(bibtex(graph, on_path), nl=False)
     else:
         click.echo("\n".join(_path_lines(found, markdown=fmt == "md")))
     if html:
+        from citegraph.pipeline import load
+        from citegraph.render import MapOptions, render_map
+
+        graph = load(data_dir)  # the map is drawn from the NetworkX graph
         first_path = list(dict.fromkeys(paper.paperId for paper in found.paths[0]))
         render_map(graph, html, MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout, path=first_path))
         click.echo(f"map: {html}", err=fmt != "table")
 
 
-def _print_papers(graph, frame, fmt: str) -> None:
-    from citegraph.export import bibtex
-
+def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool) -> None:
+    """A listing's records in ``fmt``: BibTeX of its papers, or `print_rows` (the table without urls)."""
     if fmt == "bibtex":
-        click.echo(bibtex(graph, list(frame["paperId"])), nl=False)
-    else:
-        shown = frame.drop(columns=["url"]) if fmt == "table" and "url" in frame else frame
-        if fmt == "table" and "queued" in shown:
-            shown = shown.assign(queued=shown["queued"].map({True: "in your queue", False: ""}))
-        print_frame(shown, fmt)
+        from citegraph.export import bibtex
+
+        click.echo(bibtex(graph, [row.paperId for row in rows]), nl=False)
+        return
+    records = [asdict(row) for row in rows]
+    if fmt == "table":
+        for record in records:
+            if "queued" in record:
+                record["queued"] = "in your queue" if record["queued"] else ""
+    print_rows(records, fmt, table_columns, wide)
 
 
 @main.command("unread")
@@ -438,8 +516,9 @@ def _print_papers(graph, frame, fmt: str) -> None:
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
 @format_option()
+@wide_option
 @data_dir_option
-def unread_command(top, min_cited_by, since, fmt, data_dir):
+def unread_command(top, min_cited_by, since, fmt, wide, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
     \b
@@ -449,25 +528,25 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
       pagerank:          its PageRank in the citation graph, scaled to [0, 1]
     Ties are broken by global citationCount.
     """
-    from citegraph.analysis import unread
-    from citegraph.pipeline import load
+    from citegraph.analysis import unread_papers
 
-    graph = load(data_dir)
-    _print_papers(graph, unread(graph, top, min_cited_by, since), fmt)
+    graph = saved_graph(data_dir)
+    rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since)
+    _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
 
 
 @main.command("similar")
 @click.argument("paper")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
 @format_option()
+@wide_option
 @data_dir_option
-def similar_command(paper, top, fmt, data_dir):
+def similar_command(paper, top, fmt, wide, data_dir):
     """Unread papers most related to PAPER (co-citation + bibliographic coupling, Salton cosine)."""
-    from citegraph.analysis import most_similar
-    from citegraph.pipeline import load
+    from citegraph.analysis import similar_papers
 
-    graph = load(data_dir)
-    _print_papers(graph, most_similar(graph, resolve(graph, paper), top), fmt)
+    graph = saved_graph(data_dir)
+    _print_papers(graph, similar_papers(graph, resolve(graph, paper), top=top), fmt, SIMILAR_COLUMNS, wide)
 
 
 @main.command("citing")
@@ -475,14 +554,14 @@ def similar_command(paper, top, fmt, data_dir):
 @click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
               help="Only papers citing at least this many of your papers.")
 @format_option()
+@wide_option
 @data_dir_option
-def citing_command(top, min_cites, fmt, data_dir):
-    """Papers that cite many of your papers (needs `build --citations`)."""
-    from citegraph.analysis import top_citing
-    from citegraph.pipeline import load
+def citing_command(top, min_cites, fmt, wide, data_dir):
+    """Papers that cite many of your papers, read or queued (needs `build --citations`)."""
+    from citegraph.analysis import citing_papers
 
-    graph = load(data_dir)
-    _print_papers(graph, top_citing(graph, top, min_cites), fmt)
+    graph = saved_graph(data_dir)
+    _print_papers(graph, citing_papers(graph, top=top, min_cites=min_cites), fmt, CITING_COLUMNS, wide)
 
 
 SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
@@ -492,11 +571,9 @@ SHOW_LINKS_SHOWN = 30
 
 def _card_lines(card, markdown: bool) -> list[str]:
     fields = {**card.paper, "unresolved_references": card.unresolved_references}
-    lines = ["| field | value |", "|---|---|"] if markdown else []
-    for key in SHOW_FIELDS:
-        value = fields.get(key)
-        value = terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value)
-        lines.append(f"| {key} | {value.replace('|', chr(92) + '|')} |" if markdown else f"{key:>24}: {value}")
+    values = [(key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
+              for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS)]
+    lines = [markdown_table(["field", "value"], values)] if markdown else [f"{key:>24}: {value}" for key, value in values]
     for label, links in (("references in the graph", card.references), ("cited by (in the graph)", card.cited_by)):
         lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}"
                      + (" (* = in your notes)" if links else ""))
@@ -504,7 +581,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
             lines.append("")
         for item in sorted(links, key=lambda i: (not i.read, -(i.year or 0)))[:SHOW_LINKS_SHOWN]:
             mark = "*" if item.read else " "
-            flag = {True: "influential", False: "", None: "?"}[item.isInfluential]
+            flag = INFLUENCE[item.isInfluential].mark
             title = terminal_text(item.title)
             lines.append(f"- {mark} {title} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
                          else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
@@ -524,12 +601,12 @@ def show_command(paper, fmt, data_dir):
     flag, "?" means S2 did not say.
     """
     from citegraph.analysis import paper_card
-    from citegraph.export import bibtex
-    from citegraph.pipeline import load
 
-    graph = load(data_dir)
+    graph = saved_graph(data_dir)
     node = resolve(graph, paper)
     if fmt == "bibtex":
+        from citegraph.export import bibtex
+
         click.echo(bibtex(graph, [node]), nl=False)
     elif fmt == "json":
         print_json(paper_card(graph, node))

@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from .assemble import build_graph, graph_path, load_graph
+from .constants import COVERAGE_FILE
 from .coverage import CoverageReport, CoverageStatus, coverage, write_report
 from .errors import CitegraphError, S2Unreachable, StoreError
 from .fetch import Fetcher, FetchOptions, Progress
@@ -21,7 +22,6 @@ from .s2 import Notice, S2Client, S2Config
 from .store import Store, damaged
 
 STORE_FILE = "citegraph.db"
-COVERAGE_FILE = "coverage.json"
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "

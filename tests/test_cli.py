@@ -101,9 +101,10 @@ def test_csv_and_json_carry_full_values(wide_dir):
     assert "; ".join(sorted(x["cited_by"])) in x_line and ",2016," in x_line and "2016.0" not in csv
 
 
-def test_table_has_paper_ids_and_cuts_with_an_ellipsis(wide_dir):
+def test_table_leads_with_titles_keeps_paper_ids_and_cuts_with_an_ellipsis(wide_dir):
     table = run(wide_dir, "unread").stdout
-    assert table.splitlines()[0].split()[0] == "paperId"
+    header = table.splitlines()[0].split()
+    assert header[0] == "title" and "paperId" in header, "a pipe gets every column"
     assert "…" in table and "(+4 more)" in table and "..." not in table
     assert " 2016 " in table and "2016.0" not in table
 
