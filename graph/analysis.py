@@ -173,7 +173,7 @@ class PathResult:
         return {"from": data.pop("source"), "to": data.pop("target"), **data}
 
 
-def shortest_paths(graph: nx.DiGraph, source: str, target: str, undirected: bool = False,
+def shortest_paths(graph: nx.DiGraph, source: str, target: str, *, undirected: bool = False,
                    all_paths: bool = False) -> PathResult:
     """How two papers are connected: the shortest chain of citations between them.
 
@@ -467,7 +467,7 @@ def records_frame(rows: list, row_type: type) -> pd.DataFrame:
     return frame.astype({name: YEAR for name in ("year", "citationCount") if name in columns})
 
 
-def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
+def unread(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
     """Which references have I not read yet, ranked by how much my reading depends on them?
 
     Papers in your reading queue count as your reading (their references count) and, when your
@@ -561,7 +561,7 @@ def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = 20) -> list[Simi
     return rows[:top]
 
 
-def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
+def most_similar(graph: nx.DiGraph, paper: str, *, top: int = 20) -> pd.DataFrame:
     """Which unread papers are most related to ``paper``, by co-citation and bibliographic coupling?
 
     Parameters
@@ -652,7 +652,7 @@ def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2) -> li
     return rows[:top]
 
 
-def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2) -> pd.DataFrame:
+def top_citing(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2) -> pd.DataFrame:
     """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing")
 
     "My papers" are your papers as `unread` and the map count them: read or queued
@@ -804,7 +804,7 @@ class GraphStats:
         return data
 
 
-def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphStats:
+def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> GraphStats:
     """How big is the graph, how much of it have I read, and how complete is it?
 
     Parameters

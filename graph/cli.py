@@ -20,11 +20,11 @@ from pathlib import Path
 
 import click
 
-from citegraph.constants import COVERAGE_FILE, EXPORT_FORMATS, INFLUENCE, MAX_PATHS, PAPER_SELECTIONS
+from citegraph.constants import (COVERAGE_FILE, DEPTHS, EXPORT_FORMATS, INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES,
+                                 MAP_MIN_NODES, MAP_SHOWS, MAX_CITATIONS, MAX_PATHS, MAX_WAIT, MIN_RPS, PAPER_FORMATS,
+                                 PAPER_SELECTIONS, REPORT_FORMATS, RPS)
 from citegraph.errors import AmbiguousPaper, CitegraphError
 
-PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
-REPORT_FORMATS = ["table", "json", "md"]
 TABLE_TITLE_WIDTH = 60
 MIN_TITLE_WIDTH = 24  # a table on a narrow terminal shortens titles to this before dropping columns
 # Each listing's table columns, most important first: a narrow terminal drops them from the right
@@ -264,13 +264,13 @@ def format_option(choices=PAPER_FORMATS):
 
 
 def map_options(func):
-    func = click.option("--color", type=click.Choice(["topic", "community", "year"]), default="topic",
+    func = click.option("--color", type=click.Choice(MAP_COLORS), default=MAP_COLORS[0],
                         show_default=True, help="What node colours mean on the map.")(func)
-    func = click.option("--show", type=click.Choice(["folded", "all"]), default="folded", show_default=True,
+    func = click.option("--show", type=click.Choice(MAP_SHOWS), default=MAP_SHOWS[0], show_default=True,
                         help="folded: references cited by one of your papers only are folded into it.")(func)
-    func = click.option("--max-nodes", type=click.IntRange(10), default=2000, show_default=True,
+    func = click.option("--max-nodes", type=click.IntRange(MAP_MIN_NODES), default=MAP_MAX_NODES, show_default=True,
                         help="Draw at most this many papers (your papers and the best unread ones).")(func)
-    func = click.option("--layout", type=click.Choice(["auto", "timeline"]), default="auto", show_default=True,
+    func = click.option("--layout", type=click.Choice(MAP_LAYOUTS), default=MAP_LAYOUTS[0], show_default=True,
                         help="timeline: x is the publication year.")(func)
     return func
 
@@ -336,16 +336,16 @@ class Progress:
 @main.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
-@click.option("--depth", type=click.IntRange(1, 3), default=1, show_default=True,
+@click.option("--depth", type=click.IntRange(DEPTHS[0], DEPTHS[-1]), default=DEPTHS[0], show_default=True,
               help="1: your papers' references. 2: also their references (no influence flags).")
 @click.option("--citations", is_flag=True, help="Also fetch papers citing your papers.")
-@click.option("--max-citations", type=click.IntRange(1), default=1000, show_default=True,
+@click.option("--max-citations", type=click.IntRange(1), default=MAX_CITATIONS, show_default=True,
               help="At most this many citing papers per paper.")
 @click.option("--offline", is_flag=True, help="Never touch the network: build from the store, report what is missing.")
 @click.option("--refresh", is_flag=True, help="Fetch everything again, even what is stored.")
-@click.option("--rps", type=click.FloatRange(0.01), default=1.0, show_default=True,
+@click.option("--rps", type=click.FloatRange(MIN_RPS), default=RPS, show_default=True,
               help="Requests per second to Semantic Scholar (about 1/s with a key).")
-@click.option("--max-wait", type=click.FloatRange(0), default=600, show_default=True,
+@click.option("--max-wait", type=click.FloatRange(0), default=MAX_WAIT, show_default=True,
               help="Seconds of retrying one request (429, 5xx, timeouts) before marking it failed.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
               show_default=True, help="The interactive map.")
@@ -374,11 +374,11 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 
     try:
         result = build(
-            list(paths), data_dir, output,
-            FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
-            S2Config.from_env(rps=rps, max_wait=max_wait), offline,
-            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
-            zotero_source(paths, zotero, collection))
+            list(paths), data_dir=data_dir, output=output,
+            fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
+            s2_config=S2Config.from_env(rps=rps, max_wait=max_wait), offline=offline,
+            map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
+            progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection))
     finally:
         progress.close()
     print_warnings(result.notes)
@@ -461,7 +461,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
 @click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
-@format_option(REPORT_FORMATS + ["bibtex"])
+@format_option((*REPORT_FORMATS, "bibtex"))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @data_dir_option
 @map_options
@@ -592,7 +592,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
 
 @main.command("show")
 @click.argument("paper")
-@format_option(REPORT_FORMATS + ["bibtex"])
+@format_option((*REPORT_FORMATS, "bibtex"))
 @data_dir_option
 def show_command(paper, fmt, data_dir):
     """Everything known about one paper, with its references and citers in the graph.
@@ -623,10 +623,10 @@ def show_command(paper, fmt, data_dir):
 @data_dir_option
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
-    from citegraph.export import export
+    from citegraph.export import export_graph
     from citegraph.pipeline import load
 
-    for written in export(load(data_dir), fmt, output, papers):
+    for written in export_graph(load(data_dir), fmt, output, papers=papers):
         click.echo(f"wrote {written}", err=True)
 
 

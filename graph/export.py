@@ -21,7 +21,7 @@ from .constants import EXPORT_FORMATS, PAPER_SELECTIONS
 from .entries import one_line
 from .errors import OutputError
 
-__all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export", "bibtex", "bibtex_entries", "flat_graph"]
+__all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export_graph", "bibtex", "bibtex_entries", "flat_graph"]
 
 STANDARD_ENTRY_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
@@ -98,7 +98,7 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
     return Path(f"{base}.nodes.csv"), Path(f"{base}.edges.csv")
 
 
-def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list[Path]:
+def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all") -> list[Path]:
     """Write the graph (or its read, queued or unread papers) to a file for other tools.
 
     Parameters
@@ -133,9 +133,9 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     --------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> [p.name for p in export(example_graph(), "csv", folder / "lab.csv")]
+    >>> [p.name for p in export_graph(example_graph(), "csv", folder / "lab.csv")]
     ['lab.nodes.csv', 'lab.edges.csv']
-    >>> export(example_graph(), "bibtex", folder / "unread.bib", papers="unread")[0].read_text().count("@")
+    >>> export_graph(example_graph(), "bibtex", folder / "unread.bib", papers="unread")[0].read_text().count("@")
     3
     """
     if fmt not in EXPORT_FORMATS:

@@ -85,6 +85,7 @@ def load(data_dir: Path) -> nx.DiGraph:
 
 def build(
     paths: list[str | Path],
+    *,
     data_dir: Path = Path("data"),
     output: Path | None = Path("output/graph.html"),
     fetch_options: FetchOptions | None = None,

@@ -29,6 +29,8 @@ import pandas as pd
 import numpy as np
 
 from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .constants import (MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
+                        check_range)
 from .entries import one_line
 from .errors import OutputError
 from .export import bibtex_entries
@@ -65,12 +67,21 @@ LABEL_GAP = 13            # vis draws a dot's label about this far below the dot
 
 @dataclass
 class MapOptions:
-    color: str = "topic"
-    show: str = "folded"
-    max_nodes: int = 2000
-    layout: str = "auto"
-    top_unread: int = 25
+    """How to draw the map; defaults and allowed values: `citegraph.constants` (a wrong one raises ValueError)."""
+
+    color: str = MAP_COLORS[0]
+    show: str = MAP_SHOWS[0]
+    max_nodes: int = MAP_MAX_NODES
+    layout: str = MAP_LAYOUTS[0]
+    top_unread: int = MAP_TOP_UNREAD
     path: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        check_choice("color", self.color, MAP_COLORS)
+        check_choice("show", self.show, MAP_SHOWS)
+        check_choice("layout", self.layout, MAP_LAYOUTS)
+        check_range("max_nodes", self.max_nodes, MAP_MIN_NODES)
+        check_range("top_unread", self.top_unread, 0)
 
 
 @dataclass
