@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .constants import ReadingStatus
 from .errors import GraphMissing
 from .graphfile import GRAPH_FILE, graph_path, graph_stamp, load_graph, read_stamp, save_graph
 
@@ -131,8 +132,8 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
         if entry.key in aliases and aliases[entry.key][0] in graph:
             node = graph.nodes[aliases[entry.key][0]]
             # Queued papers are fetched like read ones but are not read; any mention as read wins.
-            node["read"] = node["read"] or entry.status == "read"
-            node["queued"] = not node["read"] and (node["queued"] or entry.status == "queued")
+            node["read"] = node["read"] or entry.status == ReadingStatus.READ
+            node["queued"] = not node["read"] and (node["queued"] or entry.status == ReadingStatus.QUEUED)
             node["topics"] = list(dict.fromkeys(node["topics"] + entry.topics))
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
             node["note"] = entry.note if not node["note"] else node["note"]

@@ -11,8 +11,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-READ = "read"
-QUEUED = "queued"
+from .constants import ReadingStatus
+
+READ = ReadingStatus.READ
+QUEUED = ReadingStatus.QUEUED
 
 _TITLE_WORD = re.compile(r"[a-z0-9]+")
 _WORD_NOISE = re.compile(r"[^a-z]+")
@@ -138,13 +140,3 @@ class Notes:
 
     def to_dict(self) -> dict:
         return {"papers": [asdict(p) for p in self.papers], "skipped": [asdict(s) for s in self.skipped]}
-
-    def to_frame(self):
-        import pandas as pd
-
-        rows = [
-            {"id": p.id, "title": p.title, "status": p.status, "sources": ", ".join(p.sources),
-             "topics": ", ".join(p.topics)}
-            for p in self.papers
-        ]
-        return pd.DataFrame(rows, columns=["id", "title", "status", "sources", "topics"])

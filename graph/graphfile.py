@@ -284,6 +284,17 @@ def load_graph(path: Path) -> nx.DiGraph:
 def read_saved_graph(path: Path) -> SavedGraph:
     """The graph saved as ``path``, for queries: a `SavedGraph` that parses what a question reads.
 
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / GRAPH_FILE
+    >>> save_graph(example_graph(), path, graph_stamp(1, "example"))
+    >>> saved = read_saved_graph(path)
+    >>> saved.nodes["X"]["title"], list(saved.succ["A"]), saved.number_of_edges()
+    ('Layer Normalization', ['X', 'Y', 'B'], 5)
+    >>> saved.succ["A"]["B"]["intents"] == load_graph(path).succ["A"]["B"]["intents"]
+    True
+
     Raises
     ------
     GraphMissing

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .analysis import your_papers
 from .assemble import build_graph, graph_path, load_graph
 from .constants import COVERAGE_FILE
 from .coverage import CoverageReport, CoverageStatus, coverage, write_report
@@ -165,7 +166,7 @@ def build(
     stop_line = (f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(stopped_at))} "
                  f"({stopped}); {report.resolved} of {report.papers} papers fetched; run the same command later "
                  "to resume") if stopped else None
-    if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
+    if not your_papers(graph):
         if stop_line:
             raise CitegraphError(stop_line)
         reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
