@@ -370,8 +370,8 @@ def papers_by_status(graph: nx.DiGraph, status: ReadingStatus | str) -> list[str
 
 
 def read_papers(graph: nx.DiGraph) -> list[str]:
-    """The paperIds of the papers in your notes, read."""
-    return papers_by_status(graph, ReadingStatus.READ)
+    """The paperIds of the papers in your notes, read (`papers_by_status` READ, from one column)."""
+    return [node for node, read in graph.nodes(data="read") if read]
 
 
 def _titles(graph: nx.DiGraph, nodes) -> list[str]:
@@ -389,7 +389,9 @@ def your_papers(graph: nx.DiGraph) -> list[str]:
     >>> sorted(your_papers(graph))
     ['A', 'B', 'Y']
     """
-    return [node for node, status in _statuses(graph) if status != ReadingStatus.UNREAD]
+    # From the two flag columns, without a status per paper: this runs on every question.
+    return [node for (node, read), (_, queued) in zip(graph.nodes(data="read"), graph.nodes(data="queued"))
+            if read or queued]
 
 
 def _rounded(value: float) -> float:
@@ -617,12 +619,7 @@ class CitingPaper:
 
 
 def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2) -> list[CitingPaper]:
-    """`top_citing` as records: the rows, best first.
-
-    Raises
-    ------
-    CitationsMissing
-        The graph holds no citing papers: it was built without ``--citations``.
+    """`top_citing` as records: the rows, best first (CitationsMissing as `top_citing` raises it).
 
     Examples
     --------

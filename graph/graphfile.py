@@ -387,14 +387,11 @@ class _Row(Mapping):
         return True
 
 
-class _NodeView(Mapping):
-    """``graph.nodes`` as NetworkX has it: ``nodes[id]`` the attributes, ``nodes(data="key")`` (id, value) pairs."""
+class _ByPaper(Mapping):
+    """A mapping keyed by the saved graph's paper ids, in its order."""
 
     def __init__(self, graph: SavedGraph):
         self._graph = graph
-
-    def __getitem__(self, node: str) -> _Row:
-        return _Row(self._graph._records, self._graph.position[node])
 
     def __iter__(self):
         return iter(self._graph.ids)
@@ -405,6 +402,13 @@ class _NodeView(Mapping):
     def __contains__(self, node) -> bool:
         return node in self._graph.position
 
+
+class _NodeView(_ByPaper):
+    """``graph.nodes`` as NetworkX has it: ``nodes[id]`` the attributes, ``nodes(data="key")`` (id, value) pairs."""
+
+    def __getitem__(self, node: str) -> _Row:
+        return _Row(self._graph._records, self._graph.position[node])
+
     def __call__(self, data=False, default=None):
         ids = self._graph.ids
         if data is True:
@@ -414,12 +418,13 @@ class _NodeView(Mapping):
         return zip(ids, self._graph._records.values_of(data, default))
 
 
-class _Adjacency(Mapping):
+class _Adjacency(_ByPaper):
     """``graph.succ`` or ``graph.pred``: each paper's neighbours, ``{neighbour: citation attributes}``,
     built on first use from the saved runs of indices."""
 
     def __init__(self, graph: SavedGraph, direction: str):
-        self._graph, self._direction = graph, direction
+        super().__init__(graph)
+        self._direction = direction
         self._built: dict[str, dict] = {}
         self._runs = None
 
@@ -444,14 +449,6 @@ class _Adjacency(Mapping):
             self._built[node] = {ids[other]: _Row(records, e) for other, e in zip(others[start:ends[i]], positions)}
         return self._built[node]
 
-    def __iter__(self):
-        return iter(self._graph.ids)
-
-    def __len__(self):
-        return len(self._graph.ids)
-
-    def __contains__(self, node) -> bool:
-        return node in self._graph.position
 
 
 class SavedGraph:
@@ -470,7 +467,7 @@ class SavedGraph:
         self._sections = sections
         self.graph = sections.graph
         self.ids = sections["ids"]
-        self.position = {node: i for i, node in enumerate(self.ids)}
+        self.position = dict(zip(self.ids, range(len(self.ids))))
         if len(self.position) != len(self.ids):
             raise _damaged(sections.path, "a paper id appears twice")
         self._records = _Records(sections, NODE, sections.nodes)

@@ -29,7 +29,7 @@ import pandas as pd
 import numpy as np
 
 from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
-from .constants import (MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
+from .constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
 from .entries import one_line
 from .errors import OutputError
@@ -456,6 +456,9 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,
         "summary": selection.summary(graph.number_of_nodes(), options.max_nodes),
         "colorMode": options.color, "path": list(options.path), "read": len(read_papers(graph)),
+        # S2's influence flag in words, as `path` writes it (keys: the flag as JS's String() has it)
+        "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
+                                                                                     (None, "null"))},
     }
 
 
