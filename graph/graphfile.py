@@ -418,6 +418,28 @@ class _NodeView(_ByPaper):
         return zip(ids, self._graph._records.values_of(data, default))
 
 
+class _Neighbours(Mapping):
+    """One paper's neighbours, ``{neighbour: citation attributes}``; a search walking the graph
+    iterates the ids without building the attributes."""
+
+    __slots__ = ("_positions", "_records")
+
+    def __init__(self, positions: dict[str, int], records: _Records):
+        self._positions, self._records = positions, records
+
+    def __getitem__(self, other: str) -> _Row:
+        return _Row(self._records, self._positions[other])
+
+    def __iter__(self):
+        return iter(self._positions)
+
+    def __len__(self):
+        return len(self._positions)
+
+    def __contains__(self, other) -> bool:
+        return other in self._positions
+
+
 class _Adjacency(_ByPaper):
     """``graph.succ`` or ``graph.pred``: each paper's neighbours, ``{neighbour: citation attributes}``,
     built on first use from the saved runs of indices."""
@@ -439,14 +461,14 @@ class _Adjacency(_ByPaper):
                 self._runs = (ends, degree, sections["in_source"], sections["in_edges"])
         return self._runs
 
-    def __getitem__(self, node: str) -> dict:
+    def __getitem__(self, node: str) -> _Neighbours:
         if node not in self._built:
             ends, degree, others, edges = self._starts()
             i = self._graph.position[node]
             start = ends[i] - degree[i]
-            ids, records = self._graph.ids, self._graph._edge_records
             positions = range(start, ends[i]) if edges is None else edges[start:ends[i]]
-            self._built[node] = {ids[other]: _Row(records, e) for other, e in zip(others[start:ends[i]], positions)}
+            neighbours = dict(zip(map(self._graph.ids.__getitem__, others[start:ends[i]]), positions))
+            self._built[node] = _Neighbours(neighbours, self._graph._edge_records)
         return self._built[node]
 
 
