@@ -28,7 +28,7 @@ _EXPORTS = {
     "build": "pipeline", "load": "pipeline", "BuildResult": "pipeline",
     "FetchOptions": "fetch", "S2Config": "s2",
     "read_notes": "notes",
-    "unread": "analysis", "unread_papers": "analysis", "shortest_paths": "analysis", "most_similar": "analysis",
+    "unread": "analysis", "unread_papers": "analysis", "shortest_paths": "paths", "most_similar": "analysis",
     "similar_papers": "analysis", "top_citing": "analysis", "citing_papers": "analysis", "paper_card": "analysis",
     "graph_stats": "analysis", "reading_status": "analysis", "resolve_paper": "naming", "find_paper": "naming",
     "ReadingStatus": "constants",

@@ -207,7 +207,7 @@ def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, w
 def resolve(graph, query: str) -> str:
     """The paperId a name on the command line means; says on stderr which paper was picked when
     the name was not an id or an exact title."""
-    from citegraph.analysis import PaperRef
+    from citegraph.paths import PaperRef
     from citegraph.naming import find_paper
 
     match = find_paper(graph, query)
@@ -471,7 +471,7 @@ def path_command(source, target, undirected, all_paths, fmt, html, data_dir, col
     FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment.
     The map options apply to the --html map.
     """
-    from citegraph.analysis import shortest_paths
+    from citegraph.paths import shortest_paths
 
     graph = saved_graph(data_dir)
     found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected=undirected,

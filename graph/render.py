@@ -2,7 +2,7 @@
 
 The page answers the two questions itself: a ranked unread panel (the rows of
 :func:`citegraph.analysis.unread`, unchanged) and shortest paths computed in the browser over the
-whole graph's compact adjacency (the answers of :func:`citegraph.analysis.shortest_paths`).
+whole graph's compact adjacency (the answers of :func:`citegraph.paths.shortest_paths`).
 
 Not a hairball: references cited by only one of your papers are folded into that paper (counted in
 its tooltip and card) unless they are on a highlighted path or among the top unread. Positions
@@ -28,7 +28,8 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .analysis import paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .paths import first_context
 from .constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
 from .entries import one_line

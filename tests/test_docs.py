@@ -13,7 +13,7 @@ from citegraph.examples import example_graph
 # transport, file readers, the generated world…) are tested through what they do, not by example.
 MODULES = ["citegraph", "citegraph.analysis", "citegraph.assemble", "citegraph.constants", "citegraph.entries",
            "citegraph.examples", "citegraph.export", "citegraph.fetch", "citegraph.graphfile", "citegraph.ids",
-           "citegraph.naming", "citegraph.notes", "citegraph.render"]
+           "citegraph.naming", "citegraph.notes", "citegraph.paths", "citegraph.render"]
 
 
 def runnable_examples(module) -> int:
