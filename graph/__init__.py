@@ -3,6 +3,7 @@
 The data flow, one module per stage::
 
     notes -> ids -> s2 -> store -> fetch -> coverage -> assemble -> analysis -> render / export
+                                                  (graphfile: the saved graph on disk)
                                                    pipeline chains them; cli prints them
 
 The names below are what a script needs; each is imported on first use, so ``import citegraph``
@@ -17,25 +18,37 @@ True
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+from .errors import __all__ as _ERRORS
 
+# Public name -> the module defining it. No public name is also a submodule's name (the function
+# that writes files for other tools is `export_graph`, in `citegraph.export`): importing a
+# submodule sets it as an attribute of the package, and a name shared with one would be the
+# function or the module depending on what was imported before.
 _EXPORTS = {
     "build": "pipeline", "load": "pipeline", "BuildResult": "pipeline",
+    "FetchOptions": "fetch", "S2Config": "s2",
     "read_notes": "notes",
-    "unread": "analysis", "shortest_paths": "analysis", "most_similar": "analysis", "top_citing": "analysis",
-    "paper_card": "analysis", "graph_stats": "analysis", "resolve_paper": "naming", "find_paper": "naming",
+    "unread": "analysis", "unread_papers": "analysis", "shortest_paths": "paths", "most_similar": "analysis",
+    "similar_papers": "analysis", "top_citing": "analysis", "citing_papers": "analysis", "paper_card": "analysis",
+    "graph_stats": "analysis", "reading_status": "analysis", "resolve_paper": "naming", "find_paper": "naming",
+    "ReadingStatus": "constants",
     "render_map": "render", "MapOptions": "render",
-    "export": "export", "bibtex": "export",
-    "CitegraphError": "errors",
+    "export_graph": "export", "bibtex": "export",
     "suggest": "suggestions", "Suggestions": "suggestions",
+    **{name: "errors" for name in _ERRORS},
 }
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_EXPORTS) + ["__version__"]
 
 
 def __getattr__(name: str):
-    if name not in _EXPORTS:
+    if name == "__version__":  # from the installed metadata, so it is written once (pyproject.toml)
+        from importlib.metadata import version
+
+        value = version("citegraph")
+    elif name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    else:
         raise AttributeError(f"module 'citegraph' has no attribute {name!r}")
-    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
     globals()[name] = value
     return value
 

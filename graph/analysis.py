@@ -1,8 +1,12 @@
-"""Questions answered from the stored graph, without network: paths, unread references, similar
-papers, top citing papers, one paper's card, and summary statistics.
+"""Questions answered from the stored graph, without network: unread references, similar papers,
+top citing papers, one paper's card, and summary statistics (paths: :mod:`citegraph.paths`).
 
-Every function returns a pandas DataFrame or a small dataclass with a ``to_dict()`` (the JSON the
-CLI prints); the CLI only formats them.
+Every question is answered as records (dataclasses; the JSON the CLI prints is their fields);
+the tables also come as pandas DataFrames (`unread`, `most_similar`, `top_citing` wrap
+`unread_papers`, `similar_papers`, `citing_papers`). Nothing here imports NetworkX or pandas
+until a DataFrame is asked for: the functions read a graph only the way both a NetworkX DiGraph
+and the CLI's `citegraph.graphfile.SavedGraph` are read (``graph.nodes``, ``graph.succ``,
+``graph.pred``), so the CLI answers without loading either library and with the same answers.
 
 Unread score (documented in the README and ``citegraph unread --help``):
 
@@ -19,28 +23,26 @@ Naming a paper (``find_paper``) lives in :mod:`citegraph.naming`.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-import pandas as pd
+from .constants import CITING_SORTS, ReadingStatus
+from .errors import CitationsMissing
 
-from .constants import MAX_PATHS, READING_STATUSES
-from .coverage import read_coverage_totals
-from .errors import CitationsMissing, NoPath
-from .naming import paper_label
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
 
 __all__ = [
-    "paper_link", "reading_status", "your_papers", "shortest_paths", "unread", "most_similar",
-    "top_citing", "paper_card", "graph_stats", "PaperRef", "Hop", "PathResult", "LinkedPaper",
-    "PaperCard", "GraphStats",
+    "paper_link", "reading_status", "your_papers", "unread", "unread_papers", "most_similar",
+    "similar_papers", "top_citing", "citing_papers", "paper_card", "graph_stats",
+    "LinkedPaper", "PaperCard", "GraphStats", "UnreadPaper", "SimilarPaper", "CitingPaper",
 ]
 
 YEAR = "Int64"  # pandas' integer dtype with missing values: years print as 2016, never 2016.0
-CONTEXT_CHARS = 200  # a citation's context snippet, in `path` answers and the map's hop details
 
 
 def paper_link(data: dict) -> str:
@@ -67,197 +69,57 @@ def paper_link(data: dict) -> str:
     return data.get("url") or ""
 
 
-@dataclass(frozen=True)
-class PaperRef:
-    """A paper on a path: its S2 ``paperId``, ``title`` and ``year`` (None when unknown)."""
-
-    paperId: str
-    title: str | None
-    year: int | None
-
-    @classmethod
-    def of(cls, graph: nx.DiGraph, node: str) -> PaperRef:
-        data = graph.nodes[node]
-        return cls(node, data.get("title"), data.get("year"))
-
-    @property
-    def label(self) -> str:
-        return f"{self.title} ({self.year or 'n.d.'})"
-
-
-def first_context(edge: dict) -> str | None:
-    """A citation's first context as S2 gives it (the sentence citing), cut to ``CONTEXT_CHARS``; None without one.
-
-    Examples
-    --------
-    >>> first_context(example_graph().edges["A", "B"])
-    'we build on Beta'
-    """
-    contexts = edge.get("contexts") or []
-    return contexts[0][:CONTEXT_CHARS] if contexts else None
-
-
-@dataclass(frozen=True)
-class Hop:
-    """Why two consecutive papers on a path are linked.
-
-    Attributes
-    ----------
-    citing, cited : str
-        The paperIds, whichever way the citation goes.
-    direction : {"cites", "is cited by"}
-        Read from the earlier paper on the path to the later one.
-    isInfluential : bool or None
-        S2's flag; None when S2 did not say (references fetched by the batch endpoint).
-    intents : list of str
-        S2's citation intents (``methodology``, ``background``, ``result``).
-    context : str or None
-        The first citation context S2 has, cut to ``CONTEXT_CHARS`` characters (see `first_context`).
-    """
-
-    citing: str
-    cited: str
-    direction: str
-    isInfluential: bool | None
-    intents: list
-    context: str | None
-
-    @classmethod
-    def between(cls, graph: nx.DiGraph, a: str, b: str) -> Hop:
-        citing, cited = (a, b) if graph.has_edge(a, b) else (b, a)
-        edge = graph.edges[citing, cited]
-        return cls(citing, cited, "cites" if citing == a else "is cited by", edge.get("isInfluential"),
-                   list(edge.get("intents") or []), first_context(edge))
-
-
-@dataclass(frozen=True)
-class PathResult:
-    """The shortest citation chain(s) between two papers.
-
-    Attributes
-    ----------
-    source, target : PaperRef
-        The papers asked for (FROM and TO).
-    directed : bool
-        False when found with ``undirected=True``.
-    direction : {"forward", "reverse", "undirected"}
-        ``reverse``: no chain from source to target, so this one runs from target to source.
-    length : int
-        Hops per path.
-    paths : list of list of PaperRef
-        Every shortest path found (one unless ``all_paths``; at most ``MAX_PATHS``, 20).
-    hops : list of list of Hop
-        ``hops[i][j]`` links ``paths[i][j]`` and ``paths[i][j + 1]``.
-    more : int
-        Shortest paths beyond the 20 listed.
-    """
-
-    source: PaperRef
-    target: PaperRef
-    directed: bool
-    direction: str
-    length: int
-    paths: list
-    hops: list
-    more: int
-
-    def to_dict(self) -> dict:
-        """The JSON ``citegraph path --format json`` prints."""
-        data = asdict(self)
-        return {"from": data.pop("source"), "to": data.pop("target"), **data}
-
-
-def shortest_paths(graph: nx.DiGraph, source: str, target: str, undirected: bool = False,
-                   all_paths: bool = False) -> PathResult:
-    """How two papers are connected: the shortest chain of citations between them.
-
-    Parameters
-    ----------
-    graph : networkx.DiGraph
-        A citegraph graph (citing -> cited).
-    source, target : str
-        paperIds (see `resolve_paper`).
-    undirected : bool
-        Ignore which paper cites which.
-    all_paths : bool
-        Every shortest path (up to 20; `PathResult.more` counts the rest), not just one.
-
-    Returns
-    -------
-    PathResult
-        Tried in order: source → … → target, then target → … → source (``direction="reverse"``),
-        unless ``undirected``.
-
-    Raises
-    ------
-    NoPath
-        No chain either way (or none at all when ``undirected``).
-
-    Examples
-    --------
-    >>> found = shortest_paths(example_graph(), "A", "W")
-    >>> found.direction, [paper.title for paper in found.paths[0]]
-    ('forward', ['Alpha paper', 'Layer Normalization', 'Omega classic'])
-    >>> shortest_paths(example_graph(), "W", "A").direction
-    'reverse'
-    """
-    attempts = [("undirected", graph.to_undirected(as_view=True), source, target)] if undirected else [
-        ("forward", graph, source, target), ("reverse", graph, target, source)]
-    for direction, view, a, b in attempts:
-        try:
-            if all_paths:
-                found = list(itertools.islice(nx.all_shortest_paths(view, a, b), MAX_PATHS + 1))
-            else:
-                found = [nx.shortest_path(view, a, b)]
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            continue
-        more = 0
-        if len(found) > MAX_PATHS:
-            more = sum(1 for _ in itertools.islice(nx.all_shortest_paths(view, a, b), 10_000)) - MAX_PATHS
-            found = found[:MAX_PATHS]
-        return PathResult(
-            source=PaperRef.of(graph, source), target=PaperRef.of(graph, target), directed=not undirected,
-            direction=direction, length=len(found[0]) - 1,
-            paths=[[PaperRef.of(graph, n) for n in path] for path in found],
-            hops=[[Hop.between(graph, x, y) for x, y in zip(path, path[1:])] for path in found],
-            more=more)
-    how = "connected" if undirected else "linked by a chain of citations in either direction"
-    raise NoPath(f"{paper_label(graph, source)} and {paper_label(graph, target)} are not {how} in the stored graph"
-                 + ("" if undirected else "; try --undirected"))
-
-
-def reading_status(data: dict) -> str:
-    """Whether a paper is ``"read"`` (in your notes), ``"queued"`` (in your notes' reading queue) or ``"unread"``.
+def reading_status(data: dict) -> ReadingStatus:
+    """Whether a paper is read (in your notes), queued (in your notes' reading queue), marked not
+    relevant in your notes, or unread.
 
     Parameters
     ----------
     data : dict
-        A node's attributes (``read`` and ``queued`` flags).
+        A node's attributes (``read``, ``queued`` and ``not_relevant`` flags).
 
     Returns
     -------
-    str
-        One of `READING_STATUSES`; a paper both read and queued is read.
+    ReadingStatus
+        A paper both read and queued is read.
 
     Examples
     --------
     >>> graph = example_graph()
     >>> reading_status(graph.nodes["A"]), reading_status(graph.nodes["X"]), reading_status({"queued": True})
-    ('read', 'unread', 'queued')
+    (<ReadingStatus.READ: 'read'>, <ReadingStatus.UNREAD: 'unread'>, <ReadingStatus.QUEUED: 'queued'>)
     """
-    if data.get("read"):
-        return "read"
-    return "queued" if data.get("queued") else "unread"
+    return _status(data.get("read"), data.get("queued"), data.get("not_relevant"))
 
 
-def papers_by_status(graph: nx.DiGraph, status: str) -> list[str]:
-    """The paperIds whose `reading_status` is ``status``, in the graph's order."""
-    return [n for n, data in graph.nodes(data=True) if reading_status(data) == status]
+def _status(read, queued, not_relevant) -> ReadingStatus:
+    if read:
+        return ReadingStatus.READ
+    if queued:
+        return ReadingStatus.QUEUED
+    return ReadingStatus.NOT_RELEVANT if not_relevant else ReadingStatus.UNREAD
+
+
+def _statuses(graph: nx.DiGraph):
+    """(paperId, ReadingStatus) for every paper, read from the three flag columns only."""
+    flags = zip(graph.nodes(data="read"), graph.nodes(data="queued"), graph.nodes(data="not_relevant"))
+    return ((node, _status(read, queued, not_relevant)) for (node, read), (_, queued), (_, not_relevant) in flags)
+
+
+def papers_by_status(graph: nx.DiGraph, status: ReadingStatus | str) -> list[str]:
+    """The paperIds whose `reading_status` is ``status``, in the graph's order.
+
+    Examples
+    --------
+    >>> papers_by_status(example_graph(), ReadingStatus.READ)
+    ['A', 'B']
+    """
+    return [node for node, its in _statuses(graph) if its == status]
 
 
 def read_papers(graph: nx.DiGraph) -> list[str]:
-    """The paperIds of the papers in your notes."""
-    return papers_by_status(graph, "read")
+    """The paperIds of the papers in your notes, read (`papers_by_status` READ, from one column)."""
+    return [node for node, read in graph.nodes(data="read") if read]
 
 
 def _titles(graph: nx.DiGraph, nodes) -> list[str]:
@@ -265,8 +127,8 @@ def _titles(graph: nx.DiGraph, nodes) -> list[str]:
 
 
 def your_papers(graph: nx.DiGraph) -> list[str]:
-    """The papers in your notes, read or queued: the reading whose references the unread ranking
-    and the map count.
+    """The papers in your notes, read or queued: the reading whose references the unread ranking,
+    the top citing papers and the map count.
 
     Examples
     --------
@@ -275,10 +137,88 @@ def your_papers(graph: nx.DiGraph) -> list[str]:
     >>> sorted(your_papers(graph))
     ['A', 'B', 'Y']
     """
-    return [n for n, data in graph.nodes(data=True) if reading_status(data) != "unread"]
+    # From the two flag columns, without a status per paper: this runs on every question.
+    return [node for (node, read), (_, queued) in zip(graph.nodes(data="read"), graph.nodes(data="queued"))
+            if read or queued]
 
 
-def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
+def _rounded(value: float) -> float:
+    """``value`` to 4 decimals the way pandas' ``round(4)`` does it (scale, round half to even, scale back)."""
+    return round(value * 10_000) / 10_000
+
+
+@dataclass(frozen=True)
+class UnreadPaper:
+    """A row of `unread_papers`: see `unread` for the columns."""
+
+    paperId: str
+    title: str | None
+    year: int | None
+    score: float
+    queued: bool
+    cited_by_count: int
+    influential_count: int
+    pagerank: float
+    citationCount: int | None
+    cited_by: list
+    url: str
+
+
+def unread_papers(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1,
+                  since: int | None = None) -> list[UnreadPaper]:
+    """`unread` as records: the rows, best first.
+
+    Examples
+    --------
+    >>> [(row.paperId, row.score) for row in unread_papers(example_graph())]
+    [('X', 4.0), ('Y', 2.5405)]
+    """
+    cited_by: dict[str, list[str]] = {}
+    influential: Counter = Counter()
+    # Never listed: your read papers, and papers you marked not relevant.
+    settled = set(read_papers(graph)) | {node for node, flag in graph.nodes(data="not_relevant") if flag}
+    for reader in your_papers(graph):
+        for cited, edge in graph.succ[reader].items():
+            if cited in settled or cited == reader:
+                continue
+            cited_by.setdefault(cited, []).append(reader)
+            influential[cited] += edge.get("isInfluential") is True
+    candidates = []
+    for node, readers in cited_by.items():
+        data = graph.nodes[node]
+        if len(readers) < min_cited_by or (since and (data.get("year") or 0) < since):
+            continue
+        candidates.append((node, data, readers))
+    top_rank = max((data.get("pagerank", 0.0) for _, data, _ in candidates), default=0.0) or 1.0
+    rows = [UnreadPaper(
+        paperId=node, title=data.get("title"), year=data.get("year"),
+        score=_rounded(len(readers) + influential[node] + data.get("pagerank", 0.0) / top_rank),
+        queued=bool(data.get("queued")), cited_by_count=len(readers), influential_count=influential[node],
+        pagerank=data.get("pagerank", 0.0), citationCount=data.get("citationCount"),
+        cited_by=_titles(graph, readers), url=paper_link(data)) for node, data, readers in candidates]
+    # Stable: papers that tie on every key keep the graph's order.
+    rows.sort(key=lambda row: (not row.queued, -row.score, row.citationCount is None, -(row.citationCount or 0)))
+    return rows[:top] if top else rows
+
+
+def records_frame(rows: list, row_type: type) -> pd.DataFrame:
+    """Records of one dataclass as a DataFrame: a column per field, years and citation counts as Int64.
+
+    Examples
+    --------
+    >>> records_frame(unread_papers(example_graph()), UnreadPaper)[["paperId", "year", "score"]]
+      paperId  year   score
+    0       X  2016  4.0000
+    1       Y  2019  2.5405
+    """
+    import pandas as pd
+
+    columns = [f.name for f in fields(row_type)]
+    frame = pd.DataFrame([asdict(row) for row in rows], columns=columns)
+    return frame.astype({name: YEAR for name in ("year", "citationCount") if name in columns})
+
+
+def unread(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
     """Which references have I not read yet, ranked by how much my reading depends on them?
 
     Papers in your reading queue count as your reading (their references count) and, when your
@@ -302,6 +242,7 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
         ``cited_by_count``, ``influential_count``, ``pagerank``, ``citationCount``,
         ``cited_by`` (list of the citing read papers' titles), ``url`` (see `paper_link`).
         score = cited_by_count + influential_count + pagerank / max pagerank; ties by citationCount.
+        The records: `unread_papers`.
 
     Examples
     --------
@@ -310,33 +251,8 @@ def unread(graph: nx.DiGraph, top: int | None = 20, min_cited_by: int = 1, since
     0       X  2016               2                  1    4.0
     1       Y  2019               1                  1    2.5
     """
-    cited_by: dict[str, list[str]] = {}
-    influential: Counter = Counter()
-    for reader in your_papers(graph):
-        for cited, edge in graph.succ[reader].items():
-            if graph.nodes[cited].get("read") or graph.nodes[cited].get("not_relevant") or cited == reader:
-                continue
-            cited_by.setdefault(cited, []).append(reader)
-            influential[cited] += edge.get("isInfluential") is True
-    rows = []
-    for node, readers in cited_by.items():
-        data = graph.nodes[node]
-        if len(readers) < min_cited_by or (since and (data.get("year") or 0) < since):
-            continue
-        rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"), "score": 0.0,
-                     "queued": bool(data.get("queued")),
-                     "cited_by_count": len(readers), "influential_count": influential[node],
-                     "pagerank": data.get("pagerank", 0.0), "citationCount": data.get("citationCount"),
-                     "cited_by": _titles(graph, readers), "url": paper_link(data)})
-    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "queued", "cited_by_count",
-                                        "influential_count", "pagerank", "citationCount", "cited_by", "url"])
-    frame = frame.astype({"year": YEAR, "citationCount": YEAR})
-    if frame.empty:
-        return frame
-    top_rank = frame["pagerank"].max() or 1.0
-    frame["score"] = (frame["cited_by_count"] + frame["influential_count"] + frame["pagerank"] / top_rank).round(4)
-    frame = frame.sort_values(["queued", "score", "citationCount"], ascending=False, na_position="last", kind="stable")
-    return frame.head(top).reset_index(drop=True) if top else frame.reset_index(drop=True)
+    return records_frame(unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since), UnreadPaper)
+
 
 
 def unread_scores(ranking: pd.DataFrame) -> dict[str, float]:
@@ -350,7 +266,54 @@ def unread_scores(ranking: pd.DataFrame) -> dict[str, float]:
     return dict(zip(ranking["paperId"], ranking["score"].astype(float)))
 
 
-def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SimilarPaper:
+    """A row of `similar_papers`: see `most_similar` for the columns."""
+
+    paperId: str
+    title: str | None
+    year: int | None
+    score: float
+    cocitation: float
+    coupling: float
+    shared: list
+    shared_count: int
+
+
+def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = 20) -> list[SimilarPaper]:
+    """`most_similar` as records: the rows, best first.
+
+    Examples
+    --------
+    >>> [(row.paperId, row.cocitation) for row in similar_papers(example_graph(), "X")]
+    [('Y', 0.7071)]
+    """
+    citers, refs = set(graph.pred[paper]), set(graph.succ[paper])
+    cocited: dict[str, set[str]] = {}
+    for citer in citers:
+        for other in graph.succ[citer]:
+            cocited.setdefault(other, set()).add(citer)
+    coupled: dict[str, set[str]] = {}
+    for ref in refs:
+        for other in graph.pred[ref]:
+            coupled.setdefault(other, set()).add(ref)
+    rows = []
+    for node in (set(cocited) | set(coupled)) - {paper}:
+        if graph.nodes[node].get("read"):
+            continue
+        shared_citers, shared_refs = cocited.get(node, set()), coupled.get(node, set())
+        cocitation = len(shared_citers) / math.sqrt(len(citers) * len(graph.pred[node])) if shared_citers else 0.0
+        coupling = len(shared_refs) / math.sqrt(len(refs) * len(graph.succ[node])) if shared_refs else 0.0
+        shared = _titles(graph, shared_citers | shared_refs)
+        rows.append(SimilarPaper(node, graph.nodes[node].get("title"), graph.nodes[node].get("year"),
+                                 round(cocitation + coupling, 4), round(cocitation, 4), round(coupling, 4),
+                                 shared, len(shared)))
+    # Candidates come out of a set: paperId orders ties, so the same graph always gives the same list.
+    rows.sort(key=lambda row: (-row.score, -row.shared_count, row.paperId))
+    return rows[:top]
+
+
+def most_similar(graph: nx.DiGraph, paper: str, *, top: int = 20) -> pd.DataFrame:
     """Which unread papers are most related to ``paper``, by co-citation and bibliographic coupling?
 
     Parameters
@@ -367,7 +330,8 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
     pandas.DataFrame
         Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score`` (the sum of the
         two Salton cosines), ``cocitation`` (papers citing both), ``coupling`` (references both
-        cite), ``shared`` (titles of all the shared papers), ``shared_count``.
+        cite), ``shared`` (titles of all the shared papers), ``shared_count``. The records:
+        `similar_papers`.
 
     Examples
     --------
@@ -375,48 +339,81 @@ def most_similar(graph: nx.DiGraph, paper: str, top: int = 20) -> pd.DataFrame:
       paperId  cocitation  coupling
     0       Y      0.7071       0.0
     """
-    citers, refs = set(graph.pred[paper]), set(graph.succ[paper])
-    cocited: dict[str, set[str]] = {}
-    for citer in citers:
-        for other in graph.succ[citer]:
-            cocited.setdefault(other, set()).add(citer)
-    coupled: dict[str, set[str]] = {}
-    for ref in refs:
-        for other in graph.pred[ref]:
-            coupled.setdefault(other, set()).add(ref)
-    rows = []
-    for node in (set(cocited) | set(coupled)) - {paper}:
-        if graph.nodes[node].get("read"):
-            continue
-        shared_citers, shared_refs = cocited.get(node, set()), coupled.get(node, set())
-        cocitation = len(shared_citers) / math.sqrt(len(citers) * graph.in_degree(node)) if shared_citers else 0.0
-        coupling = len(shared_refs) / math.sqrt(len(refs) * graph.out_degree(node)) if shared_refs else 0.0
-        shared = _titles(graph, shared_citers | shared_refs)
-        rows.append({"paperId": node, "title": graph.nodes[node].get("title"), "year": graph.nodes[node].get("year"),
-                     "score": round(cocitation + coupling, 4), "cocitation": round(cocitation, 4),
-                     "coupling": round(coupling, 4), "shared": shared, "shared_count": len(shared)})
-    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "score", "cocitation", "coupling", "shared",
-                                        "shared_count"]).astype({"year": YEAR})
-    # Candidates come out of a set: paperId orders ties, so the same graph always gives the same list.
-    frame = frame.sort_values(["score", "shared_count", "paperId"], ascending=[False, False, True], kind="stable")
-    return frame.head(top).reset_index(drop=True)
+    return records_frame(similar_papers(graph, paper, top=top), SimilarPaper)
 
 
 def has_citations(graph: nx.DiGraph) -> bool:
     """Whether the graph was built with the papers citing yours (`build --citations`).
 
     `citegraph.assemble.assemble` records it as the graph attribute ``citations``: no edge is scanned.
+
+    Examples
+    --------
+    >>> has_citations(example_graph())
+    False
     """
     return bool(graph.graph.get("citations"))
 
 
-CITING_SORTS = ("cites", "year")
+@dataclass(frozen=True)
+class CitingPaper:
+    """A row of `citing_papers`: see `top_citing` for the columns."""
+
+    paperId: str
+    title: str | None
+    year: int | None
+    cites_read_count: int
+    citationCount: int | None
+    cites: list
+    url: str
 
 
-def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2, since: int | None = None,
+def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since: int | None = None,
+                  sort: str = "cites") -> list[CitingPaper]:
+    """`top_citing` as records: the rows, best first (CitationsMissing as `top_citing` raises it).
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.add_edge("W", "B", isInfluential=False, origin="citations")
+    >>> graph.graph["citations"] = True
+    >>> [(row.paperId, row.cites) for row in citing_papers(graph, min_cites=1)]
+    [('W', ['Beta paper'])]
+    """
+    if sort not in CITING_SORTS:
+        raise ValueError(f"sort is one of {', '.join(CITING_SORTS)}, not {sort!r}")
+    if not has_citations(graph):
+        raise CitationsMissing("no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)")
+    yours = your_papers(graph)
+    mine = set(yours)
+    cites: dict[str, list[str]] = {}
+    for cited in yours:
+        for citer in graph.pred[cited]:
+            if citer not in mine:
+                cites.setdefault(citer, []).append(cited)
+    rows = []
+    for node, cited in cites.items():
+        data = graph.nodes[node]
+        if len(cited) >= min_cites and not (since and (data.get("year") or 0) < since):
+            rows.append(CitingPaper(node, data.get("title"), data.get("year"), len(cited), data.get("citationCount"),
+                                    _titles(graph, cited), paper_link(data)))
+    # paperId orders ties, so the same graph always gives the same list.
+    if sort == "year":
+        rows.sort(key=lambda row: (row.year is None, -(row.year or 0), -row.cites_read_count, row.paperId))
+    else:
+        rows.sort(key=lambda row: (-row.cites_read_count, row.citationCount is None, -(row.citationCount or 0),
+                                   row.paperId))
+    return rows[:top]
+
+
+def top_citing(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since: int | None = None,
                sort: str = "cites") -> pd.DataFrame:
     """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing";
     with ``since`` and ``sort="year"``, the later work building on my reading, newest first)
+
+    "My papers" are your papers as `unread` and the map count them: read or queued
+    (`your_papers`). A queued paper is in your notes, so it is never listed here, and citing it
+    counts as citing one of yours.
 
     Parameters
     ----------
@@ -435,8 +432,9 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2, since: int 
     Returns
     -------
     pandas.DataFrame
-        Columns ``paperId``, ``title``, ``year`` (Int64), ``cites_read_count``,
-        ``citationCount``, ``cites`` (titles of your papers it cites), ``url`` (see `paper_link`).
+        Columns ``paperId``, ``title``, ``year`` (Int64), ``cites_read_count`` (your papers,
+        read or queued, it cites), ``citationCount``, ``cites`` (their titles), ``url`` (see
+        `paper_link`). The records: `citing_papers`.
 
     Raises
     ------
@@ -450,27 +448,8 @@ def top_citing(graph: nx.DiGraph, top: int = 20, min_cites: int = 2, since: int 
     ...
     citegraph.errors.CitationsMissing: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)
     """
-    if not has_citations(graph):
-        raise CitationsMissing("no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)")
-    rows = []
-    for node, data in graph.nodes(data=True):
-        if data.get("read"):
-            continue
-        if since and (data.get("year") or 0) < since:
-            continue
-        cites_read = [m for m in graph.succ[node] if graph.nodes[m].get("read")]
-        if len(cites_read) >= min_cites:
-            rows.append({"paperId": node, "title": data.get("title"), "year": data.get("year"),
-                         "cites_read_count": len(cites_read), "citationCount": data.get("citationCount"),
-                         "cites": _titles(graph, cites_read), "url": paper_link(data)})
-    frame = pd.DataFrame(rows, columns=["paperId", "title", "year", "cites_read_count", "citationCount", "cites", "url"])
-    frame = frame.astype({"year": YEAR, "citationCount": YEAR})
-    # paperId orders ties, so the same graph always gives the same list.
-    if sort not in CITING_SORTS:
-        raise ValueError(f"sort is one of {', '.join(CITING_SORTS)}, not {sort!r}")
-    keys = ["year", "cites_read_count"] if sort == "year" else ["cites_read_count", "citationCount"]
-    frame = frame.sort_values([*keys, "paperId"], ascending=[False, False, True], na_position="last", kind="stable")
-    return frame.head(top).reset_index(drop=True)
+    return records_frame(citing_papers(graph, top=top, min_cites=min_cites, since=since, sort=sort), CitingPaper)
+
 
 
 @dataclass(frozen=True)
@@ -542,7 +521,7 @@ def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
 
     data = {"paperId": paper, **{k: v for k, v in graph.nodes[paper].items() if k != "bibtex"}}
     return PaperCard(data, linked(graph.succ[paper].items()),
-                     linked((other, graph.edges[other, paper]) for other in graph.pred[paper]),
+                     linked(graph.pred[paper].items()),
                      graph.graph.get("unresolved_references", {}).get(paper, 0))
 
 
@@ -587,7 +566,7 @@ class GraphStats:
         return data
 
 
-def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphStats:
+def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> GraphStats:
     """How big is the graph, how much of it have I read, and how complete is it?
 
     Parameters
@@ -612,15 +591,19 @@ def graph_stats(graph: nx.DiGraph, coverage_file: Path | None = None) -> GraphSt
     >>> figures.papers, figures.read, figures.influential, figures.years
     (5, 2, 3, {'min': 1990, 'median': 2019, 'max': 2021})
     """
-    statuses = Counter(reading_status(data) for _, data in graph.nodes(data=True))
+    from .coverage import read_coverage_totals
+
+    statuses = Counter(status for _, status in _statuses(graph))
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
-    years = pd.Series([y for _, y in graph.nodes(data="year") if y], dtype="float64")
+    years = sorted(y for _, y in graph.nodes(data="year") if y)
     return GraphStats(
-        papers=graph.number_of_nodes(), read=statuses["read"], queued=statuses["queued"], unread=statuses["unread"],
+        papers=graph.number_of_nodes(), read=statuses[ReadingStatus.READ], queued=statuses[ReadingStatus.QUEUED],
+        unread=statuses[ReadingStatus.UNREAD],
         citations=graph.number_of_edges(), influential=flags.get(True, 0), not_influential=flags.get(False, 0),
         influence_unknown=flags.get(None, 0),
         unresolved_references=sum(graph.graph.get("unresolved_references", {}).values()),
-        years={"min": int(years.min()), "median": int(years.median()), "max": int(years.max())} if len(years) else {},
-        by_decade={f"{int(d)}s": int(c) for d, c in (years // 10 * 10).value_counts().sort_index().items()},
+        years={"min": int(years[0]), "median": int((years[(len(years) - 1) // 2] + years[len(years) // 2]) / 2),
+               "max": int(years[-1])} if years else {},
+        by_decade={f"{int(decade)}s": count for decade, count in sorted(Counter(y // 10 * 10 for y in years).items())},
         coverage=read_coverage_totals(coverage_file) if coverage_file else None,
     )

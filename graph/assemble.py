@@ -1,38 +1,29 @@
-"""Assemble the NetworkX citation graph (citing -> cited) from the store, and keep it on disk.
+"""Assemble the NetworkX citation graph (citing -> cited) from the store, with the figures queries
+need (PageRank) computed once here, and keep it on disk.
 
-The graph is saved next to the store as ``graph.jsonl``: two lines of plain JSON, so that a saved
-graph from anywhere (a shared folder, a colleague's tarball) can never run code when it is loaded.
-The first line is the stamp (what the graph was built from: the store's generation, a fingerprint
-of the notes, whether citing papers were drawn); the second holds the graph as columns: one list
-per node or edge attribute, and each paper's citations and citers as consecutive runs of index
-lists, in the order the graph had. That loads in a fraction of the time one JSON object per node
-and per edge would take. The graph is rebuilt only when its stamp differs, and every query loads
-it in one read.
+The graph is saved next to the store as ``graph.jsonl`` (the format: :mod:`citegraph.graphfile`);
+it is rebuilt only when its stamp differs.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-import os
-import secrets
-import time
-from collections import Counter
-from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+from .constants import ReadingStatus
+from .errors import GraphMissing
+from .graphfile import GRAPH_FILE, graph_path, graph_stamp, load_graph, read_stamp, save_graph
 
-from .datafiles import NotRegularFile, open_regular
-from .entries import NOT_RELEVANT
-from .errors import GraphMissing, OutputError, describe_write_error
-from .notes import Notes
-from .store import Store
+if TYPE_CHECKING:  # the queries import this module's file functions without NetworkX
+    import networkx as nx
 
-GRAPH_FILE = "graph.jsonl"
-FORMAT = "citegraph graph"
-FORMAT_VERSION = 1
+    from .notes import Notes
+    from .store import Store
+
+__all__ = ["assemble", "build_graph", "compute_pagerank", "node_attributes", "GRAPH_FILE", "graph_path",
+           "graph_stamp", "load_graph", "read_stamp", "save_graph"]
 
 
 def compute_pagerank(graph: nx.DiGraph) -> None:
@@ -50,6 +41,8 @@ def compute_pagerank(graph: nx.DiGraph) -> None:
     >>> round(sum(rank for _, rank in graph.nodes(data="pagerank")), 6)
     1.0
     """
+    import networkx as nx
+
     if graph.number_of_nodes() == 0:
         return
     ranks = nx.pagerank(graph, alpha=0.85, tol=1e-8)
@@ -121,6 +114,8 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
     networkx.DiGraph
         citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank``.
     """
+    import networkx as nx
+
     graph = nx.DiGraph(citations=citations)
     edges, citing_only = _drawn_edges(store, citations)
     for paper_id, paper, detail in store.papers():
@@ -138,261 +133,15 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
         if entry.key in aliases and aliases[entry.key][0] in graph:
             node = graph.nodes[aliases[entry.key][0]]
             # Queued papers are fetched like read ones but are not read; any mention as read wins.
-            node["read"] = node["read"] or entry.status == "read"
-            node["queued"] = not node["read"] and (node["queued"] or entry.status == "queued")
-            node["not_relevant"] = entry.status == NOT_RELEVANT  # a negative example for `suggest`
+            node["read"] = node["read"] or entry.status == ReadingStatus.READ
+            node["queued"] = not node["read"] and (node["queued"] or entry.status == ReadingStatus.QUEUED)
+            node["not_relevant"] = entry.status == ReadingStatus.NOT_RELEVANT  # a negative example for `suggest`
             node["topics"] = list(dict.fromkeys(node["topics"] + entry.topics))
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
             node["note"] = entry.note if not node["note"] else node["note"]
             node["notesTitle"] = entry.title
     graph.graph["unresolved_references"] = store.unresolved_counts()
     compute_pagerank(graph)
-    return graph
-
-
-def graph_path(data_dir: Path) -> Path:
-    return Path(data_dir) / GRAPH_FILE
-
-
-def graph_stamp(generation: int, fingerprint: str, citations: bool = False) -> dict:
-    """What a saved graph was built from: equal stamps mean the saved graph can be used as it is."""
-    return {"format": FORMAT, "version": FORMAT_VERSION, "generation": generation,
-            "notes_fingerprint": fingerprint, "citations": citations}
-
-
-def _columns(records: list[dict]) -> dict:
-    """Attribute dicts as one column per key, in the keys' first-seen order.
-
-    A key most records have is a full list of values plus the indices of the records without it
-    (``absent``); a rarer key is the indices of the records with it (``at``) and their values.
-    """
-    columns = {}
-    for key, count in Counter(key for record in records for key in record).items():
-        if count * 2 >= len(records):
-            columns[key] = {"values": [record.get(key) for record in records],
-                            "absent": [] if count == len(records) else [i for i, r in enumerate(records) if key not in r]}
-        else:
-            at = [i for i, record in enumerate(records) if key in record]
-            columns[key] = {"at": at, "values": [records[i][key] for i in at]}
-    return columns
-
-
-def _records(columns: dict, count: int) -> list[dict]:
-    """The attribute dicts :func:`_columns` wrote, each with its keys in the saved order."""
-    full = [(key, column) for key, column in columns.items() if "at" not in column]
-    if any(len(column["values"]) != count for _, column in full):
-        raise ValueError("columns of different lengths")
-    # A dict display per record, then one pass per further key: three times faster than dict(zip()).
-    first = full[0][0] if full else None
-    records = [{first: value} for value in full[0][1]["values"]] if full else [{} for _ in range(count)]
-    for key, column in full[1:]:
-        for record, value in zip(records, column["values"]):
-            record[key] = value
-    for key, column in full:
-        for index in column["absent"]:
-            del records[index][key]
-    touched = set()
-    for key, column in columns.items():
-        if "at" in column:
-            for index, value in zip(column["at"], column["values"], strict=True):
-                records[index][key] = value
-            touched.update(column["at"])
-    order = list(columns)
-    if touched and order != [key for key, _ in full] + [key for key in order if "at" in columns[key]]:
-        for index in touched:
-            records[index] = {key: records[index][key] for key in order if key in records[index]}
-    return records
-
-
-def save_graph(graph: nx.DiGraph, path: Path, stamp: dict) -> None:
-    """Save ``graph`` as ``path`` (see the module docstring for the format), replacing it in one step.
-
-    Raises
-    ------
-    OutputError
-        The file could not be written (a full disk, a read-only folder); no partial file is left.
-    """
-    ids = list(graph)
-    index = {node: i for i, node in enumerate(ids)}
-    succ, pred = graph.succ, graph.pred
-    targets = [index[v] for node in ids for v in succ[node]]
-    edge_data = [data for node in ids for data in succ[node].values()]
-    # An edge's one attribute dict sits in both succ and pred: its identity finds its position.
-    position = {id(data): i for i, data in enumerate(edge_data)}
-    body = {
-        "graph": graph.graph,
-        "nodes": {"ids": ids, "columns": _columns([graph.nodes[node] for node in ids])},
-        "edges": {
-            "out_degree": [len(succ[node]) for node in ids],
-            "target": targets,
-            # Each paper's citing papers in the graph's own order: their edges' positions in the
-            # list above and their own positions in ids (saves a lookup per edge when loading).
-            "in_degree": [len(pred[node]) for node in ids],
-            "in_edges": [position[id(data)] for node in ids for data in pred[node].values()],
-            "in_source": [index[u] for node in ids for u in pred[node]],
-            "columns": _columns(edge_data),
-        },
-    }
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(path.parent)
-        # Write-then-rename: a reader never sees half a file, even with two builds at once.
-        temporary, handle = new_temporary(path.parent)
-        with handle:
-            # json.dumps escapes every newline inside strings: the stamp is exactly the first line.
-            handle.write(json.dumps(stamp) + "\n")
-            # dumps, not dump: only the one-shot encoder is the fast C one.
-            handle.write(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
-        os.replace(temporary, path)
-    except BaseException as exc:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
-        raise OutputError(f"could not save the graph as {path}: {describe_write_error(exc, path.parent)}; "
-                             "free some space or use another --data-dir, then run `citegraph build` again") from None
-
-
-# -- the temporary file a save writes first ------------------------------------------------------
-# Kept apart from the format: each save holds a lock on its temporary file while writing, so a later
-# save can tell a killed save's leftover (unlocked) from a save still running (locked).
-TEMPORARY_PREFIX = ".graph-"
-STALE_AFTER = 60  # seconds
-
-
-def new_temporary(folder: Path):
-    """A new ``.graph-*`` file in ``folder``: its path, and it open for writing text, locked while
-    open; created 0666 less the umask, as every other file citegraph writes."""
-    for _ in range(100):
-        name = folder / f"{TEMPORARY_PREFIX}{secrets.token_hex(6)}"
-        try:
-            # backslashreplace: a lone surrogate (a name from a non-UTF-8 disk) is written as its JSON
-            # escape, which loads back as the same string, instead of failing the save.
-            handle = open_regular(name, "w", os.O_WRONLY | os.O_CREAT | os.O_EXCL, encoding="utf-8",
-                                  errors="backslashreplace")
-        except FileExistsError:
-            continue
-        _lock(handle, blocking=True)
-        return name, handle
-    raise FileExistsError(17, "no free temporary file name", str(folder))
-
-
-def remove_stale_temporaries(folder: Path) -> None:
-    """Remove the ``.graph-*`` files that no running save holds (a save killed before it renamed its file).
-
-    Only files a minute old: a save that has just created its file may not hold its lock yet.
-    """
-    for leftover in folder.glob(TEMPORARY_PREFIX + "*"):
-        try:
-            if time.time() - leftover.lstat().st_mtime < STALE_AFTER:
-                continue
-            with open_regular(leftover, "r+b", os.O_RDWR) as handle:
-                if _lock(handle, blocking=False):
-                    leftover.unlink()
-        except OSError:
-            continue  # gone meanwhile, or not ours to remove
-
-
-def _lock(handle, blocking: bool) -> bool:
-    """An exclusive lock on ``handle``; False when another process holds one (and ``blocking`` is False)."""
-    try:
-        import fcntl
-    except ImportError:  # no POSIX locks (Windows): a leftover stays until removed by hand
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _damaged(path: Path, why: str) -> GraphMissing:
-    return GraphMissing(f"{path} is damaged ({why}); run `citegraph build NOTES` again")
-
-
-def _open(path: Path):
-    try:
-        return open_regular(path)
-    except FileNotFoundError:
-        raise GraphMissing(f"no stored graph at {path}; run `citegraph build NOTES` first") from None
-    except NotRegularFile:
-        raise GraphMissing(f"{path} is not a regular file (a pipe or device); move it away and run "
-                           "`citegraph build NOTES` again") from None
-
-
-def _parse_stamp(path: Path, line: bytes) -> dict:
-    try:
-        stamp = json.loads(line)
-    except ValueError:
-        raise _damaged(path, "not a citegraph graph file") from None
-    if not isinstance(stamp, dict) or stamp.get("format") != FORMAT:
-        raise _damaged(path, "not a citegraph graph file")
-    return stamp
-
-
-def read_stamp(path: Path) -> dict:
-    """The stamp of the graph saved as ``path`` (its first line only: the graph is not read).
-
-    Raises
-    ------
-    GraphMissing
-        No file, or not a citegraph graph file.
-    """
-    with _open(path) as handle:
-        return _parse_stamp(path, handle.readline())
-
-
-def load_graph(path: Path) -> nx.DiGraph:
-    """The graph saved as ``path`` by :func:`save_graph`.
-
-    Raises
-    ------
-    GraphMissing
-        No file, or a file that is not a whole citegraph graph of this version.
-    """
-    with _open(path) as handle:
-        stamp = _parse_stamp(path, handle.readline())
-        if stamp.get("version") != FORMAT_VERSION:
-            raise GraphMissing(f"{path} was saved by another citegraph version; run `citegraph build NOTES` again")
-        # Loading creates a million small dicts and no cycles: pausing the collector makes it
-        # three times faster.
-        gc.disable()
-        try:
-            graph = _graph_from(json.loads(handle.read(os.fstat(handle.fileno()).st_size)))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-            raise _damaged(path, f"{type(exc).__name__}: {exc}"[:200]) from None
-        finally:
-            gc.enable()
-    return graph
-
-
-def _graph_from(body: dict) -> nx.DiGraph:
-    ids, edges = body["nodes"]["ids"], body["edges"]
-    out_degree, target, in_degree = edges["out_degree"], edges["target"], edges["in_degree"]
-    in_edges, in_source = edges["in_edges"], edges["in_source"]
-    count = len(target)
-    if not (len(out_degree) == len(in_degree) == len(ids)
-            and sum(out_degree) == sum(in_degree) == len(in_edges) == len(in_source) == count):
-        raise ValueError("edge lists of different lengths")
-    graph = nx.DiGraph()
-    graph.graph.update(body["graph"])
-    records = _records(edges["columns"], count)
-    successors = zip(map(ids.__getitem__, target), records)
-    predecessors = zip(map(ids.__getitem__, in_source), map(records.__getitem__, in_edges))
-    # The node and adjacency dicts are built whole and handed to the graph (NetworkX supports
-    # replacing them before first use: assigning them resets its caches): add_nodes_from and
-    # add_edges_from would copy every attribute dict and take three times as long. Each paper's
-    # citations are the next slice of one iterator, its citers the next slice of another, so both
-    # keep the order they had when saved.
-    graph._node = dict(zip(ids, _records(body["nodes"]["columns"], len(ids)), strict=True))
-    succ = {node: dict(islice(successors, outs)) for node, outs in zip(ids, out_degree)}
-    pred = {node: dict(islice(predecessors, ins)) for node, ins in zip(ids, in_degree)}
-    if not len(graph._node) == len(succ) == len(ids):
-        raise ValueError("a paper id appears twice")
-    if not sum(map(len, succ.values())) == sum(map(len, pred.values())) == count:
-        raise ValueError("a citation is listed twice")
-    graph._succ, graph._pred = succ, pred
     return graph
 
 

@@ -1,6 +1,8 @@
 """The citegraph command line: parses options, calls citegraph functions, prints their results.
 
-Heavy libraries (pandas, networkx, pyvis) are imported inside the commands so `--help` is instant.
+Heavy libraries (pandas, networkx, pyvis) are imported inside the commands so `--help` is instant;
+the questions (unread, path, show, similar, citing, stats, notes) answer from the saved graph read
+as a `citegraph.graphfile.SavedGraph` and print records, so they never import them at all.
 Everything printed as text (tables, markdown, cards) goes through `terminal_text`, so a title
 holding terminal escape sequences cannot retitle or recolour the user's terminal; JSON keeps such
 characters, escaped.
@@ -11,18 +13,28 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 import click
 
-from citegraph.constants import EXPORT_FORMATS, MAX_PATHS, PAPER_SELECTIONS
+from citegraph.constants import (CITING_SORTS, COVERAGE_FILE, DEPTHS, EXPORT_FORMATS, INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES,
+                                 MAP_MIN_NODES, MAP_SHOWS, MAX_CITATIONS, MAX_PATHS, MAX_WAIT, MIN_RPS, PAPER_FORMATS,
+                                 PAPER_SELECTIONS, REPORT_FORMATS, RPS)
 from citegraph.errors import AmbiguousPaper, CitegraphError, describe_write_error
 
-PAPER_FORMATS = ["table", "csv", "json", "md", "bibtex"]
-REPORT_FORMATS = ["table", "json", "md"]
 TABLE_TITLE_WIDTH = 60
+MIN_TITLE_WIDTH = 24  # a table on a narrow terminal shortens titles to this before dropping columns
+# Each listing's table columns, most important first: a narrow terminal drops them from the right
+# (README: Tables). --wide, a pipe and the other formats keep every column.
+UNREAD_COLUMNS = ("title", "year", "score", "queued", "cited_by_count", "influential_count", "citationCount",
+                  "paperId", "pagerank", "cited_by")
+SIMILAR_COLUMNS = ("title", "year", "score", "cocitation", "coupling", "shared_count", "paperId", "shared")
+CITING_COLUMNS = ("title", "year", "cites_read_count", "citationCount", "paperId", "cites")
+SUGGESTION_COLUMNS = ("title", "new", "year", "cites", "shares", "venue", "citationCount", "paperId")
+NOTES_COLUMNS = ("title", "status", "id", "topics", "sources")
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
 LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest are counted
 TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
@@ -105,56 +117,108 @@ def print_json(data) -> None:
     click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-def frame_records(frame) -> list[dict]:
-    """A DataFrame's rows as plain values, numbers in full precision (missing values None, integer years int)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
-
-
 def _is_list(value) -> bool:
     return isinstance(value, (list, tuple))
 
 
-def print_frame(frame, fmt: str) -> None:
-    """Print a DataFrame as an aligned table, CSV, JSON records or a markdown table.
+def _cell(value, fmt: str) -> str:
+    """One value as a table, markdown or CSV cell: lists joined (the table lists a few, cut), numbers
+    to 4 decimals in the table and markdown, missing values empty."""
+    if _is_list(value):
+        if fmt != "table":
+            return "; ".join(map(str, value))
+        more = f" (+{len(value) - TABLE_LIST_ITEMS} more)" if len(value) > TABLE_LIST_ITEMS else ""
+        return "; ".join(cut(str(item), TABLE_LIST_ITEM_WIDTH) for item in value[:TABLE_LIST_ITEMS]) + more
+    if value is None:
+        return ""
+    if isinstance(value, float) and fmt != "csv":
+        return str(round(value, 4))
+    return str(value)
+
+
+def markdown_table(header, rows) -> str:
+    """The one writer of markdown tables: every cell on one line, ``|`` escaped."""
+    def row(cells):
+        return "| " + " | ".join(terminal_text(cell).replace("|", "\\|") for cell in cells) + " |"
+    return "\n".join([row(header), "|" + "---|" * len(header), *(row(cells) for cells in rows)])
+
+
+def table_width(wide: bool) -> int | None:
+    """The width a table must fit: the terminal's, or None (no limit) with --wide or when piped."""
+    if wide or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def fit_table(columns: list[str], cells: list[list[str]], width: int | None) -> tuple[list[str], list[list[str]]]:
+    """Fit a table into ``width`` characters: titles are shortened with "…" (to MIN_TITLE_WIDTH),
+    then columns are dropped from the right, ``columns`` being in order of importance."""
+    def widths(names, rows):
+        return [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
+
+    def total(names, rows):
+        return sum(widths(names, rows)) + 2 * (len(names) - 1)
+
+    if width is None or total(columns, cells) <= width:
+        return columns, cells
+    if "title" in columns:
+        at = columns.index("title")
+        others = total(columns, cells) - widths(columns, cells)[at]
+        title_width = max(MIN_TITLE_WIDTH, width - others)
+        cells = [[*row[:at], cut(row[at], title_width), *row[at + 1:]] for row in cells]
+    while len(columns) > 1 and total(columns, cells) > width:
+        columns, cells = columns[:-1], [row[:-1] for row in cells]
+    return columns, cells
+
+
+def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, wide: bool = False) -> None:
+    """Print records (dicts, all with the same keys) as an aligned table, CSV, JSON or a markdown table.
 
     CSV and JSON carry every value in full (lists: JSON arrays, `; `-joined in CSV); markdown keeps
-    full values on one line; the table cuts long titles and lists with "…".
+    full values on one line; the table shows ``table_columns`` (in order of importance; default
+    all), cuts long titles and lists with "…" and fits the terminal (see `fit_table`).
     """
     if fmt == "json":
-        print_json(frame_records(frame))
+        print_json(rows)
         return
-    shown = frame.copy()
-    for column in shown.columns:
-        if shown[column].map(_is_list).any():
-            if fmt == "table":
-                shown[column] = shown[column].map(
-                    lambda items: "; ".join(cut(str(t), TABLE_LIST_ITEM_WIDTH) for t in items[:TABLE_LIST_ITEMS])
-                    + (f" (+{len(items) - TABLE_LIST_ITEMS} more)" if len(items) > TABLE_LIST_ITEMS else ""))
-            else:
-                shown[column] = shown[column].map(lambda items: "; ".join(map(str, items)))
+    columns = list(rows[0]) if rows else []
     if fmt == "csv":
-        from citegraph.export import csv_safe
+        import csv
+        import io
 
-        click.echo(csv_safe(shown, terminal=sys.stdout.isatty()).to_csv(index=False), nl=False)
-        return
-    shown = shown.round(4).astype(object).where(shown.notna(), None).map(terminal_text)
-    if fmt == "md":
-        def row(cells):
-            return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
-        click.echo("\n".join([row(shown.columns), "|" + "---|" * len(shown.columns),
-                              *(row(cells) for cells in shown.itertuples(index=False))]))
-    elif shown.empty:
+        from citegraph.entries import spreadsheet_cell
+
+        terminal = sys.stdout.isatty()
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(columns)
+        # Text cells only: a negative number is no formula.
+        writer.writerows([spreadsheet_cell(_cell(row[c], "csv"), terminal) if isinstance(row[c], str) or _is_list(row[c])
+                          else _cell(row[c], "csv") for c in columns] for row in rows)
+        click.echo(text.getvalue(), nl=False)
+    elif fmt == "md":
+        click.echo(markdown_table(columns, [[_cell(row[c], "md") for c in columns] for row in rows]))
+    elif not rows:
         click.echo("(nothing)")
     else:
+        shown = [c for c in table_columns if c in columns] if table_columns else columns
+        cells = [[terminal_text(_cell(row[c], "table")) for c in shown] for row in rows]
         if "title" in shown:
-            shown["title"] = shown["title"].map(lambda t: cut(t, TABLE_TITLE_WIDTH))
-        click.echo(shown.to_string(index=False, max_colwidth=None))
+            at = shown.index("title")
+            cells = [[*row[:at], cut(row[at], TABLE_TITLE_WIDTH), *row[at + 1:]] for row in cells]
+        shown, cells = fit_table(shown, cells, table_width(wide))
+        widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(shown)]
+        # Text left-aligned, numbers right-aligned, as in a spreadsheet.
+        numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows) for c in shown]
+        def line(values):
+            return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)).rstrip()
+        click.echo("\n".join([line(shown), *(line(row) for row in cells)]))
 
 
 def resolve(graph, query: str) -> str:
     """The paperId a name on the command line means; says on stderr which paper was picked when
     the name was not an id or an exact title."""
-    from citegraph.analysis import PaperRef
+    from citegraph.paths import PaperRef
     from citegraph.naming import find_paper
 
     match = find_paper(graph, query)
@@ -193,19 +257,31 @@ def data_dir_option(func):
                         help="Where the store, the saved graph and coverage.json live.")(func)
 
 
+def wide_option(func):
+    return click.option("--wide", is_flag=True,
+                        help="table: every column, titles cut at 60 characters only, whatever the terminal's width.")(func)
+
+
+def saved_graph(data_dir: Path):
+    """The graph the last build saved in ``data_dir``, read for a question (no NetworkX)."""
+    from citegraph.graphfile import graph_path, read_saved_graph
+
+    return read_saved_graph(graph_path(data_dir))
+
+
 def format_option(choices=PAPER_FORMATS):
     return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
                         help="table cuts long values with …; the other formats carry them in full.")
 
 
 def map_options(func):
-    func = click.option("--color", type=click.Choice(["topic", "community", "year"]), default="topic",
+    func = click.option("--color", type=click.Choice(MAP_COLORS), default=MAP_COLORS[0],
                         show_default=True, help="What node colours mean on the map.")(func)
-    func = click.option("--show", type=click.Choice(["folded", "all"]), default="folded", show_default=True,
+    func = click.option("--show", type=click.Choice(MAP_SHOWS), default=MAP_SHOWS[0], show_default=True,
                         help="folded: references cited by one of your papers only are folded into it.")(func)
-    func = click.option("--max-nodes", type=click.IntRange(10), default=2000, show_default=True,
+    func = click.option("--max-nodes", type=click.IntRange(MAP_MIN_NODES), default=MAP_MAX_NODES, show_default=True,
                         help="Draw at most this many papers (your papers and the best unread ones).")(func)
-    func = click.option("--layout", type=click.Choice(["auto", "timeline"]), default="auto", show_default=True,
+    func = click.option("--layout", type=click.Choice(MAP_LAYOUTS), default=MAP_LAYOUTS[0], show_default=True,
                         help="timeline: x is the publication year.")(func)
     return func
 
@@ -220,11 +296,10 @@ def print_warnings(notes) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
 @format_option(["table", "csv", "json", "md"])
-def notes_command(paths, zotero, collection, fmt):
+@wide_option
+def notes_command(paths, zotero, collection, fmt, wide):
     """List the papers found in notes files or folders (.md, .markdown, .txt, .org, .bib, .ris, .json)
     and in a Zotero library, each read or queued."""
-    import pandas as pd
-
     from citegraph.notes import read_notes, require_papers
 
     source = zotero_source(paths, zotero, collection)
@@ -233,9 +308,10 @@ def notes_command(paths, zotero, collection, fmt):
     if fmt == "json":
         print_json(found.to_dict())
     elif fmt in ("csv", "md"):
-        print_frame(pd.DataFrame(found.to_dict()["papers"]), fmt)
+        print_rows(found.to_dict()["papers"], fmt)
     else:
-        print_frame(found.to_frame(), "table")
+        print_rows([{"id": p.id, "title": p.title, "status": p.status, "sources": ", ".join(p.sources),
+                     "topics": ", ".join(p.topics)} for p in found.papers], "table", NOTES_COLUMNS, wide)
         click.echo(f"\n{len(found.papers)} papers", nl=False)
         click.echo(f", {len(found.skipped)} links skipped:" if found.skipped else "")
         for skip in found.skipped:
@@ -271,16 +347,16 @@ class Progress:
 @main.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
-@click.option("--depth", type=click.IntRange(1, 3), default=1, show_default=True,
+@click.option("--depth", type=click.IntRange(DEPTHS[0], DEPTHS[-1]), default=DEPTHS[0], show_default=True,
               help="1: your papers' references. 2: also their references (no influence flags).")
 @click.option("--citations", is_flag=True, help="Also fetch papers citing your papers.")
-@click.option("--max-citations", type=click.IntRange(1), default=1000, show_default=True,
+@click.option("--max-citations", type=click.IntRange(1), default=MAX_CITATIONS, show_default=True,
               help="At most this many citing papers per paper.")
 @click.option("--offline", is_flag=True, help="Never touch the network: build from the store, report what is missing.")
 @click.option("--refresh", is_flag=True, help="Fetch everything again, even what is stored.")
-@click.option("--rps", type=click.FloatRange(0.01), default=1.0, show_default=True,
+@click.option("--rps", type=click.FloatRange(MIN_RPS), default=RPS, show_default=True,
               help="Requests per second to Semantic Scholar (about 1/s with a key).")
-@click.option("--max-wait", type=click.FloatRange(0), default=600, show_default=True,
+@click.option("--max-wait", type=click.FloatRange(0), default=MAX_WAIT, show_default=True,
               help="Seconds of retrying one request (429, 5xx, timeouts) before marking it failed.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
               show_default=True, help="The interactive map.")
@@ -299,7 +375,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     """
     from citegraph.coverage import UNRESOLVED
     from citegraph.fetch import FetchOptions
-    from citegraph.pipeline import COVERAGE_FILE, build
+    from citegraph.pipeline import build
     from citegraph.render import MapOptions
     from citegraph.s2 import S2Config
 
@@ -311,11 +387,11 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 
     try:
         result = build(
-            list(paths), data_dir, output,
-            FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
-            S2Config.from_env(rps=rps, max_wait=max_wait), offline,
-            MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
-            zotero_source(paths, zotero, collection), ask_suggestions)
+            list(paths), data_dir=data_dir, output=output,
+            fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
+            s2_config=S2Config.from_env(rps=rps, max_wait=max_wait), offline=offline,
+            map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
+            progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions)
     finally:
         progress.close()
     print_warnings(result.notes)
@@ -356,23 +432,22 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
     from citegraph.analysis import graph_stats
-    from citegraph.pipeline import COVERAGE_FILE, load
 
-    figures = graph_stats(load(data_dir), coverage_file=data_dir / COVERAGE_FILE)
+    figures = graph_stats(saved_graph(data_dir), coverage_file=data_dir / COVERAGE_FILE)
     if fmt == "json":
         print_json(figures)
         return
-    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value)
+    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
             for key, value in figures.to_dict().items()]
     if fmt == "md":
-        click.echo("\n".join(["| figure | value |", "|---|---|", *(f"| {key} | {value} |" for key, value in rows)]))
+        click.echo(markdown_table(["figure", "value"], rows))
     else:
         for key, value in rows:
             click.echo(f"{key:>22}: {value}")
 
 
 def _hop_text(hop, markdown: bool) -> str:
-    flag = {True: "influential", False: "not influential", None: "influence unknown"}[hop.isInfluential]
+    flag = INFLUENCE[hop.isInfluential].words
     why = terminal_text(f"; {', '.join(hop.intents)}") if hop.intents else ""
     context = terminal_text(hop.context) if hop.context else ""
     if markdown:
@@ -401,7 +476,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
 @click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
-@format_option(REPORT_FORMATS + ["bibtex"])
+@format_option((*REPORT_FORMATS, "bibtex"))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @data_dir_option
 @map_options
@@ -411,36 +486,45 @@ def path_command(source, target, undirected, all_paths, fmt, html, data_dir, col
     FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment.
     The map options apply to the --html map.
     """
-    from citegraph.analysis import shortest_paths
-    from citegraph.export import bibtex
-    from citegraph.pipeline import load
-    from citegraph.render import MapOptions, render_map
+    from citegraph.paths import shortest_paths
 
-    graph = load(data_dir)
-    found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected, all_paths)
+    graph = saved_graph(data_dir)
+    found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected=undirected,
+                           all_paths=all_paths)
     on_path = list(dict.fromkeys(paper.paperId for path in found.paths for paper in path))
     if fmt == "json":
         print_json(found)
     elif fmt == "bibtex":
+        from citegraph.export import bibtex
+
         click.echo(bibtex(graph, on_path), nl=False)
     else:
         click.echo("\n".join(_path_lines(found, markdown=fmt == "md")))
     if html:
+        from citegraph.pipeline import load
+        from citegraph.render import MapOptions, render_map
+
+        graph = load(data_dir)  # the map is drawn from the NetworkX graph
         first_path = list(dict.fromkeys(paper.paperId for paper in found.paths[0]))
         render_map(graph, html, MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout, path=first_path))
         click.echo(f"map: {html}", err=fmt != "table")
 
 
-def _print_papers(graph, frame, fmt: str) -> None:
-    from citegraph.export import bibtex
 
+
+def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool) -> None:
+    """A listing's records in ``fmt``: BibTeX of its papers, or `print_rows` (the table without urls)."""
     if fmt == "bibtex":
-        click.echo(bibtex(graph, list(frame["paperId"])), nl=False)
-    else:
-        shown = frame.drop(columns=["url"]) if fmt == "table" and "url" in frame else frame
-        if fmt == "table" and "queued" in shown:
-            shown = shown.assign(queued=shown["queued"].map({True: "in your queue", False: ""}))
-        print_frame(shown, fmt)
+        from citegraph.export import bibtex
+
+        click.echo(bibtex(graph, [row.paperId for row in rows]), nl=False)
+        return
+    records = [asdict(row) for row in rows]
+    if fmt == "table":
+        for record in records:
+            if "queued" in record:
+                record["queued"] = "in your queue" if record["queued"] else ""
+    print_rows(records, fmt, table_columns, wide)
 
 
 @main.command("unread")
@@ -449,8 +533,9 @@ def _print_papers(graph, frame, fmt: str) -> None:
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
 @format_option()
+@wide_option
 @data_dir_option
-def unread_command(top, min_cited_by, since, fmt, data_dir):
+def unread_command(top, min_cited_by, since, fmt, wide, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
     \b
@@ -460,25 +545,25 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
       pagerank:          its PageRank in the citation graph, scaled to [0, 1]
     Ties are broken by global citationCount.
     """
-    from citegraph.analysis import unread
-    from citegraph.pipeline import load
+    from citegraph.analysis import unread_papers
 
-    graph = load(data_dir)
-    _print_papers(graph, unread(graph, top, min_cited_by, since), fmt)
+    graph = saved_graph(data_dir)
+    rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since)
+    _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
 
 
 @main.command("similar")
 @click.argument("paper")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
 @format_option()
+@wide_option
 @data_dir_option
-def similar_command(paper, top, fmt, data_dir):
+def similar_command(paper, top, fmt, wide, data_dir):
     """Unread papers most related to PAPER (co-citation + bibliographic coupling, Salton cosine)."""
-    from citegraph.analysis import most_similar
-    from citegraph.pipeline import load
+    from citegraph.analysis import similar_papers
 
-    graph = load(data_dir)
-    _print_papers(graph, most_similar(graph, resolve(graph, paper), top), fmt)
+    graph = saved_graph(data_dir)
+    _print_papers(graph, similar_papers(graph, resolve(graph, paper), top=top), fmt, SIMILAR_COLUMNS, wide)
 
 
 @main.command("citing")
@@ -486,18 +571,18 @@ def similar_command(paper, top, fmt, data_dir):
 @click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
               help="Only papers citing at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year (later work).")
-@click.option("--sort", type=click.Choice(["cites", "year"]), default="cites", show_default=True,
+@click.option("--sort", type=click.Choice(CITING_SORTS), default="cites", show_default=True,
               help="cites: most of your papers cited first; year: newest first.")
 @format_option()
+@wide_option
 @data_dir_option
-def citing_command(top, min_cites, since, sort, fmt, data_dir):
-    """Papers that cite many of your papers (needs `build --citations`)."""
-    from citegraph.analysis import top_citing
-    from citegraph.pipeline import load
+def citing_command(top, min_cites, since, sort, fmt, wide, data_dir):
+    """Papers that cite many of your papers, read or queued (needs `build --citations`)."""
+    from citegraph.analysis import citing_papers
 
-    graph = load(data_dir)
-    _print_papers(graph, top_citing(graph, top, min_cites, since, sort), fmt)
-
+    graph = saved_graph(data_dir)
+    _print_papers(graph, citing_papers(graph, top=top, min_cites=min_cites, since=since, sort=sort), fmt,
+                  CITING_COLUMNS, wide)
 
 SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
                "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references")
@@ -506,11 +591,9 @@ SHOW_LINKS_SHOWN = 30
 
 def _card_lines(card, markdown: bool) -> list[str]:
     fields = {**card.paper, "unresolved_references": card.unresolved_references}
-    lines = ["| field | value |", "|---|---|"] if markdown else []
-    for key in SHOW_FIELDS:
-        value = fields.get(key)
-        value = terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value)
-        lines.append(f"| {key} | {value.replace('|', chr(92) + '|')} |" if markdown else f"{key:>24}: {value}")
+    values = [(key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
+              for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS)]
+    lines = [markdown_table(["field", "value"], values)] if markdown else [f"{key:>24}: {value}" for key, value in values]
     for label, links in (("references in the graph", card.references), ("cited by (in the graph)", card.cited_by)):
         lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}"
                      + (" (* = in your notes)" if links else ""))
@@ -518,7 +601,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
             lines.append("")
         for item in sorted(links, key=lambda i: (not i.read, -(i.year or 0)))[:SHOW_LINKS_SHOWN]:
             mark = "*" if item.read else " "
-            flag = {True: "influential", False: "", None: "?"}[item.isInfluential]
+            flag = INFLUENCE[item.isInfluential].mark
             title = terminal_text(item.title)
             lines.append(f"- {mark} {title} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
                          else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
@@ -529,7 +612,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
 
 @main.command("show")
 @click.argument("paper")
-@format_option(REPORT_FORMATS + ["bibtex"])
+@format_option((*REPORT_FORMATS, "bibtex"))
 @data_dir_option
 def show_command(paper, fmt, data_dir):
     """Everything known about one paper, with its references and citers in the graph.
@@ -538,12 +621,12 @@ def show_command(paper, fmt, data_dir):
     flag, "?" means S2 did not say.
     """
     from citegraph.analysis import paper_card
-    from citegraph.export import bibtex
-    from citegraph.pipeline import load
 
-    graph = load(data_dir)
+    graph = saved_graph(data_dir)
     node = resolve(graph, paper)
     if fmt == "bibtex":
+        from citegraph.export import bibtex
+
         click.echo(bibtex(graph, [node]), nl=False)
     elif fmt == "json":
         print_json(paper_card(graph, node))
@@ -560,10 +643,10 @@ def show_command(paper, fmt, data_dir):
 @data_dir_option
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
-    from citegraph.export import export
+    from citegraph.export import export_graph
     from citegraph.pipeline import load
 
-    for written in export(load(data_dir), fmt, output, papers):
+    for written in export_graph(load(data_dir), fmt, output, papers=papers):
         if str(written) != "-":
             click.echo(f"wrote {written}", err=True)
 
@@ -587,7 +670,6 @@ def mcp_command(notes, allow_fetch, map_file, data_dir):
     from citegraph.mcp_server import serve
 
     serve(data_dir, list(notes), allow_fetch, map_file)
-
 
 if __name__ == "__main__":
     main()
@@ -618,10 +700,10 @@ def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
     click.echo(terminal_text(result.summary()), err=True)
     if fmt == "bibtex":
         click.echo(bibtex(result.graph(), list(result.table["paperId"])), nl=False)
-    elif fmt == "table":
-        # Shared references go to many of your papers: the table names the one sharing most, and how many.
-        shares = result.table["shares"].map(lambda s: cut(f"{len(s)}, most: {s[0]}", TABLE_LIST_ITEM_WIDTH) if s else "")
-        print_frame(result.table.drop(columns=["url"]).assign(new=result.table["new"].map({True: "new", False: ""}),
-                                                               shares=shares), fmt)
     else:
-        print_frame(result.table, fmt)
+        table = result.table.astype(object).where(result.table.notna(), None)
+        if fmt == "table":
+            # Shared references go to many of your papers: the table names the one sharing most, and how many.
+            table = table.assign(new=table["new"].map({True: "new", False: ""}),
+                                 shares=table["shares"].map(lambda s: f"{len(s)}, most: {s[0]}" if s else ""))
+        print_rows(table.to_dict("records"), fmt, SUGGESTION_COLUMNS)

@@ -11,9 +11,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-READ = "read"
-QUEUED = "queued"
-NOT_RELEVANT = "not-relevant"  # a negative example for `suggest`: never suggested, never your reading
+from .constants import ReadingStatus
+
+READ = ReadingStatus.READ
+QUEUED = ReadingStatus.QUEUED
+NOT_RELEVANT = ReadingStatus.NOT_RELEVANT  # a negative example for `suggest`: never suggested, never your reading
 
 _TITLE_WORD = re.compile(r"[a-z0-9]+")
 _WORD_NOISE = re.compile(r"[^a-z]+")
@@ -55,6 +57,25 @@ def short_title_key(title: str) -> str:
 def one_line(text: str) -> str:
     """``text`` with every run of whitespace, line breaks included, as one space, and none at either end."""
     return " ".join(text.split())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def spreadsheet_cell(text: str, terminal: bool = False) -> str:
+    """``text`` as a CSV cell no spreadsheet runs as a formula: prefixed with ``'`` when it starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, as OWASP advises; with ``terminal``,
+    control characters (terminal escapes) are removed too.
+
+    Example
+    -------
+    >>> spreadsheet_cell("=HYPERLINK(1)"), spreadsheet_cell("Plain"), spreadsheet_cell("\x1b[2Jx", terminal=True)
+    ("'=HYPERLINK(1)", 'Plain', '[2Jx')
+    """
+    if terminal:
+        text = _TERMINAL_CONTROL.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def status_word(word: str) -> str | None:
@@ -151,13 +172,3 @@ class Notes:
 
     def to_dict(self) -> dict:
         return {"papers": [asdict(p) for p in self.papers], "skipped": [asdict(s) for s in self.skipped]}
-
-    def to_frame(self):
-        import pandas as pd
-
-        rows = [
-            {"id": p.id, "title": p.title, "status": p.status, "sources": ", ".join(p.sources),
-             "topics": ", ".join(p.topics)}
-            for p in self.papers
-        ]
-        return pd.DataFrame(rows, columns=["id", "title", "status", "sources", "topics"])

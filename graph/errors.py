@@ -7,9 +7,10 @@ The tree::
 
     CitegraphError
     ├── NotesError          the notes could not be read at all                  (exit 2)
+    │   └── NoPapersFound   the notes were read but name no paper                 (exit 1)
     ├── StoreError          the SQLite store is missing, damaged, foreign or locked
     ├── S2Error             Semantic Scholar gave no usable answer
-    │   ├── S2Unreachable   no connection at all (wrong S2_API_URL, no network)
+    │   ├── S2Unreachable   no connection at all, or S2_API_URL is not the API (no network, a wrong URL)
     │   ├── S2AuthError     the key was refused (HTTP 401/403)
     │   ├── S2NotFound      404 for a paper's references or citations
     │   └── S2Unavailable   one request got no usable answer (retries exhausted; 400, 501)
@@ -23,7 +24,7 @@ The tree::
 """
 
 __all__ = [
-    "CitegraphError", "NotesError", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
+    "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
     "S2Unavailable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
     "AmbiguousPaper", "NoPath",
 ]

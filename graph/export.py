@@ -20,10 +20,10 @@ import pandas as pd
 
 from .analysis import papers_by_status
 from .constants import EXPORT_FORMATS, PAPER_SELECTIONS
-from .entries import one_line
+from .entries import one_line, spreadsheet_cell
 from .errors import OutputError
 
-__all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export", "bibtex", "bibtex_entries", "flat_graph"]
+__all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export_graph", "bibtex", "bibtex_entries", "flat_graph"]
 
 STANDARD_ENTRY_TYPES = frozenset({
     "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
@@ -47,8 +47,6 @@ VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection
 # holding one are not well-formed, and NetworkX cannot read them back.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 STDOUT = "-"
 
 # In S2's own entries braces, backslashes, $, ~ and ^ are BibTeX/LaTeX markup; only these are raw text.
@@ -126,17 +124,10 @@ def csv_safe(frame: pd.DataFrame, terminal: bool = False) -> pd.DataFrame:
     >>> csv_safe(pd.DataFrame({"title": ["=HYPERLINK(1)", "Plain"], "year": [-1, 2]})).values.tolist()
     [["'=HYPERLINK(1)", -1], ['Plain', 2]]
     """
-    def cell(value):
-        if not isinstance(value, str):
-            return value
-        if terminal:
-            value = _TERMINAL_CONTROL.sub("", value)
-        return "'" + value if value.startswith(_FORMULA_START) else value
-
     safe = frame.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):  # text columns (object or string dtype)
-            safe[column] = safe[column].map(cell)
+            safe[column] = safe[column].map(lambda value: spreadsheet_cell(value, terminal) if isinstance(value, str) else value)
     return safe
 
 
@@ -155,7 +146,7 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
     return Path(f"{base}.nodes.csv"), Path(f"{base}.edges.csv")
 
 
-def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list[Path]:
+def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all") -> list[Path]:
     """Write the graph (or its read, queued or unread papers) to a file for other tools.
 
     Parameters
@@ -191,9 +182,9 @@ def export(graph: nx.DiGraph, fmt: str, path: Path, papers: str = "all") -> list
     --------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> [p.name for p in export(example_graph(), "csv", folder / "lab.csv")]
+    >>> [p.name for p in export_graph(example_graph(), "csv", folder / "lab.csv")]
     ['lab.nodes.csv', 'lab.edges.csv']
-    >>> export(example_graph(), "bibtex", folder / "unread.bib", papers="unread")[0].read_text().count("@")
+    >>> export_graph(example_graph(), "bibtex", folder / "unread.bib", papers="unread")[0].read_text().count("@")
     3
     """
     if fmt not in EXPORT_FORMATS:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .constants import DEPTHS, MAX_CITATIONS, check_choice, check_range
 from .entries import short_title_key, title_key
 from .errors import S2NotFound, S2Unavailable
 from .notes import Notes
@@ -27,10 +28,16 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class FetchOptions:
-    depth: int = 1
+    """What a build fetches; defaults and allowed values: `citegraph.constants` (a wrong one raises ValueError)."""
+
+    depth: int = DEPTHS[0]
     citations: bool = False
-    max_citations: int = 1000
+    max_citations: int = MAX_CITATIONS
     refresh: bool = False
+
+    def __post_init__(self):
+        check_choice("depth", self.depth, DEPTHS)
+        check_range("max_citations", self.max_citations, 1)
 
 
 class _Outage(Exception):

@@ -233,7 +233,15 @@ def find_text_ids(text: str) -> list[TextId]:
 
 
 def parse_identifier(text: str) -> str | None:
-    """The canonical id in a single value typed by a user (URL, ``arXiv:…``, bare DOI, paperId…)."""
+    """The canonical id in a single value typed by a user (URL, ``arXiv:…``, bare DOI, paperId…).
+
+    Examples
+    --------
+    >>> parse_identifier("https://arxiv.org/abs/1706.03762v5"), parse_identifier("doi:10.1000/XYZ")
+    ('ARXIV:1706.03762', 'DOI:10.1000/xyz')
+    >>> parse_identifier("Attention Is All You Need") is None
+    True
+    """
     text = text.strip()
     if re.match(r"(?i)https?://", text):
         return classify_url(strip_trailing_punctuation(text)).paper_id

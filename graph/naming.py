@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .entries import short_title_key, title_key
 from .errors import AmbiguousPaper, PaperNotFound
 from .ids import identifiers_of, parse_identifier
+
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["find_paper", "resolve_paper", "paper_label", "close_titles", "PaperMatch"]
 
@@ -105,23 +108,26 @@ def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:
         wanted = identifier.lower()
         if wanted in graph:
             return PaperMatch(wanted, "id")
-        for node, data in graph.nodes(data=True):
-            if wanted in identifiers_of({"paperId": node, "externalIds": data.get("externalIds")}):
+        for node, external in graph.nodes(data="externalIds"):
+            if wanted in identifiers_of({"paperId": node, "externalIds": external}):
                 return PaperMatch(node, "id")
         raise PaperNotFound(f"no paper with id {identifier} in the graph; is it in your notes? run `citegraph build`")
     key = title_key(query)
     if not key:
         raise PaperNotFound(f"{query!r} names no paper")
     ranks = {"exact title": [], "short title": [], "in your notes": [], "title words": []}
-    for node, data in graph.nodes(data=True):
-        titles = [t for t in (data.get("title"), data.get("notesTitle")) if t]
+    # Column by column (a saved graph parses only these): title, the notes' title, reading flags.
+    columns = zip(graph.nodes(data="title"), graph.nodes(data="notesTitle"), graph.nodes(data="read"),
+                  graph.nodes(data="queued"))
+    for (node, title), (_, notes_title), (_, read), (_, queued) in columns:
+        titles = [t for t in (title, notes_title) if t]
         keys = {title_key(t) for t in titles}
         if key in keys:
             ranks["exact title"].append(node)
         elif key in {short_title_key(t) for t in titles}:
             ranks["short title"].append(node)
         elif any(f" {key} " in f" {k} " for k in keys):
-            ranks["in your notes" if data.get("read") or data.get("queued") else "title words"].append(node)
+            ranks["in your notes" if read or queued else "title words"].append(node)
     matched = [(how, nodes) for how, nodes in ranks.items() if nodes]
     if not matched:
         titles = close_titles(graph, query)

@@ -78,7 +78,7 @@ def read_notes(paths: list[str | Path], zotero: ZoteroSource | None = None) -> N
     >>> from pathlib import Path
     >>> _ = Path("reading.md").write_text("## To read\\n- [LoRA](https://arxiv.org/abs/2106.09685v2)\\n")
     >>> [(p.id, p.status, p.sources) for p in read_notes(["reading.md"]).papers]
-    [('ARXIV:2106.09685', 'queued', ['reading.md:2'])]
+    [('ARXIV:2106.09685', <ReadingStatus.QUEUED: 'queued'>, ['reading.md:2'])]
     """
     mentions: dict[str, list[NoteEntry]] = {}
     skipped: dict[str, Skipped] = {}

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from .analysis import your_papers
 from .assemble import build_graph, graph_path, load_graph
+from .constants import COVERAGE_FILE
 from .coverage import CoverageReport, CoverageStatus, coverage, write_report
 from .errors import CitegraphError, S2Unreachable, StoreError
 from .fetch import Fetcher, FetchOptions, Progress
@@ -23,7 +25,6 @@ from .suggestions import stored_suggestions
 from .suggestions import suggest as ask_suggestions
 
 STORE_FILE = "citegraph.db"
-COVERAGE_FILE = "coverage.json"
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "
@@ -88,6 +89,7 @@ def load(data_dir: Path) -> nx.DiGraph:
 
 def build(
     paths: list[str | Path],
+    *,
     data_dir: Path = Path("data"),
     output: Path | None = Path("output/graph.html"),
     fetch_options: FetchOptions | None = None,
@@ -170,7 +172,7 @@ def build(
     stop_line = (f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(stopped_at))} "
                  f"({stopped}); {report.resolved} of {report.papers} papers fetched; run the same command later "
                  "to resume") if stopped else None
-    if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
+    if not your_papers(graph):
         if stop_line:
             raise CitegraphError(stop_line)
         reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))

@@ -2,7 +2,7 @@
 
 The page answers the two questions itself: a ranked unread panel (the rows of
 :func:`citegraph.analysis.unread`, unchanged) and shortest paths computed in the browser over the
-whole graph's compact adjacency (the answers of :func:`citegraph.analysis.shortest_paths`).
+whole graph's compact adjacency (the answers of :func:`citegraph.paths.shortest_paths`).
 
 Not a hairball: references cited by only one of your papers are folded into that paper (counted in
 its tooltip and card) unless they are on a highlighted path or among the top unread. Positions
@@ -28,7 +28,10 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .analysis import paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .paths import first_context
+from .constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
+                        check_range)
 from .entries import one_line
 from .errors import OutputError
 from .export import bibtex_entries
@@ -65,12 +68,21 @@ LABEL_GAP = 13            # vis draws a dot's label about this far below the dot
 
 @dataclass
 class MapOptions:
-    color: str = "topic"
-    show: str = "folded"
-    max_nodes: int = 2000
-    layout: str = "auto"
-    top_unread: int = 25
+    """How to draw the map; defaults and allowed values: `citegraph.constants` (a wrong one raises ValueError)."""
+
+    color: str = MAP_COLORS[0]
+    show: str = MAP_SHOWS[0]
+    max_nodes: int = MAP_MAX_NODES
+    layout: str = MAP_LAYOUTS[0]
+    top_unread: int = MAP_TOP_UNREAD
     path: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        check_choice("color", self.color, MAP_COLORS)
+        check_choice("show", self.show, MAP_SHOWS)
+        check_choice("layout", self.layout, MAP_LAYOUTS)
+        check_range("max_nodes", self.max_nodes, MAP_MIN_NODES)
+        check_range("top_unread", self.top_unread, 0)
 
 
 @dataclass
@@ -445,6 +457,9 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,
         "summary": selection.summary(graph.number_of_nodes(), options.max_nodes),
         "colorMode": options.color, "path": list(options.path), "read": len(read_papers(graph)),
+        # S2's influence flag in words, as `path` writes it (keys: the flag as JS's String() has it)
+        "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
+                                                                                     (None, "null"))},
     }
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
 from .datafiles import NotRegularFile, open_regular
+from .constants import MAX_WAIT, MIN_RPS, RPS, TIMEOUT, check_range
 from .entries import one_line
 from .errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
 
@@ -79,10 +80,15 @@ class S2Config:
 
     api_url: str = DEFAULT_API_URL
     api_key: str | None = None
-    rps: float = 1.0
-    max_wait: float = 600.0
-    timeout: float = 30.0
+    rps: float = RPS
+    max_wait: float = MAX_WAIT
+    timeout: float = TIMEOUT
     rate_file: Path | None = None
+
+    def __post_init__(self):
+        check_range("rps", self.rps, MIN_RPS)
+        check_range("max_wait", self.max_wait, 0)
+        check_range("timeout", self.timeout, 0)
 
     @classmethod
     def from_env(cls, **overrides) -> S2Config:
@@ -376,8 +382,8 @@ class S2Client:
             return S2Unavailable(f"Semantic Scholar rejected the request (HTTP 400: {message})")
         return S2Unavailable(f"Semantic Scholar answered HTTP {status} ({message}); not retried")
 
-    def _wrong_endpoint(self, status: int, response: httpx.Response) -> S2Error:
-        return S2Error(f"Semantic Scholar has no such endpoint (HTTP {status} for {response.request.url.path}); "
+    def _wrong_endpoint(self, status: int, response: httpx.Response) -> S2Unreachable:
+        return S2Unreachable(f"Semantic Scholar has no such endpoint (HTTP {status} for {response.request.url.path}); "
                        f"S2_API_URL ({self.config.api_url}) should be the API's base URL, like {DEFAULT_API_URL}")
 
     def _error_text(self, response: httpx.Response, body) -> str:

@@ -101,9 +101,10 @@ def test_csv_and_json_carry_full_values(wide_dir):
     assert "; ".join(sorted(x["cited_by"])) in x_line and ",2016," in x_line and "2016.0" not in csv
 
 
-def test_table_has_paper_ids_and_cuts_with_an_ellipsis(wide_dir):
+def test_table_leads_with_titles_keeps_paper_ids_and_cuts_with_an_ellipsis(wide_dir):
     table = run(wide_dir, "unread").stdout
-    assert table.splitlines()[0].split()[0] == "paperId"
+    header = table.splitlines()[0].split()
+    assert header[0] == "title" and "paperId" in header, "a pipe gets every column"
     assert "…" in table and "(+4 more)" in table and "..." not in table
     assert " 2016 " in table and "2016.0" not in table
 
@@ -283,3 +284,36 @@ def test_a_typo_in_a_title_suggests_the_close_titles(example_dir):
     assert result.exit_code == 2
     assert result.stderr == ("error: no paper in the graph matches 'Layer Normalisation'; "
                              "did you mean 'Layer Normalization'?\n")
+
+
+def on_a_terminal(data_dir, *args, columns: int) -> list[str]:
+    """The lines a `citegraph` process prints on a terminal ``columns`` wide (a real pseudo-terminal)."""
+    import os
+    import pty
+
+    primary, secondary = pty.openpty()
+    done = subprocess.run([sys.executable, "-c", "from citegraph.cli import main; main()", *map(str, args),
+                           "--data-dir", str(data_dir)], stdout=secondary, stderr=subprocess.PIPE,
+                          env={**os.environ, "COLUMNS": str(columns)}, timeout=120)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal's other end is closed and drained
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks).decode().replace("\r", "").splitlines()
+
+
+def test_a_table_fits_the_terminal_with_shortened_titles_and_fewer_columns(wide_dir):
+    lines = on_a_terminal(wide_dir, "unread", columns=80)
+    assert lines and all(len(line) <= 80 for line in lines), lines
+    header = lines[0].split()
+    assert header[:3] == ["title", "year", "score"] and "cited_by" not in header, "the least important columns go"
+    wide = on_a_terminal(wide_dir, "unread", "--wide", columns=80)
+    assert "cited_by" in wide[0].split() and "paperId" in wide[0].split() and max(map(len, wide)) > 80

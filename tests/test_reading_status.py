@@ -93,3 +93,18 @@ def test_export_selects_papers_by_reading_status(tmp_path):
         run(data_dir, "export", "--format", "json", "--papers", papers, "-o", str(tmp_path / f"{papers}.json"))
         selected[papers] = {n["id"] for n in json.loads((tmp_path / f"{papers}.json").read_text())["nodes"]}
     assert selected == {"read": {"A", "B"}, "queued": {"Q"}, "unread": {"X", "R"}}
+
+
+def test_citing_counts_queued_papers_as_yours_and_never_lists_them(tmp_path):
+    """As `unread` and the map: your papers are read or queued. C cites A (read) and Q (queued): two
+    of yours; Q itself cites A but is in your notes, so it is not a citing paper of yours."""
+    graph = nx.DiGraph(citations=True)
+    add_paper(graph, "A", "Alpha read", read=True)
+    add_paper(graph, "Q", "Queued paper", queued=True)
+    add_paper(graph, "C", "Citing paper")
+    for citing, cited in (("C", "A"), ("C", "Q"), ("Q", "A")):
+        graph.add_edge(citing, cited, isInfluential=False, origin="citations")
+    compute_pagerank(graph)
+    save_graph(graph, graph_path(tmp_path / "data"), graph_stamp(1, "citing"))
+    rows = json.loads(run(tmp_path / "data", "citing", "--min-cites", "1", "--format", "json"))
+    assert [(r["paperId"], r["cites_read_count"], r["cites"]) for r in rows] == [("C", 2, ["Alpha read", "Queued paper"])]

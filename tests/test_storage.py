@@ -90,9 +90,12 @@ def test_the_saved_graph_loads_as_it_was_assembled(citegraph):
 def test_the_saved_graph_is_plain_json_with_its_stamp_first(citegraph):
     assert citegraph.build().exit_code == 0
     path = graph_path(citegraph.data_dir)
-    stamp_line, body_line = path.read_text(encoding="utf-8").split("\n")
+    stamp_line, header_line, *section_lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     assert json.loads(stamp_line) == read_stamp(path) and read_stamp(path)["citations"] is False
-    assert set(json.loads(body_line)) == {"graph", "nodes", "edges"}
+    header = json.loads(header_line)
+    assert len(header["sections"]) == len(section_lines), "the index names one section per line"
+    sections = dict(zip(header["sections"], map(json.loads, section_lines)))
+    assert len(sections["ids"]) == header["nodes"] and len(sections["target"]) == header["edges"]
 
 
 def test_a_stale_graph_is_replaced_without_being_loaded(citegraph):
@@ -114,10 +117,10 @@ def small_graph() -> nx.DiGraph:
 
 
 def damage_body(text: str) -> str:
-    stamp, body = text.split("\n")
-    data = json.loads(body)
-    data["edges"]["target"] = data["edges"]["target"] + [0]
-    return stamp + "\n" + json.dumps(data)
+    stamp, header, *sections = text.rstrip("\n").split("\n")
+    at = json.loads(header)["sections"].index("target")
+    sections[at] = json.dumps(json.loads(sections[at]) + [0])
+    return "\n".join([stamp, header, *sections])
 
 
 DAMAGES = {

@@ -368,7 +368,7 @@
     highlighted = true;
   }
   function hopLine(h) {
-    var flag = { true: "influential", false: "not influential", null: "influence unknown" }[String(h.isInfluential)];
+    var flag = page.influenceWords[String(h.isInfluential)];
     var line = el("div", h.direction + " (" + flag + (h.intents && h.intents.length ? "; " + h.intents.join(", ") : "") + ")", "hop");
     if (h.context) line.appendChild(el("div", "“" + h.context + "”", "ctx"));
     return line;
