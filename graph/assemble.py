@@ -23,6 +23,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .clusters import assign_clusters
 from .errors import GraphMissing, OutputError
 from .notes import Notes
 from .store import Store
@@ -115,7 +116,8 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
     Returns
     -------
     networkx.DiGraph
-        citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank``.
+        citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank`` and
+        ``cluster`` (see :mod:`citegraph.clusters`; the group names are ``graph.graph["clusters"]``).
     """
     graph = nx.DiGraph(citations=citations)
     edges, citing_only = _drawn_edges(store, citations)
@@ -142,6 +144,7 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
             node["notesTitle"] = entry.title
     graph.graph["unresolved_references"] = store.unresolved_counts()
     compute_pagerank(graph)
+    assign_clusters(graph)
     return graph
 
 
