@@ -24,7 +24,7 @@ _EXPORTS = {
     "read_notes": "notes",
     "unread": "analysis", "shortest_paths": "analysis", "most_similar": "analysis", "top_citing": "analysis",
     "paper_card": "analysis", "graph_stats": "analysis", "resolve_paper": "naming", "find_paper": "naming",
-    "clusters": "clusters", "unread_in_cluster": "clusters",
+    "clusters": "groups", "unread_in_cluster": "groups",
     "render_map": "render", "MapOptions": "render",
     "export": "export", "bibtex": "export",
     "CitegraphError": "errors",

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .clusters import assign_clusters
+from .groups import assign_clusters
 from .errors import GraphMissing, OutputError
 from .notes import Notes
 from .store import Store
@@ -117,7 +117,7 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
     -------
     networkx.DiGraph
         citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank`` and
-        ``cluster`` (see :mod:`citegraph.clusters`; the group names are ``graph.graph["clusters"]``).
+        ``cluster`` (see :mod:`citegraph.groups`; the group names are ``graph.graph["clusters"]``).
     """
     graph = nx.DiGraph(citations=citations)
     edges, citing_only = _drawn_edges(store, citations)

@@ -192,8 +192,10 @@ def format_option(choices=PAPER_FORMATS):
 
 
 def map_options(func):
-    func = click.option("--color", type=click.Choice(["topic", "community", "year"]), default="topic",
-                        show_default=True, help="What node colours mean on the map.")(func)
+    func = click.option("--color", type=click.Choice(["auto", "topic", "cluster", "community", "year"]), default="auto",
+                        show_default=True,
+                        help="What node colours mean on the map (auto: topic when your notes have two topics or more, "
+                             "else cluster).")(func)
     func = click.option("--show", type=click.Choice(["folded", "all"]), default="folded", show_default=True,
                         help="folded: references cited by one of your papers only are folded into it.")(func)
     func = click.option("--max-nodes", type=click.IntRange(10), default=2000, show_default=True,
@@ -437,9 +439,10 @@ def _print_papers(graph, frame, fmt: str) -> None:
 @click.option("--min-cited-by", type=click.IntRange(1), default=1, show_default=True,
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
+@click.option("--cluster", metavar="NAME", help="Only papers of this group (see `citegraph clusters`).")
 @format_option()
 @data_dir_option
-def unread_command(top, min_cited_by, since, fmt, data_dir):
+def unread_command(top, min_cited_by, since, cluster, fmt, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
     \b
@@ -453,6 +456,11 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
     from citegraph.pipeline import load
 
     graph = load(data_dir)
+    if cluster is not None:
+        from citegraph.groups import unread_in_cluster
+
+        _print_papers(graph, unread_in_cluster(graph, cluster, top, min_cited_by, since), fmt)
+        return
     _print_papers(graph, unread(graph, top, min_cited_by, since), fmt)
 
 
@@ -555,3 +563,22 @@ def export_command(fmt, output, papers, data_dir):
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("clusters")
+@click.option("--top", type=click.IntRange(0), default=3, show_default=True,
+              help="Best unread papers listed per group.")
+@format_option(["table", "csv", "json", "md"])
+@data_dir_option
+def clusters_command(top, fmt, data_dir):
+    """The groups your papers fall into: name, size, your papers in it, its best unread papers.
+
+    Groups are communities of the citation graph (found when the graph is built, the same graph
+    giving the same groups), named after the notes topic most of their read papers share, else
+    after their most distinctive title words.
+    """
+    from citegraph.groups import clusters
+    from citegraph.pipeline import load
+
+    frame = clusters(load(data_dir), top)
+    print_frame(frame.drop(columns=["top_unread_ids"]) if fmt == "table" else frame, fmt)

@@ -232,7 +232,7 @@ def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str
            group_of: dict[str, int] | None = None) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
     """Deterministic positions in canvas units (about screen pixels at scale 1), and each group's region.
 
-    Each group (``group_of``: paper -> group number, see :mod:`citegraph.clusters`) is laid out on
+    Each group (``group_of``: paper -> group number, see :mod:`citegraph.groups`) is laid out on
     its own: a spring layout of its citations, then every paper, most important first, takes the
     free place nearest to where the spring put it (a spatial hash finds the boxes it could touch,
     so no two boxes overlap at any size). The groups' regions are then packed in rows, largest
@@ -490,7 +490,7 @@ def color_mode(graph: nx.DiGraph, mode: str) -> str:
 
 def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options``."""
-    from .clusters import _ensure_clusters
+    from .groups import _ensure_clusters
 
     # Your papers, the ranking and the groups are computed once here; every step below reads them.
     ranked = unread(graph, top=None)

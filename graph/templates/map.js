@@ -577,8 +577,9 @@
       return true;
     }
     wanted.order.forEach(function (id) {
-      var item = nodes.get(id), p = network.canvasToDOM(at[id]);
-      if (!item || item.hidden) return;
+      var item = nodes.get(id);
+      if (!item || item.hidden || !at[id]) return;
+      var p = network.canvasToDOM(at[id]);
       var must = wanted.first.has(id), kind = P[index.get(id)][3];
       if (!must && (p.x < -200 || p.y < -50 || p.x > innerWidth + 200 || p.y > innerHeight + 50)) return;
       var text = P[index.get(id)][7], px = Math.min(LABEL_PX[1], Math.max(LABEL_PX[0], page.labelFonts[kind] * scale));
