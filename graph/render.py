@@ -550,7 +550,8 @@ def vis_options(nodes: list[dict]) -> dict:
                         "selectConnectedEdges": False},
         "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "width": 1,
                   "color": {"color": STYLE["ordinary"], "opacity": 0.45}},
-        "nodes": {"shape": "dot", "physics": False},
+        # a selected label stays as it is (vis would make it bold, wider than the room the page gave it)
+        "nodes": {"shape": "dot", "physics": False, "chosen": {"node": True, "label": False}},
         # the page may unfold any paper (a path, a row of the unread list): it takes the neutral colour
         "groups": groups({node["group"] for node in nodes} | {f"{kind} {OTHER_COLOR}" for kind in KINDS}),
         "layout": {"improvedLayout": False, "randomSeed": 1},

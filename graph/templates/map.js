@@ -556,10 +556,11 @@
   var shownLabel = new Map();  // id -> [text, canvas font size] as last given to vis (-1: the group's size)
   nodeList.forEach(function (n) { if (n.label) shownLabel.set(n.id, [n.label, -1]); });
   function labelOrder() {
-    var first = [view.paper, hovered].concat(Array.from(onPathNow)).filter(function (id) { return id && nodes.get(id); });
+    var must = [view.paper, hovered].filter(function (id) { return id && nodes.get(id); });
+    var first = must.concat(Array.from(onPathNow).filter(function (id) { return must.indexOf(id) < 0; }));
     var rest = nodes.getIds().filter(function (id) { return first.indexOf(id) < 0; });
     rest.sort(function (a, b) { return (rank.has(a) ? rank.get(a) : 1e9) - (rank.has(b) ? rank.get(b) : 1e9); });
-    return { first: new Set(first), order: first.concat(rest) };
+    return { must: new Set(must), order: first.concat(rest) };
   }
   function updateLabels() {
     var scale = network.getScale(), at = network.getPositions(), cell = 80, grid = new Map(), changes = [];
@@ -580,8 +581,8 @@
       var item = nodes.get(id);
       if (!item || item.hidden || !at[id]) return;
       var p = network.canvasToDOM(at[id]);
-      var must = wanted.first.has(id), kind = P[index.get(id)][3];
-      if (!must && (p.x < -200 || p.y < -50 || p.x > innerWidth + 200 || p.y > innerHeight + 50)) return;
+      var must = wanted.must.has(id), kind = P[index.get(id)][3];
+      if (!must && (p.x < 0 || p.y < 0 || p.x > innerWidth || p.y > innerHeight)) return;  // vis sizes drawn labels only
       var text = P[index.get(id)][7], px = Math.min(LABEL_PX[1], Math.max(LABEL_PX[0], page.labelFonts[kind] * scale));
       var r = (item.size || 8) * scale, w = labelWidth(text) * px / 100 + 10, top = p.y + r + 1;
       var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.35 + 6];
@@ -594,13 +595,19 @@
       shownLabel.set(id, [text, size]);
       changes.push(text ? { id: id, label: text, font: { size: size } } : { id: id, label: "" });
     });
+    labelledView = viewKey();
     if (changes.length) nodes.update(changes);
   }
-  var relabelTimer = null;
-  function relabelSoon() { clearTimeout(relabelTimer); relabelTimer = setTimeout(updateLabels, 120); }
-  network.on("zoom", relabelSoon);
-  network.on("dragEnd", relabelSoon);
-  network.on("resize", relabelSoon);
+  // Any change of view (a zoom, a drag, a fit from a script) relabels once the view has settled;
+  // body[data-stable] is off meanwhile.
+  var relabelTimer = null, labelledView = "";
+  function viewKey() { var c = network.getViewPosition(); return [network.getScale(), c.x, c.y, innerWidth, innerHeight].join(); }
+  function relabelSoon() {
+    document.body.removeAttribute("data-stable");
+    clearTimeout(relabelTimer);
+    relabelTimer = setTimeout(function () { updateLabels(); document.body.setAttribute("data-stable", "1"); }, 120);
+  }
+  network.on("afterDrawing", function () { if (labelledView && viewKey() !== labelledView) relabelSoon(); });
   network.on("hoverNode", function (params) { hovered = params.node; revealEdges(); updateLabels(); });
   network.on("blurNode", function () { hovered = null; revealEdges(); updateLabels(); });
 
@@ -661,6 +668,9 @@
       ctx.restore();
     });
   });
+  function showCluster(id) {  // the view fitted to one group's papers, labelled
+    fitView(boxAround(members.get(id)), 3);
+  }
   function clustersNow() {
     return page.clusters.map(function (c) {
       return { id: c.id, label: c.label, paperIds: members.get(c.id).slice(), box: nameBoxes.has(c.id) ? nameBoxes.get(c.id) : null };
@@ -686,6 +696,8 @@
     showPath: showPath, copyRows: copyRows, tick: function (id) { ticked.add(id); renderUnread(); },
     /** The groups: [{id, label, paperIds, box}], box the name's [x, y, width, height] in CSS px (null: not drawn). */
     clusters: clustersNow,
+    /** Zooms to one group (an id of clusters()), its labels updated. */
+    showCluster: showCluster,
   };
   renderUnread();
   fitView();
