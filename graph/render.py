@@ -18,6 +18,8 @@ what is left out and why), :func:`node_colors`, :func:`layout`, :func:`vis_nodes
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -35,7 +37,8 @@ from .export import bibtex_entries
 
 TEMPLATES = Path(__file__).parent / "templates"
 SMALL_MAP = 300           # up to this many drawn papers, room is kept for every label Python gives (yours, top unread)
-SPRING_ITERATIONS = 50
+SPRING_ITERATIONS = 30
+SPRING_GROUP_LIMIT = 400  # (NetworkX switches to a slower method at 500) a bigger group is laid out in linear time (a spiral in breadth-first order)
 DENSITY = 0.3             # the share of a group's region its papers' boxes fill
 PADDING = 2.0             # around every box: dots never touch
 GROUP_GAP = 60.0          # between two groups' regions
@@ -249,6 +252,33 @@ def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str
     return _pack(placed, boxes)
 
 
+def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str, group_of: dict[str, int],
+                  cache: Path | None) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+    """:func:`layout`, kept in ``cache`` (a JSON file) under a digest of everything it depends on: the
+    drawn papers, their boxes and groups, the citations among them and the mode. A rebuild of an
+    unchanged graph reads the positions instead of computing them again."""
+    drawn = set(nodes)
+    inputs = [mode, [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
+              [(a, b) for a in nodes for b in graph.succ[a] if b in drawn]]
+    digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    if cache is not None:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+            if stored.get("digest") == digest:
+                return ({n: tuple(at) for n, at in stored["positions"].items()},
+                        {int(k): v for k, v in stored["regions"].items()})
+        except (OSError, ValueError, AttributeError, KeyError):
+            pass  # no cache yet, or an unreadable one: compute
+    positions, regions = layout(graph, nodes, boxes, mode, group_of)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps({"digest": digest, "positions": positions, "regions": regions}), encoding="utf-8")
+        except OSError:
+            pass  # a cache that cannot be written only costs the next build time
+    return positions, regions
+
+
 def _rect(node: str, at: tuple[float, float], boxes: dict[str, Box]) -> tuple[float, float, float, float]:
     """The part of the canvas a paper takes at ``at``: its dot and the label below it, with padding."""
     box, (x, y) = boxes[node], at
@@ -281,23 +311,24 @@ class SpatialHash:
 
 def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box]) -> dict[str, tuple[float, float]]:
     """One group's positions around (0, 0): spring layout, then the nearest free place, most important first."""
-    area = sum((_rect(n, (0, 0), boxes)[2] - _rect(n, (0, 0), boxes)[0])
-               * (_rect(n, (0, 0), boxes)[3] - _rect(n, (0, 0), boxes)[1]) for n in group)
-    side = math.sqrt(area / DENSITY)
-    if len(group) > 1:
-        sub = _skeleton(graph, group)
-        raw = nx.spring_layout(sub, seed=1, iterations=SPRING_ITERATIONS, k=1.0 / math.sqrt(len(group)))
+    sizes = [_rect(n, (0, 0), boxes) for n in group]
+    side = math.sqrt(sum((r[2] - r[0]) * (r[3] - r[1]) for r in sizes) / DENSITY)
+    if len(group) > SPRING_GROUP_LIMIT:
+        wanted = _spiral(graph, group, side)
+    elif len(group) > 1:
+        raw = nx.spring_layout(_skeleton(graph, group), seed=1, iterations=SPRING_ITERATIONS, k=1.0 / math.sqrt(len(group)))
         wanted = {n: (float(x) * side / 2, float(y) * side / 2) for n, (x, y) in raw.items()}
     else:
         wanted = {group[0]: (0.0, 0.0)}
     degree = {n: len(graph.pred[n]) + len(graph.succ[n]) for n in group}
     order = sorted(group, key=lambda n: (-boxes[n].label_width, -degree[n], n))
-    cell = max(max(r[2] - r[0], r[3] - r[1]) for r in (_rect(n, (0, 0), boxes) for n in group[:200])) or 1.0
+    cell = max(max(r[2] - r[0], r[3] - r[1]) for r in sizes)
     taken, positions = SpatialHash(cell), {}
     golden = math.pi * (3 - math.sqrt(5))
-    step = min(boxes[n].radius for n in group) + PADDING
     for node in order:
         x0, y0 = wanted[node]
+        rect = _rect(node, (0.0, 0.0), boxes)
+        step = 0.4 * min(rect[2] - rect[0], rect[3] - rect[1])  # the search for room widens by about half a box a turn
         at, tries = (x0, y0), 0
         while not taken.free(_rect(node, at, boxes)):
             tries += 1
@@ -306,6 +337,27 @@ def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box])
         taken.add(_rect(node, at, boxes))
         positions[node] = (round(at[0], 1), round(at[1], 1))
     return positions
+
+
+def _spiral(graph: nx.DiGraph, group: list[str], side: float) -> dict[str, tuple[float, float]]:
+    """A big group's wanted positions, in linear time: breadth-first from its most cited paper along
+    citations, laid on a sunflower spiral, so linked papers sit close."""
+    inside = set(group)
+    order, seen = [], set()
+    for start in sorted(group, key=lambda n: (-len(graph.pred[n]), n)):
+        if start in seen:
+            continue
+        seen.add(start)
+        queue = [start]
+        for node in queue:
+            order.append(node)
+            for other in sorted(m for m in (*graph.pred[node], *graph.succ[node]) if m in inside and m not in seen):
+                seen.add(other)
+                queue.append(other)
+    golden = math.pi * (3 - math.sqrt(5))
+    radius = side / 2 / math.sqrt(len(order))
+    return {n: (radius * math.sqrt(i) * math.cos(i * golden), radius * math.sqrt(i) * math.sin(i * golden))
+            for i, n in enumerate(order)}
 
 
 def _extent_of(positions: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> list[float]:
@@ -488,8 +540,10 @@ def color_mode(graph: nx.DiGraph, mode: str) -> str:
     return "topic" if len(topics) >= 2 else "cluster"
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[dict], dict]:
-    """The map's vis-network nodes and edges and the page's data, for ``options``."""
+def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None
+              ) -> tuple[list[dict], list[dict], dict]:
+    """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
+    ``layout_cache``, see :func:`cached_layout`)."""
     from .groups import _ensure_clusters
 
     # Your papers, the ranking and the groups are computed once here; every step below reads them.
@@ -513,7 +567,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions) -> tuple[list[dict], list[
         boxes[node] = Box(node_size(graph, node, yours), *label_box(label if small else "", KINDS[kind]["font"]))
     number = {name: i for i, name in enumerate(names)}
     group_of = {n: number.get(graph.nodes[n].get("cluster"), -1) for n in selection.drawn}
-    positions, regions = layout(graph, selection.drawn, boxes, options.layout, group_of)
+    positions, regions = cached_layout(graph, selection.drawn, boxes, options.layout, group_of, layout_cache)
     nodes = vis_nodes(graph, selection, yours, colors, boxes, labels, positions, scores)
     for item in nodes:
         item["cluster"] = group_of[item["id"]]
@@ -617,9 +671,10 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     '2 of 2 papers drawn'
     """
     options = options or MapOptions()
-    nodes, edges, data = map_items(graph, options)
-    html = render_page(nodes, edges, vis_options(nodes), data)
     output = Path(output)
+    # The layout is kept beside the page (a hidden file): an unchanged graph is not laid out again.
+    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"))
+    html = render_page(nodes, edges, vis_options(nodes), data)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")
