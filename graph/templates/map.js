@@ -564,7 +564,7 @@
   }
   function updateLabels() {
     var scale = network.getScale(), at = network.getPositions(), cell = 80, grid = new Map(), changes = [];
-    var wanted = labelOrder(), show = new Map();
+    var wanted = labelOrder(), show = new Map(), panelBox = panel.getBoundingClientRect();
     function cells(r, add) {
       for (var cx = Math.floor(r[0] / cell); cx <= Math.floor(r[2] / cell); cx++)
         for (var cy = Math.floor(r[1] / cell); cy <= Math.floor(r[3] / cell); cy++) {
@@ -586,7 +586,10 @@
       var text = P[index.get(id)][7], px = Math.min(LABEL_PX[1], Math.max(LABEL_PX[0], page.labelFonts[kind] * scale));
       var r = (item.size || 8) * scale, w = labelWidth(text) * px / 100 + 10, top = p.y + r + 1;
       var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.35 + 6];
-      if (must || cells(box, false)) { cells(box, true); show.set(id, px / scale); }
+      // a label cut by the window's edge or under the panel is no label: left out, unless it must show
+      var hidden = box[0] < 0 || box[1] < 0 || box[2] > innerWidth || box[3] > innerHeight
+        || (box[0] < panelBox.right && panelBox.left < box[2] && box[1] < panelBox.bottom && panelBox.top < box[3]);
+      if (must || (!hidden && cells(box, false))) { cells(box, true); show.set(id, px / scale); }
     });
     nodes.getIds().forEach(function (id) {
       var text = show.has(id) ? P[index.get(id)][7] : "", size = show.get(id) || 0, was = shownLabel.get(id);
