@@ -349,7 +349,7 @@
     onPathNow = new Set();
     if (!highlighted) return;
     nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: options.groups[n.group].opacity }; }));
-    edges.update(edges.get().map(function (e) { return { id: e.id, width: e.influential ? style.influentialWidth : 1,
+    edges.update(edges.get().map(function (e) { return { id: e.id, hidden: edgeHidden(e), width: e.influential ? style.influentialWidth : 1,
       color: e.influential ? { color: style.influential, opacity: 0.9 } : { color: style.ordinary, opacity: options.edges.color.opacity } }; }));
     highlighted = false;
   }
@@ -365,7 +365,7 @@
     nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: onPath.has(n.id) ? 1.0 : style.dimmedNode }; }));
     edges.update(edges.get().map(function (e) {
       if (e.influential === undefined) e.influential = !!(e.color && e.color.color === style.influential);
-      return pathEdges.has(e.id) ? { id: e.id, influential: e.influential, width: style.pathWidth, color: { color: style.path, opacity: 1.0 } }
+      return pathEdges.has(e.id) ? { id: e.id, influential: e.influential, hidden: false, width: style.pathWidth, color: { color: style.path, opacity: 1.0 } }
                                  : { id: e.id, influential: e.influential, color: { color: e.influential ? style.influential : style.ordinary, opacity: style.dimmedEdge } };
     }));
     highlighted = true;
