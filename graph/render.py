@@ -258,7 +258,8 @@ def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mo
     drawn papers, their boxes and groups, the citations among them and the mode. A rebuild of an
     unchanged graph reads the positions instead of computing them again."""
     drawn = set(nodes)
-    inputs = [mode, [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
+    # this module's own source too: a changed layout algorithm never reuses old positions
+    inputs = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), mode, [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
               [(a, b) for a in nodes for b in graph.succ[a] if b in drawn]]
     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     if cache is not None:
@@ -407,19 +408,24 @@ def _timeline(graph: nx.DiGraph, members: dict[int, list[str]], boxes: dict[str,
         x_of[year] = x
         x += columns[year] * cell + cell
     positions, regions, top = {}, {}, 0.0
+    strip = NAME_STRIP * 1.5
     order = sorted(members, key=lambda number: (-len(members[number]), number))
     for number in order:
         used: Counter = Counter()
         band = max(count[number, y] for y in columns)
         band_rows = min(rows, band)
-        top += NAME_STRIP
+        top += strip
         for node in sorted(members[number], key=lambda n: (-(boxes[n].radius), n)):
             year = years[node] or first - 2
             slot = used[year]
             used[year] += 1
             positions[node] = (round(x_of[year] + (slot // band_rows) * cell, 1), round(top + (slot % band_rows) * cell, 1))
-        regions[number] = [-cell, round(top - NAME_STRIP, 1), round(x, 1), round(top + band_rows * cell, 1)]
+        regions[number] = [-cell, round(top - strip, 1), round(x, 1), round(top + band_rows * cell, 1)]
         top += band_rows * cell + GROUP_GAP
+    # Years drawn apart (never closer) until the timeline is as wide as a window: x stays monotone.
+    stretch = max(1.0, VIEW_ASPECT * top / max(x, 1.0))
+    positions = {n: (round(px * stretch, 1), py) for n, (px, py) in positions.items()}
+    regions = {number: [r[0] * stretch, r[1], round(r[2] * stretch, 1), r[3]] for number, r in regions.items()}
     return positions, regions
 
 

@@ -2,8 +2,10 @@
 papers and their references with S2's per-citation flags.
 
 Either generated (power-law popularity, 20-60 references per paper, some unresolved references,
-references always point back in time) around a set of seed papers such as the sample notes', or
-loaded from real recorded S2 records (tests/fixtures/semanticscholar/Paper.json).
+references always point back in time) around a set of seed papers such as the sample notes', or a
+researcher's library (:func:`generate_library`: read papers in topics, references mostly within a
+topic, notes with or without topic headings), or loaded from real recorded S2 records
+(tests/fixtures/semanticscholar/Paper.json).
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from citegraph.assemble import load_graph
 from citegraph.cli import main
-from citegraph.world import Library, generate_library
-from tests.standin import Faults, StandinS2
+from citegraph.world import Library
+from tests.standin import Faults, StandinS2, generate_library
 
 
 @dataclass

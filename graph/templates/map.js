@@ -577,6 +577,7 @@
         }
       return true;
     }
+    placeNames().forEach(function (box) { if (box) cells([box[0], box[1], box[0] + box[2], box[1] + box[3]], true); });  // labels keep off the group names
     wanted.order.forEach(function (id) {
       var item = nodes.get(id);
       if (!item || item.hidden || !at[id]) return;
@@ -648,26 +649,36 @@
     });
     ctx.globalAlpha = 1;
   });
-  network.on("afterDrawing", function (ctx) {
-    nameBoxes.clear();
-    if (page.clusters.length < 2) return;
-    var scale = network.getScale(), placed = [];
+  // Where each group's name goes in the current view ([x, y, width, height, px] in CSS px; null: left out).
+  function placeNames() {
+    var placed = [], boxes = new Map();
+    if (page.clusters.length < 2) return boxes;
+    measure.font = "bold 100px " + FONT;
     bySize.forEach(function (c) {
       var r = c.region, a = network.canvasToDOM({ x: r[0], y: r[1] }), b = network.canvasToDOM({ x: r[2], y: r[3] });
       var px = Math.min(NAME_PX[1], Math.max(NAME_PX[0], (b.x - a.x) / Math.max(4, c.label.length) * 1.6));
-      measure.font = "bold 100px " + FONT;
       var w = measure.measureText(c.label).width * px / 100, h = px * 1.25, x = (a.x + b.x) / 2 - w / 2, y = a.y;
-      var box = [x, y, w, h];
+      var box = [x, y, w, h, px];
       var clash = placed.some(function (o) { return box[0] < o[0] + o[2] + 6 && o[0] < box[0] + box[2] + 6 && box[1] < o[1] + o[3] + 2 && o[1] < box[1] + box[3] + 2; });
-      if (clash || x + w < 0 || y + h < 0 || x > innerWidth || y > innerHeight) { nameBoxes.set(c.id, null); return; }
+      if (clash || x + w < 0 || y + h < 0 || x > innerWidth || y > innerHeight) { boxes.set(c.id, null); return; }
       placed.push(box);
-      nameBoxes.set(c.id, box.map(function (v) { return Math.round(v * 10) / 10; }));
-      var at = network.DOMtoCanvas({ x: x + w / 2, y: y + h / 2 });
+      boxes.set(c.id, box);
+    });
+    return boxes;
+  }
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale();
+    nameBoxes.clear();
+    placeNames().forEach(function (box, id) {
+      nameBoxes.set(id, box && box.slice(0, 4).map(function (v) { return Math.round(v * 10) / 10; }));
+      if (!box) return;
+      var label = page.clusters.find(function (c) { return c.id === id; }).label;
+      var at = network.DOMtoCanvas({ x: box[0] + box[2] / 2, y: box[1] + box[3] / 2 });
       ctx.save();
-      ctx.font = "bold " + (px / scale) + "px " + FONT;
+      ctx.font = "bold " + (box[4] / scale) + "px " + FONT;
       ctx.textAlign = "center"; ctx.textBaseline = "middle";
-      ctx.lineWidth = 4 / scale; ctx.strokeStyle = "#ffffff"; ctx.strokeText(c.label, at.x, at.y);
-      ctx.fillStyle = "#333"; ctx.fillText(c.label, at.x, at.y);
+      ctx.lineWidth = 4 / scale; ctx.strokeStyle = "#ffffff"; ctx.strokeText(label, at.x, at.y);
+      ctx.fillStyle = "#333"; ctx.fillText(label, at.x, at.y);
       ctx.restore();
     });
   });
