@@ -445,6 +445,9 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
             item["label"] = labels[node]
+        # per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
+        if KINDS[reading_status(data)]["opacity"] != 1.0:
+            item["opacity"] = KINDS[reading_status(data)]["opacity"]
         items.append(item)
     return items
 
@@ -483,7 +486,7 @@ def groups(names: set[str]) -> dict:
         looks[name] = {"color": {"background": color, "border": STYLE["outline"] if look["borderWidth"] else color,
                                  "highlight": {"background": color, "border": STYLE["path"]}},
                        "borderWidth": look["borderWidth"], "borderWidthSelected": look["borderWidth"] + 2,
-                       "opacity": look["opacity"], "shapeProperties": {"borderDashes": look["dashes"]},
+                       "shapeProperties": {"borderDashes": look["dashes"]},
                        "font": {"size": look["font"], "color": "#111", "strokeWidth": 3, "strokeColor": "#ffffff"}}
     return looks
 
@@ -585,6 +588,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
                          "color": PALETTE[n] if 0 <= n < len(PALETTE) else OTHER_COLOR}
                         for n, region in sorted(regions.items())]
     data["labelFonts"] = {kind: look["font"] for kind, look in KINDS.items()}
+    data["opacity"] = {kind: look["opacity"] for kind, look in KINDS.items()}
     data["labelPriority"] = sorted(selection.drawn, key=lambda n: (
         reading_status(graph.nodes[n]) == "unread", n not in top_unread, -(scores.get(n) or 0),
         -(graph.nodes[n].get("citationCount") or 0), n))

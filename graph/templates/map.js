@@ -155,7 +155,7 @@
     unfolded += 1;
     var angle = unfolded * 2.39996, radius = 40 + 6 * Math.sqrt(unfolded);
     nodes.add({ id: id, x: near.x + radius * Math.cos(angle), y: near.y + radius * Math.sin(angle), size: 9,
-                group: kindOf(id) + " " + style.other, label: P[i][7], paper: {} });
+                group: kindOf(id) + " " + style.other, opacity: page.opacity[kindOf(id)], paper: {} });
   }
   function ensureEdge(a, b) {
     var forward = edgeFlag(index.get(a), index.get(b)) !== undefined, from = forward ? a : b, to = forward ? b : a;
@@ -348,7 +348,7 @@
   function restoreLook() {
     onPathNow = new Set();
     if (!highlighted) return;
-    nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: options.groups[n.group].opacity }; }));
+    nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: page.opacity[kindOf(n.id)] }; }));
     edges.update(edges.get().map(function (e) { return { id: e.id, hidden: edgeHidden(e), width: e.influential ? style.influentialWidth : 1,
       color: e.influential ? { color: style.influential, opacity: 0.9 } : { color: style.ordinary, opacity: options.edges.color.opacity } }; }));
     highlighted = false;
@@ -516,7 +516,7 @@
   ["read", "queued", "unread"].forEach(function (kind) {
     var look = options.groups[kind + " " + style.other];
     item("swatch", function (s) {
-      s.background = style.other; s.opacity = look.opacity;
+      s.background = style.other; s.opacity = page.opacity[kind];
       s.border = look.borderWidth ? (look.shapeProperties.borderDashes ? "2px dashed " : "3px solid ") + style.outline : "none";
     }, page.kinds[kind]);
   });
@@ -582,6 +582,7 @@
       var item = nodes.get(id);
       if (!item || item.hidden || !at[id]) return;
       var p = network.canvasToDOM(at[id]);
+      if (onPathNow.size && !onPathNow.has(id) && !wanted.must.has(id)) return;  // a path's view labels the path only
       var must = wanted.must.has(id), kind = P[index.get(id)][3];
       if (!must && (p.x < 0 || p.y < 0 || p.x > innerWidth || p.y > innerHeight)) return;  // vis sizes drawn labels only
       var text = P[index.get(id)][7], px = Math.min(LABEL_PX[1], Math.max(LABEL_PX[0], page.labelFonts[kind] * scale));
