@@ -619,7 +619,7 @@
   // Ordinary citations of a library's map show on demand, and around the hovered or selected paper.
   var allEdges = document.getElementById("allEdges"), revealed = [];
   var hiddenEdges = edgeList.filter(function (e) { return e.ordinaryHidden; }).length;
-  document.getElementById("allEdgesRow").hidden = !hiddenEdges;
+  if (!hiddenEdges) document.getElementById("allEdgesRow").style.display = "none";  // the panel's rows are flex: [hidden] alone would not hide it
   function edgeHidden(e) { return !allEdges.checked && e.ordinaryHidden; }
   function revealEdges() {
     var show = [];
