@@ -32,6 +32,7 @@ _EXPORTS = {
     "similar_papers": "analysis", "top_citing": "analysis", "citing_papers": "analysis", "paper_card": "analysis",
     "graph_stats": "analysis", "reading_status": "analysis", "resolve_paper": "naming", "find_paper": "naming",
     "ReadingStatus": "constants",
+    "clusters": "groups", "unread_in_cluster": "groups",
     "render_map": "render", "MapOptions": "render",
     "export_graph": "export", "bibtex": "export",
     "suggest": "suggestions", "Suggestions": "suggestions",

@@ -112,9 +112,12 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
     Returns
     -------
     networkx.DiGraph
-        citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank``.
+        citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank`` and
+        ``cluster`` (see :mod:`citegraph.groups`; the group names are ``graph.graph["clusters"]``).
     """
     import networkx as nx
+
+    from .groups import assign_clusters
 
     graph = nx.DiGraph(citations=citations)
     edges, citing_only = _drawn_edges(store, citations)
@@ -142,6 +145,7 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
             node["notesTitle"] = entry.title
     graph.graph["unresolved_references"] = store.unresolved_counts()
     compute_pagerank(graph)
+    assign_clusters(graph)
     return graph
 
 

@@ -33,6 +33,7 @@ UNREAD_COLUMNS = ("title", "year", "score", "queued", "cited_by_count", "influen
                   "paperId", "pagerank", "cited_by")
 SIMILAR_COLUMNS = ("title", "year", "score", "cocitation", "coupling", "shared_count", "paperId", "shared")
 CITING_COLUMNS = ("title", "year", "cites_read_count", "citationCount", "paperId", "cites")
+CLUSTER_COLUMNS = ("cluster", "size", "your_papers", "top_unread")
 SUGGESTION_COLUMNS = ("title", "new", "year", "cites", "shares", "venue", "citationCount", "paperId")
 NOTES_COLUMNS = ("title", "status", "id", "topics", "sources")
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
@@ -275,8 +276,9 @@ def format_option(choices=PAPER_FORMATS):
 
 
 def map_options(func):
-    func = click.option("--color", type=click.Choice(MAP_COLORS), default=MAP_COLORS[0],
-                        show_default=True, help="What node colours mean on the map.")(func)
+    func = click.option("--color", type=click.Choice(MAP_COLORS), default=MAP_COLORS[0], show_default=True,
+                        help="What node colours mean on the map (auto: topic when your notes have two topics or more, "
+                             "else cluster).")(func)
     func = click.option("--show", type=click.Choice(MAP_SHOWS), default=MAP_SHOWS[0], show_default=True,
                         help="folded: references cited by one of your papers only are folded into it.")(func)
     func = click.option("--max-nodes", type=click.IntRange(MAP_MIN_NODES), default=MAP_MAX_NODES, show_default=True,
@@ -532,10 +534,11 @@ def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool)
 @click.option("--min-cited-by", type=click.IntRange(1), default=1, show_default=True,
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
+@click.option("--cluster", metavar="NAME", help="Only papers of this group (see `citegraph clusters`).")
 @format_option()
 @wide_option
 @data_dir_option
-def unread_command(top, min_cited_by, since, fmt, wide, data_dir):
+def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
     \b
@@ -548,7 +551,12 @@ def unread_command(top, min_cited_by, since, fmt, wide, data_dir):
     from citegraph.analysis import unread_papers
 
     graph = saved_graph(data_dir)
-    rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since)
+    if cluster is not None:
+        from citegraph.groups import unread_in_cluster
+
+        rows = unread_in_cluster(graph, cluster, top=top, min_cited_by=min_cited_by, since=since)
+    else:
+        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since)
     _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
 
 
@@ -707,3 +715,25 @@ def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
             table = table.assign(new=table["new"].map({True: "new", False: ""}),
                                  shares=table["shares"].map(lambda s: f"{len(s)}, most: {s[0]}" if s else ""))
         print_rows(table.to_dict("records"), fmt, SUGGESTION_COLUMNS)
+
+
+@main.command("clusters")
+@click.option("--top", type=click.IntRange(0), default=3, show_default=True,
+              help="Best unread papers listed per group.")
+@format_option(["table", "csv", "json", "md"])
+@wide_option
+@data_dir_option
+def clusters_command(top, fmt, wide, data_dir):
+    """The groups your papers fall into: name, size, your papers in it, its best unread papers.
+
+    Groups are communities of the citation graph (found when the graph is built, the same graph
+    giving the same groups), named after the notes topic most of their read papers share, else
+    after their most distinctive title words.
+    """
+    from citegraph.groups import cluster_rows
+
+    rows = [asdict(row) for row in cluster_rows(saved_graph(data_dir), top_unread=top)]
+    if fmt == "table":
+        for row in rows:
+            del row["top_unread_ids"]
+    print_rows(rows, fmt, CLUSTER_COLUMNS, wide)

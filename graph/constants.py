@@ -25,7 +25,7 @@ class ReadingStatus(StrEnum):
 READING_STATUSES = tuple(status.value for status in ReadingStatus)
 
 # The map (MapOptions; build's and path's map options)
-MAP_COLORS = ("topic", "community", "year")  # what node colours mean
+MAP_COLORS = ("auto", "topic", "cluster", "community", "year")  # what node colours mean; auto: by topic when your notes have two or more, else by group
 MAP_SHOWS = ("folded", "all")  # folded: references cited by one of your papers only are folded into it
 MAP_LAYOUTS = ("auto", "timeline")  # timeline: x is the publication year
 MAP_MAX_NODES, MAP_MIN_NODES = 2000, 10  # papers drawn at most (default), and the smallest such limit
@@ -55,7 +55,7 @@ def check_choice(name: str, value, allowed) -> None:
     >>> check_choice("color", "comunity", MAP_COLORS)
     Traceback (most recent call last):
     ...
-    ValueError: color='comunity' is not one of: topic, community, year
+    ValueError: color='comunity' is not one of: auto, topic, cluster, community, year
     """
     if value not in allowed:
         raise ValueError(f"{name}={value!r} is not one of: {', '.join(map(str, allowed))}")

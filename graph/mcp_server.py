@@ -23,7 +23,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -34,14 +34,15 @@ from mcp import types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
-import citegraph
-from citegraph import find_paper, graph_stats, load, most_similar, paper_card, shortest_paths, top_citing, unread
+from citegraph import __version__, find_paper, graph_stats, load, most_similar, paper_card, shortest_paths, top_citing, unread
 from citegraph.analysis import paper_link, reading_status, your_papers
 from citegraph.assemble import graph_path
 from citegraph.cli import cut
 from citegraph.coverage import read_coverage
+from citegraph.groups import cluster_rows, unread_in_cluster
 from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound
 from citegraph.pipeline import COVERAGE_FILE
+from citegraph.suggestions import suggest
 
 __all__ = ["create_server", "serve", "notes_entries"]
 
@@ -79,25 +80,21 @@ def notes_entries(graph: nx.DiGraph) -> list[dict]:
     for node in your_papers(graph):
         data = graph.nodes[node]
         entries.append({"paperId": node, "title": data.get("title"), "year": data.get("year"),
-                        "status": reading_status(data), "topics": list(data.get("topics") or []),
+                        "status": reading_status(data).value, "topics": list(data.get("topics") or []),
                         "sources": list(data.get("sources") or []), "note": data.get("note"),
                         "url": paper_link(data)})
     return entries
 
 
-def library_function(name: str) -> Callable | None:
-    """``citegraph.<name>`` when this citegraph has that function, else None: the groups (`citegraph.clusters`,
-    `citegraph.unread_in_cluster`) and the suggestions (`citegraph.suggest`) are tools only where the library
-    answers them."""
-    value = getattr(citegraph, name, None)
-    return value if callable(value) else None
-
-
 def json_data(result) -> dict | list:
     """What a CLI command prints with ``--format json`` for a library result (a dataclass with
-    ``to_dict``, or a table's rows with missing values null), as JSON values."""
-    data = result.to_dict() if is_dataclass(result) else result.astype(object).where(result.notna(), None).to_dict(
-        "records")
+    ``to_dict``, records, or a table's rows with missing values null), as JSON values."""
+    if isinstance(result, list):
+        data = [asdict(row) for row in result]
+    elif is_dataclass(result):
+        data = result.to_dict()
+    else:
+        data = result.astype(object).where(result.notna(), None).to_dict("records")
     return json.loads(json.dumps(data, default=str))
 
 
@@ -293,24 +290,22 @@ class Citegraph:
                      "(coverage.json): resolved, title-matched, uncertain, not found, skipped or failed, and why.",
                      {}, self.coverage),
         ]
-        if library_function("clusters"):
-            tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
-                                  "size, your papers in each, its top unread papers.", {}, self.clusters))
-        if library_function("suggest"):
-            tools.append(ToolSpec(
-                "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
-                "cites or shares references with (`citegraph suggest`). " + (
-                    "The last stored answer, or S2 asked again with `ask: true`." if self.allow_fetch else
-                    "The last stored answer (`citegraph suggest` stores one; this server never asks S2)."),
-                {"top": {**TOP, "maximum": 500}, "pool": {"enum": ["recent", "all-cs"], "default": "recent",
-                                                          "description": "recent: the last 60 days; all-cs: all "
-                                                                         "computer-science papers."},
-                 "from_paper": {**paper_arg("Suggest for this one paper instead of your read papers."),
-                                "type": ["string", "null"]},
-                 "cluster": {**paper_arg("Suggest for your read papers in this group."), "type": ["string", "null"]},
-                 **({"ask": {"type": "boolean", "default": False, "description": "Ask Semantic Scholar again."}}
-                    if self.allow_fetch else {})},
-                self.suggest, read_only=not self.allow_fetch))
+        tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
+                              "size, your papers in each, its top unread papers.", {}, self.clusters))
+        tools.append(ToolSpec(
+            "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
+            "cites or shares references with (`citegraph suggest`). " + (
+                "The last stored answer, or S2 asked again with `ask: true`." if self.allow_fetch else
+                "The last stored answer (`citegraph suggest` stores one; this server never asks S2)."),
+            {"top": {**TOP, "maximum": 500}, "pool": {"enum": ["recent", "all-cs"], "default": "recent",
+                                                      "description": "recent: the last 60 days; all-cs: all "
+                                                                     "computer-science papers."},
+             "from_paper": {**paper_arg("Suggest for this one paper instead of your read papers."),
+                            "type": ["string", "null"]},
+             "cluster": {**paper_arg("Suggest for your read papers in this group."), "type": ["string", "null"]},
+             **({"ask": {"type": "boolean", "default": False, "description": "Ask Semantic Scholar again."}}
+                if self.allow_fetch else {})},
+            self.suggest, read_only=not self.allow_fetch))
         if self.allow_fetch:
             tools.append(ToolSpec("refresh", "Build the graph again from your notes (`citegraph build`): fetch "
                                   "what is missing from Semantic Scholar, store it, redraw the map; sends progress "
@@ -366,10 +361,8 @@ class Citegraph:
         graph = self.graph
         if cluster is None:
             ranking = unread(graph, top=top, since=min_year)
-        elif library_function("unread_in_cluster"):
-            ranking = citegraph.unread_in_cluster(graph, cluster, top=top, since=min_year)
         else:
-            raise ToolProblem("unread: this citegraph has no groups, so `cluster` cannot be used")
+            ranking = unread_in_cluster(graph, cluster, top=top, since=min_year)
         rows = json_data(ranking)
         return Answer(rows_text("Unread references, best first:", rows, lambda r: (
             f"score {r['score']}, cited by {r['cited_by_count']} of your papers ({r['influential_count']} influential)"
@@ -410,14 +403,14 @@ class Citegraph:
         return Answer("\n".join(lines), report)
 
     def clusters(self) -> Answer:
-        groups = json_data(citegraph.clusters(self.graph))
+        groups = json_data(cluster_rows(self.graph))
         return Answer("\n".join(f"- {g['cluster']}: {g['size']} papers, {g['your_papers']} of yours; best unread: "
                                 f"{'; '.join(g['top_unread']) or 'none'}" for g in groups) or "no groups",
                       {"clusters": groups})
 
     def suggest(self, top: int = 20, pool: str = "recent", from_paper: str | None = None, cluster: str | None = None,
                 ask: bool = False) -> Answer:
-        result = citegraph.suggest(self.data_dir, pool=pool, top=top, from_paper=from_paper, cluster=cluster,
+        result = suggest(self.data_dir, pool=pool, top=top, from_paper=from_paper, cluster=cluster,
                                    offline=not ask, s2_config=self.s2_config, notice=log.info)
         rows = json_data(result.table)
         return Answer(rows_text(f"{result.summary()}:", rows, lambda r: "; ".join(
@@ -558,7 +551,7 @@ def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool =
         return types.ReadResourceResult(contents=[types.TextResourceContents(uri=params.uri, mime_type=mime_type,
                                                                              text=text)])
 
-    return Server("citegraph", version=citegraph.__version__,
+    return Server("citegraph", version=__version__,
                   instructions="Questions about the user's own citation graph: the papers in their reading notes "
                                "(read or queued), the references and citations Semantic Scholar gave for them. "
                                "Name papers by id or title; find_paper says which paper a name means.",

@@ -18,6 +18,8 @@ what is left out and why), :func:`node_colors`, :func:`layout`, :func:`vis_nodes
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -37,8 +39,13 @@ from .errors import OutputError
 from .export import bibtex_entries
 
 TEMPLATES = Path(__file__).parent / "templates"
-SPRING_LIMIT = 3000       # above this many drawn papers, the year timeline (spring layouts cost O(n^2))
-OVERLAP_LIMIT = 1500      # overlap removal compares every pair of boxes: bounded to this many papers
+SMALL_MAP = 300           # up to this many drawn papers, room is kept for every label Python gives (yours, top unread)
+SPRING_ITERATIONS = 30
+SPRING_GROUP_LIMIT = 400  # (NetworkX switches to a slower method at 500) a bigger group is laid out in linear time (a spiral in breadth-first order)
+DENSITY = 0.3             # the share of a group's region its papers' boxes fill
+PADDING = 2.0             # around every box: dots never touch
+GROUP_GAP = 60.0          # between two groups' regions
+NAME_STRIP = 36.0         # above a group's region, for its name
 LABELLED_UNREAD = 10      # the best unread papers carry a label too
 
 # Every colour and mark of the page is defined here once; the page reads them from its data.
@@ -57,11 +64,10 @@ KINDS = {
                "legend": "in your reading queue: dashed black outline, labelled"},
     "unread": {"borderWidth": 0, "dashes": False, "opacity": 0.55, "font": 14,
                "legend": "not read: no outline, lighter; the top 10 unread are labelled"},
+    "not-relevant": {"borderWidth": 1.5, "dashes": [2, 3], "opacity": 0.35, "font": 14,
+                     "legend": "marked not relevant in your notes: dotted outline, faded"},
 }
 FONT_WIDTH = 0.68         # a label character's width, in font sizes (generous: labels must not collide)
-SPREAD = 0.8              # the anchors' initial spread, in box areas: compact; pushing apart makes room
-X_PREFERENCE = 1.4
-MAX_STEP = 120.0          # the most a box moves in one round of pushing
 VIEW_ASPECT = 1.14        # width / height of the part of a window the panel leaves free
 LABEL_GAP = 13            # vis draws a dot's label about this far below the dot
 
@@ -174,6 +180,11 @@ def node_colors(graph: nx.DiGraph, nodes: list[str], mode: str) -> tuple[dict[st
 
         return ({n: year_color(graph.nodes[n].get("year")) for n in nodes},
                 [(year_color(low), f"{low} (oldest)"), (year_color(high), f"{high} (newest)")])
+    if mode == "cluster":
+        names = graph.graph.get("clusters") or []
+        palette = {name: PALETTE[i] if i < len(PALETTE) else OTHER_COLOR for i, name in enumerate(names)}
+        return ({n: palette.get(graph.nodes[n].get("cluster"), OTHER_COLOR) for n in nodes},
+                [(palette[name], name) for name in names[: len(PALETTE)]])
     if mode == "community":
         sub = _skeleton(graph, nodes)
         groups = sorted(nx.community.louvain_communities(sub, seed=1), key=len, reverse=True) if sub.number_of_edges() else [set(nodes)]
@@ -234,136 +245,202 @@ def label_box(label: str | None, font_size: int) -> tuple[float, float]:
     return len(label) * font_size * FONT_WIDTH + 6, font_size * 1.3
 
 
-def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str) -> dict[str, tuple[float, float]]:
-    """Deterministic positions in canvas units (about screen pixels at scale 1).
+def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str,
+           group_of: dict[str, int] | None = None) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+    """Deterministic positions in canvas units (about screen pixels at scale 1), and each group's region.
 
-    Your papers are laid out first, pulled together by the references they share; each other paper
-    starts between the papers of yours it is linked to, then boxes are pushed apart until none overlap.
-    Above ``SPRING_LIMIT`` papers (or with ``mode="timeline"``) x is the publication year.
+    Each group (``group_of``: paper -> group number, see :mod:`citegraph.groups`) is laid out on
+    its own: a spring layout of its citations, then every paper, most important first, takes the
+    free place nearest to where the spring put it (a spatial hash finds the boxes it could touch,
+    so no two boxes overlap at any size). The groups' regions are then packed in rows, largest
+    first, each with room for its name above it. ``mode="timeline"``: x is the publication year
+    and each group is a horizontal band. The regions are ``[left, top, right, bottom]``.
     """
-    if mode == "timeline" or len(nodes) > SPRING_LIMIT:
-        return _timeline(graph, nodes)
+    group_of = group_of or {}
+    members: dict[int, list[str]] = {}
+    for node in nodes:
+        members.setdefault(group_of.get(node, -1), []).append(node)
+    if mode == "timeline":
+        return _timeline(graph, members, boxes)
+    placed = {number: _group_positions(graph, group, boxes) for number, group in members.items()}
+    return _pack(placed, boxes)
+
+
+def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str, group_of: dict[str, int],
+                  cache: Path | None) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+    """:func:`layout`, kept in ``cache`` (a JSON file) under a digest of everything it depends on: the
+    drawn papers, their boxes and groups, the citations among them and the mode. A rebuild of an
+    unchanged graph reads the positions instead of computing them again."""
     drawn = set(nodes)
-    anchors = [n for n in nodes if graph.nodes[n].get("read")] or nodes[:1]
-    affinity = nx.Graph()
-    affinity.add_nodes_from(anchors)
-    anchor_set = set(anchors)
-    shared: Counter = Counter()
-    for node in graph.nodes:
-        linked = sorted({p for p in graph.pred[node] if p in anchor_set})
-        for i, a in enumerate(linked):
-            for b in linked[i + 1:]:
-                shared[a, b] += 1
-    for (a, b), count in shared.items():
-        affinity.add_edge(a, b, weight=count)
-    for a, b in graph.subgraph(anchors).edges:
-        affinity.add_edge(a, b, weight=affinity.get_edge_data(a, b, {"weight": 0})["weight"] + 2)
-    # Room each anchor needs: its own box and the boxes of the papers placed around it.
-    area = sum(max(2 * b.radius, b.label_width) * (2 * b.radius + b.label_height) for b in boxes.values())
-    spread = math.sqrt(area * SPREAD)
-    raw = nx.spring_layout(affinity, seed=1, iterations=200, weight="weight",
-                           k=2.2 / math.sqrt(max(1, len(anchors)))) if len(anchors) > 1 else {anchors[0]: (0.0, 0.0)}
-    positions = {n: (float(x) * spread / 2, float(y) * spread / 2) for n, (x, y) in raw.items()}
-    placed_around: Counter = Counter()
+    # this module's own source too: a changed layout algorithm never reuses old positions
+    inputs = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), mode, [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
+              [(a, b) for a in nodes for b in graph.succ[a] if b in drawn]]
+    digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    if cache is not None:
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+            if stored.get("digest") == digest:
+                return ({n: tuple(at) for n, at in stored["positions"].items()},
+                        {int(k): v for k, v in stored["regions"].items()})
+        except (OSError, ValueError, AttributeError, KeyError):
+            pass  # no cache yet, or an unreadable one: compute
+    positions, regions = layout(graph, nodes, boxes, mode, group_of)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps({"digest": digest, "positions": positions, "regions": regions}), encoding="utf-8")
+        except OSError:
+            pass  # a cache that cannot be written only costs the next build time
+    return positions, regions
+
+
+def _rect(node: str, at: tuple[float, float], boxes: dict[str, Box]) -> tuple[float, float, float, float]:
+    """The part of the canvas a paper takes at ``at``: its dot and the label below it, with padding."""
+    box, (x, y) = boxes[node], at
+    half = max(box.radius, box.label_width / 2) + PADDING
+    bottom = y + box.radius + (LABEL_GAP + box.label_height if box.label_width else 0) + PADDING
+    return x - half, y - box.radius - PADDING, x + half, bottom
+
+
+class SpatialHash:
+    """Placed rectangles bucketed by grid cell: a new rectangle is checked only against its cells' ones."""
+
+    def __init__(self, cell: float):
+        self.cell, self.cells = cell, {}
+
+    def _cells(self, rect):
+        left, top, right, bottom = (int(math.floor(v / self.cell)) for v in rect)
+        return ((cx, cy) for cx in range(left, right + 1) for cy in range(top, bottom + 1))
+
+    def free(self, rect) -> bool:
+        for key in self._cells(rect):
+            for other in self.cells.get(key, ()):
+                if rect[0] < other[2] and other[0] < rect[2] and rect[1] < other[3] and other[1] < rect[3]:
+                    return False
+        return True
+
+    def add(self, rect) -> None:
+        for key in self._cells(rect):
+            self.cells.setdefault(key, []).append(rect)
+
+
+def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box]) -> dict[str, tuple[float, float]]:
+    """One group's positions around (0, 0): spring layout, then the nearest free place, most important first."""
+    sizes = [_rect(n, (0, 0), boxes) for n in group]
+    side = math.sqrt(sum((r[2] - r[0]) * (r[3] - r[1]) for r in sizes) / DENSITY)
+    if len(group) > SPRING_GROUP_LIMIT:
+        wanted = _spiral(graph, group, side)
+    elif len(group) > 1:
+        raw = nx.spring_layout(_skeleton(graph, group), seed=1, iterations=SPRING_ITERATIONS, k=1.0 / math.sqrt(len(group)))
+        wanted = {n: (float(x) * side / 2, float(y) * side / 2) for n, (x, y) in raw.items()}
+    else:
+        wanted = {group[0]: (0.0, 0.0)}
+    degree = {n: len(graph.pred[n]) + len(graph.succ[n]) for n in group}
+    order = sorted(group, key=lambda n: (-boxes[n].label_width, -degree[n], n))
+    cell = max(max(r[2] - r[0], r[3] - r[1]) for r in sizes)
+    taken, positions = SpatialHash(cell), {}
     golden = math.pi * (3 - math.sqrt(5))
-    pending = [n for n in nodes if n not in positions]
-    for _ in range(3):  # a paper linked only to papers placed in this pass waits for the next one
-        waiting = []
-        for node in pending:
-            linked = [m for m in (*graph.pred[node], *graph.succ[node]) if m in positions and m in drawn]
-            # around the papers of yours it is linked to; else around whichever drawn papers it is linked to
-            neighbours = [m for m in linked if m in anchor_set] or linked
-            if not neighbours:
-                waiting.append(node)
-                continue
-            cx = sum(positions[m][0] for m in neighbours) / len(neighbours)
-            cy = sum(positions[m][1] for m in neighbours) / len(neighbours)
-            key = tuple(sorted(neighbours))
-            placed_around[key] += 1
-            step = placed_around[key]
-            radius = 28 * math.sqrt(step)
-            positions[node] = (cx + radius * math.cos(step * golden), cy + radius * math.sin(step * golden))
-        pending = waiting
-    for index, node in enumerate(pending):  # unconnected to anything drawn: a ring outside
-        angle = index * golden
-        positions[node] = (spread * 0.6 * math.cos(angle), spread * 0.6 * math.sin(angle))
-    if len(nodes) <= OVERLAP_LIMIT:
-        positions = remove_overlaps(positions, boxes)
+    for node in order:
+        x0, y0 = wanted[node]
+        rect = _rect(node, (0.0, 0.0), boxes)
+        step = 0.4 * min(rect[2] - rect[0], rect[3] - rect[1])  # the search for room widens by about half a box a turn
+        at, tries = (x0, y0), 0
+        while not taken.free(_rect(node, at, boxes)):
+            tries += 1
+            distance = step * math.sqrt(tries)
+            at = (x0 + distance * math.cos(tries * golden), y0 + distance * math.sin(tries * golden))
+        taken.add(_rect(node, at, boxes))
+        positions[node] = (round(at[0], 1), round(at[1], 1))
     return positions
 
 
-def remove_overlaps(positions: dict[str, tuple[float, float]], boxes: dict[str, Box],
-                    padding: float = 4.0) -> dict[str, tuple[float, float]]:
-    """Positions where no two boxes (dot and label) overlap, as compact as a few tries make them.
-
-    Boxes that overlap are pushed apart along their smaller overlap until none does; then the
-    drawing is shrunk towards its centre and pushed apart again, keeping the try that fits a
-    ``VIEW_ASPECT`` window at the largest scale. Deterministic: no randomness; a tiny fixed shift per
-    paper keeps centres apart.
-    """
-    names = list(positions)
-    xy = np.array([positions[n] for n in names], dtype=float)
-    xy -= xy.mean(axis=0)
-    half_w = np.array([max(boxes[n].radius, boxes[n].label_width / 2) for n in names]) + padding / 2
-    top = np.array([boxes[n].radius for n in names]) + padding / 2
-    bottom = np.array([boxes[n].radius + (LABEL_GAP + boxes[n].label_height if boxes[n].label_width else 0)
-                       for n in names]) + padding / 2
-    half_h, offset = (top + bottom) / 2, (bottom - top) / 2   # a box's centre sits below its dot's
-    # Sums of half sizes for every pair; never overlapping with itself.
-    reach_x = (half_w[:, None] + half_w[None, :]).astype(np.float32)
-    reach_y = (half_h[:, None] + half_h[None, :]).astype(np.float32)
-    np.fill_diagonal(reach_x, -1e9)
-    offset = offset.astype(np.float32)
-    # A tiny fixed shift per paper: no two centres coincide, so every push has a direction.
-    xy += np.arange(len(names))[:, None] * 1e-3
-
-    def push_apart(xy: np.ndarray) -> np.ndarray:
-        xy = xy.astype(np.float32)
-        while True:
-            for _ in range(30):
-                dx = xy[None, :, 0] - xy[:, None, 0]
-                cy = xy[:, 1] + offset
-                dy = cy[None, :] - cy[:, None]
-                over_x = reach_x - np.abs(dx)
-                over_y = reach_y - np.abs(dy)
-                overlapping = (over_x > 0) & (over_y > 0)
-                if not overlapping.any():
-                    return xy.astype(float)
-                along_x = over_x < over_y * X_PREFERENCE  # boxes are wide: sideways pushes keep the drawing wide
-                # each box moves away from every box it overlaps (overshooting a little settles faster)
-                step_x = (over_x * np.sign(dx) * (overlapping & along_x)).sum(axis=1)
-                step_y = (over_y * np.sign(dy) * (overlapping & ~along_x)).sum(axis=1)
-                # a box in a crowd is not shot far away: it moves at most MAX_STEP per round
-                xy[:, 0] -= np.clip(0.8 * step_x, -MAX_STEP, MAX_STEP)
-                xy[:, 1] -= np.clip(0.8 * step_y, -MAX_STEP, MAX_STEP)
-            xy *= 1.05  # pushing alone did not settle: spread everything and push again (this always ends)
-
-    def fit_scale(xy: np.ndarray) -> float:
-        width = (xy[:, 0] + half_w).max() - (xy[:, 0] - half_w).min()
-        height = (xy[:, 1] + offset + half_h).max() - (xy[:, 1] + offset - half_h).min()
-        return min(VIEW_ASPECT / width, 1.0 / height)
-
-    xy[:, 0] *= VIEW_ASPECT
-    best = push_apart(xy)
-    tried = best
-    for _ in range(3):
-        tried = push_apart(tried * 0.75)
-        if fit_scale(tried) > fit_scale(best):
-            best = tried
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, best)}
+def _spiral(graph: nx.DiGraph, group: list[str], side: float) -> dict[str, tuple[float, float]]:
+    """A big group's wanted positions, in linear time: breadth-first from its most cited paper along
+    citations, laid on a sunflower spiral, so linked papers sit close."""
+    inside = set(group)
+    order, seen = [], set()
+    for start in sorted(group, key=lambda n: (-len(graph.pred[n]), n)):
+        if start in seen:
+            continue
+        seen.add(start)
+        queue = [start]
+        for node in queue:
+            order.append(node)
+            for other in sorted(m for m in (*graph.pred[node], *graph.succ[node]) if m in inside and m not in seen):
+                seen.add(other)
+                queue.append(other)
+    golden = math.pi * (3 - math.sqrt(5))
+    radius = side / 2 / math.sqrt(len(order))
+    return {n: (radius * math.sqrt(i) * math.cos(i * golden), radius * math.sqrt(i) * math.sin(i * golden))
+            for i, n in enumerate(order)}
 
 
-def _timeline(graph: nx.DiGraph, nodes: list[str]) -> dict[str, tuple[float, float]]:
-    years = [graph.nodes[n].get("year") or 0 for n in nodes]
-    first = min((y for y in years if y), default=2000)
-    lanes: Counter = Counter()
-    positions = {}
-    for node, year in zip(nodes, years):
-        year = year or first - 2  # undated papers get a column of their own, left of the oldest
-        lanes[year] += 1
-        offset = (lanes[year] // 2) * (1 if lanes[year] % 2 else -1)
-        positions[node] = ((year - first) * 160.0, offset * 30.0)
-    return positions
+def _extent_of(positions: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> list[float]:
+    rects = [_rect(n, at, boxes) for n, at in positions.items()]
+    return [min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)]
+
+
+def _pack(placed: dict[int, dict[str, tuple[float, float]]], boxes: dict[str, Box]
+          ) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+    """Groups packed in rows (largest first) to fill a ``VIEW_ASPECT`` window, each with its name's strip above it."""
+    extents = {number: _extent_of(positions, boxes) for number, positions in placed.items()}
+    heading = {number: NAME_STRIP * max(1.0, math.sqrt(e[2] - e[0]) / 12) for number, e in extents.items()}
+    order = sorted(placed, key=lambda number: (-len(placed[number]), number))
+    total = sum((e[2] - e[0] + GROUP_GAP) * (e[3] - e[1] + heading[n] + GROUP_GAP) for n, e in extents.items())
+    row_width = max(math.sqrt(total * VIEW_ASPECT), max(e[2] - e[0] for e in extents.values()))
+    positions, regions = {}, {}
+    x = y = row_height = 0.0
+    for number in order:
+        left, top, right, bottom = extents[number]
+        width, height = right - left, bottom - top + heading[number]
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height + GROUP_GAP, 0.0
+        dx, dy = x - left, y + heading[number] - top
+        for node, (px, py) in placed[number].items():
+            positions[node] = (round(px + dx, 1), round(py + dy, 1))
+        regions[number] = [round(x, 1), round(y, 1), round(x + width, 1), round(y + height, 1)]
+        x += width + GROUP_GAP
+        row_height = max(row_height, height)
+    return positions, regions
+
+
+def _timeline(graph: nx.DiGraph, members: dict[int, list[str]], boxes: dict[str, Box]
+              ) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+    """x is the publication year (each year a column, wide enough for its fullest group), each group a band."""
+    years = {n: graph.nodes[n].get("year") for group in members.values() for n in group}
+    first = min((y for y in years.values() if y), default=2000)
+    cell = 2 * max((b.radius for b in boxes.values()), default=8) + 2 * PADDING
+    count: Counter = Counter()
+    for number, group in members.items():
+        for node in group:
+            count[number, years[node] or first - 2]  += 1  # undated: a column of their own, left of the oldest
+    rows = max(4, math.ceil(math.sqrt(max(count.values(), default=1) * 2)))
+    columns = {year: max(math.ceil(c / rows) for (n, y), c in count.items() if y == year)
+               for year in sorted({y for _, y in count})}
+    x_of, x = {}, 0.0
+    for year in sorted(columns):
+        x_of[year] = x
+        x += columns[year] * cell + cell
+    positions, regions, top = {}, {}, 0.0
+    strip = NAME_STRIP * 1.5
+    order = sorted(members, key=lambda number: (-len(members[number]), number))
+    for number in order:
+        used: Counter = Counter()
+        band = max(count[number, y] for y in columns)
+        band_rows = min(rows, band)
+        top += strip
+        for node in sorted(members[number], key=lambda n: (-(boxes[n].radius), n)):
+            year = years[node] or first - 2
+            slot = used[year]
+            used[year] += 1
+            positions[node] = (round(x_of[year] + (slot // band_rows) * cell, 1), round(top + (slot % band_rows) * cell, 1))
+        regions[number] = [-cell, round(top - strip, 1), round(x, 1), round(top + band_rows * cell, 1)]
+        top += band_rows * cell + GROUP_GAP
+    # Years drawn apart (never closer) until the timeline is as wide as a window: x stays monotone.
+    stretch = max(1.0, VIEW_ASPECT * top / max(x, 1.0))
+    positions = {n: (round(px * stretch, 1), py) for n, (px, py) in positions.items()}
+    regions = {number: [r[0] * stretch, r[1], round(r[2] * stretch, 1), r[3]] for number, r in regions.items()}
+    return positions, regions
 
 
 def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: dict[str, str], boxes: dict[str, Box],
@@ -382,12 +459,18 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
             item["label"] = labels[node]
+        # per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
+        if KINDS[reading_status(data)]["opacity"] != 1.0:
+            item["opacity"] = KINDS[reading_status(data)]["opacity"]
         items.append(item)
     return items
 
 
-def vis_edges(graph: nx.DiGraph, drawn: list[str]) -> list[dict]:
-    """Citations between drawn papers: influential ones thick and orange, unknown influence dashed."""
+def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) -> list[dict]:
+    """Citations between drawn papers: influential ones thick and orange, unknown influence dashed.
+
+    ``hide_ordinary``: on a library's map only the influential ones show; the page shows the others
+    on demand and around the hovered or selected paper."""
     shown = set(drawn)
     items = []
     for citing, cited, influential in graph.edges(drawn, data="isInfluential"):
@@ -396,8 +479,11 @@ def vis_edges(graph: nx.DiGraph, drawn: list[str]) -> list[dict]:
         item = {"from": citing, "to": cited}
         if influential:
             item.update(width=STYLE["influentialWidth"], color={"color": STYLE["influential"], "opacity": 0.9})
-        elif influential is None:
-            item["dashes"] = True
+        else:
+            if influential is None:
+                item["dashes"] = True
+            if hide_ordinary:
+                item["hidden"] = item["ordinaryHidden"] = True
         items.append(item)
     return items
 
@@ -414,7 +500,7 @@ def groups(names: set[str]) -> dict:
         looks[name] = {"color": {"background": color, "border": STYLE["outline"] if look["borderWidth"] else color,
                                  "highlight": {"background": color, "border": STYLE["path"]}},
                        "borderWidth": look["borderWidth"], "borderWidthSelected": look["borderWidth"] + 2,
-                       "opacity": look["opacity"], "shapeProperties": {"borderDashes": look["dashes"]},
+                       "shapeProperties": {"borderDashes": look["dashes"]},
                        "font": {"size": look["font"], "color": "#111", "strokeWidth": 3, "strokeColor": "#ffffff"}}
     return looks
 
@@ -451,7 +537,8 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
                      "bibtex": entries[row.paperId]})
     return {
         "papers": papers, "adjacency": adjacency, "hops": hop_details, "unread": rows,
-        "legend": legend, "kinds": {k: v["legend"] for k, v in KINDS.items()}, "style": STYLE,
+        "legend": legend, "kinds": {k: v["legend"] for k, v in KINDS.items()
+                                        if k != "not-relevant" or any(flag for _, flag in graph.nodes(data="not_relevant"))}, "style": STYLE,
         "drawn": len(selection.drawn), "total": graph.number_of_nodes(),
         "folded": sum(selection.folded_into.values()), "unlinked": selection.unlinked,
         "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,
@@ -472,54 +559,82 @@ def _markdown_text(title: str | None) -> str:
     return re.sub(r"([\[\]\\])", r"\\\1", one_line(title or ""))
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions, later=None) -> tuple[list[dict], list[dict], dict]:
-    """The map's vis-network nodes and edges and the page's data, for ``options`` (``later``: see `render_map`)."""
-    # Your papers and the ranking are computed once here; every step below reads them.
+def color_mode(graph: nx.DiGraph, mode: str) -> str:
+    """``auto``: by notes topic when your papers have two topics or more, else by group."""
+    if mode != "auto":
+        return mode
+    topics = {t for n in your_papers(graph) for t in graph.nodes[n].get("topics") or []}
+    return "topic" if len(topics) >= 2 else "cluster"
+
+
+def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None
+              ) -> tuple[list[dict], list[dict], dict]:
+    """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
+    ``layout_cache``, see :func:`cached_layout`; ``later``: see `render_map`)."""
+    from .groups import _ensure_clusters
+
+    # Your papers, the ranking and the groups are computed once here; every step below reads them.
     ranked = unread(graph, top=None)
     scores = unread_scores(ranked)
     by_score = sorted(scores, key=scores.get, reverse=True)
     yours = set(your_papers(graph))
+    names = _ensure_clusters(graph)
     selection = choose_papers(graph, yours, scores, by_score, options)
-    colors, legend = node_colors(graph, selection.drawn, options.color)
+    mode = color_mode(graph, options.color)
+    colors, legend = node_colors(graph, selection.drawn, mode)
     top_unread = set(by_score[:LABELLED_UNREAD])
+    small = len(selection.drawn) <= SMALL_MAP
     labels, boxes = {}, {}
     for node in selection.drawn:
         kind = reading_status(graph.nodes[node])
         labelled = kind != "unread" or node in top_unread or node in options.path
         label = short_label(graph.nodes[node].get("title"), graph.nodes[node].get("year")) if labelled else ""
         labels[node] = label
-        boxes[node] = Box(node_size(graph, node, yours), *label_box(label, KINDS[kind]["font"]))
-    positions = layout(graph, selection.drawn, boxes, options.layout)
+        # Small maps keep room for these labels; on a library's map the page shows labels by level of detail.
+        boxes[node] = Box(node_size(graph, node, yours), *label_box(label if small else "", KINDS[kind]["font"]))
+    number = {name: i for i, name in enumerate(names)}
+    group_of = {n: number.get(graph.nodes[n].get("cluster"), -1) for n in selection.drawn}
+    positions, regions = cached_layout(graph, selection.drawn, boxes, options.layout, group_of, layout_cache)
     nodes = vis_nodes(graph, selection, yours, colors, boxes, labels, positions, scores)
-    edges = vis_edges(graph, selection.drawn)
+    for item in nodes:
+        item["cluster"] = group_of[item["id"]]
+    edges = vis_edges(graph, selection.drawn, hide_ordinary=not small)
     data = page_data(graph, selection, legend, options, ranked)
-    data["extent"] = _extent(positions, boxes)
+    data["colorMode"] = mode
+    data["extent"] = _extent(positions, boxes, regions.values())
+    data["clusters"] = [{"id": n, "label": names[n] if n >= 0 else "other papers", "region": region,
+                         "color": PALETTE[n] if 0 <= n < len(PALETTE) else OTHER_COLOR}
+                        for n, region in sorted(regions.items())]
+    data["labelFonts"] = {kind: look["font"] for kind, look in KINDS.items()}
+    data["opacity"] = {kind: look["opacity"] for kind, look in KINDS.items()}
+    data["labelPriority"] = sorted(selection.drawn, key=lambda n: (
+        reading_status(graph.nodes[n]) == "unread", n not in top_unread, -(scores.get(n) or 0),
+        -(graph.nodes[n].get("citationCount") or 0), n))
     data["laterWork"] = later_work_data(graph, later)
     return nodes, edges, data
 
 
-def _extent(positions: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> dict:
-    """The drawing's bounding box, labels included, so the page can fit it to the free area."""
+def _extent(positions: dict[str, tuple[float, float]], boxes: dict[str, Box], regions) -> dict:
+    """The drawing's bounding box, labels and group names included, so the page can fit it to the free area."""
     if not positions:
         return {"left": -1, "right": 1, "top": -1, "bottom": 1}
-    return {
-        "left": min(x - max(boxes[n].radius, boxes[n].label_width / 2) for n, (x, _) in positions.items()),
-        "right": max(x + max(boxes[n].radius, boxes[n].label_width / 2) for n, (x, _) in positions.items()),
-        "top": min(y - boxes[n].radius for n, (_, y) in positions.items()),
-        "bottom": max(y + boxes[n].radius + LABEL_GAP + boxes[n].label_height for n, (_, y) in positions.items()),
-    }
+    left, top, right, bottom = _extent_of(positions, boxes)
+    for region in regions:
+        left, top, right, bottom = min(left, region[0]), min(top, region[1]), max(right, region[2]), max(bottom, region[3])
+    return {"left": left, "right": right, "top": top, "bottom": bottom}
 
 
 def vis_options(nodes: list[dict]) -> dict:
     """vis-network options: positions are final (no physics); look by groups."""
-    big = len(nodes) > 2000
+    big = len(nodes) > SMALL_MAP
     return {
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "selectConnectedEdges": False},
         "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "width": 1,
                   "color": {"color": STYLE["ordinary"], "opacity": 0.45}},
-        "nodes": {"shape": "dot", "physics": False},
+        # a selected label stays as it is (vis would make it bold, wider than the room the page gave it)
+        "nodes": {"shape": "dot", "physics": False, "chosen": {"node": True, "label": False}},
         # the page may unfold any paper (a path, a row of the unread list): it takes the neutral colour
         "groups": groups({node["group"] for node in nodes} | {f"{kind} {OTHER_COLOR}" for kind in KINDS}),
         "layout": {"improvedLayout": False, "randomSeed": 1},
@@ -587,9 +702,10 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     '2 of 2 papers drawn'
     """
     options = options or MapOptions()
-    nodes, edges, data = map_items(graph, options, later)
-    html = render_page(nodes, edges, vis_options(nodes), data)
     output = Path(output)
+    # The layout is kept beside the page (a hidden file): an unchanged graph is not laid out again.
+    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later)
+    html = render_page(nodes, edges, vis_options(nodes), data)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")

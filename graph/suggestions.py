@@ -108,14 +108,13 @@ def _positives(graph: nx.DiGraph, from_paper: str | None, cluster: str | None) -
         return f"paper {paper_id}", [paper_id]
     read = read_papers(graph)
     if cluster is not None:
-        clusters = {d["cluster"] for _, d in graph.nodes(data=True) if d.get("cluster") is not None}
-        if not clusters:
-            raise CitegraphError("--cluster: this graph has no clusters (no paper has a `cluster` attribute); "
-                                 "use --from-paper PAPER, or suggest for all your read papers")
-        chosen = [n for n in read if str(graph.nodes[n].get("cluster")) == cluster]
+        from .groups import cluster_name
+
+        cluster = cluster_name(graph, cluster)
+        chosen = [n for n in read if graph.nodes[n].get("cluster") == cluster]
         if not chosen:
-            names = ", ".join(sorted(map(str, clusters)))
-            raise CitegraphError(f"--cluster {cluster!r}: none of your read papers is in it; the clusters are {names}")
+            raise CitegraphError(f"--cluster {cluster!r}: none of your read papers is in it; "
+                                 "see `citegraph clusters` for the groups holding your papers")
         return f"cluster {cluster}", chosen
     if not read:
         raise CitegraphError("no read papers in the graph to suggest from; build from your notes first")

@@ -2,8 +2,10 @@
 papers and their references with S2's per-citation flags.
 
 Either generated (power-law popularity, 20-60 references per paper, some unresolved references,
-references always point back in time) around a set of seed papers such as the sample notes', or
-loaded from real recorded S2 records (tests/fixtures/semanticscholar/Paper.json).
+references always point back in time) around a set of seed papers such as the sample notes', or a
+researcher's library (:func:`generate_library`: read papers in topics, references mostly within a
+topic, notes with or without topic headings), or loaded from real recorded S2 records
+(tests/fixtures/semanticscholar/Paper.json).
 """
 
 from __future__ import annotations
@@ -215,3 +217,99 @@ def add_later_work(world: World, today, count: int = 60, seed: int = 0) -> list[
         added.append(world.add_paper(record, citations))
     world.finish()  # counts for the new papers; older papers keep theirs, as S2's counts lag
     return added
+
+
+# A library's fields: a name (its notes heading) and the words its titles are made of.
+LIBRARY_TOPICS = [
+    ("Diffusion models", "diffusion denoising score sampling noise generative image likelihood"),
+    ("Retrieval", "retrieval dense passage question answering index search ranking"),
+    ("Reinforcement learning", "reinforcement policy reward agent exploration offline value control"),
+    ("Graph neural networks", "graph message passing node molecular relational spectral neighborhood"),
+    ("Speech", "speech audio acoustic recognition speaker waveform phoneme vocoder"),
+    ("Quantization", "quantization pruning compression lowbit integer distillation sparse efficient"),
+    ("Alignment", "alignment preference feedback reward harmless instruction safety tuning"),
+    ("Vision transformers", "vision transformer patch detection segmentation visual backbone pixel"),
+    ("Time series", "forecasting temporal series seasonal anomaly horizon sequential traffic"),
+    ("Causal inference", "causal treatment counterfactual confounding effect intervention instrument observational"),
+    ("Federated learning", "federated clients privacy aggregation heterogeneous communication decentralized differential"),
+    ("Protein modelling", "protein folding structure residue sequence binding enzyme biology"),
+]
+GENERIC_WORDS = "towards learning improved scalable simple robust analysis deep neural methods large study".split()
+
+
+@dataclass
+class Library:
+    """A generated researcher's library: a citation world and the read papers' true topics."""
+
+    world: World
+    topic_of: dict[str, str]          # arXiv id of each read paper -> its topic's name
+    titles: dict[str, str]            # arXiv id -> title
+
+    def notes(self, headings: bool = True) -> str:
+        """The reading notes: markdown, one line per paper, under topic headings or in one shuffled list."""
+        lines = []
+        if headings:
+            for topic in dict.fromkeys(self.topic_of.values()):
+                lines.append(f"# {topic}\n")
+                lines += [f"- https://arxiv.org/abs/{a}: {self.titles[a]}" for a, t in self.topic_of.items() if t == topic]
+                lines.append("")
+        else:
+            order = sorted(self.topic_of, key=lambda a: hashlib.sha1(a.encode()).hexdigest())
+            lines += [f"- https://arxiv.org/abs/{a}: {self.titles[a]}" for a in order]
+        return "\n".join(lines) + "\n"
+
+
+def generate_library(n_read: int = 400, n_topics: int = 8, papers_per_read: int = 30, refs: tuple[int, int] = (12, 30),
+                     within_topic: float = 0.9, read_links: int = 3, seed: int = 0) -> Library:
+    """A library world: ``n_read`` read papers in ``n_topics`` topics among about ``papers_per_read * n_read`` papers.
+
+    Each paper cites earlier papers, ``within_topic`` of them in its own topic, by preferential
+    attachment (the more a paper is cited, the likelier it is cited again); each read paper also
+    cites about ``read_links`` earlier read papers of its topic. Titles draw on the topic's words,
+    so a topic can be recognised by them.
+    """
+    rng = random.Random(seed)
+    topics = LIBRARY_TOPICS[:n_topics]
+    total = n_read * papers_per_read
+    entries = sorted((rng.randint(1995, 2024), i % len(topics), i) for i in range(total - n_read))
+    entries += sorted((rng.randint(2016, 2024), i % len(topics), total - n_read + i) for i in range(n_read))
+    entries.sort(key=lambda e: (e[0], e[2]))
+    world = World()
+    topic_of, titles = {}, {}
+    urns: list[list[int]] = [[] for _ in topics]   # an index once per citation received, plus once: preferential
+    everything: list[int] = []
+    read_by_topic: list[list[int]] = [[] for _ in topics]
+    ids, names, arxiv_count = [], [], 0
+    for position, (year, topic, number) in enumerate(entries):
+        words = topics[topic][1].split()
+        title = " ".join(rng.sample(words, rng.randint(2, 4)) + rng.sample(GENERIC_WORDS, 1)).capitalize()
+        is_read = number >= total - n_read
+        arxiv = None
+        if is_read:
+            arxiv_count += 1
+            arxiv = f"{year % 100:02d}{rng.randint(1, 12):02d}.{arxiv_count:05d}"
+            title = f"{title} {arxiv_count}"
+        paper_id = _paper_id(seed + 1_000_000, number)
+        ids.append(paper_id)
+        names.append(title)
+        targets: set[int] = set()
+        wanted = rng.randint(*refs)
+        for _ in range(wanted if position else 0):
+            urn = urns[topic] if rng.random() < within_topic and urns[topic] else everything
+            if urn:
+                targets.add(rng.choice(urn))
+        if is_read and read_by_topic[topic]:
+            targets.update(rng.sample(read_by_topic[topic], min(read_links, len(read_by_topic[topic]))))
+        citations = [Citation(ids[t], names[t], rng.random() < 0.15, rng.sample(INTENTS, rng.randint(0, 2)), [])
+                     for t in sorted(targets)]
+        world.add_paper(_record(paper_id, number, title, year, rng, arxiv), citations)
+        for target in targets:
+            urns[entries[target][1]].append(target)
+            everything.append(target)
+        urns[topic].append(position)
+        everything.append(position)
+        if is_read:
+            read_by_topic[topic].append(position)
+            topic_of[arxiv] = topics[topic][0]
+            titles[arxiv] = title
+    return Library(world.finish(), topic_of, titles)

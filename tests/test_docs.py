@@ -12,7 +12,7 @@ from citegraph.examples import example_graph
 # The modules whose docstrings show how to use them; the others (the CLI, the store, the S2
 # transport, file readers, the generated world…) are tested through what they do, not by example.
 MODULES = ["citegraph", "citegraph.analysis", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles",
-           "citegraph.entries", "citegraph.examples", "citegraph.export", "citegraph.fetch", "citegraph.graphfile",
+           "citegraph.entries", "citegraph.examples", "citegraph.export", "citegraph.fetch", "citegraph.graphfile", "citegraph.groups",
            "citegraph.ids", "citegraph.mcp_server", "citegraph.naming", "citegraph.notes", "citegraph.paths",
            "citegraph.render", "citegraph.s2client"]
 

@@ -14,7 +14,7 @@ from mcp import Client, MCPError, StdioServerParameters, stdio_client
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 from citegraph.examples import example_graph
-from citegraph.mcp_server import create_server, library_function
+from citegraph.mcp_server import create_server
 from citegraph.s2 import S2Config
 from tests.standin import StandinS2
 
@@ -73,8 +73,7 @@ def test_the_tools_without_allow_fetch(built):
         async with Client(create_server(built)) as client:
             return {tool.name: tool for tool in (await client.list_tools()).tools}
     listed = anyio.run(tools)
-    optional = {name for name in ("clusters", "suggest") if library_function(name)}
-    assert set(listed) == QUERY_TOOLS | optional
+    assert set(listed) == QUERY_TOOLS | {"clusters", "suggest"}
     assert set(listed["path"].input_schema["required"]) == {"from", "to"}
     assert all(tool.annotations.read_only_hint for tool in listed.values())
 
@@ -123,7 +122,6 @@ def test_coverage_is_the_builds_report(built):
     assert answer(create_server(built), "coverage") == json.loads((built / "coverage.json").read_text())
 
 
-@pytest.mark.skipif(not library_function("clusters"), reason="this citegraph has no groups yet (issue 18)")
 def test_clusters_answer_as_the_cli(built):
     server = create_server(built)
     groups = answer(server, "clusters")["clusters"]
@@ -133,12 +131,6 @@ def test_clusters_answer_as_the_cli(built):
                                                                                "--top", "5")
 
 
-@pytest.mark.skipif(library_function("clusters") is not None, reason="this citegraph has groups")
-def test_unread_in_a_cluster_needs_the_groups(built):
-    assert "no groups" in error_line(create_server(built), "unread", cluster="diffusion")
-
-
-@pytest.mark.skipif(not library_function("suggest"), reason="this citegraph has no suggestions yet (issue 20)")
 def test_suggest_answers_the_stored_suggestions_as_the_cli(built, sample_world):
     server = create_server(built)
     wanted = ["--pool", "all-cs", "--from-paper", "LoRA", "--top", "5"]

@@ -50,7 +50,7 @@ def test_options_errors_and_version_are_public():
 
 
 @pytest.mark.parametrize("make,named", [
-    (lambda: MapOptions(color="comunity"), "color='comunity' is not one of: topic, community, year"),
+    (lambda: MapOptions(color="comunity"), "color='comunity' is not one of: auto, topic, cluster, community, year"),
     (lambda: MapOptions(max_nodes=3), "max_nodes=3 is less than 10"),
     (lambda: FetchOptions(depth=4), "depth=4 is not one of: 1, 2, 3"),
     (lambda: S2Config(rps=0), "rps=0 is less than 0.01"),

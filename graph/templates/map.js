@@ -131,6 +131,7 @@
     var scale = Math.min(width / Math.max(1, e.right - e.left), height / Math.max(1, e.bottom - e.top), maxScale || 1.5);
     network.moveTo({ position: { x: (e.left + e.right) / 2, y: (e.top + e.bottom) / 2 }, scale: scale,
                      offset: { x: free.left / 2, y: free.top / 2 }, animation: false });
+    updateLabels();
   }
   function boxAround(ids) {
     var at = network.getPositions(ids), box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
@@ -154,7 +155,7 @@
     unfolded += 1;
     var angle = unfolded * 2.39996, radius = 40 + 6 * Math.sqrt(unfolded);
     nodes.add({ id: id, x: near.x + radius * Math.cos(angle), y: near.y + radius * Math.sin(angle), size: 9,
-                group: kindOf(id) + " " + style.other, label: P[i][7], paper: {} });
+                group: kindOf(id) + " " + style.other, opacity: page.opacity[kindOf(id)], paper: {} });
   }
   function ensureEdge(a, b) {
     var forward = edgeFlag(index.get(a), index.get(b)) !== undefined, from = forward ? a : b, to = forward ? b : a;
@@ -275,8 +276,9 @@
     ensureDrawn(id);
     network.selectNodes([id], false);
     showCard(id);
-    if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), locked: false, animation: { duration: 300 } });
+    if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), locked: false, animation: false });
     view.paper = id;
+    revealEdges(); updateLabels();
     writeHash();
     return id;
   }
@@ -285,6 +287,7 @@
     card.hidden = true;
     card.replaceChildren();
     view.paper = null;
+    revealEdges(); updateLabels();
     writeHash();
   }
   network.on("click", function (params) { if (params.nodes.length) select(params.nodes[0]); });
@@ -345,9 +348,10 @@
   autocomplete(pathFrom, function () { pathTo.focus(); });
   autocomplete(pathTo, function () { document.getElementById("findPath").click(); });
   function restoreLook() {
+    onPathNow = new Set();
     if (!highlighted) return;
-    nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: options.groups[n.group].opacity }; }));
-    edges.update(edges.get().map(function (e) { return { id: e.id, width: e.influential ? style.influentialWidth : 1,
+    nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: page.opacity[kindOf(n.id)] }; }));
+    edges.update(edges.get().map(function (e) { return { id: e.id, hidden: edgeHidden(e), width: e.influential ? style.influentialWidth : 1,
       color: e.influential ? { color: style.influential, opacity: 0.9 } : { color: style.ordinary, opacity: options.edges.color.opacity } }; }));
     highlighted = false;
   }
@@ -359,10 +363,11 @@
       path.forEach(function (id) { ensureDrawn(id); onPath.add(id); });
       for (var k = 1; k < path.length; k++) pathEdges.add(ensureEdge(path[k - 1], path[k]));
     });
+    onPathNow = onPath;
     nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: onPath.has(n.id) ? 1.0 : style.dimmedNode }; }));
     edges.update(edges.get().map(function (e) {
       if (e.influential === undefined) e.influential = !!(e.color && e.color.color === style.influential);
-      return pathEdges.has(e.id) ? { id: e.id, influential: e.influential, width: style.pathWidth, color: { color: style.path, opacity: 1.0 } }
+      return pathEdges.has(e.id) ? { id: e.id, influential: e.influential, hidden: false, width: style.pathWidth, color: { color: style.path, opacity: 1.0 } }
                                  : { id: e.id, influential: e.influential, color: { color: e.influential ? style.influential : style.ordinary, opacity: style.dimmedEdge } };
     }));
     highlighted = true;
@@ -414,6 +419,7 @@
   }
   function showCliPath() {  // the path `citegraph path --html` asked for
     highlightPaths([page.path]);
+    updateLabels();
     setEndpoint(pathFrom, page.path[0]); setEndpoint(pathTo, page.path[page.path.length - 1]);
   }
   function swapAndShow(a, b, opts) { setEndpoint(pathFrom, a); setEndpoint(pathTo, b); showPath(a, b, opts); }
@@ -482,6 +488,7 @@
       var hide = p[3] === "unread" && n.opacity !== 1.0 && ((scoreOf.get(n.id) || 0) < score || (year && (p[2] || 0) < year));
       return { id: n.id, hidden: hide };
     }));
+    updateLabels();
     renderUnread();
   }
   minScore.addEventListener("input", applyFilters);
@@ -598,10 +605,10 @@
   }
   legend.appendChild(el("div", "Colour: " + page.colorMode, "note"));
   page.legend.forEach(function (entry) { item("swatch", function (s) { s.background = entry[0]; }, entry[1]); });
-  ["read", "queued", "unread"].forEach(function (kind) {
+  Object.keys(page.kinds).forEach(function (kind) {
     var look = options.groups[kind + " " + style.other];
     item("swatch", function (s) {
-      s.background = style.other; s.opacity = look.opacity;
+      s.background = style.other; s.opacity = page.opacity[kind];
       s.border = look.borderWidth ? (look.shapeProperties.borderDashes ? "2px dashed " : "3px solid ") + style.outline : "none";
     }, page.kinds[kind]);
   });
@@ -626,6 +633,157 @@
   }
   collapse.addEventListener("click", togglePanel);
 
+  // ---- groups and labels by level of detail -----------------------------------------------------
+  // Labels keep one size on screen whatever the zoom (within LABEL_PX), so zooming in makes room for
+  // more of them; a label that would touch one already placed is left out, by priority: the selected
+  // or hovered paper, a highlighted path, your papers, the top unread, then by citations.
+  var LABEL_PX = [10, 16], NAME_PX = [12, 22], FONT = "arial", hovered = null, onPathNow = new Set();
+  var measure = document.createElement("canvas").getContext("2d"), widths = new Map();
+  function labelWidth(text) {  // at 100 px: scaled to any size
+    if (!widths.has(text)) { measure.font = "100px " + FONT; widths.set(text, measure.measureText(text).width); }
+    return widths.get(text);
+  }
+  var rank = new Map();
+  page.labelPriority.forEach(function (id, at) { rank.set(id, at); });
+  var shownLabel = new Map();  // id -> [text, canvas font size] as last given to vis (-1: the group's size)
+  nodeList.forEach(function (n) { if (n.label) shownLabel.set(n.id, [n.label, -1]); });
+  function labelOrder() {
+    var must = [view.paper, hovered].filter(function (id) { return id && nodes.get(id); });
+    var first = must.concat(Array.from(onPathNow).filter(function (id) { return must.indexOf(id) < 0; }));
+    var rest = nodes.getIds().filter(function (id) { return first.indexOf(id) < 0; });
+    rest.sort(function (a, b) { return (rank.has(a) ? rank.get(a) : 1e9) - (rank.has(b) ? rank.get(b) : 1e9); });
+    return { must: new Set(must), order: first.concat(rest) };
+  }
+  function updateLabels() {
+    var scale = network.getScale(), at = network.getPositions(), cell = 80, grid = new Map(), changes = [];
+    var wanted = labelOrder(), show = new Map(), panelBox = panel.getBoundingClientRect();
+    function cells(r, add) {
+      for (var cx = Math.floor(r[0] / cell); cx <= Math.floor(r[2] / cell); cx++)
+        for (var cy = Math.floor(r[1] / cell); cy <= Math.floor(r[3] / cell); cy++) {
+          var key = cx + "," + cy, list = grid.get(key);
+          if (add) { if (!list) grid.set(key, list = []); list.push(r); continue; }
+          if (list) for (var k = 0; k < list.length; k++) {
+            var o = list[k];
+            if (r[0] < o[2] && o[0] < r[2] && r[1] < o[3] && o[1] < r[3]) return false;
+          }
+        }
+      return true;
+    }
+    placeNames().forEach(function (box) { if (box) cells([box[0], box[1], box[0] + box[2], box[1] + box[3]], true); });  // labels keep off the group names
+    wanted.order.forEach(function (id) {
+      var item = nodes.get(id);
+      if (!item || item.hidden || !at[id]) return;
+      var p = network.canvasToDOM(at[id]);
+      if (onPathNow.size && !onPathNow.has(id) && !wanted.must.has(id)) return;  // a path's view labels the path only
+      var must = wanted.must.has(id), kind = P[index.get(id)][3];
+      if (!must && (p.x < 0 || p.y < 0 || p.x > innerWidth || p.y > innerHeight)) return;  // vis sizes drawn labels only
+      var text = P[index.get(id)][7], px = Math.min(LABEL_PX[1], Math.max(LABEL_PX[0], page.labelFonts[kind] * scale));
+      var r = (item.size || 8) * scale, w = labelWidth(text) * px / 100 + 10, top = p.y + r + 1;
+      var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.35 + 6];
+      // a label cut by the window's edge or under the panel is no label: left out, unless it must show
+      var hidden = box[0] < 0 || box[1] < 0 || box[2] > innerWidth || box[3] > innerHeight
+        || (box[0] < panelBox.right && panelBox.left < box[2] && box[1] < panelBox.bottom && panelBox.top < box[3]);
+      if (must || (!hidden && cells(box, false))) { cells(box, true); show.set(id, px / scale); }
+    });
+    nodes.getIds().forEach(function (id) {
+      var text = show.has(id) ? P[index.get(id)][7] : "", size = show.get(id) || 0, was = shownLabel.get(id);
+      if (was && was[0] === text && Math.abs(was[1] - size) < 1e-3 * size) return;
+      if (!was && !text) return;
+      shownLabel.set(id, [text, size]);
+      changes.push(text ? { id: id, label: text, font: { size: size } } : { id: id, label: "" });
+    });
+    labelledView = viewKey();
+    if (changes.length) nodes.update(changes);
+  }
+  // Any change of view (a zoom, a drag, a fit from a script) relabels once the view has settled;
+  // body[data-stable] is off meanwhile.
+  var relabelTimer = null, labelledView = "";
+  function viewKey() { var c = network.getViewPosition(); return [network.getScale(), c.x, c.y, innerWidth, innerHeight].join(); }
+  function relabelSoon() {
+    document.body.removeAttribute("data-stable");
+    clearTimeout(relabelTimer);
+    relabelTimer = setTimeout(function () { updateLabels(); document.body.setAttribute("data-stable", "1"); }, 120);
+  }
+  network.on("afterDrawing", function () { if (labelledView && viewKey() !== labelledView) relabelSoon(); });
+  network.on("hoverNode", function (params) { hovered = params.node; revealEdges(); updateLabels(); });
+  network.on("blurNode", function () { hovered = null; revealEdges(); updateLabels(); });
+
+  // Ordinary citations of a library's map show on demand, and around the hovered or selected paper.
+  var allEdges = document.getElementById("allEdges"), revealed = [];
+  var hiddenEdges = edgeList.filter(function (e) { return e.ordinaryHidden; }).length;
+  if (!hiddenEdges) document.getElementById("allEdgesRow").style.display = "none";  // the panel's rows are flex: [hidden] alone would not hide it
+  function edgeHidden(e) { return !allEdges.checked && e.ordinaryHidden; }
+  function revealEdges() {
+    var show = [];
+    [view.paper, hovered].forEach(function (id) { if (id && nodes.get(id)) show = show.concat(network.getConnectedEdges(id)); });
+    var keep = new Set(show), changes = [];
+    revealed.forEach(function (id) { var e = edges.get(id); if (e && !keep.has(id)) changes.push({ id: id, hidden: edgeHidden(e) }); });
+    show.forEach(function (id) { var e = edges.get(id); if (e && e.hidden) changes.push({ id: id, hidden: false }); });
+    revealed = show;
+    if (changes.length) edges.update(changes);
+  }
+  allEdges.addEventListener("change", function () {
+    edges.update(edges.get({ filter: function (e) { return e.ordinaryHidden; } }).map(function (e) { return { id: e.id, hidden: edgeHidden(e) }; }));
+    revealEdges();
+  });
+
+  // Each group a tinted region with its name drawn large above it (names never overlap: a name that
+  // would touch a bigger group's name is left out).
+  var nameBoxes = new Map(), members = new Map();
+  page.clusters.forEach(function (c) { members.set(c.id, []); });
+  nodeList.forEach(function (n) { if (members.has(n.cluster)) members.get(n.cluster).push(n.id); });
+  var bySize = page.clusters.slice().sort(function (a, b) { return members.get(b.id).length - members.get(a.id).length || a.id - b.id; });
+  network.on("beforeDrawing", function (ctx) {
+    if (page.clusters.length < 2) return;
+    page.clusters.forEach(function (c) {
+      var r = c.region;
+      ctx.globalAlpha = 0.07; ctx.fillStyle = c.color;
+      ctx.fillRect(r[0], r[1], r[2] - r[0], r[3] - r[1]);
+    });
+    ctx.globalAlpha = 1;
+  });
+  // Where each group's name goes in the current view ([x, y, width, height, px] in CSS px; null: left out).
+  function placeNames() {
+    var placed = [], boxes = new Map();
+    if (page.clusters.length < 2) return boxes;
+    measure.font = "bold 100px " + FONT;
+    bySize.forEach(function (c) {
+      var r = c.region, a = network.canvasToDOM({ x: r[0], y: r[1] }), b = network.canvasToDOM({ x: r[2], y: r[3] });
+      var px = Math.min(NAME_PX[1], Math.max(NAME_PX[0], (b.x - a.x) / Math.max(4, c.label.length) * 1.6));
+      var w = measure.measureText(c.label).width * px / 100, h = px * 1.25, x = (a.x + b.x) / 2 - w / 2, y = a.y;
+      var box = [x, y, w, h, px];
+      var clash = placed.some(function (o) { return box[0] < o[0] + o[2] + 6 && o[0] < box[0] + box[2] + 6 && box[1] < o[1] + o[3] + 2 && o[1] < box[1] + box[3] + 2; });
+      if (clash || x + w < 0 || y + h < 0 || x > innerWidth || y > innerHeight) { boxes.set(c.id, null); return; }
+      placed.push(box);
+      boxes.set(c.id, box);
+    });
+    return boxes;
+  }
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale();
+    nameBoxes.clear();
+    placeNames().forEach(function (box, id) {
+      nameBoxes.set(id, box && box.slice(0, 4).map(function (v) { return Math.round(v * 10) / 10; }));
+      if (!box) return;
+      var label = page.clusters.find(function (c) { return c.id === id; }).label;
+      var at = network.DOMtoCanvas({ x: box[0] + box[2] / 2, y: box[1] + box[3] / 2 });
+      ctx.save();
+      ctx.font = "bold " + (box[4] / scale) + "px " + FONT;
+      ctx.textAlign = "center"; ctx.textBaseline = "middle";
+      ctx.lineWidth = 4 / scale; ctx.strokeStyle = "#ffffff"; ctx.strokeText(label, at.x, at.y);
+      ctx.fillStyle = "#333"; ctx.fillText(label, at.x, at.y);
+      ctx.restore();
+    });
+  });
+  function showCluster(id) {  // the view fitted to one group's papers, labelled
+    fitView(boxAround(members.get(id)), 3);
+  }
+  function clustersNow() {
+    return page.clusters.map(function (c) {
+      return { id: c.id, label: c.label, paperIds: members.get(c.id).slice(), box: nameBoxes.has(c.id) ? nameBoxes.get(c.id) : null };
+    });
+  }
+
   // ---- the API the page guarantees -------------------------------------------------------------
   window.citegraph = {
     network: network, nodes: nodes, edges: edges, page: page, ready: false,
@@ -643,6 +801,10 @@
     /** Selects a paper (paperId or title), unfolding it if needed, and shows its card. */
     select: function (paper) { return select(paper, true); },
     showPath: showPath, copyRows: copyRows, tick: function (id) { ticked.add(id); renderUnread(); },
+    /** The groups: [{id, label, paperIds, box}], box the name's [x, y, width, height] in CSS px (null: not drawn). */
+    clusters: clustersNow,
+    /** Zooms to one group (an id of clusters()), its labels updated. */
+    showCluster: showCluster,
   };
   /** The "Later work & suggestions" panel: its rows, ticking and copying (issue 20). */
   window.citegraph.later = {

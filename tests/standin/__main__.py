@@ -6,7 +6,7 @@ import json
 import sys
 
 from .server import BODIES, Faults, StandinS2
-from citegraph.world import add_later_work, generate_world, sample_notes_seeds
+from citegraph.world import add_later_work, generate_library, generate_world, sample_notes_seeds
 
 
 def main() -> None:
@@ -27,10 +27,21 @@ def main() -> None:
     parser.add_argument("--after", type=int, default=0, help="--status/--body from this request on")
     parser.add_argument("--until", type=int, help="--status/--body until this request")
     parser.add_argument("--matching", help="--status/--body only for paths matching this regex")
+    parser.add_argument("--library", type=int, metavar="N",
+                        help="serve a generated library instead: N read papers in 8 topics among about 30*N papers")
+    parser.add_argument("--library-notes", metavar="FILE", help="with --library: write its reading notes here")
+    parser.add_argument("--no-headings", action="store_true", help="with --library-notes: no topic headings")
     args = parser.parse_args()
 
-    world = generate_world(sample_notes_seeds(args.notes), n_papers=args.papers, seed=args.seed)
-    add_later_work(world, datetime.date.today(), args.later_work, seed=args.seed)
+    if args.library:
+        library = generate_library(n_read=args.library, seed=args.seed)
+        world = library.world
+        if args.library_notes:
+            with open(args.library_notes, "w", encoding="utf-8") as notes:
+                notes.write(library.notes(headings=not args.no_headings))
+    else:
+        world = generate_world(sample_notes_seeds(args.notes), n_papers=args.papers, seed=args.seed)
+        add_later_work(world, datetime.date.today(), args.later_work, seed=args.seed)
     faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, hang_after=args.hang_after,
                     die_after=args.die_after, status=args.status, body=args.body, after=args.after, until=args.until,
                     matching=args.matching, seed=args.seed)

@@ -1,0 +1,67 @@
+"""A generated researcher's library (citegraph.world.generate_library) built with the real CLI against the stand-in."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from math import comb
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from citegraph.assemble import load_graph
+from citegraph.cli import main
+from citegraph.world import Library
+from tests.standin import Faults, StandinS2, generate_library
+
+
+@dataclass
+class BuiltLibrary:
+    library: Library
+    data_dir: Path
+    output: Path
+
+    def graph(self):
+        return load_graph(self.data_dir / "graph.jsonl")
+
+    def run(self, *args):
+        return CliRunner().invoke(main, [str(a) for a in args] + ["--data-dir", str(self.data_dir)], catch_exceptions=False)
+
+
+def build_library(folder: Path, n_read: int, headings: bool, n_topics: int = 8) -> BuiltLibrary:
+    """Generate the library, write its notes (with or without topic headings), build it over HTTP."""
+    library = generate_library(n_read=n_read, n_topics=n_topics, seed=0)
+    folder.mkdir(parents=True, exist_ok=True)
+    notes = folder / "reading.md"
+    notes.write_text(library.notes(headings), encoding="utf-8")
+    service = StandinS2(library.world, Faults()).start()
+    try:
+        built = BuiltLibrary(library, folder / "data", folder / "map.html")
+        result = CliRunner().invoke(main, ["build", str(notes), "--data-dir", str(built.data_dir), "-o", str(built.output),
+                                           "--rps", "1000"], env={"S2_API_URL": service.url},
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    finally:
+        service.stop()
+    return built
+
+
+def adjusted_rand_index(truth: list, found: list) -> float:
+    """How well two partitions of the same items agree: 1 identical, about 0 as by chance."""
+    pairs = sum(comb(n, 2) for n in Counter(zip(truth, found)).values())
+    truth_pairs = sum(comb(n, 2) for n in Counter(truth).values())
+    found_pairs = sum(comb(n, 2) for n in Counter(found).values())
+    expected = truth_pairs * found_pairs / comb(len(truth), 2)
+    best = (truth_pairs + found_pairs) / 2
+    return (pairs - expected) / (best - expected) if best != expected else 1.0
+
+
+def true_and_found_topics(built: BuiltLibrary) -> tuple[list[str], list[str]]:
+    """Each read paper's generated topic and the group citegraph put it in."""
+    graph = built.graph()
+    truth, found = [], []
+    for node, data in graph.nodes(data=True):
+        if data.get("read"):
+            truth.append(built.library.topic_of[data["externalIds"]["ArXiv"]])
+            found.append(data.get("cluster"))
+    return truth, found
