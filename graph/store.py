@@ -261,7 +261,7 @@ class Store:
                 count = db.execute(
                     "SELECT count(*) FROM edges WHERE " + ("citing=?" if kind == FetchKind.REFERENCES else "cited=?"),
                     (paper_id,)).fetchone()[0]
-                reason = f"truncated by S2 at {page.truncated_at:,}" if page.truncated_at else None
+                reason = page.truncated_reason
                 self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
 
     def _upsert_edges(self, db, edges: list[tuple]) -> None:
