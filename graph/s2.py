@@ -100,6 +100,8 @@ class S2Config:
         attempt may still take ``MIN_ATTEMPT`` seconds when ``max_wait`` is smaller).
     timeout : seconds one attempt may take, status, headers and body together.
     rate_file : a file through which every client using it shares one rate budget (a data dir's).
+    outage_window : seconds of nothing answering at all (refused, reset, timed out) after which
+        requests are given up, whatever ``max_wait`` says.
     """
 
     api_url: str = DEFAULT_API_URL
@@ -108,6 +110,7 @@ class S2Config:
     max_wait: float = 600.0
     timeout: float = 30.0
     rate_file: Path | None = None
+    outage_window: float = OUTAGE_WINDOW
 
     def __post_init__(self):
         problem = _url_problem(self.api_url)
@@ -374,7 +377,7 @@ class S2Client:
         except _Transient as exc:
             if exc.connection and not self._connected:
                 raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.shown_url} ({exc.reason})") from None
-            if exc.silent and self._silent_for() + self._pacer.interval >= OUTAGE_WINDOW:
+            if exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
                 self._down = (f"Semantic Scholar is not answering ({exc.reason}) since "
                               f"{_clock(time.time() - self._silent_for())}")
                 raise S2Unavailable(self._down) from None
@@ -396,7 +399,7 @@ class S2Client:
             wait = wait_random_exponential(multiplier=self._pacer.interval, max=60)(state)
         remaining = self.config.max_wait - state.seconds_since_start
         if isinstance(exc, _Transient) and exc.silent:
-            remaining = min(remaining, OUTAGE_WINDOW - self._silent_for())
+            remaining = min(remaining, self.config.outage_window - self._silent_for())
         return max(0.0, min(wait, remaining))
 
     def _should_stop(self, state: RetryCallState) -> bool:
@@ -404,7 +407,7 @@ class S2Client:
         if state.seconds_since_start + self._pacer.interval > self.config.max_wait:
             return True
         exc = state.outcome.exception()
-        if isinstance(exc, _Transient) and exc.silent and self._silent_for() + self._pacer.interval >= OUTAGE_WINDOW:
+        if isinstance(exc, _Transient) and exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
             return True
         never_connected = isinstance(exc, _Transient) and exc.connection and not self._connected
         return never_connected and state.attempt_number >= UNREACHABLE_ATTEMPTS
@@ -483,7 +486,7 @@ class S2Client:
             self._silent_since = time.monotonic()
             if self._connected:
                 self.notice(Alert(f"Semantic Scholar is not answering ({reason}); retrying until "
-                                  f"{_clock(time.time() + OUTAGE_WINDOW)}; Ctrl-C stops, a later build resumes"))
+                                  f"{_clock(time.time() + self.config.outage_window)}; Ctrl-C stops, a later build resumes"))
         return _Transient(reason, connection=connect_failed, silent=True)
 
     def _summary(self, response: httpx.Response, raw: bytes, problem: Exception) -> str:

@@ -5,7 +5,8 @@ which stops at depth 200 without recursing in Python), then each paper and page 
 against a model of the fields citegraph asks for. What the models do:
 
 - a field of the wrong type (``authors`` as a string, ``citationCount`` as ``"many"``) becomes null
-  and is counted in a :class:`Tally` under its paper, never stored as it came;
+  and is counted in a :class:`Tally` under its paper, never stored as it came; the paper keeps the
+  names in ``droppedFields`` (so coverage can say, from the store, what was dropped where);
 - where S2 itself varies it is coerced: a ``corpusId`` or ``year`` sent as a string of digits;
 - every string loses lone surrogates and control characters other than tab and newline;
 - unknown fields are dropped (a 200 MB ``junk`` field is not stored);
@@ -163,11 +164,16 @@ def read_json(raw: bytes) -> Any:
         raise WrongShape(f"not JSON: {str(exc)[:80]}") from None
 
 
+DROPPED = "droppedFields"
+
+
 def _validated(model: type[_Model], item: dict, tally: Tally, paper_id: str | None) -> dict:
     dropped: list[str] = []
     checked = model.model_validate(item, context=dropped).model_dump(exclude_unset=True)
     if dropped:
         tally.dropped[paper_id or ""].extend(dropped)
+        if issubclass(model, LinkedPaper):
+            checked[DROPPED] = dropped
     return checked
 
 
@@ -225,7 +231,11 @@ def links_page(body: Any, other: str, tally: Tally) -> tuple[list[tuple[dict, di
             continue
         linked = _paper(row.get(other) or {}, LinkedPaper, tally, resolved_only=False)
         if linked is not None:
-            rows.append((linked, _validated(LinkFlags, row, tally, linked.get("paperId"))))
+            flags = _validated(LinkFlags, row, tally, linked.get("paperId"))
+            dropped = tally.dropped.get(linked.get("paperId") or "", [])
+            if dropped and linked.get("paperId"):
+                linked[DROPPED] = list(dict.fromkeys(dropped))
+            rows.append((linked, flags))
     return rows, following
 
 

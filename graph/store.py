@@ -346,6 +346,17 @@ class Store:
         rows = self.db.execute("SELECT citing, count(*) FROM unresolved WHERE origin=? GROUP BY citing", (origin,))
         return dict(rows.fetchall())
 
+    def dropped_fields(self) -> dict[str, list[str]]:
+        """``{paperId: names of the fields S2 sent with a wrong type}`` (stored as nulls), for coverage."""
+        rows = self.db.execute("SELECT paper_id, json_extract(data, '$.droppedFields') FROM papers "
+                               "WHERE json_extract(data, '$.droppedFields') IS NOT NULL")
+        return {paper_id: json.loads(names) for paper_id, names in rows}
+
+    def paper(self, paper_id: str) -> dict | None:
+        """One stored paper's data, None when it is not stored."""
+        row = self.db.execute("SELECT data FROM papers WHERE paper_id=?", (paper_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     def generation(self) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
