@@ -393,8 +393,39 @@ def stage_notes(table: Table, tmp: Path, quick: bool) -> None:
                   f"<= {factor + 1} (linear)", ratio <= factor + 1)
 
 
+# -- hostile servers: memory stays bounded whatever the answer's size -----------------------------
+
+HOSTILE_PEAK = ("import resource, sys\nfrom citegraph.cli import main\n"
+                "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+
+
+def stage_hostile(table: Table, tmp: Path, quick: bool) -> None:
+    """Peak RSS of a whole build (3 notes papers) whose /references answers are a 1 MB gzip bomb
+    (1 GB inflated) or a 200 MB answer: each is given up at the answer limit, not read into memory."""
+    from tests.standin.hostile import HostileS2
+
+    world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=300, seed=7)
+    notes = tmp / "hostile.md"
+    notes.write_text("".join(f"- https://www.semanticscholar.org/paper/{p}\n" for p in list(world.references)[:3]))
+    for mode, shown in (("gzip_bomb", "a 1 MB gzip bomb (1 GB inflated)"), ("huge_answer", "a 200 MB answer")):
+        server = HostileS2(world, mode).start()
+        try:
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", HOSTILE_PEAK, "build", str(notes), "--data-dir",
+                                   str(tmp / f"hostile-{mode}"), "-o", str(tmp / f"{mode}.html"), "--max-wait", "0",
+                                   "--rps", "50"],
+                                  cwd=ROOT, env={**os.environ, "S2_API_URL": server.url}, capture_output=True, text=True)
+            elapsed = time.perf_counter() - started
+        finally:
+            server.stop()
+        peak = int(done.stderr.split()[-1]) / 1024
+        table.add("hostile", f"peak RSS of a build against {shown}", round(peak, 1), "MB", "<= 512 MB", peak <= 512)
+        table.add("hostile", "  its wall time (3 papers, one attempt each)", round(elapsed, 1), "s")
+
+
 STAGES = {"requests": stage_requests, "rate": stage_rate, "warm": stage_warm, "queries": stage_queries, "map": stage_map,
-          "notes": stage_notes}
+          "notes": stage_notes, "hostile": stage_hostile}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -440,16 +440,19 @@ class S2Client:
         self._pacer.wait()
         self.requests += 1
         budget = min(self.config.timeout, max(self._remaining(started), MIN_ATTEMPT if first else 0.1))
-        self._deadline.at = time.monotonic() + budget
+        if self._silent_since is not None:  # nothing answers: no attempt outlasts the outage window
+            budget = max(0.1, min(budget, self.config.outage_window - self._silent_for()))
+        attempt_started = time.monotonic()
+        self._deadline.at = attempt_started + budget
         try:
             with http.stream(method, self.config.base_url + path, params=params, json=payload) as response:
                 status = response.status_code
                 raw, whole = _read_body(response, MAX_ANSWER_BYTES if status == 200 else MAX_ERROR_BYTES)
         except httpx.TimeoutException:
-            raise self._silence(f"no answer within {budget:.3g}s") from None
+            raise self._silence(f"no answer within {budget:.3g}s", attempt_started) from None
         except httpx.TransportError as exc:
             connect_failed = isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol))
-            raise self._silence(f"connection failed: {self.redact(exc)}", connect_failed) from None
+            raise self._silence(f"connection failed: {self.redact(exc)}", attempt_started, connect_failed) from None
         finally:
             self._deadline.at = math.inf
         self._connected = True
@@ -480,13 +483,15 @@ class S2Client:
                              status=status)
         raise self._refusal(status, message, response, body)
 
-    def _silence(self, reason: str, connect_failed: bool = False) -> _Transient:
-        """No answer at all: the first such since the last answer is said at once, with when the build stops."""
+    def _silence(self, reason: str, attempt_started: float, connect_failed: bool = False) -> _Transient:
+        """No answer at all: the first such since the last answer is said at once, with when the build
+        stops (the outage window counts from the start of the attempt that got no answer)."""
         if self._silent_since is None:
-            self._silent_since = time.monotonic()
+            self._silent_since = attempt_started
             if self._connected:
+                until = time.time() + self.config.outage_window - self._silent_for()
                 self.notice(Alert(f"Semantic Scholar is not answering ({reason}); retrying until "
-                                  f"{_clock(time.time() + self.config.outage_window)}; Ctrl-C stops, a later build resumes"))
+                                  f"{_clock(until)}; Ctrl-C stops, a later build resumes"))
         return _Transient(reason, connection=connect_failed, silent=True)
 
     def _summary(self, response: httpx.Response, raw: bytes, problem: Exception) -> str:
@@ -679,7 +684,7 @@ def parse_links_page(paper_id: str, direction: str, offset: int, rows: list[dict
     return _links_page(paper_id, direction, offset, checked)
 
 
-def _read_body(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+def _read_body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:
     """The answer's body decoded, at most ``limit`` bytes of it, and whether that is all of it.
 
     gzip and deflate are decompressed here in steps of at most ``limit`` bytes, so a small bomb
@@ -703,10 +708,11 @@ def _read_body(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
                 chunk = inflate.unconsumed_tail
             body += piece
             if len(body) > limit:
-                return bytes(body[:limit]), False
+                del body[limit:]
+                return body, False
             if inflate is not None and not piece and chunk:
                 break
-    return bytes(body), True
+    return body, True
 
 
 def _json_or_none(raw: bytes):

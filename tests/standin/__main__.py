@@ -4,6 +4,7 @@ import argparse
 import json
 import sys
 
+from .hostile import MODES, HostileS2
 from .server import BODIES, Faults, StandinS2
 from citegraph.world import generate_world, sample_notes_seeds
 
@@ -24,13 +25,14 @@ def main() -> None:
     parser.add_argument("--after", type=int, default=0, help="--status/--body from this request on")
     parser.add_argument("--until", type=int, help="--status/--body until this request")
     parser.add_argument("--matching", help="--status/--body only for paths matching this regex")
+    parser.add_argument("--hostile", choices=MODES, help="serve as a hostile server in this mode (faults ignored)")
     args = parser.parse_args()
 
     world = generate_world(sample_notes_seeds(args.notes), n_papers=args.papers, seed=args.seed)
     faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, hang_after=args.hang_after,
                     die_after=args.die_after, status=args.status, body=args.body, after=args.after, until=args.until,
                     matching=args.matching, seed=args.seed)
-    service = StandinS2(world, faults, port=args.port)
+    service = HostileS2(world, args.hostile, port=args.port) if args.hostile else StandinS2(world, faults, port=args.port)
     print(json.dumps({"url": service.url, "papers": len(world.papers)}), flush=True)
     print(f"export S2_API_URL={service.url}", file=sys.stderr, flush=True)
     try:

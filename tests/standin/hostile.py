@@ -74,13 +74,13 @@ def gzip_bomb() -> bytes:
 class HostileS2:
     """The stand-in's world served in one hostile ``mode`` (one of ``MODES``)."""
 
-    def __init__(self, world: World, mode: str, host: str = "127.0.0.1"):
+    def __init__(self, world: World, mode: str, host: str = "127.0.0.1", port: int = 0):
         if mode not in MODES:
             raise ValueError(f"unknown hostile mode {mode!r}; one of {', '.join(MODES)}")
         self.mode = mode
         self.standin = StandinS2(world)  # routes only: never started
         self.paths: list[str] = []
-        self.httpd = _QuietServer((host, 0), _handler_for(self))
+        self.httpd = _QuietServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
 
     @property
