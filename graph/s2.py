@@ -378,8 +378,7 @@ class S2Client:
             if exc.connection and not self._connected:
                 raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.shown_url} ({exc.reason})") from None
             if exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
-                self._down = (f"Semantic Scholar is not answering ({exc.reason}) since "
-                              f"{_clock(time.time() - self._silent_for())}")
+                self._down = f"nothing answered for {self._silent_for():.0f} s; the last try: {exc.reason}"
                 raise S2Unavailable(self._down) from None
             waited = time.monotonic() - started
             raise S2Unavailable(f"{exc.reason}; gave up after {waited:.0f}s of retries") from None

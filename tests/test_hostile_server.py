@@ -5,6 +5,7 @@ store stays usable (`build --offline`, `stats`, `unread`); nothing hostile is st
 """
 
 import json
+import re
 import socket
 import sqlite3
 
@@ -196,7 +197,7 @@ def test_nothing_answering_stops_the_build_within_the_outage_window_whatever_max
     finally:
         service.stop()
     assert result.stopped.startswith("Semantic Scholar stopped answering at")
-    assert "Semantic Scholar is not answering (no answer within 0.5s) since" in result.stopped
+    assert re.search(r"\(nothing answered for \d+ s; the last try: no answer within", result.stopped)
     assert result.report.resolved == 0 and result.report.totals["failed"] == 3
 
 
