@@ -78,6 +78,7 @@ OUTAGE_WINDOW = 120.0  # seconds of nothing answering at all before the build st
 MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a paper
 CAP_REACHED = f"S2 serves at most {MAX_LINKED:,}"
 _READ_CHUNK = 64 * 1024
+_INFLATE_STEP = 1024 * 1024  # bytes inflated at a time: a bomb never holds more than this beyond the body
 
 
 class Alert(str):
@@ -686,8 +687,8 @@ def parse_links_page(paper_id: str, direction: str, offset: int, rows: list[dict
 def _read_body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:
     """The answer's body decoded, at most ``limit`` bytes of it, and whether that is all of it.
 
-    gzip and deflate are decompressed here in steps of at most ``limit`` bytes, so a small bomb
-    cannot grow past it; an encoding not asked for is not read.
+    gzip and deflate are decompressed here a megabyte at a time, so a small bomb cannot grow past
+    ``limit``; an encoding not asked for is not read.
     """
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("identity", "", "gzip", "deflate", "x-gzip"):
@@ -701,7 +702,7 @@ def _read_body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:
                 piece, chunk = chunk, b""
             else:
                 try:
-                    piece = inflate.decompress(chunk, limit + 1 - len(body))
+                    piece = inflate.decompress(chunk, min(limit + 1 - len(body), _INFLATE_STEP))
                 except zlib.error:
                     return bytes(body), False
                 chunk = inflate.unconsumed_tail
