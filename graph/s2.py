@@ -339,11 +339,10 @@ class S2Client:
         if self.config.api_key:
             text = text.replace(self.config.api_key, "[redacted]")
         credentials = urlsplit(self.config.api_url).netloc.rpartition("@")[0]
-        if credentials:
-            text = text.replace(credentials, "[redacted]")
-            for part in credentials.split(":"):
-                if len(part) > 2:
-                    text = text.replace(part, "[redacted]")
+        password = credentials.partition(":")[2]
+        for secret in (credentials, password):
+            if len(secret) >= 4:  # a shorter one would blank out ordinary words
+                text = text.replace(secret, "[redacted]")
         return text[:300]
 
     # -- transport -----------------------------------------------------------------------------
