@@ -448,7 +448,10 @@ class S2Client:
                 status = response.status_code
                 raw, whole = _read_body(response, MAX_ANSWER_BYTES if status == 200 else MAX_ERROR_BYTES)
         except httpx.TimeoutException:
-            raise self._silence(f"no answer within {budget:.3g}s", attempt_started) from None
+            reason = f"no answer within {budget:.3g}s"
+            if self._silent_since is None and budget < min(self.config.timeout, MIN_ATTEMPT):
+                raise _Transient(reason) from None  # cut short by --max-wait: no sign that nothing answers
+            raise self._silence(reason, attempt_started) from None
         except httpx.TransportError as exc:
             connect_failed = isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol))
             raise self._silence(f"connection failed: {self.redact(exc)}", attempt_started, connect_failed) from None
