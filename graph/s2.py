@@ -172,13 +172,14 @@ class _Transient(Exception):
     """A failure worth retrying; ``connection`` marks failures to connect at all."""
 
     def __init__(self, reason: str, retry_after: float | None = None, connection: bool = False, status: int | None = None,
-                 silent: bool = False):
+                 silent: bool = False, cut_short: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.connection = connection
         self.status = status
         self.silent = silent  # no answer at all: refused, reset, timed out
+        self.cut_short = cut_short  # an attempt --max-wait left too little time to finish
 
 
 class _Deadline:
@@ -369,12 +370,19 @@ class S2Client:
         retrying = Retrying(retry=retry_if_exception_type(_Transient), wait=self._backoff, stop=self._should_stop,
                             before_sleep=self._announce, reraise=True)
         started = time.monotonic()
+        telling = None  # the last failure that says something about the server
         try:
             for attempt in retrying:
                 with attempt:
                     first = attempt.retry_state.attempt_number == 1
-                    return self._send(method, path, params, payload, check, read, started, first)
-        except _Transient as exc:
+                    try:
+                        return self._send(method, path, params, payload, check, read, started, first)
+                    except _Transient as exc:
+                        if not exc.cut_short or telling is None:
+                            telling = exc
+                        raise
+        except _Transient:
+            exc = telling
             if exc.connection and not self._connected:
                 raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.shown_url} ({exc.reason})") from None
             if exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
@@ -450,7 +458,7 @@ class S2Client:
         except httpx.TimeoutException:
             reason = f"no answer within {budget:.3g}s"
             if self._silent_since is None and budget < min(self.config.timeout, MIN_ATTEMPT):
-                raise _Transient(reason) from None  # cut short by --max-wait: no sign that nothing answers
+                raise _Transient(reason, cut_short=True) from None  # by --max-wait: no sign that nothing answers
             raise self._silence(reason, attempt_started) from None
         except httpx.TransportError as exc:
             connect_failed = isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol))
