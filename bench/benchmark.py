@@ -602,7 +602,7 @@ def baseline_package(checkout: Path, folder: Path) -> str:
     return str(link_folder)
 
 
-def stage_hostile(table: Table, tmp: Path, quick: bool, baseline: Path | None = None) -> None:
+def stage_hostile_notes(table: Table, tmp: Path, quick: bool, baseline: Path | None = None) -> None:
     """Each hostile line shape at two sizes: CPU time and peak memory grow linearly (and, with
     --baseline CHECKOUT, what that checkout's readers take on the same files, stopped at 30 s or 4 GB)."""
     small, large = (50_000, 200_000) if quick else (1_000_000, 4_000_000)
@@ -619,18 +619,18 @@ def stage_hostile(table: Table, tmp: Path, quick: bool, baseline: Path | None = 
             was_mb = "" if not isinstance(before, tuple) else f"was {before[1]:.0f} MB"
             label = f"{shape}, {size / 1e6:g} M chars"
             if isinstance(measured, str):
-                table.add("hostile", f"{label}: CPU", measured, "", was, False)
+                table.add("hostile-notes", f"{label}: CPU", measured, "", was, False)
                 path.unlink()
                 continue
             cpu[size] = measured[0]
-            table.add("hostile", f"{label}: CPU", round(measured[0], 2), "s", was)
-            table.add("hostile", f"{label}: peak RSS", round(measured[1]), "MB", was_mb or was)
+            table.add("hostile-notes", f"{label}: CPU", round(measured[0], 2), "s", was)
+            table.add("hostile-notes", f"{label}: peak RSS", round(measured[1]), "MB", was_mb or was)
             path.unlink()
         if len(cpu) == 2:
             factor = large // small
             # Under a tenth of a second the clock's grain and the process start are most of the time.
             ratio = max(cpu[large], 0.1) / max(cpu[small], 0.1)
-            table.add("hostile", f"{shape}: CPU x{factor} size / CPU x1", round(ratio, 2), "x",
+            table.add("hostile-notes", f"{shape}: CPU x{factor} size / CPU x1", round(ratio, 2), "x",
                       f"<= {factor + 2} (linear)", ratio <= factor + 2)
 
 
@@ -734,9 +734,42 @@ def stage_map_library(table: Table, tmp: Path, quick: bool) -> None:
             browser.close()
 
 
+# -- hostile servers: memory stays bounded whatever the answer's size -----------------------------
+
+HOSTILE_PEAK = ("import resource, sys\nfrom citegraph.cli import main\n"
+                "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+
+
+def stage_hostile_server(table: Table, tmp: Path, quick: bool) -> None:
+    """Peak RSS of a whole build (3 notes papers) whose /references answers are a 1 MB gzip bomb
+    (1 GB inflated) or a 200 MB answer (--quick: the bomb only): each is given up at the answer
+    limit, not read into memory."""
+    from tests.standin.hostile import HostileS2
+
+    world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=300, seed=7)
+    notes = tmp / "hostile.md"
+    notes.write_text("".join(f"- https://www.semanticscholar.org/paper/{p}\n" for p in list(world.references)[:3]))
+    modes = [("gzip_bomb", "a 1 MB gzip bomb (1 GB inflated)"), ("huge_answer", "a 200 MB answer")]
+    for mode, shown in modes[:1] if quick else modes:
+        server = HostileS2(world, mode).start()
+        try:
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", HOSTILE_PEAK, "build", str(notes), "--data-dir",
+                                   str(tmp / f"hostile-{mode}"), "-o", str(tmp / f"{mode}.html"), "--max-wait", "0",
+                                   "--rps", "50"],
+                                  cwd=ROOT, env={**os.environ, "S2_API_URL": server.url}, capture_output=True, text=True)
+            elapsed = time.perf_counter() - started
+        finally:
+            server.stop()
+        peak = int(done.stderr.split()[-1]) / 1024
+        table.add("hostile-server", f"peak RSS of a build against {shown}", round(peak, 1), "MB", "<= 512 MB", peak <= 512)
+        table.add("hostile-server", "  its wall time (3 papers, one attempt each)", round(elapsed, 1), "s")
+
+
 STAGES = {"requests": stage_requests, "rate": stage_rate, "warm": stage_warm, "library": stage_library,
           "queries": stage_queries, "map": stage_map, "map-library": stage_map_library, "notes": stage_notes,
-          "suggest": stage_suggest, "hostile": stage_hostile}
+          "suggest": stage_suggest, "hostile-notes": stage_hostile_notes, "hostile-server": stage_hostile_server}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -745,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--only", choices=sorted(STAGES), action="append", help="run only these stages")
     parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
-                        help="hostile stage: also time another checkout's readers on the same files")
+                        help="hostile-notes stage: also time another checkout's readers on the same files")
     args = parser.parse_args(argv)
     table = Table()
     print(f"{'stage':<10} {'measure':<52} {'value':>14} {'unit':<5} {'goal':<14}")
@@ -754,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, stage in STAGES.items():
             if not args.only or name in args.only:
                 stage_started = time.perf_counter()
-                extra = {"baseline": args.baseline} if name == "hostile" else {}
+                extra = {"baseline": args.baseline} if name == "hostile-notes" else {}
                 stage(table, Path(tmp), args.quick, **extra)
                 table.add(name, "stage wall time", round(time.perf_counter() - stage_started, 1), "s")
     total = time.perf_counter() - started

@@ -379,13 +379,15 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import build
     from citegraph.render import MapOptions
-    from citegraph.s2 import S2Config
+    from citegraph.s2 import Alert, S2Config
 
     progress = Progress()
 
     def notice(line: str) -> None:
         if sys.stderr.isatty():  # over the progress bar's line, which redraws itself below
             click.echo(f"\r\033[K{line}", err=True)
+        elif isinstance(line, Alert):  # an outage is said in a pipe too
+            click.echo(line, err=True)
 
     try:
         result = build(

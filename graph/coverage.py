@@ -61,10 +61,16 @@ class CoverageRow:
 
 @dataclass
 class CoverageReport:
-    """Every row, and totals per status plus references, unresolved references and requests made."""
+    """Every row, and totals per status plus references, unresolved references and requests made.
+
+    ``dropped_fields`` names, per paperId, the fields Semantic Scholar sent with a wrong type (stored
+    as null); ``totals["dropped_fields"]`` counts them and ``totals["papers_with_dropped_fields"]``
+    the papers.
+    """
 
     entries: list[CoverageRow] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
+    dropped_fields: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def papers(self) -> int:
@@ -77,7 +83,8 @@ class CoverageReport:
         return sum(1 for e in self.entries if e.status in (CoverageStatus.OK, CoverageStatus.TITLE_MATCHED))
 
     def to_dict(self) -> dict:
-        return {"entries": [asdict(e) for e in self.entries], "totals": self.totals}
+        return {"entries": [asdict(e) for e in self.entries], "totals": self.totals,
+                "dropped_fields": self.dropped_fields}
 
 
 def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageReport:
@@ -120,7 +127,10 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageRepor
     totals["entries"] = len(entries)
     totals["references"] = sum(e.references or 0 for e in entries)
     totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)
-    return CoverageReport(entries, totals)
+    dropped = store.dropped_fields()
+    totals["dropped_fields"] = sum(len(names) for names in dropped.values())
+    totals["papers_with_dropped_fields"] = len(dropped)
+    return CoverageReport(entries, totals, dropped)
 
 
 def write_report(report: CoverageReport, *paths: Path) -> None:

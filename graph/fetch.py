@@ -164,8 +164,10 @@ class Fetcher:
             # starts over).
             status, _, resume_at = stored.get(paper_id, (None, None, None))
             start = (resume_at or 0) if status in (FetchStatus.PARTIAL, FetchStatus.FAILED) else 0
+            count = (self.store.paper(paper_id) or {}).get(
+                "referenceCount" if kind == FetchKind.REFERENCES else "citationCount")
             try:
-                for page in self.client.linked_pages(paper_id, kind, max_items, start):
+                for page in self.client.linked_pages(paper_id, kind, max_items, start, expected=count):
                     self.store.record_links_page(paper_id, kind, page)
                     start = page.next_offset or start
                 self._answered()

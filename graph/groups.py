@@ -91,7 +91,7 @@ def find_clusters(graph: nx.DiGraph) -> dict[str, int]:
 
         found = louvain_communities(core, seed=SEED)
     else:
-        found = [set(core)]
+        found = [set(core)] if core else []  # a graph with no papers has no group
     minimum = MIN_YOURS if yours else 3
     ranked = sorted(found, key=lambda group: (-len(group & yours), -len(group), min(group)))
     kept = [group for group in ranked if len(group & yours if yours else group) >= minimum][:MAX_CLUSTERS] or ranked[:1]

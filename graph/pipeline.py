@@ -141,7 +141,7 @@ def build(
         store.close()
         raise StoreError(f"{data_dir} is read-only: a build that fetches stores every answer there; "
                          "build from what is stored with --offline, or use a writable --data-dir")
-    requests = rate_limited = 0
+    requests = rate_limited = skipped = 0
     stopped = stopped_at = None
     try:
         if offline and store.is_empty():
@@ -157,10 +157,11 @@ def build(
                         "check the network and S2_API_URL, or use --offline to build from stored data")
                     raise S2Unreachable(f"{exc}; {advice}") from None
                 finally:
-                    requests, rate_limited = client.requests, client.rate_limited
+                    requests, rate_limited, skipped = client.requests, client.rate_limited, client.tally.skipped
                 stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
         report = coverage(store, notes, offline=offline)
         report.totals["requests"] = requests
+        report.totals["skipped_items"] = skipped
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
         graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))

@@ -7,27 +7,40 @@ dir), slows down by 10% on each 429 and recovers slowly, as S2 advises. 429, 500
 timeouts, dropped connections and answers of the wrong shape (HTML, ``{}``, a short batch) are
 retried with exponential backoff and full jitter, bounded by ``max_wait`` per request; anything
 else is not retried. Whatever cannot be answered raises a citegraph error with one line, so an
-outage is never mistaken for "no references" or "not found". The API key never appears in a
-message: it is redacted from everything the server sends back.
+outage is never mistaken for "no references" or "not found". The API key (and any password in
+``S2_API_URL``) never appears in a message: it is redacted from everything the server sends back.
 
-The client hands the store plain records (:class:`LinksPage`, :class:`Link`, paper dicts): only
-this module knows S2's JSON shapes.
+No server can hold a build: every attempt has a total deadline (status, headers and body
+together, enforced on each socket read), a body is read as a stream and given up past
+``MAX_ANSWER_BYTES`` once decoded (a gzip bomb is decompressed in bounded steps), error bodies are
+summarised from their first ``MAX_ERROR_BYTES`` in linear time, and when nothing answers at all
+(refused connections, resets, timeouts) the client says so at once (an :class:`Alert`) and gives
+up ``OUTAGE_WINDOW`` seconds after the last answer. 429 and 5xx are answers: they are retried
+patiently within ``max_wait``.
+
+The transport's entry point is :meth:`S2Client.request_json`; every answer is read through
+:mod:`citegraph.schema` before it is handed on. The client hands the store plain records
+(:class:`LinksPage`, :class:`Link`, paper dicts): only this module and the schema know S2's JSON.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_random_exponential
 
-from .datafiles import NotRegularFile, open_regular
+from . import schema
 from .constants import MAX_WAIT, MIN_RPS, RPS, TIMEOUT, check_range
+from .datafiles import NotRegularFile, open_regular
 from .entries import one_line
 from .errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
 
@@ -60,6 +73,20 @@ SLOW_DOWN = 1.1
 RECOVER = 1.01
 MAX_SLOW_DOWN = 8.0  # a 429 storm (S2 is overloaded, not us) slows the pace at most eightfold
 MAX_INTERVAL = 60.0
+# S2 caps its answers at 10 MB; a bigger one is not S2's and is not read past this (decoded) size.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+MAX_ERROR_BYTES = 64 * 1024  # an error answer is summarised from its beginning only
+MIN_ATTEMPT = 5.0  # seconds one attempt may take however small max_wait is (a real answer takes that)
+OUTAGE_WINDOW = 120.0  # seconds of nothing answering at all before the build stops
+MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a paper
+CAP_REACHED = f"S2 serves at most {MAX_LINKED:,}"
+_READ_CHUNK = 64 * 1024
+_INFLATE_STEP = 1024 * 1024  # bytes inflated at a time: a bomb never holds more than this beyond the body
+
+
+class Alert(str):
+    """A notice line to show even when stderr is no terminal (an outage), not only over a progress bar."""
+
 
 Notice = Callable[[str], None]
 
@@ -73,9 +100,12 @@ class S2Config:
     api_url : the API's base URL (``S2_API_URL``); a trailing ``/graph/v1`` is accepted and dropped.
     api_key : sent as ``x-api-key`` (``S2_API_KEY``); redacted from every message.
     rps : requests per second, at most (S2 allows about 1 with a key).
-    max_wait : seconds of retrying one request before it is given up.
-    timeout : seconds to wait for one answer.
+    max_wait : seconds of retrying one request before it is given up, slow answers included (an
+        attempt may still take ``MIN_ATTEMPT`` seconds when ``max_wait`` is smaller).
+    timeout : seconds one attempt may take, status, headers and body together.
     rate_file : a file through which every client using it shares one rate budget (a data dir's).
+    outage_window : seconds of nothing answering at all (refused, reset, timed out) after which
+        requests are given up, whatever ``max_wait`` says.
     """
 
     api_url: str = DEFAULT_API_URL
@@ -84,11 +114,21 @@ class S2Config:
     max_wait: float = MAX_WAIT
     timeout: float = TIMEOUT
     rate_file: Path | None = None
+    outage_window: float = OUTAGE_WINDOW
 
     def __post_init__(self):
         check_range("rps", self.rps, MIN_RPS)
         check_range("max_wait", self.max_wait, 0)
         check_range("timeout", self.timeout, 0)
+        problem = _url_problem(self.api_url)
+        if problem:
+            raise S2Unreachable(f"S2_API_URL ({redact_url(self.api_url)!r}) is not a usable URL ({problem}); "
+                                f"set it to the API's base URL, like {DEFAULT_API_URL}, or unset it")
+
+    @property
+    def shown_url(self) -> str:
+        """``api_url`` with any user name and password in it redacted, for messages."""
+        return redact_url(self.api_url)
 
     @classmethod
     def from_env(cls, **overrides) -> S2Config:
@@ -101,11 +141,6 @@ class S2Config:
     def root_url(self) -> str:
         """The API host's root, under which ``/graph/v1``, ``/recommendations/v1`` and ``/datasets/v1`` live."""
         return re.sub(r"(/graph/v1)?/*$", "", self.api_url)
-
-    @property
-    def base_url(self) -> str:
-        """The Graph API root, whether or not ``api_url`` already ends with ``/graph/v1``."""
-        return self.root_url + GRAPH_API
 
 
 @dataclass(frozen=True)
@@ -125,8 +160,9 @@ class LinksPage:
 
     ``papers`` are the linked papers (stub metadata), ``unresolved`` the titles of linked items S2
     has no paperId for (kept only to count them), ``next_offset`` where the next page starts (None
-    on the last page), ``truncated_at`` set when S2 answered an empty page before the end (it
-    serves no more than 9,999 items per paper).
+    on the last page), ``truncated_at`` set when paging stopped before the end, with
+    ``truncated_reason``: S2 serves no more than 9,999 items per paper, and a ``next`` that does not
+    move forward or pages beyond the paper's count are not followed (see :func:`paging_stop`).
     """
 
     offset: int
@@ -135,17 +171,71 @@ class LinksPage:
     unresolved: list[str | None] = field(default_factory=list)
     next_offset: int | None = None
     truncated_at: int | None = None
+    truncated_reason: str | None = None
 
 
 class _Transient(Exception):
     """A failure worth retrying; ``connection`` marks failures to connect at all."""
 
-    def __init__(self, reason: str, retry_after: float | None = None, connection: bool = False, status: int | None = None):
+    def __init__(self, reason: str, retry_after: float | None = None, connection: bool = False, status: int | None = None,
+                 silent: bool = False, cut_short: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.connection = connection
         self.status = status
+        self.silent = silent  # no answer at all: refused, reset, timed out
+        self.cut_short = cut_short  # an attempt --max-wait left too little time to finish
+
+
+class _Deadline:
+    """The end (monotonic seconds) of the attempt under way, checked by every socket read and write."""
+
+    def __init__(self):
+        self.at = math.inf
+
+    def left(self, timeout: float | None) -> float:
+        import httpcore
+
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("the answer did not complete in time")
+        return left if timeout is None else min(timeout, left)
+
+
+def _deadline_transport(deadline: _Deadline) -> httpx.HTTPTransport:
+    """An httpx transport whose socket reads and writes all end by ``deadline``: a server that
+    trickles its headers or body a byte at a time cannot hold a request past it."""
+    import httpcore
+    import httpx
+
+    class Stream(httpcore.NetworkStream):
+        def __init__(self, inner):
+            self.inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self.inner.read(max_bytes, deadline.left(timeout))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self.inner.write(buffer, deadline.left(timeout))
+
+        def close(self) -> None:
+            self.inner.close()
+
+        def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+            return Stream(self.inner.start_tls(ssl_context, server_hostname, deadline.left(timeout)))
+
+        def get_extra_info(self, info: str):
+            return self.inner.get_extra_info(info)
+
+    class Backend(httpcore.SyncBackend):
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+            return Stream(super().connect_tcp(host, port, deadline.left(timeout), local_address, socket_options))
+
+    transport = httpx.HTTPTransport()
+    # httpx builds its pool without a way to pass a network backend; this is the same pool with ours.
+    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=Backend())
+    return transport
 
 
 class RateBudget:
@@ -240,6 +330,10 @@ class S2Client:
         self._connected = False
         self._pacer = RateBudget(config.rps, config.rate_file)
         self._http: httpx.Client | None = None
+        self._deadline = _Deadline()
+        self._silent_since: float | None = None  # monotonic time of the first failure since the last answer
+        self._down: str | None = None  # set once nothing answered for OUTAGE_WINDOW: later requests are not made
+        self.tally = schema.Tally()
 
     def close(self) -> None:
         if self._http is not None:
@@ -253,35 +347,68 @@ class S2Client:
 
     def redact(self, text: str) -> str:
         """``text`` as one short line without the API key (servers echo it in error bodies)."""
-        text = one_line(str(text))
+        text = one_line(str(text)[:4096])
         if self.config.api_key:
             text = text.replace(self.config.api_key, "[redacted]")
+        credentials = urlsplit(self.config.api_url).netloc.rpartition("@")[0]
+        password = credentials.partition(":")[2]
+        for secret in (credentials, password):
+            if len(secret) >= 4:  # a shorter one would blank out ordinary words
+                text = text.replace(secret, "[redacted]")
         return text[:300]
 
     # -- transport -----------------------------------------------------------------------------
 
-    def request_json(self, method: str, path: str, params: dict, payload: dict | None, check: Callable[[object], str | None],
+    def request_json(self, method: str, path: str, params: dict, payload: dict | None,
+                     check: Callable[[object], str | None] | None = None, read: Callable[[Any], Any] | None = None,
                      api: str = GRAPH_API):
-        """The JSON answer to one request, retried until ``check`` accepts its shape (it names what is wrong).
+        """The transport's one entry point: the answer to one request, retried until it can be read.
 
-        ``path`` is under ``api``: the Graph API's ``/graph/v1`` or another S2 API such as ``/recommendations/v1``.
+        Parameters
+        ----------
+        method, path, params, payload : the request; ``path`` is under ``api`` (the Graph API's
+            ``/graph/v1``, or another S2 API such as ``/recommendations/v1``) and every segment of it
+            that comes from data must be escaped (:func:`path_segment`).
+        check : names what is wrong with the parsed JSON (None: it is fine); the JSON is returned.
+        read : turns the parsed JSON into what is returned, raising ``schema.WrongShape`` when it
+            cannot (see :mod:`citegraph.schema`). Either is retried as an unexpected answer.
+
+        Raises
+        ------
+        S2Unavailable : no readable answer within ``max_wait`` (or S2 stopped answering at all);
+        S2Unreachable : never any connection; S2AuthError, S2NotFound : refusals.
         """
+        if self._down:
+            raise S2Unavailable(self._down)
         retrying = Retrying(retry=retry_if_exception_type(_Transient), wait=self._backoff, stop=self._should_stop,
                             before_sleep=self._announce, reraise=True)
         started = time.monotonic()
+        telling = None  # the last failure that says something about the server
         try:
             for attempt in retrying:
                 with attempt:
-                    retry = attempt.retry_state.attempt_number > 1
-                    return self._send(method, api + path, params, payload, check, started if retry else None)
-        except _Transient as exc:
+                    first = attempt.retry_state.attempt_number == 1
+                    try:
+                        return self._send(method, api + path, params, payload, check, read, started, first)
+                    except _Transient as exc:
+                        if not exc.cut_short or telling is None:
+                            telling = exc
+                        raise
+        except _Transient:
+            exc = telling
             if exc.connection and not self._connected:
-                raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.api_url} ({exc.reason})") from None
+                raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.shown_url} ({exc.reason})") from None
+            if exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
+                self._down = f"nothing answered for {self._silent_for():.0f} s; the last try: {exc.reason}"
+                raise S2Unavailable(self._down) from None
             waited = time.monotonic() - started
             raise S2Unavailable(f"{exc.reason}; gave up after {waited:.0f}s of retries") from None
 
     def _remaining(self, started: float) -> float:
         return self.config.max_wait - (time.monotonic() - started)
+
+    def _silent_for(self) -> float:
+        return 0.0 if self._silent_since is None else time.monotonic() - self._silent_since
 
     def _backoff(self, state: RetryCallState) -> float:
         exc = state.outcome.exception()
@@ -291,6 +418,8 @@ class S2Client:
             # Full jitter, starting at one request interval: a crowd of clients does not retry in step.
             wait = wait_random_exponential(multiplier=self._pacer.interval, max=60)(state)
         remaining = self.config.max_wait - state.seconds_since_start
+        if isinstance(exc, _Transient) and exc.silent:
+            remaining = min(remaining, self.config.outage_window - self._silent_for())
         return max(0.0, min(wait, remaining))
 
     def _should_stop(self, state: RetryCallState) -> bool:
@@ -298,6 +427,8 @@ class S2Client:
         if state.seconds_since_start + self._pacer.interval > self.config.max_wait:
             return True
         exc = state.outcome.exception()
+        if isinstance(exc, _Transient) and exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
+            return True
         never_connected = isinstance(exc, _Transient) and exc.connection and not self._connected
         return never_connected and state.attempt_number >= UNREACHABLE_ATTEMPTS
 
@@ -313,40 +444,59 @@ class S2Client:
             import httpx
 
             headers = {"x-api-key": self.config.api_key} if self.config.api_key else {}
-            self._http = httpx.Client(timeout=self.config.timeout, headers=headers)
+            # Only encodings decoded here in bounded steps are asked for (see _read_body).
+            headers["accept-encoding"] = "gzip, deflate"
+            self._http = httpx.Client(timeout=self.config.timeout, headers=headers,
+                                      transport=_deadline_transport(self._deadline))
         return self._http
 
-    def _send(self, method: str, path: str, params: dict, payload: dict | None, check, retry_started: float | None):
-        """One attempt; a retry (``retry_started`` set) never waits for its answer past ``max_wait``."""
+    def _send(self, method: str, path: str, params: dict, payload: dict | None, check, read, started: float,
+              first: bool):
+        """One attempt, ended by its deadline: within ``timeout``, and within ``max_wait`` of ``started``
+        (a first attempt gets at least ``MIN_ATTEMPT``: a tiny ``max_wait`` still lets an answer in)."""
         import httpx
 
         http = self._client()  # made before pacing: its setup must not eat into the slot
         self._pacer.wait()
         self.requests += 1
-        # The first attempt may take the whole timeout; retries are bounded by --max-wait, so one
-        # request takes at most max(timeout, max_wait).
-        timeout = self.config.timeout if retry_started is None else max(
-            0.1, min(self.config.timeout, self._remaining(retry_started)))
+        budget = min(self.config.timeout, max(self._remaining(started), MIN_ATTEMPT if first else 0.1))
+        if self._silent_since is not None:  # nothing answers: no attempt outlasts the outage window
+            budget = max(0.1, min(budget, self.config.outage_window - self._silent_for()))
+        attempt_started = time.monotonic()
+        self._deadline.at = attempt_started + budget
         try:
-            response = http.request(method, self.config.root_url + path, params=params, json=payload,
-                                              timeout=timeout)
+            with http.stream(method, self.config.root_url + path, params=params, json=payload) as response:
+                status = response.status_code
+                raw, whole = _read_body(response, MAX_ANSWER_BYTES if status == 200 else MAX_ERROR_BYTES)
         except httpx.TimeoutException:
-            raise _Transient(f"no answer within {timeout:.3g}s") from None
+            reason = f"no answer within {budget:.3g}s"
+            if self._silent_since is None and budget < min(self.config.timeout, MIN_ATTEMPT):
+                raise _Transient(reason, cut_short=True) from None  # by --max-wait: no sign that nothing answers
+            raise self._silence(reason, attempt_started) from None
         except httpx.TransportError as exc:
             connect_failed = isinstance(exc, (httpx.ConnectError, httpx.UnsupportedProtocol))
-            raise _Transient(f"connection failed: {self.redact(exc)}", connection=connect_failed) from None
+            raise self._silence(f"connection failed: {self.redact(exc)}", attempt_started, connect_failed) from None
+        finally:
+            self._deadline.at = math.inf
         self._connected = True
-        status = response.status_code
-        body = _json_or_none(response)
+        self._silent_since = None
+        if status == 200 and not whole:
+            raise _Transient(f"unexpected answer from Semantic Scholar (larger than {MAX_ANSWER_BYTES >> 20} MB "
+                             "or in an encoding not asked for)")
         if status == 200:
-            if body is None:
-                raise self._not_json(response)
-            problem = check(body)
-            if problem:
-                raise _Transient(f"unexpected answer from Semantic Scholar ({problem})")
+            try:
+                body = schema.read_json(raw)
+                if check is not None:
+                    problem = check(body)
+                    if problem:
+                        raise schema.WrongShape(problem)
+                answer = read(body) if read is not None else body
+            except schema.WrongShape as exc:
+                raise _Transient(f"unexpected answer from Semantic Scholar ({self._summary(response, raw, exc)})") from None
             self._pacer.recover()
-            return body
-        message = self._error_text(response, body)
+            return answer
+        body = _json_or_none(raw)
+        message = self._error_text(response, raw, body)
         if status == 429:
             self.rate_limited += 1
             self._pacer.slow_down()
@@ -356,11 +506,23 @@ class S2Client:
                              status=status)
         raise self._refusal(status, message, response, body)
 
-    def _not_json(self, response: httpx.Response) -> _Transient:
+    def _silence(self, reason: str, attempt_started: float, connect_failed: bool = False) -> _Transient:
+        """No answer at all: the first such since the last answer is said at once, with when the build
+        stops (the outage window counts from the start of the attempt that got no answer)."""
+        if self._silent_since is None:
+            self._silent_since = attempt_started
+            if self._connected:
+                until = time.time() + self.config.outage_window - self._silent_for()
+                self.notice(Alert(f"Semantic Scholar is not answering ({reason}); retrying until "
+                                  f"{_clock(until)}; Ctrl-C stops, a later build resumes"))
+        return _Transient(reason, connection=connect_failed, silent=True)
+
+    def _summary(self, response: httpx.Response, raw: bytes, problem: Exception) -> str:
         kind = response.headers.get("content-type", "no content type").split(";")[0]
-        title = _html_title(response.text)
-        return _Transient(f"unexpected answer from Semantic Scholar (not JSON but {kind}"
-                          + (f": {self.redact(title)!r})" if title else ")"))
+        if kind == "application/json" or raw[:1] in (b"{", b"["):
+            return self.redact(problem)
+        title = _html_title(raw)
+        return f"not JSON but {self.redact(kind)}" + (f": {self.redact(title)!r}" if title else "")
 
     def _refusal(self, status: int, message: str, response: httpx.Response, body) -> S2Error:
         """The error for an answer that retrying cannot change."""
@@ -373,7 +535,7 @@ class S2Client:
                 return S2AuthError("Semantic Scholar refused the API key (HTTP 403 Forbidden); check S2_API_KEY "
                                    "(keys unused for about 60 days are withdrawn), or unset it to use the public pool")
             return S2AuthError(f"Semantic Scholar refused the request (HTTP 403: {message}); is S2_API_URL "
-                               f"({self.config.api_url}) the API's base URL?")
+                               f"({self.config.shown_url}) the API's base URL?")
         if status == 404:
             if isinstance(body, dict) and "error" in body:  # S2's backend: the paper (or title) does not exist
                 return S2NotFound(message)
@@ -384,13 +546,13 @@ class S2Client:
 
     def _wrong_endpoint(self, status: int, response: httpx.Response) -> S2Unreachable:
         return S2Unreachable(f"Semantic Scholar has no such endpoint (HTTP {status} for {response.request.url.path}); "
-                       f"S2_API_URL ({self.config.api_url}) should be the API's base URL, like {DEFAULT_API_URL}")
+                       f"S2_API_URL ({self.config.shown_url}) should be the API's base URL, like {DEFAULT_API_URL}")
 
-    def _error_text(self, response: httpx.Response, body) -> str:
-        """An error answer (``body``: its JSON, None if it has none) as one line: S2's ``error``/``message``,
-        an HTML page's title, or the reason phrase."""
+    def _error_text(self, response: httpx.Response, raw: bytes, body) -> str:
+        """An error answer (``raw``: its first bytes, ``body``: their JSON, None if none) as one line:
+        S2's ``error``/``message``, an HTML page's title, or the reason phrase."""
         if body is None:
-            return self.redact(_html_title(response.text) or response.text or response.reason_phrase)
+            return self.redact(_html_title(raw) or raw[:300].decode("utf-8", "replace") or response.reason_phrase)
         if isinstance(body, dict):
             return self.redact(body.get("error") or body.get("message") or body)
         return self.redact(body)
@@ -404,41 +566,48 @@ class S2Client:
         """
         if not 0 < len(ids) <= BATCH_SIZE:
             raise ValueError(f"a batch takes 1 to {BATCH_SIZE} ids, not {len(ids)}")
+        nested = any(f.startswith("references.") for f in fields)
         try:
             answer = self.request_json("POST", "/paper/batch", {"fields": ",".join(fields)}, {"ids": list(ids)},
-                                       lambda body: _batch_problem(body, len(ids)))
+                                       read=lambda body: schema.batch_papers(body, len(ids), self.tally, nested))
         except S2NotFound as exc:  # a batch answers null for unknown ids: a 404 is no answer at all
             raise S2Unavailable(f"unexpected answer from Semantic Scholar (HTTP 404: {exc})") from None
         return dict(zip(ids, answer))
 
     def nested_references(self, ids: list[str]) -> dict[str, list[dict] | None]:
         """Depth >= 2: ``{paperId: its references (paper dicts, paperId None when unresolved) or None}``."""
-        return {paper_id: None if paper is None else [r for r in paper.get("references") or [] if isinstance(r, dict)]
+        return {paper_id: None if paper is None else paper["references"]
                 for paper_id, paper in self.papers(ids, NESTED_REFERENCE_FIELDS).items()}
 
     def linked_pages(self, paper_id: str, direction: str, max_items: int | None = None,
-                     start: int = 0) -> Iterator[LinksPage]:
-        """Pages of ``/references`` or ``/citations`` from offset ``start``, following ``next``.
+                     start: int = 0, expected: int | None = None) -> Iterator[LinksPage]:
+        """Pages of ``/references`` or ``/citations`` from offset ``start``, following ``next``
+        while :func:`paging_stop` allows (``expected``: the paper's referenceCount or citationCount).
 
         Raises S2NotFound when S2 has no such paper, S2Unavailable when a page cannot be had.
         """
         other = _LINKED[direction]
         fields = ",".join(LINK_FIELDS + LINKED_PAPER_FIELDS)
-        offset = reached = start
+        offset = reached = max(0, start)
+        pages = 0
         while True:
             limit = PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items - offset)
-            body = self.request_json("GET", f"/paper/{paper_id}/{direction}",
-                                     {"fields": fields, "offset": offset, "limit": limit}, None,
-                                     lambda answer: _page_problem(answer, other))
-            page = parse_links_page(paper_id, direction, offset, body["data"])
-            following = body.get("next")
+            rows, following = self.request_json(
+                "GET", f"/paper/{path_segment(paper_id)}/{direction}", {"fields": fields, "offset": offset, "limit": limit},
+                None, read=lambda body: schema.links_page(body, other, self.tally))
+            page = _links_page(paper_id, direction, offset, rows)
+            pages += 1
             if max_items is not None and following is not None and following >= max_items:
                 following = None
-            if not page.papers and not page.unresolved and offset > 0:
-                # Past its cap S2 answers an empty page, not an error: what we have is all there is.
-                page.truncated_at = reached
+            # Past its cap S2 answers an empty page, not an error: what we have is all there is.
+            empty = not rows and offset > 0
+            stop = paging_stop(offset, following, pages, expected)
+            if empty or stop:
+                page.truncated_at = reached if empty else offset + len(rows)
+                page.truncated_reason = (f"truncated by S2 at {page.truncated_at:,}" if empty or stop == CAP_REACHED
+                                         else f"truncated at {page.truncated_at:,}: {stop}")
                 following = None
-            reached = offset + len(body["data"])
+            reached = offset + len(rows)
             page.next_offset = following
             yield page
             if following is None:
@@ -448,83 +617,143 @@ class S2Client:
     def match_title(self, title: str) -> dict | None:
         """The paper S2 matches to a title (with ``matchScore``), or None when it matches none."""
         try:
-            body = self.request_json("GET", "/paper/search/match", {"query": title, "fields": ",".join(PAPER_FIELDS)},
-                                     None, _match_problem)
+            return self.request_json("GET", "/paper/search/match", {"query": title, "fields": ",".join(PAPER_FIELDS)},
+                                     None, read=lambda body: schema.title_match(body, self.tally))
         except S2NotFound:
             return None
-        return body["data"][0] if body.get("data") else None
 
 
-# -- shapes ---------------------------------------------------------------------------------------
+def paging_stop(offset: int, following: int | None, pages: int, expected: int | None) -> str | None:
+    """Why the page at ``following`` must not be asked for (None: ask for it, or there is none).
 
-def _is_paper(item) -> bool:
-    return isinstance(item, dict) and isinstance(item.get("paperId"), str) and bool(item["paperId"])
+    ``next`` must move forward and stay under S2's cap of 9,999 items, and a paper gets no more
+    pages than its count of ``expected`` items fills (plus one: counts lag), so no server can make a
+    fetch loop. Called by the fetch loop after each page; ``pages`` is how many it has asked for.
 
-
-def _batch_problem(body, count: int) -> str | None:
-    if not isinstance(body, list):
-        return f"a batch answer is a list, got {type(body).__name__}"
-    if len(body) != count:
-        return f"a batch answer has one item per id: {count} asked, {len(body)} answered"
-    if not all(item is None or _is_paper(item) for item in body):
-        return "a batch answer holds papers with a paperId or nulls"
-    if not all(item is None or isinstance(item.get("references", []), list | None) for item in body):
-        return "nested references are a list"
+    Example
+    -------
+    >>> paging_stop(1000, 1000, 2, None)
+    'its next page (1,000) does not move past 1,000'
+    >>> paging_stop(0, 1000, 1, 5000) is None
+    True
+    """
+    if following is None:
+        return None
+    if following <= offset:
+        return f"its next page ({following:,}) does not move past {offset:,}"
+    if following >= MAX_LINKED:
+        return CAP_REACHED
+    allowed = math.ceil(min(MAX_LINKED, max(0, expected if expected is not None else MAX_LINKED)) / PAGE_SIZE) + 1
+    if pages >= allowed:
+        return f"more than the {allowed} pages its count of {expected if expected is not None else 'at most 9,999'} needs"
     return None
 
 
-def _page_problem(body, other: str) -> str | None:
-    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-        return "a page is an object with a data list"
-    if "next" in body and not isinstance(body["next"], int):
-        return "a page's next is an offset"
-    if not all(isinstance(row, dict) and isinstance(row.get(other) or {}, dict) for row in body["data"]):
-        return f"a page's items are objects with {other}"
+def path_segment(value: str) -> str:
+    """``value`` escaped as one URL path segment: nothing in it can leave the API's path.
+
+    Example
+    -------
+    >>> path_segment("../../admin?evil=1#")
+    '..%2F..%2Fadmin%3Fevil%3D1%23'
+    """
+    return quote(value, safe="")
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its user name and password, if any, replaced by ``[redacted]``.
+
+    Example
+    -------
+    >>> redact_url("http://user:pw@s2.example.org/graph/v1")
+    'http://[redacted]@s2.example.org/graph/v1'
+    """
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1[redacted]@", url)
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is no number raises here
+    except ValueError as exc:
+        return str(exc)
+    if parts.scheme not in ("http", "https"):
+        return "it must start with http:// or https://"
+    if not parts.hostname:
+        return "it names no host"
     return None
 
 
-def _match_problem(body) -> str | None:
-    if isinstance(body, dict) and "data" not in body and body.get("total") == 0:
-        return None  # the search endpoints' "no hits" shape
-    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-        return "a title match is an object with a data list"
-    if body["data"] and not (_is_paper(body["data"][0]) and isinstance(body["data"][0].get("title"), str)):
-        return "a title match is a paper with a title"
-    return None
+def _clock(epoch: float) -> str:
+    return time.strftime("%H:%M", time.localtime(epoch))
 
 
-def parse_links_page(paper_id: str, direction: str, offset: int, rows: list[dict]) -> LinksPage:
-    """The items of a /references (or /citations) page of ``paper_id`` as plain records."""
-    other = _LINKED[direction]
+def _links_page(paper_id: str, direction: str, offset: int, rows: list[tuple[dict, dict]]) -> LinksPage:
     page = LinksPage(offset)
-    for row in rows:
-        linked = row.get(other) or {}
-        if not _is_paper(linked):
-            page.unresolved.append(linked.get("title") if isinstance(linked.get("title"), str) else None)
+    for linked, flags in rows:
+        if not linked.get("paperId"):
+            page.unresolved.append(linked.get("title"))
             continue
         page.papers.append(linked)
         citing, cited = (paper_id, linked["paperId"]) if direction == "references" else (linked["paperId"], paper_id)
-        influential = row.get("isInfluential")
-        page.links.append(Link(citing, cited, influential if isinstance(influential, bool) else None,
-                               _strings(row.get("intents")), _strings(row.get("contexts"))))
+        page.links.append(Link(citing, cited, flags.get("isInfluential"), flags.get("intents"), flags.get("contexts")))
     return page
 
 
-def _strings(value) -> list[str] | None:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else None
+def parse_links_page(paper_id: str, direction: str, offset: int, rows: list[dict],
+                     tally: schema.Tally | None = None) -> LinksPage:
+    """The items of a /references (or /citations) page of ``paper_id``, checked, as plain records."""
+    checked, _ = schema.links_page({"data": rows}, _LINKED[direction], tally or schema.Tally())
+    return _links_page(paper_id, direction, offset, checked)
 
 
-def _json_or_none(response: httpx.Response):
-    """The answer's JSON, parsed once; None when it is not JSON."""
+def _read_body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:
+    """The answer's body decoded, at most ``limit`` bytes of it, and whether that is all of it.
+
+    gzip and deflate are decompressed here a megabyte at a time, so a small bomb cannot grow past
+    ``limit``; an encoding not asked for is not read.
+    """
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("identity", "", "gzip", "deflate", "x-gzip"):
+        return b"", False
+    # wbits 47: zlib or gzip, told apart by their header; raw deflate (some servers) is tried if that fails.
+    inflate = None if encoding in ("identity", "") else zlib.decompressobj(47)
+    body = bytearray()
+    for chunk in response.iter_raw(_READ_CHUNK):
+        while chunk:
+            if inflate is None:
+                piece, chunk = chunk, b""
+            else:
+                try:
+                    piece = inflate.decompress(chunk, min(limit + 1 - len(body), _INFLATE_STEP))
+                except zlib.error:
+                    return bytes(body), False
+                chunk = inflate.unconsumed_tail
+            body += piece
+            if len(body) > limit:
+                del body[limit:]
+                return body, False
+            if inflate is not None and not piece and chunk:
+                break
+    return body, True
+
+
+def _json_or_none(raw: bytes):
+    """An error answer's JSON, None when it is not JSON."""
     try:
-        return response.json()
-    except ValueError:
+        return schema.read_json(raw)
+    except schema.WrongShape:
         return None
 
 
-def _html_title(text: str) -> str | None:
-    found = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
-    return one_line(found.group(1)) if found else None
+def _html_title(raw: bytes) -> str | None:
+    """The ``<title>`` of an HTML page, looked for in linear time in its first ``MAX_ERROR_BYTES``."""
+    head = raw[:MAX_ERROR_BYTES].decode("utf-8", "replace")
+    lowered = head.lower()
+    start = lowered.find("<title")
+    opened = lowered.find(">", start) if start >= 0 else -1
+    end = lowered.find("</title", opened) if opened >= 0 else -1
+    return one_line(head[opened + 1:end])[:200] if end >= 0 else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

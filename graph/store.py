@@ -294,7 +294,7 @@ class Store:
                 count = db.execute(
                     "SELECT count(*) FROM edges WHERE " + ("citing=?" if kind == FetchKind.REFERENCES else "cited=?"),
                     (paper_id,)).fetchone()[0]
-                reason = f"truncated by S2 at {page.truncated_at:,}" if page.truncated_at else None
+                reason = page.truncated_reason
                 self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
 
     def _upsert_edges(self, db, edges: list[tuple]) -> None:
@@ -378,6 +378,17 @@ class Store:
     def unresolved_counts(self, origin: str = "references") -> dict[str, int]:
         rows = self.db.execute("SELECT citing, count(*) FROM unresolved WHERE origin=? GROUP BY citing", (origin,))
         return dict(rows.fetchall())
+
+    def dropped_fields(self) -> dict[str, list[str]]:
+        """``{paperId: names of the fields S2 sent with a wrong type}`` (stored as nulls), for coverage."""
+        rows = self.db.execute("SELECT paper_id, json_extract(data, '$.droppedFields') FROM papers "
+                               "WHERE json_extract(data, '$.droppedFields') IS NOT NULL")
+        return {paper_id: json.loads(names) for paper_id, names in rows}
+
+    def paper(self, paper_id: str) -> dict | None:
+        """One stored paper's data, None when it is not stored."""
+        row = self.db.execute("SELECT data FROM papers WHERE paper_id=?", (paper_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def generation(self) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()

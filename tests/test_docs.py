@@ -14,7 +14,7 @@ from citegraph.examples import example_graph
 MODULES = ["citegraph", "citegraph.analysis", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles",
            "citegraph.entries", "citegraph.examples", "citegraph.export", "citegraph.fetch", "citegraph.graphfile", "citegraph.groups",
            "citegraph.ids", "citegraph.mcp_server", "citegraph.naming", "citegraph.notes", "citegraph.paths",
-           "citegraph.render", "citegraph.s2client"]
+           "citegraph.render", "citegraph.s2", "citegraph.s2client", "citegraph.schema"]
 
 
 def runnable_examples(module) -> int:

@@ -5,6 +5,7 @@ import datetime
 import json
 import sys
 
+from .hostile import MODES, HostileS2
 from .server import BODIES, Faults, StandinS2
 from citegraph.world import add_later_work, generate_library, generate_world, sample_notes_seeds
 
@@ -31,6 +32,7 @@ def main() -> None:
                         help="serve a generated library instead: N read papers in 8 topics among about 30*N papers")
     parser.add_argument("--library-notes", metavar="FILE", help="with --library: write its reading notes here")
     parser.add_argument("--no-headings", action="store_true", help="with --library-notes: no topic headings")
+    parser.add_argument("--hostile", choices=MODES, help="serve as a hostile server in this mode (faults ignored)")
     args = parser.parse_args()
 
     if args.library:
@@ -45,7 +47,7 @@ def main() -> None:
     faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, hang_after=args.hang_after,
                     die_after=args.die_after, status=args.status, body=args.body, after=args.after, until=args.until,
                     matching=args.matching, seed=args.seed)
-    service = StandinS2(world, faults, port=args.port)
+    service = HostileS2(world, args.hostile, port=args.port) if args.hostile else StandinS2(world, faults, port=args.port)
     print(json.dumps({"url": service.url, "papers": len(world.papers)}), flush=True)
     print(f"export S2_API_URL={service.url}", file=sys.stderr, flush=True)
     try:
