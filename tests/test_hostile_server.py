@@ -193,7 +193,7 @@ def test_nothing_answering_stops_the_build_within_the_outage_window_whatever_max
     service = StandinS2(sample_world, Faults(hang_after=1)).start()
     config = S2Config(api_url=service.url, rps=50, max_wait=600, timeout=0.5, outage_window=2)
     try:
-        result = build([notes], tmp_path / "data", None, s2_config=config)
+        result = build([notes], data_dir=tmp_path / "data", output=None, s2_config=config)
     finally:
         service.stop()
     assert result.stopped.startswith("Semantic Scholar stopped answering at")
