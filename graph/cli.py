@@ -236,6 +236,34 @@ def notes_command(paths, zotero, collection, fmt):
     require_papers(found, paths, source)
 
 
+def release_source(value: str | None) -> Path | None:
+    """``--source datasets:DIR`` -> DIR (None: the Graph API)."""
+    if value is None:
+        return None
+    kind, _, folder = value.partition(":")
+    if kind != "datasets" or not folder:
+        raise click.BadParameter(f"{value!r}: write datasets:DIR (a release imported with `citegraph datasets import`)",
+                                 param_hint="--source")
+    return Path(folder)
+
+
+def engine_options(func):
+    """--engine, --memory-limit, --temp-dir, --spark-master: how a Datasets release is read."""
+    func = click.option("--spark-master", default="local[*]", show_default=True,
+                        help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.")(func)
+    func = click.option("--temp-dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="DuckDB spills here when the memory limit is reached.")(func)
+    func = click.option("--memory-limit", metavar="SIZE", help="DuckDB's memory limit, e.g. 4GB.")(func)
+    return click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+                        help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').")(func)
+
+
+def make_engine_options(engine, memory_limit, temp_dir, spark_master):
+    from citegraph.engines import EngineOptions
+
+    return EngineOptions(engine, memory_limit, temp_dir, spark_master)
+
+
 class Progress:
     """A click progress bar per fetch phase, shown only on a terminal."""
 
@@ -278,10 +306,13 @@ class Progress:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
               show_default=True, help="The interactive map.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
+@click.option("--source", metavar="datasets:DIR",
+              help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.")
+@engine_options
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, data_dir, color, show, max_nodes, layout):
+          report, source, engine, memory_limit, temp_dir, spark_master, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -306,7 +337,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
             MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
-            zotero_source(paths, zotero, collection))
+            zotero_source(paths, zotero, collection), release_source(source),
+            make_engine_options(engine, memory_limit, temp_dir, spark_master))
     finally:
         progress.close()
     print_warnings(result.notes)

@@ -1,0 +1,130 @@
+"""Where a release's SQL runs: DuckDB embedded (the default) or Apache Spark (``citegraph[spark]``).
+
+Both engines answer the same SQL text (citegraph.extract writes it once, in the subset both
+dialects accept) over the same three Parquet tables an import writes (``papers``, ``citations``,
+``citers``), plus small input tables the caller passes as rows with a declared schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CitegraphError
+
+TABLES = ("papers", "citations", "citers")
+PARQUET_DIR = "parquet"
+
+
+class ReleaseMissing(CitegraphError):
+    """The folder holds no imported release."""
+
+
+@dataclass
+class EngineOptions:
+    """Which engine, and its settings.
+
+    ``memory_limit`` (e.g. ``"4GB"``) and ``temp_dir`` apply to DuckDB; ``spark_master`` to Spark
+    (``local[*]``, ``spark://host:7077`` or Spark Connect ``sc://host``).
+    """
+
+    engine: str = "duckdb"
+    memory_limit: str | None = None
+    temp_dir: Path | None = None
+    spark_master: str = "local[*]"
+
+
+def parquet_files(release_dir: Path) -> dict[str, Path]:
+    """The imported tables of a release folder; raises ReleaseMissing when it was not imported."""
+    folder = Path(release_dir) / PARQUET_DIR
+    files = {name: folder / f"{name}.parquet" for name in TABLES}
+    missing = [name for name, path in files.items() if not path.exists()]
+    if missing:
+        raise ReleaseMissing(f"{release_dir} holds no imported release ({', '.join(missing)} missing); "
+                             f"run `citegraph datasets import {release_dir}` first")
+    return files
+
+
+class DuckDBEngine:
+    """SQL on DuckDB over the release's Parquet files (views: nothing is loaded up front)."""
+
+    def __init__(self, release_dir: Path, options: EngineOptions):
+        import duckdb
+
+        self.db = duckdb.connect()
+        if options.memory_limit:
+            self.db.execute(f"SET memory_limit = '{options.memory_limit}'")
+        if options.temp_dir:
+            self.db.execute(f"SET temp_directory = '{Path(options.temp_dir).as_posix()}'")
+        for name, path in parquet_files(release_dir).items():
+            self.db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+
+    def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
+        """Rows of ``sql``; ``inputs`` are ``{table: (schema DDL, rows)}`` made visible to it."""
+        for name, (schema, rows) in (inputs or {}).items():
+            self.db.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({schema})")
+            if rows:
+                marks = ",".join("?" * len(rows[0]))
+                self.db.executemany(f"INSERT INTO {name} VALUES ({marks})", [list(r) for r in rows])
+        return self.db.execute(sql).fetchall()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+_spark_sessions: dict[str, object] = {}
+
+
+def spark_session(master: str):
+    """One SparkSession per master for the whole process (starting one takes seconds)."""
+    if master not in _spark_sessions:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise CitegraphError("--engine spark needs pyspark: pip install 'citegraph[spark]'") from None
+        builder = SparkSession.builder.appName("citegraph")
+        builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
+        try:
+            session = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8") \
+                .getOrCreate()
+        except Exception as exc:  # Spark's own errors are Java stack traces: one line is enough
+            raise CitegraphError(f"Spark did not start at {master} ({str(exc).splitlines()[0][:200]}); "
+                                 "check --spark-master, and that Java is installed for local mode") from None
+        session.sparkContext.setLogLevel("ERROR") if not master.startswith("sc://") else None
+        _spark_sessions[master] = session
+    return _spark_sessions[master]
+
+
+class SparkEngine:
+    """The same SQL on Apache Spark over the same Parquet files (local mode, a cluster, or Spark Connect)."""
+
+    def __init__(self, release_dir: Path, options: EngineOptions):
+        self.spark = spark_session(options.spark_master)
+        for name, path in parquet_files(release_dir).items():
+            self.spark.read.parquet(str(Path(path).resolve())).createOrReplaceTempView(name)
+
+    def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
+        for name, (schema, rows) in (inputs or {}).items():
+            self.spark.createDataFrame([tuple(r) for r in rows], schema=schema).createOrReplaceTempView(name)
+        return [tuple(row) for row in self.spark.sql(sql).collect()]
+
+    def close(self) -> None:
+        pass  # the session is shared by every engine of this process
+
+
+def open_engine(release_dir: Path, options: EngineOptions | None = None):
+    """The engine ``options`` names, over the release imported in ``release_dir``.
+
+    Example
+    -------
+    >>> engine = open_engine(Path("s2-release"))  # doctest: +SKIP
+    >>> engine.query("SELECT count(*) FROM papers")  # doctest: +SKIP
+    [(231000000,)]
+    """
+    options = options or EngineOptions()
+    if options.engine == "spark":
+        return SparkEngine(release_dir, options)
+    if options.engine == "duckdb":
+        return DuckDBEngine(release_dir, options)
+    raise CitegraphError(f"unknown engine {options.engine!r}: use duckdb or spark")
