@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 # httpx is imported when a client is made: a build with nothing to fetch never pays for it.
 
 DEFAULT_API_URL = "https://api.semanticscholar.org"
+GRAPH_API = "/graph/v1"
 PAPER_FIELDS = [
     "title", "year", "authors", "venue", "externalIds", "citationCount", "influentialCitationCount",
     "referenceCount", "fieldsOfStudy", "url", "openAccessPdf", "publicationDate", "citationStyles",
@@ -90,9 +91,14 @@ class S2Config:
         return cls(**values)
 
     @property
+    def root_url(self) -> str:
+        """The API host's root, under which ``/graph/v1``, ``/recommendations/v1`` and ``/datasets/v1`` live."""
+        return re.sub(r"(/graph/v1)?/*$", "", self.api_url)
+
+    @property
     def base_url(self) -> str:
         """The Graph API root, whether or not ``api_url`` already ends with ``/graph/v1``."""
-        return re.sub(r"(/graph/v1)?/*$", "", self.api_url) + "/graph/v1"
+        return self.root_url + GRAPH_API
 
 
 @dataclass(frozen=True)
@@ -242,8 +248,12 @@ class S2Client:
 
     # -- transport -----------------------------------------------------------------------------
 
-    def request_json(self, method: str, path: str, params: dict, payload: dict | None, check: Callable[[object], str | None]):
-        """The JSON answer to one request, retried until ``check`` accepts its shape (it names what is wrong)."""
+    def request_json(self, method: str, path: str, params: dict, payload: dict | None, check: Callable[[object], str | None],
+                     api: str = GRAPH_API):
+        """The JSON answer to one request, retried until ``check`` accepts its shape (it names what is wrong).
+
+        ``path`` is under ``api``: the Graph API's ``/graph/v1`` or another S2 API such as ``/recommendations/v1``.
+        """
         retrying = Retrying(retry=retry_if_exception_type(_Transient), wait=self._backoff, stop=self._should_stop,
                             before_sleep=self._announce, reraise=True)
         started = time.monotonic()
@@ -251,7 +261,7 @@ class S2Client:
             for attempt in retrying:
                 with attempt:
                     retry = attempt.retry_state.attempt_number > 1
-                    return self._send(method, path, params, payload, check, started if retry else None)
+                    return self._send(method, api + path, params, payload, check, started if retry else None)
         except _Transient as exc:
             if exc.connection and not self._connected:
                 raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.api_url} ({exc.reason})") from None
@@ -306,7 +316,7 @@ class S2Client:
         timeout = self.config.timeout if retry_started is None else max(
             0.1, min(self.config.timeout, self._remaining(retry_started)))
         try:
-            response = http.request(method, self.config.base_url + path, params=params, json=payload,
+            response = http.request(method, self.config.root_url + path, params=params, json=payload,
                                               timeout=timeout)
         except httpx.TimeoutException:
             raise _Transient(f"no answer within {timeout:.3g}s") from None
