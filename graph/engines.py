@@ -72,6 +72,12 @@ class DuckDBEngine:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 _spark_sessions: dict[str, object] = {}
 
@@ -86,7 +92,7 @@ def spark_session(master: str):
         builder = SparkSession.builder.appName("citegraph")
         builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
         try:
-            session = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8") \
+            session = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "8") \
                 .getOrCreate()
         except Exception as exc:  # Spark's own errors are Java stack traces: one line is enough
             raise CitegraphError(f"Spark did not start at {master} ({str(exc).splitlines()[0][:200]}); "
@@ -111,6 +117,12 @@ class SparkEngine:
 
     def close(self) -> None:
         pass  # the session is shared by every engine of this process
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 def open_engine(release_dir: Path, options: EngineOptions | None = None):

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assemble import compute_pagerank, node_attributes
+from .entries import title_key
 from .errors import CitegraphError, NoPath
 from .fetch import FetchOptions
+from .ids import parse_identifier
 from .notes import Notes
 from .s2 import LINKED_PAPER_FIELDS, PAPER_FIELDS, Link, LinksPage
 from .store import FetchKind, FetchStatus, Store
@@ -71,6 +73,18 @@ def id_lookup(key: str) -> tuple[str, str] | None:
     if prefix in ID_COLUMNS and value:
         return None if prefix == "corpusid" and not value.isdigit() else (prefix, value)
     return ("doi", key) if key.startswith("10.") else None
+
+
+def release_key(text: str) -> str:
+    """What a user typed (an id in any form the notes accept, or an exact title) as a key to resolve.
+
+    Example
+    -------
+    >>> release_key("https://arxiv.org/abs/2106.09685v2"), release_key("Attention Is All You Need")
+    ('arxiv:2106.09685', 'title:attention is all you need')
+    """
+    found = parse_identifier(text)
+    return found.lower() if found else "title:" + title_key(text)
 
 
 def api_record(row: dict, paper_id: str, fields: list[str]) -> dict:

@@ -190,6 +190,8 @@ def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_file
     The key is the corpus id for ``papers``; for ``citations`` the citing corpus id (an update file
     carries every citation of the papers it names).
     """
+    if not update_files and not delete_files:
+        return
     folder = Path(folder)
     parquet = folder / PARQUET_DIR
     column, raw_key = DIFF_KEYS[dataset]

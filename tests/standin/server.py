@@ -11,6 +11,7 @@ requests-per-second limit answered with 429, a hang after N requests (accepting 
 answering), a connection dropped without an answer after N requests, and from request ``after``
 to ``until`` a fixed answer to everything (or to paths matching a pattern): any status, with a body of the
 wrong shape (``[]``, ``{}``), an HTML page, or an error that echoes the caller's API key.
+The Datasets API and the files it links to: see tests/standin/datasets.py.
 Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
 """
 
@@ -28,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from citegraph.world import World
+
+from .datasets import StandinDatasets
 
 PAPER_FIELDS = {
     "paperId", "corpusId", "externalIds", "url", "title", "abstract", "venue", "publicationVenue", "year",
@@ -149,6 +152,7 @@ class StandinS2:
         self._last_request = 0.0
         self._release = threading.Event()
         self._script: list[tuple[str, int, str, dict]] = []
+        self.datasets = StandinDatasets()
         self.httpd = _QuietServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.thread: threading.Thread | None = None
@@ -378,6 +382,8 @@ def _handler_for(service: StandinS2):
             raw_body = self.rfile.read(length) if length else b""
             if parts.path.startswith("/_standin/"):
                 return self._control(parts.path, raw_body)
+            if service.datasets.owns(parts.path):
+                return self._datasets(method, parts.path, query)
             hang = service.faults.hang_after
             if hang is not None and len(service.log.requests) >= hang:
                 with service._lock:
@@ -410,6 +416,20 @@ def _handler_for(service: StandinS2):
                                              "body": raw_body.decode(errors="replace"),
                                              "api_key": self.headers.get("x-api-key")})
             self._send(status, payload, raw, headers)
+
+        def _datasets(self, method: str, path: str, query: dict) -> None:
+            api_key = self.headers.get("x-api-key")
+            if path.startswith("/_files/"):
+                status = None
+                service.datasets.send_file(self, path, query)
+            else:
+                host, port = service.httpd.server_address[:2]
+                status, payload = service.datasets.answer(path, f"http://{host}:{port}", api_key)
+            with service._lock:
+                service.log.requests.append({"method": method, "path": path, "query": query, "status": status or 200,
+                                             "body": "", "api_key": api_key})
+            if status is not None:
+                self._send(status, payload)
 
         def _control(self, path: str, raw_body: bytes) -> None:
             if path == "/_standin/stats":
