@@ -46,7 +46,20 @@ def parquet_files(release_dir: Path) -> dict[str, Path]:
     return files
 
 
-class DuckDBEngine:
+class _Engine:
+    """What both engines share: ``with`` closes them."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class DuckDBEngine(_Engine):
     """SQL on DuckDB over the release's Parquet files (views: nothing is loaded up front)."""
 
     def __init__(self, release_dir: Path, options: EngineOptions):
@@ -62,21 +75,19 @@ class DuckDBEngine:
 
     def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
         """Rows of ``sql``; ``inputs`` are ``{table: (schema DDL, rows)}`` made visible to it."""
+        import pandas as pd
+
         for name, (schema, rows) in (inputs or {}).items():
             self.db.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({schema})")
             if rows:
-                marks = ",".join("?" * len(rows[0]))
-                self.db.executemany(f"INSERT INTO {name} VALUES ({marks})", [list(r) for r in rows])
+                columns = [column.split()[0] for column in schema.split(",")]
+                self.db.register("input_rows", pd.DataFrame(list(rows), columns=columns))
+                self.db.execute(f"INSERT INTO {name} SELECT * FROM input_rows")
+                self.db.unregister("input_rows")
         return self.db.execute(sql).fetchall()
 
     def close(self) -> None:
         self.db.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 _spark_sessions: dict[str, object] = {}
@@ -102,7 +113,7 @@ def spark_session(master: str):
     return _spark_sessions[master]
 
 
-class SparkEngine:
+class SparkEngine(_Engine):
     """The same SQL on Apache Spark over the same Parquet files (local mode, a cluster, or Spark Connect)."""
 
     def __init__(self, release_dir: Path, options: EngineOptions):
@@ -117,12 +128,6 @@ class SparkEngine:
 
     def close(self) -> None:
         pass  # the session is shared by every engine of this process
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
 
 
 def open_engine(release_dir: Path, options: EngineOptions | None = None):

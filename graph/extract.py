@@ -259,6 +259,16 @@ def _depth(parents: dict[int, int | None], node: int) -> int:
     return steps
 
 
+def _grow(parents: dict[int, int | None], reached: Iterable[tuple[int, int]]) -> list[int]:
+    """Record (paper, the paper it was reached from) pairs not seen before; the new frontier."""
+    grown = []
+    for node, parent in sorted(reached):
+        if node not in parents:
+            parents[node] = parent
+            grown.append(node)
+    return grown
+
+
 def citation_chain(extraction: Extraction, source: int, target: int, max_hops: int = MAX_GLOBAL_HOPS) -> list[int] | None:
     """A shortest chain source cites … cites target over the whole release (corpus ids), or None.
 
@@ -275,19 +285,9 @@ def citation_chain(extraction: Extraction, source: int, target: int, max_hops: i
         if not ahead or not behind:
             return None
         if len(ahead) <= len(behind):
-            grown = []
-            for citing, cited in sorted(extraction.query_frontier(CITED_SQL, ahead)):
-                if cited not in forward:
-                    forward[cited] = citing
-                    grown.append(cited)
-            ahead = grown
+            ahead = _grow(forward, ((cited, citing) for citing, cited in extraction.query_frontier(CITED_SQL, ahead)))
         else:
-            grown = []
-            for citing, cited in sorted(extraction.query_frontier(CITING_SQL, behind)):
-                if citing not in backward:
-                    backward[citing] = cited
-                    grown.append(citing)
-            behind = grown
+            behind = _grow(backward, extraction.query_frontier(CITING_SQL, behind))
     return _meet(forward, backward)
 
 
