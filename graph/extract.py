@@ -31,6 +31,7 @@ from .s2 import LINKED_PAPER_FIELDS, PAPER_FIELDS, Link, LinksPage
 from .store import FetchKind, FetchStatus, Store
 
 MAX_GLOBAL_HOPS = 4
+STORE_BATCH = 2000  # papers' references per store transaction: few commits, and still stored as we go
 # A notes key's prefix -> the papers column holding that id (values lower-cased at import).
 ID_COLUMNS = {"arxiv": "arxiv", "doi": "doi", "pmid": "pubmed", "acl": "acl", "corpusid": "corpusid",
               "paperid": "paper_id", "title": "title_key"}
@@ -131,6 +132,7 @@ class Extraction:
     def __init__(self, engine):
         self.engine = engine
         self.papers = _Papers({})
+        self.stubbed: set[int] = set()  # linked papers already given to the store (a stub never replaces a record)
 
     def query_frontier(self, sql: str, corpus_ids: Iterable[int]) -> list[tuple]:
         return self.engine.query(sql, {"frontier": (FRONTIER, [(int(c),) for c in set(corpus_ids)])})
@@ -165,7 +167,10 @@ class Extraction:
             if not (citing_id and cited_id):
                 page.unresolved.append(None)  # the release has no title for an unresolved reference
                 continue
-            page.papers.append(self.papers.record(cited if kind == FetchKind.REFERENCES else citing, LINKED_PAPER_FIELDS))
+            linked = cited if kind == FetchKind.REFERENCES else citing
+            if linked not in self.stubbed:
+                self.stubbed.add(linked)
+                page.papers.append(self.papers.record(linked, LINKED_PAPER_FIELDS))
             page.links.append(Link(citing_id, cited_id, influential, json.loads(intents) if intents else [],
                                    json.loads(contexts) if contexts else []))
         return page
@@ -214,20 +219,20 @@ def fill_store(store: Store, notes: Notes, engine, options: FetchOptions | None 
         phase = "references" if depth == 1 else f"references (depth {depth})"
         progress(phase, 0, len(frontier))
         by_citing = _grouped(extraction.links(REFERENCES_SQL, frontier), 0)
-        for done, corpus_id in enumerate(frontier):
-            paper_id = extraction.papers.paper_id(corpus_id)
-            if paper_id:
-                store.record_links_page(paper_id, FetchKind.REFERENCES,
-                                        extraction.page(by_citing.get(corpus_id, []), FetchKind.REFERENCES))
-            progress(phase, done + 1, len(frontier))
+        citing = [(paper_id, corpus_id) for corpus_id in frontier if (paper_id := extraction.papers.paper_id(corpus_id))]
+        for start in range(0, len(citing), STORE_BATCH):
+            store.record_links_pages(FetchKind.REFERENCES, [
+                (paper_id, extraction.page(by_citing.get(corpus_id, []), FetchKind.REFERENCES))
+                for paper_id, corpus_id in citing[start:start + STORE_BATCH]])
+            progress(phase, min(start + STORE_BATCH, len(citing)), len(citing))
         frontier = sorted({row[1] for rows in by_citing.values() for row in rows
                            if row[1] is not None and extraction.papers.paper_id(row[1])} - seen)
         seen.update(frontier)
     if options.citations:
         by_cited = _grouped(extraction.links(CITATIONS_SQL, read), 1)
-        for corpus_id, paper_id in read.items():
-            rows = by_cited.get(corpus_id, [])[:options.max_citations]
-            store.record_links_page(paper_id, FetchKind.CITATIONS, extraction.page(rows, FetchKind.CITATIONS))
+        store.record_links_pages(FetchKind.CITATIONS, [
+            (paper_id, extraction.page(by_cited.get(corpus_id, [])[:options.max_citations], FetchKind.CITATIONS))
+            for corpus_id, paper_id in read.items()])
     for key in ids:
         if key not in found:
             store.record_status([key], FetchKind.METADATA, FetchStatus.NOT_FOUND, "the release does not hold this id")
