@@ -52,10 +52,6 @@ class StandinDatasets:
         self.files[token] = path
         return f"{base}/_files/{token}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature={SIGNATURE}"
 
-    @staticmethod
-    def owns(path: str) -> bool:
-        return path.startswith(("/datasets/v1/", "/_files/"))
-
     def answer(self, path: str, base: str, api_key: str | None) -> tuple[int, object]:
         """The JSON answer to a /datasets/v1 request."""
         rest = path[len("/datasets/v1"):]

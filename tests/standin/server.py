@@ -328,8 +328,10 @@ class StandinS2:
             return 404, {"error": "Title match not found"}
         return 200, {"data": [{**_select(self.world.papers[best], top), "matchScore": round(200 * best_score, 4)}]}
 
-    def route(self, method: str, path: str, query: dict, body: object) -> tuple[int, object]:
+    def route(self, method: str, path: str, query: dict, body: object, api_key: str | None = None) -> tuple[int, object]:
         path = unquote(path)
+        if path.startswith("/datasets/v1/") and method == "GET":
+            return self.datasets.answer(path, self.url, api_key)
         if not path.startswith("/graph/v1/paper"):
             return 404, {"message": "Not Found"}
         rest = path[len("/graph/v1/paper"):]
@@ -382,8 +384,8 @@ def _handler_for(service: StandinS2):
             raw_body = self.rfile.read(length) if length else b""
             if parts.path.startswith("/_standin/"):
                 return self._control(parts.path, raw_body)
-            if service.datasets.owns(parts.path):
-                return self._datasets(method, parts.path, query)
+            if parts.path.startswith("/_files/"):
+                return self._file(method, parts.path, query)
             hang = service.faults.hang_after
             if hang is not None and len(service.log.requests) >= hang:
                 with service._lock:
@@ -408,7 +410,7 @@ def _handler_for(service: StandinS2):
                     time.sleep(service.faults.delay)
                 try:
                     body = json.loads(raw_body) if raw_body else None
-                    status, payload = service.route(method, parts.path, query, body)
+                    status, payload = service.route(method, parts.path, query, body, self.headers.get("x-api-key"))
                 except (BadRequest, ValueError) as exc:
                     status, payload = 400, {"error": str(exc)}
             with service._lock:
@@ -417,19 +419,12 @@ def _handler_for(service: StandinS2):
                                              "api_key": self.headers.get("x-api-key")})
             self._send(status, payload, raw, headers)
 
-        def _datasets(self, method: str, path: str, query: dict) -> None:
-            api_key = self.headers.get("x-api-key")
-            if path.startswith("/_files/"):
-                status = None
-                service.datasets.send_file(self, path, query)
-            else:
-                host, port = service.httpd.server_address[:2]
-                status, payload = service.datasets.answer(path, f"http://{host}:{port}", api_key)
+        def _file(self, method: str, path: str, query: dict) -> None:
+            """A pre-signed link of the Datasets API (raw bytes, Range requests, file faults)."""
+            service.datasets.send_file(self, path, query)
             with service._lock:
-                service.log.requests.append({"method": method, "path": path, "query": query, "status": status or 200,
-                                             "body": "", "api_key": api_key})
-            if status is not None:
-                self._send(status, payload)
+                service.log.requests.append({"method": method, "path": path, "query": query, "status": 200,
+                                             "body": "", "api_key": self.headers.get("x-api-key")})
 
         def _control(self, path: str, raw_body: bytes) -> None:
             if path == "/_standin/stats":
