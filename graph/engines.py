@@ -46,6 +46,14 @@ def parquet_files(release_dir: Path) -> dict[str, Path]:
     return files
 
 
+def engine_error(engine: str, release_dir: Path, exc: Exception) -> CitegraphError:
+    """An engine's failure as one line (its first line: Spark's are Java stack traces)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return CitegraphError(f"{engine} could not read the release in {release_dir} ({first}); if it ran out of memory, "
+                          "raise --memory-limit or give --temp-dir room; if a file is damaged, run "
+                          "`citegraph datasets import` again")
+
+
 class _Engine:
     """What both engines share: ``with`` closes them."""
 
@@ -65,26 +73,34 @@ class DuckDBEngine(_Engine):
     def __init__(self, release_dir: Path, options: EngineOptions):
         import duckdb
 
+        self.release_dir = release_dir
         self.db = duckdb.connect()
         if options.memory_limit:
             self.db.execute(f"SET memory_limit = '{options.memory_limit}'")
         if options.temp_dir:
             self.db.execute(f"SET temp_directory = '{Path(options.temp_dir).as_posix()}'")
-        for name, path in parquet_files(release_dir).items():
-            self.db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+        try:
+            for name, path in parquet_files(release_dir).items():
+                self.db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+        except duckdb.Error as exc:
+            raise engine_error("DuckDB", release_dir, exc) from None
 
     def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
         """Rows of ``sql``; ``inputs`` are ``{table: (schema DDL, rows)}`` made visible to it."""
+        import duckdb
         import pandas as pd
 
-        for name, (schema, rows) in (inputs or {}).items():
-            self.db.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({schema})")
-            if rows:
-                columns = [column.split()[0] for column in schema.split(",")]
-                self.db.register("input_rows", pd.DataFrame(list(rows), columns=columns))
-                self.db.execute(f"INSERT INTO {name} SELECT * FROM input_rows")
-                self.db.unregister("input_rows")
-        return self.db.execute(sql).fetchall()
+        try:
+            for name, (schema, rows) in (inputs or {}).items():
+                self.db.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({schema})")
+                if rows:
+                    columns = [column.split()[0] for column in schema.split(",")]
+                    self.db.register("input_rows", pd.DataFrame(list(rows), columns=columns))
+                    self.db.execute(f"INSERT INTO {name} SELECT * FROM input_rows")
+                    self.db.unregister("input_rows")
+            return self.db.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise engine_error("DuckDB", self.release_dir, exc) from None
 
     def close(self) -> None:
         self.db.close()
@@ -106,7 +122,7 @@ def spark_session(master: str):
             session = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "8") \
                 .getOrCreate()
         except Exception as exc:  # Spark's own errors are Java stack traces: one line is enough
-            raise CitegraphError(f"Spark did not start at {master} ({str(exc).splitlines()[0][:200]}); "
+            raise CitegraphError(f"Spark did not start at {master} ({(str(exc).splitlines() or [''])[0][:200]}); "
                                  "check --spark-master, and that Java is installed for local mode") from None
         session.sparkContext.setLogLevel("ERROR") if not master.startswith("sc://") else None
         _spark_sessions[master] = session
@@ -117,14 +133,18 @@ class SparkEngine(_Engine):
     """The same SQL on Apache Spark over the same Parquet files (local mode, a cluster, or Spark Connect)."""
 
     def __init__(self, release_dir: Path, options: EngineOptions):
+        self.release_dir = release_dir
         self.spark = spark_session(options.spark_master)
         for name, path in parquet_files(release_dir).items():
             self.spark.read.parquet(str(Path(path).resolve())).createOrReplaceTempView(name)
 
     def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
-        for name, (schema, rows) in (inputs or {}).items():
-            self.spark.createDataFrame([tuple(r) for r in rows], schema=schema).createOrReplaceTempView(name)
-        return [tuple(row) for row in self.spark.sql(sql).collect()]
+        try:
+            for name, (schema, rows) in (inputs or {}).items():
+                self.spark.createDataFrame([tuple(r) for r in rows], schema=schema).createOrReplaceTempView(name)
+            return [tuple(row) for row in self.spark.sql(sql).collect()]
+        except Exception as exc:  # py4j and Spark Connect errors share no base class we could name
+            raise engine_error("Spark", self.release_dir, exc) from None
 
     def close(self) -> None:
         pass  # the session is shared by every engine of this process

@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engines import PARQUET_DIR, EngineOptions
+from .engines import PARQUET_DIR, EngineOptions, engine_error
 from .entries import title_key
 from .errors import CitegraphError
 
@@ -172,12 +172,16 @@ def import_release(folder: Path, options: EngineOptions | None = None) -> Import
                                  f"download --release R papers citations --to {folder}` first")
     parquet = folder / PARQUET_DIR
     parquet.mkdir(exist_ok=True)
+    import duckdb
+
     db = _connect(options)
     try:
         for dataset, found in shards.items():
             _write(db, f"{_select(dataset, found)} ORDER BY {SORT_KEYS[dataset]}", parquet / f"{dataset}.parquet")
         _write_citers(db, parquet)
         return _summary(db, parquet)
+    except duckdb.Error as exc:
+        raise engine_error("DuckDB", folder, exc) from None
     finally:
         db.close()
 
@@ -196,6 +200,8 @@ def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_file
     parquet = folder / PARQUET_DIR
     column, raw_key = DIFF_KEYS[dataset]
     current = (parquet / f"{dataset}.parquet").as_posix()
+    import duckdb
+
     db = _connect(options)
     try:
         removed = [f"SELECT CAST({raw_key} AS BIGINT) AS k FROM read_json({_file_list(delete_files)}, "
@@ -210,5 +216,7 @@ def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_file
         _write(db, f"SELECT * FROM ({merged}) ORDER BY {SORT_KEYS[dataset]}", parquet / f"{dataset}.parquet")
         if dataset == "citations":
             _write_citers(db, parquet)
+    except duckdb.Error as exc:
+        raise engine_error("DuckDB", folder, exc) from None
     finally:
         db.close()

@@ -245,6 +245,17 @@ def test_a_failed_download_names_the_file_without_its_signature(service, tmp_pat
     assert "papers-part0.jsonl.gz?…" in str(failed.value) and SIGNATURE not in str(failed.value)
 
 
+def test_a_damaged_release_is_one_error_line(run, release, tmp_path):
+    damaged = tmp_path / "damaged"
+    shutil.copytree(release / "parquet", damaged / "parquet")
+    (damaged / "parquet" / "citations.parquet").write_bytes(b"not parquet at all")
+    done = run("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
+               "--source", f"datasets:{damaged}")
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert done.output.startswith(f"error: DuckDB could not read the release in {damaged}")
+    assert done.output.count("\n") == 1
+
+
 def test_datasets_list_names_the_releases_and_their_datasets(run):
     done = run("datasets", "list")
     assert done.output.split() == [RELEASE]
