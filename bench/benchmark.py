@@ -779,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(STAGES), action="append", help="run only these stages")
     parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
                         help="hostile-notes stage: also time another checkout's readers on the same files")
+    parser.add_argument("--datasets", action="store_true",
+                        help="also the Datasets stage (heavy: generates, imports and builds from a release)")
+    parser.add_argument("--datasets-citations", type=int, default=50_000_000, help="citations in its generated release")
     args = parser.parse_args(argv)
     table = Table()
     print(f"{'stage':<10} {'measure':<52} {'value':>14} {'unit':<5} {'goal':<14}")
@@ -790,6 +793,10 @@ def main(argv: list[str] | None = None) -> int:
                 extra = {"baseline": args.baseline} if name == "hostile-notes" else {}
                 stage(table, Path(tmp), args.quick, **extra)
                 table.add(name, "stage wall time", round(time.perf_counter() - stage_started, 1), "s")
+        if args.datasets:
+            from bench.datasets import stage_datasets
+
+            stage_datasets(table, Path(tmp), args.quick, args.datasets_citations)
     total = time.perf_counter() - started
     print(f"total {total:.1f} s{' (quick)' if args.quick else ''}")
     args.json.parent.mkdir(parents=True, exist_ok=True)

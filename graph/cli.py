@@ -321,6 +321,38 @@ def notes_command(paths, zotero, collection, fmt, wide):
     require_papers(found, paths, source)
 
 
+def release_source(value: str | None) -> Path | None:
+    """``--source datasets:DIR`` -> DIR (None: the Graph API)."""
+    if value is None:
+        return None
+    kind, _, folder = value.partition(":")
+    if kind != "datasets" or not folder:
+        raise click.BadParameter(f"{value!r}: write datasets:DIR (a release imported with `citegraph datasets import`)",
+                                 param_hint="--source")
+    return Path(folder)
+
+
+def duckdb_options(func):
+    func = click.option("--temp-dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="DuckDB spills here when the memory limit is reached.")(func)
+    return click.option("--memory-limit", metavar="SIZE", help="DuckDB's memory limit, e.g. 4GB.")(func)
+
+
+def engine_options(func):
+    """--engine, --memory-limit, --temp-dir, --spark-master: how a Datasets release is read."""
+    func = click.option("--spark-master", default="local[*]", show_default=True,
+                        help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.")(func)
+    func = duckdb_options(func)
+    return click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+                        help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').")(func)
+
+
+def make_engine_options(engine, memory_limit, temp_dir, spark_master):
+    from citegraph.engines import EngineOptions
+
+    return EngineOptions(engine, memory_limit, temp_dir, spark_master)
+
+
 class Progress:
     """A click progress bar per fetch phase, shown only on a terminal."""
 
@@ -365,10 +397,14 @@ class Progress:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
 @click.option("--suggest", "ask_suggestions", is_flag=True,
               help="Also ask S2 what's new for your reading (as `citegraph suggest`) and draw it on the map.")
+@click.option("--source", metavar="datasets:DIR",
+              help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.")
+@engine_options
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, ask_suggestions, data_dir, color, show, max_nodes, layout):
+          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, data_dir, color, show,
+          max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -395,7 +431,9 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             s2_config=S2Config.from_env(rps=rps, max_wait=max_wait), offline=offline,
             map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
-            progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions)
+            progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
+            release=release_source(source),
+            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master))
     finally:
         progress.close()
     print_warnings(result.notes)
@@ -482,19 +520,33 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
 @format_option((*REPORT_FORMATS, "bibtex"))
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
+@click.option("--global", "whole_release", is_flag=True,
+              help="Search the whole Datasets release given by --source (up to 4 hops), not your graph.")
+@click.option("--source", "release", metavar="datasets:DIR", help="With --global: the imported release.")
+@engine_options
 @data_dir_option
 @map_options
-def path_command(source, target, undirected, all_paths, fmt, html, data_dir, color, show, max_nodes, layout):
+def path_command(source, target, undirected, all_paths, fmt, html, whole_release, release, engine, memory_limit,
+                 temp_dir, spark_master, data_dir, color, show, max_nodes, layout):
     """Shortest chain of citations from FROM to TO (or back, or --undirected).
 
-    FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment.
-    The map options apply to the --html map.
+    FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment
+    (with --global: an exact title). The map options apply to the --html map.
     """
     from citegraph.paths import shortest_paths
 
-    graph = saved_graph(data_dir)
-    found = shortest_paths(graph, resolve(graph, source), resolve(graph, target), undirected=undirected,
-                           all_paths=all_paths)
+    if whole_release:
+        from citegraph.engines import open_engine
+        from citegraph.extract import global_path_graph, release_key
+
+        if release is None or undirected:
+            raise click.UsageError("--global needs --source datasets:DIR, and follows citations (no --undirected)")
+        with open_engine(release_source(release), make_engine_options(engine, memory_limit, temp_dir, spark_master)) as found_in:
+            graph, source, target = global_path_graph(found_in, release_key(source), release_key(target))
+    else:
+        graph = saved_graph(data_dir)
+        source, target = resolve(graph, source), resolve(graph, target)
+    found = shortest_paths(graph, source, target, undirected=undirected, all_paths=all_paths)
     on_path = list(dict.fromkeys(paper.paperId for path in found.paths for paper in path))
     if fmt == "json":
         print_json(found)
@@ -680,6 +732,74 @@ def mcp_command(notes, allow_fetch, map_file, data_dir):
     from citegraph.mcp_server import serve
 
     serve(data_dir, list(notes), allow_fetch, map_file)
+
+
+# -- Semantic Scholar Datasets: bulk releases instead of the Graph API ------------------------------
+
+@main.group("datasets")
+def datasets_group():
+    """Semantic Scholar's bulk Datasets: list, download, import and update a release (needs S2_API_KEY)."""
+
+
+@datasets_group.command("list")
+@click.option("--release", metavar="R", help="List this release's datasets (default: list the releases).")
+def datasets_list_command(release):
+    """The releases S2 offers, newest first, or one release's datasets."""
+    from citegraph.datasets import list_releases
+
+    for found in list_releases(release=release):
+        click.echo(found.release_id)
+        for name, description in found.datasets:
+            click.echo(terminal_text(f"  {name:<24} {description}"))
+
+
+@datasets_group.command("download")
+@click.argument("names", metavar="DATASET...", nargs=-1, required=True)
+@click.option("--release", metavar="R", required=True, help="The release id, e.g. 2025-12-05, or latest.")
+@click.option("--shards", type=click.IntRange(1), help="Only the first K shards of each dataset (a sample).")
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The release folder; run again to resume.")
+def datasets_download_command(names, release, shards, folder):
+    """Download a release's datasets (papers citations), resumable, each shard verified."""
+    from citegraph.datasets import download_release
+
+    progress = Progress()
+    try:
+        found = download_release(release, list(names), folder, shards, progress=progress)
+    finally:
+        progress.close()
+    for name, files in found.items():
+        click.echo(f"{name}: {len(files)} shards in {folder / name}")
+
+
+@datasets_group.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@duckdb_options
+def datasets_import_command(folder, memory_limit, temp_dir):
+    """Turn a downloaded release's shards into Parquet sorted by corpus id (FOLDER/parquet)."""
+    from citegraph.release import import_release
+
+    result = import_release(folder, make_engine_options("duckdb", memory_limit, temp_dir, None))
+    click.echo(", ".join(f"{name}: {rows:,} rows" for name, rows in result.rows.items())
+               + f"; {result.parquet_bytes / 1e6:,.1f} MB of Parquet in {folder / 'parquet'}")
+
+
+@datasets_group.command("update")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--to-release", metavar="R", default="latest", show_default=True, help="The release to bring it to.")
+@duckdb_options
+def datasets_update_command(folder, to_release, memory_limit, temp_dir):
+    """Apply S2's diffs to an imported release: upserts and deletes by corpus id."""
+    from citegraph.datasets import update_release
+
+    progress = Progress()
+    try:
+        reached = update_release(folder, to_release, options=make_engine_options("duckdb", memory_limit, temp_dir, None),
+                                 progress=progress)
+    finally:
+        progress.close()
+    click.echo(f"{folder}: release {reached}")
+
 
 if __name__ == "__main__":
     main()

@@ -15,7 +15,9 @@ from .analysis import your_papers
 from .assemble import build_graph, graph_path, load_graph
 from .constants import COVERAGE_FILE
 from .coverage import CoverageReport, CoverageStatus, coverage, write_report
+from .engines import EngineOptions
 from .errors import CitegraphError, S2Unreachable, StoreError
+from .extract import fill_store_from_release
 from .fetch import Fetcher, FetchOptions, Progress
 from .notes import Notes, ZoteroSource, read_notes, require_papers
 from .render import MapOptions, render_map
@@ -101,6 +103,8 @@ def build(
     notice: Notice | None = None,
     zotero: ZoteroSource | None = None,
     suggest: bool = False,
+    release: Path | None = None,
+    engine_options: EngineOptions | None = None,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -117,6 +121,9 @@ def build(
     notice : called with one line while a request waits to be retried.
     zotero : also read the papers of this Zotero library.
     suggest : also ask S2 for suggestions (`citegraph.suggestions.suggest`, recent pool) and draw them on the map.
+    release : build from this imported Datasets release (``--source datasets:DIR``) instead of the
+        Graph API: 0 requests (see citegraph.extract).
+    engine_options : the engine that reads the release (DuckDB unless it says Spark).
 
     Returns
     -------
@@ -146,7 +153,9 @@ def build(
     try:
         if offline and store.is_empty():
             raise CitegraphError(f"--offline builds from {data_dir / STORE_FILE}, but {NOTHING_STORED}")
-        if not offline:
+        if release is not None:
+            fill_store_from_release(store, notes, release, engine_options, fetch_options, progress)
+        elif not offline:
             config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
             with S2Client(config, notice) as client:
                 fetcher = Fetcher(store, client, fetch_options or FetchOptions(), progress)

@@ -280,22 +280,31 @@ class Store:
     def record_links_page(self, paper_id: str, kind: FetchKind, page: LinksPage) -> None:
         """One page of /references (this paper cites them) or /citations (they cite this paper)."""
         with self._tx() as db:
-            if page.offset == 0:
-                db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, kind))
-            self._upsert_papers(db, page.papers, "stub")
-            self._upsert_edges(db, [(link.citing, link.cited, None if link.is_influential is None else int(link.is_influential),
-                                     _json(link.intents), _json(link.contexts), kind) for link in page.links])
-            if kind == FetchKind.REFERENCES:
-                db.executemany("INSERT INTO unresolved VALUES (?,?,?)",
-                               [(paper_id, title, kind) for title in page.unresolved])
-            if page.next_offset is not None:
-                self._log(db, paper_id, kind, FetchStatus.PARTIAL, "interrupted while paging", page.next_offset)
-            else:
-                count = db.execute(
-                    "SELECT count(*) FROM edges WHERE " + ("citing=?" if kind == FetchKind.REFERENCES else "cited=?"),
-                    (paper_id,)).fetchone()[0]
-                reason = page.truncated_reason
-                self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
+            self._record_links_page(db, paper_id, kind, page)
+
+    def record_links_pages(self, kind: FetchKind, pages: Iterable[tuple[str, LinksPage]]) -> None:
+        """Many papers' pages in one transaction (a bulk source answers thousands at once)."""
+        with self._tx() as db:
+            for paper_id, page in pages:
+                self._record_links_page(db, paper_id, kind, page)
+
+    def _record_links_page(self, db, paper_id: str, kind: FetchKind, page: LinksPage) -> None:
+        if page.offset == 0:
+            db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, kind))
+        self._upsert_papers(db, page.papers, "stub")
+        self._upsert_edges(db, [(link.citing, link.cited, None if link.is_influential is None else int(link.is_influential),
+                                 _json(link.intents), _json(link.contexts), kind) for link in page.links])
+        if kind == FetchKind.REFERENCES:
+            db.executemany("INSERT INTO unresolved VALUES (?,?,?)",
+                           [(paper_id, title, kind) for title in page.unresolved])
+        if page.next_offset is not None:
+            self._log(db, paper_id, kind, FetchStatus.PARTIAL, "interrupted while paging", page.next_offset)
+        else:
+            count = db.execute(
+                "SELECT count(*) FROM edges WHERE " + ("citing=?" if kind == FetchKind.REFERENCES else "cited=?"),
+                (paper_id,)).fetchone()[0]
+            reason = page.truncated_reason
+            self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
 
     def _upsert_edges(self, db, edges: list[tuple]) -> None:
         # Flags from /references or /citations are never overwritten by a batch answer's unknowns.

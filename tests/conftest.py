@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -29,6 +30,19 @@ def standin(sample_world):
     service = StandinS2(sample_world, Faults()).start()
     yield service
     service.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_available():
+    """Skip a Spark test where pyspark or Java is missing, except where CITEGRAPH_REQUIRE_SPARK is set (CI)."""
+    import importlib.util
+
+    missing = [what for what, present in (("pyspark", importlib.util.find_spec("pyspark")), ("java", shutil.which("java")))
+               if not present]
+    if missing and os.environ.get("CITEGRAPH_REQUIRE_SPARK"):
+        pytest.fail(f"Spark tests must run here, but {', '.join(missing)} is missing")
+    if missing:
+        pytest.skip(f"Spark tests need {', '.join(missing)} (pip install '.[spark]'; a JRE)")
 
 
 @pytest.fixture

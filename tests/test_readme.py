@@ -29,7 +29,11 @@ def command_sections() -> dict[str, str]:
 
 
 def options(command: click.Command) -> list[click.Option]:
-    return [p for p in command.params if isinstance(p, click.Option) and p.name != "help"]
+    """A command's options; for a group (``datasets``), its subcommands' options too."""
+    found = [p for p in command.params if isinstance(p, click.Option) and p.name != "help"]
+    for sub in getattr(command, "commands", {}).values():
+        found += options(sub)
+    return found
 
 
 def test_every_command_has_a_section():

@@ -13,6 +13,7 @@ requests-per-second limit answered with 429, a hang after N requests (accepting 
 answering), a connection dropped without an answer after N requests, and from request ``after``
 to ``until`` a fixed answer to everything (or to paths matching a pattern): any status, with a body of the
 wrong shape (``[]``, ``{}``), an HTML page, or an error that echoes the caller's API key.
+The Datasets API and the files it links to: see tests/standin/datasets.py.
 Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
 """
 
@@ -31,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from citegraph.world import World
+
+from .datasets import StandinDatasets
 
 PAPER_FIELDS = {
     "paperId", "corpusId", "externalIds", "url", "title", "abstract", "venue", "publicationVenue", "year",
@@ -156,6 +159,7 @@ class StandinS2:
         self._release = threading.Event()
         self._script: list[tuple[str, int, str, dict]] = []
         self.today = datetime.date.today()  # what "recent" is counted from
+        self.datasets = StandinDatasets()
         self.httpd = _QuietServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
         self.thread: threading.Thread | None = None
@@ -383,8 +387,10 @@ class StandinS2:
             return 200, {"recommendedPapers": []}
         return 200, self._recommend([paper_id], [], pool, limit, top)
 
-    def route(self, method: str, path: str, query: dict, body: object) -> tuple[int, object]:
+    def route(self, method: str, path: str, query: dict, body: object, api_key: str | None = None) -> tuple[int, object]:
         path = unquote(path)
+        if path.startswith("/datasets/v1/") and method == "GET":
+            return self.datasets.answer(path, self.url, api_key)
         if re.fullmatch(r"/recommendations/v1/papers/?", path) and method == "POST":
             return self.recommend_for_lists(body, query)
         if path.startswith("/recommendations/v1/papers/forpaper/") and method == "GET":
@@ -441,6 +447,8 @@ def _handler_for(service: StandinS2):
             raw_body = self.rfile.read(length) if length else b""
             if parts.path.startswith("/_standin/"):
                 return self._control(parts.path, raw_body)
+            if parts.path.startswith("/_files/"):
+                return self._file(method, parts.path, query)
             hang = service.faults.hang_after
             if hang is not None and len(service.log.requests) >= hang:
                 with service._lock:
@@ -465,7 +473,7 @@ def _handler_for(service: StandinS2):
                     time.sleep(service.faults.delay)
                 try:
                     body = json.loads(raw_body) if raw_body else None
-                    status, payload = service.route(method, parts.path, query, body)
+                    status, payload = service.route(method, parts.path, query, body, self.headers.get("x-api-key"))
                 except (BadRequest, ValueError) as exc:
                     status, payload = 400, {"error": str(exc)}
             with service._lock:
@@ -473,6 +481,13 @@ def _handler_for(service: StandinS2):
                                              "body": raw_body.decode(errors="replace"),
                                              "api_key": self.headers.get("x-api-key")})
             self._send(status, payload, raw, headers)
+
+        def _file(self, method: str, path: str, query: dict) -> None:
+            """A pre-signed link of the Datasets API (raw bytes, Range requests, file faults)."""
+            service.datasets.send_file(self, path, query)
+            with service._lock:
+                service.log.requests.append({"method": method, "path": path, "query": query, "status": 200,
+                                             "body": "", "api_key": self.headers.get("x-api-key")})
 
         def _control(self, path: str, raw_body: bytes) -> None:
             if path == "/_standin/stats":
