@@ -278,16 +278,22 @@ class Progress:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
               show_default=True, help="The interactive map.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
+@click.option("--quick", is_flag=True,
+              help="Stop after the first map (references from the batch, influence unknown); "
+                   "a later build fetches S2's influence flags.")
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, data_dir, color, show, max_nodes, layout):
+          report, quick, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
-    Exit status: 0 complete, 3 partial (the map is drawn but some papers could not be fetched, or
-    Semantic Scholar stopped answering: run the same command later), 1 nothing useful produced.
+    The first map is drawn as soon as the batch is in; S2's influence flags follow paper by paper
+    and the map is drawn again at the end (or on Ctrl-C). Exit status: 0 complete, 3 partial (the
+    map is drawn but some papers could not be fetched, or Semantic Scholar stopped answering: run
+    the same command later), 1 nothing useful produced.
     """
+    from citegraph.analysis import flags_pending_note
     from citegraph.coverage import UNRESOLVED
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import COVERAGE_FILE, build
@@ -300,13 +306,18 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         if sys.stderr.isatty():  # over the progress bar's line, which redraws itself below
             click.echo(f"\r\033[K{line}", err=True)
 
+    def first_view(view) -> None:
+        progress.close()
+        click.echo(f"map: {output} — first view; influence flags for {view.pending} papers follow, "
+                   f"{about(view.seconds)} at {view.rps:g} request/s")
+
     try:
         result = build(
             list(paths), data_dir, output,
             FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
             S2Config.from_env(rps=rps, max_wait=max_wait), offline,
             MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report, progress, notice,
-            zotero_source(paths, zotero, collection))
+            zotero_source(paths, zotero, collection), quick, first_view)
     finally:
         progress.close()
     print_warnings(result.notes)
@@ -330,6 +341,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
+    if note := flags_pending_note(graph):
+        click.echo(note, err=True)
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
     elif result.failed:
@@ -339,15 +352,23 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         click.get_current_context().exit(PARTIAL_EXIT)
 
 
+def about(seconds: float) -> str:
+    """A duration as people say it ahead of time: "about 7 min", "about 40 s"."""
+    return f"about {round(seconds / 60)} min" if seconds >= 90 else f"about {max(1, round(seconds))} s"
+
+
 @main.command("stats")
 @data_dir_option
 @format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
-    from citegraph.analysis import graph_stats
+    from citegraph.analysis import flags_pending_note, graph_stats
     from citegraph.pipeline import COVERAGE_FILE, load
 
-    figures = graph_stats(load(data_dir), coverage_file=data_dir / COVERAGE_FILE)
+    graph = load(data_dir)
+    figures = graph_stats(graph, coverage_file=data_dir / COVERAGE_FILE)
+    if note := flags_pending_note(graph):
+        click.echo(note, err=True)
     if fmt == "json":
         print_json(figures)
         return
@@ -449,11 +470,13 @@ def unread_command(top, min_cited_by, since, fmt, data_dir):
       pagerank:          its PageRank in the citation graph, scaled to [0, 1]
     Ties are broken by global citationCount.
     """
-    from citegraph.analysis import unread
+    from citegraph.analysis import flags_pending_note, unread
     from citegraph.pipeline import load
 
     graph = load(data_dir)
     _print_papers(graph, unread(graph, top, min_cited_by, since), fmt)
+    if note := flags_pending_note(graph):
+        click.echo(f"{note} (rankings count the flags known so far)", err=True)
 
 
 @main.command("similar")

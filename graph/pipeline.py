@@ -6,11 +6,13 @@ import dataclasses
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
+from .analysis import unread, your_papers
 from .assemble import build_graph, graph_path, load_graph
 from .coverage import CoverageReport, CoverageStatus, coverage, write_report
 from .errors import CitegraphError, S2Unreachable, StoreError
@@ -54,6 +56,21 @@ class BuildResult:
         return self.stopped is None and not self.failed
 
 
+@dataclass
+class FirstView:
+    """The first map of a build, drawn from the batch before S2's influence flags are in.
+
+    ``map_meta`` is what :func:`citegraph.render.render_map` returned (None: no map asked);
+    ``pending`` of your ``papers`` have their flags fetched next, in about ``seconds`` at ``rps``.
+    """
+
+    map_meta: dict | None
+    pending: int
+    papers: int
+    seconds: float
+    rps: float
+
+
 def open_store(data_dir: Path) -> Store:
     return Store(Path(data_dir) / STORE_FILE)
 
@@ -95,8 +112,15 @@ def build(
     progress: Progress | None = None,
     notice: Notice | None = None,
     zotero: ZoteroSource | None = None,
+    quick: bool = False,
+    first_view: Callable[[FirstView], None] | None = None,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
+
+    A build that fetches draws a first map as soon as the batch is in (your papers and their
+    references, influence unknown), then fetches S2's influence flags paper by paper, most useful
+    first, and draws the map again at the end, or when interrupted (KeyboardInterrupt is raised
+    again once the map and the graph are written).
 
     Parameters
     ----------
@@ -110,6 +134,8 @@ def build(
     progress : called with (phase, done, total) while fetching.
     notice : called with one line while a request waits to be retried.
     zotero : also read the papers of this Zotero library.
+    quick : stop after the first map; a later build fetches the influence flags.
+    first_view : called with the :class:`FirstView` once the first map is drawn.
 
     Returns
     -------
@@ -129,6 +155,7 @@ def build(
     """
     notes = require_papers(read_notes(paths, zotero), paths, zotero)
     data_dir = Path(data_dir)
+    options = fetch_options or FetchOptions()
     store = open_store(data_dir)
     if store.read_only and not offline:
         store.close()
@@ -136,27 +163,46 @@ def build(
                          "build from what is stored with --offline, or use a writable --data-dir")
     requests = rate_limited = 0
     stopped = stopped_at = None
+    interrupted = False
+
+    def draw(made: int):
+        report = coverage(store, notes, offline=offline)
+        report.totals["requests"] = made
+        write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
+                     *([Path(report_file)] if report_file else []))
+        graph, changed = build_graph(store, notes, data_dir, options.citations, options.depth)
+        return report, graph, changed
+
     try:
         if offline and store.is_empty():
             raise CitegraphError(f"--offline builds from {data_dir / STORE_FILE}, but {NOTHING_STORED}")
         if not offline:
             config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
             with S2Client(config, notice) as client:
-                fetcher = Fetcher(store, client, fetch_options or FetchOptions(), progress)
+                fetcher = Fetcher(store, client, options, progress)
                 try:
-                    fetcher.run(notes)
+                    fetcher.first_view(notes)
+                    pending = fetcher.pending()
+                    order = None
+                    if pending and not (quick or fetcher.stopped):  # (a quick build's first map is its last)
+                        _, graph, _ = draw(client.requests)
+                        meta = render_map(graph, Path(output), map_options) if output and has_your_papers(graph) else None
+                        order = most_useful_first(graph)
+                        if first_view:
+                            first_view(FirstView(meta, len(pending), len(fetcher.yours),
+                                                 fetcher.seconds_to_finish(pending), config.rps))
+                    if not quick and not fetcher.stopped:
+                        fetcher.finish(order)
                 except S2Unreachable as exc:
                     advice = NOTHING_STORED if store.is_empty() else (
                         "check the network and S2_API_URL, or use --offline to build from stored data")
                     raise S2Unreachable(f"{exc}; {advice}") from None
+                except KeyboardInterrupt:
+                    interrupted = True  # what is stored is drawn below, then the interrupt goes on
                 finally:
                     requests, rate_limited = client.requests, client.rate_limited
                 stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
-        report = coverage(store, notes, offline=offline)
-        report.totals["requests"] = requests
-        write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
-                     *([Path(report_file)] if report_file else []))
-        graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))
+        report, graph, changed = draw(requests)
     except sqlite3.DatabaseError as exc:
         raise damaged(store.path, exc) from None
     finally:
@@ -164,12 +210,30 @@ def build(
     stop_line = (f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(stopped_at))} "
                  f"({stopped}); {report.resolved} of {report.papers} papers fetched; run the same command later "
                  "to resume") if stopped else None
-    if not any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True)):
+    if not has_your_papers(graph):
+        if interrupted:
+            raise KeyboardInterrupt
         if stop_line:
             raise CitegraphError(stop_line)
         reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}")
     meta = render_map(graph, Path(output), map_options) if output else None
+    if interrupted:
+        raise KeyboardInterrupt
     failed = 0 if offline else report.totals["failed"]
     return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed)
+
+
+def has_your_papers(graph: nx.DiGraph) -> bool:
+    """Whether any paper of the notes (read or queued) made it into the graph."""
+    return any(data.get("read") or data.get("queued") for _, data in graph.nodes(data=True))
+
+
+def most_useful_first(graph: nx.DiGraph) -> list[str]:
+    """Your papers, those citing the papers that lead the unread ranking first: their influence
+    flags move that ranking most."""
+    position = {paper: rank for rank, paper in enumerate(unread(graph, top=None)["paperId"])}
+    best = {paper: min((position[cited] for cited in graph.succ[paper] if cited in position), default=len(position))
+            for paper in your_papers(graph)}
+    return sorted(best, key=best.__getitem__)

@@ -28,7 +28,8 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import first_context, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .analysis import (first_context, flags_pending_note, paper_link, read_papers, reading_status, unread,
+                       unread_scores, your_papers)
 from .entries import one_line
 from .errors import OutputError
 from .export import bibtex_entries
@@ -445,6 +446,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,
         "summary": selection.summary(graph.number_of_nodes(), options.max_nodes),
         "colorMode": options.color, "path": list(options.path), "read": len(read_papers(graph)),
+        "flagsPending": flags_pending_note(graph),
     }
 
 
