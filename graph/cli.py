@@ -309,7 +309,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     def first_view(view) -> None:
         progress.close()
         click.echo(f"map: {output} — first view; influence flags for {view.pending} papers follow, "
-                   f"{about(view.seconds)} at {view.rps:g} request/s")
+                   f"{about(view.seconds)} at {view.rps:g} request{'' if view.rps == 1 else 's'}/s")
 
     try:
         result = build(

@@ -82,8 +82,13 @@ class CoverageReport:
         return {"entries": [asdict(e) for e in self.entries], "totals": self.totals}
 
 
-def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageReport:
-    """What S2 gave for each notes entry, from the store's fetch log."""
+def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: bool = False) -> CoverageReport:
+    """What S2 gave for each notes entry, from the store's fetch log.
+
+    A paper whose /references (with the influence flags) are not stored is ``failed`` (not
+    fetched), unless ``flags_to_come`` (a first view, a ``--quick`` or interrupted build): then
+    it is ok with ``flags_pending``, its references counted from the batch's nested list.
+    """
     aliases, uncertain = store.aliases(), store.uncertain_matches()
     metadata, matches = store.statuses(FetchKind.METADATA), store.statuses(FetchKind.MATCH)
     references, nested = store.statuses(FetchKind.REFERENCES), store.statuses(FetchKind.NESTED_REFERENCES)
@@ -114,14 +119,17 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageRepor
                 row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
                 row.references, row.unresolved_references = count, unresolved.get(paper_id, 0)
                 row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
-            else:  # not asked yet, or its pages interrupted: the batch's nested list (if any) stands in
-                nested_status, nested_reason, nested_count = nested.get(paper_id, (None, None, None))
-                row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+            else:  # its pages not asked yet (or interrupted): influence flags pending
                 row.flags_pending = True
-                if nested_status is not None:
-                    row.references, row.unresolved_references = nested_count, unresolved.get(paper_id, 0)
-                incomplete = nested_reason or ("references not fetched yet" if nested_status is None else None)
-                row.reason = "; ".join(remarks + ["influence flags pending"] + ([incomplete] if incomplete else []))
+                if not flags_to_come:
+                    row.reason = f"references: {ref_reason}"
+                else:  # the batch's nested list (if any) stands in until the pages come
+                    nested_status, nested_reason, nested_count = nested.get(paper_id, (None, None, None))
+                    row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+                    if nested_status is not None:
+                        row.references, row.unresolved_references = nested_count, unresolved.get(paper_id, 0)
+                    incomplete = nested_reason or ("references not fetched yet" if nested_status is None else None)
+                    row.reason = "; ".join(remarks + ["influence flags pending"] + ([incomplete] if incomplete else []))
         entries.append(row)
     for skip in notes.skipped:
         entries.append(CoverageRow(None, skip.url, CoverageStatus.SKIPPED, skip.reason))

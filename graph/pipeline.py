@@ -165,8 +165,8 @@ def build(
     stopped = stopped_at = None
     interrupted = False
 
-    def draw(made: int):
-        report = coverage(store, notes, offline=offline)
+    def draw(made: int, flags_to_come: bool):
+        report = coverage(store, notes, offline, flags_to_come)
         report.totals["requests"] = made
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
@@ -185,7 +185,7 @@ def build(
                     pending = fetcher.pending()
                     order = None
                     if pending and not (quick or fetcher.stopped):  # (a quick build's first map is its last)
-                        _, graph, _ = draw(client.requests)
+                        _, graph, _ = draw(client.requests, flags_to_come=True)
                         meta = render_map(graph, Path(output), map_options) if output and has_your_papers(graph) else None
                         order = most_useful_first(graph)
                         if first_view:
@@ -202,7 +202,7 @@ def build(
                 finally:
                     requests, rate_limited = client.requests, client.rate_limited
                 stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
-        report, graph, changed = draw(requests)
+        report, graph, changed = draw(requests, flags_to_come=quick or interrupted)
     except sqlite3.DatabaseError as exc:
         raise damaged(store.path, exc) from None
     finally:
