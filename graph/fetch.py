@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .entries import short_title_key, title_key
@@ -125,7 +125,8 @@ class Fetcher:
     def run(self, notes: Notes) -> None:
         """Everything the options ask for: :meth:`first_view`, then :meth:`finish`."""
         self.first_view(notes)
-        self.finish()
+        if not self.stopped:
+            self.finish()
 
     def first_view(self, notes: Notes) -> None:
         """Metadata with nested references (no influence flags) and title matches: a first map's worth."""

@@ -24,6 +24,7 @@ from .store import Store, damaged
 
 STORE_FILE = "citegraph.db"
 COVERAGE_FILE = "coverage.json"
+TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "
@@ -234,6 +235,7 @@ def most_useful_first(graph: nx.DiGraph) -> list[str]:
     """Your papers, those citing the papers that lead the unread ranking first: their influence
     flags move that ranking most."""
     position = {paper: rank for rank, paper in enumerate(unread(graph, top=None)["paperId"])}
-    best = {paper: min((position[cited] for cited in graph.succ[paper] if cited in position), default=len(position))
-            for paper in your_papers(graph)}
-    return sorted(best, key=best.__getitem__)
+    # Compared by their best-ranked reference, then the next best, …; papers citing none come last.
+    ranks = {paper: sorted(position[cited] for cited in graph.succ[paper] if cited in position)[:TOP_REFERENCES]
+             or [len(position)] for paper in your_papers(graph)}
+    return sorted(ranks, key=ranks.__getitem__)

@@ -15,8 +15,8 @@ import pytest
 
 from citegraph.assemble import graph_path, load_graph
 from citegraph.pipeline import build
-from citegraph.s2 import NESTED_REFERENCE_FIELDS, PAPER_FIELDS, S2Config
-from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
+from citegraph.s2 import NESTED_FIELDS, PAPER_FIELDS, S2Config
+from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env, two_builds_at_once
 from tests.standin import Citation, Faults, StandinS2, World, generate_world, sample_notes_seeds
 
 BATCH, REFERENCES = "/graph/v1/paper/batch", "/graph/v1/paper/{id}/references"
@@ -113,7 +113,7 @@ def test_a_nested_list_cut_at_1000_is_fetched_page_by_page(tmp_path):
 
 def test_a_batch_answer_over_the_size_limit_is_asked_again_in_halves(standin, citegraph, tmp_path):
     ids = [f"ARXIV:{arxiv}" for arxiv, _ in sample_notes_seeds([SAMPLE_NOTES])]
-    _, whole = standin.batch({"ids": ids}, {"fields": ",".join(PAPER_FIELDS + NESTED_REFERENCE_FIELDS[1:])})
+    _, whole = standin.batch({"ids": ids}, {"fields": ",".join(PAPER_FIELDS + NESTED_FIELDS)})
     standin.set_faults(Faults(max_batch_bytes=len(json.dumps(whole)) * 2 // 3))
     result = citegraph.build("--quick")
     assert result.exit_code == 0, result.output
@@ -171,12 +171,7 @@ def test_unread_and_stats_say_how_many_papers_still_lack_flags(citegraph):
 
 def test_two_builds_at_once_ask_for_each_paper_once(standin, tmp_path):
     standin.set_faults(Faults(delay=0.02))
-    command = [sys.executable, "-m", "cli", "build", str(SAMPLE_NOTES), "--data-dir", str(tmp_path / "data"),
-               "--rps", "500"]
-    runs = [subprocess.Popen(command + ["-o", str(tmp_path / f"g{i}.html")], cwd=ROOT, env=subprocess_env(standin.url),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
-    outputs = [run.communicate(timeout=120) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+    two_builds_at_once(standin.url, tmp_path)
     asked = references_asked(standin)
     assert sorted(asked) == sorted(set(asked)) and len(asked) == 35
     batch_ids = [i for r in standin.log.requests if r["path"] == BATCH for i in json.loads(r["body"])["ids"]]
