@@ -226,3 +226,11 @@ def test_the_complete_graph_is_the_one_a_page_by_page_build_makes(tmp_path, size
     finally:
         batch_first.stop()
         page_by_page.stop()
+
+
+def test_a_nested_list_never_overwrites_flags_already_stored(citegraph):
+    assert citegraph.build().exit_code == 0
+    flags = {(a, b): flag for a, b, flag in load_graph(graph_path(citegraph.data_dir)).edges(data="isInfluential")}
+    assert citegraph.build("--refresh", "--quick").exit_code == 0, "the batch is asked again, nested lists and all"
+    again = {(a, b): flag for a, b, flag in load_graph(graph_path(citegraph.data_dir)).edges(data="isInfluential")}
+    assert again == flags and None not in again.values()
