@@ -543,6 +543,8 @@ class GraphStats:
         Papers per decade, ``{"2010s": 12, …}``.
     coverage : dict or None
         The last build's coverage totals (from coverage.json), when asked for and present.
+    flags_pending : int
+        Your papers whose influence flags S2 has not given yet (their citations: influence unknown).
     """
 
     papers: int
@@ -557,6 +559,7 @@ class GraphStats:
     years: dict
     by_decade: dict
     coverage: dict | None = None
+    flags_pending: int = 0
 
     def to_dict(self) -> dict:
         """The JSON ``citegraph stats --format json`` prints (``coverage`` only when known)."""
@@ -606,4 +609,33 @@ def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> Grap
                "max": int(years[-1])} if years else {},
         by_decade={f"{int(decade)}s": count for decade, count in sorted(Counter(y // 10 * 10 for y in years).items())},
         coverage=read_coverage_totals(coverage_file) if coverage_file else None,
+        flags_pending=graph.graph.get("flags_pending", 0),
     )
+
+
+def flags_pending_note(graph: nx.DiGraph) -> str | None:
+    """Which of my papers still lack S2's influence flags? One line saying how many, None when none do.
+
+    Until a paper's /references are fetched its citations are "influence unknown", and rankings
+    count only the flags known.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A citegraph graph (its ``flags_pending`` attribute is set by the build).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.graph["flags_pending"] = 1
+    >>> flags_pending_note(graph)
+    'influence flags pending for 1 of 2 papers: run `citegraph build` to finish'
+    """
+    pending = graph.graph.get("flags_pending", 0)
+    if not pending:
+        return None
+    return f"influence flags pending for {pending} of {len(your_papers(graph))} papers: run `citegraph build` to finish"

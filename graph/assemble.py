@@ -77,26 +77,23 @@ def node_attributes(paper: dict) -> dict:
     }
 
 
-def _drawn_edges(store: Store, citations: bool) -> tuple[list[tuple], set[str]]:
-    """The stored edges to draw, and the papers only the left-out edges touch.
+def _drawn_edges(store: Store, citations: bool, yours: set[str], depth: int) -> list[tuple]:
+    """The stored edges to draw: the references of your papers, of theirs up to ``depth`` levels,
+    and with ``citations`` the papers citing yours.
 
-    Without ``citations``, an edge stored from a paper's /citations is left out unless its citing
-    paper's own references are stored too (then it is one of those references, whichever answer
-    stored it last).
+    What a deeper build or a ``--citations`` build stored stays in the store: a later build draws
+    it only when asked again. An edge stored from a paper's /citations is drawn without
+    ``citations`` when its citing paper's references are drawn (it is one of them).
     """
     edges = list(store.edges())
-    if citations:
-        return edges, set()
-    referencing = {citing for citing, *_, origin in edges if origin != "citations"}
-    drawn, left_out = [], []
-    for edge in edges:
-        citing, *_, origin = edge
-        (drawn if origin != "citations" or citing in referencing else left_out).append(edge)
-    touched = {node for citing, cited, *_ in drawn for node in (citing, cited)}
-    return drawn, {node for citing, cited, *_ in left_out for node in (citing, cited)} - touched
+    referencing, level = set(yours), set(yours)
+    for _ in range(1, depth):
+        level = {cited for citing, cited, *_ in edges if citing in level} - referencing
+        referencing |= level
+    return [edge for edge in edges if edge[0] in referencing or (citations and edge[-1] == "citations")]
 
 
-def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
+def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1) -> nx.DiGraph:
     """The citation graph of everything stored, with the notes' papers marked read.
 
     Parameters
@@ -108,21 +105,28 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
     citations : bool
         Draw the papers citing your papers (stored by ``build --citations``); they stay in the
         store either way.
+    depth : int
+        1: your papers' references; 2: also theirs (stored by ``build --depth 2``); 3: one level further.
 
     Returns
     -------
     networkx.DiGraph
         citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank`` and
-        ``cluster`` (see :mod:`citegraph.groups`; the group names are ``graph.graph["clusters"]``).
+        ``cluster`` (see :mod:`citegraph.groups`; the group names are ``graph.graph["clusters"]``); the
+        graph's ``flags_pending`` attribute counts your papers whose influence flags are not stored yet.
     """
     import networkx as nx
 
     from .groups import assign_clusters
+    from .store import FINAL, FetchKind
 
     graph = nx.DiGraph(citations=citations)
-    edges, citing_only = _drawn_edges(store, citations)
+    aliases = store.aliases()
+    yours = {aliases[entry.key][0] for entry in notes.papers if entry.key in aliases}
+    edges = _drawn_edges(store, citations, yours, depth)
+    touched = {node for citing, cited, *_ in edges for node in (citing, cited)}
     for paper_id, paper, detail in store.papers():
-        if detail == "full" or paper_id not in citing_only:
+        if detail == "full" or paper_id in touched:
             graph.add_node(paper_id, **node_attributes(paper))
     for citing, cited, influential, intents, contexts, origin in edges:
         for node in (citing, cited):
@@ -131,7 +135,6 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
         # Empty intents/contexts are left out: half a million small lists would double the load time.
         extra = {k: v for k, v in (("intents", intents), ("contexts", contexts)) if v}
         graph.add_edge(citing, cited, isInfluential=influential, origin=origin, **extra)
-    aliases = store.aliases()
     for entry in notes.papers:
         if entry.key in aliases and aliases[entry.key][0] in graph:
             node = graph.nodes[aliases[entry.key][0]]
@@ -144,26 +147,30 @@ def assemble(store: Store, notes: Notes, citations: bool = False) -> nx.DiGraph:
             node["note"] = entry.note if not node["note"] else node["note"]
             node["notesTitle"] = entry.title
     graph.graph["unresolved_references"] = store.unresolved_counts()
+    flagged = store.statuses(FetchKind.REFERENCES)
+    graph.graph["flags_pending"] = sum(1 for paper in yours if paper in graph
+                                       and (paper not in flagged or flagged[paper][0] not in FINAL))
     compute_pagerank(graph)
     assign_clusters(graph)
     return graph
 
 
-def build_graph(store: Store, notes: Notes, data_dir: Path, citations: bool = False) -> tuple[nx.DiGraph, bool]:
+def build_graph(store: Store, notes: Notes, data_dir: Path, citations: bool = False,
+                depth: int = 1) -> tuple[nx.DiGraph, bool]:
     """The graph for these notes and this store: loaded when unchanged, else assembled and saved.
 
     Returns the graph and whether it was assembled anew. A read-only store's graph is assembled
     in memory and not saved.
     """
     path = graph_path(data_dir)
-    stamp = graph_stamp(store.generation(), notes_fingerprint(notes), citations)
+    stamp = graph_stamp(store.generation(), notes_fingerprint(notes), citations, depth)
     try:
         # Only the stamp is read to decide: a stale graph is never loaded just to be replaced.
         if read_stamp(path) == stamp:
             return load_graph(path), False
     except GraphMissing:
         pass
-    graph = assemble(store, notes, citations)
+    graph = assemble(store, notes, citations, depth)
     if not store.read_only:
         save_graph(graph, path, stamp)
     return graph, True

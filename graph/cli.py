@@ -400,17 +400,23 @@ class Progress:
 @click.option("--source", metavar="datasets:DIR",
               help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.")
 @engine_options
+@click.option("--quick", is_flag=True,
+              help="Stop after the first map (references from the batch, influence unknown); "
+                   "a later build fetches S2's influence flags.")
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, data_dir, color, show,
+          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, quick, data_dir, color, show,
           max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
-    Exit status: 0 complete, 3 partial (the map is drawn but some papers could not be fetched, or
-    Semantic Scholar stopped answering: run the same command later), 1 nothing useful produced.
+    The first map is drawn as soon as the batch is in; S2's influence flags follow paper by paper
+    and the map is drawn again at the end (or on Ctrl-C). Exit status: 0 complete, 3 partial (the
+    map is drawn but some papers could not be fetched, or Semantic Scholar stopped answering: run
+    the same command later), 1 nothing useful produced.
     """
+    from citegraph.analysis import flags_pending_note
     from citegraph.coverage import UNRESOLVED
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import build
@@ -425,6 +431,11 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         elif isinstance(line, Alert):  # an outage is said in a pipe too
             click.echo(line, err=True)
 
+    def first_view(view) -> None:
+        progress.close()
+        click.echo(f"map: {output} — first view; influence flags for {view.pending} papers follow, "
+                   f"{about(view.seconds)} at {view.rps:g} request{'' if view.rps == 1 else 's'}/s")
+
     try:
         result = build(
             list(paths), data_dir=data_dir, output=output,
@@ -433,7 +444,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
             progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
             release=release_source(source),
-            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master))
+            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
+            first_view=first_view)
     finally:
         progress.close()
     print_warnings(result.notes)
@@ -459,6 +471,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
+    if note := flags_pending_note(graph):
+        click.echo(note, err=True)
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
     elif result.failed:
@@ -468,14 +482,22 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
         click.get_current_context().exit(PARTIAL_EXIT)
 
 
+def about(seconds: float) -> str:
+    """A duration as people say it ahead of time: "about 7 min", "about 40 s"."""
+    return f"about {round(seconds / 60)} min" if seconds >= 90 else f"about {max(1, round(seconds))} s"
+
+
 @main.command("stats")
 @data_dir_option
 @format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
-    from citegraph.analysis import graph_stats
+    from citegraph.analysis import flags_pending_note, graph_stats
 
-    figures = graph_stats(saved_graph(data_dir), coverage_file=data_dir / COVERAGE_FILE)
+    graph = saved_graph(data_dir)
+    figures = graph_stats(graph, coverage_file=data_dir / COVERAGE_FILE)
+    if note := flags_pending_note(graph):
+        click.echo(note, err=True)
     if fmt == "json":
         print_json(figures)
         return
@@ -602,7 +624,7 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
       pagerank:          its PageRank in the citation graph, scaled to [0, 1]
     Ties are broken by global citationCount.
     """
-    from citegraph.analysis import unread_papers
+    from citegraph.analysis import flags_pending_note, unread_papers
 
     graph = saved_graph(data_dir)
     if cluster is not None:
@@ -612,6 +634,8 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
     else:
         rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since)
     _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
+    if note := flags_pending_note(graph):
+        click.echo(f"{note} (rankings count the flags known so far)", err=True)
 
 
 @main.command("similar")

@@ -47,6 +47,8 @@ class CoverageRow:
     paperId : the S2 paper, once resolved.
     references, unresolved_references : stored references (with and without an S2 paperId).
     candidate : for ``uncertain_match``, S2's candidate ``{"paperId", "title", "matchScore"}``.
+    flags_pending : its references come from the batch (influence unknown) or are still to come:
+        its /references (with S2's influence flags) are not stored yet; ``citegraph build`` fetches them.
     """
 
     id: str | None
@@ -57,6 +59,7 @@ class CoverageRow:
     references: int | None = None
     unresolved_references: int | None = None
     candidate: dict | None = None
+    flags_pending: bool = False
 
 
 @dataclass
@@ -87,11 +90,16 @@ class CoverageReport:
                 "dropped_fields": self.dropped_fields}
 
 
-def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageReport:
-    """What S2 gave for each notes entry, from the store's fetch log."""
+def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: bool = False) -> CoverageReport:
+    """What S2 gave for each notes entry, from the store's fetch log.
+
+    A paper whose /references (with the influence flags) are not stored is ``failed`` (not
+    fetched), unless ``flags_to_come`` (a first view, a ``--quick`` or interrupted build): then
+    it is ok with ``flags_pending``, its references counted from the batch's nested list.
+    """
     aliases, uncertain = store.aliases(), store.uncertain_matches()
     metadata, matches = store.statuses(FetchKind.METADATA), store.statuses(FetchKind.MATCH)
-    references = store.statuses(FetchKind.REFERENCES)
+    references, nested = store.statuses(FetchKind.REFERENCES), store.statuses(FetchKind.NESTED_REFERENCES)
     unresolved = store.unresolved_counts()
     missing = "not fetched yet (offline build)" if offline else "not fetched"
     entries = []
@@ -111,14 +119,25 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageRepor
             paper_id, how, score = aliases[subject]
             row.paperId = paper_id
             ref_status, ref_reason, count = references.get(paper_id, ("missing", missing, None))
-            if ref_status == FetchStatus.OK:
-                matched = how == AliasHow.TITLE_MATCH
+            matched = how == AliasHow.TITLE_MATCH
+            remarks = [f"title match score {score}"] if matched else []
+            if ref_status == FetchStatus.FAILED:
+                row.reason = f"references: {ref_reason}"
+            elif ref_status == FetchStatus.OK:
                 row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
                 row.references, row.unresolved_references = count, unresolved.get(paper_id, 0)
-                remarks = [f"title match score {score}"] if matched else []
                 row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
-            else:
-                row.reason = f"references: {ref_reason}"
+            else:  # its pages not asked yet (or interrupted): influence flags pending
+                row.flags_pending = True
+                if not flags_to_come:
+                    row.reason = f"references: {ref_reason}"
+                else:  # the batch's nested list (if any) stands in until the pages come
+                    nested_status, nested_reason, nested_count = nested.get(paper_id, (None, None, None))
+                    row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+                    if nested_status is not None:
+                        row.references, row.unresolved_references = nested_count, unresolved.get(paper_id, 0)
+                    incomplete = nested_reason or ("references not fetched yet" if nested_status is None else None)
+                    row.reason = "; ".join(remarks + ["influence flags pending"] + ([incomplete] if incomplete else []))
         entries.append(row)
     for skip in notes.skipped:
         entries.append(CoverageRow(None, skip.url, CoverageStatus.SKIPPED, skip.reason))
@@ -127,6 +146,7 @@ def coverage(store: Store, notes: Notes, offline: bool = False) -> CoverageRepor
     totals["entries"] = len(entries)
     totals["references"] = sum(e.references or 0 for e in entries)
     totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)
+    totals["flags_pending"] = sum(e.flags_pending for e in entries)
     dropped = store.dropped_fields()
     totals["dropped_fields"] = sum(len(names) for names in dropped.values())
     totals["papers_with_dropped_fields"] = len(dropped)

@@ -52,10 +52,10 @@ def graph_path(data_dir: Path) -> Path:
     return Path(data_dir) / GRAPH_FILE
 
 
-def graph_stamp(generation: int, fingerprint: str, citations: bool = False) -> dict:
+def graph_stamp(generation: int, fingerprint: str, citations: bool = False, depth: int = 1) -> dict:
     """What a saved graph was built from: equal stamps mean the saved graph can be used as it is."""
     return {"format": FORMAT, "version": FORMAT_VERSION, "generation": generation,
-            "notes_fingerprint": fingerprint, "citations": citations}
+            "notes_fingerprint": fingerprint, "citations": citations, "depth": depth}
 
 
 def _columns(records: list[dict]) -> dict:

@@ -6,12 +6,13 @@ import dataclasses
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
-from .analysis import your_papers
+from .analysis import unread_papers, your_papers
 from .assemble import build_graph, graph_path, load_graph
 from .constants import COVERAGE_FILE
 from .coverage import CoverageReport, CoverageStatus, coverage, write_report
@@ -27,6 +28,7 @@ from .suggestions import stored_suggestions
 from .suggestions import suggest as ask_suggestions
 
 STORE_FILE = "citegraph.db"
+TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "
@@ -58,6 +60,21 @@ class BuildResult:
     def complete(self) -> bool:
         """Whether every paper S2 knows was fetched (a partial build exits with PARTIAL_EXIT in the CLI)."""
         return self.stopped is None and not self.failed
+
+
+@dataclass
+class FirstView:
+    """The first map of a build, drawn from the batch before S2's influence flags are in.
+
+    ``map_meta`` is what :func:`citegraph.render.render_map` returned (None: no map asked);
+    ``pending`` of your ``papers`` have their flags fetched next, in about ``seconds`` at ``rps``.
+    """
+
+    map_meta: dict | None
+    pending: int
+    papers: int
+    seconds: float
+    rps: float
 
 
 def open_store(data_dir: Path) -> Store:
@@ -105,8 +122,15 @@ def build(
     suggest: bool = False,
     release: Path | None = None,
     engine_options: EngineOptions | None = None,
+    quick: bool = False,
+    first_view: Callable[[FirstView], None] | None = None,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
+
+    A build that fetches draws a first map as soon as the batch is in (your papers and their
+    references, influence unknown), then fetches S2's influence flags paper by paper, most useful
+    first, and draws the map again at the end, or when interrupted (KeyboardInterrupt is raised
+    again once the map and the graph are written).
 
     Parameters
     ----------
@@ -124,6 +148,8 @@ def build(
     release : build from this imported Datasets release (``--source datasets:DIR``) instead of the
         Graph API: 0 requests (see citegraph.extract).
     engine_options : the engine that reads the release (DuckDB unless it says Spark).
+    quick : stop after the first map; a later build fetches the influence flags.
+    first_view : called with the :class:`FirstView` once the first map is drawn.
 
     Returns
     -------
@@ -143,6 +169,7 @@ def build(
     """
     notes = require_papers(read_notes(paths, zotero), paths, zotero)
     data_dir = Path(data_dir)
+    options = fetch_options or FetchOptions()
     store = open_store(data_dir)
     if store.read_only and not offline:
         store.close()
@@ -150,6 +177,17 @@ def build(
                          "build from what is stored with --offline, or use a writable --data-dir")
     requests = rate_limited = skipped = 0
     stopped = stopped_at = None
+    interrupted = False
+
+    def draw(made: int, skipped_items: int, flags_to_come: bool):
+        report = coverage(store, notes, offline, flags_to_come)
+        report.totals["requests"] = made
+        report.totals["skipped_items"] = skipped_items
+        write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
+                     *([Path(report_file)] if report_file else []))
+        graph, changed = build_graph(store, notes, data_dir, options.citations, options.depth)
+        return report, graph, changed
+
     try:
         if offline and store.is_empty():
             raise CitegraphError(f"--offline builds from {data_dir / STORE_FILE}, but {NOTHING_STORED}")
@@ -158,22 +196,30 @@ def build(
         elif not offline:
             config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
             with S2Client(config, notice) as client:
-                fetcher = Fetcher(store, client, fetch_options or FetchOptions(), progress)
+                fetcher = Fetcher(store, client, options, progress)
                 try:
-                    fetcher.run(notes)
+                    fetcher.first_view(notes)
+                    pending = fetcher.pending()
+                    order = None
+                    if pending and not (quick or fetcher.stopped):  # (a quick build's first map is its last)
+                        _, graph, _ = draw(client.requests, client.tally.skipped, flags_to_come=True)
+                        meta = render_map(graph, Path(output), map_options) if output and your_papers(graph) else None
+                        order = most_useful_first(graph)
+                        if first_view:
+                            first_view(FirstView(meta, len(pending), len(fetcher.yours),
+                                                 fetcher.seconds_to_finish(pending), config.rps))
+                    if not quick and not fetcher.stopped:
+                        fetcher.finish(order)
                 except S2Unreachable as exc:
                     advice = NOTHING_STORED if store.is_empty() else (
                         "check the network and S2_API_URL, or use --offline to build from stored data")
                     raise S2Unreachable(f"{exc}; {advice}") from None
+                except KeyboardInterrupt:
+                    interrupted = True  # what is stored is drawn below, then the interrupt goes on
                 finally:
                     requests, rate_limited, skipped = client.requests, client.rate_limited, client.tally.skipped
                 stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
-        report = coverage(store, notes, offline=offline)
-        report.totals["requests"] = requests
-        report.totals["skipped_items"] = skipped
-        write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
-                     *([Path(report_file)] if report_file else []))
-        graph, changed = build_graph(store, notes, data_dir, bool(fetch_options and fetch_options.citations))
+        report, graph, changed = draw(requests, skipped, flags_to_come=quick or interrupted)
         later = stored_suggestions(store, graph)  # the map's "Later work & suggestions" panel
     except sqlite3.DatabaseError as exc:
         raise damaged(store.path, exc) from None
@@ -183,18 +229,32 @@ def build(
                  f"({stopped}); {report.resolved} of {report.papers} papers fetched; run the same command later "
                  "to resume") if stopped else None
     if not your_papers(graph):
+        if interrupted:
+            raise KeyboardInterrupt
         if stop_line:
             raise CitegraphError(stop_line)
         reasons = Counter(e.reason for e in report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
         common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
         raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {data_dir / COVERAGE_FILE}")
     suggested = None
-    if suggest and not offline and not stop_line:
+    if suggest and not offline and not stop_line and not interrupted:
         try:
             later = ask_suggestions(data_dir, s2_config=s2_config, notice=notice)
             suggested = later.summary()
         except CitegraphError as exc:  # the build itself is done: its map shows the last stored suggestions
             suggested = f"none fetched ({exc}); the map shows the last stored ones"
     meta = render_map(graph, Path(output), map_options, later) if output else None
+    if interrupted:
+        raise KeyboardInterrupt
     failed = 0 if offline else report.totals["failed"]
     return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed, suggested)
+
+
+def most_useful_first(graph: nx.DiGraph) -> list[str]:
+    """Your papers, those citing the papers that lead the unread ranking first: their influence
+    flags move that ranking most."""
+    position = {row.paperId: rank for rank, row in enumerate(unread_papers(graph, top=None))}
+    # Compared by their best-ranked reference, then the next best, …; papers citing none come last.
+    ranks = {paper: sorted(position[cited] for cited in graph.succ[paper] if cited in position)[:TOP_REFERENCES]
+             or [len(position)] for paper in your_papers(graph)}
+    return sorted(ranks, key=ranks.__getitem__)

@@ -30,7 +30,7 @@ import networkx as nx
 import pandas as pd
 import numpy as np
 
-from .analysis import paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from .analysis import flags_pending_note, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
 from .paths import first_context
 from .constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
@@ -547,6 +547,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         # S2's influence flag in words, as `path` writes it (keys: the flag as JS's String() has it)
         "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
                                                                                      (None, "null"))},
+        "flagsPending": flags_pending_note(graph),
     }
 
 

@@ -60,7 +60,12 @@ LINKED_PAPER_FIELDS = [
     "title", "year", "authors", "venue", "externalIds", "citationCount", "influentialCitationCount", "url",
     "publicationDate",
 ]
-NESTED_REFERENCE_FIELDS = ["title"] + [f"references.{f}" for f in ["paperId"] + LINKED_PAPER_FIELDS if f != "authors"]
+# Nested reference items carry no authors: 500 papers' lists must stay under the batch's 10 MB.
+NESTED_FIELDS = [f"references.{f}" for f in ["paperId"] + LINKED_PAPER_FIELDS if f != "authors"]
+NESTED_REFERENCE_FIELDS = ["title"] + NESTED_FIELDS
+NESTED_CAP = 1000  # S2 cuts nested lists at this many items
+NESTED_SHORT = 0.8  # a nested list shorter than this share of referenceCount is taken as cut
+TOO_LARGE = "would exceed maximum size"  # S2's 400 for a batch answer over 10 MB
 LINK_FIELDS = ["isInfluential", "intents", "contexts"]
 _LINKED = {"references": "citedPaper", "citations": "citingPaper"}  # where a page item holds the other paper
 BATCH_SIZE = 500
@@ -152,6 +157,20 @@ class Link:
     is_influential: bool | None
     intents: list[str] | None
     contexts: list[str] | None
+
+
+@dataclass
+class BatchPaper:
+    """A paper from the batch with its nested references (which carry no influence flags).
+
+    ``references``: the nested items (paperId None when S2 could not resolve one). ``complete`` is
+    False when the list may be cut: 1,000 items or more, empty (unless referenceCount is 0), or
+    much shorter than referenceCount; that paper's references must then be fetched page by page.
+    """
+
+    paper: dict
+    references: list[dict]
+    complete: bool
 
 
 @dataclass
@@ -574,6 +593,24 @@ class S2Client:
             raise S2Unavailable(f"unexpected answer from Semantic Scholar (HTTP 404: {exc})") from None
         return dict(zip(ids, answer))
 
+    def papers_with_references(self, ids: list[str]) -> dict[str, BatchPaper | None]:
+        """Batch metadata with each paper's nested references: ``{requested id: BatchPaper, or None}``.
+
+        A batch whose answer S2 finds too large (HTTP 400 "would exceed maximum size") is asked
+        again in halves; a single paper that is still too large comes without references (incomplete).
+        """
+        try:
+            answers = self.papers(ids, PAPER_FIELDS + NESTED_FIELDS)
+        except S2Unavailable as exc:
+            if TOO_LARGE not in str(exc):
+                raise
+            if len(ids) == 1:
+                paper = self.papers(ids)[ids[0]]
+                return {ids[0]: None if paper is None else BatchPaper(paper, [], False)}
+            half = len(ids) // 2
+            return {**self.papers_with_references(ids[:half]), **self.papers_with_references(ids[half:])}
+        return {identifier: None if paper is None else _batch_paper(paper) for identifier, paper in answers.items()}
+
     def nested_references(self, ids: list[str]) -> dict[str, list[dict] | None]:
         """Depth >= 2: ``{paperId: its references (paper dicts, paperId None when unresolved) or None}``."""
         return {paper_id: None if paper is None else paper["references"]
@@ -681,6 +718,15 @@ def _url_problem(url: str) -> str | None:
         return "it must start with http:// or https://"
     if not parts.hostname:
         return "it names no host"
+
+
+def _batch_paper(answer: dict) -> BatchPaper:
+    paper = {k: v for k, v in answer.items() if k != "references"}
+    references = [r for r in answer.get("references") or [] if isinstance(r, dict)]
+    expected = paper.get("referenceCount")
+    cut = len(references) >= NESTED_CAP or (not references and expected != 0) or (
+        isinstance(expected, int) and len(references) < NESTED_SHORT * expected)
+    return BatchPaper(paper, references, not cut)
     return None
 
 

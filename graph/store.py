@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
 from .errors import StoreError
-from .s2 import LinksPage
+from .s2 import BatchPaper, LinksPage
 
 APPLICATION_ID = 0x43475248  # "CGRH": tells our file apart from any other SQLite database
 SCHEMA_VERSION = 1
@@ -77,6 +79,15 @@ CREATE TABLE IF NOT EXISTS suggestions (
     reasons TEXT NOT NULL,
     PRIMARY KEY (run, rank)
 );
+CREATE TABLE IF NOT EXISTS claims (
+    subject TEXT NOT NULL,
+    what TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    claimed_at REAL NOT NULL,
+    PRIMARY KEY (subject, what)
+);
 """
 
 
@@ -87,7 +98,7 @@ class FetchKind(StrEnum):
     MATCH = "match"                  # title match for a title-only notes entry
     REFERENCES = "references"        # /references pages of a read paper (with influence flags)
     CITATIONS = "citations"          # /citations pages of a read paper
-    NESTED_REFERENCES = "nested_references"  # depth >= 2: references through the batch endpoint
+    NESTED_REFERENCES = "nested_references"  # references through the batch endpoint (no influence flags)
 
 
 class FetchStatus(StrEnum):
@@ -108,6 +119,27 @@ class AliasHow(StrEnum):
 
 
 FINAL = {FetchStatus.OK, FetchStatus.NOT_FOUND}
+
+
+CLAIM_STALE = 3600.0  # a claim from another machine this old is taken over (its build cannot be asked)
+
+
+def new_owner() -> str:
+    """A name for one build's claims."""
+    return uuid.uuid4().hex
+
+
+def _running(pid: int, host: str, since: float) -> bool:
+    """Whether the build that made a claim may still be running."""
+    if host != socket.gethostname():
+        return time.time() - since < CLAIM_STALE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _json(value) -> str | None:
@@ -218,7 +250,8 @@ class Store:
         self.db.close()
 
     @contextmanager
-    def _tx(self):
+    def _tx(self, changes_graph: bool = True):
+        """One write transaction; ``changes_graph`` moves the generation the saved graph is stamped with."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -226,8 +259,9 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-            self.db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '1')")
+            if changes_graph:
+                self.db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '1')")
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
@@ -238,12 +272,15 @@ class Store:
 
     # -- writes: one transaction per S2 response ----------------------------------------------
 
-    def _upsert_papers(self, db, papers: Iterable[dict], detail: str) -> None:
+    def _upsert_papers(self, db, papers: Iterable[dict], detail: str, replace_stubs: bool = False) -> None:
+        """Full records replace what is stored; a stub never replaces a full record, and replaces a
+        stub only when ``replace_stubs`` (a /references page's stub has more fields than a nested item's)."""
         now = time.time()
         rows = [(p["paperId"], _json(p), detail, now) for p in papers if p and p.get("paperId")]
-        if detail == "full":
+        if detail == "full" or replace_stubs:
             db.executemany("INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO UPDATE SET "
-                           "data=excluded.data, detail='full', updated_at=excluded.updated_at", rows)
+                           "data=excluded.data, detail=excluded.detail, updated_at=excluded.updated_at"
+                           + ("" if detail == "full" else " WHERE papers.detail = 'stub'"), rows)
         else:
             db.executemany("INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO NOTHING", rows)
 
@@ -252,17 +289,42 @@ class Store:
         db.execute("INSERT OR REPLACE INTO fetch_log VALUES (?,?,?,?,?,?)",
                    (subject, kind, status, reason, items, time.time()))
 
-    def record_metadata(self, answers: dict[str, dict | None]) -> None:
-        """One batch answer: the found papers, their aliases, and a log line per requested id."""
+    def _record_metadata(self, db, answers: dict[str, dict | None]) -> None:
+        """The found papers of a batch answer, their aliases, and a log line per requested id."""
+        self._upsert_papers(db, (p for p in answers.values() if p), "full")
+        for identifier, paper in answers.items():
+            if paper:
+                db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,NULL)",
+                           (identifier.lower(), paper["paperId"], AliasHow.ID))
+            self._log(db, identifier.lower(), FetchKind.METADATA,
+                      FetchStatus.OK if paper else FetchStatus.NOT_FOUND,
+                      None if paper else "Semantic Scholar does not know this id")
+
+    def record_batch_references(self, answers: dict[str, BatchPaper | None]) -> None:
+        """A batch answer with nested references: the metadata (papers, aliases, a log line per id),
+        and each paper's references without flags (unknown), unless its /references pages (with
+        flags) are stored or under way: a nested list never overwrites them. A list that may be cut
+        is logged PARTIAL, so its pages are fetched."""
         with self._tx() as db:
-            self._upsert_papers(db, (p for p in answers.values() if p), "full")
-            for identifier, paper in answers.items():
-                if paper:
-                    db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,NULL)",
-                               (identifier.lower(), paper["paperId"], AliasHow.ID))
-                self._log(db, identifier.lower(), FetchKind.METADATA,
-                          FetchStatus.OK if paper else FetchStatus.NOT_FOUND,
-                          None if paper else "Semantic Scholar does not know this id")
+            self._record_metadata(db, {key: answer and answer.paper for key, answer in answers.items()})
+            for answer in filter(None, answers.values()):
+                paper_id, refs = answer.paper["paperId"], answer.references
+                paged = db.execute("SELECT status, items FROM fetch_log WHERE subject=? AND what=?",
+                                   (paper_id, FetchKind.REFERENCES)).fetchone()
+                if paged and (paged[0] in FINAL or paged[1]):
+                    continue
+                self._upsert_papers(db, refs, "stub")
+                db.executemany("INSERT INTO edges VALUES (?,?,NULL,NULL,NULL,'batch') ON CONFLICT DO NOTHING",
+                               [(paper_id, r["paperId"]) for r in refs if r.get("paperId")])
+                # Counted as the references' unresolved items until the pages replace them.
+                db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, FetchKind.REFERENCES))
+                db.executemany("INSERT INTO unresolved VALUES (?,?,?)",
+                               [(paper_id, r.get("title"), FetchKind.REFERENCES) for r in refs if not r.get("paperId")])
+                expected = answer.paper.get("referenceCount")
+                self._log(db, paper_id, FetchKind.NESTED_REFERENCES,
+                          FetchStatus.OK if answer.complete else FetchStatus.PARTIAL,
+                          None if answer.complete else f"the batch listed {len(refs):,} of {expected or '?'} references",
+                          sum(1 for r in refs if r.get("paperId")))
 
     def record_match(self, subject: str, paper: dict | None, agrees: bool = True) -> None:
         """A title match: ``paper`` is S2's candidate (None: no match), ``agrees`` whether the titles agree."""
@@ -291,7 +353,9 @@ class Store:
     def _record_links_page(self, db, paper_id: str, kind: FetchKind, page: LinksPage) -> None:
         if page.offset == 0:
             db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, kind))
-        self._upsert_papers(db, page.papers, "stub")
+            if kind == FetchKind.REFERENCES:  # the pages replace what the batch's nested list said
+                db.execute("DELETE FROM edges WHERE citing=? AND origin='batch'", (paper_id,))
+        self._upsert_papers(db, page.papers, "stub", replace_stubs=True)
         self._upsert_edges(db, [(link.citing, link.cited, None if link.is_influential is None else int(link.is_influential),
                                  _json(link.intents), _json(link.contexts), kind) for link in page.links])
         if kind == FetchKind.REFERENCES:
@@ -337,6 +401,29 @@ class Store:
             for subject in subjects:
                 self._log(db, subject, kind, status, reason, resume_at)
 
+    # -- claims: two builds sharing the store never fetch the same subject ----------------------
+
+    def claim(self, kind: FetchKind, subjects: Iterable[str], owner: str) -> list[str]:
+        """Claim for ``owner`` (one build) the subjects no other running build holds; returns those
+        now held, in order. A claim of a build that ended without releasing it (killed) is taken over."""
+        host, pid = socket.gethostname(), os.getpid()
+        with self._tx(changes_graph=False) as db:
+            held = {subject: (holder, holder_pid, holder_host, since) for subject, holder, holder_pid, holder_host, since
+                    in db.execute("SELECT subject, owner, pid, host, claimed_at FROM claims WHERE what=?", (kind,))}
+            mine = [s for s in dict.fromkeys(subjects) if s not in held or held[s][0] == owner or not _running(*held[s][1:])]
+            db.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?)",
+                           [(s, kind, owner, pid, host, time.time()) for s in mine])
+        return mine
+
+    def release(self, owner: str, kind: FetchKind | None = None, subjects: Iterable[str] | None = None) -> None:
+        """Drop ``owner``'s claims: these subjects of ``kind``, or all of them."""
+        with self._tx(changes_graph=False) as db:
+            if subjects is None:
+                db.execute("DELETE FROM claims WHERE owner=?", (owner,))
+            else:
+                db.executemany("DELETE FROM claims WHERE owner=? AND what=? AND subject=?",
+                               [(owner, kind, s) for s in subjects])
+
     # -- reads ---------------------------------------------------------------------------------
 
     def statuses(self, kind: FetchKind) -> dict[str, tuple[FetchStatus, str | None, int | None]]:
@@ -344,10 +431,28 @@ class Store:
         rows = self.db.execute("SELECT subject, status, reason, items FROM fetch_log WHERE what=?", (kind,))
         return {subject: (FetchStatus(status), reason, items) for subject, status, reason, items in rows}
 
-    def status(self, kind: FetchKind, subject: str) -> FetchStatus | None:
-        """How the last fetch of this kind of this subject ended (None: never asked)."""
-        row = self.db.execute("SELECT status FROM fetch_log WHERE what=? AND subject=?", (kind, subject)).fetchone()
-        return FetchStatus(row[0]) if row else None
+    def log_entry(self, kind: FetchKind, subject: str) -> tuple[FetchStatus | None, str | None, int | None]:
+        """``(status, reason, items)`` of the last fetch of this kind of this subject (all None: never asked)."""
+        row = self.db.execute("SELECT status, reason, items FROM fetch_log WHERE what=? AND subject=?",
+                              (kind, subject)).fetchone()
+        return (FetchStatus(row[0]), row[1], row[2]) if row else (None, None, None)
+
+    def finished(self, kind: FetchKind, subject: str, since: float = 0.0) -> bool:
+        """Whether a fetch of this kind of this subject ended ok or not found, at ``since`` (epoch seconds) or later."""
+        row = self.db.execute("SELECT 1 FROM fetch_log WHERE what=? AND subject=? AND status IN (?,?) AND fetched_at>=?",
+                              (kind, subject, *FINAL, since)).fetchone()
+        return row is not None
+
+    def reference_counts(self, paper_ids: Iterable[str]) -> dict[str, int | None]:
+        """S2's ``referenceCount`` of each stored paper."""
+        ids = list(paper_ids)
+        counts: dict[str, int | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            counts.update(self.db.execute(
+                "SELECT paper_id, json_extract(data, '$.referenceCount') FROM papers "
+                f"WHERE paper_id IN ({','.join('?' * len(chunk))})", chunk))
+        return counts
 
     def aliases(self) -> dict[str, tuple[str, AliasHow, float | None]]:
         """``{notes key: (paperId, how, match score)}`` for every accepted alias (not uncertain matches)."""

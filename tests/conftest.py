@@ -2,6 +2,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +96,13 @@ def citegraph(tmp_path, standin):
 
 def subprocess_env(api_url: str) -> dict:
     return {**os.environ, "S2_API_URL": api_url, "S2_API_KEY": "test-key-do-not-leak"}
+
+
+def two_builds_at_once(api_url: str, tmp_path: Path) -> None:
+    """Two `citegraph build` processes of the sample notes started together on one data dir; both succeed."""
+    command = [sys.executable, "-m", "cli", "build", str(SAMPLE_NOTES), "--data-dir", str(tmp_path / "data"),
+               "--rps", "500"]
+    runs = [subprocess.Popen(command + ["-o", str(tmp_path / f"g{i}.html")], cwd=ROOT, env=subprocess_env(api_url),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs

@@ -11,7 +11,7 @@ import pytest
 
 from citegraph.s2 import S2Client, S2Config, parse_links_page
 from citegraph.store import FetchKind, Store
-from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
+from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env, two_builds_at_once
 from tests.standin import Citation, Faults, StandinS2, World, load_recorded_paper
 
 
@@ -256,12 +256,7 @@ def test_corrupt_and_foreign_stores_are_named(citegraph, tmp_path):
 
 def test_two_builds_at_once_share_the_store(standin, tmp_path):
     standin.set_faults(Faults(delay=0.01))
-    command = [sys.executable, "-m", "cli", "build", str(SAMPLE_NOTES), "--data-dir", str(tmp_path / "data"),
-               "--rps", "500"]
-    runs = [subprocess.Popen(command + ["-o", str(tmp_path / f"g{i}.html")], cwd=ROOT, env=subprocess_env(standin.url),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
-    outputs = [run.communicate(timeout=120) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+    two_builds_at_once(standin.url, tmp_path)
     db = sqlite3.connect(tmp_path / "data" / "citegraph.db")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT count(*) FROM fetch_log WHERE what='references' AND status='ok'").fetchone()[0] == 35

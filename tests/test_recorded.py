@@ -82,7 +82,7 @@ def store(tmp_path):
 def test_a_batch_with_null_stores_not_found_and_papers(service, client, store):
     recording = replay(service, "danielnsilva__semanticscholar__get_papers_return_not_found", "POST .*/paper/batch")
     ids = json.loads(recording.request_body)["ids"]
-    store.record_metadata(client.papers(ids))
+    store.record_batch_references(client.papers_with_references(ids))
     statuses = store.statuses(FetchKind.METADATA)
     assert [statuses[i.lower()][0] for i in ids] == [FetchStatus.NOT_FOUND] + [FetchStatus.OK] * 3
     assert store.aliases()["corpusid:470667"][0] == recording.json[1]["paperId"]

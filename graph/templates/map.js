@@ -617,6 +617,7 @@
   item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
   item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
   legend.appendChild(el("div", page.summary, "note"));
+  if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
 
   // ---- keys and the panel --------------------------------------------------------------------
   document.addEventListener("keydown", function (e) {

@@ -2,7 +2,8 @@
 
 Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
   GET  /graph/v1/paper/{id}                  fields selection, 404 {"error": ...}
-  POST /graph/v1/paper/batch                 <= 500 ids, null for misses, nested references.* fields
+  POST /graph/v1/paper/batch                 <= 500 ids, null for misses, nested references.* fields (no
+                                             flags, cut at 1,000 items, empty for chosen papers), 400 over 10 MB
   GET  /graph/v1/paper/{id}/references       contexts/intents/isInfluential + citedPaper fields, offset/limit/next
   GET  /graph/v1/paper/{id}/citations        same with citingPaper
   GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
@@ -20,6 +21,7 @@ Introspection: GET /_standin/stats, POST /_standin/faults, POST /_standin/reset.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import random
 import re
@@ -47,6 +49,8 @@ TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply fo
                        "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
 # S2's gateway names its own errors in a header (recorded); errors from the backend carry none.
 GATEWAY_ERROR_TYPES = {403: "ForbiddenException", 429: "TooManyRequestsException", 504: "InternalServerErrorException"}
+NESTED_CAP = 1000  # nested references/citations lists hold at most this many items (recorded: Paper.json)
+MAX_BATCH_BYTES = 10 * 2**20  # a batch answer over 10 MB is refused with a 400 (S2's Error400)
 MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a paper; past it, empty pages
 RECENT_DAYS = 60  # from=recent: papers published in the last 60 days (s2-folks release notes, 2023-06-20)
 OLD_PAPER_YEAR = 2005  # forpaper answers an empty list for papers older than this (s2-folks #176: "some older papers")
@@ -69,6 +73,11 @@ class Faults:
     until: int | None = None
     matching: str | None = None
     seed: int = 0
+    # The batch's nested lists come back empty for these paperIds, and for this share of all papers
+    # (chosen by paperId, so the same papers each time), as S2's have for some papers (s2-folks#199).
+    empty_nested: list[str] = field(default_factory=list)
+    empty_nested_share: float = 0.0
+    max_batch_bytes: int = MAX_BATCH_BYTES
 
     def fixed_answer(self, served: int, path: str, api_key: str | None) -> tuple[int, object] | None:
         """The fixed (status, body) for this request, if the faults give one (see BODIES)."""
@@ -248,20 +257,29 @@ class StandinS2:
         out = []
         for raw_id in ids:
             paper_id = self.world.resolve(str(raw_id))
-            out.append(self._with_nested(paper_id, top, nested) if paper_id else None)
+            out.append(self._with_nested(paper_id, top, nested, self._empty_nested(paper_id)) if paper_id else None)
+        if len(json.dumps(out)) > self.faults.max_batch_bytes:
+            raise BadRequest("Response would exceed maximum size. Please break the request into smaller batches, "
+                             "or make use of the limit and offset features")
         return 200, out
 
-    def _with_nested(self, paper_id: str, top: list[str], nested: dict[str, list[str]]) -> dict:
+    def _empty_nested(self, paper_id: str | None) -> bool:
+        share = self.faults.empty_nested_share
+        hashed = int(hashlib.sha1(str(paper_id).encode()).hexdigest()[:8], 16) / 16**8
+        return paper_id in self.faults.empty_nested or hashed < share
+
+    def _with_nested(self, paper_id: str, top: list[str], nested: dict[str, list[str]], empty: bool = False) -> dict:
+        """The paper's fields, with nested lists cut at NESTED_CAP items; they carry no citation flags."""
         out = _select(self.world.papers[paper_id], top)
         if "references" in nested:
-            out["references"] = [
+            out["references"] = [] if empty else [
                 _select(self.world.papers[c.cited], nested["references"]) if c.cited
                 else {"paperId": None, **{f: (c.title if f == "title" else None) for f in nested["references"]}}
-                for c in self.world.references[paper_id]
+                for c in self.world.references[paper_id][:NESTED_CAP]
             ]
         if "citations" in nested:
-            out["citations"] = [_select(self.world.papers[citer], nested["citations"])
-                                for citer, _ in self.world.citations.get(paper_id, [])]
+            out["citations"] = [] if empty else [_select(self.world.papers[citer], nested["citations"])
+                                                 for citer, _ in self.world.citations.get(paper_id, [])[:NESTED_CAP]]
         return out
 
     def links(self, raw_id: str, kind: str, query: dict) -> tuple[int, object]:
