@@ -416,8 +416,6 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     map is drawn but some papers could not be fetched, or Semantic Scholar stopped answering: run
     the same command later), 1 nothing useful produced.
     """
-    from citegraph.analysis import flags_pending_note
-    from citegraph.coverage import UNRESOLVED
     from citegraph.fetch import FetchOptions
     from citegraph.pipeline import build
     from citegraph.render import MapOptions
@@ -448,6 +446,14 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             first_view=first_view)
     finally:
         progress.close()
+    print_build(result, data_dir, output, offline)
+
+
+def print_build(result, data_dir: Path, output: Path | None, offline: bool = False) -> None:
+    """What a build did, as `build` and `demo` print it; exit 3 when some papers could not be fetched."""
+    from citegraph.analysis import flags_pending_note
+    from citegraph.coverage import UNRESOLVED
+
     print_warnings(result.notes)
     totals = result.report.totals
     click.echo(
@@ -480,6 +486,25 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
                    "run the same command later to fetch them", err=True)
     if not result.complete:
         click.get_current_context().exit(PARTIAL_EXIT)
+
+
+@main.command("demo")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/demo.html",
+              show_default=True, help="Where to write the map.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data/demo", show_default=True,
+              help="The demo's store and graph: the queries take it as --data-dir.")
+@map_options
+def demo_command(output, data_dir, color, show, max_nodes, layout):
+    """Try citegraph now: the map of the sample notes on a generated citation world, no network, no key."""
+    from citegraph.demo import NOTICE, demo
+    from citegraph.render import MapOptions
+
+    click.echo(f"demo: {NOTICE}", err=True)
+    result = demo(output=output, data_dir=data_dir,
+                  map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout))
+    print_build(result, data_dir, output)
+    click.echo(f"next: citegraph unread --data-dir {data_dir}; citegraph path LoRA \"Attention Is All You Need\" "
+               f"--data-dir {data_dir}; for your own notes: citegraph build NOTES")
 
 
 def about(seconds: float) -> str:

@@ -300,6 +300,11 @@ class Store:
                       FetchStatus.OK if paper else FetchStatus.NOT_FOUND,
                       None if paper else "Semantic Scholar does not know this id")
 
+    def record_metadata(self, answers: dict[str, dict | None]) -> None:
+        """One batch answer without nested references (a bulk release's papers): see `_record_metadata`."""
+        with self._tx() as db:
+            self._record_metadata(db, answers)
+
     def record_batch_references(self, answers: dict[str, BatchPaper | None]) -> None:
         """A batch answer with nested references: the metadata (papers, aliases, a log line per id),
         and each paper's references without flags (unknown), unless its /references pages (with

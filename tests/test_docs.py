@@ -11,7 +11,7 @@ from citegraph.examples import example_graph
 
 # The modules whose docstrings show how to use them; the others (the CLI, the store, the S2
 # transport, file readers, the generated world…) are tested through what they do, not by example.
-MODULES = ["citegraph", "citegraph.analysis", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.datasets",
+MODULES = ["citegraph", "citegraph.analysis", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.datasets", "citegraph.demo",
            "citegraph.entries", "citegraph.examples", "citegraph.export", "citegraph.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.groups",
            "citegraph.ids", "citegraph.mcp_server", "citegraph.naming", "citegraph.notes", "citegraph.paths",
            "citegraph.render", "citegraph.s2", "citegraph.s2client", "citegraph.schema", "citegraph.world_release"]
