@@ -301,7 +301,7 @@ def test_refresh_builds_the_notes_with_progress_notifications(tmp_path, standin)
     assert not built.is_error and built.structured_content["complete"]
     assert (tmp_path / "map.html").exists() and standin.log.requests
     assert progress and [step for step, _ in progress] == list(range(1, len(progress) + 1))
-    assert any(message.startswith("references") for _, message in progress), progress
+    assert any(message.startswith("influence flags") for _, message in progress), progress
     assert after.structured_content["read"] == built.structured_content["totals"]["ok"] + \
         built.structured_content["totals"]["title_matched"] - after.structured_content["queued"]
 

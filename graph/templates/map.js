@@ -530,8 +530,10 @@
     near.forEach(function (id) { x += spots[id].x; y += spots[id].y; });
     var centre = near.length ? { x: x / near.length, y: y / near.length } : network.getViewPosition();
     var angle = number * 2.39996, radius = 30 + 8 * Math.sqrt(number);
+    var paper = P[index.get(row.paperId)];
+    if (row.new) paper[7] = "new · " + row.label;  // the label the level of detail shows
     var look = { borderWidth: 3, shapeProperties: { borderDashes: [4, 3] }, color: { background: style.other, border: "#b3261e" },
-                 label: (row.new ? "new · " : "") + row.label };
+                 label: paper[7] };
     if (nodes.get(row.paperId)) nodes.update(Object.assign({ id: row.paperId }, look));
     else nodes.add(Object.assign({ id: row.paperId, x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle),
                                    size: 10, group: "unread " + style.other, paper: { venue: row.venue } }, look));
@@ -646,6 +648,7 @@
   }
   var rank = new Map();
   page.labelPriority.forEach(function (id, at) { rank.set(id, at); });
+  later.suggestions.forEach(function (row) { rank.set(row.paperId, -1); });  // S2's few suggestions are labelled first
   var shownLabel = new Map();  // id -> [text, canvas font size] as last given to vis (-1: the group's size)
   nodeList.forEach(function (n) { if (n.label) shownLabel.set(n.id, [n.label, -1]); });
   function labelOrder() {
