@@ -535,10 +535,11 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
                      "influential_count": int(row.influential_count), "cited_by": list(row.cited_by),
                      "markdown": f"- [{_markdown_text(row.title)}]({paper_link(graph.nodes[row.paperId])})",
                      "bibtex": entries[row.paperId]})
+    # The legend's kinds, in KINDS' order: "not relevant" only when the notes mark a paper so.
+    kinds = [k for k in KINDS if k != "not-relevant" or any(flag for _, flag in graph.nodes(data="not_relevant"))]
     return {
         "papers": papers, "adjacency": adjacency, "hops": hop_details, "unread": rows,
-        "legend": legend, "kinds": {k: v["legend"] for k, v in KINDS.items()
-                                        if k != "not-relevant" or any(flag for _, flag in graph.nodes(data="not_relevant"))}, "style": STYLE,
+        "legend": legend, "kinds": {k: v["legend"] for k, v in KINDS.items() if k in kinds}, "kindOrder": kinds, "style": STYLE,
         "drawn": len(selection.drawn), "total": graph.number_of_nodes(),
         "folded": sum(selection.folded_into.values()), "unlinked": selection.unlinked,
         "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,

@@ -607,7 +607,7 @@
   }
   legend.appendChild(el("div", "Colour: " + page.colorMode, "note"));
   page.legend.forEach(function (entry) { item("swatch", function (s) { s.background = entry[0]; }, entry[1]); });
-  Object.keys(page.kinds).forEach(function (kind) {
+  page.kindOrder.forEach(function (kind) {  // the page data's objects reach here with their keys sorted
     var look = options.groups[kind + " " + style.other];
     item("swatch", function (s) {
       s.background = style.other; s.opacity = page.opacity[kind];
