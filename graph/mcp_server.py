@@ -34,9 +34,10 @@ from mcp import types
 from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
-from citegraph import __version__, find_paper, graph_stats, load, most_similar, paper_card, shortest_paths, top_citing, unread
-from citegraph.analysis import paper_link, reading_status, your_papers
+from citegraph import __version__, find_paper, graph_stats, most_similar, paper_card, shortest_paths, top_citing
+from citegraph.analysis import paper_link, reading_status, unread_papers, your_papers
 from citegraph.assemble import graph_path
+from citegraph.graphfile import read_saved_graph
 from citegraph.cli import cut
 from citegraph.coverage import read_coverage
 from citegraph.groups import cluster_rows, unread_in_cluster
@@ -119,7 +120,8 @@ class SavedGraph:
         if self.graph is not None and stamp in (self.loaded_stamp, None):
             return self.graph
         try:
-            graph = load(self.data_dir)
+            # Read as the CLI's questions read it: each column parsed once, when a question first needs it.
+            graph = read_saved_graph(graph_path(self.data_dir))
         except CitegraphError as exc:
             if self.graph is None:
                 raise
@@ -236,6 +238,7 @@ class Citegraph:
         self.data_dir = Path(self.data_dir).resolve()
         self.map_file = Path(self.map_file).resolve()
         self.saved = SavedGraph(self.data_dir)
+        self._ranking = None  # (graph, its whole unread ranking), see whole_ranking
         self.tools = {tool.name: tool for tool in self._tools()}
         try:
             self.saved.current()
@@ -245,6 +248,12 @@ class Citegraph:
     @property
     def graph(self) -> nx.DiGraph:
         return self.saved.current()
+
+    def whole_ranking(self, graph) -> list:
+        """Every unread paper, ranked, computed once per loaded graph: the question asked most."""
+        if self._ranking is None or self._ranking[0] is not graph:
+            self._ranking = (graph, unread_papers(graph, top=None))
+        return self._ranking[1]
 
     def resolve(self, name: str) -> str:
         return find_paper(self.graph, name).paper_id
@@ -359,10 +368,12 @@ class Citegraph:
 
     def unread(self, top: int = 20, cluster: str | None = None, min_year: int | None = None) -> Answer:
         graph = self.graph
-        if cluster is None:
-            ranking = unread(graph, top=top, since=min_year)
-        else:
+        if cluster is not None:
             ranking = unread_in_cluster(graph, cluster, top=top, since=min_year)
+        elif min_year is not None:
+            ranking = unread_papers(graph, top=top, since=min_year)
+        else:
+            ranking = self.whole_ranking(graph)[:top]
         rows = json_data(ranking)
         return Answer(rows_text("Unread references, best first:", rows, lambda r: (
             f"score {r['score']}, cited by {r['cited_by_count']} of your papers ({r['influential_count']} influential)"
