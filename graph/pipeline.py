@@ -203,7 +203,8 @@ def build(
                     order = None
                     if pending and not (quick or fetcher.stopped):  # (a quick build's first map is its last)
                         _, graph, _ = draw(client.requests, client.tally.skipped, flags_to_come=True)
-                        meta = render_map(graph, Path(output), map_options) if output and your_papers(graph) else None
+                        meta = (render_map(graph, Path(output), map_options, stored_suggestions(store, graph))
+                                if output and your_papers(graph) else None)
                         order = most_useful_first(graph)
                         if first_view:
                             first_view(FirstView(meta, len(pending), len(fetcher.yours),
