@@ -348,7 +348,7 @@ def stage_queries(table: Table, tmp: Path, quick: bool) -> None:
     store_dir = tmp / "memory"
     fill_store(store_dir, edges // 10, edges)
     code = ("import resource, sys; from pathlib import Path; from citegraph.pipeline import open_store; "
-            "from citegraph.assemble import build_graph; from citegraph.notes import Notes; "
+            "from citegraph.assemble import build_graph; from citegraph.notes.reader import Notes; "
             f"s = open_store(Path('{store_dir}')); g, _ = build_graph(s, Notes([], [], []), Path('{store_dir}')); "
             "print(g.number_of_edges(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -492,7 +492,7 @@ PATH_QUERY = """([pairs]) => pairs.map(([a, b]) => {
 def stage_map(table: Table, tmp: Path, quick: bool) -> None:
     from playwright.sync_api import sync_playwright
 
-    from citegraph.render import MapOptions, render_map
+    from citegraph.map.render import MapOptions, render_map
 
     sizes = [2000] if quick else [2000, 20000]
     with sync_playwright() as playwright:
@@ -591,7 +591,7 @@ def stage_suggest(table: Table, tmp: Path, quick: bool) -> None:
     # the same rate: requests made, 429s, and wall time against the request floor.
     import datetime
 
-    from citegraph.world import add_later_work
+    from citegraph.demo.world import add_later_work
 
     rate = 10.0 if quick else 1.0
     world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=14)
@@ -638,7 +638,7 @@ root, path = sys.argv[1:3]
 if root:
     sys.path.insert(0, root)
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-from citegraph.notes import ZoteroSource, read_notes
+from citegraph.notes.reader import ZoteroSource, read_notes
 import time
 started = time.process_time()
 try:
@@ -738,8 +738,8 @@ net.once("afterDrawing", function () {{ document.body.setAttribute("data-ready",
 def library_graph(read: int, papers_per_read: int) -> nx.DiGraph:
     """The graph a depth-1 build of a generated library gives (its read papers and their references),
     assembled in memory from the generated world: groups and PageRank as a build stores them."""
-    from citegraph.groups import assign_clusters
-    from citegraph.world import generate_library
+    from citegraph.clustering import assign_clusters
+    from citegraph.demo.world import generate_library
 
     library = generate_library(n_read=read, papers_per_read=papers_per_read, seed=0)
     world, graph = library.world, nx.DiGraph()
@@ -776,7 +776,7 @@ def stage_map_library(table: Table, tmp: Path, quick: bool) -> None:
     """Libraries of 400 and 2,000 read papers (notes without headings): groups, layout, page, first frame."""
     from playwright.sync_api import sync_playwright
 
-    from citegraph.render import Box, MapOptions, cached_layout, map_items, render_map
+    from citegraph.map.render import Box, MapOptions, cached_layout, map_items, render_map
 
     libraries = [(400, 30)] if quick else [(400, 30), (2000, 10)]
     with sync_playwright() as playwright:

@@ -1,4 +1,4 @@
-"""A generated researcher's library (citegraph.world.generate_library) built with the real CLI against the stand-in."""
+"""A generated researcher's library (citegraph.demo.world.generate_library) built with the real CLI against the stand-in."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from citegraph.assemble import load_graph
 from citegraph.cli import main
-from citegraph.world import Library
+from citegraph.demo.world import Library
 from tests.standin import Faults, StandinS2, generate_library
 
 

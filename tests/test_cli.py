@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.assemble import compute_pagerank
-from citegraph.examples import example_graph
+from citegraph.demo.examples import example_graph
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 
@@ -162,7 +162,7 @@ def test_full_device_is_named_and_csv_creates_nothing(example_dir):
 
 def test_csv_export_to_stdout_is_refused_even_when_stdout_is_a_file(example_dir, tmp_path):
     with open(tmp_path / "out.txt", "w") as stdout:
-        done = subprocess.run([sys.executable, "-m", "citegraph.cli", "export", "--format", "csv", "-o", "/dev/stdout",
+        done = subprocess.run([sys.executable, "-m", "citegraph", "export", "--format", "csv", "-o", "/dev/stdout",
                                "--data-dir", str(example_dir)], stdout=stdout, stderr=subprocess.PIPE, text=True)
     assert done.returncode == 1 and "not a device" in done.stderr
     assert not Path("/dev/stdout.nodes.csv").exists() and not Path("/dev/stdout.edges.csv").exists()
@@ -223,7 +223,7 @@ def big_graph_dir(tmp_path) -> Path:
                                   ["unread", "--top", "3000", "--format", "csv"]])
 def test_closed_pipe_ends_quietly(tmp_path, args):
     data_dir = big_graph_dir(tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "citegraph.cli", *args, "--data-dir", str(data_dir)],
+    process = subprocess.Popen([sys.executable, "-m", "citegraph", *args, "--data-dir", str(data_dir)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout.read(100)  # like `| head -c 100`: read a little, then go away
     process.stdout.close()
@@ -244,7 +244,7 @@ def test_export_help_lists_the_library_choices_without_loading_networkx_or_panda
             "print(CliRunner().invoke(main, ['export', '--help']).output); "
             "print(sorted({'networkx', 'pandas'} & set(sys.modules)))")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    from citegraph.export import EXPORT_FORMATS, PAPER_SELECTIONS
+    from citegraph.export.formats import EXPORT_FORMATS, PAPER_SELECTIONS
 
     assert "|".join(EXPORT_FORMATS) in shown and "|".join(PAPER_SELECTIONS) in shown
     assert shown.rstrip().endswith("[]")
@@ -260,7 +260,7 @@ def test_a_map_that_cannot_be_written_is_one_error_line_naming_it(example_dir):
 
 def test_library_write_failures_raise_output_error(tmp_path):
     from citegraph.errors import OutputError
-    from citegraph.render import render_map
+    from citegraph.map.render import render_map
 
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder")

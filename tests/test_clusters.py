@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import citegraph
-from citegraph.groups import find_clusters
+from citegraph.clustering import find_clusters
 from tests.library import adjusted_rand_index, build_library, true_and_found_topics
 
 

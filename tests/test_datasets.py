@@ -12,11 +12,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from citegraph.datasets import DownloadFailed, download_file
+from citegraph.bulk.download import DownloadFailed, download_file
 from citegraph.pipeline import load
-from citegraph.release import import_release
-from citegraph.world import generate_world, sample_notes_seeds
-from citegraph.world_release import write_papers_diff, write_release
+from citegraph.bulk.release import import_release
+from citegraph.demo.world import generate_world, sample_notes_seeds
+from citegraph.demo.release_writer import write_papers_diff, write_release
 from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.standin import StandinS2
 from tests.standin.datasets import SIGNATURE

@@ -6,7 +6,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from citegraph.demo import SAMPLE_NOTES
+from citegraph.demo.run import SAMPLE_NOTES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,14 +7,14 @@ import pkgutil
 import pytest
 
 import citegraph
-from citegraph.examples import example_graph
+from citegraph.demo.examples import example_graph
 
 # The modules whose docstrings show how to use them; the others (the CLI, the store, the S2
 # transport, file readers, the generated world…) are tested through what they do, not by example.
-MODULES = ["citegraph", "citegraph.analysis", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.datasets", "citegraph.demo",
-           "citegraph.entries", "citegraph.examples", "citegraph.export", "citegraph.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.groups",
-           "citegraph.ids", "citegraph.mcp_server", "citegraph.naming", "citegraph.notes", "citegraph.paths",
-           "citegraph.render", "citegraph.s2", "citegraph.s2client", "citegraph.schema", "citegraph.world_release"]
+MODULES = ["citegraph", "citegraph.questions", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.bulk.download", "citegraph.demo.run",
+           "citegraph.notes.entries", "citegraph.demo.examples", "citegraph.export.formats", "citegraph.bulk.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.clustering",
+           "citegraph.notes.ids", "citegraph.mcp_server", "citegraph.lookup", "citegraph.notes.reader", "citegraph.paths",
+           "citegraph.map.render", "citegraph.s2.client", "citegraph.s2.adapter", "citegraph.s2.schema", "citegraph.demo.release_writer"]
 
 
 def runnable_examples(module) -> int:
@@ -42,7 +42,7 @@ def test_docstring_examples_run(name, tmp_path, monkeypatch):
 
 
 def test_public_functions_have_examples():
-    for module in (importlib.import_module("citegraph.analysis"), importlib.import_module("citegraph.export")):
+    for module in (importlib.import_module("citegraph.questions"), importlib.import_module("citegraph.export.formats")):
         for name in module.__all__:
             value = getattr(module, name)
             if callable(value) and not isinstance(value, type):

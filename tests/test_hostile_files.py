@@ -20,22 +20,22 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-import citegraph.entries
-import citegraph.ids
-import citegraph.notes
-import citegraph.reference_files
-import citegraph.zotero
+import citegraph.notes.entries
+import citegraph.notes.ids
+import citegraph.notes.reader
+import citegraph.notes.reference_files
+import citegraph.notes.zotero
 from citegraph.assemble import compute_pagerank, graph_path, graph_stamp, save_graph
 from citegraph.cli import main
-from citegraph.examples import example_graph
-from citegraph.notes import MAX_TITLE, ZoteroSource, read_notes
-from citegraph.render import render_map
+from citegraph.demo.examples import example_graph
+from citegraph.notes.reader import MAX_TITLE, ZoteroSource, read_notes
+from citegraph.map.render import render_map
 from tests.conftest import ROOT, SAMPLE_NOTES, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
 from tests.regex_shape import ambiguous_repeats
 from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
 
-READERS = [citegraph.notes, citegraph.ids, citegraph.reference_files, citegraph.zotero, citegraph.entries]
+READERS = [citegraph.notes.reader, citegraph.notes.ids, citegraph.notes.reference_files, citegraph.notes.zotero, citegraph.notes.entries]
 
 
 def notes_of(tmp_path, name: str, text: str):
@@ -73,7 +73,7 @@ CITEGRAPH = f"{sys.executable} -c 'from citegraph.cli import main; main()'"
 @pytest.mark.parametrize("module", READERS, ids=lambda m: m.__name__)
 def test_reader_patterns_have_no_repeats_that_can_share_characters(module):
     patterns = {name: value for name, value in vars(module).items() if isinstance(value, re.Pattern)}
-    assert patterns or module is citegraph.reference_files
+    assert patterns or module is citegraph.notes.reference_files
     found = {name: ambiguous_repeats(pattern) for name, pattern in patterns.items()}
     assert {name: problems for name, problems in found.items() if problems} == {}
 
@@ -120,7 +120,7 @@ def test_unclosed_brackets_and_emphasis_still_find_the_paper(tmp_path):
 
 
 def test_a_url_ending_in_many_brackets_loses_only_the_unbalanced_ones():
-    assert citegraph.ids.strip_trailing_punctuation("https://x.org/a_(b)" + ")" * 50_000 + ".") == "https://x.org/a_(b)"
+    assert citegraph.notes.ids.strip_trailing_punctuation("https://x.org/a_(b)" + ")" * 50_000 + ".") == "https://x.org/a_(b)"
 
 
 def zotero_library(tmp_path) -> ZoteroLibrary:

@@ -1,6 +1,6 @@
 import pytest
 
-from citegraph.ids import classify_url, find_text_ids, normalise_doi, parse_identifier, strip_trailing_punctuation
+from citegraph.notes.ids import classify_url, find_text_ids, normalise_doi, parse_identifier, strip_trailing_punctuation
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from citegraph.world import add_later_work
+from citegraph.demo.world import add_later_work
 from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
 from tests.test_map import OpenedMap, browser  # noqa: F401 (the module's Chromium fixture)

@@ -15,10 +15,10 @@ import bibtexparser
 import networkx as nx
 import pytest
 
-from citegraph.analysis import unread, unread_scores
+from citegraph.questions import unread, unread_scores
 from citegraph.assemble import compute_pagerank
 from citegraph.assemble import load_graph
-from citegraph.render import MapOptions, render_map
+from citegraph.map.render import MapOptions, render_map
 
 CHROMIUM = "/usr/bin/chromium"
 WINDOW = {"width": 1400, "height": 900}

@@ -8,7 +8,7 @@ the screenshots land in each test's tmp_path for a human to look at.
 import pytest
 
 from citegraph.assemble import load_graph
-from citegraph.render import MapOptions, render_map
+from citegraph.map.render import MapOptions, render_map
 from tests.library import build_library
 from tests.test_map import MEASURE, OpenedMap, browser  # noqa: F401  (the browser fixture)
 

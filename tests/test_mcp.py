@@ -13,9 +13,9 @@ from mcp import Client, MCPError, StdioServerParameters, stdio_client
 
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
-from citegraph.examples import example_graph
+from citegraph.demo.examples import example_graph
 from citegraph.mcp_server import create_server
-from citegraph.s2 import S2Config
+from citegraph.s2.transport import S2Config
 from tests.standin import StandinS2
 
 SAMPLE_NOTES = Path(__file__).parent.parent / "data" / "notes"

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from citegraph.notes import read_notes
+from citegraph.notes.reader import read_notes
 
 SAMPLE_ARXIV_IDS = {
     "2307.09288", "2305.14314", "2305.18290", "2310.05736", "2310.06839", "2402.06196", "1909.10351",

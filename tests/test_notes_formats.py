@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from citegraph.notes import read_notes
+from citegraph.notes.reader import read_notes
 from tests.conftest import ROOT
 from tests.fixtures.notes.zotero_library import sample_library
 
@@ -189,7 +189,7 @@ def unprivileged(command):
 
 
 def run_cli(*args):
-    return subprocess.run(unprivileged([sys.executable, "-m", "citegraph.cli", *map(str, args)]),
+    return subprocess.run(unprivileged([sys.executable, "-m", "citegraph", *map(str, args)]),
                           capture_output=True, text=True, timeout=120)
 
 

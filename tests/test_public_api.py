@@ -8,8 +8,8 @@ import pytest
 
 import citegraph
 from citegraph.fetch import FetchOptions
-from citegraph.render import MapOptions
-from citegraph.s2 import S2Config
+from citegraph.map.render import MapOptions
+from citegraph.s2.transport import S2Config
 from tests.conftest import ROOT
 
 CHECK = """

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from citegraph.analysis import unread
+from citegraph.questions import unread
 from citegraph.assemble import compute_pagerank
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 
@@ -191,7 +191,7 @@ def test_citing_papers_that_tie_are_listed_by_paper_id(tmp_path):
 
 def test_unread_markdown_links_papers_as_the_map_copies_them(hand_graph):
     graph, data_dir = hand_graph
-    from citegraph.render import MapOptions, map_items
+    from citegraph.map.render import MapOptions, map_items
 
     table = run(data_dir, "unread", "--format", "md").stdout
     copied = map_items(graph, MapOptions())[2]["unread"]  # the rows the map's "copy as markdown" copies

@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from citegraph.analysis import graph_stats, most_similar, paper_card, reading_status, top_citing, unread
+from citegraph.questions import graph_stats, most_similar, paper_card, reading_status, top_citing, unread
 from citegraph.paths import shortest_paths
 from citegraph.cli import main
 from citegraph.constants import COVERAGE_FILE, ReadingStatus

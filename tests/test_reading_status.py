@@ -73,7 +73,7 @@ def test_build_marks_queued_papers_queued_not_read(citegraph, tmp_path):
 
 
 def test_map_draws_a_queued_paper_as_yours(tmp_path):
-    from citegraph.render import render_map
+    from citegraph.map.render import render_map
 
     graph = nx.DiGraph()
     add_paper(graph, "A", "Alpha read", read=True)

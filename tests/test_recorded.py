@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from citegraph.errors import S2AuthError, S2Unavailable
-from citegraph.s2 import S2Client, S2Config
-from citegraph.store import AliasHow, FetchKind, FetchStatus, Store
+from citegraph.s2.client import S2Client
+from citegraph.s2.transport import S2Config
+from citegraph.store import FetchKind, FetchStatus, Store
 from tests.conftest import Citegraph
 from tests.standin import Faults, StandinS2
 from tests.standin.recorded import load_recording, recorded_world, recording_names

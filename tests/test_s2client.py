@@ -8,8 +8,9 @@ from semanticscholar.ApiRequester import ApiRequester
 from semanticscholar.Paper import Paper
 
 from citegraph.errors import S2NotFound, S2Unavailable
-from citegraph.s2 import S2Client, S2Config
-from citegraph.s2client import async_client, client
+from citegraph.s2.client import S2Client
+from citegraph.s2.transport import S2Config
+from citegraph.s2.adapter import async_client, client
 from tests.standin import Faults
 
 KEY = "test-key-do-not-leak"

@@ -13,8 +13,8 @@ from semanticscholar import AsyncSemanticScholar
 from semanticscholar.ApiRequester import ApiRequester
 
 from citegraph.cli import main
-from citegraph.notes import read_notes
-from citegraph.world import add_later_work
+from citegraph.notes.reader import read_notes
+from citegraph.demo.world import add_later_work
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
 from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
@@ -173,7 +173,7 @@ def test_a_suggest_beside_a_build_shares_the_rate_budget(later_world, tmp_path):
         cg = Citegraph(tmp_path, service.url)
         assert cg.build().exit_code == 0  # the graph suggest needs
         service.reset()
-        build = subprocess.Popen([sys.executable, "-m", "citegraph.cli", "build", str(SAMPLE_NOTES), "--refresh",
+        build = subprocess.Popen([sys.executable, "-m", "citegraph", "build", str(SAMPLE_NOTES), "--refresh",
                                   "--data-dir", str(cg.data_dir), "-o", str(tmp_path / "again.html"), "--rps", "2"],
                                  env=subprocess_env(service.url), cwd=ROOT, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
@@ -241,7 +241,7 @@ def test_build_suggest_draws_fresh_suggestions(cg, service):
 def test_python_callers_get_a_dataclass_with_a_frame(cg, service):
     import citegraph
     import citegraph.pipeline  # noqa: F401 (binds the package's submodules: the function must still win)
-    from citegraph.s2 import S2Config
+    from citegraph.s2.transport import S2Config
 
     assert cg.build().exit_code == 0
     result = citegraph.suggest(cg.data_dir, top=3, s2_config=S2Config(api_url=service.url, rps=500))

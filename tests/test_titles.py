@@ -5,11 +5,11 @@ import json
 from click.testing import CliRunner
 
 from citegraph.assemble import compute_pagerank
-from citegraph.examples import example_graph
+from citegraph.demo.examples import example_graph
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 from citegraph.fetch import titles_agree
-from citegraph.notes import read_notes
+from citegraph.notes.reader import read_notes
 
 
 def test_show_finds_an_accented_title_by_its_unaccented_spelling(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from citegraph.notes import ZoteroSource, read_notes
+from citegraph.notes.reader import ZoteroSource, read_notes
 from tests.fixtures.notes.zotero_library import ZoteroLibrary, sample_library
 
 

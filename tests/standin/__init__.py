@@ -2,7 +2,7 @@
 
 from .hostile import HostileS2
 from .server import Faults, StandinS2
-from citegraph.world import Citation, World, generate_library, generate_world, load_recorded_paper, sample_notes_seeds
+from citegraph.demo.world import Citation, World, generate_library, generate_world, load_recorded_paper, sample_notes_seeds
 
 __all__ = ["Citation", "Faults", "HostileS2", "StandinS2", "World", "generate_library", "generate_world",
            "load_recorded_paper", "sample_notes_seeds"]

@@ -7,7 +7,7 @@ import sys
 
 from .hostile import MODES, HostileS2
 from .server import BODIES, Faults, StandinS2
-from citegraph.world import add_later_work, generate_library, generate_world, sample_notes_seeds
+from citegraph.demo.world import add_later_work, generate_library, generate_world, sample_notes_seeds
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from citegraph.world import World
+from citegraph.demo.world import World
 
 from .server import StandinS2, _QuietServer
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from citegraph.world import Citation, World
+from citegraph.demo.world import Citation, World
 
 RECORDED = Path(__file__).resolve().parent.parent / "fixtures" / "recorded"
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from citegraph.world import World
+from citegraph.demo.world import World
 
 from .datasets import StandinDatasets
 

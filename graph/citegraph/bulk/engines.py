@@ -1,0 +1,167 @@
+"""Where a release's SQL runs: DuckDB embedded (the default) or Apache Spark (``citegraph[spark]``).
+
+Both engines answer the same SQL text (citegraph.bulk.extract writes it once, in the subset both
+dialects accept) over the same three Parquet tables an import writes (``papers``, ``citations``,
+``citers``), plus small input tables the caller passes as rows with a declared schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from citegraph.errors import CitegraphError
+
+TABLES = ("papers", "citations", "citers")
+PARQUET_DIR = "parquet"
+
+
+class ReleaseMissing(CitegraphError):
+    """The folder holds no imported release."""
+
+
+@dataclass
+class EngineOptions:
+    """Which engine, and its settings.
+
+    ``memory_limit`` (e.g. ``"4GB"``) and ``temp_dir`` apply to DuckDB; ``spark_master`` to Spark
+    (``local[*]``, ``spark://host:7077`` or Spark Connect ``sc://host``).
+    """
+
+    engine: str = "duckdb"
+    memory_limit: str | None = None
+    temp_dir: Path | None = None
+    spark_master: str = "local[*]"
+
+
+def parquet_files(release_dir: Path) -> dict[str, Path]:
+    """The imported tables of a release folder; raises ReleaseMissing when it was not imported."""
+    folder = Path(release_dir) / PARQUET_DIR
+    files = {name: folder / f"{name}.parquet" for name in TABLES}
+    missing = [name for name, path in files.items() if not path.exists()]
+    if missing:
+        raise ReleaseMissing(f"{release_dir} holds no imported release ({', '.join(missing)} missing); "
+                             f"run `citegraph datasets import {release_dir}` first")
+    return files
+
+
+def engine_error(engine: str, release_dir: Path, exc: Exception) -> CitegraphError:
+    """An engine's failure as one line (its first line: Spark's are Java stack traces)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return CitegraphError(f"{engine} could not read the release in {release_dir} ({first}); if it ran out of memory, "
+                          "raise --memory-limit or give --temp-dir room; if a file is damaged, run "
+                          "`citegraph datasets import` again")
+
+
+class _Engine:
+    """What both engines share: ``with`` closes them."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class DuckDBEngine(_Engine):
+    """SQL on DuckDB over the release's Parquet files (views: nothing is loaded up front)."""
+
+    def __init__(self, release_dir: Path, options: EngineOptions):
+        import duckdb
+
+        self.release_dir = release_dir
+        self.db = duckdb.connect()
+        if options.memory_limit:
+            self.db.execute(f"SET memory_limit = '{options.memory_limit}'")
+        if options.temp_dir:
+            self.db.execute(f"SET temp_directory = '{Path(options.temp_dir).as_posix()}'")
+        try:
+            for name, path in parquet_files(release_dir).items():
+                self.db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+        except duckdb.Error as exc:
+            raise engine_error("DuckDB", release_dir, exc) from None
+
+    def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
+        """Rows of ``sql``; ``inputs`` are ``{table: (schema DDL, rows)}`` made visible to it."""
+        import duckdb
+        import pandas as pd
+
+        try:
+            for name, (schema, rows) in (inputs or {}).items():
+                self.db.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({schema})")
+                if rows:
+                    columns = [column.split()[0] for column in schema.split(",")]
+                    self.db.register("input_rows", pd.DataFrame(list(rows), columns=columns))
+                    self.db.execute(f"INSERT INTO {name} SELECT * FROM input_rows")
+                    self.db.unregister("input_rows")
+            return self.db.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise engine_error("DuckDB", self.release_dir, exc) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+_spark_sessions: dict[str, object] = {}
+
+
+def spark_session(master: str):
+    """One SparkSession per master for the whole process (starting one takes seconds)."""
+    if master not in _spark_sessions:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise CitegraphError("--engine spark needs pyspark: pip install 'citegraph[spark]'") from None
+        builder = SparkSession.builder.appName("citegraph")
+        builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
+        try:
+            session = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "8") \
+                .getOrCreate()
+        except Exception as exc:  # Spark's own errors are Java stack traces: one line is enough
+            raise CitegraphError(f"Spark did not start at {master} ({(str(exc).splitlines() or [''])[0][:200]}); "
+                                 "check --spark-master, and that Java is installed for local mode") from None
+        session.sparkContext.setLogLevel("ERROR") if not master.startswith("sc://") else None
+        _spark_sessions[master] = session
+    return _spark_sessions[master]
+
+
+class SparkEngine(_Engine):
+    """The same SQL on Apache Spark over the same Parquet files (local mode, a cluster, or Spark Connect)."""
+
+    def __init__(self, release_dir: Path, options: EngineOptions):
+        self.release_dir = release_dir
+        self.spark = spark_session(options.spark_master)
+        for name, path in parquet_files(release_dir).items():
+            self.spark.read.parquet(str(Path(path).resolve())).createOrReplaceTempView(name)
+
+    def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
+        try:
+            for name, (schema, rows) in (inputs or {}).items():
+                self.spark.createDataFrame([tuple(r) for r in rows], schema=schema).createOrReplaceTempView(name)
+            return [tuple(row) for row in self.spark.sql(sql).collect()]
+        except Exception as exc:  # py4j and Spark Connect errors share no base class we could name
+            raise engine_error("Spark", self.release_dir, exc) from None
+
+    def close(self) -> None:
+        pass  # the session is shared by every engine of this process
+
+
+def open_engine(release_dir: Path, options: EngineOptions | None = None):
+    """The engine ``options`` names, over the release imported in ``release_dir``.
+
+    Example
+    -------
+    >>> engine = open_engine(Path("s2-release"))  # doctest: +SKIP
+    >>> engine.query("SELECT count(*) FROM papers")  # doctest: +SKIP
+    [(231000000,)]
+    """
+    options = options or EngineOptions()
+    if options.engine == "spark":
+        return SparkEngine(release_dir, options)
+    if options.engine == "duckdb":
+        return DuckDBEngine(release_dir, options)
+    raise CitegraphError(f"unknown engine {options.engine!r}: use duckdb or spark")

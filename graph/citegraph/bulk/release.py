@@ -1,0 +1,222 @@
+"""A downloaded Datasets release on disk: its shards turned into Parquet, and diffs applied to it.
+
+Layout of a release folder: ``papers/*.jsonl.gz`` and ``citations/*.jsonl.gz`` (the shards, as
+``citegraph datasets download`` leaves them, with ``manifest.json`` recording each verified shard's
+size), and after ``import`` ``parquet/papers.parquet`` (sorted by corpus id, one column per id
+kind, the normalised title, the row as S2 wrote it), ``parquet/citations.parquet`` (sorted by
+citing id) and ``parquet/citers.parquet`` (cited, citing; sorted by cited). Sorted files keep
+min/max statistics per row group, so a lookup by corpus id reads only the row groups that can
+hold it. DuckDB does the conversion, under a memory limit, spilling to a temp directory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from citegraph.bulk.engines import PARQUET_DIR, EngineOptions, engine_error
+from citegraph.text import title_key
+from citegraph.errors import CitegraphError
+
+MANIFEST = "manifest.json"
+DATASETS = ("papers", "citations")
+ROW_GROUP = 122_880  # DuckDB's own row-group size: fine-grained enough to prune, large enough to compress
+PARQUET_OPTIONS = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP}"
+# The columns of a papers row we look up by (ids lower-cased: S2 ids compare without case).
+PAPERS_SELECT = """
+    CAST(json_extract_string(json, '$.corpusid') AS BIGINT) AS corpusid,
+    regexp_extract(json_extract_string(json, '$.url'), '([0-9a-f]{{40}})$', 1) AS paper_id,
+    lower(json_extract_string(json, '$.externalids.ArXiv')) AS arxiv,
+    lower(json_extract_string(json, '$.externalids.DOI')) AS doi,
+    lower(json_extract_string(json, '$.externalids.PubMed')) AS pubmed,
+    lower(json_extract_string(json, '$.externalids.ACL')) AS acl,
+    title_key(json_extract_string(json, '$.title')) AS title_key,
+    CAST(json AS VARCHAR) AS record
+FROM read_json_objects({files}, format = 'newline_delimited', compression = 'gzip')"""
+CITATIONS_SELECT = """
+    CAST(citingcorpusid AS BIGINT) AS citing, CAST(citedcorpusid AS BIGINT) AS cited, isinfluential,
+    CAST(intents AS VARCHAR) AS intents, CAST(contexts AS VARCHAR) AS contexts
+FROM read_json({files}, format = 'newline_delimited', compression = 'gzip', maximum_object_size = 268435456,
+     columns = {{citingcorpusid: 'VARCHAR', citedcorpusid: 'VARCHAR', isinfluential: 'BOOLEAN',
+                 intents: 'JSON', contexts: 'JSON'}})"""
+SORT_KEYS = {"papers": "corpusid", "citations": "citing, cited"}
+DIFF_KEYS = {"papers": ("corpusid", "corpusid"), "citations": ("citing", "citingcorpusid")}
+
+
+class ShardDamaged(CitegraphError):
+    """A shard is truncated or not gzip: it must be downloaded again."""
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote: rows per table and bytes on disk of the Parquet files."""
+
+    rows: dict[str, int]
+    parquet_bytes: int
+
+
+def read_manifest(folder: Path) -> dict:
+    path = Path(folder) / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else {"release": None, "files": {}}
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    path = Path(folder) / MANIFEST
+    partial = path.with_suffix(".part")
+    partial.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    os.replace(partial, path)
+
+
+def gzip_problem(path: Path) -> str | None:
+    """Why ``path`` is not a complete gzip file (None when it is): read through to its checksum."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def verified_shards(folder: Path, dataset: str) -> list[Path]:
+    """The dataset's shards, each complete: recorded by download at this size, or read through now.
+
+    Raises ShardDamaged naming the first damaged shard.
+    """
+    folder = Path(folder)
+    known = read_manifest(folder)["files"]
+    shards = sorted((folder / dataset).glob("*.jsonl.gz"))
+    for shard in shards:
+        relative = f"{dataset}/{shard.name}"
+        if known.get(relative) == shard.stat().st_size:
+            continue
+        problem = gzip_problem(shard)
+        if problem:
+            raise ShardDamaged(f"{shard} is damaged ({problem}); run `citegraph datasets download` again "
+                               "to fetch it again (nothing was imported)")
+    return shards
+
+
+def _connect(options: EngineOptions | None):
+    import duckdb
+    from duckdb.sqltypes import VARCHAR
+
+    db = duckdb.connect()
+    options = options or EngineOptions()
+    if options.memory_limit:
+        db.execute(f"SET memory_limit = '{options.memory_limit}'")
+    if options.temp_dir:
+        db.execute(f"SET temp_directory = '{Path(options.temp_dir).as_posix()}'")
+    db.execute("SET preserve_insertion_order = false")  # the ORDER BY decides the order, not the input
+    db.create_function("title_key", lambda title: title_key(title) if title else None, [VARCHAR], VARCHAR,
+                       null_handling="special")
+    return db
+
+
+def _file_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _select(dataset: str, shards: list[Path]) -> str:
+    return "SELECT " + (PAPERS_SELECT if dataset == "papers" else CITATIONS_SELECT).format(files=_file_list(shards))
+
+
+def _write(db, query: str, target: Path) -> None:
+    """``query`` into ``target`` as Parquet, replacing it only once complete."""
+    partial = target.with_suffix(".parquet.part")
+    db.execute(f"COPY ({query}) TO '{partial.as_posix()}' ({PARQUET_OPTIONS})")
+    os.replace(partial, target)
+
+
+def _write_citers(db, parquet: Path) -> None:
+    _write(db, f"SELECT cited, citing FROM read_parquet('{(parquet / 'citations.parquet').as_posix()}') "
+               "WHERE cited IS NOT NULL ORDER BY cited, citing", parquet / "citers.parquet")
+
+
+def _summary(db, parquet: Path) -> ImportResult:
+    rows = {name: db.execute(f"SELECT count(*) FROM read_parquet('{(parquet / f'{name}.parquet').as_posix()}')").fetchone()[0]
+            for name in ("papers", "citations", "citers")}
+    return ImportResult(rows, sum(p.stat().st_size for p in parquet.glob("*.parquet")))
+
+
+def import_release(folder: Path, options: EngineOptions | None = None) -> ImportResult:
+    """Turn a downloaded release's shards into sorted Parquet files (``folder/parquet``).
+
+    Parameters
+    ----------
+    folder : the release folder (``papers/`` and ``citations/`` shards).
+    options : DuckDB's memory limit and temp directory.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    ShardDamaged : a shard is truncated (nothing is imported). CitegraphError : a dataset has no shards.
+
+    Example
+    -------
+    >>> import_release(Path("s2-release"), EngineOptions(memory_limit="4GB")).rows  # doctest: +SKIP
+    {'papers': 231000000, 'citations': 2900000000, 'citers': 2570000000}
+    """
+    folder = Path(folder)
+    shards = {dataset: verified_shards(folder, dataset) for dataset in DATASETS}
+    for dataset, found in shards.items():
+        if not found:
+            raise CitegraphError(f"{folder / dataset} holds no shards (*.jsonl.gz); run `citegraph datasets "
+                                 f"download --release R papers citations --to {folder}` first")
+    parquet = folder / PARQUET_DIR
+    parquet.mkdir(exist_ok=True)
+    import duckdb
+
+    db = _connect(options)
+    try:
+        for dataset, found in shards.items():
+            _write(db, f"{_select(dataset, found)} ORDER BY {SORT_KEYS[dataset]}", parquet / f"{dataset}.parquet")
+        _write_citers(db, parquet)
+        return _summary(db, parquet)
+    except duckdb.Error as exc:
+        raise engine_error("DuckDB", folder, exc) from None
+    finally:
+        db.close()
+
+
+def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_files: list[Path],
+               options: EngineOptions | None = None) -> None:
+    """Apply one diff to an imported dataset: rows in ``update_files`` inserted or replacing the rows
+    with their key, rows whose key is in ``delete_files`` removed.
+
+    The key is the corpus id for ``papers``; for ``citations`` the citing corpus id (an update file
+    carries every citation of the papers it names).
+    """
+    if not update_files and not delete_files:
+        return
+    folder = Path(folder)
+    parquet = folder / PARQUET_DIR
+    column, raw_key = DIFF_KEYS[dataset]
+    current = (parquet / f"{dataset}.parquet").as_posix()
+    import duckdb
+
+    db = _connect(options)
+    try:
+        removed = [f"SELECT CAST({raw_key} AS BIGINT) AS k FROM read_json({_file_list(delete_files)}, "
+                   f"format = 'newline_delimited', compression = 'gzip', columns = {{{raw_key}: 'VARCHAR'}})"] \
+            if delete_files else []
+        if update_files:
+            db.execute(f"CREATE TEMP TABLE updates AS {_select(dataset, update_files)}")
+            removed.append(f"SELECT {column} AS k FROM updates")
+        kept = f"SELECT * FROM read_parquet('{current}')" + (
+            f" WHERE {column} NOT IN ({' UNION ALL '.join(removed)})" if removed else "")
+        merged = kept + (" UNION ALL SELECT * FROM updates" if update_files else "")
+        _write(db, f"SELECT * FROM ({merged}) ORDER BY {SORT_KEYS[dataset]}", parquet / f"{dataset}.parquet")
+        if dataset == "citations":
+            _write_citers(db, parquet)
+    except duckdb.Error as exc:
+        raise engine_error("DuckDB", folder, exc) from None
+    finally:
+        db.close()

@@ -1,0 +1,122 @@
+"""Options several commands share, and reading what they name (the saved graph, a paper, a release)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from citegraph.constants import (
+    MAP_COLORS,
+    MAP_LAYOUTS,
+    MAP_MAX_NODES,
+    MAP_MIN_NODES,
+    MAP_SHOWS,
+    PAPER_FORMATS,
+)
+from citegraph.text import terminal_text
+
+
+def resolve(graph, query: str) -> str:
+    """The paperId a name on the command line means; says on stderr which paper was picked when
+    the name was not an id or an exact title."""
+    from citegraph.lookup import find_paper
+    from citegraph.paths import PaperRef
+
+    match = find_paper(graph, query)
+    if match.how not in ("id", "exact title"):
+        why = {"short title": "the only paper whose title before the colon is this",
+               "in your notes": "the only paper in your notes whose title has these words",
+               "title words": "the only paper whose title has these words"}[match.how]
+        also = f"; {len(match.others)} other paper(s) match less closely" if match.others else ""
+        click.echo(terminal_text(f"{query!r} is {PaperRef.of(graph, match.paper_id).label} [{match.paper_id}]: "
+                                 f"{why}{also}"), err=True)
+    return match.paper_id
+
+
+def zotero_options(func):
+    func = click.option("--collection", metavar="NAME",
+                        help="With --zotero: only this collection (and its subcollections).")(func)
+    return click.option("--zotero", "zotero", is_flag=False, flag_value="", default=None, metavar="[PATH]",
+                        help="Also read a Zotero library, read-only (default ~/Zotero/zotero.sqlite). "
+                             "Put it after the notes paths, or write --zotero=PATH.")(func)
+
+
+def zotero_source(paths, zotero, collection):
+    """The Zotero source the options name; a usage error when there is nothing to read at all."""
+    from citegraph.notes.zotero import ZoteroSource
+
+    if collection is not None and zotero is None:
+        raise click.UsageError("--collection needs --zotero")
+    if not paths and zotero is None:
+        raise click.UsageError("give notes files or folders, or --zotero")
+    return ZoteroSource(Path(zotero) if zotero else None, collection) if zotero is not None else None
+
+
+def data_dir_option(func):
+    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data",
+                        envvar="CITEGRAPH_DATA_DIR", show_default=True,
+                        help="Where the store, the saved graph and coverage.json live.")(func)
+
+
+def wide_option(func):
+    return click.option("--wide", is_flag=True,
+                        help="table: every column, titles cut at 60 characters only, whatever the terminal's width.")(func)
+
+
+def saved_graph(data_dir: Path):
+    """The graph the last build saved in ``data_dir``, read for a question (no NetworkX)."""
+    from citegraph.graphfile import graph_path, read_saved_graph
+
+    return read_saved_graph(graph_path(data_dir))
+
+
+def format_option(choices=PAPER_FORMATS):
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+                        help="table cuts long values with …; the other formats carry them in full.")
+
+
+def map_options(func):
+    func = click.option("--color", type=click.Choice(MAP_COLORS), default=MAP_COLORS[0], show_default=True,
+                        help="What node colours mean on the map (auto: topic when your notes have two topics or more, "
+                             "else cluster).")(func)
+    func = click.option("--show", type=click.Choice(MAP_SHOWS), default=MAP_SHOWS[0], show_default=True,
+                        help="folded: references cited by one of your papers only are folded into it.")(func)
+    func = click.option("--max-nodes", type=click.IntRange(MAP_MIN_NODES), default=MAP_MAX_NODES, show_default=True,
+                        help="Draw at most this many papers (your papers and the best unread ones).")(func)
+    func = click.option("--layout", type=click.Choice(MAP_LAYOUTS), default=MAP_LAYOUTS[0], show_default=True,
+                        help="timeline: x is the publication year.")(func)
+    return func
+
+
+
+def release_source(value: str | None) -> Path | None:
+    """``--source datasets:DIR`` -> DIR (None: the Graph API)."""
+    if value is None:
+        return None
+    kind, _, folder = value.partition(":")
+    if kind != "datasets" or not folder:
+        raise click.BadParameter(f"{value!r}: write datasets:DIR (a release imported with `citegraph datasets import`)",
+                                 param_hint="--source")
+    return Path(folder)
+
+
+def duckdb_options(func):
+    func = click.option("--temp-dir", type=click.Path(file_okay=False, path_type=Path),
+                        help="DuckDB spills here when the memory limit is reached.")(func)
+    return click.option("--memory-limit", metavar="SIZE", help="DuckDB's memory limit, e.g. 4GB.")(func)
+
+
+def engine_options(func):
+    """--engine, --memory-limit, --temp-dir, --spark-master: how a Datasets release is read."""
+    func = click.option("--spark-master", default="local[*]", show_default=True,
+                        help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.")(func)
+    func = duckdb_options(func)
+    return click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+                        help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').")(func)
+
+
+def make_engine_options(engine, memory_limit, temp_dir, spark_master):
+    from citegraph.bulk.engines import EngineOptions
+
+    return EngineOptions(engine, memory_limit, temp_dir, spark_master)

@@ -1,0 +1,62 @@
+"""`citegraph demo`: the map of the sample notes on a generated citation world, with no network and no key.
+
+The sample notes (``citegraph/sample_notes``, the same files as the repository's ``data/notes``)
+keep their real papers' titles and arXiv ids; the world around them is made up by
+:func:`citegraph.demo.world.generate_world` (seeded, so the same each run). It is written as a bulk
+Datasets release (:mod:`citegraph.demo.release_writer`) and built as any release is (``build --source
+datasets:DIR``): in-process, through the same store, graph, map and queries as a real build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citegraph.pipeline import BuildResult, build
+from citegraph.map.render import MapOptions
+
+SAMPLE_NOTES = Path(__file__).parent / "sample_notes"
+WORLD_PAPERS = 3000  # papers around the sample's, as many as the stand-in serves by default
+WORLD_SEED = 0
+RELEASE_FOLDER = "release"  # in the demo's data dir
+NOTICE = ("the papers of the sample notes are real (titles and arXiv ids); their references, the "
+          f"{WORLD_PAPERS:,} papers around them, authors and citation contexts are generated: "
+          "try citegraph with it, never read about a field from it")
+
+__all__ = ["demo", "SAMPLE_NOTES", "NOTICE"]
+
+
+def demo(*, output: Path = Path("output/demo.html"), data_dir: Path = Path("data/demo"),
+         map_options: MapOptions | None = None) -> BuildResult:
+    """Build the map of the sample notes on the generated world, with no network.
+
+    Parameters
+    ----------
+    output : where the map is written.
+    data_dir : the demo's store and saved graph (queries take it as ``--data-dir``); the generated
+        release is kept in ``data_dir/release`` and made only once.
+    map_options : how to draw the map.
+
+    Returns
+    -------
+    BuildResult
+        As `citegraph.pipeline.build` returns it; ``requests`` is 0.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> result = demo(output=folder / "demo.html", data_dir=folder / "data")
+    >>> result.requests, result.report.totals["ok"], (folder / "demo.html").exists()
+    (0, 35, True)
+    """
+    from citegraph.bulk.release import import_release
+    from citegraph.demo.world import generate_world, sample_notes_seeds
+    from citegraph.demo.release_writer import write_release
+
+    release = Path(data_dir) / RELEASE_FOLDER
+    if not (release / "parquet").is_dir():
+        write_release(generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=WORLD_PAPERS, seed=WORLD_SEED),
+                      release)
+        import_release(release)
+    return build([SAMPLE_NOTES], data_dir=Path(data_dir), output=Path(output), map_options=map_options,
+                 release=release)

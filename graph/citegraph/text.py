@@ -1,0 +1,72 @@
+"""Text shared by every layer: title keys for matching, one-line and terminal-safe strings, spreadsheet cells."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TITLE_WORD = re.compile(r"[a-z0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def title_key(title: str) -> str:
+    """A title reduced to lower-case words, for matching titles to each other.
+
+    Case, punctuation, spacing and accents do not count: accented letters fold to their base letter.
+
+    Example
+    -------
+    >>> title_key("Schrödinger  Bridges: a Survey")
+    'schrodinger bridges a survey'
+    """
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return " ".join(_TITLE_WORD.findall(folded))
+
+
+def short_title_key(title: str) -> str:
+    """The ``title_key`` of a title's short name, the text before its colon; "" for a title without one.
+
+    Example
+    -------
+    >>> short_title_key("LoRA: Low-Rank Adaptation of Large Language Models")
+    'lora'
+    """
+    return title_key(title.split(":", 1)[0]) if ":" in title else ""
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace, line breaks included, as one space, and none at either end."""
+    return " ".join(text.split())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def spreadsheet_cell(text: str, terminal: bool = False) -> str:
+    """``text`` as a CSV cell no spreadsheet runs as a formula: prefixed with ``'`` when it starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, as OWASP advises; with ``terminal``,
+    control characters (terminal escapes) are removed too.
+
+    Example
+    -------
+    >>> spreadsheet_cell("=HYPERLINK(1)"), spreadsheet_cell("Plain"), spreadsheet_cell("\x1b[2Jx", terminal=True)
+    ("'=HYPERLINK(1)", 'Plain', '[2Jx')
+    """
+    if terminal:
+        text = _TERMINAL_CONTROL.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+
+def terminal_text(value) -> str:
+    """``value`` as one line of text without control characters (terminal escapes, newlines, tabs)."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub("", text.replace("\n", " ").replace("\t", " ").replace("\r", " "))
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` at most ``width`` characters, ending in "…" when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
