@@ -12,9 +12,9 @@ from citegraph.demo.examples import example_graph
 # The modules whose docstrings show how to use them; the others (the CLI, the store, the S2
 # transport, file readers, the generated world…) are tested through what they do, not by example.
 MODULES = ["citegraph", "citegraph.questions", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.bulk.download", "citegraph.demo.run",
-           "citegraph.notes.entries", "citegraph.demo.examples", "citegraph.export.formats", "citegraph.bulk.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.clustering",
+           "citegraph.text", "citegraph.demo.examples", "citegraph.export.formats", "citegraph.bulk.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.clustering",
            "citegraph.notes.ids", "citegraph.mcp_server", "citegraph.lookup", "citegraph.notes.reader", "citegraph.paths",
-           "citegraph.map.render", "citegraph.s2.client", "citegraph.s2.adapter", "citegraph.s2.schema", "citegraph.demo.release_writer"]
+           "citegraph.map.render", "citegraph.s2.client", "citegraph.s2.transport", "citegraph.s2.adapter", "citegraph.s2.schema", "citegraph.demo.release_writer"]
 
 
 def runnable_examples(module) -> int:
@@ -28,7 +28,7 @@ def test_every_checked_module_has_an_example_that_runs(name):
 
 
 def test_every_module_with_runnable_examples_is_checked():
-    every = ["citegraph", *(m.name for m in pkgutil.iter_modules(citegraph.__path__, "citegraph."))]
+    every = ["citegraph", *(m.name for m in pkgutil.walk_packages(citegraph.__path__, "citegraph."))]
     assert [n for n in every if n not in MODULES and runnable_examples(importlib.import_module(n))] == []
 
 

@@ -18,7 +18,7 @@ import citegraph
 names = [n for n in citegraph.__all__ if n != "__version__"]
 order = sys.argv[1]
 if order == "submodules first":
-    for module in pkgutil.iter_modules(citegraph.__path__, "citegraph."):
+    for module in pkgutil.walk_packages(citegraph.__path__, "citegraph."):
         importlib.import_module(module.name)
 if order == "reversed":
     names.reverse()

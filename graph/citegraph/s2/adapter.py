@@ -182,7 +182,7 @@ def client(source: S2Config | S2Client, notice: Notice | None = None) -> S2ApiCl
 
     Example
     -------
-    >>> from citegraph.s2.client import S2Config
+    >>> from citegraph.s2.transport import S2Config
     >>> with client(S2Config(api_url="http://127.0.0.1:9")) as s2:
     ...     type(s2).__mro__[1].__name__
     'SemanticScholar'
@@ -203,7 +203,7 @@ def async_client(source: S2Config | S2Client, notice: Notice | None = None) -> A
 
     Example
     -------
-    >>> from citegraph.s2.client import S2Config
+    >>> from citegraph.s2.transport import S2Config
     >>> async_client(S2Config(api_url="http://127.0.0.1:9")).transport.config.root_url
     'http://127.0.0.1:9'
     """
