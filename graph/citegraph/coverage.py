@@ -179,6 +179,9 @@ def read_coverage(coverage_file: Path) -> dict | None:
     except NotRegularFile:
         raise CoverageDamaged(f"{coverage_file} is not a regular file (a pipe or device); move it away, "
                               f"`citegraph build NOTES --offline` writes it again") from None
+    except RecursionError:
+        raise CoverageDamaged(f"{coverage_file} is damaged (nested deeper than any report); "
+                              f"`citegraph build NOTES --offline` writes it again") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
                               f"`citegraph build NOTES --offline` writes it again") from exc

@@ -25,7 +25,7 @@ The tree::
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
-    "S2Unavailable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
+    "S2Unavailable", "UnusableAnswer", "ConflictingOptions", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
     "AmbiguousPaper", "NoPath",
 ]
 
@@ -71,6 +71,17 @@ class S2NotFound(S2Error):
 class S2Unavailable(S2Error):
     """One request got no usable answer: retries exhausted (429, 5xx, timeouts, wrong shapes) or a refusal
     that retrying cannot change (400, 501); the item is marked failed and the build goes on."""
+
+
+class UnusableAnswer(S2Unavailable):
+    """An answer that asking again would not change and that citegraph will not use: a release id that
+    would become a path, a listing larger than any real one, a link that names no file."""
+
+
+class ConflictingOptions(CitegraphError, ValueError):
+    """Two options that exclude each other were given together (a usage error, also a ValueError)."""
+
+    exit_code = 2
 
 
 class PaperNotFound(CitegraphError):

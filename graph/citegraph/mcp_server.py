@@ -38,6 +38,7 @@ from citegraph import __version__, find_paper, graph_stats, most_similar, paper_
 from citegraph.questions import paper_link, reading_status, unread_papers, your_papers
 from citegraph.assemble import graph_path
 from citegraph.graphfile import read_saved_graph
+from citegraph.datafiles import open_regular
 from citegraph.text import cut
 from citegraph.coverage import read_coverage
 from citegraph.clustering import cluster_rows, unread_in_cluster
@@ -49,6 +50,7 @@ __all__ = ["create_server", "serve", "notes_entries"]
 
 log = logging.getLogger("citegraph.mcp")
 
+MAX_MAP_BYTES = 256 << 20  # a map of 2,000 papers is a few MB; more is not a map citegraph drew
 MAX_NAME = 2000  # characters of a paper's name or a cluster's: more is no title, and is refused at once
 NOTES_URI = "citegraph://notes"
 COVERAGE_URI = "citegraph://coverage"
@@ -211,6 +213,12 @@ def argument_problem(tool: ToolSpec, arguments: dict) -> str | None:
         case "enum":
             return f"{tool.name}: argument {name!r} must be one of {', '.join(map(json.dumps, error.validator_value))}"
     return f"{tool.name}: argument {name!r} is not valid"
+
+
+def whole_numbers(tool: ToolSpec, arguments: dict) -> dict:
+    """Integer arguments as ints: JSON Schema counts 1.0 and 1e3 as integers, Python's slices do not."""
+    return {name: int(value) if isinstance(value, float) and "integer" in str(tool.properties.get(name, {}).get("type"))
+            else value for name, value in arguments.items()}
 
 
 def label(paper: dict) -> str:
@@ -464,6 +472,20 @@ class Citegraph:
                            description=f"The last build's coverage report, {self.data_dir / COVERAGE_FILE}."),
         ]
 
+    def map_text(self) -> str:
+        """The map's HTML: a regular file only (a FIFO or a device there is no map), at most ``MAX_MAP_BYTES``."""
+        try:
+            with open_regular(self.map_file) as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size > MAX_MAP_BYTES:
+                    raise GraphMissing(f"the map {self.map_file} is {size >> 20} MB, more than the "
+                                       f"{MAX_MAP_BYTES >> 20} MB a map citegraph draws can be; draw it again with "
+                                       f"`citegraph build NOTES -o {self.map_file}`")
+                return handle.read(size).decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise GraphMissing(f"no map at {self.map_file} ({exc.strerror}); run `citegraph build NOTES -o "
+                               f"{self.map_file}`") from None
+
     def read(self, uri: str) -> tuple[str, str]:
         """A resource's text and MIME type; raises CitegraphError (one line) when it cannot be read."""
         if uri == NOTES_URI:
@@ -471,11 +493,7 @@ class Citegraph:
         if uri == COVERAGE_URI:
             return json.dumps(self.coverage_report(), ensure_ascii=False), "application/json"
         if uri == self.map_file.as_uri():
-            try:
-                return self.map_file.read_text(encoding="utf-8"), "text/html"
-            except OSError as exc:
-                raise GraphMissing(f"no map at {self.map_file} ({exc.strerror}); run `citegraph build NOTES -o "
-                                   f"{self.map_file}`") from None
+            return self.map_text(), "text/html"
         known = ", ".join(str(resource.uri) for resource in self.resources())
         raise ToolProblem(f"no resource {cut(uri, 80)!r}; the resources are {known}")
 
@@ -535,6 +553,7 @@ def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool =
         problem = argument_problem(tool, arguments)
         if problem:
             return error_result(problem)
+        arguments = whole_numbers(tool, arguments)
         try:
             if tool.name == "refresh":
                 async with one_build_at_a_time:
@@ -556,7 +575,8 @@ def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool =
 
     async def read_resource(ctx, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
         try:
-            text, mime_type = state.read(str(params.uri))
+            # Off the event loop: a map file on a slow disk must not hold the other requests.
+            text, mime_type = await anyio.to_thread.run_sync(state.read, str(params.uri))
         except CitegraphError as exc:
             raise MCPError(code=types.INVALID_PARAMS, message=str(exc)) from None
         return types.ReadResourceResult(contents=[types.TextResourceContents(uri=params.uri, mime_type=mime_type,
@@ -598,15 +618,27 @@ def serve(data_dir: Path, notes: list | None = None, allow_fetch: bool = False,
     """
     from mcp.server.stdio import stdio_server
 
+    from citegraph.mcp_stdio import BoundedStdio
+
     handler = logging.StreamHandler()  # stderr: stdout is the protocol's stream
     handler.setFormatter(logging.Formatter("citegraph mcp: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     server = create_server(data_dir, notes, allow_fetch, map_file)
+    ended = ["the client closed the connection"]
 
     async def run() -> None:
-        async with stdio_server() as (read_stream, write_stream):
-            await server.run(read_stream, write_stream, server.create_initialization_options())
+        with anyio.CancelScope() as scope:
+            def gone(why: str) -> None:
+                ended[0] = why
+                scope.cancel()
+
+            stdio = BoundedStdio(gone)
+            try:
+                async with stdio_server(stdio, stdio) as (read_stream, write_stream):
+                    await server.run(read_stream, write_stream, server.create_initialization_options())
+            finally:
+                stdio.close()
 
     anyio.run(run)
-    log.info("the client closed the connection; stopped")
+    log.info("%s; stopped", ended[0])

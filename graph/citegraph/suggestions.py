@@ -23,8 +23,9 @@ import networkx as nx
 import pandas as pd
 
 from citegraph.questions import YEAR, paper_link, your_papers
-from citegraph.errors import CitegraphError, S2Unavailable
+from citegraph.errors import CitegraphError, ConflictingOptions, S2Unavailable
 from citegraph.s2.records import Notice
+from citegraph.s2 import schema
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
 
@@ -104,7 +105,7 @@ def _positives(graph: nx.DiGraph, from_paper: str | None, cluster: str | None) -
     from citegraph.lookup import resolve_paper
 
     if from_paper is not None and cluster is not None:
-        raise ValueError("give from_paper or cluster, not both")
+        raise ConflictingOptions("suggest: give from_paper or cluster, not both")
     if from_paper is not None:
         paper_id = resolve_paper(graph, from_paper)
         return f"paper {paper_id}", [paper_id]
@@ -131,14 +132,15 @@ def _recommended(transport: S2Client, positives: list[str], negatives: list[str]
     s2 = client(transport)
     if len(positives) > 1 and pool == "recent":
         papers = s2.get_recommended_papers_from_lists(positives, negatives or None, SUGGESTION_FIELDS, limit)
-        return [p.raw_data for p in papers]
+        return schema.usable_papers([p.raw_data for p in papers])
     # One positive, or the all-cs pool (S2 takes a pool only for one paper): one request per positive,
     # merged by how many of them recommend a paper, then by its best rank.
     votes: Counter = Counter()
     best: dict[str, tuple[int, dict]] = {}
     for positive in positives:
-        for rank, paper in enumerate(s2.get_recommended_papers(positive, SUGGESTION_FIELDS, limit, pool)):
-            record = paper.raw_data
+        recommended = schema.usable_papers([p.raw_data for p in s2.get_recommended_papers(positive, SUGGESTION_FIELDS,
+                                                                                             limit, pool)])
+        for rank, record in enumerate(recommended):
             votes[record["paperId"]] += 1
             if record["paperId"] not in best or rank < best[record["paperId"]][0]:
                 best[record["paperId"]] = (rank, record)
@@ -185,6 +187,17 @@ def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: s
     return pd.DataFrame(records, columns=COLUMNS).astype({"year": YEAR, "citationCount": YEAR})
 
 
+def _usable_rows(rows) -> list[tuple[str, dict, dict]]:
+    """Stored suggestion rows that pass the schema's check (a store written before it was checked may
+    hold others), each paper once."""
+    usable = {}
+    for paper_id, paper, why in rows:
+        checked = schema.usable_papers([paper]) if isinstance(paper, dict) and paper.get("paperId") == paper_id else []
+        if checked and paper_id not in usable:
+            usable[paper_id] = (paper_id, checked[0], why if isinstance(why, dict) else {})
+    return list(usable.values())
+
+
 def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool: str | None = None,
                        top: int | None = None) -> Suggestions | None:
     """The last stored answer (of this scope and pool, if given), without the papers now in your notes.
@@ -208,7 +221,7 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
     earlier = [r for r in store.suggestion_runs(scope, pool) if r[0] < run]
     seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
     notes = in_notes(graph)
-    rows = [row for row in store.suggestions(run) if row[0] not in notes][:top]
+    rows = [row for row in _usable_rows(store.suggestions(run)) if row[0] not in notes][:top]
     return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at,
                        earlier[-1][1] if earlier else None, offline=True,
                        papers={pid: paper for pid, paper, _ in rows}, reasons={pid: why for pid, _, why in rows})

@@ -6,7 +6,10 @@ import re
 import unicodedata
 
 _TITLE_WORD = re.compile(r"[a-z0-9]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and the bidirectional embeddings, overrides and isolates that reorder what a
+# terminal shows (a title could otherwise display as something it is not).
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
 def title_key(title: str) -> str:
@@ -40,7 +43,7 @@ def one_line(text: str) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TERMINAL_CONTROL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
 def spreadsheet_cell(text: str, terminal: bool = False) -> str:
@@ -70,3 +73,18 @@ def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|!#])")
+
+
+def markdown_text(value) -> str:
+    r"""``value`` as `terminal_text`, with markdown's special characters escaped: a title shown in a
+    markdown answer never becomes a link, raw HTML, emphasis or a table column.
+
+    Example
+    -------
+    >>> print(markdown_text("<img src=x> [click](javascript:alert(1)) | *x*"))
+    \<img src=x\> \[click\](javascript:alert(1)) \| \*x\*
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_text(value))

@@ -7,6 +7,7 @@ dialects accept) over the same three Parquet tables an import writes (``papers``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from citegraph.errors import CitegraphError
 
 TABLES = ("papers", "citations", "citers")
 PARQUET_DIR = "parquet"
+# A memory limit as DuckDB reads one: a number and a unit, nothing else ever reaches its SQL.
+MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s?(B|[KMGT]i?B)", re.IGNORECASE)
 
 
 class ReleaseMissing(CitegraphError):
@@ -34,12 +37,40 @@ class EngineOptions:
     temp_dir: Path | None = None
     spark_master: str = "local[*]"
 
+    def __post_init__(self):
+        if self.memory_limit is not None and not MEMORY_LIMIT.fullmatch(str(self.memory_limit)):
+            raise ValueError(f"memory_limit={self.memory_limit!r} is not a size like 4GB, 512MB or 1.5GiB")
+
+
+def sql_string(value: str | Path) -> str:
+    """``value`` as an SQL string literal: quoted, every quote doubled (a folder may be named ``it's``).
+
+    Example
+    -------
+    >>> sql_string("/home/o'brien/release")
+    "'/home/o''brien/release'"
+    """
+    text = value.as_posix() if isinstance(value, Path) else str(value)
+    return "'" + text.replace("'", "''") + "'"
+
+
+def apply_settings(db, options: EngineOptions) -> None:
+    """DuckDB's memory limit and temp directory, as ``options`` name them."""
+    if options.memory_limit:
+        db.execute(f"SET memory_limit = {sql_string(options.memory_limit)}")
+    if options.temp_dir:
+        db.execute(f"SET temp_directory = {sql_string(Path(options.temp_dir))}")
+
 
 def parquet_files(release_dir: Path) -> dict[str, Path]:
     """The imported tables of a release folder; raises ReleaseMissing when it was not imported."""
     folder = Path(release_dir) / PARQUET_DIR
     files = {name: folder / f"{name}.parquet" for name in TABLES}
     missing = [name for name, path in files.items() if not path.exists()]
+    not_files = [str(path) for path in files.values() if path.exists() and not path.is_file()]
+    if not_files:  # a FIFO would hang the engine's read for ever
+        raise ReleaseMissing(f"{not_files[0]} is not a regular file; run `citegraph datasets import {release_dir}` "
+                             "again")
     if missing:
         raise ReleaseMissing(f"{release_dir} holds no imported release ({', '.join(missing)} missing); "
                              f"run `citegraph datasets import {release_dir}` first")
@@ -75,13 +106,10 @@ class DuckDBEngine(_Engine):
 
         self.release_dir = release_dir
         self.db = duckdb.connect()
-        if options.memory_limit:
-            self.db.execute(f"SET memory_limit = '{options.memory_limit}'")
-        if options.temp_dir:
-            self.db.execute(f"SET temp_directory = '{Path(options.temp_dir).as_posix()}'")
+        apply_settings(self.db, options)
         try:
             for name, path in parquet_files(release_dir).items():
-                self.db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+                self.db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({sql_string(path)})")
         except duckdb.Error as exc:
             raise engine_error("DuckDB", release_dir, exc) from None
 

@@ -27,6 +27,7 @@ from citegraph.errors import CitegraphError, NoPath
 from citegraph.fetch import FetchOptions
 from citegraph.notes.ids import parse_identifier
 from citegraph.notes.reader import Notes
+from citegraph.s2 import schema
 from citegraph.s2.client import LINKED_PAPER_FIELDS, PAPER_FIELDS
 from citegraph.s2.records import Link, LinksPage
 from citegraph.store import FetchKind, FetchStatus, Store
@@ -89,27 +90,50 @@ def release_key(text: str) -> str:
     return found.lower() if found else "title:" + title_key(text)
 
 
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _external_ids(value) -> dict:
+    ids = {k: v for k, v in _mapping(value).items() if v is not None and k != "CorpusId"}
+    corpus_id = _mapping(value).get("CorpusId")
+    if isinstance(corpus_id, int | str) and str(corpus_id).isdigit():
+        ids["CorpusId"] = int(corpus_id)
+    return ids
+
+
 def api_record(row: dict, paper_id: str, fields: list[str]) -> dict:
-    """A ``papers`` row in the Graph API's shape, with ``fields`` selected as the API would answer them.
+    """A ``papers`` row in the Graph API's shape, with ``fields`` selected as the API would answer them,
+    checked with the Graph API's declared schema (a release row of the wrong types keeps its id, and
+    the fields that are wrong become None, as in an API answer).
 
     Fields the release does not carry (``citationStyles``, ``openAccessPdf``) are None.
     """
-    journal = {k: v for k, v in (row.get("journal") or {}).items() if v is not None} or None
-    record = {
+    row = _mapping(row)
+    journal = {k: v for k, v in _mapping(row.get("journal")).items() if v is not None} or None
+    studies = row.get("s2fieldsofstudy") if isinstance(row.get("s2fieldsofstudy"), list) else []
+    record = schema.checked_record({
         "paperId": paper_id,
         "corpusId": row.get("corpusid"),
-        "externalIds": {k: int(v) if k == "CorpusId" else v for k, v in (row.get("externalids") or {}).items()
-                        if v is not None},
+        "externalIds": _external_ids(row.get("externalids")),
         "url": row.get("url"), "title": row.get("title"), "year": row.get("year"), "authors": row.get("authors") or [],
         "venue": row.get("venue"), "citationCount": row.get("citationcount"),
         "influentialCitationCount": row.get("influentialcitationcount"), "referenceCount": row.get("referencecount"),
-        "isOpenAccess": row.get("isopenaccess"), "publicationDate": row.get("publicationdate"),
-        "publicationTypes": row.get("publicationtypes"), "journal": journal,
-        "s2FieldsOfStudy": row.get("s2fieldsofstudy"),
-        "fieldsOfStudy": list(dict.fromkeys(f["category"] for f in row.get("s2fieldsofstudy") or []
-                                            if f.get("source") == "external")) or None,
-    }
+        "publicationDate": row.get("publicationdate"), "publicationTypes": row.get("publicationtypes"),
+        "journal": journal,
+        "fieldsOfStudy": list(dict.fromkeys(f["category"] for f in studies
+                                            if isinstance(f, dict) and f.get("source") == "external"
+                                            and isinstance(f.get("category"), str))) or None,
+    })
     return {"paperId": paper_id, **{name: record.get(name) for name in fields}}
+
+
+def _json_or_none(text: str | None):
+    """A JSON column's value; None when it is not JSON (or nested deeper than Python parses)."""
+    try:
+        return json.loads(text) if text else None
+    except (ValueError, RecursionError):
+        return None
 
 
 @dataclass
@@ -150,9 +174,12 @@ class Extraction:
     def load_papers(self, corpus_ids: Iterable[int]) -> None:
         missing = {c for c in corpus_ids if c is not None and c not in self.papers.rows}
         if missing:
-            for corpus_id, paper_id, record in self.query_frontier(METADATA_SQL, missing):
-                if paper_id:
-                    self.papers.rows[corpus_id] = (paper_id, json.loads(record))
+            for corpus_id, paper_id, record in sorted(self.query_frontier(METADATA_SQL, missing),
+                                                      key=lambda row: (row[0], row[2] or "")):
+                row = _json_or_none(record)
+                # A corpus id twice in a release: the first row (in a fixed order) stays; a twin never replaces it.
+                if paper_id and isinstance(row, dict) and corpus_id not in self.papers.rows:
+                    self.papers.rows[corpus_id] = (paper_id, row)
 
     def links(self, sql: str, corpus_ids: Iterable[int]) -> list[tuple]:
         """(citing, cited, isinfluential, intents, contexts) rows, citing then cited in order; papers loaded."""
@@ -168,12 +195,16 @@ class Extraction:
             if not (citing_id and cited_id):
                 page.unresolved.append(None)  # the release has no title for an unresolved reference
                 continue
+            if citing_id == cited_id:  # a paper citing itself is a data error, not a citation
+                continue
             linked = cited if kind == FetchKind.REFERENCES else citing
             if linked not in self.stubbed:
                 self.stubbed.add(linked)
                 page.papers.append(self.papers.record(linked, LINKED_PAPER_FIELDS))
-            page.links.append(Link(citing_id, cited_id, influential, json.loads(intents) if intents else [],
-                                   json.loads(contexts) if contexts else []))
+            flags = schema.checked_record({"isInfluential": influential, "intents": _json_or_none(intents) or [],
+                                           "contexts": _json_or_none(contexts) or []}, schema.LinkFlags)
+            page.links.append(Link(citing_id, cited_id, flags.get("isInfluential"), flags.get("intents") or [],
+                                   flags.get("contexts") or []))
         return page
 
 
@@ -334,9 +365,11 @@ def global_path_graph(engine, source_key: str, target_key: str, max_hops: int = 
     on_chain = set(zip(chain, chain[1:]))
     for citing, cited, influential, intents, contexts in extraction.query_frontier(BETWEEN_SQL, chain):
         if (citing, cited) in on_chain:
-            extra = {k: json.loads(v) for k, v in (("intents", intents), ("contexts", contexts)) if v}
+            flags = schema.checked_record({"isInfluential": influential, "intents": _json_or_none(intents),
+                                           "contexts": _json_or_none(contexts)}, schema.LinkFlags)
+            extra = {k: flags[k] for k in ("intents", "contexts") if flags.get(k)}
             graph.add_edge(extraction.papers.paper_id(citing), extraction.papers.paper_id(cited),
-                           isInfluential=influential, origin="references", **extra)
+                           isInfluential=flags.get("isInfluential"), origin="references", **extra)
     compute_pagerank(graph)
     return graph, extraction.papers.paper_id(source), extraction.papers.paper_id(target)
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from citegraph.bulk.engines import PARQUET_DIR, EngineOptions, engine_error
+from citegraph.bulk.engines import PARQUET_DIR, EngineOptions, apply_settings, engine_error, sql_string
+from citegraph.datafiles import NotRegularFile, open_regular, read_regular
 from citegraph.text import title_key
 from citegraph.errors import CitegraphError
 
@@ -60,23 +62,52 @@ class ImportResult:
 
 
 def read_manifest(folder: Path) -> dict:
+    """The folder's manifest (release id and verified shards), or an empty one when there is none."""
     path = Path(folder) / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else {"release": None, "files": {}}
+    if not path.exists():
+        return {"release": None, "files": {}}
+    try:
+        manifest = json.loads(read_regular(path))
+    except (OSError, ValueError, RecursionError):
+        manifest = None
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("release"), str | None)
+            and isinstance(manifest.get("files"), dict)
+            and all(isinstance(size, int) for size in manifest["files"].values())):
+        raise CitegraphError(f"{path} is not a manifest citegraph wrote; move it away and download the release "
+                             "again (shards already here are verified, not fetched again)")
+    return manifest
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
-    path = Path(folder) / MANIFEST
-    partial = path.with_suffix(".part")
-    partial.write_text(json.dumps(manifest, indent=1, sort_keys=True))
-    os.replace(partial, path)
+    """Replace the manifest at once; the new text goes to a file of its own first (created exclusively,
+    so a link planted at a temporary name is never followed and two writers never share one)."""
+    descriptor, partial = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST}.", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "w") as out:
+            out.write(json.dumps(manifest, indent=1, sort_keys=True))
+        os.replace(partial, Path(folder) / MANIFEST)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def gzip_problem(path: Path) -> str | None:
-    """Why ``path`` is not a complete gzip file (None when it is): read through to its checksum."""
+    """Why ``path`` is not a complete gzip file (None when it is): read through to its checksum.
+
+    An empty file or anything but a regular file is not one (gzip itself reads an empty file as empty)."""
     try:
-        with gzip.open(path, "rb") as stream:
-            while stream.read(1 << 20):
-                pass
+        with open_regular(path) as raw:
+            if raw.read(2) != GZIP_MAGIC:
+                return "not gzip (no gzip header)"
+            raw.seek(0)
+            with gzip.open(raw, "rb") as stream:
+                while stream.read(1 << 20):
+                    pass
+    except NotRegularFile:
+        return "not a regular file"
     except (EOFError, OSError, zlib.error) as exc:
         return str(exc) or type(exc).__name__
     return None
@@ -85,14 +116,14 @@ def gzip_problem(path: Path) -> str | None:
 def verified_shards(folder: Path, dataset: str) -> list[Path]:
     """The dataset's shards, each complete: recorded by download at this size, or read through now.
 
-    Raises ShardDamaged naming the first damaged shard.
+    Raises ShardDamaged naming the first damaged shard (a FIFO or a folder named like a shard is damaged too).
     """
     folder = Path(folder)
     known = read_manifest(folder)["files"]
     shards = sorted((folder / dataset).glob("*.jsonl.gz"))
     for shard in shards:
         relative = f"{dataset}/{shard.name}"
-        if known.get(relative) == shard.stat().st_size:
+        if shard.is_file() and known.get(relative) == shard.stat().st_size:
             continue
         problem = gzip_problem(shard)
         if problem:
@@ -107,10 +138,7 @@ def _connect(options: EngineOptions | None):
 
     db = duckdb.connect()
     options = options or EngineOptions()
-    if options.memory_limit:
-        db.execute(f"SET memory_limit = '{options.memory_limit}'")
-    if options.temp_dir:
-        db.execute(f"SET temp_directory = '{Path(options.temp_dir).as_posix()}'")
+    apply_settings(db, options)
     db.execute("SET preserve_insertion_order = false")  # the ORDER BY decides the order, not the input
     db.create_function("title_key", lambda title: title_key(title) if title else None, [VARCHAR], VARCHAR,
                        null_handling="special")
@@ -118,7 +146,7 @@ def _connect(options: EngineOptions | None):
 
 
 def _file_list(paths: list[Path]) -> str:
-    return "[" + ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in paths) + "]"
+    return "[" + ", ".join(sql_string(p) for p in paths) + "]"
 
 
 def _select(dataset: str, shards: list[Path]) -> str:
@@ -127,18 +155,24 @@ def _select(dataset: str, shards: list[Path]) -> str:
 
 def _write(db, query: str, target: Path) -> None:
     """``query`` into ``target`` as Parquet, replacing it only once complete."""
-    partial = target.with_suffix(".parquet.part")
-    db.execute(f"COPY ({query}) TO '{partial.as_posix()}' ({PARQUET_OPTIONS})")
-    os.replace(partial, target)
+    # A name of its own in the folder (created by us, exclusively, then handed to DuckDB): a planted link
+    # is never written through and two imports never share a temporary file.
+    descriptor, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(descriptor)
+    try:
+        db.execute(f"COPY ({query}) TO {sql_string(partial)} ({PARQUET_OPTIONS})")
+        os.replace(partial, target)
+    finally:
+        Path(partial).unlink(missing_ok=True)
 
 
 def _write_citers(db, parquet: Path) -> None:
-    _write(db, f"SELECT cited, citing FROM read_parquet('{(parquet / 'citations.parquet').as_posix()}') "
+    _write(db, f"SELECT cited, citing FROM read_parquet({sql_string(parquet / 'citations.parquet')}) "
                "WHERE cited IS NOT NULL ORDER BY cited, citing", parquet / "citers.parquet")
 
 
 def _summary(db, parquet: Path) -> ImportResult:
-    rows = {name: db.execute(f"SELECT count(*) FROM read_parquet('{(parquet / f'{name}.parquet').as_posix()}')").fetchone()[0]
+    rows = {name: db.execute("SELECT count(*) FROM read_parquet(?)", [(parquet / f"{name}.parquet").as_posix()]).fetchone()[0]
             for name in ("papers", "citations", "citers")}
     return ImportResult(rows, sum(p.stat().st_size for p in parquet.glob("*.parquet")))
 
@@ -199,7 +233,7 @@ def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_file
     folder = Path(folder)
     parquet = folder / PARQUET_DIR
     column, raw_key = DIFF_KEYS[dataset]
-    current = (parquet / f"{dataset}.parquet").as_posix()
+    current = sql_string(parquet / f"{dataset}.parquet")
     import duckdb
 
     db = _connect(options)
@@ -210,7 +244,7 @@ def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_file
         if update_files:
             db.execute(f"CREATE TEMP TABLE updates AS {_select(dataset, update_files)}")
             removed.append(f"SELECT {column} AS k FROM updates")
-        kept = f"SELECT * FROM read_parquet('{current}')" + (
+        kept = f"SELECT * FROM read_parquet({current})" + (
             f" WHERE {column} NOT IN ({' UNION ALL '.join(removed)})" if removed else "")
         merged = kept + (" UNION ALL SELECT * FROM updates" if update_files else "")
         _write(db, f"SELECT * FROM ({merged}) ORDER BY {SORT_KEYS[dataset]}", parquet / f"{dataset}.parquet")

@@ -119,4 +119,7 @@ def engine_options(func):
 def make_engine_options(engine, memory_limit, temp_dir, spark_master):
     from citegraph.bulk.engines import EngineOptions
 
-    return EngineOptions(engine, memory_limit, temp_dir, spark_master)
+    try:
+        return EngineOptions(engine, memory_limit, temp_dir, spark_master)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).replace("memory_limit=", ""), param_hint="--memory-limit") from None

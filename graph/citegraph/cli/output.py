@@ -11,7 +11,7 @@ from dataclasses import asdict, is_dataclass
 
 import click
 
-from citegraph.text import cut, terminal_text
+from citegraph.text import markdown_text, cut, terminal_text
 
 TABLE_TITLE_WIDTH = 60
 MIN_TITLE_WIDTH = 24  # a table on a narrow terminal shortens titles to this before dropping columns
@@ -61,7 +61,7 @@ def _cell(value, fmt: str) -> str:
 def markdown_table(header, rows) -> str:
     """The one writer of markdown tables: every cell on one line, ``|`` escaped."""
     def row(cells):
-        return "| " + " | ".join(terminal_text(cell).replace("|", "\\|") for cell in cells) + " |"
+        return "| " + " | ".join(markdown_text(cell) for cell in cells) + " |"
     return "\n".join([row(header), "|" + "---|" * len(header), *(row(cells) for cells in rows)])
 
 

@@ -37,7 +37,7 @@ from citegraph.constants import (
     PAPER_SELECTIONS,
     REPORT_FORMATS,
 )
-from citegraph.text import cut, terminal_text
+from citegraph.text import markdown_text, cut, terminal_text
 
 
 @main.command("stats")
@@ -82,7 +82,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
     for number, (papers, hops) in enumerate(zip(found.paths, found.hops), start=1):
         lines.append(f"\n### path {number}\n" if markdown else f"\npath {number}:")
         for paper, hop in zip(papers, hops + [None]):
-            lines.append(f"{'1. ' if markdown else '  '}{terminal_text(paper.label)}")
+            lines.append(f"1. {markdown_text(paper.label)}" if markdown else f"  {terminal_text(paper.label)}")
             if hop:
                 lines.append(_hop_text(hop, markdown))
     return lines
@@ -242,7 +242,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
             mark = "*" if item.read else " "
             flag = INFLUENCE[item.isInfluential].mark
             title = terminal_text(item.title)
-            lines.append(f"- {mark} {title} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
+            lines.append(f"- {mark} {markdown_text(item.title)} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
                          else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
         if len(links) > SHOW_LINKS_SHOWN:
             lines.append(f"  (+{len(links) - SHOW_LINKS_SHOWN} more; --format json lists all)")

@@ -36,6 +36,11 @@ def mcp_command(notes, allow_fetch, map_file, data_dir):
 
 # -- Semantic Scholar Datasets: bulk releases instead of the Graph API ------------------------------
 
+def say_waiting(line: str) -> None:
+    """A wait for Semantic Scholar (a retry after 429 or 5xx) said on stderr, so a slow command is not silent."""
+    click.echo(terminal_text(line), err=True)
+
+
 @main.group("datasets")
 def datasets_group():
     """Semantic Scholar's bulk Datasets: list, download, import and update a release (needs S2_API_KEY)."""
@@ -47,8 +52,8 @@ def datasets_list_command(release):
     """The releases S2 offers, newest first, or one release's datasets."""
     from citegraph.bulk.download import list_releases
 
-    for found in list_releases(release=release):
-        click.echo(found.release_id)
+    for found in list_releases(release=release, notice=say_waiting):
+        click.echo(terminal_text(found.release_id))
         for name, description in found.datasets:
             click.echo(terminal_text(f"  {name:<24} {description}"))
 
@@ -65,7 +70,7 @@ def datasets_download_command(names, release, shards, folder):
 
     progress = Progress()
     try:
-        found = download_release(release, list(names), folder, shards, progress=progress)
+        found = download_release(release, list(names), folder, shards, progress=progress, notice=say_waiting)
     finally:
         progress.close()
     for name, files in found.items():
@@ -95,10 +100,10 @@ def datasets_update_command(folder, to_release, memory_limit, temp_dir):
     progress = Progress()
     try:
         reached = update_release(folder, to_release, options=make_engine_options("duckdb", memory_limit, temp_dir, None),
-                                 progress=progress)
+                                 progress=progress, notice=say_waiting)
     finally:
         progress.close()
-    click.echo(f"{folder}: release {reached}")
+    click.echo(terminal_text(f"{folder}: release {reached}"))
 
 
 

@@ -33,6 +33,7 @@ from citegraph.questions import flags_pending_note, paper_link, read_papers, rea
 from citegraph.paths import first_context
 from citegraph.constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
+from citegraph.datafiles import read_regular
 from citegraph.text import one_line
 from citegraph.errors import OutputError
 from citegraph.export.formats import bibtex_entries
@@ -277,11 +278,11 @@ def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mo
     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     if cache is not None:
         try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
+            stored = json.loads(read_regular(cache))  # a FIFO planted there is no cache
             if stored.get("digest") == digest:
-                return ({n: tuple(at) for n, at in stored["positions"].items()},
+                return ({n: (float(at[0]), float(at[1])) for n, at in stored["positions"].items()},
                         {int(k): v for k, v in stored["regions"].items()})
-        except (OSError, ValueError, AttributeError, KeyError):
+        except (OSError, ValueError, AttributeError, KeyError, TypeError, IndexError, RecursionError):
             pass  # no cache yet, or an unreadable one: compute
     positions, regions = layout(graph, nodes, boxes, mode, group_of)
     if cache is not None:

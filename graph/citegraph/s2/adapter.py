@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, quote
 from semanticscholar import AsyncSemanticScholar, SemanticScholar
 from semanticscholar.ApiRequester import ApiRequester
 
+from citegraph.errors import UnusableAnswer
 from citegraph.s2.records import Notice
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
@@ -35,35 +36,48 @@ def _papers_problem(body) -> str | None:
     papers = body.get("recommendedPapers") if isinstance(body, dict) else None
     if not isinstance(papers, list):
         return "recommendations are an object with a recommendedPapers list"
-    if not all(isinstance(p, dict) and isinstance(p.get("paperId"), str) and p["paperId"] for p in papers):
-        return "recommended papers have a paperId"
-    return None
+    return None  # each recommended paper is checked where it is stored (citegraph.suggestions)
+
+
+# The Datasets API's answers are checked strictly: what they name becomes folders and files, and an
+# answer of the wrong shape is not a glitch that asking again would cure (UnusableAnswer is not retried).
+def _unusable(problem: str) -> UnusableAnswer:
+    return UnusableAnswer(f"Semantic Scholar's Datasets API gave an answer citegraph cannot use ({problem}); "
+                          "nothing was written")
 
 
 def _releases_problem(body) -> str | None:
     if not (isinstance(body, list) and all(isinstance(r, str) for r in body)):
-        return "releases are a list of release ids"
+        raise _unusable("releases are a list of release ids")
     return None
 
 
 def _release_problem(body) -> str | None:
     if not (isinstance(body, dict) and isinstance(body.get("release_id"), str)
-            and isinstance(body.get("datasets"), list) and all(isinstance(d, dict) for d in body["datasets"])):
-        return "a release is an object with a release_id and a datasets list"
+            and isinstance(body.get("datasets"), list)
+            and all(isinstance(d, dict) and isinstance(d.get("name"), str) for d in body["datasets"])):
+        raise _unusable("a release is an object with a release_id and a datasets list")
     return None
 
 
 def _dataset_problem(body) -> str | None:
     if not (isinstance(body, dict) and isinstance(body.get("name"), str) and isinstance(body.get("files"), list)
             and all(isinstance(f, str) for f in body["files"])):
-        return "a dataset is an object with a name and a files list of links"
+        raise _unusable("a dataset is an object with a name and a files list of links")
     return None
+
+
+def _links(value) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(link, str) for link in value))
 
 
 def _diffs_problem(body) -> str | None:
     if not (isinstance(body, dict) and isinstance(body.get("diffs"), list)
-            and all(isinstance(d, dict) for d in body["diffs"])):
-        return "dataset diffs are an object with a diffs list"
+            and all(isinstance(d, dict) and isinstance(d.get("from_release"), str)
+                    and isinstance(d.get("to_release"), str)
+                    and _links(d.get("update_files")) and _links(d.get("delete_files")) for d in body["diffs"])):
+        raise _unusable("dataset diffs are an object with a diffs list, each with from_release, to_release "
+                        "and lists of links")
     return None
 
 

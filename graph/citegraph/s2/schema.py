@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, ValidationInfo, WrapValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, WrapValidator
 from pydantic_core import from_json
 
 PAPER_ID = re.compile(r"[0-9a-f]{40}")
@@ -82,6 +82,18 @@ def _null_when_wrong(value: Any, handler, info: ValidationInfo) -> Any:
 Text = Annotated[str, AfterValidator(clean_text)]
 
 
+def _web_link(value: str) -> str:
+    """Only http(s) links reach a page, a BibTeX entry or a terminal (never ``javascript:`` or ``file:``)."""
+    if not value.lower().startswith(("https://", "http://")):
+        raise ValueError("not an http(s) link")
+    return value
+
+
+WebLink = Annotated[str, AfterValidator(clean_text), AfterValidator(_web_link)]
+Year = Annotated[int, Field(ge=0, le=9999)]
+Count = Annotated[int, Field(ge=0)]
+
+
 def _lenient(kind):
     return Annotated[kind | None, WrapValidator(_null_when_wrong)]
 
@@ -115,16 +127,16 @@ class LinkedPaper(_Model):
     """A paper as a page item or a nested reference holds it (``paperId`` null when S2 has none)."""
 
     paperId: str | None = None
-    corpusId: _lenient(int) = None
+    corpusId: _lenient(Count) = None
     title: _lenient(Text) = None
-    year: _lenient(int) = None
+    year: _lenient(Year) = None
     authors: _lenient(list[Author]) = None
     venue: _lenient(Text) = None
     externalIds: _lenient(dict[Text, Text | int]) = None
-    citationCount: _lenient(int) = None
-    influentialCitationCount: _lenient(int) = None
-    referenceCount: _lenient(int) = None
-    url: _lenient(Text) = None
+    citationCount: _lenient(Count) = None
+    influentialCitationCount: _lenient(Count) = None
+    referenceCount: _lenient(Count) = None
+    url: _lenient(WebLink) = None
     publicationDate: _lenient(Text) = None
 
 
@@ -251,3 +263,33 @@ def title_match(body: Any, tally: Tally) -> dict | None:
     if paper is None or not paper.get("title"):
         raise WrongShape("a title match is a paper with a title")
     return paper
+
+
+def checked_record(record: dict, model: type[_Model] | None = None) -> dict:
+    """A paper record from elsewhere than a Graph API answer (a release row, a stored recommendation)
+    checked with the same declared schema: wrong-typed fields become None.
+
+    Example
+    -------
+    >>> checked_record({"paperId": "649def34f8be52c8b66281af98ae884c09aef38b", "title": 123, "year": 1e308,
+    ...                 "url": "javascript:alert(1)"})["year"] is None
+    True
+    """
+    return _validated(model or Paper, record, Tally(), record.get("paperId"))
+
+
+def usable_papers(items: Any) -> list[dict]:
+    """Recommended papers as records: each checked, those without a usable paperId left out, each paper once.
+
+    Example
+    -------
+    >>> [p["paperId"][:4] for p in usable_papers([{"paperId": "../../etc/passwd"}, {"title": "no id"},
+    ...     {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b"}, {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b"}])]
+    ['649d']
+    """
+    papers: dict[str, dict] = {}
+    for item in items if isinstance(items, list) else []:
+        paper = _paper(item, Paper, Tally(), resolved_only=True)
+        if paper is not None:
+            papers.setdefault(paper["paperId"], paper)
+    return list(papers.values())

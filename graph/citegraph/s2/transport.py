@@ -31,7 +31,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_ran
 
 from citegraph.constants import MAX_WAIT, MIN_RPS, RPS, TIMEOUT, check_range
 from citegraph.datafiles import NotRegularFile, open_regular
-from citegraph.errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
+from citegraph.errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable, UnusableAnswer
 from citegraph.s2 import schema
 from citegraph.s2.records import Alert, Notice
 from citegraph.text import one_line
@@ -423,9 +423,10 @@ class Transport:
             self._deadline.at = math.inf
         self._connected = True
         self._silent_since = None
-        if status == 200 and not whole:
-            raise _Transient(f"unexpected answer from Semantic Scholar (larger than {MAX_ANSWER_BYTES >> 20} MB "
-                             "or in an encoding not asked for)")
+        if status == 200 and not whole:  # asking again would bring the same bytes: not retried
+            raise UnusableAnswer(f"Semantic Scholar's answer to {self.redact(path)} is larger than "
+                                 f"{MAX_ANSWER_BYTES >> 20} MB or in an encoding not asked for; citegraph does not "
+                                 "read it")
         if status == 200:
             try:
                 body = schema.read_json(raw)
