@@ -11,7 +11,7 @@ from citegraph.demo.examples import example_graph
 
 # The modules whose docstrings show how to use them; the others (the CLI, the store, the S2
 # transport, file readers, the generated world…) are tested through what they do, not by example.
-MODULES = ["citegraph", "citegraph.questions", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.bulk.download", "citegraph.demo.run",
+MODULES = ["citegraph", "citegraph.questions", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.bulk.download", "citegraph.bulk.engines", "citegraph.demo.run",
            "citegraph.text", "citegraph.demo.examples", "citegraph.export.formats", "citegraph.bulk.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.clustering",
            "citegraph.notes.ids", "citegraph.mcp_server", "citegraph.lookup", "citegraph.notes.reader", "citegraph.paths",
            "citegraph.map.render", "citegraph.s2.client", "citegraph.s2.transport", "citegraph.s2.adapter", "citegraph.s2.schema", "citegraph.demo.release_writer"]

@@ -8,13 +8,16 @@ Endpoints (as in S2's Datasets API description):
   GET /_files/{token}?X-Amz-…&X-Amz-Signature=…              a file, with Range support
 File faults: the first answer for each file sends ``cut_after_bytes`` bytes and drops the
 connection; files named in ``truncated_once`` are first answered complete in HTTP terms but with
-the gzip cut short.
+the gzip cut short. Hostile file modes (``hostile``): ``endless`` (a chunked body that never ends),
+``huge_length`` (a Content-Length of 10**13), ``trickle`` (one byte every ``trickle_seconds``),
+``empty`` (HTTP 200 with no body).
 """
 
 from __future__ import annotations
 
 import re
 import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,8 @@ DESCRIPTIONS = {"papers": "Core paper metadata", "citations": "Citation links be
 class FileFaults:
     cut_after_bytes: int | None = None
     truncated_once: set[str] = field(default_factory=set)
+    hostile: str | None = None
+    trickle_seconds: float = 0.2
 
 
 class StandinDatasets:
@@ -109,6 +114,8 @@ class StandinDatasets:
         if found:
             start = int(found.group(1))
         body = data[start:]
+        if self.faults.hostile:
+            return self._send_hostile(handler, body)
         if first_time and target.name in self.faults.truncated_once:
             body = body[: len(body) // 2]
         handler.send_response(206 if start else 200)
@@ -125,3 +132,32 @@ class StandinDatasets:
             handler.connection.shutdown(socket.SHUT_RDWR)
             return
         handler.wfile.write(body)
+
+    def _send_hostile(self, handler, body: bytes) -> None:
+        mode = self.faults.hostile
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/gzip")
+        try:
+            if mode == "empty":
+                handler.send_header("Content-Length", "0")
+                handler.end_headers()
+            elif mode == "huge_length":
+                handler.send_header("Content-Length", str(10**13))
+                handler.end_headers()
+                while True:
+                    handler.wfile.write(b"\0" * 65536)
+            elif mode == "endless":
+                handler.send_header("Transfer-Encoding", "chunked")
+                handler.end_headers()
+                chunk = b"\0" * 65536
+                while True:
+                    handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            elif mode == "trickle":
+                handler.send_header("Content-Length", str(len(body)))
+                handler.end_headers()
+                for byte in body:
+                    handler.wfile.write(bytes([byte]))
+                    handler.wfile.flush()
+                    time.sleep(self.faults.trickle_seconds)
+        except OSError:  # the client gave up: what these modes are for
+            handler.close_connection = True
