@@ -14,18 +14,27 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import AsyncIterator, Callable
 
 import anyio
 
-MAX_MESSAGE_BYTES = 4 << 20  # a request names papers and options: far below this
+MAX_MESSAGE_BYTES = 16 << 20  # a request names papers and options: far below this
+_ID = re.compile(rb'"id"\s*:\s*(-?\d{1,18}|"(?:[^"\\]|\\.){0,200}")')
 WRITE_TIMEOUT = 60.0
 _READ_CHUNK = 64 * 1024
 
 
-def parse_error(detail: str) -> str:
-    """The JSON-RPC 2.0 answer to a message that could not be read (its id unknown, so null)."""
-    return json.dumps({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": f"Parse error: {detail}"}})
+def parse_error(detail: str, head: bytes = b"") -> str:
+    """The JSON-RPC 2.0 answer to a message that could not be read: with the request's id when its first
+    bytes name one (so a client waiting for that answer gets it), else null."""
+    found = _ID.search(head[:4096])
+    try:
+        request_id = json.loads(found.group(1)) if found else None
+    except ValueError:
+        request_id = None
+    return json.dumps({"jsonrpc": "2.0", "id": request_id,
+                       "error": {"code": -32700, "message": f"Parse error: {detail}"}})
 
 
 class ClientGone(Exception):
@@ -73,8 +82,8 @@ class BoundedStdio:
                 if end < 0:
                     if len(self._pending) > MAX_MESSAGE_BYTES:
                         if not oversized:
-                            await self.write(parse_error(f"a message is longer than {MAX_MESSAGE_BYTES:,} bytes")
-                                             + "\n")
+                            await self.write(parse_error(f"a message is longer than {MAX_MESSAGE_BYTES:,} bytes",
+                                                         bytes(self._pending[:4096])) + "\n")
                         oversized = True
                         self._pending.clear()
                     break
@@ -84,7 +93,7 @@ class BoundedStdio:
                     oversized = False
                     continue
                 if len(raw) > MAX_MESSAGE_BYTES:
-                    await self.write(parse_error(f"a message is longer than {MAX_MESSAGE_BYTES:,} bytes") + "\n")
+                    await self.write(parse_error(f"a message is longer than {MAX_MESSAGE_BYTES:,} bytes", raw) + "\n")
                     continue
                 line = await self._checked(raw)
                 if line is not None:
@@ -98,7 +107,7 @@ class BoundedStdio:
             text = raw.decode("utf-8")
             json.loads(text)
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            await self.write(parse_error(type(exc).__name__) + "\n")
+            await self.write(parse_error(type(exc).__name__, raw) + "\n")
             return None
         return text
 
