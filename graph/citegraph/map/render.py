@@ -745,12 +745,14 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
         entries = bibtex_entries(papers, list(later.table["paperId"]))
         for row in later.table.itertuples(index=False):
             data, why = papers.nodes[row.paperId], later.reasons.get(row.paperId, {})
-            rows.append({"paperId": row.paperId, "title": row.title, "year": None if _missing(row.year) else int(row.year),
+            title = data.get("title")  # the checked record's (None when S2 gave none), never a frame's NaN
+            rows.append({"paperId": row.paperId, "title": title, "year": None if _missing(row.year) else int(row.year),
                          "venue": row.venue, "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
                          "new": bool(row.new), "cites": [p for p in why.get("cites", []) if p in graph],
                          "shares": [[p, n] for p, n in why.get("shares", {}).items() if p in graph],
-                         "label": short_label(row.title, data.get("year")), "link": row.url, "s2url": data.get("url") or "",
-                         "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
+                         "label": short_label(title, data.get("year")), "link": row.url, "s2url": data.get("url") or "",
+                         "markdown": f"- [{_markdown_text(title or row.paperId)}]({row.url})",
+                         "bibtex": entries[row.paperId]})
     return {"citing": citing, "suggestions": rows,
             "asked": later.asked_at[:10] if later is not None else None,
             "previous": later.previous[:10] if later is not None and later.previous else None}
