@@ -1,6 +1,7 @@
 """The Datasets commands against a hostile Datasets server and hand-made release folders: every
 answer that would write outside the release folder, never end, or hang the command fails safe in one line."""
 
+import gzip
 import json
 import os
 import shutil
@@ -256,3 +257,77 @@ def test_three_imports_at_once_do_not_collide(imported, tmp_path):
     assert sorted(p.name for p in (imported / "parquet").iterdir()) == ["citations.parquet", "citers.parquet",
                                                                        "papers.parquet"]
     import_release(imported)  # what they left is a release that imports and reads again
+
+
+def rewrite_shards(folder: Path, dataset: str, change) -> None:
+    """Each row of the dataset's shards through ``change`` (a list of rows out for each row in)."""
+    for shard in sorted((folder / dataset).glob("*.jsonl.gz")):
+        rows = [json.loads(line) for line in gzip.decompress(shard.read_bytes()).decode().splitlines()]
+        shard.write_bytes(gzip.compress("".join(json.dumps(out) + "\n" for row in rows for out in change(row))
+                                        .encode()))
+
+
+def notes_corpus_ids(world) -> set[int]:
+    from citegraph.notes.reader import read_notes
+
+    found = {world.resolve(p.id) for p in read_notes([SAMPLE_NOTES]).papers if p.id} - {None}
+    return {world.papers[p]["corpusId"] for p in found}
+
+
+def hostile_paper(row: dict, spared: set[int]) -> list[dict]:
+    if row["corpusid"] % 2 or row["corpusid"] in spared:  # the notes' own papers stay findable by their ids
+        return [row]
+    paper_id = row["url"][-40:]
+    return [{**row, "externalids": ["a", "list"], "title": 123, "year": 1e308, "citationcount": "many",
+             "authors": {"an": "object"}, "journal": [1], "venue": {"x": 1}, "url": f"javascript:alert(1)//{paper_id}",
+             "s2fieldsofstudy": "a string", "referencecount": -5}]
+
+
+def test_release_rows_of_the_wrong_types_build_and_rebuild_offline(shards, world, tmp_path):
+    folder = tmp_path / "release"
+    for dataset in ("papers", "citations"):
+        shutil.copytree(shards[0] / dataset, folder / dataset)
+    spared = notes_corpus_ids(world)
+    rewrite_shards(folder, "papers", lambda row: hostile_paper(row, spared))
+    rewrite_shards(folder, "citations", lambda row: [{**row, "intents": 5, "contexts": "a string"}
+                                                      if int(row["citingcorpusid"]) % 3 == 0 else row])
+    deep_row = ('{"corpusid": 1000000000, "url": "https://www.semanticscholar.org/paper/' + "f" * 40
+                + '", "title": "deep", "extra": ' + "[" * 10_000 + "]" * 10_000 + "}\n")
+    (folder / "papers" / "papers-deep.jsonl.gz").write_bytes(gzip.compress(deep_row.encode()))
+    import_release(folder)
+    built = run_bounded(["build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
+                         "--source", f"datasets:{folder}"], tmp_path, seconds=300)
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    graph = load(tmp_path / "data")
+    wrong = [n for n, d in graph.nodes(data=True) if d.get("year") is None and d.get("citationCount") is None]
+    assert wrong, "the wrong-typed rows' papers are in the graph, their wrong fields empty"
+    assert all(not str(d.get("url") or "").startswith("javascript:") for _, d in graph.nodes(data=True))
+    again = run_bounded(["build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
+                         "--offline"], tmp_path, seconds=300)
+    assert again.returncode == 0, again.stderr
+    exported = run_bounded(["export", "--format", "bibtex", "-o", tmp_path / "all.bib", "--data-dir",
+                            tmp_path / "data"], tmp_path)
+    assert exported.returncode == 0 and "javascript:" not in (tmp_path / "all.bib").read_text()
+
+
+def test_a_twin_row_is_reported_used_the_same_way_each_time_and_a_self_citation_is_no_edge(shards, world, tmp_path):
+    lora = world.resolve("ARXIV:2106.09685")
+    folder = tmp_path / "release"
+    for dataset in ("papers", "citations"):
+        shutil.copytree(shards[0] / dataset, folder / dataset)
+    lora_corpus = world.papers[lora]["corpusId"]
+    rewrite_shards(folder, "papers", lambda row: [row, {**row, "title": "A twin's title"}]
+                   if row["corpusid"] == lora_corpus else [row])
+    rewrite_shards(folder, "citations", lambda row: [row, {**row, "citedcorpusid": row["citingcorpusid"]}]
+                   if int(row["citingcorpusid"]) == lora_corpus else [row])
+    imported = run_bounded(["datasets", "import", folder], tmp_path, seconds=300)
+    assert imported.returncode == 0 and "warning: 1 papers rows repeat a corpus id" in imported.stderr
+    titles = []
+    for build in ("one", "two"):
+        built = run_bounded(["build", SAMPLE_NOTES, "--data-dir", tmp_path / build, "-o", tmp_path / f"{build}.html",
+                             "--source", f"datasets:{folder}"], tmp_path, seconds=300)
+        assert built.returncode == 0, built.stderr
+        graph = load(tmp_path / build)
+        titles.append(graph.nodes[lora]["title"])
+        assert not any(a == b for a, b in graph.edges)
+    assert titles[0] == titles[1] and titles[0] in {world.papers[lora]["title"], "A twin's title"}

@@ -59,6 +59,8 @@ class ImportResult:
 
     rows: dict[str, int]
     parquet_bytes: int
+    # Corpus ids on more than one papers row: a build uses one of them (the same one every time).
+    repeated_papers: int = 0
 
 
 def read_manifest(folder: Path) -> dict:
@@ -174,7 +176,9 @@ def _write_citers(db, parquet: Path) -> None:
 def _summary(db, parquet: Path) -> ImportResult:
     rows = {name: db.execute("SELECT count(*) FROM read_parquet(?)", [(parquet / f"{name}.parquet").as_posix()]).fetchone()[0]
             for name in ("papers", "citations", "citers")}
-    return ImportResult(rows, sum(p.stat().st_size for p in parquet.glob("*.parquet")))
+    repeated = db.execute("SELECT count(*) - count(DISTINCT corpusid) FROM read_parquet(?)",
+                          [(parquet / "papers.parquet").as_posix()]).fetchone()[0]
+    return ImportResult(rows, sum(p.stat().st_size for p in parquet.glob("*.parquet")), repeated)
 
 
 def import_release(folder: Path, options: EngineOptions | None = None) -> ImportResult:

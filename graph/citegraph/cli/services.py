@@ -87,6 +87,9 @@ def datasets_import_command(folder, memory_limit, temp_dir):
     result = import_release(folder, make_engine_options("duckdb", memory_limit, temp_dir, None))
     click.echo(", ".join(f"{name}: {rows:,} rows" for name, rows in result.rows.items())
                + f"; {result.parquet_bytes / 1e6:,.1f} MB of Parquet in {folder / 'parquet'}")
+    if result.repeated_papers:
+        click.echo(f"warning: {result.repeated_papers:,} papers rows repeat a corpus id of another row; builds use "
+                   "one row per corpus id, the same each time", err=True)
 
 
 @datasets_group.command("update")
