@@ -9,8 +9,12 @@ datasets:DIR``): in-process, through the same store, graph, map and queries as a
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
+from citegraph.errors import CitegraphError
 from citegraph.pipeline import BuildResult, build
 from citegraph.map.render import MapOptions
 
@@ -23,6 +27,18 @@ NOTICE = ("the papers of the sample notes are real (titles and arXiv ids); their
           "try citegraph with it, never read about a field from it")
 
 __all__ = ["demo", "SAMPLE_NOTES", "NOTICE"]
+
+
+def _check_writable(folder: Path, option: str) -> None:
+    """Refuse at once, naming the folder and the option that moves it, when the demo cannot write there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, probe = tempfile.mkstemp(dir=folder, prefix=".citegraph-demo-", suffix=".probe")
+        os.close(descriptor)
+        os.unlink(probe)
+    except OSError as exc:
+        raise CitegraphError(f"the demo cannot write in {folder.absolute()} ({exc.strerror}); run it from a folder "
+                             f"you can write to, or give it one with {option}") from None
 
 
 def demo(*, output: Path = Path("output/demo.html"), data_dir: Path = Path("data/demo"),
@@ -53,10 +69,24 @@ def demo(*, output: Path = Path("output/demo.html"), data_dir: Path = Path("data
     from citegraph.demo.world import generate_world, sample_notes_seeds
     from citegraph.demo.release_writer import write_release
 
+    for folder, option in ((Path(data_dir), "--data-dir DIR"), (Path(output).parent, "-o FILE")):
+        _check_writable(folder, option)
     release = Path(data_dir) / RELEASE_FOLDER
     if not (release / "parquet").is_dir():
-        write_release(generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=WORLD_PAPERS, seed=WORLD_SEED),
-                      release)
-        import_release(release)
+        # Made in a folder of its own, then moved into place at once: demos started together never
+        # write one file at the same time, and whichever moves first is the release they all use.
+        staging = Path(tempfile.mkdtemp(dir=data_dir, prefix=".release-"))
+        try:
+            write_release(generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=WORLD_PAPERS,
+                                         seed=WORLD_SEED), staging)
+            import_release(staging)
+            if release.is_dir() and not (release / "parquet").is_dir():
+                shutil.rmtree(release, ignore_errors=True)  # a release an interrupted demo left unfinished
+            try:
+                os.rename(staging, release)
+            except OSError:
+                pass  # another demo moved its release there first: the same release
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return build([SAMPLE_NOTES], data_dir=Path(data_dir), output=Path(output), map_options=map_options,
                  release=release)

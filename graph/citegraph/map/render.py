@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import math
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,7 +290,12 @@ def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mo
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps({"digest": digest, "positions": positions, "regions": regions}), encoding="utf-8")
+            # A file of our own moved into place: whatever was planted at the cache's name (a FIFO would
+            # block the write for ever, a link would be written through) is replaced, never opened.
+            descriptor, partial = tempfile.mkstemp(dir=cache.parent, prefix=f"{cache.name}.", suffix=".part")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                out.write(json.dumps({"digest": digest, "positions": positions, "regions": regions}))
+            os.replace(partial, cache)
         except OSError:
             pass  # a cache that cannot be written only costs the next build time
     return positions, regions
