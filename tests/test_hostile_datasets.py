@@ -221,11 +221,12 @@ def test_a_release_folder_named_with_a_quote_imports_and_builds(run, service, tm
     assert load(tmp_path / "data").number_of_nodes() > 0
 
 
-@pytest.mark.parametrize("limit", ["1GB'; COPY (SELECT 1) TO '/tmp/pwned.csv'; --", "lots"])
-def test_a_memory_limit_that_is_no_size_is_refused(run, imported, limit):
-    done = run("datasets", "import", imported, "--memory-limit", limit)
+@pytest.mark.parametrize("limit", ["1GB'; COPY (SELECT 1) TO '{planted}'; --", "lots"])
+def test_a_memory_limit_that_is_no_size_is_refused(run, imported, tmp_path, limit):
+    planted = tmp_path / "pwned.csv"
+    done = run("datasets", "import", imported, "--memory-limit", limit.format(planted=planted))
     assert done.exit_code == 2 and "is not a size like 4GB" in done.output
-    assert not Path("/tmp/pwned.csv").exists()
+    assert not planted.exists()
 
 
 def run_bounded(args: list, cwd: Path, seconds: float = 60) -> subprocess.CompletedProcess:

@@ -81,10 +81,18 @@ def test_the_async_client_uses_our_transport_too(standin, no_own_requester):
     assert no_own_requester == []
 
 
-def test_a_wrong_shaped_answer_is_retried_then_one_error_line(standin):
+def test_a_wrong_shaped_datasets_answer_is_one_error_line_at_once(standin):
     standin.set_faults(Faults(status=200, body="empty_object", matching="^/datasets/"))
-    with pytest.raises(S2Unavailable, match=r"^unexpected answer from Semantic Scholar \(releases are a list") as error:
-        client(config(standin, max_wait=0.3)).get_available_releases()
+    with pytest.raises(S2Unavailable, match=r"^Semantic Scholar's Datasets API gave an answer citegraph cannot use "
+                                            r"\(releases are a list") as error:
+        client(config(standin, max_wait=30)).get_available_releases()
+    assert "\n" not in str(error.value) and standin.stats()["requests"] == 1  # it would not change if asked again
+
+
+def test_a_wrong_shaped_recommendation_answer_is_retried_then_one_error_line(standin):
+    standin.set_faults(Faults(status=200, body="empty_object", matching="^/recommendations/"))
+    with pytest.raises(S2Unavailable, match=r"^unexpected answer from Semantic Scholar \(recommendations are") as error:
+        client(config(standin, max_wait=0.3)).get_recommended_papers("649def34f8be52c8b66281af98ae884c09aef38b")
     assert "\n" not in str(error.value) and standin.stats()["requests"] > 1
 
 
