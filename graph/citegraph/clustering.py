@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import UnknownCluster
 
 if TYPE_CHECKING:  # listing the groups of a saved graph needs no NetworkX
     import networkx as nx
@@ -34,12 +34,6 @@ without over under their our we new based study studies paper approach approache
 learning analysis improved simple large small deep neural network networks data task tasks through between
 beyond can how what when which why all more than not one two three""".split())
 WORD = re.compile(r"[a-z][a-z\-]{2,}")
-
-
-class UnknownCluster(CitegraphError):
-    """A group named on the command line is not one of the graph's groups."""
-
-    exit_code = 2
 
 
 def _yours(graph: nx.DiGraph) -> set[str]:

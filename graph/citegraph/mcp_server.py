@@ -41,7 +41,7 @@ from citegraph.graphfile import read_saved_graph
 from citegraph.text import cut
 from citegraph.coverage import read_coverage
 from citegraph.clustering import cluster_rows, unread_in_cluster
-from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound
+from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound, ToolProblem
 from citegraph.pipeline import COVERAGE_FILE
 from citegraph.suggestions import suggest
 
@@ -52,10 +52,6 @@ log = logging.getLogger("citegraph.mcp")
 MAX_NAME = 2000  # characters of a paper's name or a cluster's: more is no title, and is refused at once
 NOTES_URI = "citegraph://notes"
 COVERAGE_URI = "citegraph://coverage"
-
-
-class ToolProblem(CitegraphError):
-    """A tool call that cannot be answered as asked: its message is the tool error's one line."""
 
 
 def notes_entries(graph: nx.DiGraph) -> list[dict]:

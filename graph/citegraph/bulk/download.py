@@ -18,16 +18,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from citegraph.bulk.engines import EngineOptions
-from citegraph.errors import CitegraphError
+from citegraph.errors import CitegraphError, DownloadFailed
 from citegraph.bulk.release import apply_diff, gzip_problem, read_manifest, write_manifest
 from citegraph.s2.transport import S2Config
 
 ATTEMPTS = 4  # tries per file: a cut connection resumes, a damaged file starts over
 Progress = Callable[[str, int, int], None]
-
-
-class DownloadFailed(CitegraphError):
-    """A shard could not be downloaded complete."""
 
 
 def redact_link(url: str) -> str:

@@ -11,14 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from citegraph.errors import CitegraphError
+from citegraph.errors import CitegraphError, ReleaseMissing
 
 TABLES = ("papers", "citations", "citers")
 PARQUET_DIR = "parquet"
-
-
-class ReleaseMissing(CitegraphError):
-    """The folder holds no imported release."""
 
 
 @dataclass
