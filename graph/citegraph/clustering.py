@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from citegraph.constants import CLUSTER_TOP_UNREAD, MIN_CITED_BY, TOP
 from citegraph.errors import UnknownCluster
 
 if TYPE_CHECKING:  # listing the groups of a saved graph needs no NetworkX
@@ -201,7 +202,7 @@ class Cluster:
     top_unread_ids: list
 
 
-def cluster_rows(graph: nx.DiGraph, *, top_unread: int = 3) -> list[Cluster]:
+def cluster_rows(graph: nx.DiGraph, *, top_unread: int = CLUSTER_TOP_UNREAD) -> list[Cluster]:
     """`clusters` as records, largest group first (also from a `citegraph.graphfile.SavedGraph`).
 
     Example
@@ -227,7 +228,7 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = 3) -> list[Cluster]:
             for name in names]
 
 
-def clusters(graph: nx.DiGraph, top_unread: int = 3):
+def clusters(graph: nx.DiGraph, top_unread: int = CLUSTER_TOP_UNREAD):
     """Which groups do my papers fall into, and what should I read in each?
 
     Parameters
@@ -255,7 +256,7 @@ def clusters(graph: nx.DiGraph, top_unread: int = 3):
     return records_frame(cluster_rows(graph, top_unread=top_unread), Cluster)
 
 
-def unread_in_cluster(graph: nx.DiGraph, name: str, *, top: int | None = 20, min_cited_by: int = 1,
+def unread_in_cluster(graph: nx.DiGraph, name: str, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY,
                       since: int | None = None) -> list:
     """`citegraph.questions.unread_papers`' ranking restricted to one group's papers (records).
 

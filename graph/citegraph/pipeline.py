@@ -14,15 +14,15 @@ import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
 from citegraph.assemble import build_graph, graph_path, load_graph
-from citegraph.constants import COVERAGE_FILE
+from citegraph.constants import COVERAGE_FILE, DATA_DIR, MAP_FILE
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, write_report
 from citegraph.bulk.engines import EngineOptions
 from citegraph.errors import CitegraphError, S2Unreachable, StoreError
 from citegraph.bulk.extract import fill_store_from_release
-from citegraph.fetch import Fetcher, FetchOptions, Progress
+from citegraph.fetch import Fetcher, FetchOptions
 from citegraph.notes.reader import Notes, ZoteroSource, read_notes, require_papers
 from citegraph.map.render import MapOptions, render_map
-from citegraph.s2.records import Notice
+from citegraph.s2.records import Notice, Progress
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
 from citegraph.store import Store, damaged
@@ -111,8 +111,8 @@ def load(data_dir: Path) -> nx.DiGraph:
 def build(
     paths: list[str | Path],
     *,
-    data_dir: Path = Path("data"),
-    output: Path | None = Path("output/graph.html"),
+    data_dir: Path = DATA_DIR,
+    output: Path | None = MAP_FILE,
     fetch_options: FetchOptions | None = None,
     s2_config: S2Config | None = None,
     offline: bool = False,

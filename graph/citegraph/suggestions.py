@@ -23,15 +23,14 @@ import networkx as nx
 import pandas as pd
 
 from citegraph.questions import YEAR, paper_link, your_papers
+from citegraph.constants import DATA_DIR, MAX_SUGGESTIONS, SUGGESTION_POOLS, TOP
 from citegraph.errors import CitegraphError, S2Unavailable
 from citegraph.s2.records import Notice
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
 
-__all__ = ["POOLS", "Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
+__all__ = ["Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
 
-POOLS = ("recent", "all-cs")
-MAX_RECOMMENDATIONS = 500  # S2's limit per request
 SUGGESTION_FIELDS = ["title", "year", "venue", "citationCount", "externalIds", "url", "authors", "publicationDate",
                      "citationStyles", "journal", "publicationTypes"]
 COLUMNS = ["paperId", "title", "year", "venue", "citationCount", "new", "cites", "shares", "url"]
@@ -214,9 +213,9 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
                        papers={pid: paper for pid, paper, _ in rows}, reasons={pid: why for pid, _, why in rows})
 
 
-def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, from_paper: str | None = None,
-            cluster: str | None = None, offline: bool = False, s2_config: S2Config | None = None,
-            notice: Notice | None = None) -> Suggestions:
+def suggest(data_dir: Path = DATA_DIR, pool: str = SUGGESTION_POOLS[0], top: int = TOP,
+            from_paper: str | None = None, cluster: str | None = None, offline: bool = False,
+            s2_config: S2Config | None = None, notice: Notice | None = None) -> Suggestions:
     """Which papers does Semantic Scholar recommend for my reading, and why?
 
     Parameters
@@ -249,10 +248,10 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
     """
     from citegraph.pipeline import RATE_FILE, load, open_store
 
-    if pool not in POOLS:
-        raise ValueError(f"pool is one of {', '.join(POOLS)}, not {pool!r}")
-    if not 1 <= top <= MAX_RECOMMENDATIONS:
-        raise ValueError(f"top is 1 to {MAX_RECOMMENDATIONS}, not {top}")
+    if pool not in SUGGESTION_POOLS:
+        raise ValueError(f"pool is one of {', '.join(SUGGESTION_POOLS)}, not {pool!r}")
+    if not 1 <= top <= MAX_SUGGESTIONS:
+        raise ValueError(f"top is 1 to {MAX_SUGGESTIONS}, not {top}")
     notice = notice or (lambda line: None)
     data_dir = Path(data_dir)
     graph = load(data_dir)
@@ -275,7 +274,7 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
             notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
                    "marked not relevant are only left out")
         with S2Client(config, notice) as transport:
-            limit = min(MAX_RECOMMENDATIONS, top + len(excluded))
+            limit = min(MAX_SUGGESTIONS, top + len(excluded))
             papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
                       if p["paperId"] not in excluded][:top]
             reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from citegraph.constants import ENGINES, SPARK_MASTER
 from citegraph.errors import CitegraphError, ReleaseMissing
 
 TABLES = ("papers", "citations", "citers")
@@ -25,10 +26,10 @@ class EngineOptions:
     (``local[*]``, ``spark://host:7077`` or Spark Connect ``sc://host``).
     """
 
-    engine: str = "duckdb"
+    engine: str = ENGINES[0]
     memory_limit: str | None = None
     temp_dir: Path | None = None
-    spark_master: str = "local[*]"
+    spark_master: str = SPARK_MASTER
 
 
 def parquet_files(release_dir: Path) -> dict[str, Path]:
@@ -160,4 +161,4 @@ def open_engine(release_dir: Path, options: EngineOptions | None = None):
         return SparkEngine(release_dir, options)
     if options.engine == "duckdb":
         return DuckDBEngine(release_dir, options)
-    raise CitegraphError(f"unknown engine {options.engine!r}: use duckdb or spark")
+    raise CitegraphError(f"unknown engine {options.engine!r}: use {' or '.join(ENGINES)}")
