@@ -95,7 +95,8 @@ def test_an_mcp_argument_has_its_cli_options_default_and_allowed_values(tool, ar
 
 
 @pytest.mark.parametrize("tool,argument,schema,command,option", MIRRORED)
-def test_an_mcp_argument_takes_its_default_and_allowed_values_from_the_settings(tool, argument, schema, command, option):
+def test_an_mcp_argument_takes_its_default_and_allowed_values_from_the_settings(tool, argument, schema, command,
+                                                                              option):
     if argument not in SETTING_OF:  # a flag: false in both
         assert schema.get("default") in (None, False)
         return

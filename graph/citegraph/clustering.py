@@ -167,11 +167,14 @@ def assign_clusters(graph: nx.DiGraph) -> None:
     graph.graph["clusters"] = names
 
 
-def _ensure_clusters(graph: nx.DiGraph) -> list[str]:
+def ensure_clusters(graph: nx.DiGraph) -> list[str]:
     """The graph's group names, finding the groups first for a graph not made by a build."""
     if "clusters" not in graph.graph:
         assign_clusters(graph)
     return list(graph.graph["clusters"])
+
+
+_ensure_clusters = ensure_clusters  # the name citegraph.map.render still imports; drop once it imports the public one
 
 
 def cluster_name(graph: nx.DiGraph, name: str) -> str:
@@ -182,7 +185,7 @@ def cluster_name(graph: nx.DiGraph, name: str) -> str:
     UnknownCluster
         No group has this name; the message lists the groups.
     """
-    names = _ensure_clusters(graph)
+    names = ensure_clusters(graph)
     wanted = " ".join(name.lower().split())
     for known in names:
         if " ".join(known.lower().split()) == wanted:
@@ -212,7 +215,7 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = CLUSTER_TOP_UNREAD) -> 
     """
     from citegraph.questions import unread_papers
 
-    names = _ensure_clusters(graph)
+    names = ensure_clusters(graph)
     yours = _yours(graph)
     size, mine = Counter(), Counter()
     for node, name in graph.nodes(data="cluster"):

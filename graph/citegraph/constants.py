@@ -70,8 +70,6 @@ EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "bibtex")
 PAPER_SELECTIONS = ("all", *READING_STATUSES)
 MAX_PATHS = 20  # shortest paths listed by `path --all`; the rest are counted
 
-COVERAGE_FILE = "coverage.json"  # in the data dir: the last build's coverage report
-
 
 class InfluenceWords(NamedTuple):
     words: str  # in sentences: `path`'s hops, the map's hop details

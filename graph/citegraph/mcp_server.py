@@ -43,7 +43,7 @@ from citegraph.coverage import read_coverage
 from citegraph.clustering import cluster_rows, unread_in_cluster
 from citegraph.constants import INFLUENCE, MAP_FILE, MAX_PATHS, MAX_SUGGESTIONS, MAX_TOP, SUGGESTION_POOLS, TOP
 from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound, ToolProblem
-from citegraph.pipeline import COVERAGE_FILE
+from citegraph.datadir import COVERAGE_FILE
 from citegraph.s2.records import Progress
 from citegraph.suggestions import suggest
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
-from citegraph.assemble import build_graph, graph_path, load_graph
-from citegraph.constants import COVERAGE_FILE, DATA_DIR, MAP_FILE
+from citegraph.assemble import build_graph
+from citegraph.constants import DATA_DIR, MAP_FILE
+from citegraph.datadir import COVERAGE_FILE, RATE_FILE, STORE_FILE, load, open_store
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, write_report
 from citegraph.bulk.engines import EngineOptions
 from citegraph.errors import CitegraphError, S2Unreachable, StoreError
@@ -29,9 +30,7 @@ from citegraph.store import Store, damaged
 from citegraph.suggestions import stored_suggestions
 from citegraph.suggestions import suggest as ask_suggestions
 
-STORE_FILE = "citegraph.db"
 TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
-RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "
                   "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` (README: No route to Semantic Scholar?)")
@@ -77,35 +76,6 @@ class FirstView:
     papers: int
     seconds: float
     rps: float
-
-
-def open_store(data_dir: Path) -> Store:
-    return Store(Path(data_dir) / STORE_FILE)
-
-
-def load(data_dir: Path) -> nx.DiGraph:
-    """The graph the last build saved in ``data_dir``, for queries (no network, no store access).
-
-    Parameters
-    ----------
-    data_dir : Path
-        The folder ``build`` wrote (``--data-dir``); it may be read-only.
-
-    Returns
-    -------
-    networkx.DiGraph
-        citing -> cited; papers in the notes have ``read=True``.
-
-    Raises
-    ------
-    GraphMissing
-        Nothing built there yet, or the saved graph is damaged (build again).
-
-    Example
-    -------
-    >>> graph = load(Path("data"))  # doctest: +SKIP
-    """
-    return load_graph(graph_path(Path(data_dir)))
 
 
 def build(

@@ -24,6 +24,7 @@ import pandas as pd
 
 from citegraph.questions import YEAR, paper_link, your_papers
 from citegraph.constants import DATA_DIR, MAX_SUGGESTIONS, SUGGESTION_POOLS, TOP
+from citegraph.datadir import RATE_FILE, load, open_store
 from citegraph.errors import CitegraphError, S2Unavailable
 from citegraph.s2.records import Notice
 from citegraph.s2.client import S2Client
@@ -246,8 +247,6 @@ def suggest(data_dir: Path = DATA_DIR, pool: str = SUGGESTION_POOLS[0], top: int
     >>> result.summary()  # doctest: +SKIP
     '5 suggestions (recent pool, your read papers, asked 2026-11-27); 5 new since 2026-11-20'
     """
-    from citegraph.pipeline import RATE_FILE, load, open_store
-
     if pool not in SUGGESTION_POOLS:
         raise ValueError(f"pool is one of {', '.join(SUGGESTION_POOLS)}, not {pool!r}")
     if not 1 <= top <= MAX_SUGGESTIONS:

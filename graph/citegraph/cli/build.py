@@ -21,7 +21,6 @@ from citegraph.cli.options import (
 )
 from citegraph.cli.output import NOTES_COLUMNS, about, print_json, print_rows, print_warnings
 from citegraph.constants import (
-    COVERAGE_FILE,
     DEMO_DATA_DIR,
     DEMO_MAP_FILE,
     DEPTHS,
@@ -32,6 +31,7 @@ from citegraph.constants import (
     ROW_FORMATS,
     RPS,
 )
+from citegraph.datadir import COVERAGE_FILE
 from citegraph.text import terminal_text
 
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)

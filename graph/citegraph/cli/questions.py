@@ -32,7 +32,6 @@ from citegraph.cli.output import (
 from citegraph.constants import (
     CITING_SORTS,
     CLUSTER_TOP_UNREAD,
-    COVERAGE_FILE,
     EXPORT_FORMATS,
     INFLUENCE,
     MAX_PATHS,
@@ -43,6 +42,7 @@ from citegraph.constants import (
     REPORT_FORMATS,
     ROW_FORMATS,
 )
+from citegraph.datadir import COVERAGE_FILE
 from citegraph.text import cut, terminal_text
 
 
@@ -139,7 +139,7 @@ def path_command(source, target, undirected, all_paths, fmt, html, whole_release
         click.echo("\n".join(_path_lines(found, markdown=fmt == "md")))
     if html:
         from citegraph.map.render import MapOptions, render_map
-        from citegraph.pipeline import load
+        from citegraph.datadir import load
 
         graph = load(data_dir)  # the map is drawn from the NetworkX graph
         first_path = list(dict.fromkeys(paper.paperId for paper in found.paths[0]))
@@ -289,7 +289,7 @@ def show_command(paper, fmt, data_dir):
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
     from citegraph.export.formats import export_graph
-    from citegraph.pipeline import load
+    from citegraph.datadir import load
 
     for written in export_graph(load(data_dir), fmt, output, papers=papers):
         if str(written) != "-":
