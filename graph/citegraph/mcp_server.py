@@ -299,7 +299,17 @@ class Citegraph:
         ]
         tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
                               "size, your papers in each, its top unread papers.", {}, self.clusters))
-        tools.append(ToolSpec(
+        tools.append(self._suggest_tool())
+        if self.allow_fetch:
+            tools.append(ToolSpec("refresh", "Build the graph again from your notes (`citegraph build`): fetch "
+                                  "what is missing from Semantic Scholar, store it, redraw the map; sends progress "
+                                  "notifications. The other tools then answer from the new graph.",
+                                  {}, self.refresh, read_only=False))
+        return tools
+
+    def _suggest_tool(self) -> ToolSpec:
+        """``suggest``: the stored answer; with ``allow_fetch`` also ``ask``, which asks S2 again."""
+        return ToolSpec(
             "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
             "cites or shares references with (`citegraph suggest`). " + (
                 "The last stored answer, or S2 asked again with `ask: true`." if self.allow_fetch else
@@ -312,13 +322,7 @@ class Citegraph:
              "cluster": {**paper_arg("Suggest for your read papers in this group."), "type": ["string", "null"]},
              **({"ask": {"type": "boolean", "default": False, "description": "Ask Semantic Scholar again."}}
                 if self.allow_fetch else {})},
-            self.suggest, read_only=not self.allow_fetch))
-        if self.allow_fetch:
-            tools.append(ToolSpec("refresh", "Build the graph again from your notes (`citegraph build`): fetch "
-                                  "what is missing from Semantic Scholar, store it, redraw the map; sends progress "
-                                  "notifications. The other tools then answer from the new graph.",
-                                  {}, self.refresh, read_only=False))
-        return tools
+            self.suggest, read_only=not self.allow_fetch)
 
     def find_paper(self, query: str) -> Answer:
         graph = self.graph

@@ -266,25 +266,31 @@ def suggest(data_dir: Path = DATA_DIR, pool: str = SUGGESTION_POOLS[0], top: int
         if store.read_only:
             raise CitegraphError(f"{data_dir} is read-only: suggestions are stored there; use --offline "
                                  "for the last stored ones, or a writable --data-dir")
-        negatives = sorted(n for n, d in graph.nodes(data=True) if d.get("not_relevant"))
-        excluded = in_notes(graph) | set(positives)
         config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
-        if negatives and (len(positives) == 1 or pool == "all-cs"):
-            notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
-                   "marked not relevant are only left out")
-        with S2Client(config, notice) as transport:
-            limit = min(MAX_SUGGESTIONS, top + len(excluded))
-            papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
-                      if p["paperId"] not in excluded][:top]
-            reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)
-            requests = transport.requests
-        asked_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        earlier = store.suggestion_runs(scope, pool)
-        seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
-        rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
-        store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
+        return _ask_and_store(store, graph, scope, positives, pool, top, config, notice)
     finally:
         store.close()
+
+
+def _ask_and_store(store, graph: nx.DiGraph, scope: str, positives: list[str], pool: str, top: int,
+                   config: S2Config, notice: Notice) -> Suggestions:
+    """S2 asked for ``top`` suggestions and why each fits; the answer stored with the time asked."""
+    negatives = sorted(n for n, d in graph.nodes(data=True) if d.get("not_relevant"))
+    excluded = in_notes(graph) | set(positives)
+    if negatives and (len(positives) == 1 or pool == "all-cs"):
+        notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
+               "marked not relevant are only left out")
+    with S2Client(config, notice) as transport:
+        limit = min(MAX_SUGGESTIONS, top + len(excluded))
+        papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
+                  if p["paperId"] not in excluded][:top]
+        reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)
+        requests = transport.requests
+    asked_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    earlier = store.suggestion_runs(scope, pool)
+    seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
+    rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
+    store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
     return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at, earlier[-1][1] if earlier else None,
                        offline=False, requests=requests, papers={p["paperId"]: p for p in papers},
                        reasons={pid: why for pid, _, why in rows})
