@@ -19,8 +19,7 @@ names = [n for n in citegraph.__all__ if n != "__version__"]
 order = sys.argv[1]
 if order == "submodules first":
     for module in pkgutil.walk_packages(citegraph.__path__, "citegraph."):
-        if module.name != "citegraph.__main__":  # importing it runs the command
-            importlib.import_module(module.name)
+        importlib.import_module(module.name)
 if order == "reversed":
     names.reverse()
 if order == "from-import":

@@ -2,4 +2,5 @@
 
 from citegraph.cli import main
 
-main(prog_name="citegraph")
+if __name__ == "__main__":
+    main(prog_name="citegraph")
