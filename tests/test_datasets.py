@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from citegraph.bulk.download import DownloadFailed, download_file
-from citegraph.pipeline import load
+from citegraph.datadir import load
 from citegraph.bulk.release import import_release
 from citegraph.demo.world import generate_world, sample_notes_seeds
 from citegraph.demo.release_writer import write_papers_diff, write_release

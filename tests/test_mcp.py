@@ -83,7 +83,7 @@ def test_unread_answers_as_the_cli(built):
 
 
 def test_unread_since_a_year_answers_as_the_cli(built):
-    rows = answer(create_server(built), "unread", top=10, min_year=2018)["papers"]
+    rows = answer(create_server(built), "unread", top=10, since=2018)["papers"]
     assert rows == cli_json(built, "unread", "--top", "10", "--since", "2018") and rows
 
 

@@ -64,3 +64,29 @@ def test_a_wrong_option_is_refused_by_name(make, named):
 def test_build_takes_its_options_by_keyword_only(tmp_path):
     with pytest.raises(TypeError):
         citegraph.build([tmp_path], tmp_path / "data")
+
+
+def _every_citegraph_module():
+    """Import every module of the package (but ``__main__``, which would run the CLI)."""
+    import importlib
+    import pkgutil
+
+    names = [info.name for info in pkgutil.walk_packages(citegraph.__path__, "citegraph.")
+             if info.name != "citegraph.__main__"]
+    return [importlib.import_module(name) for name in names]
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_citegraph_error_is_defined_in_errors_and_importable_from_citegraph():
+    _every_citegraph_module()
+    errors = set(_subclasses(citegraph.CitegraphError)) | {citegraph.CitegraphError}
+    assert len(errors) > 15
+    for error in errors:
+        assert error.__module__ == "citegraph.errors", f"{error.__qualname__} is defined in {error.__module__}"
+        assert error.__name__ in citegraph.__all__, f"{error.__name__} is not in citegraph.__all__"
+        assert getattr(citegraph, error.__name__) is error

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from citegraph.questions import graph_stats, most_similar, paper_card, reading_status, top_citing, unread
 from citegraph.paths import shortest_paths
 from citegraph.cli import main
-from citegraph.constants import COVERAGE_FILE, ReadingStatus
-from citegraph.pipeline import load
+from citegraph.constants import ReadingStatus
+from citegraph.datadir import COVERAGE_FILE, load
 from tests.conftest import ROOT, SAMPLE_NOTES
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
 

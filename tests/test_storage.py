@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from citegraph.assemble import assemble, graph_path, graph_stamp, load_graph, read_stamp, save_graph
 from citegraph.cli import main
 from citegraph.notes.reader import read_notes
-from citegraph.pipeline import load, open_store
+from citegraph.datadir import load, open_store
 from tests.conftest import ROOT, SAMPLE_NOTES
 
 

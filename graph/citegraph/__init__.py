@@ -25,7 +25,7 @@ from citegraph.errors import __all__ as _ERRORS
 # submodule sets it as an attribute of the package, and a name shared with one would be the
 # function or the module depending on what was imported before.
 _EXPORTS = {
-    "build": "pipeline", "load": "pipeline", "BuildResult": "pipeline",
+    "build": "pipeline", "load": "datadir", "BuildResult": "pipeline",
     "FetchOptions": "fetch", "S2Config": "s2.transport",
     "read_notes": "notes.reader",
     "unread": "questions", "unread_papers": "questions", "shortest_paths": "paths", "most_similar": "questions",

@@ -97,60 +97,87 @@ def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: b
     fetched), unless ``flags_to_come`` (a first view, a ``--quick`` or interrupted build): then
     it is ok with ``flags_pending``, its references counted from the batch's nested list.
     """
-    aliases, uncertain = store.aliases(), store.uncertain_matches()
-    metadata, matches = store.statuses(FetchKind.METADATA), store.statuses(FetchKind.MATCH)
-    references, nested = store.statuses(FetchKind.REFERENCES), store.statuses(FetchKind.NESTED_REFERENCES)
-    unresolved = store.unresolved_counts()
-    missing = "not fetched yet (offline build)" if offline else "not fetched"
-    entries = []
-    for entry in notes.papers:
-        subject = entry.key
-        row = CoverageRow(entry.id, entry.title)
-        status, reason, _ = (metadata if entry.id else matches).get(subject, ("missing", missing, None))
-        if status == FetchStatus.NOT_FOUND:
-            row.status, row.reason = CoverageStatus.NOT_FOUND, reason
-        elif status != FetchStatus.OK:
-            row.reason = f"metadata: {reason}"
-        elif subject in uncertain:
-            candidate = uncertain[subject]
-            row.status, row.candidate = CoverageStatus.UNCERTAIN_MATCH, candidate
-            row.reason = f"S2's best match has another title: {candidate['title']!r} (score {candidate['matchScore']})"
-        else:
-            paper_id, how, score = aliases[subject]
-            row.paperId = paper_id
-            ref_status, ref_reason, count = references.get(paper_id, ("missing", missing, None))
-            matched = how == AliasHow.TITLE_MATCH
-            remarks = [f"title match score {score}"] if matched else []
-            if ref_status == FetchStatus.FAILED:
-                row.reason = f"references: {ref_reason}"
-            elif ref_status == FetchStatus.OK:
-                row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
-                row.references, row.unresolved_references = count, unresolved.get(paper_id, 0)
-                row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
-            else:  # its pages not asked yet (or interrupted): influence flags pending
-                row.flags_pending = True
-                if not flags_to_come:
-                    row.reason = f"references: {ref_reason}"
-                else:  # the batch's nested list (if any) stands in until the pages come
-                    nested_status, nested_reason, nested_count = nested.get(paper_id, (None, None, None))
-                    row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
-                    if nested_status is not None:
-                        row.references, row.unresolved_references = nested_count, unresolved.get(paper_id, 0)
-                    incomplete = nested_reason or ("references not fetched yet" if nested_status is None else None)
-                    row.reason = "; ".join(remarks + ["influence flags pending"] + ([incomplete] if incomplete else []))
-        entries.append(row)
-    for skip in notes.skipped:
-        entries.append(CoverageRow(None, skip.url, CoverageStatus.SKIPPED, skip.reason))
+    log = FetchLog.read(store, "not fetched yet (offline build)" if offline else "not fetched")
+    entries = [_entry_row(entry, log, flags_to_come) for entry in notes.papers]
+    entries += [CoverageRow(None, skip.url, CoverageStatus.SKIPPED, skip.reason) for skip in notes.skipped]
+    dropped = store.dropped_fields()
+    return CoverageReport(entries, _totals(entries, dropped), dropped)
+
+
+@dataclass
+class FetchLog:
+    """The store's fetch log, read once per report; ``missing`` is the reason for what was never asked."""
+
+    aliases: dict
+    uncertain: dict
+    metadata: dict
+    matches: dict
+    references: dict
+    nested: dict
+    unresolved: dict
+    missing: str
+
+    @classmethod
+    def read(cls, store: Store, missing: str) -> FetchLog:
+        return cls(store.aliases(), store.uncertain_matches(), store.statuses(FetchKind.METADATA),
+                   store.statuses(FetchKind.MATCH), store.statuses(FetchKind.REFERENCES),
+                   store.statuses(FetchKind.NESTED_REFERENCES), store.unresolved_counts(), missing)
+
+
+def _entry_row(entry, log: FetchLog, flags_to_come: bool) -> CoverageRow:
+    """One entry of the notes: found or not, by id or title, and why."""
+    subject = entry.key
+    row = CoverageRow(entry.id, entry.title)
+    status, reason, _ = (log.metadata if entry.id else log.matches).get(subject, ("missing", log.missing, None))
+    if status == FetchStatus.NOT_FOUND:
+        row.status, row.reason = CoverageStatus.NOT_FOUND, reason
+    elif status != FetchStatus.OK:
+        row.reason = f"metadata: {reason}"
+    elif subject in log.uncertain:
+        candidate = log.uncertain[subject]
+        row.status, row.candidate = CoverageStatus.UNCERTAIN_MATCH, candidate
+        row.reason = f"S2's best match has another title: {candidate['title']!r} (score {candidate['matchScore']})"
+    else:
+        paper_id, how, score = log.aliases[subject]
+        row.paperId = paper_id
+        _references_found(row, how == AliasHow.TITLE_MATCH, score, log, flags_to_come)
+    return row
+
+
+def _references_found(row: CoverageRow, matched: bool, score, log: FetchLog, flags_to_come: bool) -> None:
+    """A resolved paper's status, by what is stored of its references."""
+    paper_id = row.paperId
+    ref_status, ref_reason, count = log.references.get(paper_id, ("missing", log.missing, None))
+    remarks = [f"title match score {score}"] if matched else []
+    if ref_status == FetchStatus.FAILED:
+        row.reason = f"references: {ref_reason}"
+    elif ref_status == FetchStatus.OK:
+        row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+        row.references, row.unresolved_references = count, log.unresolved.get(paper_id, 0)
+        row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
+    else:  # its pages not asked yet (or interrupted): influence flags pending
+        row.flags_pending = True
+        if not flags_to_come:
+            row.reason = f"references: {ref_reason}"
+        else:  # the batch's nested list (if any) stands in until the pages come
+            nested_status, nested_reason, nested_count = log.nested.get(paper_id, (None, None, None))
+            row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+            if nested_status is not None:
+                row.references, row.unresolved_references = nested_count, log.unresolved.get(paper_id, 0)
+            incomplete = nested_reason or ("references not fetched yet" if nested_status is None else None)
+            row.reason = "; ".join(remarks + ["influence flags pending"] + ([incomplete] if incomplete else []))
+
+
+def _totals(entries: list[CoverageRow], dropped: dict) -> dict:
     counts = Counter(e.status for e in entries)
     totals = {str(status): counts.get(status, 0) for status in CoverageStatus}
     totals["entries"] = len(entries)
     totals["references"] = sum(e.references or 0 for e in entries)
     totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)
     totals["flags_pending"] = sum(e.flags_pending for e in entries)
-    dropped = store.dropped_fields()
     totals["dropped_fields"] = sum(len(names) for names in dropped.values())
     totals["papers_with_dropped_fields"] = len(dropped)
-    return CoverageReport(entries, totals, dropped)
+    return totals
 
 
 def write_report(report: CoverageReport, *paths: Path) -> None:

@@ -20,13 +20,18 @@ The tree::
     ├── OutputError         an output file cannot be written (names the file)
     ├── PaperNotFound       a paper named on the command line is not in the graph (exit 2)
     ├── AmbiguousPaper      a title fragment names several papers                 (exit 2)
-    └── NoPath              two papers are not connected
+    ├── NoPath              two papers are not connected
+    ├── UnknownCluster      a group named on the command line is not one of the graph's (exit 2)
+    ├── ReleaseMissing      a folder holds no imported S2 dataset release
+    ├── ShardDamaged        a downloaded dataset shard is truncated or not gzip
+    ├── DownloadFailed      a dataset shard could not be downloaded complete
+    └── ToolProblem         an MCP tool call that cannot be answered as asked
 """
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
     "S2Unavailable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
-    "AmbiguousPaper", "NoPath",
+    "AmbiguousPaper", "NoPath", "UnknownCluster", "ReleaseMissing", "ShardDamaged", "DownloadFailed", "ToolProblem",
 ]
 
 
@@ -113,6 +118,28 @@ class CitationsMissing(CitegraphError):
 
 class OutputError(CitegraphError):
     """An output file cannot be written: the message names it and the reason."""
+
+
+class UnknownCluster(CitegraphError):
+    """A group named on the command line is not one of the graph's groups."""
+
+    exit_code = 2
+
+
+class ReleaseMissing(CitegraphError):
+    """The folder holds no imported release of the S2 datasets."""
+
+
+class ShardDamaged(CitegraphError):
+    """A shard is truncated or not gzip: it must be downloaded again."""
+
+
+class DownloadFailed(CitegraphError):
+    """A shard could not be downloaded complete."""
+
+
+class ToolProblem(CitegraphError):
+    """An MCP tool call that cannot be answered as asked: its message is the tool error's one line."""
 
 
 def describe_write_error(exc: OSError, folder) -> str:

@@ -22,19 +22,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from citegraph.constants import DEPTHS, MAX_CITATIONS, check_choice, check_range
+from citegraph.constants import DEPTHS, MAX_CITATIONS, S2_LINKED_CAP, check_choice, check_range
 from citegraph.text import short_title_key, title_key
 from citegraph.errors import S2NotFound, S2Unavailable
 from citegraph.notes.reader import Notes
 from citegraph.s2.client import BATCH_SIZE, PAGE_SIZE, S2Client
+from citegraph.s2.records import Progress
 from citegraph.s2.transport import PACE_MARGIN
 from citegraph.store import FINAL, FetchKind, FetchStatus, Store, new_owner
 
 OUTAGE_FAILURES = 3
-S2_LINKED_CAP = 9_999  # S2 serves no more references of one paper
 CLAIM_POLL = 0.2  # seconds between looks at subjects another build is fetching
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citegraph.constants import CITING_SORTS, ReadingStatus
+from citegraph.constants import CITING_SORTS, MIN_CITED_BY, MIN_CITES, TOP, ReadingStatus
 from citegraph.errors import CitationsMissing
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class UnreadPaper:
     url: str
 
 
-def unread_papers(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1,
+def unread_papers(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY,
                   since: int | None = None) -> list[UnreadPaper]:
     """`unread` as records: the rows, best first.
 
@@ -218,7 +218,8 @@ def records_frame(rows: list, row_type: type) -> pd.DataFrame:
     return frame.astype({name: YEAR for name in ("year", "citationCount") if name in columns})
 
 
-def unread(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
+def unread(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY,
+           since: int | None = None) -> pd.DataFrame:
     """Which references have I not read yet, ranked by how much my reading depends on them?
 
     Papers in your reading queue count as your reading (their references count) and, when your
@@ -280,7 +281,7 @@ class SimilarPaper:
     shared_count: int
 
 
-def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = 20) -> list[SimilarPaper]:
+def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = TOP) -> list[SimilarPaper]:
     """`most_similar` as records: the rows, best first.
 
     Examples
@@ -313,7 +314,7 @@ def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = 20) -> list[Simi
     return rows[:top]
 
 
-def most_similar(graph: nx.DiGraph, paper: str, *, top: int = 20) -> pd.DataFrame:
+def most_similar(graph: nx.DiGraph, paper: str, *, top: int = TOP) -> pd.DataFrame:
     """Which unread papers are most related to ``paper``, by co-citation and bibliographic coupling?
 
     Parameters
@@ -368,7 +369,7 @@ class CitingPaper:
     url: str
 
 
-def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since: int | None = None,
+def citing_papers(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None,
                   sort: str = "cites") -> list[CitingPaper]:
     """`top_citing` as records: the rows, best first (CitationsMissing as `top_citing` raises it).
 
@@ -406,7 +407,7 @@ def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since
     return rows[:top]
 
 
-def top_citing(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since: int | None = None,
+def top_citing(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None,
                sort: str = "cites") -> pd.DataFrame:
     """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing";
     with ``since`` and ``sort="year"``, the later work building on my reading, newest first)

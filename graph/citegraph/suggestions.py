@@ -23,15 +23,15 @@ import networkx as nx
 import pandas as pd
 
 from citegraph.questions import YEAR, paper_link, your_papers
+from citegraph.constants import DATA_DIR, MAX_SUGGESTIONS, SUGGESTION_POOLS, TOP
+from citegraph.datadir import RATE_FILE, load, open_store
 from citegraph.errors import CitegraphError, S2Unavailable
 from citegraph.s2.records import Notice
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
 
-__all__ = ["POOLS", "Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
+__all__ = ["Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
 
-POOLS = ("recent", "all-cs")
-MAX_RECOMMENDATIONS = 500  # S2's limit per request
 SUGGESTION_FIELDS = ["title", "year", "venue", "citationCount", "externalIds", "url", "authors", "publicationDate",
                      "citationStyles", "journal", "publicationTypes"]
 COLUMNS = ["paperId", "title", "year", "venue", "citationCount", "new", "cites", "shares", "url"]
@@ -214,9 +214,9 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
                        papers={pid: paper for pid, paper, _ in rows}, reasons={pid: why for pid, _, why in rows})
 
 
-def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, from_paper: str | None = None,
-            cluster: str | None = None, offline: bool = False, s2_config: S2Config | None = None,
-            notice: Notice | None = None) -> Suggestions:
+def suggest(data_dir: Path = DATA_DIR, pool: str = SUGGESTION_POOLS[0], top: int = TOP,
+            from_paper: str | None = None, cluster: str | None = None, offline: bool = False,
+            s2_config: S2Config | None = None, notice: Notice | None = None) -> Suggestions:
     """Which papers does Semantic Scholar recommend for my reading, and why?
 
     Parameters
@@ -247,12 +247,10 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
     >>> result.summary()  # doctest: +SKIP
     '5 suggestions (recent pool, your read papers, asked 2026-11-27); 5 new since 2026-11-20'
     """
-    from citegraph.pipeline import RATE_FILE, load, open_store
-
-    if pool not in POOLS:
-        raise ValueError(f"pool is one of {', '.join(POOLS)}, not {pool!r}")
-    if not 1 <= top <= MAX_RECOMMENDATIONS:
-        raise ValueError(f"top is 1 to {MAX_RECOMMENDATIONS}, not {top}")
+    if pool not in SUGGESTION_POOLS:
+        raise ValueError(f"pool is one of {', '.join(SUGGESTION_POOLS)}, not {pool!r}")
+    if not 1 <= top <= MAX_SUGGESTIONS:
+        raise ValueError(f"top is 1 to {MAX_SUGGESTIONS}, not {top}")
     notice = notice or (lambda line: None)
     data_dir = Path(data_dir)
     graph = load(data_dir)
@@ -268,25 +266,31 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
         if store.read_only:
             raise CitegraphError(f"{data_dir} is read-only: suggestions are stored there; use --offline "
                                  "for the last stored ones, or a writable --data-dir")
-        negatives = sorted(n for n, d in graph.nodes(data=True) if d.get("not_relevant"))
-        excluded = in_notes(graph) | set(positives)
         config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
-        if negatives and (len(positives) == 1 or pool == "all-cs"):
-            notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
-                   "marked not relevant are only left out")
-        with S2Client(config, notice) as transport:
-            limit = min(MAX_RECOMMENDATIONS, top + len(excluded))
-            papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
-                      if p["paperId"] not in excluded][:top]
-            reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)
-            requests = transport.requests
-        asked_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        earlier = store.suggestion_runs(scope, pool)
-        seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
-        rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
-        store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
+        return _ask_and_store(store, graph, scope, positives, pool, top, config, notice)
     finally:
         store.close()
+
+
+def _ask_and_store(store, graph: nx.DiGraph, scope: str, positives: list[str], pool: str, top: int,
+                   config: S2Config, notice: Notice) -> Suggestions:
+    """S2 asked for ``top`` suggestions and why each fits; the answer stored with the time asked."""
+    negatives = sorted(n for n, d in graph.nodes(data=True) if d.get("not_relevant"))
+    excluded = in_notes(graph) | set(positives)
+    if negatives and (len(positives) == 1 or pool == "all-cs"):
+        notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
+               "marked not relevant are only left out")
+    with S2Client(config, notice) as transport:
+        limit = min(MAX_SUGGESTIONS, top + len(excluded))
+        papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
+                  if p["paperId"] not in excluded][:top]
+        reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)
+        requests = transport.requests
+    asked_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    earlier = store.suggestion_runs(scope, pool)
+    seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
+    rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
+    store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
     return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at, earlier[-1][1] if earlier else None,
                        offline=False, requests=requests, papers={p["paperId"]: p for p in papers},
                        reasons={pid: why for pid, _, why in rows})

@@ -12,22 +12,18 @@ and appear in messages only without their query (the signature).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from citegraph.bulk.engines import EngineOptions
-from citegraph.errors import CitegraphError
+from citegraph.constants import LATEST_RELEASE
+from citegraph.errors import CitegraphError, DownloadFailed
 from citegraph.bulk.release import apply_diff, gzip_problem, read_manifest, write_manifest
+from citegraph.s2.records import Progress
 from citegraph.s2.transport import S2Config
 
 ATTEMPTS = 4  # tries per file: a cut connection resumes, a damaged file starts over
-Progress = Callable[[str, int, int], None]
-
-
-class DownloadFailed(CitegraphError):
-    """A shard could not be downloaded complete."""
 
 
 def redact_link(url: str) -> str:
@@ -172,7 +168,7 @@ def download_release(release: str, datasets: list[str], folder: Path, shards: in
     return found
 
 
-def update_release(folder: Path, to_release: str = "latest", config: S2Config | None = None,
+def update_release(folder: Path, to_release: str = LATEST_RELEASE, config: S2Config | None = None,
                    options: EngineOptions | None = None, progress: Progress | None = None) -> str:
     """Bring an imported release up to ``to_release`` by S2's diffs: upserts and deletes by corpus id.
 

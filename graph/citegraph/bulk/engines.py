@@ -11,14 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from citegraph.errors import CitegraphError
+from citegraph.constants import ENGINES, SPARK_MASTER
+from citegraph.errors import CitegraphError, ReleaseMissing
 
 TABLES = ("papers", "citations", "citers")
 PARQUET_DIR = "parquet"
-
-
-class ReleaseMissing(CitegraphError):
-    """The folder holds no imported release."""
 
 
 @dataclass
@@ -29,10 +26,10 @@ class EngineOptions:
     (``local[*]``, ``spark://host:7077`` or Spark Connect ``sc://host``).
     """
 
-    engine: str = "duckdb"
+    engine: str = ENGINES[0]
     memory_limit: str | None = None
     temp_dir: Path | None = None
-    spark_master: str = "local[*]"
+    spark_master: str = SPARK_MASTER
 
 
 def parquet_files(release_dir: Path) -> dict[str, Path]:
@@ -164,4 +161,4 @@ def open_engine(release_dir: Path, options: EngineOptions | None = None):
         return SparkEngine(release_dir, options)
     if options.engine == "duckdb":
         return DuckDBEngine(release_dir, options)
-    raise CitegraphError(f"unknown engine {options.engine!r}: use duckdb or spark")
+    raise CitegraphError(f"unknown engine {options.engine!r}: use {' or '.join(ENGINES)}")

@@ -21,13 +21,17 @@ from citegraph.cli.options import (
 )
 from citegraph.cli.output import NOTES_COLUMNS, about, print_json, print_rows, print_warnings
 from citegraph.constants import (
-    COVERAGE_FILE,
+    DEMO_DATA_DIR,
+    DEMO_MAP_FILE,
     DEPTHS,
+    MAP_FILE,
     MAX_CITATIONS,
     MAX_WAIT,
     MIN_RPS,
+    ROW_FORMATS,
     RPS,
 )
+from citegraph.datadir import COVERAGE_FILE
 from citegraph.text import terminal_text
 
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
@@ -37,7 +41,7 @@ LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest
 @main.command("notes")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
-@format_option(["table", "csv", "json", "md"])
+@format_option(ROW_FORMATS)
 @wide_option
 def notes_command(paths, zotero, collection, fmt, wide):
     """List the papers found in notes files or folders (.md, .markdown, .txt, .org, .bib, .ris, .json)
@@ -62,7 +66,7 @@ def notes_command(paths, zotero, collection, fmt, wide):
 
 
 
-class Progress:
+class ProgressBars:
     """A click progress bar per fetch phase, shown only on a terminal."""
 
     def __init__(self):
@@ -101,7 +105,7 @@ class Progress:
               help="Requests per second to Semantic Scholar (about 1/s with a key).")
 @click.option("--max-wait", type=click.FloatRange(0), default=MAX_WAIT, show_default=True,
               help="Seconds of retrying one request (429, 5xx, timeouts) before marking it failed.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=MAP_FILE,
               show_default=True, help="The interactive map.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
 @click.option("--suggest", "ask_suggestions", is_flag=True,
@@ -131,7 +135,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     from citegraph.s2.records import Alert
     from citegraph.s2.transport import S2Config
 
-    progress = Progress()
+    progress = ProgressBars()
 
     def notice(line: str) -> None:
         if sys.stderr.isatty():  # over the progress bar's line, which redraws itself below
@@ -199,9 +203,10 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
 
 
 @main.command("demo")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/demo.html",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_MAP_FILE,
               show_default=True, help="Where to write the map.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data/demo", show_default=True,
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEMO_DATA_DIR,
+              show_default=True,
               help="The demo's store and graph: the queries take it as --data-dir.")
 @map_options
 def demo_command(output, data_dir, color, show, max_nodes, layout):

@@ -17,6 +17,7 @@ from citegraph.cli.options import (
     release_source,
     resolve,
     saved_graph,
+    top_option,
     wide_option,
 )
 from citegraph.cli.output import (
@@ -30,13 +31,18 @@ from citegraph.cli.output import (
 )
 from citegraph.constants import (
     CITING_SORTS,
-    COVERAGE_FILE,
+    CLUSTER_TOP_UNREAD,
     EXPORT_FORMATS,
     INFLUENCE,
     MAX_PATHS,
+    MIN_CITED_BY,
+    MIN_CITES,
+    PAPER_REPORT_FORMATS,
     PAPER_SELECTIONS,
     REPORT_FORMATS,
+    ROW_FORMATS,
 )
+from citegraph.datadir import COVERAGE_FILE
 from citegraph.text import cut, terminal_text
 
 
@@ -93,7 +99,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
 @click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
-@format_option((*REPORT_FORMATS, "bibtex"))
+@format_option(PAPER_REPORT_FORMATS)
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @click.option("--global", "whole_release", is_flag=True,
               help="Search the whole Datasets release given by --source (up to 4 hops), not your graph.")
@@ -133,7 +139,7 @@ def path_command(source, target, undirected, all_paths, fmt, html, whole_release
         click.echo("\n".join(_path_lines(found, markdown=fmt == "md")))
     if html:
         from citegraph.map.render import MapOptions, render_map
-        from citegraph.pipeline import load
+        from citegraph.datadir import load
 
         graph = load(data_dir)  # the map is drawn from the NetworkX graph
         first_path = list(dict.fromkeys(paper.paperId for paper in found.paths[0]))
@@ -159,8 +165,8 @@ def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool)
 
 
 @main.command("unread")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
-@click.option("--min-cited-by", type=click.IntRange(1), default=1, show_default=True,
+@top_option()
+@click.option("--min-cited-by", type=click.IntRange(1), default=MIN_CITED_BY, show_default=True,
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
 @click.option("--cluster", metavar="NAME", help="Only papers of this group (see `citegraph clusters`).")
@@ -193,7 +199,7 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
 
 @main.command("similar")
 @click.argument("paper")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
+@top_option()
 @format_option()
 @wide_option
 @data_dir_option
@@ -206,11 +212,11 @@ def similar_command(paper, top, fmt, wide, data_dir):
 
 
 @main.command("citing")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
-@click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
+@top_option()
+@click.option("--min-cites", type=click.IntRange(1), default=MIN_CITES, show_default=True,
               help="Only papers citing at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year (later work).")
-@click.option("--sort", type=click.Choice(CITING_SORTS), default="cites", show_default=True,
+@click.option("--sort", type=click.Choice(CITING_SORTS), default=CITING_SORTS[0], show_default=True,
               help="cites: most of your papers cited first; year: newest first.")
 @format_option()
 @wide_option
@@ -251,7 +257,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
 
 @main.command("show")
 @click.argument("paper")
-@format_option((*REPORT_FORMATS, "bibtex"))
+@format_option(PAPER_REPORT_FORMATS)
 @data_dir_option
 def show_command(paper, fmt, data_dir):
     """Everything known about one paper, with its references and citers in the graph.
@@ -283,7 +289,7 @@ def show_command(paper, fmt, data_dir):
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
     from citegraph.export.formats import export_graph
-    from citegraph.pipeline import load
+    from citegraph.datadir import load
 
     for written in export_graph(load(data_dir), fmt, output, papers=papers):
         if str(written) != "-":
@@ -292,9 +298,9 @@ def export_command(fmt, output, papers, data_dir):
 
 
 @main.command("clusters")
-@click.option("--top", type=click.IntRange(0), default=3, show_default=True,
+@click.option("--top", type=click.IntRange(0), default=CLUSTER_TOP_UNREAD, show_default=True,
               help="Best unread papers listed per group.")
-@format_option(["table", "csv", "json", "md"])
+@format_option(ROW_FORMATS)
 @wide_option
 @data_dir_option
 def clusters_command(top, fmt, wide, data_dir):

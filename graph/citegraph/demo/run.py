@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from citegraph.constants import DEMO_DATA_DIR, DEMO_MAP_FILE
 from citegraph.pipeline import BuildResult, build
 from citegraph.map.render import MapOptions
 
@@ -25,7 +26,7 @@ NOTICE = ("the papers of the sample notes are real (titles and arXiv ids); their
 __all__ = ["demo", "SAMPLE_NOTES", "NOTICE"]
 
 
-def demo(*, output: Path = Path("output/demo.html"), data_dir: Path = Path("data/demo"),
+def demo(*, output: Path = DEMO_MAP_FILE, data_dir: Path = DEMO_DATA_DIR,
          map_options: MapOptions | None = None) -> BuildResult:
     """Build the map of the sample notes on the generated world, with no network.
 

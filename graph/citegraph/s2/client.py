@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from citegraph.constants import S2_LINKED_CAP
 from citegraph.errors import S2NotFound, S2Unavailable
 from citegraph.s2 import schema
 from citegraph.s2.records import BatchPaper, Link, LinksPage
-
-if TYPE_CHECKING:
-    pass
-
-# httpx is imported when a client is made: a build with nothing to fetch never pays for it.
-
+# The transport imports httpx only when a client is made: a build with nothing to fetch never pays for it.
 from citegraph.s2.transport import Transport, path_segment
 
 PAPER_FIELDS = [
@@ -41,8 +36,7 @@ LINK_FIELDS = ["isInfluential", "intents", "contexts"]
 _LINKED = {"references": "citedPaper", "citations": "citingPaper"}  # where a page item holds the other paper
 BATCH_SIZE = 500
 PAGE_SIZE = 1000
-MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a paper
-CAP_REACHED = f"S2 serves at most {MAX_LINKED:,}"
+CAP_REACHED = f"S2 serves at most {S2_LINKED_CAP:,}"
 
 
 class S2Client(Transport):
@@ -148,9 +142,9 @@ def paging_stop(offset: int, following: int | None, pages: int, expected: int | 
         return None
     if following <= offset:
         return f"its next page ({following:,}) does not move past {offset:,}"
-    if following >= MAX_LINKED:
+    if following >= S2_LINKED_CAP:
         return CAP_REACHED
-    allowed = math.ceil(min(MAX_LINKED, max(0, expected if expected is not None else MAX_LINKED)) / PAGE_SIZE) + 1
+    allowed = math.ceil(min(S2_LINKED_CAP, max(0, expected if expected is not None else S2_LINKED_CAP)) / PAGE_SIZE) + 1
     if pages >= allowed:
         return f"more than the {allowed} pages its count of {expected if expected is not None else 'at most 9,999'} needs"
     return None

@@ -13,7 +13,8 @@ class Alert(str):
     """A notice line to show even when stderr is no terminal (an outage), not only over a progress bar."""
 
 
-Notice = Callable[[str], None]
+Notice = Callable[[str], None]  # called with one line to show (a retry's wait, an outage)
+Progress = Callable[[str, int, int], None]  # called with (phase, done, total) while a long step runs
 
 
 @dataclass(frozen=True)
