@@ -231,3 +231,50 @@ def test_the_readmes_links_lead_to_files_that_exist():
     targets = [t for t in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme) if "://" not in t]
     assert targets, "the README links to the docs"
     assert [t for t in targets if not (ROOT / t).exists()] == []
+
+
+def shown_imports() -> list[tuple[str, str]]:
+    """Every import line of the docs' ```python blocks, with its page."""
+    found = []
+    for page in [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for block in re.findall(r"^```python\n(.*?)^```", page.read_text(), re.S | re.M):
+            found += [(page.name, line) for line in block.splitlines() if re.match(r"(from \S+ )?import ", line)]
+    return found
+
+
+@pytest.mark.parametrize("page, line", shown_imports())
+def test_every_import_the_docs_show_works(page, line):
+    """A module path that moved fails here, in the page that still shows it."""
+    exec(line, {})
+
+
+def shown_python_names() -> list[tuple[str, str]]:
+    """Every dotted ``citegraph.…`` name the docs write in code (`citegraph.demo.world`), with its page; not
+    the page's ``window.citegraph`` nor the store's file name; not the changelog, which names old paths."""
+    found = set()
+    for page in [ROOT / "README.md", *sorted(p for p in DOCS.glob("*.md") if p.name != "changelog.md")]:
+        for name in re.findall(r"(?<=`)citegraph(?:\.[A-Za-z_]\w*)+", page.read_text()):
+            if name != "citegraph.db":
+                found.add((page.name, name))
+    return sorted(found)
+
+
+def resolves(name: str) -> bool:
+    parts = name.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            value = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            for attribute in parts[split:]:
+                value = getattr(value, attribute)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+
+@pytest.mark.parametrize("page, name", shown_python_names())
+def test_every_module_and_function_the_docs_name_exists(page, name):
+    assert resolves(name), f"docs: {page} names {name}, which does not exist (moved?)"
