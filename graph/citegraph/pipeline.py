@@ -34,7 +34,8 @@ from citegraph.suggestions import suggest as ask_suggestions
 TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "
-                  "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` (README: No route to Semantic Scholar?)")
+                  "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` "
+                  "(docs/getting-started.md: No route to Semantic Scholar?)")
 
 
 @dataclass

@@ -8,7 +8,7 @@ until a DataFrame is asked for: the functions read a graph only the way both a N
 and the CLI's `citegraph.graphfile.SavedGraph` are read (``graph.nodes``, ``graph.succ``,
 ``graph.pred``), so the CLI answers without loading either library and with the same answers.
 
-Unread score (documented in the README and ``citegraph unread --help``):
+Unread score (documented in docs/questions.md and ``citegraph unread --help``):
 
     score = cited_by_count + influential_count + pagerank / max(pagerank of candidates)
 

@@ -16,7 +16,7 @@ from citegraph.text import cut, terminal_text
 TABLE_TITLE_WIDTH = 60
 MIN_TITLE_WIDTH = 24  # a table on a narrow terminal shortens titles to this before dropping columns
 # Each listing's table columns, most important first: a narrow terminal drops them from the right
-# (README: Tables). --wide, a pipe and the other formats keep every column.
+# (docs/questions.md: Tables fit the terminal). --wide, a pipe and the other formats keep every column.
 UNREAD_COLUMNS = ("title", "year", "score", "queued", "cited_by_count", "influential_count", "citationCount",
                   "paperId", "pagerank", "cited_by")
 SIMILAR_COLUMNS = ("title", "year", "score", "cocitation", "coupling", "shared_count", "paperId", "shared")

@@ -25,7 +25,7 @@ from citegraph.text import terminal_text
 def mcp_command(notes, allow_fetch, map_file, data_dir):
     """Answer an AI assistant's questions about the stored graph: a Model Context Protocol server on stdio.
 
-    Start it from the assistant's configuration (see the README), not by hand: it speaks JSON-RPC
+    Start it from the assistant's configuration (see docs/mcp.md), not by hand: it speaks JSON-RPC
     on stdin/stdout and logs on stderr. NOTES are what the refresh tool builds (with --allow-fetch).
     """
     if allow_fetch and not notes:
