@@ -20,13 +20,14 @@ The tree::
     ├── OutputError         an output file cannot be written (names the file)
     ├── PaperNotFound       a paper named on the command line is not in the graph (exit 2)
     ├── AmbiguousPaper      a title fragment names several papers                 (exit 2)
-    └── NoPath              two papers are not connected
+    ├── NoPath              two papers are not connected
+    └── NoHistory           no build kept yet (changes, log, saturation), or not the build asked for
 """
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
     "S2Unavailable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
-    "AmbiguousPaper", "NoPath",
+    "AmbiguousPaper", "NoPath", "NoHistory",
 ]
 
 
@@ -123,3 +124,7 @@ def describe_write_error(exc: OSError, folder) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"disk full ({folder} has no space left)"
     return exc.strerror or str(exc)
+
+
+class NoHistory(CitegraphError):
+    """No build is kept in the store yet, or the build asked for is not one of those kept."""

@@ -57,6 +57,7 @@ class BuildResult:
     stopped: str | None = None
     failed: int = 0
     suggested: str | None = None  # with ``suggest=True``: the suggestions' summary line, or why there are none
+    changes: object = None  # citegraph.history.Changes since the previous build (None: not recorded)
 
     @property
     def complete(self) -> bool:
@@ -126,6 +127,7 @@ def build(
     engine_options: EngineOptions | None = None,
     quick: bool = False,
     first_view: Callable[[FirstView], None] | None = None,
+    keep: int | None = None,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -152,6 +154,7 @@ def build(
     engine_options : the engine that reads the release (DuckDB unless it says Spark).
     quick : stop after the first map; a later build fetches the influence flags.
     first_view : called with the :class:`FirstView` once the first map is drawn.
+    keep : keep the snapshots of this many builds (None: all); see :mod:`citegraph.history`.
 
     Returns
     -------
@@ -246,11 +249,14 @@ def build(
             suggested = later.summary()
         except CitegraphError as exc:  # the build itself is done: its map shows the last stored suggestions
             suggested = f"none fetched ({exc}); the map shows the last stored ones"
-    meta = render_map(graph, Path(output), map_options, later) if output else None
+    changes = None if interrupted else record_history(data_dir, paths, graph, report, later, keep, BuildSettings(
+        offline, release, engine_options, s2_config, options, map_options, requests, rate_limited))
+    meta = render_map(graph, Path(output), map_options, later, changes) if output else None
     if interrupted:
         raise KeyboardInterrupt
     failed = 0 if offline else report.totals["failed"]
-    return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed, suggested)
+    return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed, suggested,
+                       changes)
 
 
 def most_useful_first(graph: nx.DiGraph) -> list[str]:
@@ -261,3 +267,59 @@ def most_useful_first(graph: nx.DiGraph) -> list[str]:
     ranks = {paper: sorted(position[cited] for cited in graph.succ[paper] if cited in position)[:TOP_REFERENCES]
              or [len(position)] for paper in your_papers(graph)}
     return sorted(ranks, key=ranks.__getitem__)
+
+
+@dataclass
+class BuildSettings:
+    """What shaped a build, as its snapshot records it (`record_history`)."""
+
+    offline: bool
+    release: Path | None
+    engine_options: EngineOptions | None
+    s2_config: S2Config | None
+    fetch_options: FetchOptions
+    map_options: MapOptions | None
+    requests: int
+    rate_limited: int
+
+    def source(self) -> dict:
+        if self.release is not None:
+            return {"kind": "datasets", "release": str(self.release),
+                    "engine": (self.engine_options or EngineOptions()).engine}
+        if self.offline:
+            return {"kind": "store"}
+        return {"kind": "s2", "url": (self.s2_config or S2Config.from_env()).shown_url}
+
+    def options(self) -> dict:
+        fetch, drawn = self.fetch_options, self.map_options or MapOptions()
+        return {"depth": fetch.depth, "citations": fetch.citations, "max_citations": fetch.max_citations,
+                "refresh": fetch.refresh, "refresh_after": fetch.refresh_after, "max_nodes": drawn.max_nodes}
+
+
+def record_history(data_dir: Path, paths: list, graph: nx.DiGraph, report: CoverageReport, later, keep: int | None,
+                   settings: BuildSettings):
+    """The build's last phase: keep its snapshot in the store and say what changed since the previous
+    build (`citegraph.history.Changes`; None when the store is read-only)."""
+    from citegraph import __version__
+    from citegraph.buildlog import notes_files
+    from citegraph.history import Snapshot, changes_between, fold, load_snapshots, now_iso, pack, take_snapshot
+
+    store = open_store(data_dir)
+    try:
+        if store.read_only:
+            return None
+        earlier = load_snapshots(store)
+        counts = {**report.totals, "notes_papers": report.papers, "papers": graph.number_of_nodes(),
+                  "citations": graph.number_of_edges()}
+        facts = {"version": __version__, "source": settings.source(), "options": settings.options(),
+                 "notes_files": notes_files(paths), "counts": counts,
+                 "requests": {"s2": settings.requests, "rate_limited": settings.rate_limited},
+                 "suggestions": list(later.table["paperId"]) if later is not None else []}
+        data = take_snapshot(graph, earlier, facts)
+        built_at = now_iso()
+        build = store.record_snapshot(built_at, pack(data), keep, fold)
+        return changes_between(graph, earlier[-1] if earlier else None, [Snapshot(build, built_at, data)])
+    except sqlite3.DatabaseError as exc:
+        raise damaged(store.path, exc) from None
+    finally:
+        store.close()
