@@ -125,7 +125,7 @@ def test_the_maps_new_filter_shows_the_rows_of_changes(life, browser):  # noqa: 
         page.page.locator("#newOnly").check()
         shown = page.js("() => window.citegraph.newShown()")
         new = {r["paperId"] for r in rows if r["paperId"] and r["change"] != "read" and not r["change"].startswith("left")}
-        assert set(shown) == new and len(shown) == len(new)
+        assert set(shown) == new  # a paper may have two rows (it cites yours and entered the top 20)
         assert life["new_citers"] <= set(shown)
         hidden_new = page.js("ids => ids.filter(id => { const n = window.citegraph.nodes.get(id); return n && n.hidden; })",
                              sorted(new))
