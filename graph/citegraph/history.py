@@ -40,6 +40,16 @@ class Snapshot:
     def ranking(self) -> list[str]:
         return [row[0] for row in self.data["ranking"]]
 
+    @property
+    def yours(self) -> dict[str, str]:
+        """Your papers and their reading status."""
+        return {paper: status for status, papers in self.data["yours"].items() for paper in papers}
+
+    def group_members(self) -> dict[str, list[str]]:
+        """Each group's papers of yours (kept as positions in the sorted list of your papers)."""
+        ordered = sorted(self.yours)
+        return {name: [ordered[i] for i in group["yours"]] for name, group in self.data["groups"].items()}
+
 
 def pack(data: dict) -> bytes:
     return zlib.compress(json.dumps(data, separators=(",", ":"), sort_keys=True).encode(), 9)
@@ -79,22 +89,29 @@ def take_snapshot(graph, earlier: list[Snapshot], facts: dict) -> dict:
         if name:
             group = groups.setdefault(name, {"size": 0, "yours": []})
             group["size"] += 1
-    for node in yours:
+    for position, node in enumerate(sorted(yours)):
         name = graph.nodes[node].get("cluster")
         if name:
-            groups[name]["yours"].append(node)
+            groups[name]["yours"].append(position)
     seen = {c for snap in earlier for c in snap.data.get("citers_new", [])}
     data = {
         **facts,
-        "yours": {node: reading_status(graph.nodes[node]).value for node in sorted(yours)},
+        "yours": _by_status(graph, yours),
         "ranking": [[row.paperId, row.score] for row in ranking],
-        "groups": {name: {"size": g["size"], "yours": sorted(g["yours"])} for name, g in sorted(groups.items())},
+        "groups": {name: groups[name] for name in sorted(groups)},
         "citers_new": sorted(citers_of_yours(graph, set(yours)) - seen),
         "withheld": sorted(node for node, flag in graph.nodes(data="withheld") if flag),
     }
     if earlier:
         data["saturation"] = saturation_figure(data, earlier)
     return data
+
+
+def _by_status(graph, yours: list[str]) -> dict[str, list[str]]:
+    statuses: dict[str, list[str]] = {}
+    for node in sorted(yours):
+        statuses.setdefault(reading_status(graph.nodes[node]).value, []).append(node)
+    return statuses
 
 
 def saturation_figure(data: dict, earlier: list[Snapshot]) -> dict:
@@ -140,10 +157,6 @@ class Changes:
                                   if row["paperId"] and row["change"] != "read" and not row["change"].startswith("left top")))
 
 
-CHANGE_KINDS = ("cites yours", "entered top", "climbed", "left top", "read", "group grew", "group split",
-                "new group", "withheld", "new suggestion")
-
-
 def _row(change: str, graph, paper: str | None, detail: str, rank: int | None = None, score: float | None = None,
          title: str | None = None) -> dict:
     data = graph.nodes[paper] if paper is not None and paper in graph else {}
@@ -152,7 +165,7 @@ def _row(change: str, graph, paper: str | None, detail: str, rank: int | None = 
 
 
 def _citing_rows(graph, since: Snapshot, later: list[Snapshot]) -> list[dict]:
-    yours = set(since.data["yours"]) | set(later[-1].data["yours"])
+    yours = set(since.yours) | set(later[-1].yours)
     rows = []
     for citer in sorted({c for snap in later for c in snap.data.get("citers_new", [])}):
         cited = sorted(graph.nodes[p].get("title") or p for p in graph.succ[citer] if p in yours) if citer in graph else []
@@ -173,7 +186,7 @@ def _ranking_rows(graph, since: Snapshot, now: Snapshot) -> list[dict]:
                              rank, score))
         elif rank <= top and was - rank >= CLIMB_RANKS:
             rows.append(_row("climbed", graph, paper, f"#{was} → #{rank}", rank, score))
-    statuses = now.data["yours"]
+    statuses = now.yours
     for paper, (was, score) in before.items():
         rank = after.get(paper, (None, None))[0]
         status = statuses.get(paper)
@@ -189,9 +202,9 @@ def _ranking_rows(graph, since: Snapshot, now: Snapshot) -> list[dict]:
 def _group_rows(since: Snapshot, now: Snapshot, graph) -> list[dict]:
     rows = []
     old, new = since.data["groups"], now.data["groups"]
-    home = {paper: name for name, group in new.items() for paper in group["yours"]}
-    for name, group in old.items():
-        moved_to = sorted({home[p] for p in group["yours"] if p in home})
+    home = {paper: name for name, members in now.group_members().items() for paper in members}
+    for name, members in since.group_members().items():
+        moved_to = sorted({home[p] for p in members if p in home})
         if len(moved_to) > 1:
             rows.append(_row("group split", graph, None, "your papers now in: " + "; ".join(moved_to), title=name))
     for name, group in new.items():
