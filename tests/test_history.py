@@ -69,13 +69,17 @@ def life(tmp_path_factory):
             handle.write("\n# Added later\n\n" + "".join(
                 f"- [{'x' if p in newly_read else ' '}] {S2_PAPER}{p}\n" for p in added))
         gained = gain_citers(world, sorted(read), 30, seed=5)
+        service.reset()
         result = run(data_dir, "build", notes, "--citations", "--refresh-after", "0", "--rps", "1000", "-o", output,
                      env=env)
+        asked = [r["path"] for r in service.log.requests]
     finally:
         service.stop()
     yours = read | set(added)
+    grown = {c.cited for p in gained for c in world.references[p]}
     return {"data_dir": data_dir, "output": output, "build": result.output, "gained": set(gained),
             "new_citers": world_citers(world, yours) - citers_before,
+            "asked": asked, "grown": grown, "added": set(added),
             "top_before": top_before, "top_after": world_top(world, read | newly_read, queued), "read": newly_read}
 
 
@@ -99,6 +103,12 @@ def test_changes_lists_the_unread_papers_that_entered_or_left_the_top_20(life):
     assert kinds(rows, f"left top {TOP}") == life["top_before"] - life["top_after"]
     read_rows = [row for row in rows if row["change"] == f"left top {TOP}" and row["paperId"] in life["read"]]
     assert len(read_rows) == 5 and all(row["detail"] == "you read it" for row in read_rows)
+
+
+def test_the_rebuild_asks_one_batch_again_and_citations_only_of_papers_that_gained_citers(life):
+    asked_citations = {path.split("/")[-2] for path in life["asked"] if path.endswith("/citations")}
+    assert asked_citations == life["grown"] | life["added"]
+    assert sum(path.endswith("/paper/batch") for path in life["asked"]) == 2  # the 10 new papers; your papers' counts
 
 
 def test_the_rebuild_says_what_changed(life):
@@ -198,3 +208,30 @@ def test_saturation_stays_above_zero_on_a_world_that_keeps_adding_papers(tmp_pat
     found = saturation_series(tmp_path, rounds, world)
     assert all(row["new"] > 0 for row in found["series"][1:])
     assert "still finding new papers" in found["reading"]
+
+
+# -- keeping builds ---------------------------------------------------------------------------------
+
+
+def test_keep_n_keeps_the_last_n_builds(citegraph):
+    for _ in range(3):
+        assert citegraph.build("--keep", "2").exit_code == 0
+    rows = json.loads(citegraph.query("log", "--format", "json").stdout)
+    assert [row["build"] for row in rows] == [2, 3]
+    changes = json.loads(citegraph.query("changes", "--format", "json").stdout)
+    assert changes["since_build"] == 2 and changes["changes"] == []
+
+
+def test_a_store_from_before_gets_its_first_snapshot_at_its_next_build(citegraph):
+    import sqlite3
+
+    assert citegraph.build().exit_code == 0
+    db = sqlite3.connect(citegraph.data_dir / "citegraph.db")
+    db.execute("DROP TABLE builds")  # as a store written before builds were kept
+    db.commit()
+    db.close()
+    before = citegraph.query("changes")
+    assert before.exit_code == 1 and before.stderr.startswith("error: no build is kept") and before.stderr.count("\n") == 1
+    assert citegraph.build("--offline").exit_code == 0
+    rows = json.loads(citegraph.query("log", "--format", "json").stdout)
+    assert len(rows) == 1 and rows[0]["source"] == "the stored answers only (offline build)"
