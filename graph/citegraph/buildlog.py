@@ -88,9 +88,9 @@ def methods_markdown(snapshots: list[Snapshot], table: str) -> str:
     found = (f"{counts.get('ok', 0)} were resolved by identifier, {counts.get('title_matched', 0)} by title match, "
              f"{counts.get('not_found', 0)} were not found, {counts.get('withheld', 0)} withheld and "
              f"{counts.get('failed', 0)} could not be fetched")
-    collected = "the references of each seed paper" + (
-        f" to depth {options.get('depth')}" if (options.get("depth") or 1) > 1 else "") + (
-        f" and the papers citing them (at most {options.get('max_citations'):,} per paper)" if options.get("citations")
+    collected = "its references" + (
+        f" (to depth {options.get('depth')})" if (options.get("depth") or 1) > 1 else "") + (
+        f" and the papers citing it (at most {options.get('max_citations'):,} per paper)" if options.get("citations")
         else "")
     paragraph = (
         f"We chased citations with citegraph {data.get('version')} {when}, querying {'; '.join(sources)}. "

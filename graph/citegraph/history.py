@@ -52,18 +52,47 @@ class Snapshot:
 
 
 def pack(data: dict) -> bytes:
-    return zlib.compress(json.dumps(data, separators=(",", ":"), sort_keys=True).encode(), 9)
+    """The stored form: a build after the first keeps only how your papers changed (``yours_delta``)."""
+    kept = {k: v for k, v in data.items() if not (k == "yours" and "yours_delta" in data)}
+    return zlib.compress(json.dumps(kept, separators=(",", ":"), sort_keys=True).encode(), 9)
 
 
 def unpack(blob: bytes) -> dict:
     return json.loads(zlib.decompress(blob))
 
 
+def _yours_delta(before: dict[str, str], now: dict[str, list[str]]) -> dict:
+    """Your papers now against before: those added or whose status changed, and those removed."""
+    current = {paper: status for status, papers in now.items() for paper in papers}
+    added: dict[str, list[str]] = {}
+    for paper, status in sorted(current.items()):
+        if before.get(paper) != status:
+            added.setdefault(status, []).append(paper)
+    return {"added": added, "removed": sorted(set(before) - set(current))}
+
+
+def _materialise(snapshots: list[dict]) -> list[dict]:
+    """Every snapshot with ``yours`` in full, replaying the deltas from the oldest (always full)."""
+    yours: dict[str, str] = {}
+    for data in snapshots:
+        if "yours_delta" in data:
+            delta = data["yours_delta"]
+            yours = {p: s for p, s in yours.items() if p not in set(delta["removed"])}
+            yours.update({p: status for status, papers in delta["added"].items() for p in papers})
+            by_status: dict[str, list[str]] = {}
+            for paper in sorted(yours):
+                by_status.setdefault(yours[paper], []).append(paper)
+            data["yours"] = by_status
+        else:
+            yours = {p: status for status, papers in data["yours"].items() for p in papers}
+    return snapshots
+
+
 def fold(dropped: list[bytes], oldest_kept: bytes) -> bytes:
     """The oldest kept snapshot after older ones are dropped (``--keep``): it inherits their first-seen
     citers and their rankings, so "new" keeps meaning new since the first build."""
-    kept = unpack(oldest_kept)
-    earlier = [unpack(blob) for blob in dropped]
+    *earlier, kept = _materialise([unpack(blob) for blob in dropped] + [unpack(oldest_kept)])
+    kept.pop("yours_delta", None)  # the oldest kept build holds your papers in full
     kept["citers_new"] = sorted({c for snap in earlier for c in snap.get("citers_new", [])} | set(kept["citers_new"]))
     kept["seen_ranked"] = sorted({p for snap in earlier for p in [r[0] for r in snap["ranking"]] + snap.get("seen_ranked", [])}
                                  | set(kept.get("seen_ranked", [])))
@@ -71,7 +100,9 @@ def fold(dropped: list[bytes], oldest_kept: bytes) -> bytes:
 
 
 def load_snapshots(store) -> list[Snapshot]:
-    return [Snapshot(build, built_at, unpack(blob)) for build, built_at, blob in store.snapshots()]
+    rows = store.snapshots()
+    datas = _materialise([unpack(blob) for _, _, blob in rows])
+    return [Snapshot(build, built_at, data) for (build, built_at, _), data in zip(rows, datas)]
 
 
 def citers_of_yours(graph, yours: set[str]) -> set[str]:
@@ -104,6 +135,7 @@ def take_snapshot(graph, earlier: list[Snapshot], facts: dict) -> dict:
     }
     if earlier:
         data["saturation"] = saturation_figure(data, earlier)
+        data["yours_delta"] = _yours_delta(earlier[-1].yours, data["yours"])
     return data
 
 
