@@ -9,11 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from citegraph.cli import main
 from citegraph.demo.world import Citation, World, _paper_id, _record, generate_library
 from citegraph.mcp_server import create_server
+from click.testing import CliRunner
+
 from tests.standin import StandinS2
 from tests.standin.growth import gain_citers
 from tests.test_map import OpenedMap, browser  # noqa: F401 (the module's Chromium fixture)
@@ -134,11 +134,12 @@ def test_the_maps_new_filter_shows_the_rows_of_changes(life, browser):  # noqa: 
         assert rows == changes_json(life)["changes"]
         page.page.locator("#newOnly").check()
         shown = page.js("() => window.citegraph.newShown()")
-        new = {r["paperId"] for r in rows if r["paperId"] and r["change"] != "read" and not r["change"].startswith("left")}
+        new = {r["paperId"] for r in rows
+               if r["paperId"] and r["change"] != "read" and not r["change"].startswith("left")}
         assert set(shown) == new  # a paper may have two rows (it cites yours and entered the top 20)
         assert life["new_citers"] <= set(shown)
-        hidden_new = page.js("ids => ids.filter(id => { const n = window.citegraph.nodes.get(id); return n && n.hidden; })",
-                             sorted(new))
+        hidden_new = page.js(
+            "ids => ids.filter(id => { const n = window.citegraph.nodes.get(id); return n && n.hidden; })", sorted(new))
         assert hidden_new == [] and not page.console_errors
     finally:
         page.close()
@@ -194,7 +195,7 @@ def test_saturation_falls_to_zero_new_as_the_reading_covers_a_topic(tmp_path):
     rounds = [[_paper(world, 100 + 10 * r + i, rng.sample(core[:15] if r == 0 else core, 8), rng) for i in range(10)]
               for r in range(4)]
     found = saturation_series(tmp_path, rounds, world)
-    assert [row["new"] for row in found["series"]][0] is None
+    assert found["series"][0]["new"] is None
     assert found["series"][1]["new"] > 0 and [row["new"] for row in found["series"][2:]] == [0, 0]
     assert found["reading"].startswith("the last two builds added no new reference to your top 20")
     assert "saturated; try --depth 2 or --citations" in found["reading"]
@@ -231,7 +232,8 @@ def test_a_store_from_before_gets_its_first_snapshot_at_its_next_build(citegraph
     db.commit()
     db.close()
     before = citegraph.query("changes")
-    assert before.exit_code == 1 and before.stderr.startswith("error: no build is kept") and before.stderr.count("\n") == 1
+    assert before.exit_code == 1 and before.stderr.startswith("error: no build is kept")
+    assert before.stderr.count("\n") == 1
     assert citegraph.build("--offline").exit_code == 0
     rows = json.loads(citegraph.query("log", "--format", "json").stdout)
     assert len(rows) == 1 and rows[0]["source"] == "the stored answers only (offline build)"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from citegraph.history import Snapshot
 
-__all__ = ["notes_files", "source_words", "log_rows", "methods_markdown"]
+__all__ = ["log_rows", "methods_markdown", "notes_files", "source_words"]
 
 HASH_CHUNK = 1 << 20
 
@@ -96,5 +96,6 @@ def methods_markdown(snapshots: list[Snapshot], table: str) -> str:
         f"We chased citations with citegraph {data.get('version')} {when}, querying {'; '.join(sources)}. "
         f"{seed}; of these, {found}. For every seed paper we collected {collected}, with Semantic Scholar's "
         f"influence flags. The last build's citation graph holds {counts.get('papers', 0):,} papers and "
-        f"{counts.get('citations', 0):,} citations; {requests:,} requests were made in all. Each build is listed below.")
+        f"{counts.get('citations', 0):,} citations; {requests:,} requests were made in all. "
+        "Each build is listed below.")
     return f"{paragraph}\n\n{table}\n"

@@ -102,7 +102,7 @@ class Fetcher:
         self._owner = new_owner()
         self._started = time.time()
         self.rechecked: list[str] = []  # your papers whose metadata was asked again (refresh_after)
-        self.grown: set[str] = set()  # of those, the papers S2 now counts more citers of: their citations are asked again
+        self.grown: set[str] = set()  # of those, the papers with more citers now: their citations are asked again
 
     def _todo(self, subjects: list[str], kind: FetchKind) -> list[str]:
         """The subjects to ask for: all of them for a refresh, else those not stored yet."""
@@ -201,7 +201,8 @@ class Fetcher:
         def ask_again(batch: list[str]) -> None:
             answers = self.client.papers(batch)
             self.store.update_papers(p for p in answers.values() if p)
-            self.grown.update(p for p, paper in answers.items() if paper and (paper.get("citationCount") or 0) > counts[p])
+            self.grown.update(p for p, paper in answers.items()
+                              if paper and (paper.get("citationCount") or 0) > counts[p])
 
         for batch in _chunks(self.rechecked, BATCH_SIZE):
             try:

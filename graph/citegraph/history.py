@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from citegraph.constants import CLIMB_RANKS, RANKING_KEPT, SATURATION_TOP
 from citegraph.questions import reading_status, unread_papers, your_papers
 
-__all__ = ["Snapshot", "Changes", "take_snapshot", "changes_between", "saturation_series", "saturation_reading"]
+__all__ = ["Changes", "Snapshot", "changes_between", "saturation_reading", "saturation_series", "take_snapshot"]
 
 
 @dataclass
@@ -94,8 +94,9 @@ def fold(dropped: list[bytes], oldest_kept: bytes) -> bytes:
     *earlier, kept = _materialise([unpack(blob) for blob in dropped] + [unpack(oldest_kept)])
     kept.pop("yours_delta", None)  # the oldest kept build holds your papers in full
     kept["citers_new"] = sorted({c for snap in earlier for c in snap.get("citers_new", [])} | set(kept["citers_new"]))
-    kept["seen_ranked"] = sorted({p for snap in earlier for p in [r[0] for r in snap["ranking"]] + snap.get("seen_ranked", [])}
-                                 | set(kept.get("seen_ranked", [])))
+    ranked = {row[0] for snap in earlier for row in snap["ranking"]}
+    ranked |= {p for snap in earlier for p in snap.get("seen_ranked", [])}
+    kept["seen_ranked"] = sorted(ranked | set(kept.get("seen_ranked", [])))
     return pack(kept)
 
 
@@ -167,7 +168,8 @@ class Changes:
 
     def summary(self) -> str:
         if self.since is None:
-            return f"build {self.current.build} ({self.current.built_at[:10]}) is the first kept build: nothing to compare"
+            return (f"build {self.current.build} ({self.current.built_at[:10]}) is the first kept build: "
+                    "nothing to compare")
         kinds = Counter(row["change"] for row in self.rows)
         counted = ", ".join(f"{n} {kind}" for kind, n in kinds.items()) or "no change"
         return (f"since build {self.since.build} ({self.since.built_at[:16].replace('T', ' ')}), "
@@ -185,8 +187,8 @@ class Changes:
 
     def new_papers(self) -> list[str]:
         """The paperIds the map marks new."""
-        return list(dict.fromkeys(row["paperId"] for row in self.rows
-                                  if row["paperId"] and row["change"] != "read" and not row["change"].startswith("left top")))
+        return list(dict.fromkeys(row["paperId"] for row in self.rows if row["paperId"] and row["change"] != "read"
+                                  and not row["change"].startswith("left top")))
 
 
 def _row(change: str, graph, paper: str | None, detail: str, rank: int | None = None, score: float | None = None,
@@ -200,7 +202,8 @@ def _citing_rows(graph, since: Snapshot, later: list[Snapshot]) -> list[dict]:
     yours = set(since.yours) | set(later[-1].yours)
     rows = []
     for citer in sorted({c for snap in later for c in snap.data.get("citers_new", [])}):
-        cited = sorted(graph.nodes[p].get("title") or p for p in graph.succ[citer] if p in yours) if citer in graph else []
+        cited = sorted(graph.nodes[p].get("title") or p for p in graph.succ[citer] if p in yours) if (
+            citer in graph) else []
         rows.append(_row("cites yours", graph, citer, "cites " + "; ".join(cited) if cited else "cites your papers"))
     rows.sort(key=lambda r: (-(r["year"] or 0), r["title"] or "", r["paperId"]))
     return rows
@@ -241,7 +244,8 @@ def _group_rows(since: Snapshot, now: Snapshot, graph) -> list[dict]:
             rows.append(_row("group split", graph, None, "your papers now in: " + "; ".join(moved_to), title=name))
     for name, group in new.items():
         if name not in old:
-            rows.append(_row("new group", graph, None, f"{group['size']} papers, {len(group['yours'])} of yours", title=name))
+            rows.append(_row("new group", graph, None, f"{group['size']} papers, {len(group['yours'])} of yours",
+                             title=name))
         elif group["size"] > old[name]["size"]:
             rows.append(_row("group grew", graph, None, f"{old[name]['size']} → {group['size']} papers", title=name))
     return rows
@@ -315,7 +319,7 @@ def saturation_reading(series: list[dict]) -> str:
 
 
 def now_iso() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def stored_snapshots(data_dir) -> list[Snapshot]:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import click
 
 from citegraph.cli.group import main
-from citegraph.cli.options import data_dir_option, format_option, saved_graph, wide_option
+from citegraph.cli.options import (
+    data_dir_option,
+    format_option,
+    saved_graph,
+    wide_option,
+)
 from citegraph.cli.output import markdown_table, print_json, print_rows
 from citegraph.constants import CHANGE_FORMATS, LOG_FORMATS, REPORT_FORMATS
 from citegraph.text import terminal_text
@@ -70,7 +75,11 @@ def _md(value) -> str:
 def saturation_command(fmt, data_dir):
     """Per build, how many of your top 20 unread references are new (in no earlier build's ranking)
     against already known, and what the series says: is your reading saturated?"""
-    from citegraph.history import saturation_reading, saturation_series, stored_snapshots
+    from citegraph.history import (
+        saturation_reading,
+        saturation_series,
+        stored_snapshots,
+    )
 
     series = saturation_series(stored_snapshots(data_dir))
     reading = saturation_reading(series)
