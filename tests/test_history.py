@@ -122,6 +122,11 @@ def test_changes_prints_every_format(life):
         assert "cites yours" in text and f"entered top {TOP}" in text
 
 
+def test_changes_since_a_date_compares_with_the_last_build_before_it(life):
+    found = json.loads(run(life["data_dir"], "changes", "--since", "2999-01-01", "--format", "json").stdout)
+    assert found["since_build"] == 1 and found["build"] == 2
+
+
 def test_changes_since_a_build_that_is_not_kept_is_one_line(life):
     result = CliRunner().invoke(main, ["changes", "--since-build", "9", "--data-dir", str(life["data_dir"])])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "kept" in result.stderr

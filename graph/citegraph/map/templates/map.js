@@ -799,8 +799,12 @@
     if (changes.saturation && note.textContent === page.summary) note.textContent = page.summary + " · " + changes.saturation;
   });
   document.getElementById("changesNote").textContent = changes.summary || "the first build: nothing to compare yet";
+  newIds.forEach(function (id) {  // the badge: the label the level of detail shows
+    var i = index.get(id);
+    if (i !== undefined && P[i][7] && P[i][7].indexOf("new · ") !== 0) P[i][7] = "new · " + P[i][7];
+  });
   nodes.update(nodes.get().filter(function (n) { return newIds.has(n.id) && n.label; })
-    .map(function (n) { return { id: n.id, label: "new · " + n.label }; }));
+    .map(function (n) { return { id: n.id, label: P[index.get(n.id)][7] }; }));
   function renderChanges() {
     changesList.replaceChildren();
     changes.rows.filter(function (row) { return !newOnly.checked || newIds.has(row.paperId); }).forEach(function (row) {
@@ -818,6 +822,7 @@
       var kind = kindOf(n.id);
       return { id: n.id, hidden: newOnly.checked && !newIds.has(n.id) && kind !== "read" && kind !== "queued" };
     }));
+    updateLabels();
     renderChanges();
   });
   renderChanges();
