@@ -242,3 +242,13 @@ def test_a_store_from_before_gets_its_first_snapshot_at_its_next_build(citegraph
     assert citegraph.build("--offline").exit_code == 0
     rows = json.loads(citegraph.query("log", "--format", "json").stdout)
     assert len(rows) == 1 and rows[0]["source"] == "the stored answers only (offline build)"
+
+
+def test_groups_that_grew_say_their_size_as_clusters_gives_it(life):
+    rows = [row for row in changes_json(life)["changes"] if row["change"] == "group grew"]
+    sizes = {group["cluster"]: group["size"] for group in json.loads(run(life["data_dir"], "clusters", "--format",
+                                                                         "json").stdout)}
+    assert rows, "the new citers and the added papers make groups grow"
+    for row in rows:
+        before, after = map(int, row["detail"].removesuffix(" papers").split(" → "))
+        assert after == sizes[row["title"]] and before < after
