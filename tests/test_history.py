@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from tests.standin import StandinS2
 from tests.standin.growth import gain_citers
-from tests.test_map import OpenedMap, browser  # noqa: F401 (the module's Chromium fixture)
+from tests.test_map import CHROMIUM, OpenedMap
 from tests.test_mcp import answer
 
 TOP = 20
@@ -132,7 +132,18 @@ def test_changes_since_a_build_that_is_not_kept_is_one_line(life):
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "kept" in result.stderr
 
 
-def test_the_maps_new_filter_shows_the_rows_of_changes(life, browser):  # noqa: F811
+@pytest.fixture
+def browser():
+    """Chromium for one test: a module-wide one would keep Playwright's event loop running under the MCP test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+def test_the_maps_new_filter_shows_the_rows_of_changes(life, browser):
     page = OpenedMap(browser, life["output"])
     try:
         rows = page.js("() => window.citegraph.changes()")

@@ -765,7 +765,7 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
 def changes_data(changes=None) -> dict:
     """The page data of the "What changed" panel: the rows `citegraph changes` prints (``rows``), the
     paperIds marked new (``newIds``), the summary and the saturation figure of the build."""
-    if changes is None:
+    if changes is None or changes.since is None:  # a first build's page is the page of its graph alone
         return {"rows": [], "newIds": [], "summary": None, "saturation": None}
     return {"rows": changes.rows, "newIds": changes.new_papers(), "summary": changes.summary(),
             "saturation": changes.saturation_words()}
