@@ -169,7 +169,7 @@ def test_the_mcp_tool_answers_the_same_rows(life):
 def test_log_md_is_a_methods_paragraph_and_a_row_per_build(life):
     text = run(life["data_dir"], "log", "--format", "md").stdout
     paragraph, table = text.split("\n\n", 1)
-    assert paragraph.startswith("We chased citations with citegraph") and "in 2 builds between" in paragraph
+    assert paragraph.startswith("We chased citations with citegraph") and "(2 builds)" in paragraph
     assert "SHA-256" in paragraph and "reading.md" in paragraph
     lines = table.strip().splitlines()
     assert len(lines) == 4 and lines[2].startswith("| 1 |") and lines[3].startswith("| 2 |")

@@ -81,8 +81,9 @@ def methods_markdown(snapshots: list[Snapshot], table: str) -> str:
     requests = sum(s.data.get("requests", {}).get("s2", 0) for s in snapshots)
     files = data.get("notes_files", [])
     when = (f"on {first.built_at[:10]}" if len(snapshots) == 1 else
+            f"on {first.built_at[:10]} ({len(snapshots)} builds)" if first.built_at[:10] == last.built_at[:10] else
             f"in {len(snapshots)} builds between {first.built_at[:10]} and {last.built_at[:10]}")
-    seed = (f"The seed set was the {counts.get('notes_papers', '?')} papers of our reading notes "
+    seed = (f"At the last build the seed set was the {counts.get('notes_papers', '?')} papers of our reading notes "
             f"({len(files)} file(s): " + "; ".join(f"{f['path']}, {f['bytes']:,} bytes, SHA-256 {f['sha256']}"
                                                     for f in files) + ")")
     found = (f"{counts.get('ok', 0)} were resolved by identifier, {counts.get('title_matched', 0)} by title match, "
