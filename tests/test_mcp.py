@@ -73,7 +73,7 @@ def test_the_tools_without_allow_fetch(built):
         async with Client(create_server(built)) as client:
             return {tool.name: tool for tool in (await client.list_tools()).tools}
     listed = anyio.run(tools)
-    assert set(listed) == QUERY_TOOLS | {"clusters", "suggest"}
+    assert set(listed) == QUERY_TOOLS | {"clusters", "suggest", "changes"}
     assert set(listed["path"].input_schema["required"]) == {"from", "to"}
     assert all(tool.annotations.read_only_hint for tool in listed.values())
 

@@ -36,6 +36,7 @@ _EXPORTS = {
     "render_map": "map.render", "MapOptions": "map.render",
     "export_graph": "export.formats", "bibtex": "export.formats",
     "suggest": "suggestions", "Suggestions": "suggestions",
+    "stored_changes": "history", "Changes": "history",
     **{name: "errors" for name in _ERRORS},
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -109,3 +109,11 @@ def check_range(name: str, value, minimum) -> None:
         raise ValueError(f"{name}={value!r} is not a number")
     if value < minimum:
         raise ValueError(f"{name}={value!r} is less than {minimum}")
+
+# History of builds (`citegraph changes`, `log`, `saturation`; the map's "new" filter)
+REFRESH_AFTER_DAYS = 7.0  # build: what can change (your papers' counts, their citers) is asked again once this old
+SATURATION_TOP = 20  # saturation counts the papers new to this many of the top unread references
+RANKING_KEPT = 100  # rows of the unread ranking each build's snapshot keeps
+CLIMB_RANKS = 3  # an unread paper that stays in the top SATURATION_TOP "climbed" when it rose this many places
+CHANGE_FORMATS = ("table", "csv", "json", "md")
+LOG_FORMATS = ("md", "json", "csv")

@@ -25,13 +25,15 @@ The tree::
     ├── ReleaseMissing      a folder holds no imported S2 dataset release
     ├── ShardDamaged        a downloaded dataset shard is truncated or not gzip
     ├── DownloadFailed      a dataset shard could not be downloaded complete
-    └── ToolProblem         an MCP tool call that cannot be answered as asked
+    ├── ToolProblem         an MCP tool call that cannot be answered as asked
+    └── NoHistory           no build kept yet (changes, log, saturation), or not the build asked for
 """
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
     "S2Unavailable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
     "AmbiguousPaper", "NoPath", "UnknownCluster", "ReleaseMissing", "ShardDamaged", "DownloadFailed", "ToolProblem",
+    "NoHistory",
 ]
 
 
@@ -150,3 +152,7 @@ def describe_write_error(exc: OSError, folder) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"disk full ({folder} has no space left)"
     return exc.strerror or str(exc)
+
+
+class NoHistory(CitegraphError):
+    """No build is kept in the store yet, or the build asked for is not one of those kept."""

@@ -297,6 +297,15 @@ class Citegraph:
                      "(coverage.json): resolved, title-matched, uncertain, not found, skipped or failed, and why.",
                      {}, self.coverage),
         ]
+        tools.append(ToolSpec(
+            "changes", "What changed since the previous build (`citegraph changes`), from the kept builds: new "
+            "papers citing yours, unread references entering, climbing or leaving your top 20 (and why: read), "
+            "groups that grew or split, new suggestions.",
+            {"since": {"type": ["string", "null"], "maxLength": 40,
+                       "description": "Compare with the last build before this date (YYYY-MM-DD)."},
+             "since_build": {"type": ["integer", "null"], "minimum": 1,
+                             "description": "Compare with this build (see `citegraph log`)."}},
+            self.changes))
         tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
                               "size, your papers in each, its top unread papers.", {}, self.clusters))
         tools.append(self._suggest_tool())
@@ -413,6 +422,14 @@ class Citegraph:
         lines = [", ".join(f"{key}: {value}" for key, value in totals.items())]
         lines += [f"- {e.get('status')}: {e.get('id') or e.get('title')}: {e.get('reason')}" for e in problems]
         return Answer("\n".join(lines), report)
+
+    def changes(self, since: str | None = None, since_build: int | None = None) -> Answer:
+        from citegraph.history import stored_changes
+
+        found = json_data(stored_changes(self.data_dir, self.graph, since, since_build))
+        lines = [found["summary"]] + [f"- {row['change']}: {row['title'] or row['paperId']} ({row['detail']})"
+                                      for row in found["changes"]]
+        return Answer("\n".join(lines), found)
 
     def clusters(self) -> Answer:
         groups = json_data(cluster_rows(self.graph))

@@ -58,6 +58,7 @@ class BuildResult:
     stopped: str | None = None
     failed: int = 0
     suggested: str | None = None  # with ``suggest=True``: the suggestions' summary line, or why there are none
+    changes: object = None  # citegraph.history.Changes since the previous build (None: not recorded)
 
     @property
     def complete(self) -> bool:
@@ -98,6 +99,7 @@ def build(
     engine_options: EngineOptions | None = None,
     quick: bool = False,
     first_view: Callable[[FirstView], None] | None = None,
+    keep: int | None = None,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -124,6 +126,7 @@ def build(
     engine_options : the engine that reads the release (DuckDB unless it says Spark).
     quick : stop after the first map; a later build fetches the influence flags.
     first_view : called with the :class:`FirstView` once the first map is drawn.
+    keep : keep the snapshots of this many builds (None: all); see :mod:`citegraph.history`.
 
     Returns
     -------
@@ -143,7 +146,7 @@ def build(
     """
     plan = BuildPlan(list(paths), Path(data_dir), output, fetch_options or FetchOptions(), s2_config, offline,
                      map_options, report_file, progress, notice, zotero, suggest, release, engine_options, quick,
-                     first_view)
+                     first_view, keep)
     return run_build(plan)
 
 
@@ -167,6 +170,7 @@ class BuildPlan:
     engine_options: EngineOptions | None
     quick: bool
     first_view: Callable[[FirstView], None] | None
+    keep: int | None = None
 
 
 @dataclass
@@ -186,11 +190,12 @@ class BuildRun:
     later: Suggestions | None = None  # the suggestions the map's "Later work & suggestions" panel shows
     suggested: str | None = None
     map_meta: dict | None = None
+    changes: object = None  # citegraph.history.Changes since the previous build
 
     def result(self, plan: BuildPlan) -> BuildResult:
         failed = 0 if plan.offline else self.report.totals["failed"]
         return BuildResult(self.notes, self.report, self.graph, self.changed, self.requests, self.map_meta,
-                           self.rate_limited, self.stop_line(), failed, self.suggested)
+                           self.rate_limited, self.stop_line(), failed, self.suggested, self.changes)
 
     def stop_line(self) -> str | None:
         """The one-line account of an early stop, or None."""
@@ -210,6 +215,7 @@ def run_build(plan: BuildPlan) -> BuildResult:
         run.later = stored_suggestions(store, run.graph)
     require_a_graph(plan, run)
     ask_for_suggestions(plan, run)
+    record_the_history(plan, run)
     draw_the_map(plan, run)
     if run.interrupted:
         raise KeyboardInterrupt  # once the graph and the map are written
@@ -331,7 +337,7 @@ def ask_for_suggestions(plan: BuildPlan, run: BuildRun) -> None:
 def draw_the_map(plan: BuildPlan, run: BuildRun) -> None:
     """The map, with the later-work panel's suggestions (none asked for ``output=None``)."""
     if plan.output:
-        run.map_meta = render_map(run.graph, Path(plan.output), plan.map_options, run.later)
+        run.map_meta = render_map(run.graph, Path(plan.output), plan.map_options, run.later, run.changes)
 
 
 def most_useful_first(graph: nx.DiGraph) -> list[str]:
@@ -342,3 +348,51 @@ def most_useful_first(graph: nx.DiGraph) -> list[str]:
     ranks = {paper: sorted(position[cited] for cited in graph.succ[paper] if cited in position)[:TOP_REFERENCES]
              or [len(position)] for paper in your_papers(graph)}
     return sorted(ranks, key=ranks.__getitem__)
+
+
+def record_the_history(plan: BuildPlan, run: BuildRun) -> None:
+    """Keep the build's snapshot in the store and say what changed since the previous build
+    (`citegraph.history.Changes`; none for an interrupted build or a read-only store)."""
+    if run.interrupted:
+        return
+    from citegraph import __version__
+    from citegraph.buildlog import notes_files
+    from citegraph.history import Snapshot, changes_between, fold, load_snapshots, now_iso, pack, take_snapshot
+
+    store = open_store(plan.data_dir)
+    try:
+        if store.read_only:
+            return
+        earlier = load_snapshots(store)
+        counts = {**run.report.totals, "notes_papers": run.report.papers, "papers": run.graph.number_of_nodes(),
+                  "citations": run.graph.number_of_edges()}
+        facts = {"version": __version__, "source": build_source(plan), "options": build_options(plan),
+                 "notes_files": notes_files(plan.paths), "counts": counts,
+                 "requests": {"s2": run.requests, "rate_limited": run.rate_limited},
+                 "suggestions": list(run.later.table["paperId"]) if run.later is not None else []}
+        data = take_snapshot(run.graph, earlier, facts)
+        built_at = now_iso()
+        build_number = store.record_snapshot(built_at, pack(data), plan.keep, fold)
+        run.changes = changes_between(run.graph, earlier[-1] if earlier else None,
+                                      [Snapshot(build_number, built_at, data)])
+    except sqlite3.DatabaseError as exc:
+        raise damaged(store.path, exc) from None
+    finally:
+        store.close()
+
+
+def build_source(plan: BuildPlan) -> dict:
+    """Where a build's papers came from, as its snapshot records it."""
+    if plan.release is not None:
+        return {"kind": "datasets", "release": str(plan.release),
+                "engine": (plan.engine_options or EngineOptions()).engine}
+    if plan.offline:
+        return {"kind": "store"}
+    return {"kind": "s2", "url": (plan.s2_config or S2Config.from_env()).shown_url}
+
+
+def build_options(plan: BuildPlan) -> dict:
+    """The options that shaped a build's result, as its snapshot records them."""
+    fetch, drawn = plan.fetch_options, plan.map_options or MapOptions()
+    return {"depth": fetch.depth, "citations": fetch.citations, "max_citations": fetch.max_citations,
+            "refresh": fetch.refresh, "refresh_after": fetch.refresh_after, "max_nodes": drawn.max_nodes}

@@ -14,7 +14,7 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -87,6 +87,11 @@ CREATE TABLE IF NOT EXISTS claims (
     host TEXT NOT NULL,
     claimed_at REAL NOT NULL,
     PRIMARY KEY (subject, what)
+);
+CREATE TABLE IF NOT EXISTS builds (
+    build INTEGER PRIMARY KEY,
+    built_at TEXT NOT NULL,
+    snapshot BLOB NOT NULL
 );
 """
 
@@ -537,3 +542,45 @@ class Store:
         """The (paperId, paper record, reasons) of one stored `suggest` answer, best first."""
         rows = self.db.execute("SELECT paper_id, data, reasons FROM suggestions WHERE run=? ORDER BY rank", (run,))
         return [(pid, json.loads(data), json.loads(reasons)) for pid, data, reasons in rows]
+
+
+    # -- the history of builds: one compressed snapshot each (citegraph.history) ----------------------
+
+    def record_snapshot(self, built_at: str, snapshot: bytes, keep: int | None = None,
+                        fold: Callable[[list[bytes], bytes], bytes] | None = None) -> int:
+        """Store one build's snapshot; returns its build number. With ``keep``, only the last ``keep``
+        builds stay: ``fold(dropped, oldest_kept)`` gives the oldest kept snapshot what it must inherit."""
+        with self._tx(changes_graph=False) as db:
+            build = db.execute("INSERT INTO builds (built_at, snapshot) VALUES (?,?)", (built_at, snapshot)).lastrowid
+            if keep:
+                rows = db.execute("SELECT build, snapshot FROM builds ORDER BY build").fetchall()
+                dropped, kept = rows[:-keep], rows[-keep:]
+                if dropped:
+                    if fold:
+                        db.execute("UPDATE builds SET snapshot=? WHERE build=?",
+                                   (fold([s for _, s in dropped], kept[0][1]), kept[0][0]))
+                    db.execute("DELETE FROM builds WHERE build<=?", (dropped[-1][0],))
+        return build
+
+    def snapshots(self) -> list[tuple[int, str, bytes]]:
+        """(build, built_at, snapshot) of every kept build, oldest first ([] for a store from before builds were kept)."""
+        try:
+            return self.db.execute("SELECT build, built_at, snapshot FROM builds ORDER BY build").fetchall()
+        except sqlite3.OperationalError:  # a read-only store written before the history existed
+            return []
+
+    def update_papers(self, papers: Iterable[dict]) -> None:
+        """Papers asked again (their counts may have grown): the new records replace the stored ones."""
+        with self._tx() as db:
+            self._upsert_papers(db, papers, "full")
+
+    def papers_older_than(self, paper_ids: Iterable[str], before: float) -> list[str]:
+        """Of these papers, those whose full record was stored before ``before`` (epoch seconds)."""
+        ids = list(paper_ids)
+        old: list[str] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            old += [r[0] for r in self.db.execute(
+                f"SELECT paper_id FROM papers WHERE detail='full' AND updated_at<? AND paper_id IN "
+                f"({','.join('?' * len(chunk))})", (before, *chunk))]
+        return sorted(old, key=ids.index)

@@ -29,6 +29,7 @@ from citegraph.constants import (
     MAX_WAIT,
     MIN_RPS,
     ROW_FORMATS,
+    REFRESH_AFTER_DAYS,
     RPS,
 )
 from citegraph.datadir import COVERAGE_FILE
@@ -101,6 +102,11 @@ class ProgressBars:
               help="At most this many citing papers per paper.")
 @click.option("--offline", is_flag=True, help="Never touch the network: build from the store, report what is missing.")
 @click.option("--refresh", is_flag=True, help="Fetch everything again, even what is stored.")
+@click.option("--refresh-after", type=click.FloatRange(0), default=REFRESH_AFTER_DAYS, show_default=True,
+              metavar="DAYS", help="Ask again what can change (your papers' citation counts, then the citations of "
+                                   "those that gained citers) once stored this many days; 0: now.")
+@click.option("--keep", type=click.IntRange(1), metavar="N",
+              help="Keep the snapshots of the last N builds (default: all); see `citegraph changes` and `log`.")
 @click.option("--rps", type=click.FloatRange(MIN_RPS), default=RPS, show_default=True,
               help="Requests per second to Semantic Scholar (about 1/s with a key).")
 @click.option("--max-wait", type=click.FloatRange(0), default=MAX_WAIT, show_default=True,
@@ -118,8 +124,8 @@ class ProgressBars:
                    "a later build fetches S2's influence flags.")
 @data_dir_option
 @map_options
-def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, quick, data_dir, color, show,
+def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, refresh_after, keep,
+          rps, max_wait, output, report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, quick, data_dir, color, show,
           max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
@@ -151,13 +157,14 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     try:
         result = build(
             list(paths), data_dir=data_dir, output=output,
-            fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
+            fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh,
+                                       refresh_after=refresh_after),
             s2_config=S2Config.from_env(rps=rps, max_wait=max_wait), offline=offline,
             map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
             progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
             release=release_source(source),
             engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
-            first_view=first_view)
+            first_view=first_view, keep=keep)
     finally:
         progress.close()
     print_build(result, data_dir, output, offline)
@@ -187,6 +194,8 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
     if result.suggested:
         click.echo(terminal_text(f"suggest: {result.suggested}"))
+    if result.changes is not None and result.changes.since is not None:
+        click.echo(terminal_text(f"changes: {result.changes.summary()} (citegraph changes lists them)"))
     if result.map_meta:
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:

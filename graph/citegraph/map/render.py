@@ -568,7 +568,7 @@ def color_mode(graph: nx.DiGraph, mode: str) -> str:
     return "topic" if len(topics) >= 2 else "cluster"
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None
+def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None, changes=None
               ) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
     ``layout_cache``, see :func:`cached_layout`; ``later``: see `render_map`)."""
@@ -612,6 +612,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
         reading_status(graph.nodes[n]) == "unread", n not in top_unread, -(scores.get(n) or 0),
         -(graph.nodes[n].get("citationCount") or 0), n))
     data["laterWork"] = later_work_data(graph, later)
+    data["changes"] = changes_data(changes)
     return nodes, edges, data
 
 
@@ -666,7 +667,7 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
     return net.generate_html(name="map.html")  # the name only passes pyvis's ".html" check; we write the file
 
 
-def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None) -> dict:
+def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None, changes=None) -> dict:
     """Write the interactive map of ``graph`` to ``output``.
 
     Parameters
@@ -679,6 +680,8 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         Colours, folding, ``max_nodes``, layout and a path to highlight (a list of paperIds).
     later : citegraph.suggestions.Suggestions, optional
         The last stored suggestions, for the "Later work & suggestions" panel (see `later_work_data`).
+    changes : citegraph.history.Changes, optional
+        What changed since the previous build: the "new" badges and filter (see `changes_data`).
 
     Returns
     -------
@@ -705,7 +708,8 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     options = options or MapOptions()
     output = Path(output)
     # The layout is kept beside the page (a hidden file): an unchanged graph is not laid out again.
-    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later)
+    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later,
+                                  changes)
     html = render_page(nodes, edges, vis_options(nodes), data)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -753,3 +757,15 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
     return {"citing": citing, "suggestions": rows,
             "asked": later.asked_at[:10] if later is not None else None,
             "previous": later.previous[:10] if later is not None and later.previous else None}
+
+
+# ---- What changed since the previous build -----------------------------------------------------------
+
+
+def changes_data(changes=None) -> dict:
+    """The page data of the "What changed" panel: the rows `citegraph changes` prints (``rows``), the
+    paperIds marked new (``newIds``), the summary and the saturation figure of the build."""
+    if changes is None or changes.since is None:  # a first build's page is the page of its graph alone
+        return {"rows": [], "newIds": [], "summary": None, "saturation": None}
+    return {"rows": changes.rows, "newIds": changes.new_papers(), "summary": changes.summary(),
+            "saturation": changes.saturation_words()}

@@ -788,6 +788,46 @@
     });
   }
 
+
+  // ---- BEGIN What changed since the previous build ------------------------------------------------
+  // The rows `citegraph changes` prints; the papers they name are badged "new" and the "new" filter
+  // keeps only them (with your papers) on the map and in the list.
+  var changes = page.changes || { rows: [], newIds: [], summary: null, saturation: null };
+  var newIds = new Set(changes.newIds), changesList = document.getElementById("changesList");
+  var newOnly = document.getElementById("newOnly");
+  Array.prototype.forEach.call(legend.querySelectorAll(".note"), function (note) {  // the summary line
+    if (changes.saturation && note.textContent === page.summary) note.textContent = page.summary + " · " + changes.saturation;
+  });
+  document.getElementById("changesNote").textContent = changes.summary || "the first build: nothing to compare yet";
+  newIds.forEach(function (id) {  // the badge: the label the level of detail shows
+    var i = index.get(id);
+    if (i !== undefined && P[i][7] && P[i][7].indexOf("new · ") !== 0) P[i][7] = "new · " + P[i][7];
+  });
+  nodes.update(nodes.get().filter(function (n) { return newIds.has(n.id) && n.label; })
+    .map(function (n) { return { id: n.id, label: P[index.get(n.id)][7] }; }));
+  function renderChanges() {
+    changesList.replaceChildren();
+    changes.rows.filter(function (row) { return !newOnly.checked || newIds.has(row.paperId); }).forEach(function (row) {
+      var item = el("li");
+      if (row.paperId) item.dataset.paperId = row.paperId;
+      item.appendChild(el("span", row.change + " ", newIds.has(row.paperId) ? "new" : "m"));
+      if (row.paperId && index.has(row.paperId)) item.appendChild(paperButton(row.paperId));
+      else item.appendChild(el("span", clip(row.title || row.paperId, 160)));
+      item.appendChild(el("div", row.detail, "m"));
+      changesList.appendChild(item);
+    });
+  }
+  newOnly.addEventListener("change", function () {
+    nodes.update(nodes.get().map(function (n) {
+      var kind = kindOf(n.id);
+      return { id: n.id, hidden: newOnly.checked && !newIds.has(n.id) && kind !== "read" && kind !== "queued" };
+    }));
+    updateLabels();
+    renderChanges();
+  });
+  renderChanges();
+  // ---- END What changed ---------------------------------------------------------------------------
+
   // ---- the API the page guarantees -------------------------------------------------------------
   window.citegraph = {
     network: network, nodes: nodes, edges: edges, page: page, ready: false,
@@ -816,6 +856,12 @@
     citing: function () { return later.citing.map(function (r) { return { paperId: r.paperId, title: r.title, year: r.year }; }); },
     tick: function (id) { laterTicked.add(id); renderLater(); },
     copy: copyLater,
+  };
+  /** The rows `citegraph changes` prints for this build (since the previous one). */
+  window.citegraph.changes = function () { return changes.rows.map(function (r) { return Object.assign({}, r); }); };
+  /** The paperIds the "new" filter keeps in the What changed list. */
+  window.citegraph.newShown = function () {
+    return Array.prototype.map.call(changesList.querySelectorAll("li[data-paper-id]"), function (li) { return li.dataset.paperId; });
   };
   renderUnread();
   fitView();
