@@ -27,11 +27,20 @@ class Table:
     def __init__(self):
         self.rows: list[dict] = []
 
-    def add(self, stage: str, measure: str, value, unit: str = "", goal: str = "", ok: bool | None = None,
-            exact: bool = False):
+    def add(
+        self,
+        stage: str,
+        measure: str,
+        value,
+        unit: str = "",
+        goal: str = "",
+        ok: bool | None = None,
+        exact: bool = False,
+    ):
         """One row; ``exact`` marks a goal that load cannot move (a count), which the test suite checks."""
-        self.rows.append({"stage": stage, "measure": measure, "value": value, "unit": unit, "goal": goal,
-                          "ok": ok, "exact": exact})
+        self.rows.append(
+            {"stage": stage, "measure": measure, "value": value, "unit": unit, "goal": goal, "ok": ok, "exact": exact}
+        )
         shown = f"{value:,.3f}" if isinstance(value, float) else (f"{value:,}" if isinstance(value, int) else value)
         mark = {True: "ok", False: "MISSED", None: ""}[ok]
         print(f"{stage:<10} {measure:<52} {shown:>14} {unit:<5} {goal:<14} {mark}", flush=True)
@@ -45,7 +54,9 @@ def citegraph_command() -> list[str]:
 def run_citegraph(*args, env_url: str | None = None, check: bool = True) -> float:
     env = {**os.environ, **({"S2_API_URL": env_url} if env_url else {})}
     started = time.perf_counter()
-    done = subprocess.run(citegraph_command() + [str(a) for a in args], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        citegraph_command() + [str(a) for a in args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - started
     if check and done.returncode != 0:
         raise SystemExit(f"citegraph {' '.join(map(str, args))} failed:\n{done.stderr}")
@@ -67,7 +78,9 @@ def answer_times(questions: dict[str, list], data_dir: Path, runs: int) -> tuple
     writing it off), like click's in the floor.
     """
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    commands = {name: [*citegraph_command(), *map(str, args), "--data-dir", str(data_dir)] for name, args in questions.items()}
+    commands = {
+        name: [*citegraph_command(), *map(str, args), "--data-dir", str(data_dir)] for name, args in questions.items()
+    }
     for command in commands.values():  # once, to compile the bytecode
         subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     floors, times = [], {name: [] for name in commands}
@@ -75,8 +88,9 @@ def answer_times(questions: dict[str, list], data_dir: Path, runs: int) -> tuple
         floors.append(run_time(FLOOR, env))
         for name, command in commands.items():
             times[name].append(run_times(command, env))
-    return statistics.median(floors), {name: tuple(map(statistics.median, zip(*values))) for name, values in times.items()}
-
+    return statistics.median(floors), {
+        name: tuple(map(statistics.median, zip(*values))) for name, values in times.items()
+    }
 
 
 def run_times(command: list[str], env: dict | None = None) -> tuple[float, float]:
@@ -95,11 +109,13 @@ def run_time(command: list[str], env: dict | None = None) -> float:
 
 def launch_chromium(playwright):
     """Debian's Chromium, headless, with nothing but the page's own file to load."""
-    return playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    return playwright.chromium.launch(
+        executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    )
 
 
 # -- the command line ---------------------------------------------------------------------------
+
 
 def stage_name(module_name: str) -> str:
     return module_name.replace("_", "-")
@@ -125,13 +141,22 @@ def parser_for(stages: dict) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes: well under a minute")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
-    parser.add_argument("--only", choices=list(stages), action="append", metavar="STAGE",
-                        help=f"run only these stages (any of: {', '.join(stages)})")
+    parser.add_argument(
+        "--only",
+        choices=list(stages),
+        action="append",
+        metavar="STAGE",
+        help=f"run only these stages (any of: {', '.join(stages)})",
+    )
     for name, stage in stages.items():
         if not runs_by_default(stage):
             summary = (stage.__doc__ or "").strip().splitlines()[0]
-            parser.add_argument(f"--{name}", action="store_true", dest=f"with_{name.replace('-', '_')}",
-                                help=f"also the {name} stage, left out unless asked for: {summary}")
+            parser.add_argument(
+                f"--{name}",
+                action="store_true",
+                dest=f"with_{name.replace('-', '_')}",
+                help=f"also the {name} stage, left out unless asked for: {summary}",
+            )
         if hasattr(stage, "add_options"):
             stage.add_options(parser)
     return parser
@@ -160,4 +185,3 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"quick": args.quick, "seconds": round(total, 1), "rows": table.rows}, indent=2))
     return 1 if any(row["ok"] is False for row in table.rows) else 0
-

@@ -12,11 +12,14 @@ from citegraph.assemble import compute_pagerank, node_attributes
 
 def synthetic_notes(count: int, path: Path) -> list[tuple[str, str]]:
     rng = random.Random(count)
-    seeds = [(f"{rng.randint(15, 24):02d}{rng.randint(1, 12):02d}.{10000 + i:05d}", f"Synthetic read paper {i}")
-             for i in range(count)]
-    path.write_text("# Synthetic notes\n" + "".join(f"- [{title}](https://arxiv.org/abs/{arxiv})\n" for arxiv, title in seeds))
+    seeds = [
+        (f"{rng.randint(15, 24):02d}{rng.randint(1, 12):02d}.{10000 + i:05d}", f"Synthetic read paper {i}")
+        for i in range(count)
+    ]
+    path.write_text(
+        "# Synthetic notes\n" + "".join(f"- [{title}](https://arxiv.org/abs/{arxiv})\n" for arxiv, title in seeds)
+    )
     return seeds
-
 
 
 def synthetic_graph(papers: int, citations: int, read_every: int = 250, seed: int = 5) -> nx.DiGraph:
@@ -28,8 +31,14 @@ def synthetic_graph(papers: int, citations: int, read_every: int = 250, seed: in
     cumulative = np.cumsum(weights)
     graph = nx.DiGraph()
     for i in range(papers):
-        attrs = node_attributes({"paperId": f"p{i}", "title": f"Synthetic paper {i} on topic {i % 97}",
-                                 "year": 1990 + i * 35 // papers, "citationCount": int(weights[i] * 10)})
+        attrs = node_attributes(
+            {
+                "paperId": f"p{i}",
+                "title": f"Synthetic paper {i} on topic {i % 97}",
+                "year": 1990 + i * 35 // papers,
+                "citationCount": int(weights[i] * 10),
+            }
+        )
         attrs["read"] = i % read_every == 0 and i > 0
         graph.add_node(f"p{i}", **attrs)
     citing = rng.integers(1, papers, citations * 11 // 10)

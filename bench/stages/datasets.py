@@ -32,19 +32,22 @@ SELECT {base} + i AS corpusid,
     'DOI': CASE WHEN i % 5 < 3 THEN '10.' || (5000 + i % 400) || '/bench.' || i END,
     'PubMedCentral': NULL::VARCHAR}} AS externalids,
   'https://www.semanticscholar.org/paper/' || md5(i::VARCHAR) || left(md5('x' || i), 8) AS url,
-  'Generated paper ' || i || ' on ' || ['graphs', 'language models', 'retrieval', 'diffusion', 'vision'][1 + i % 5] AS title,
+  'Generated paper ' || i || ' on '
+    || ['graphs', 'language models', 'retrieval', 'diffusion', 'vision'][1 + i % 5] AS title,
   [{{'authorId': (100000 + i % 50000)::VARCHAR, 'name': 'A. Author' || (i % 9999)}}] AS authors,
   ['NeurIPS', 'ICML', 'ACL', 'Nature', ''][1 + i % 5] AS venue, NULL::VARCHAR AS publicationvenueid,
   1990 + (i * 35) // {papers} AS year, {refs_mid} AS referencecount, 10 AS citationcount,
   1 AS influentialcitationcount, i % 4 = 0 AS isopenaccess,
   [{{'category': 'Computer Science', 'source': 's2-fos-model'}}] AS s2fieldsofstudy,
   ['JournalArticle'] AS publicationtypes, NULL::VARCHAR AS publicationdate,
-  {{'name': ['NeurIPS', 'ICML', 'ACL', 'Nature', ''][1 + i % 5], 'pages': NULL::VARCHAR, 'volume': NULL::VARCHAR}} AS journal,
+  {{'name': ['NeurIPS', 'ICML', 'ACL', 'Nature', ''][1 + i % 5],
+    'pages': NULL::VARCHAR, 'volume': NULL::VARCHAR}} AS journal,
   '2025-12-05T00:00:00.000Z' AS updated
 FROM range({start}, {end}) t(i)"""
 CITATIONS_SQL = """
 SELECT (row_number() OVER ())::VARCHAR AS citationid, ({base} + i)::VARCHAR AS citingcorpusid,
-  CASE WHEN random() < {unresolved} THEN NULL ELSE ({base} + floor(i * pow(random(), 3)))::BIGINT::VARCHAR END AS citedcorpusid,
+  CASE WHEN random() < {unresolved} THEN NULL
+    ELSE ({base} + floor(i * pow(random(), 3)))::BIGINT::VARCHAR END AS citedcorpusid,
   random() < 0.15 AS isinfluential,
   CASE WHEN j % 3 = 0 THEN NULL ELSE ['... as shown in earlier work (' || j || ') ...'] END AS contexts,
   CASE WHEN j % 4 = 0 THEN NULL ELSE [['background', 'methodology', 'result'][1 + j % 3]] END AS intents,
@@ -69,13 +72,24 @@ def generate_release(folder: Path, citations: int, shards: int = 8) -> dict[str,
         (folder / dataset).mkdir(parents=True, exist_ok=True)
         for shard in range(shards):
             start, end = papers * shard // shards, papers * (shard + 1) // shards
-            query = sql.format(base=FIRST_CORPUS_ID, start=start, end=end, papers=papers, refs_mid=sum(REFS) // 2,
-                               refs_min=REFS[0], refs_max=REFS[1], unresolved=UNRESOLVED)
+            query = sql.format(
+                base=FIRST_CORPUS_ID,
+                start=start,
+                end=end,
+                papers=papers,
+                refs_mid=sum(REFS) // 2,
+                refs_min=REFS[0],
+                refs_max=REFS[1],
+                unresolved=UNRESOLVED,
+            )
             target = folder / dataset / f"{dataset}-part{shard}.jsonl.gz"
             db.execute(f"COPY ({query}) TO '{target}' (FORMAT json, COMPRESSION gzip)")
     db.close()
-    return {"seconds": time.perf_counter() - started,
-            "bytes": sum(p.stat().st_size for p in folder.rglob("*.jsonl.gz")), "papers": papers}
+    return {
+        "seconds": time.perf_counter() - started,
+        "bytes": sum(p.stat().st_size for p in folder.rglob("*.jsonl.gz")),
+        "papers": papers,
+    }
 
 
 def library(folder: Path, papers: int, size: int) -> Path:
@@ -97,8 +111,10 @@ def four_hops_apart(release: Path, source: int) -> int | None:
     reached, frontier = {source}, {source}
     for _ in range(4):
         db.register("frontier_rows", pd.DataFrame({"corpusid": sorted(frontier)}))
-        rows = db.execute(f"SELECT DISTINCT cited FROM read_parquet('{citations}') WHERE cited IS NOT NULL "
-                          "AND citing IN (SELECT corpusid FROM frontier_rows)").fetchall()
+        rows = db.execute(
+            f"SELECT DISTINCT cited FROM read_parquet('{citations}') WHERE cited IS NOT NULL "
+            "AND citing IN (SELECT corpusid FROM frontier_rows)"
+        ).fetchall()
         frontier = {r[0] for r in rows} - reached
         reached |= frontier
     db.close()
@@ -148,31 +164,76 @@ def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
     citations = 200_000 if quick else (options.datasets_citations if options else 50_000_000)
     release = tmp / "release"
     made = generate_release(release, citations)
-    table.add("datasets", f"generate release: {citations:,} citations, {made['papers']:,} papers", round(made["seconds"], 1), "s")
+    table.add(
+        "datasets",
+        f"generate release: {citations:,} citations, {made['papers']:,} papers",
+        round(made["seconds"], 1),
+        "s",
+    )
     table.add("datasets", "shards on disk (gzipped JSON lines)", round(made["bytes"] / 1e9, 3), "GB")
-    seconds = run_time(citegraph_command() + ["datasets", "import", str(release), "--memory-limit", "4GB",
-                                              "--temp-dir", str(tmp / "spill")])
+    seconds = run_time(
+        citegraph_command()
+        + ["datasets", "import", str(release), "--memory-limit", "4GB", "--temp-dir", str(tmp / "spill")]
+    )
     table.add("datasets", "import to sorted Parquet (DuckDB, 4 GB)", round(seconds, 1), "s")
     table.add("datasets", "Parquet on disk", round(disk_bytes(release) / 1e9, 3), "GB")
     table.add("datasets", "import rate", round(citations / seconds / 1e6, 3), "M citations/s")
     notes = library(tmp, made["papers"], 40 if quick else 400)
-    for engine, extra in (("DuckDB 4 GB", ["--memory-limit", "4GB"]), ("Spark local[2]", ["--engine", "spark", "--spark-master", "local[2]"])):
+    for engine, extra in (
+        ("DuckDB 4 GB", ["--memory-limit", "4GB"]),
+        ("Spark local[2]", ["--engine", "spark", "--spark-master", "local[2]"]),
+    ):
         data = tmp / f"data-{extra[-1]}"
-        seconds = run_time(citegraph_command() + ["build", str(notes), "--source", f"datasets:{release}", "--depth", "2",
-                                                  "--data-dir", str(data), "-o", str(tmp / "map.html"), *extra])
-        table.add("datasets", f"build {'40' if quick else '400'} papers, depth 2, {engine}", round(seconds, 1), "s",
-                  "<= 60 s", seconds <= 60)
+        seconds = run_time(
+            citegraph_command()
+            + [
+                "build",
+                str(notes),
+                "--source",
+                f"datasets:{release}",
+                "--depth",
+                "2",
+                "--data-dir",
+                str(data),
+                "-o",
+                str(tmp / "map.html"),
+                *extra,
+            ]
+        )
+        table.add(
+            "datasets",
+            f"build {'40' if quick else '400'} papers, depth 2, {engine}",
+            round(seconds, 1),
+            "s",
+            "<= 60 s",
+            seconds <= 60,
+        )
         shutil.rmtree(data, ignore_errors=True)
     from citegraph.bulk.engines import EngineOptions
 
-    for engine, options in (("DuckDB 4 GB", EngineOptions(memory_limit="4GB")),
-                            ("Spark local[2]", EngineOptions("spark", spark_master="local[2]"))):
+    for engine, options in (
+        ("DuckDB 4 GB", EngineOptions(memory_limit="4GB")),
+        ("Spark local[2]", EngineOptions("spark", spark_master="local[2]")),
+    ):
         queries, filling = extraction_seconds(release, notes, options)
-        table.add("datasets", f"extraction only (engine queries), {engine}", round(queries, 1), "s", "<= 60 s", queries <= 60)
+        table.add(
+            "datasets", f"extraction only (engine queries), {engine}", round(queries, 1), "s", "<= 60 s", queries <= 60
+        )
         table.add("datasets", f"extraction + store writes, {engine}", round(filling, 1), "s")
     source = FIRST_CORPUS_ID + made["papers"] - 1
     target = four_hops_apart(release, source)
     if target is not None:
-        seconds = run_time(citegraph_command() + ["path", f"CorpusId:{source}", f"CorpusId:{target}", "--global",
-                                                  "--source", f"datasets:{release}", "--memory-limit", "4GB"])
+        seconds = run_time(
+            citegraph_command()
+            + [
+                "path",
+                f"CorpusId:{source}",
+                f"CorpusId:{target}",
+                "--global",
+                "--source",
+                f"datasets:{release}",
+                "--memory-limit",
+                "4GB",
+            ]
+        )
         table.add("datasets", "path --global, 4 hops apart (DuckDB)", round(seconds, 1), "s")

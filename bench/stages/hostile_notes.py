@@ -9,7 +9,6 @@ from pathlib import Path
 
 from bench.harness import Table
 
-
 # Each shape is one line (or one Zotero note) that used to make a reader super-linear: a run of
 # characters several unbounded patterns of a regular expression could share, or an id per few bytes.
 HOSTILE_SHAPES = {
@@ -63,8 +62,13 @@ def hostile_file(folder: Path, shape: str, size: int) -> Path:
 def read_hostile(path: Path, package_root: str = "") -> tuple[float, float] | str:
     """(CPU s, peak MB) of reading ``path`` in a fresh process; "> N s" or "> 4 GB" when it was stopped."""
     try:
-        done = subprocess.run([sys.executable, "-c", HOSTILE_READER, package_root, str(path)], capture_output=True,
-                              text=True, timeout=HOSTILE_TIMEOUT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        done = subprocess.run(
+            [sys.executable, "-c", HOSTILE_READER, package_root, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=HOSTILE_TIMEOUT,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
     except subprocess.TimeoutExpired:
         return f"> {HOSTILE_TIMEOUT} s"
     if done.stdout.strip() == "memory" or "MemoryError" in done.stderr:
@@ -88,8 +92,12 @@ def baseline_package(checkout: Path, folder: Path) -> str:
 
 
 def add_options(parser) -> None:
-    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
-                        help="hostile-notes stage: also time another checkout's readers on the same files")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="hostile-notes stage: also time another checkout's readers on the same files",
+    )
 
 
 def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
@@ -121,5 +129,11 @@ def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
             factor = large // small
             # Under a tenth of a second the clock's grain and the process start are most of the time.
             ratio = max(cpu[large], 0.1) / max(cpu[small], 0.1)
-            table.add("hostile-notes", f"{shape}: CPU x{factor} size / CPU x1", round(ratio, 2), "x",
-                      f"<= {factor + 2} (linear)", ratio <= factor + 2)
+            table.add(
+                "hostile-notes",
+                f"{shape}: CPU x{factor} size / CPU x1",
+                round(ratio, 2),
+                "x",
+                f"<= {factor + 2} (linear)",
+                ratio <= factor + 2,
+            )

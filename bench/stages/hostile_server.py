@@ -11,10 +11,11 @@ from pathlib import Path
 from bench.harness import ROOT, SAMPLE_NOTES, Table
 from tests.standin import generate_world, sample_notes_seeds
 
-
-HOSTILE_PEAK = ("import resource, sys\nfrom citegraph.cli import main\n"
-                "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+HOSTILE_PEAK = (
+    "import resource, sys\nfrom citegraph.cli import main\n"
+    "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+)
 
 
 def run(table: Table, tmp: Path, quick: bool) -> None:
@@ -31,13 +32,32 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
         server = HostileS2(world, mode).start()
         try:
             started = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", HOSTILE_PEAK, "build", str(notes), "--data-dir",
-                                   str(tmp / f"hostile-{mode}"), "-o", str(tmp / f"{mode}.html"), "--max-wait", "0",
-                                   "--rps", "50"],
-                                  cwd=ROOT, env={**os.environ, "S2_API_URL": server.url}, capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    HOSTILE_PEAK,
+                    "build",
+                    str(notes),
+                    "--data-dir",
+                    str(tmp / f"hostile-{mode}"),
+                    "-o",
+                    str(tmp / f"{mode}.html"),
+                    "--max-wait",
+                    "0",
+                    "--rps",
+                    "50",
+                ],
+                cwd=ROOT,
+                env={**os.environ, "S2_API_URL": server.url},
+                capture_output=True,
+                text=True,
+            )
             elapsed = time.perf_counter() - started
         finally:
             server.stop()
         peak = int(done.stderr.split()[-1]) / 1024
-        table.add("hostile-server", f"peak RSS of a build against {shown}", round(peak, 1), "MB", "<= 512 MB", peak <= 512)
+        table.add(
+            "hostile-server", f"peak RSS of a build against {shown}", round(peak, 1), "MB", "<= 512 MB", peak <= 512
+        )
         table.add("hostile-server", "  its wall time (3 papers, one attempt each)", round(elapsed, 1), "s")

@@ -22,13 +22,30 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
         run_citegraph("build", notes, "--data-dir", data, "-o", data / "g.html", "--rps", "1000", env_url=service.url)
     finally:
         service.stop()
-    stats = json.loads(subprocess.run([*citegraph_command(), "stats", "--format", "json", "--data-dir", str(data)],
-                                      cwd=ROOT, capture_output=True, text=True, check=True).stdout)
-    ids = [line.split(",", 1)[0] for line in subprocess.run(
-        [*citegraph_command(), "notes", str(notes), "--format", "csv"], cwd=ROOT, capture_output=True, text=True,
-        check=True).stdout.splitlines()[1:]]
-    questions = {"unread --top 10": ["unread", "--top", "10"], "path A B -u": ["path", ids[0], ids[-1], "--undirected"],
-                 "show A": ["show", ids[0]]}
+    stats = json.loads(
+        subprocess.run(
+            [*citegraph_command(), "stats", "--format", "json", "--data-dir", str(data)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    ids = [
+        line.split(",", 1)[0]
+        for line in subprocess.run(
+            [*citegraph_command(), "notes", str(notes), "--format", "csv"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[1:]
+    ]
+    questions = {
+        "unread --top 10": ["unread", "--top", "10"],
+        "path A B -u": ["path", ids[0], ids[-1], "--undirected"],
+        "show A": ["show", ids[0]],
+    }
     runs = 1 if quick else 5
     floor, times = answer_times(questions, data, runs)
     size = f"{count} yours, {stats['papers']:,} in graph"

@@ -12,12 +12,13 @@ import networkx as nx
 from bench.harness import Table, launch_chromium, run_time
 from citegraph.assemble import compute_pagerank, node_attributes
 
-
 BARE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><script>{vis}</script></head>
 <body style="margin:0"><div id="map" style="position:absolute;inset:0"></div><script>
 var data = {data};
-var net = new vis.Network(document.getElementById("map"), {{nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}},
-  {{physics: {{enabled: false}}, layout: {{improvedLayout: false}}, nodes: {{shape: "dot"}}, edges: {{smooth: false}}}});
+var net = new vis.Network(document.getElementById("map"),
+  {{nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}},
+  {{physics: {{enabled: false}}, layout: {{improvedLayout: false}}, nodes: {{shape: "dot"}},
+    edges: {{smooth: false}}}});
 net.fit();
 net.once("afterDrawing", function () {{ document.body.setAttribute("data-ready", "1"); }});
 </script></body></html>"""
@@ -73,7 +74,9 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
             for read, per_read in libraries:
                 graph = library_graph(read, per_read)
                 name = f"{read:,} yours"
-                table.add("map-library", f"{name}: papers in the graph (world {read * per_read:,})", graph.number_of_nodes())
+                table.add(
+                    "map-library", f"{name}: papers in the graph (world {read * per_read:,})", graph.number_of_nodes()
+                )
                 page_file = tmp / f"library-{read}.html"
                 started = time.perf_counter()
                 nodes, edges, data = map_items(graph, MapOptions())
@@ -82,11 +85,19 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
                 # the layout alone, uncached, on the papers the map draws
                 boxes = {n["id"]: Box(n["size"]) for n in nodes}
                 started = time.perf_counter()
-                cached_layout(graph, [n["id"] for n in nodes], boxes, "auto", {n["id"]: n["cluster"] for n in nodes}, None)
+                cached_layout(
+                    graph, [n["id"] for n in nodes], boxes, "auto", {n["id"]: n["cluster"] for n in nodes}, None
+                )
                 laid_out = time.perf_counter() - started
                 groups_and_layout = graph.graph["groups_seconds"] + laid_out
-                table.add("map-library", f"{name}: groups + layout", round(groups_and_layout, 2), "s",
-                          "<= 3 s" if read >= 2000 else "", groups_and_layout <= 3 if read >= 2000 else None)
+                table.add(
+                    "map-library",
+                    f"{name}: groups + layout",
+                    round(groups_and_layout, 2),
+                    "s",
+                    "<= 3 s" if read >= 2000 else "",
+                    groups_and_layout <= 3 if read >= 2000 else None,
+                )
                 table.add("map-library", f"{name}: map items (ranking, groups, layout, data)", round(items, 2), "s")
                 started = time.perf_counter()
                 render_map(graph, page_file)
@@ -95,16 +106,36 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
                 render_map(graph, page_file)
                 warm = time.perf_counter() - started
                 imports = run_time([sys.executable, "-c", "import networkx, pandas, pyvis"])
-                table.add("map-library", f"{name}: render_map cold / with its cached layout", f"{cold:.2f} / {warm:.2f}", "s")
-                table.add("map-library", f"{name}: cached render_map / import networkx, pandas, pyvis", round(warm / imports, 2), "x")
+                table.add(
+                    "map-library", f"{name}: render_map cold / with its cached layout", f"{cold:.2f} / {warm:.2f}", "s"
+                )
+                table.add(
+                    "map-library",
+                    f"{name}: cached render_map / import networkx, pandas, pyvis",
+                    round(warm / imports, 2),
+                    "x",
+                )
                 table.add("map-library", f"{name}: page size", round(page_file.stat().st_size / 2**20, 2), "MiB")
                 bare_file = tmp / f"bare-{read}.html"
-                vis = (Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text()
+                vis = (
+                    Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+                ).read_text()
                 bare_nodes = [{"id": n["id"], "x": n["x"], "y": n["y"], "size": n["size"]} for n in nodes]
                 bare_edges = [{"from": e["from"], "to": e["to"]} for e in edges]
-                bare_file.write_text(BARE_PAGE.format(vis=vis, data=json.dumps({"nodes": bare_nodes, "edges": bare_edges})))
+                bare_file.write_text(
+                    BARE_PAGE.format(vis=vis, data=json.dumps({"nodes": bare_nodes, "edges": bare_edges}))
+                )
                 ours, bare = first_frame(browser, page_file), first_frame(browser, bare_file)
-                table.add("map-library", f"{name}: first frame, map / bare vis-network", f"{ours:.2f} / {bare:.2f}", "s")
-                table.add("map-library", f"{name}: first frame ratio", round(ours / bare, 2), "x", "<= 1.5", ours / bare <= 1.5)
+                table.add(
+                    "map-library", f"{name}: first frame, map / bare vis-network", f"{ours:.2f} / {bare:.2f}", "s"
+                )
+                table.add(
+                    "map-library",
+                    f"{name}: first frame ratio",
+                    round(ours / bare, 2),
+                    "x",
+                    "<= 1.5",
+                    ours / bare <= 1.5,
+                )
         finally:
             browser.close()

@@ -10,15 +10,26 @@ from bench.harness import Table, run_citegraph
 
 
 def ris_record(i: int) -> str:
-    return (f"TY  - JOUR\nTI  - Synthetic paper {i} on topic {i % 97}\nAU  - Author, A.\nDO  - 10.1000/bench.{i}\n"
-            f"UR  - https://doi.org/10.1000/bench.{i}\nKW  - topic {i % 50}\nKW  - {'to-read' if i % 9 == 0 else 'ml'}\n"
-            f"N1  - Read for the group, see section {i % 7}.\nER  - \n\n")
+    return (
+        f"TY  - JOUR\nTI  - Synthetic paper {i} on topic {i % 97}\nAU  - Author, A.\nDO  - 10.1000/bench.{i}\n"
+        f"UR  - https://doi.org/10.1000/bench.{i}\nKW  - topic {i % 50}\nKW  - {'to-read' if i % 9 == 0 else 'ml'}\n"
+        f"N1  - Read for the group, see section {i % 7}.\nER  - \n\n"
+    )
 
 
 def csl_item(i: int) -> str:
-    return json.dumps({"id": f"item{i}", "type": "article-journal", "title": f"Synthetic paper {i} on topic {i % 97}",
-                       "DOI": f"10.1000/bench.{i}", "URL": f"https://doi.org/10.1000/bench.{i}",
-                       "keyword": f"topic {i % 50}, ml", "note": f"Read for the group, see section {i % 7}."}, indent=2)
+    return json.dumps(
+        {
+            "id": f"item{i}",
+            "type": "article-journal",
+            "title": f"Synthetic paper {i} on topic {i % 97}",
+            "DOI": f"10.1000/bench.{i}",
+            "URL": f"https://doi.org/10.1000/bench.{i}",
+            "keyword": f"topic {i % 50}, ml",
+            "note": f"Read for the group, see section {i % 7}.",
+        },
+        indent=2,
+    )
 
 
 def repeated_paper_line(i: int) -> str:
@@ -59,5 +70,11 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
             table.add("notes", f"{name}, {megabytes} MB (whole command): CPU", round(cpu[megabytes], 2), "s")
             path.unlink()
         ratio = cpu[large] / cpu[small]
-        table.add("notes", f"{name}: CPU {large} MB / CPU {small} MB", round(ratio, 2), "x",
-                  f"<= {factor + 1} (linear)", ratio <= factor + 1)
+        table.add(
+            "notes",
+            f"{name}: CPU {large} MB / CPU {small} MB",
+            round(ratio, 2),
+            "x",
+            f"<= {factor + 1} (linear)",
+            ratio <= factor + 1,
+        )

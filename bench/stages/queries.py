@@ -43,11 +43,27 @@ def measure_loading(table: Table, graph: nx.DiGraph, data: Path, runs: int) -> N
     baseline.write_bytes(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
     loads = {"json": [], "pickle": []}
     for _ in range(runs):
-        loads["json"].append(run_times([sys.executable, "-c", "from pathlib import Path; "
-                                        "from citegraph.assemble import load_graph; "
-                                        f"load_graph(Path({str(graph_path(data))!r}))"]))
-        loads["pickle"].append(run_times([sys.executable, "-c", "import gc, pickle, citegraph.assemble; gc.disable(); "
-                                          f"pickle.loads(open({str(baseline)!r}, 'rb').read())"]))
+        loads["json"].append(
+            run_times(
+                [
+                    sys.executable,
+                    "-c",
+                    "from pathlib import Path; "
+                    "from citegraph.assemble import load_graph; "
+                    f"load_graph(Path({str(graph_path(data))!r}))",
+                ]
+            )
+        )
+        loads["pickle"].append(
+            run_times(
+                [
+                    sys.executable,
+                    "-c",
+                    "import gc, pickle, citegraph.assemble; gc.disable(); "
+                    f"pickle.loads(open({str(baseline)!r}, 'rb').read())",
+                ]
+            )
+        )
     baseline.unlink()
     for fmt, measure in (("json", f"load saved graph, {size}"), ("pickle", "  same graph from a pickle (old format)")):
         wall, cpu = (statistics.median(times) for times in zip(*loads[fmt]))
@@ -56,8 +72,12 @@ def measure_loading(table: Table, graph: nx.DiGraph, data: Path, runs: int) -> N
 
 
 def measure_commands(table: Table, data: Path, source: str, target: str, far: str, runs: int) -> None:
-    questions = {"unread --top 10": ["unread", "--top", "10"], "path A B": ["path", source, far],
-                 "show A": ["show", source], "similar A": ["similar", target]}
+    questions = {
+        "unread --top 10": ["unread", "--top", "10"],
+        "path A B": ["path", source, far],
+        "show A": ["show", source],
+        "similar A": ["similar", target],
+    }
     floor, times = answer_times(questions, data, runs)
     table.add("queries", f"python -c 'import click, json' (floor, median of {runs})", round(floor, 3), "s")
     for name, (wall, cpu) in times.items():
@@ -73,23 +93,32 @@ def measure_mcp(table: Table, data: Path, source: str, far: str) -> None:
     cpu = mcp_answer_cpu(data, questions, runs=9)
     for name, times in answers.items():
         median = statistics.median(times) * 1000
-        table.add("queries", f"citegraph mcp {name}, server up (median of {len(times)})", round(median, 1), "ms",
-                  "<= 50 ms", median <= 50)
+        table.add(
+            "queries",
+            f"citegraph mcp {name}, server up (median of {len(times)})",
+            round(median, 1),
+            "ms",
+            "<= 50 ms",
+            median <= 50,
+        )
         table.add("queries", "  its CPU time in the server (less moved by load)", round(cpu[name] * 1000, 1), "ms")
 
 
 def measure_memory(table: Table, tmp: Path, edges: int) -> None:
     store_dir = tmp / "memory"
     fill_store(store_dir, edges // 10, edges)
-    code = ("import resource, sys; from pathlib import Path; from citegraph.pipeline import open_store; "
-            "from citegraph.assemble import build_graph; from citegraph.notes.reader import Notes; "
-            f"s = open_store(Path('{store_dir}')); g, _ = build_graph(s, Notes([], [], []), Path('{store_dir}')); "
-            "print(g.number_of_edges(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    code = (
+        "import resource, sys; from pathlib import Path; from citegraph.pipeline import open_store; "
+        "from citegraph.assemble import build_graph; from citegraph.notes.reader import Notes; "
+        f"s = open_store(Path('{store_dir}')); g, _ = build_graph(s, Notes([], [], []), Path('{store_dir}')); "
+        "print(g.number_of_edges(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     built, peak_kb = map(int, done.stdout.split())
     peak = peak_kb / 1024
-    table.add("memory", f"peak RSS building a {built:,}-citation graph", round(peak, 1), "MB", "<= 2048 MB",
-              peak <= 2048)
+    table.add(
+        "memory", f"peak RSS building a {built:,}-citation graph", round(peak, 1), "MB", "<= 2048 MB", peak <= 2048
+    )
 
 
 def mcp_answer_times(data: Path, questions: dict[str, dict], runs: int) -> tuple[float, dict[str, list[float]]]:
@@ -134,7 +163,6 @@ def mcp_answer_cpu(data: Path, questions: dict[str, dict], runs: int) -> dict[st
     return {name: statistics.median(times) for name, times in cpu.items()}
 
 
-
 def fill_store(data_dir: Path, papers: int, citations: int) -> None:
     from citegraph.pipeline import open_store
 
@@ -142,11 +170,37 @@ def fill_store(data_dir: Path, papers: int, citations: int) -> None:
     rng = random.Random(3)
     db = sqlite3.connect(data_dir / "citegraph.db")
     with db:
-        db.executemany("INSERT INTO papers VALUES (?,?,?,0)", (
-            (f"p{i}", json.dumps({"paperId": f"p{i}", "title": f"Paper {i}", "year": 2000 + i % 25,
-                                  "citationCount": i % 1000, "authors": [{"name": "A. Author"}]}), "full")
-            for i in range(papers)))
-        db.executemany("INSERT OR IGNORE INTO edges VALUES (?,?,?,?,?,?)", (
-            (f"p{rng.randrange(papers)}", f"p{rng.randrange(papers)}", rng.random() < 0.15, None, None, "references")
-            for _ in range(citations)))
+        db.executemany(
+            "INSERT INTO papers VALUES (?,?,?,0)",
+            (
+                (
+                    f"p{i}",
+                    json.dumps(
+                        {
+                            "paperId": f"p{i}",
+                            "title": f"Paper {i}",
+                            "year": 2000 + i % 25,
+                            "citationCount": i % 1000,
+                            "authors": [{"name": "A. Author"}],
+                        }
+                    ),
+                    "full",
+                )
+                for i in range(papers)
+            ),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO edges VALUES (?,?,?,?,?,?)",
+            (
+                (
+                    f"p{rng.randrange(papers)}",
+                    f"p{rng.randrange(papers)}",
+                    rng.random() < 0.15,
+                    None,
+                    None,
+                    "references",
+                )
+                for _ in range(citations)
+            ),
+        )
     db.close()

@@ -17,8 +17,9 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     service = StandinS2(world, Faults(rps=rate)).start()
     try:
         data = tmp / "real-rate"
-        wall = run_citegraph("build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html", "--rps", rate,
-                             env_url=service.url)
+        wall = run_citegraph(
+            "build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html", "--rps", rate, env_url=service.url
+        )
         served = service.log.count(served_only=True)
         floor = served / rate
         limited = service.stats()["statuses"].get("429", 0)

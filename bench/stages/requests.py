@@ -34,7 +34,6 @@ def naive_baseline(service: StandinS2, read_ids: list[str]) -> int:
     return service.stats()["requests"]
 
 
-
 def run(table: Table, tmp: Path, quick: bool) -> None:
     sample_seeds = sample_notes_seeds([SAMPLE_NOTES])
     big_count = 60 if quick else 300
@@ -43,17 +42,38 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     world = generate_world(sample_seeds + big_seeds, n_papers=1000 if quick else 6000, seed=11)
     service = StandinS2(world).start()
     try:
-        cases = [("sample", SAMPLE_NOTES, [a for a, _ in sample_seeds]), (f"{big_count} papers", big_notes, [a for a, _ in big_seeds])]
+        cases = [
+            ("sample", SAMPLE_NOTES, [a for a, _ in sample_seeds]),
+            (f"{big_count} papers", big_notes, [a for a, _ in big_seeds]),
+        ]
         for label, notes, ids in cases:
             for depth in (1, 2):
                 service.reset()
                 data = tmp / f"req-{label.replace(' ', '')}-{depth}"
-                run_citegraph("build", notes, "--data-dir", data, "-o", data / "g.html", "--rps", "1000",
-                              "--depth", depth, env_url=service.url)
+                run_citegraph(
+                    "build",
+                    notes,
+                    "--data-dir",
+                    data,
+                    "-o",
+                    data / "g.html",
+                    "--rps",
+                    "1000",
+                    "--depth",
+                    depth,
+                    env_url=service.url,
+                )
                 made = service.stats()["requests"]
                 floor = minimum_requests(service, ids, depth)
-                table.add("requests", f"cold build, {label}, depth {depth}: made (minimum {floor})", made, "req",
-                          "= minimum", made == floor, exact=True)
+                table.add(
+                    "requests",
+                    f"cold build, {label}, depth {depth}: made (minimum {floor})",
+                    made,
+                    "req",
+                    "= minimum",
+                    made == floor,
+                    exact=True,
+                )
             if quick and label != "sample":
                 continue
             # The naive client needs a new connection and event loop per call (~40 ms here): quick
@@ -62,7 +82,11 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
             naive = naive_baseline(service, subset)
             label = label if subset == ids else f"first {len(subset)} {label} papers"
             table.add("requests", f"naive baseline, {label}, depth 1", naive, "req")
-            table.add("requests", f"naive / citegraph minimum, {label}",
-                      round(naive / minimum_requests(service, subset, 1), 1), "x")
+            table.add(
+                "requests",
+                f"naive / citegraph minimum, {label}",
+                round(naive / minimum_requests(service, subset, 1), 1),
+                "x",
+            )
     finally:
         service.stop()

@@ -21,9 +21,14 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     service = StandinS2(world).start()
     data = tmp / "suggest"
     try:
-        run_citegraph("build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html", "--rps", "1000", env_url=service.url)
+        run_citegraph(
+            "build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html", "--rps", "1000", env_url=service.url
+        )
         service.set_faults(Faults(rps=rate))
-        for label, extra in (("recent pool, your read papers", []), ("all-cs pool, one request per read paper", ["--pool", "all-cs"])):
+        for label, extra in (
+            ("recent pool, your read papers", []),
+            ("all-cs pool, one request per read paper", ["--pool", "all-cs"]),
+        ):
             service.reset()
             wall = run_citegraph("suggest", "--data-dir", data, "--top", "20", *extra, env_url=service.url)
             served = service.log.count(served_only=True)
@@ -31,7 +36,11 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
             table.add("suggest", f"suggest, {label}: requests", served, "req")
             table.add("suggest", f"suggest, {label}: 429 answers at {rate:g}/s", limited, "", "<= 1", limited <= 1)
             table.add("suggest", f"suggest, {label}: wall time", round(wall, 2), "s")
-        table.add("suggest", "suggest --offline (the stored answer)",
-                  round(run_citegraph("suggest", "--data-dir", data, "--offline", env_url="http://127.0.0.1:9"), 3), "s")
+        table.add(
+            "suggest",
+            "suggest --offline (the stored answer)",
+            round(run_citegraph("suggest", "--data-dir", data, "--offline", env_url="http://127.0.0.1:9"), 3),
+            "s",
+        )
     finally:
         service.stop()

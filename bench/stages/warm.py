@@ -27,8 +27,12 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
             subprocess.run([sys.executable, "-c", "import networkx, pandas, pyvis"], check=True)
             imports.append(time.perf_counter() - started)
         ratio = statistics.median(warm) / statistics.median(imports)
-        table.add("warm", f"warm rebuild, sample notes -> HTML (median of {runs})", round(statistics.median(warm), 3), "s")
-        table.add("warm", f"import networkx, pandas, pyvis (median of {runs})", round(statistics.median(imports), 3), "s")
+        table.add(
+            "warm", f"warm rebuild, sample notes -> HTML (median of {runs})", round(statistics.median(warm), 3), "s"
+        )
+        table.add(
+            "warm", f"import networkx, pandas, pyvis (median of {runs})", round(statistics.median(imports), 3), "s"
+        )
         table.add("warm", "warm rebuild / imports", round(ratio, 2), "x", "<= 1.5", ratio <= 1.5)
         table.add("warm", f"citegraph --help (median of {runs})", round(median_time(["--help"], runs), 3), "s")
     finally:
