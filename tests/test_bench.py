@@ -9,7 +9,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
+
+# Its map stages open Chromium.
+pytestmark = pytest.mark.browser
 
 
 def test_quick_benchmark_prints_its_table_and_meets_its_count_goals(tmp_path):

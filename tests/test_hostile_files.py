@@ -33,7 +33,7 @@ from citegraph.map.render import render_map
 from tests.conftest import ROOT, SAMPLE_NOTES, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
 from tests.regex_shape import ambiguous_repeats
-from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
+from tests.conftest import OpenedMap
 
 READERS = [citegraph.notes.reader, citegraph.notes.ids, citegraph.notes.reference_files, citegraph.notes.zotero, citegraph.notes.entries]
 
@@ -400,7 +400,7 @@ def test_an_offline_build_works_on_a_read_only_mount(citegraph, tmp_path):
 
 # -- the map's URL hash ------------------------------------------------------------------------------
 
-def test_a_malformed_hash_is_ignored_and_the_page_gets_ready(browser, tmp_path):  # noqa: F811
+def test_a_malformed_hash_is_ignored_and_the_page_gets_ready(browser, tmp_path):
     page_file = tmp_path / "map.html"
     render_map(example_graph(), page_file)
     opened = OpenedMap(browser, page_file, "#paper=%&from=%E0%A4%A")

@@ -7,7 +7,7 @@ import pytest
 from citegraph.demo.world import add_later_work
 from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
-from tests.test_map import OpenedMap, browser  # noqa: F401 (the module's Chromium fixture)
+from tests.conftest import OpenedMap
 
 HOSTILE = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script> Hostile later work"
 
@@ -32,7 +32,7 @@ def drawn(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, drawn):  # noqa: F811
+def page(browser, drawn):
     opened = OpenedMap(browser, drawn.output)
     yield opened
     opened.close()

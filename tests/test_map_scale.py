@@ -10,7 +10,7 @@ import pytest
 from citegraph.assemble import load_graph
 from citegraph.map.render import MapOptions, render_map
 from tests.library import build_library
-from tests.test_map import MEASURE, OpenedMap, browser  # noqa: F401  (the browser fixture)
+from tests.conftest import MEASURE, OpenedMap
 
 GRID = """() => {
   const net = window.citegraph.network, ids = net.body.nodeIndices, at = net.getPositions(ids);
