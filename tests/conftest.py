@@ -89,6 +89,11 @@ class Citegraph:
             db.close()
 
 
+
+def query(data_dir, *args):
+    """``citegraph ARGS --data-dir DATA_DIR`` run in this process, as click's test runner gives it back."""
+    return CliRunner().invoke(main, [*map(str, args), "--data-dir", str(data_dir)])
+
 @pytest.fixture
 def citegraph(tmp_path, standin):
     return Citegraph(tmp_path, standin.url)

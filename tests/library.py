@@ -24,7 +24,7 @@ class BuiltLibrary:
     def graph(self):
         return load_graph(self.data_dir / "graph.jsonl")
 
-    def run(self, *args):
+    def query(self, *args):
         return CliRunner().invoke(main, [str(a) for a in args] + ["--data-dir", str(self.data_dir)], catch_exceptions=False)
 
 

@@ -18,7 +18,7 @@ from citegraph.questions import unread, unread_scores
 from citegraph.assemble import compute_pagerank
 from citegraph.assemble import load_graph
 from citegraph.map.render import MapOptions, render_map
-from tests.conftest import MEASURE, OpenedMap
+from tests.conftest import MEASURE, WINDOW, OpenedMap
 
 def expected_drawn(graph: nx.DiGraph, top_unread: int = 25) -> set[str]:
     read = {n for n, r in graph.nodes(data="read") if r}

@@ -13,6 +13,7 @@ from citegraph.assemble import compute_pagerank
 from citegraph.demo.examples import example_graph
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
+from tests.conftest import query
 
 ESCAPE_TITLE = "Evil \x1b]0;pwned\x07title \x9b31mred"
 
@@ -22,9 +23,6 @@ def saved(graph: nx.DiGraph, data_dir: Path) -> Path:
     save_graph(graph, graph_path(data_dir), graph_stamp(1, "cli"))
     return data_dir
 
-
-def run(data_dir, *args):
-    return CliRunner().invoke(main, [*map(str, args), "--data-dir", str(data_dir)])
 
 
 @pytest.fixture
@@ -51,7 +49,7 @@ def test_exact_title_then_short_title(tmp_path):
     graph.add_node("Q2", title="Beyond QLoRA in practice", year=2024, read=False)
     graph.add_node("Q3", title="QLoRA meets pruning", year=2024, read=True)
     data_dir = saved(graph, tmp_path / "data")
-    result = run(data_dir, "show", "QLoRA", "--format", "json")
+    result = query(data_dir, "show", "QLoRA", "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout)["paperId"] == "Q"
     assert "'QLoRA' is QLoRA: Efficient Finetuning of Quantized LLMs (2023) [Q]" in result.stderr
     assert "before the colon" in result.stderr and "2 other paper(s) match less closely" in result.stderr
@@ -59,7 +57,7 @@ def test_exact_title_then_short_title(tmp_path):
 
 
 def test_papers_in_your_notes_rank_before_other_title_matches(example_dir):
-    result = run(example_dir, "show", "paper", "--format", "json")  # Alpha paper and Beta paper: both read
+    result = query(example_dir, "show", "paper", "--format", "json")  # Alpha paper and Beta paper: both read
     assert result.exit_code == 2 and "matches 2 papers" in result.stderr
     assert "Alpha paper (2021)" in result.stderr and "Beta paper (2019)" in result.stderr
 
@@ -68,18 +66,18 @@ def test_one_read_paper_beats_unread_ones(tmp_path):
     graph = example_graph()
     graph.nodes["Y"]["read"] = True  # now "normalization" names one read and one unread paper
     data_dir = saved(graph, tmp_path / "data")
-    result = run(data_dir, "similar", "normalization", "--format", "json")
+    result = query(data_dir, "similar", "normalization", "--format", "json")
     assert result.exit_code == 0
     assert "Root Mean Square Layer Normalization (2019) [Y]: the only paper in your notes" in result.stderr
 
 
 def test_exact_title_is_quiet(example_dir):
-    result = run(example_dir, "show", "Layer Normalization", "--format", "json")
+    result = query(example_dir, "show", "Layer Normalization", "--format", "json")
     assert result.exit_code == 0 and result.stderr == ""
 
 
 def test_reverse_path_names_both_papers(example_dir):
-    result = run(example_dir, "path", "Omega classic", "Alpha paper")
+    result = query(example_dir, "path", "Omega classic", "Alpha paper")
     assert result.exit_code == 0
     assert result.stdout.startswith("No chain from Omega classic (1990) to Alpha paper (2021); "
                                     "found one from Alpha paper (2021) to Omega classic (1990):")
@@ -87,14 +85,14 @@ def test_reverse_path_names_both_papers(example_dir):
 
 
 def test_csv_and_json_carry_full_values(wide_dir):
-    rows = json.loads(run(wide_dir, "unread", "--format", "json").stdout)
+    rows = json.loads(query(wide_dir, "unread", "--format", "json").stdout)
     x = next(r for r in rows if r["paperId"] == "X")
     long_titles = [f"Read paper number {i} with a title long enough to be cut in any table view" for i in range(5)]
     assert set(long_titles) < set(x["cited_by"]) and len(x["cited_by"]) == 7, "a JSON array of every title"
     assert x["year"] == 2016 and isinstance(x["year"], int)
-    raw = run(wide_dir, "unread", "--format", "json").stdout
+    raw = query(wide_dir, "unread", "--format", "json").stdout
     assert "https://arxiv.org/abs/1607.06450" in raw and "\\/" not in raw, "X's arXiv page, slashes unescaped"
-    csv = run(wide_dir, "unread", "--format", "csv").stdout
+    csv = query(wide_dir, "unread", "--format", "csv").stdout
     header, *lines = csv.splitlines()
     assert header.startswith("paperId,title,year,")
     x_line = next(line for line in lines if line.startswith("X,"))
@@ -102,7 +100,7 @@ def test_csv_and_json_carry_full_values(wide_dir):
 
 
 def test_table_leads_with_titles_keeps_paper_ids_and_cuts_with_an_ellipsis(wide_dir):
-    table = run(wide_dir, "unread").stdout
+    table = query(wide_dir, "unread").stdout
     header = table.splitlines()[0].split()
     assert header[0] == "title" and "paperId" in header, "a pipe gets every column"
     assert "…" in table and "(+4 more)" in table and "..." not in table
@@ -118,7 +116,7 @@ def test_table_leads_with_titles_keeps_paper_ids_and_cuts_with_an_ellipsis(wide_
 ])
 def test_every_command_prints_every_format(example_dir, command, formats):
     for fmt in formats:
-        result = run(example_dir, *command, "--format", fmt)
+        result = query(example_dir, *command, "--format", fmt)
         assert result.exit_code == 0 and result.stdout.strip(), (fmt, result.output)
 
 
@@ -132,20 +130,20 @@ def test_listing_commands_offer_the_same_formats():
 
 
 def test_show_explains_its_star(example_dir):
-    out = run(example_dir, "show", "Layer Normalization").stdout
+    out = query(example_dir, "show", "Layer Normalization").stdout
     assert "cited by (in the graph): 2 (* = in your notes)" in out and "  * Alpha paper (2021) influential" in out
 
 
 @pytest.mark.parametrize("command", [["unread"], ["unread", "--format", "md"], ["show", "Evil"],
                                      ["path", "Evil", "Root Mean Square"], ["similar", "Evil", "--format", "md"]])
 def test_terminal_escapes_never_reach_text_output(wide_dir, command):
-    result = run(wide_dir, *command)
+    result = query(wide_dir, *command)
     assert result.exit_code == 0 and "Evil" in result.output
     assert not any(c in result.output for c in "\x1b\x07\x9b")
 
 
 def test_terminal_escapes_stay_escaped_in_json(wide_dir):
-    out = run(wide_dir, "show", "Evil", "--format", "json").stdout
+    out = query(wide_dir, "show", "Evil", "--format", "json").stdout
     assert json.loads(out)["title"] == ESCAPE_TITLE
     assert "\\u001b]0;pwned\\u0007" in out and "\\u009b" in out and "\x1b" not in out
 
@@ -153,9 +151,9 @@ def test_terminal_escapes_stay_escaped_in_json(wide_dir):
 def test_full_device_is_named_and_csv_creates_nothing(example_dir):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
-    result = run(example_dir, "export", "--format", "json", "-o", "/dev/full")
+    result = query(example_dir, "export", "--format", "json", "-o", "/dev/full")
     assert result.exit_code == 1 and "error: cannot write /dev/full: No space left on device" in result.stderr
-    result = run(example_dir, "export", "--format", "csv", "-o", "/dev/full")
+    result = query(example_dir, "export", "--format", "csv", "-o", "/dev/full")
     assert result.exit_code == 1 and "/dev/full" in result.stderr and "Traceback" not in result.output
     assert not Path("/dev/full.nodes.csv").exists() and not Path("/dev/full.edges.csv").exists()
 
@@ -169,8 +167,8 @@ def test_csv_export_to_stdout_is_refused_even_when_stdout_is_a_file(example_dir,
 
 
 def test_json_numbers_keep_full_precision(wide_dir):
-    rows = json.loads(run(wide_dir, "unread", "--format", "json").stdout)
-    csv = run(wide_dir, "unread", "--format", "csv").stdout
+    rows = json.loads(query(wide_dir, "unread", "--format", "json").stdout)
+    csv = query(wide_dir, "unread", "--format", "csv").stdout
     assert all(repr(row["pagerank"]) in csv for row in rows), "JSON and CSV carry the same digits"
 
 
@@ -180,26 +178,26 @@ def test_similar_lists_every_shared_paper(tmp_path):
         graph.add_node(f"S{i}", title=f"Shared reference {i}", year=2000, read=False)
         graph.add_edge("A", f"S{i}", isInfluential=False, origin="references")
         graph.add_edge("X", f"S{i}", isInfluential=False, origin="references")
-    rows = json.loads(run(saved(graph, tmp_path / "data"), "similar", "A", "--format", "json").stdout)
+    rows = json.loads(query(saved(graph, tmp_path / "data"), "similar", "A", "--format", "json").stdout)
     x = next(row for row in rows if row["paperId"] == "X")
     assert len(x["shared"]) == x["shared_count"] >= 7
 
 
 def test_csv_export_names_its_two_files(example_dir, tmp_path):
-    result = run(example_dir, "export", "--format", "csv", "-o", tmp_path / "lab.csv")
+    result = query(example_dir, "export", "--format", "csv", "-o", tmp_path / "lab.csv")
     assert result.stderr.split() == ["wrote", str(tmp_path / "lab.nodes.csv"), "wrote", str(tmp_path / "lab.edges.csv")]
     assert (tmp_path / "lab.nodes.csv").read_text().startswith("paperId,")
 
 
 def test_damaged_coverage_is_one_line(example_dir):
     (example_dir / "coverage.json").write_text('{"entries": [{"id": "arxiv:17')
-    result = run(example_dir, "stats")
+    result = query(example_dir, "stats")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.count("\n") == 1 and "coverage.json is damaged" in result.stderr
 
 
 def test_citing_without_citations_says_how(example_dir):
-    result = run(example_dir, "citing")
+    result = query(example_dir, "citing")
     assert result.exit_code == 1
     assert result.stderr == "error: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)\n"
 
@@ -232,7 +230,7 @@ def test_closed_pipe_ends_quietly(tmp_path, args):
 
 
 def test_export_only_read_papers(example_dir, tmp_path):
-    result = run(example_dir, "export", "--format", "json", "--papers", "read", "-o", tmp_path / "read.json")
+    result = query(example_dir, "export", "--format", "json", "--papers", "read", "-o", tmp_path / "read.json")
     assert result.exit_code == 0
     data = json.loads((tmp_path / "read.json").read_text())
     assert sorted(n["id"] for n in data["nodes"]) == ["A", "B"]
@@ -253,7 +251,7 @@ def test_export_help_lists_the_library_choices_without_loading_networkx_or_panda
 def test_a_map_that_cannot_be_written_is_one_error_line_naming_it(example_dir):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
-    result = run(example_dir, "path", "Alpha paper", "Omega classic", "--html", "/dev/full")
+    result = query(example_dir, "path", "Alpha paper", "Omega classic", "--html", "/dev/full")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["error: cannot write /dev/full: No space left on device"]
 
@@ -280,7 +278,7 @@ def test_build_warnings_about_notes_keep_terminal_escapes_escaped(citegraph, tmp
 
 
 def test_a_typo_in_a_title_suggests_the_close_titles(example_dir):
-    result = run(example_dir, "show", "Layer Normalisation")
+    result = query(example_dir, "show", "Layer Normalisation")
     assert result.exit_code == 2
     assert result.stderr == ("error: no paper in the graph matches 'Layer Normalisation'; "
                              "did you mean 'Layer Normalization'?\n")

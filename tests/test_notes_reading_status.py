@@ -33,7 +33,7 @@ def saved_graph(tmp_path):
     return data_dir
 
 
-def run(data_dir, *args):
+def stdout_of(data_dir, *args):
     result = CliRunner().invoke(main, [*args, "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
     return result.stdout
@@ -41,16 +41,16 @@ def run(data_dir, *args):
 
 def test_unread_lists_queued_papers_first_and_counts_their_references(tmp_path):
     data_dir = saved_graph(tmp_path)
-    rows = json.loads(run(data_dir, "unread", "--format", "json"))
+    rows = json.loads(stdout_of(data_dir, "unread", "--format", "json"))
     assert [(r["paperId"], r["queued"]) for r in rows[:1]] == [("Q", True)], "in your queue: first, though X scores higher"
     scores = {r["paperId"]: r["score"] for r in rows}
     assert scores["X"] > scores["Q"]
     assert {r["paperId"] for r in rows} == {"Q", "X", "R"}, "a queued paper's references count"
-    assert "in your queue" in run(data_dir, "unread")
+    assert "in your queue" in stdout_of(data_dir, "unread")
 
 
 def test_stats_count_read_queued_and_unread(tmp_path):
-    figures = json.loads(run(saved_graph(tmp_path), "stats", "--format", "json"))
+    figures = json.loads(stdout_of(saved_graph(tmp_path), "stats", "--format", "json"))
     assert (figures["read"], figures["queued"], figures["unread"]) == (2, 1, 2)
 
 
@@ -90,7 +90,7 @@ def test_export_selects_papers_by_reading_status(tmp_path):
     data_dir = saved_graph(tmp_path)
     selected = {}
     for papers in ("read", "queued", "unread"):
-        run(data_dir, "export", "--format", "json", "--papers", papers, "-o", str(tmp_path / f"{papers}.json"))
+        stdout_of(data_dir, "export", "--format", "json", "--papers", papers, "-o", str(tmp_path / f"{papers}.json"))
         selected[papers] = {n["id"] for n in json.loads((tmp_path / f"{papers}.json").read_text())["nodes"]}
     assert selected == {"read": {"A", "B"}, "queued": {"Q"}, "unread": {"X", "R"}}
 
@@ -106,5 +106,5 @@ def test_citing_counts_queued_papers_as_yours_and_never_lists_them(tmp_path):
         graph.add_edge(citing, cited, isInfluential=False, origin="citations")
     compute_pagerank(graph)
     save_graph(graph, graph_path(tmp_path / "data"), graph_stamp(1, "citing"))
-    rows = json.loads(run(tmp_path / "data", "citing", "--min-cites", "1", "--format", "json"))
+    rows = json.loads(stdout_of(tmp_path / "data", "citing", "--min-cites", "1", "--format", "json"))
     assert [(r["paperId"], r["cites_read_count"], r["cites"]) for r in rows] == [("C", 2, ["Alpha read", "Queued paper"])]

@@ -6,12 +6,11 @@ import re
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
-from citegraph.cli import main
 from citegraph.questions import unread
 from citegraph.assemble import compute_pagerank
 from citegraph.assemble import graph_path, graph_stamp, save_graph
+from tests.conftest import query
 
 
 def paper(graph, node, title, read=False, year=2020, citations=0, bibtex=None):
@@ -56,13 +55,10 @@ def hand_graph(tmp_path):
     return g, data_dir
 
 
-def run(data_dir, *args):
-    return CliRunner().invoke(main, [*args, "--data-dir", str(data_dir)])
-
 
 def test_unread_ranking_signals_and_ties(hand_graph):
     graph, data_dir = hand_graph
-    rows = json.loads(run(data_dir, "unread", "--format", "json").stdout)
+    rows = json.loads(query(data_dir, "unread", "--format", "json").stdout)
     assert [r["paperId"] for r in rows] == ["X", "Y", "Z2", "Z"], "Z2 and Z tie on every signal: citationCount decides"
     x, y = rows[0], rows[1]
     assert (x["cited_by_count"], x["influential_count"], x["score"]) == (3, 1, 5.0)
@@ -71,56 +67,56 @@ def test_unread_ranking_signals_and_ties(hand_graph):
     assert sorted(x["cited_by"]) == ["Alpha paper", "Beta paper", "Gamma paper"]
     assert set(x) == {"paperId", "title", "year", "score", "queued", "cited_by_count", "influential_count", "pagerank",
                       "citationCount", "cited_by", "url"}
-    assert [r["paperId"] for r in json.loads(run(data_dir, "unread", "--min-cited-by", "2", "--format", "json").stdout)] == ["X", "Y"]
-    assert [r["paperId"] for r in json.loads(run(data_dir, "unread", "--since", "2011", "--format", "json").stdout)] == ["X", "Y", "Z2"]
+    assert [r["paperId"] for r in json.loads(query(data_dir, "unread", "--min-cited-by", "2", "--format", "json").stdout)] == ["X", "Y"]
+    assert [r["paperId"] for r in json.loads(query(data_dir, "unread", "--since", "2011", "--format", "json").stdout)] == ["X", "Y", "Z2"]
     assert "W" not in unread(graph, top=None)["paperId"].tolist(), "cited only by unread papers: not a candidate"
 
 
 def test_unread_formats(hand_graph):
     _, data_dir = hand_graph
-    bib = run(data_dir, "unread", "--top", "2", "--format", "bibtex").stdout
+    bib = query(data_dir, "unread", "--top", "2", "--format", "bibtex").stdout
     assert "@article{Lovelace2016Layer," in bib and "title = {Root Mean Square Layer Normalization}" in bib
-    csv = run(data_dir, "unread", "--format", "csv").stdout.splitlines()
+    csv = query(data_dir, "unread", "--format", "csv").stdout.splitlines()
     assert csv[0].startswith("paperId,title,year,score") and len(csv) == 5
-    md = run(data_dir, "unread", "--format", "md").stdout.splitlines()
+    md = query(data_dir, "unread", "--format", "md").stdout.splitlines()
     assert md[0].startswith("| paperId | title |") and len(md) == 6
-    assert "Layer Normalization" in run(data_dir, "unread").stdout
-    assert "score = cited_by_count + influential_count + pagerank / max_pagerank" in run(data_dir, "unread", "--help").stdout
+    assert "Layer Normalization" in query(data_dir, "unread").stdout
+    assert "score = cited_by_count + influential_count + pagerank / max_pagerank" in query(data_dir, "unread", "--help").stdout
 
 
 def test_paths_forward_reverse_undirected_and_all(hand_graph):
     _, data_dir = hand_graph
-    forward = json.loads(run(data_dir, "path", "Alpha paper", "Omega classic", "--all", "--format", "json").stdout)
+    forward = json.loads(query(data_dir, "path", "Alpha paper", "Omega classic", "--all", "--format", "json").stdout)
     assert forward["directed"] is True and forward["length"] == 2
     assert sorted([p["paperId"] for p in path] for path in forward["paths"]) == [["A", "X", "W"], ["A", "Y", "W"]]
-    reverse = run(data_dir, "path", "Omega classic", "Alpha paper")
+    reverse = query(data_dir, "path", "Omega classic", "Alpha paper")
     assert reverse.exit_code == 0
     assert "No chain from Omega classic (1990) to Alpha paper (2021); found one from Alpha paper" in reverse.stdout
-    hop = run(data_dir, "path", "Alpha", "Beta")
+    hop = query(data_dir, "path", "Alpha", "Beta")
     assert "cites (influential; methodology)" in hop.stdout and "we build directly on Beta" in hop.stdout
-    unknown = run(data_dir, "path", "Gamma", "Layer Normalization")
+    unknown = query(data_dir, "path", "Gamma", "Layer Normalization")
     assert "influence unknown" in unknown.stdout
-    none = run(data_dir, "path", "Zeta study", "Omega classic")
+    none = query(data_dir, "path", "Zeta study", "Omega classic")
     assert none.exit_code == 1 and "--undirected" in none.stderr
-    undirected = json.loads(run(data_dir, "path", "Zeta study", "Omega classic", "--undirected", "--format", "json").stdout)
+    undirected = json.loads(query(data_dir, "path", "Zeta study", "Omega classic", "--undirected", "--format", "json").stdout)
     assert undirected["directed"] is False and [p["paperId"] for p in undirected["paths"][0]] == ["Z", "C", "X", "W"]
 
 
 def test_paper_names_ids_titles_and_ambiguity(hand_graph):
     _, data_dir = hand_graph
-    assert json.loads(run(data_dir, "show", "Layer Normalization", "--format", "json").stdout)["paperId"] == "X"
-    assert json.loads(run(data_dir, "show", "root mean square", "--format", "json").stdout)["paperId"] == "Y"
-    assert json.loads(run(data_dir, "show", "https://doi.org/10.1/Z2", "--format", "json").stdout)["paperId"] == "Z2"
-    ambiguous = run(data_dir, "show", "normalization")
+    assert json.loads(query(data_dir, "show", "Layer Normalization", "--format", "json").stdout)["paperId"] == "X"
+    assert json.loads(query(data_dir, "show", "root mean square", "--format", "json").stdout)["paperId"] == "Y"
+    assert json.loads(query(data_dir, "show", "https://doi.org/10.1/Z2", "--format", "json").stdout)["paperId"] == "Z2"
+    ambiguous = query(data_dir, "show", "normalization")
     assert ambiguous.exit_code == 2 and "matches 2 papers" in ambiguous.stderr
     assert "Root Mean Square Layer Normalization" in ambiguous.stderr
-    missing = run(data_dir, "show", "quantum gravity")
+    missing = query(data_dir, "show", "quantum gravity")
     assert missing.exit_code == 2 and "no paper in the graph matches" in missing.stderr
 
 
 def test_similar_citing_show_stats(hand_graph):
     _, data_dir = hand_graph
-    rows = json.loads(run(data_dir, "similar", "Layer Normalization", "--format", "json").stdout)
+    rows = json.loads(query(data_dir, "similar", "Layer Normalization", "--format", "json").stdout)
     by_id = {r["paperId"]: r for r in rows}
     assert rows[0]["paperId"] == "Y"
     assert by_id["Y"]["cocitation"] == pytest.approx(2 / math.sqrt(3 * 2), abs=1e-4)
@@ -128,11 +124,11 @@ def test_similar_citing_show_stats(hand_graph):
     assert by_id["Z"]["cocitation"] == pytest.approx(1 / math.sqrt(3), abs=1e-4)
     assert "A" not in by_id and "B" not in by_id, "read papers are not suggested"
     assert set(by_id["Y"]["shared"]) == {"Alpha paper", "Beta paper", "Omega classic"}
-    citing = json.loads(run(data_dir, "citing", "--format", "json").stdout)
+    citing = json.loads(query(data_dir, "citing", "--format", "json").stdout)
     assert [(r["paperId"], r["cites_read_count"]) for r in citing] == [("Q", 2)]
-    card = json.loads(run(data_dir, "show", "Alpha paper", "--format", "json").stdout)
+    card = json.loads(query(data_dir, "show", "Alpha paper", "--format", "json").stdout)
     assert {r["paperId"] for r in card["references"]} == {"X", "Y", "B"} and [c["paperId"] for c in card["cited_by"]] == ["Q"]
-    figures = json.loads(run(data_dir, "stats", "--format", "json").stdout)
+    figures = json.loads(query(data_dir, "stats", "--format", "json").stdout)
     assert (figures["papers"], figures["read"], figures["citations"]) == (9, 3, 12)
     assert (figures["influential"], figures["influence_unknown"]) == (4, 3)
 
@@ -140,20 +136,20 @@ def test_similar_citing_show_stats(hand_graph):
 def test_exports_open_in_graph_tools(hand_graph, tmp_path):
     graph, data_dir = hand_graph
     for fmt, name in (("graphml", "g.graphml"), ("gexf", "g.gexf")):
-        result = run(data_dir, "export", "--format", fmt, "-o", str(tmp_path / name))
+        result = query(data_dir, "export", "--format", fmt, "-o", str(tmp_path / name))
         assert result.exit_code == 0, result.output
         back = nx.read_graphml(tmp_path / name) if fmt == "graphml" else nx.read_gexf(tmp_path / name)
         assert back.number_of_nodes() == 9 and back.number_of_edges() == 12
         assert back.edges["C", "X"]["isInfluential"] == "unknown"
-    run(data_dir, "export", "--format", "json", "-o", str(tmp_path / "g.json"))
+    query(data_dir, "export", "--format", "json", "-o", str(tmp_path / "g.json"))
     assert len(json.loads((tmp_path / "g.json").read_text())["links"]) == 12
-    written = run(data_dir, "export", "--format", "csv", "-o", str(tmp_path / "g.csv")).stderr
+    written = query(data_dir, "export", "--format", "csv", "-o", str(tmp_path / "g.csv")).stderr
     assert "g.nodes.csv" in written and "g.edges.csv" in written
     assert len((tmp_path / "g.edges.csv").read_text().splitlines()) == 13
 
 
 def test_no_graph_yet_is_one_line(tmp_path):
-    result = run(tmp_path / "nothing", "unread")
+    result = query(tmp_path / "nothing", "unread")
     assert result.exit_code == 1 and "run `citegraph build NOTES` first" in result.stderr
 
 
@@ -171,7 +167,7 @@ def test_unwritable_output_is_one_line(hand_graph, tmp_path):
     _, data_dir = hand_graph
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    result = run(data_dir, "export", "--format", "json", "-o", str(blocker / "graph.json"))
+    result = query(data_dir, "export", "--format", "json", "-o", str(blocker / "graph.json"))
     assert result.exit_code == 1 and str(blocker) in result.stderr and "Traceback" not in result.output
 
 
@@ -185,7 +181,7 @@ def test_citing_papers_that_tie_are_listed_by_paper_id(tmp_path):
         cite(g, citer, "B", False, origin="citations")
     compute_pagerank(g)
     save_graph(g, graph_path(tmp_path / "data"), graph_stamp(1, "ties"))
-    rows = json.loads(run(tmp_path / "data", "citing", "--format", "json").stdout)
+    rows = json.loads(query(tmp_path / "data", "citing", "--format", "json").stdout)
     assert [r["paperId"] for r in rows] == ["c1", "c2", "c3"]
 
 
@@ -193,7 +189,7 @@ def test_unread_markdown_links_papers_as_the_map_copies_them(hand_graph):
     graph, data_dir = hand_graph
     from citegraph.map.render import MapOptions, map_items
 
-    table = run(data_dir, "unread", "--format", "md").stdout
+    table = query(data_dir, "unread", "--format", "md").stdout
     copied = map_items(graph, MapOptions())[2]["unread"]  # the rows the map's "copy as markdown" copies
     assert copied
     for row in copied:

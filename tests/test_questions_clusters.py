@@ -57,7 +57,7 @@ def test_the_same_graph_gives_the_same_groups(small_library):
 
 def test_clusters_command_accounts_for_the_groups(small_library):
     graph = small_library.graph()
-    result = small_library.run("clusters", "--format", "json", "--top", "2")
+    result = small_library.query("clusters", "--format", "json", "--top", "2")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [r["cluster"] for r in rows] == graph.graph["clusters"]
@@ -71,13 +71,13 @@ def test_clusters_command_accounts_for_the_groups(small_library):
 def test_clusters_in_python_equals_the_command(small_library):
     frame = citegraph.clusters(small_library.graph())
     assert isinstance(frame, pd.DataFrame)
-    rows = json.loads(small_library.run("clusters", "--format", "json").stdout)
+    rows = json.loads(small_library.query("clusters", "--format", "json").stdout)
     assert frame.to_dict("records") == rows
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "md"])
 def test_clusters_command_prints_every_group_in_each_format(small_library, fmt):
-    result = small_library.run("clusters", "--format", fmt)
+    result = small_library.query("clusters", "--format", fmt)
     assert result.exit_code == 0
     for name in small_library.graph().graph["clusters"]:
         assert name in result.stdout
@@ -86,16 +86,16 @@ def test_clusters_command_prints_every_group_in_each_format(small_library, fmt):
 def test_unread_cluster_lists_only_that_groups_papers(small_library):
     graph = small_library.graph()
     name = graph.graph["clusters"][1]
-    result = small_library.run("unread", "--cluster", name.upper(), "--format", "json", "--top", "50")
+    result = small_library.query("unread", "--cluster", name.upper(), "--format", "json", "--top", "50")
     rows = json.loads(result.stdout)
     assert rows and all(graph.nodes[r["paperId"]]["cluster"] == name for r in rows)
-    everything = json.loads(small_library.run("unread", "--format", "json", "--top", "100000").stdout)
+    everything = json.loads(small_library.query("unread", "--format", "json", "--top", "100000").stdout)
     assert [r["paperId"] for r in rows] == [r["paperId"] for r in everything
                                             if graph.nodes[r["paperId"]].get("cluster") == name][:50]
 
 
 def test_unread_with_an_unknown_cluster_is_one_error_line(small_library):
-    result = small_library.run("unread", "--cluster", "no such group")
+    result = small_library.query("unread", "--cluster", "no such group")
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "no group named 'no such group'" in result.output
 
@@ -103,7 +103,7 @@ def test_unread_with_an_unknown_cluster_is_one_error_line(small_library):
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
 def test_exports_carry_each_papers_group(small_library, tmp_path, fmt):
     graph = small_library.graph()
-    result = small_library.run("export", "--format", fmt, "-o", tmp_path / f"lib.{fmt}")
+    result = small_library.query("export", "--format", fmt, "-o", tmp_path / f"lib.{fmt}")
     assert result.exit_code == 0
     if fmt == "graphml":
         exported = dict(nx.read_graphml(tmp_path / "lib.graphml").nodes(data="cluster"))
