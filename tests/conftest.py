@@ -34,6 +34,24 @@ def standin(sample_world):
     service.stop()
 
 
+
+@pytest.fixture(scope="session")
+def built_library(tmp_path_factory):
+    """``built_library(n_read, headings, n_topics=8)``: a generated library built through the stand-in,
+    once per test process for each size and notes layout (tests read it and never change it)."""
+    from tests.library import build_library
+
+    built = {}
+
+    def get(n_read: int, headings: bool, n_topics: int = 8):
+        key = (n_read, headings, n_topics)
+        if key not in built:
+            folder = tmp_path_factory.mktemp(f"library-{n_read}-{'headings' if headings else 'flat'}-{n_topics}")
+            built[key] = build_library(folder, n_read, headings=headings, n_topics=n_topics)
+        return built[key]
+
+    return get
+
 @pytest.fixture(scope="session")
 def spark_available():
     """Skip a Spark test where pyspark or Java is missing, except where CITEGRAPH_REQUIRE_SPARK is set (CI)."""

@@ -18,7 +18,22 @@ from citegraph.questions import unread, unread_scores
 from citegraph.assemble import compute_pagerank
 from citegraph.assemble import load_graph
 from citegraph.map.render import MapOptions, render_map
-from tests.conftest import MEASURE, WINDOW, OpenedMap
+from tests.conftest import MEASURE, WINDOW, Citegraph, OpenedMap
+from tests.standin import Faults, StandinS2
+
+@pytest.fixture(scope="module")
+def sample_map(tmp_path_factory, sample_world):
+    """The sample notes built once with the default options, for the tests that only open the page and
+    ask questions of its data dir (the build itself is tested where its options vary)."""
+    service = StandinS2(sample_world, Faults()).start()
+    try:
+        built = Citegraph(tmp_path_factory.mktemp("sample-map"), service.url)
+        built.build_result = built.build()
+        assert built.build_result.exit_code == 0, built.build_result.output
+    finally:
+        service.stop()
+    return built
+
 
 def expected_drawn(graph: nx.DiGraph, top_unread: int = 25) -> set[str]:
     read = {n for n, r in graph.nodes(data="read") if r}
@@ -52,11 +67,10 @@ def dense_reading_list(tmp_path: Path) -> Path:
     return page_file
 
 
-def test_sample_map_is_offline_and_accounts_for_every_paper(browser, citegraph):
-    result = citegraph.build()
-    assert result.exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.jsonl")
-    opened = OpenedMap(browser, citegraph.output)
+def test_sample_map_is_offline_and_accounts_for_every_paper(browser, sample_map):
+    result = sample_map.build_result
+    graph = load_graph(sample_map.data_dir / "graph.jsonl")
+    opened = OpenedMap(browser, sample_map.output)
     try:
         assert opened.network_requests == [] and opened.console_errors == []
         drawn = set(opened.js("window.citegraph.network.body.nodeIndices"))
@@ -66,7 +80,7 @@ def test_sample_map_is_offline_and_accounts_for_every_paper(browser, citegraph):
         assert page["drawn"] + page["folded"] + page["unlinked"] + page["overMaxNodes"] == graph.number_of_nodes()
         assert page["folded"] == sum(1 for n in graph if n not in drawn and sum(graph.nodes[p]["read"] for p in graph.pred[n]) == 1)
         assert page["summary"] in opened.page.inner_text("#legend")
-        assert f"map: {citegraph.output} ({page['summary']})" in result.output
+        assert f"map: {sample_map.output} ({page['summary']})" in result.output
     finally:
         opened.close()
 
@@ -115,16 +129,15 @@ def cli_json(citegraph, *args):
     return json.loads(result.stdout) if result.exit_code == 0 else None
 
 
-def test_in_page_paths_equal_citegraph_path(browser, citegraph):
-    assert citegraph.build().exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+def test_in_page_paths_equal_citegraph_path(browser, sample_map):
+    graph = load_graph(sample_map.data_dir / "graph.jsonl")
     read = sorted(n for n, r in graph.nodes(data="read") if r)
     pairs = [(read[i], read[(i * 7 + 3) % len(read)]) for i in range(20)]
-    opened = OpenedMap(browser, citegraph.output)
+    opened = OpenedMap(browser, sample_map.output)
     try:
         for number, (a, b) in enumerate(pairs):
             undirected = number % 2 == 1
-            answer = cli_json(citegraph, "path", a, b, *(["--undirected"] if undirected else []))
+            answer = cli_json(sample_map, "path", a, b, *(["--undirected"] if undirected else []))
             forward = opened.js("([a, b, u]) => window.citegraph.path(a, b, {undirected: u})", [a, b, undirected])
             if answer is None:
                 assert forward == [] and (undirected or opened.js("([a, b]) => window.citegraph.path(b, a)", [a, b]) == [])
@@ -139,17 +152,16 @@ def test_in_page_paths_equal_citegraph_path(browser, citegraph):
             assert nx.is_path(linked, forward[0])
         # all shortest paths: the same set as the CLI's
         for a, b in pairs[:6]:
-            answer = cli_json(citegraph, "path", a, b, "--undirected", "--all")
+            answer = cli_json(sample_map, "path", a, b, "--undirected", "--all")
             in_page = opened.js("([a, b]) => window.citegraph.path(a, b, {undirected: true, all: true})", [a, b])
             assert sorted(map(tuple, in_page)) == sorted(tuple(p["paperId"] for p in path) for path in answer["paths"])
     finally:
         opened.close()
 
 
-def test_in_page_unread_equals_citegraph_unread(browser, citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
-    expected = cli_json(citegraph, "unread", "--top", "25")
-    opened = OpenedMap(browser, citegraph.output)
+def test_in_page_unread_equals_citegraph_unread(browser, sample_map, tmp_path):
+    expected = cli_json(sample_map, "unread", "--top", "25")
+    opened = OpenedMap(browser, sample_map.output)
     try:
         in_page = opened.js("window.citegraph.unread(25)")
         keys = ["paperId", "title", "score", "cited_by_count", "influential_count"]
@@ -165,9 +177,8 @@ def test_in_page_unread_equals_citegraph_unread(browser, citegraph, tmp_path):
         opened.close()
 
 
-def test_unread_list_follows_the_filters(browser, citegraph):
-    assert citegraph.build().exit_code == 0
-    opened = OpenedMap(browser, citegraph.output)
+def test_unread_list_follows_the_filters(browser, sample_map):
+    opened = OpenedMap(browser, sample_map.output)
     try:
         opened.page.fill("#minYear", "2010")
         opened.page.dispatch_event("#minYear", "input")
@@ -181,12 +192,11 @@ def test_unread_list_follows_the_filters(browser, citegraph):
         opened.close()
 
 
-def test_click_selects_and_double_click_opens(browser, citegraph):
-    assert citegraph.build().exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+def test_click_selects_and_double_click_opens(browser, sample_map):
+    graph = load_graph(sample_map.data_dir / "graph.jsonl")
     lora = next(n for n, t in graph.nodes(data="title") if t.startswith("LoRA"))
     bert = next(n for n, t in graph.nodes(data="title") if t.startswith("BERT"))
-    opened = OpenedMap(browser, citegraph.output)
+    opened = OpenedMap(browser, sample_map.output)
     try:
         point = opened.centre(lora)
         for _ in range(3):  # vis recognises a tap only if press and release are close; a loaded box may miss one
@@ -214,10 +224,9 @@ def test_click_selects_and_double_click_opens(browser, citegraph):
         opened.close()
 
 
-def test_search_autocompletes_every_paper_and_unfolds_it(browser, citegraph):
-    assert citegraph.build().exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.jsonl")
-    opened = OpenedMap(browser, citegraph.output)
+def test_search_autocompletes_every_paper_and_unfolds_it(browser, sample_map):
+    graph = load_graph(sample_map.data_dir / "graph.jsonl")
+    opened = OpenedMap(browser, sample_map.output)
     try:
         drawn = set(opened.js("window.citegraph.network.body.nodeIndices"))
         folded = sorted(n for n in graph if n not in drawn)[0]
@@ -229,9 +238,8 @@ def test_search_autocompletes_every_paper_and_unfolds_it(browser, citegraph):
         opened.close()
 
 
-def test_collapsed_panel_gives_the_map_the_whole_window(browser, citegraph):
-    assert citegraph.build().exit_code == 0
-    opened = OpenedMap(browser, citegraph.output)
+def test_collapsed_panel_gives_the_map_the_whole_window(browser, sample_map):
+    opened = OpenedMap(browser, sample_map.output)
     try:
         opened.page.click("#collapse")
         assert not opened.page.is_visible("#unreadBox")
@@ -241,12 +249,11 @@ def test_collapsed_panel_gives_the_map_the_whole_window(browser, citegraph):
         opened.close()
 
 
-def test_path_view_highlights_lists_hops_and_survives_a_reload(browser, citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
-    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+def test_path_view_highlights_lists_hops_and_survives_a_reload(browser, sample_map, tmp_path):
+    graph = load_graph(sample_map.data_dir / "graph.jsonl")
     lora = next(n for n, t in graph.nodes(data="title") if t.startswith("LoRA"))
     attention = next(n for n, t in graph.nodes(data="title") if t == "Attention Is All You Need")
-    opened = OpenedMap(browser, citegraph.output)
+    opened = OpenedMap(browser, sample_map.output)
     try:
         opened.page.fill("#pathFrom", "LoRA: Low-Rank")
         opened.page.press("#pathFrom", "Enter")
@@ -269,7 +276,7 @@ def test_path_view_highlights_lists_hops_and_survives_a_reload(browser, citegrap
             "selecting a paper keeps the path shown"
     finally:
         opened.close()
-    reopened = OpenedMap(browser, citegraph.output, hash_)
+    reopened = OpenedMap(browser, sample_map.output, hash_)
     try:
         assert len(reopened.js("document.querySelectorAll('#pathResult .hop')")) == len(path) - 1
     finally:
@@ -296,9 +303,8 @@ def test_no_directed_path_offers_the_other_ways(browser, tmp_path):
         opened.close()
 
 
-def test_copy_ticked_rows_as_bibtex_and_markdown(browser, citegraph):
-    assert citegraph.build().exit_code == 0
-    opened = OpenedMap(browser, citegraph.output)
+def test_copy_ticked_rows_as_bibtex_and_markdown(browser, sample_map):
+    opened = OpenedMap(browser, sample_map.output)
     try:
         for row in range(1, 4):
             opened.page.check(f"#unreadList li:nth-child({row}) input.tick")
@@ -386,10 +392,9 @@ def test_a_huge_title_makes_a_clamped_tooltip(browser, tmp_path):
         opened.close()
 
 
-def test_path_map_from_the_cli_highlights_the_path(browser, citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
+def test_path_map_from_the_cli_highlights_the_path(browser, sample_map, tmp_path):
     html = tmp_path / "path.html"
-    result = citegraph.query("path", "LoRA", "Attention Is All You Need", "--undirected", "--html", html, "--format", "json")
+    result = sample_map.query("path", "LoRA", "Attention Is All You Need", "--undirected", "--html", html, "--format", "json")
     assert result.exit_code == 0, result.output
     on_path = [p["paperId"] for p in json.loads(result.stdout)["paths"][0]]
     opened = OpenedMap(browser, html)

@@ -9,7 +9,6 @@ import pytest
 
 from citegraph.assemble import load_graph
 from citegraph.map.render import MapOptions, render_map
-from tests.library import build_library
 from tests.conftest import MEASURE, OpenedMap
 
 GRID = """() => {
@@ -36,8 +35,8 @@ def names_overlap(boxes) -> bool:
 
 
 @pytest.fixture(scope="module", params=["headings", "no headings"])
-def library(request, tmp_path_factory):
-    return build_library(tmp_path_factory.mktemp("library"), 400, headings=request.param == "headings")
+def library(request, built_library):
+    return built_library(400, headings=request.param == "headings")
 
 
 def test_initial_view_shows_named_groups_and_no_pile(browser, library, tmp_path):

@@ -8,23 +8,23 @@ import pytest
 
 import citegraph
 from citegraph.clustering import find_clusters
-from tests.library import adjusted_rand_index, build_library, true_and_found_topics
+from tests.library import adjusted_rand_index, true_and_found_topics
 
 
 @pytest.fixture(scope="module")
-def small_library(tmp_path_factory):
+def small_library(built_library):
     """60 read papers in 4 topics, notes without headings."""
-    return build_library(tmp_path_factory.mktemp("small"), 60, headings=False, n_topics=4)
+    return built_library(60, headings=False, n_topics=4)
 
 
 @pytest.fixture(scope="module")
-def headed_library(tmp_path_factory):
+def headed_library(built_library):
     """The same library, notes under one heading per topic."""
-    return build_library(tmp_path_factory.mktemp("headed"), 60, headings=True, n_topics=4)
+    return built_library(60, headings=True, n_topics=4)
 
 
-def test_groups_found_without_headings_agree_with_the_true_topics(tmp_path):
-    built = build_library(tmp_path, 400, headings=False)
+def test_groups_found_without_headings_agree_with_the_true_topics(built_library):
+    built = built_library(400, headings=False)
     truth, found = true_and_found_topics(built)
     assert len(truth) == 400 and None not in found
     assert adjusted_rand_index(truth, found) >= 0.6
