@@ -34,7 +34,6 @@ def standin(sample_world):
     service.stop()
 
 
-
 @pytest.fixture(scope="session")
 def built_library(tmp_path_factory):
     """``built_library(n_read, headings, n_topics=8)``: a generated library built through the stand-in,
@@ -52,13 +51,17 @@ def built_library(tmp_path_factory):
 
     return get
 
+
 @pytest.fixture(scope="session")
 def spark_available():
     """Skip a Spark test where pyspark or Java is missing, except where CITEGRAPH_REQUIRE_SPARK is set (CI)."""
     import importlib.util
 
-    missing = [what for what, present in (("pyspark", importlib.util.find_spec("pyspark")), ("java", shutil.which("java")))
-               if not present]
+    missing = [
+        what
+        for what, present in (("pyspark", importlib.util.find_spec("pyspark")), ("java", shutil.which("java")))
+        if not present
+    ]
     if missing and os.environ.get("CITEGRAPH_REQUIRE_SPARK"):
         pytest.fail(f"Spark tests must run here, but {', '.join(missing)} is missing")
     if missing:
@@ -107,10 +110,10 @@ class Citegraph:
             db.close()
 
 
-
 def query(data_dir, *args):
     """``citegraph ARGS --data-dir DATA_DIR`` run in this process, as click's test runner gives it back."""
     return CliRunner().invoke(main, [*map(str, args), "--data-dir", str(data_dir)])
+
 
 @pytest.fixture
 def citegraph(tmp_path, standin):
@@ -123,10 +126,28 @@ def subprocess_env(api_url: str) -> dict:
 
 def two_builds_at_once(api_url: str, tmp_path: Path) -> None:
     """Two `citegraph build` processes of the sample notes started together on one data dir; both succeed."""
-    command = [sys.executable, "-m", "cli", "build", str(SAMPLE_NOTES), "--data-dir", str(tmp_path / "data"),
-               "--rps", "500"]
-    runs = [subprocess.Popen(command + ["-o", str(tmp_path / f"g{i}.html")], cwd=ROOT, env=subprocess_env(api_url),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    command = [
+        sys.executable,
+        "-m",
+        "cli",
+        "build",
+        str(SAMPLE_NOTES),
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--rps",
+        "500",
+    ]
+    runs = [
+        subprocess.Popen(
+            command + ["-o", str(tmp_path / f"g{i}.html")],
+            cwd=ROOT,
+            env=subprocess_env(api_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
 
@@ -147,7 +168,8 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield chromium
         chromium.close()
 
@@ -179,8 +201,11 @@ class OpenedMap:
 
     def centre(self, node: str) -> dict:
         """A node's centre on screen (no other node covers it: the layout has no overlaps)."""
-        return self.js("id => { const n = window.citegraph.network; const p = n.canvasToDOM(n.getPositions([id])[id]);"
-                       " return {x: Math.round(p.x), y: Math.round(p.y)}; }", node)
+        return self.js(
+            "id => { const n = window.citegraph.network; const p = n.canvasToDOM(n.getPositions([id])[id]);"
+            " return {x: Math.round(p.x), y: Math.round(p.y)}; }",
+            node,
+        )
 
     def close(self):
         self.page.close()

@@ -41,20 +41,31 @@ def test_every_public_name_is_its_modules_object_whatever_was_imported_first(ord
 
 
 def test_options_errors_and_version_are_public():
-    for name in ("FetchOptions", "S2Config", "MapOptions", "CitegraphError", "NoPapersFound", "S2Unavailable",
-                 "ReadingStatus", "export_graph"):
+    for name in (
+        "FetchOptions",
+        "S2Config",
+        "MapOptions",
+        "CitegraphError",
+        "NoPapersFound",
+        "S2Unavailable",
+        "ReadingStatus",
+        "export_graph",
+    ):
         assert name in citegraph.__all__
     from importlib.metadata import version
 
     assert citegraph.__version__ == version("citegraph")
 
 
-@pytest.mark.parametrize("make,named", [
-    (lambda: MapOptions(color="comunity"), "color='comunity' is not one of: auto, topic, cluster, community, year"),
-    (lambda: MapOptions(max_nodes=3), "max_nodes=3 is less than 10"),
-    (lambda: FetchOptions(depth=4), "depth=4 is not one of: 1, 2, 3"),
-    (lambda: S2Config(rps=0), "rps=0 is less than 0.01"),
-])
+@pytest.mark.parametrize(
+    "make,named",
+    [
+        (lambda: MapOptions(color="comunity"), "color='comunity' is not one of: auto, topic, cluster, community, year"),
+        (lambda: MapOptions(max_nodes=3), "max_nodes=3 is less than 10"),
+        (lambda: FetchOptions(depth=4), "depth=4 is not one of: 1, 2, 3"),
+        (lambda: S2Config(rps=0), "rps=0 is less than 0.01"),
+    ],
+)
 def test_a_wrong_option_is_refused_by_name(make, named):
     with pytest.raises(ValueError) as raised:
         make()

@@ -19,8 +19,14 @@ pytestmark = pytest.mark.browser
 
 def test_quick_benchmark_prints_its_table_and_meets_its_count_goals(tmp_path):
     result_file = tmp_path / "bench.json"
-    done = subprocess.run([str(ROOT / "bench" / "run"), "--quick", "--json", str(result_file)], cwd=ROOT,
-                          env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [str(ROOT / "bench" / "run"), "--quick", "--json", str(result_file)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result_file.exists(), done.stdout + done.stderr
     report = json.loads(result_file.read_text())
     assert report["quick"] is True

@@ -13,10 +13,10 @@ import networkx as nx
 import pytest
 
 from citegraph.bulk.download import DownloadFailed, download_file
-from citegraph.pipeline import load
 from citegraph.bulk.release import import_release
-from citegraph.demo.world import generate_world, sample_notes_seeds
 from citegraph.demo.release_writer import write_papers_diff, write_release
+from citegraph.demo.world import generate_world, sample_notes_seeds
+from citegraph.pipeline import load
 from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.standin import StandinS2
 from tests.standin.datasets import SIGNATURE
@@ -106,8 +106,18 @@ def build_both(api_citegraph, tmp_path, release, notes, *args, engine=()):
     assert api.exit_code == 0, api.output
     api_graph = load(api_citegraph.data_dir)
     bulk = Citegraph(tmp_path / "bulk", "http://127.0.0.1:9")  # nothing answers there: 0 requests possible
-    done = bulk("build", notes, "--data-dir", bulk.data_dir, "-o", bulk.output, "--source", f"datasets:{release}",
-                *engine, *args)
+    done = bulk(
+        "build",
+        notes,
+        "--data-dir",
+        bulk.data_dir,
+        "-o",
+        bulk.output,
+        "--source",
+        f"datasets:{release}",
+        *engine,
+        *args,
+    )
     assert done.exit_code == 0, done.output
     assert "0 requests to Semantic Scholar" in done.output
     return api_graph, load(bulk.data_dir)
@@ -181,15 +191,19 @@ def test_an_update_applies_an_updated_and_a_deleted_paper(api_citegraph, service
     service.datasets.add_diff("papers", RELEASE, NEXT_RELEASE, diff["update_files"], diff["delete_files"])
     service.datasets.add_diff("citations", RELEASE, NEXT_RELEASE, [], [])  # no citation changed
     folder = tmp_path / "r"
-    assert api_citegraph("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder).exit_code == 0
+    assert (
+        api_citegraph("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder).exit_code
+        == 0
+    )
     assert api_citegraph("datasets", "import", folder).exit_code == 0
     done = api_citegraph("datasets", "update", folder)
     assert done.exit_code == 0, done.output
     assert NEXT_RELEASE in done.output
     notes = tmp_path / "two.md"
     notes.write_text(f"- CorpusId:{updated['corpusId']}\n- CorpusId:{deleted['corpusId']}\n")
-    built = api_citegraph("build", notes, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-                "--source", f"datasets:{folder}")
+    built = api_citegraph(
+        "build", notes, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html", "--source", f"datasets:{folder}"
+    )
     assert "1 resolved" in built.output and "1 not found" in built.output
     assert load(tmp_path / "data").nodes[updated["paperId"]]["title"] == "A retitled paper in the next release"
 
@@ -207,8 +221,16 @@ def test_a_global_path_is_the_shortest_chain_in_the_release(api_citegraph, relea
     distances = nx.single_source_shortest_path_length(graph, start, cutoff=4)
     far = min(p for p, d in distances.items() if d == max(distances.values()))
     expected = distances[far]
-    done = api_citegraph("path", f"CorpusId:{world.papers[start]['corpusId']}", f"CorpusId:{world.papers[far]['corpusId']}",
-               "--global", "--source", f"datasets:{release}", "--format", "json")
+    done = api_citegraph(
+        "path",
+        f"CorpusId:{world.papers[start]['corpusId']}",
+        f"CorpusId:{world.papers[far]['corpusId']}",
+        "--global",
+        "--source",
+        f"datasets:{release}",
+        "--format",
+        "json",
+    )
     assert done.exit_code == 0, done.output
     found = json.loads(done.output)
     assert found["direction"] == "forward" and found["length"] == expected
@@ -216,17 +238,38 @@ def test_a_global_path_is_the_shortest_chain_in_the_release(api_citegraph, relea
     assert chain[0] == start and chain[-1] == far
     for hop, (a, b) in zip(found["hops"][0], zip(chain, chain[1:])):
         assert graph.has_edge(a, b) and hop["isInfluential"] == graph.edges[a, b]["flag"]
-    back = json.loads(api_citegraph("path", f"CorpusId:{world.papers[far]['corpusId']}", f"CorpusId:{world.papers[start]['corpusId']}",
-                          "--global", "--source", f"datasets:{release}", "--format", "json").output)
+    back = json.loads(
+        api_citegraph(
+            "path",
+            f"CorpusId:{world.papers[far]['corpusId']}",
+            f"CorpusId:{world.papers[start]['corpusId']}",
+            "--global",
+            "--source",
+            f"datasets:{release}",
+            "--format",
+            "json",
+        ).output
+    )
     assert back["direction"] == "reverse" and back["length"] == expected
 
 
 def test_the_key_and_the_links_are_never_written(api_citegraph, service, tmp_path, world):
     folder = tmp_path / "r"
     service.datasets.faults.cut_after_bytes = 3000
-    outputs = [api_citegraph("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder),
-               api_citegraph("datasets", "import", folder), api_citegraph("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data",
-                                                       "-o", tmp_path / "map.html", "--source", f"datasets:{folder}")]
+    outputs = [
+        api_citegraph("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder),
+        api_citegraph("datasets", "import", folder),
+        api_citegraph(
+            "build",
+            SAMPLE_NOTES,
+            "--data-dir",
+            tmp_path / "data",
+            "-o",
+            tmp_path / "map.html",
+            "--source",
+            f"datasets:{folder}",
+        ),
+    ]
     assert service.stats()["api_keys"] == [KEY]
     for written in tmp_path.rglob("*"):
         if written.is_file():
@@ -249,8 +292,16 @@ def test_a_damaged_release_is_one_error_line(api_citegraph, release, tmp_path):
     damaged = tmp_path / "damaged"
     shutil.copytree(release / "parquet", damaged / "parquet")
     (damaged / "parquet" / "citations.parquet").write_bytes(b"not parquet at all")
-    done = api_citegraph("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-               "--source", f"datasets:{damaged}")
+    done = api_citegraph(
+        "build",
+        SAMPLE_NOTES,
+        "--data-dir",
+        tmp_path / "data",
+        "-o",
+        tmp_path / "map.html",
+        "--source",
+        f"datasets:{damaged}",
+    )
     assert done.exit_code == 1 and "Traceback" not in done.output
     assert done.output.startswith(f"error: DuckDB could not read the release in {damaged}")
     assert done.output.count("\n") == 1
@@ -264,5 +315,7 @@ def test_datasets_list_names_the_releases_and_their_datasets(api_citegraph):
 
 
 def test_the_datasets_need_a_key(api_citegraph, tmp_path):
-    done = api_citegraph("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r", env={"S2_API_KEY": ""})
+    done = api_citegraph(
+        "datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r", env={"S2_API_KEY": ""}
+    )
     assert done.exit_code != 0 and done.output.startswith("error:") and "Traceback" not in done.output

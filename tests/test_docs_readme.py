@@ -19,7 +19,7 @@ SAMPLE_NOTES = Path(__file__).parent.parent / "data" / "notes"
 
 def command_sections() -> dict[str, str]:
     """The text under each `### \\`citegraph NAME ...\\`` heading, by command name."""
-    commands = README[README.index("## Commands"):README.index("\n## ", README.index("## Commands") + 1)]
+    commands = README[README.index("## Commands") : README.index("\n## ", README.index("## Commands") + 1)]
     sections = {}
     for part in commands.split("\n### ")[1:]:
         name = re.match(r"`citegraph (\w+)", part)
@@ -45,8 +45,9 @@ def test_every_option_is_in_its_commands_section(name):
     section = command_sections()[name]
     for option in options(main.commands[name]):
         long_names = [o for o in option.opts if o.startswith("--")]
-        assert any(re.search(rf"{re.escape(o)}\b", section) for o in long_names), \
+        assert any(re.search(rf"{re.escape(o)}\b", section) for o in long_names), (
             f"`citegraph {name}` option {'/'.join(option.opts)} is not in its README section"
+        )
         if isinstance(option.type, click.Choice) and option.name == "fmt":
             for choice in option.type.choices:
                 assert choice in section, f"`citegraph {name} --format {choice}` is not in its README section"
@@ -55,7 +56,9 @@ def test_every_option_is_in_its_commands_section(name):
 def test_every_option_the_readme_shows_exists():
     known = {o for command in main.commands.values() for p in options(command) for o in p.opts}
     known |= {"--help", "--version"} | {o for p in main.params for o in p.opts}
-    shown = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", README[README.index("## Commands"):README.index("## The map")]))
+    shown = set(
+        re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", README[README.index("## Commands") : README.index("## The map")])
+    )
     assert shown <= known, f"options in the README that no command has: {sorted(shown - known)}"
 
 
@@ -99,12 +102,13 @@ def test_readme_commands_run_verbatim_against_the_standin(standin, tmp_path, mon
 
 
 def test_standin_paragraph_says_what_it_is_and_its_options_exist():
-    paragraph = README[README.index("**No route to Semantic Scholar?**"):README.index("Then explore:")]
+    paragraph = README[README.index("**No route to Semantic Scholar?**") : README.index("Then explore:")]
     assert "generated" in paragraph and "made up" in paragraph, "the user must know the data is not real"
     assert "kill %1" in paragraph and "429" in paragraph
     root = Path(__file__).parent.parent
-    usage = subprocess.run([sys.executable, "-m", "tests.standin", "--help"], cwd=root, capture_output=True,
-                           text=True, check=True).stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "tests.standin", "--help"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
     build_options = {o for p in options(main.commands["build"]) for o in p.opts}
     shown = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", paragraph))
     assert {"--rps", "--port"} <= shown

@@ -51,8 +51,9 @@ def test_the_first_map_is_drawn_from_the_batch_with_influence_unknown(standin, t
         seen["graph"] = load_graph(graph_path(tmp_path / "data"))
 
     config = S2Config(api_url=standin.url, rps=500)
-    result = build([SAMPLE_NOTES], data_dir=tmp_path / "data", output=tmp_path / "g.html", s2_config=config,
-                   first_view=first_view)
+    result = build(
+        [SAMPLE_NOTES], data_dir=tmp_path / "data", output=tmp_path / "g.html", s2_config=config, first_view=first_view
+    )
     assert seen["requests"] == {BATCH: 1}, "the first map needs one batch request for 35 papers"
     assert seen["view"].pending == 35 and seen["view"].papers == 35
     first = seen["graph"]
@@ -86,10 +87,18 @@ def test_the_flags_of_papers_the_batch_did_not_list_come_first(standin, citegrap
 def big_paper_world() -> World:
     world = World()
     for n in range(1500):
-        world.add_paper({"paperId": f"{n:040x}", "title": f"Cited {n}", "year": 2000, "externalIds": {"CorpusId": 100 + n}})
-    world.add_paper({"paperId": "b" * 40, "title": "A survey citing everything", "year": 2024,
-                     "externalIds": {"ArXiv": "2401.00001", "CorpusId": 1}},
-                    [Citation(f"{n:040x}", f"Cited {n}", n % 10 == 0, ["background"], [f"context {n}"]) for n in range(1500)])
+        world.add_paper(
+            {"paperId": f"{n:040x}", "title": f"Cited {n}", "year": 2000, "externalIds": {"CorpusId": 100 + n}}
+        )
+    world.add_paper(
+        {
+            "paperId": "b" * 40,
+            "title": "A survey citing everything",
+            "year": 2024,
+            "externalIds": {"ArXiv": "2401.00001", "CorpusId": 1},
+        },
+        [Citation(f"{n:040x}", f"Cited {n}", n % 10 == 0, ["background"], [f"context {n}"]) for n in range(1500)],
+    )
     return world.finish()
 
 
@@ -129,9 +138,25 @@ def test_an_interrupted_build_writes_its_map_and_resumes_without_asking_twice(st
     standin.set_faults(Faults(hang_after=12))
     data_dir, page = tmp_path / "data", tmp_path / "g.html"
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "build", str(SAMPLE_NOTES), "--data-dir", str(data_dir), "-o", str(page),
-         "--rps", "500"], cwd=ROOT, env=subprocess_env(standin.url), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "build",
+            str(SAMPLE_NOTES),
+            "--data-dir",
+            str(data_dir),
+            "-o",
+            str(page),
+            "--rps",
+            "500",
+        ],
+        cwd=ROOT,
+        env=subprocess_env(standin.url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 60
     while not standin.log.hanging and time.time() < deadline:
         time.sleep(0.05)
@@ -202,8 +227,11 @@ def library(world, count: int, path: Path) -> tuple[Path, list[str]]:
     lines = []
     for n, paper in enumerate(papers):
         by_title = n % 20 == 0 and titles.count(paper["title"]) == 1
-        lines.append(f"- [{paper['title']}](https://openreview.net/forum?id=x{n})" if by_title
-                     else f"- https://doi.org/{paper['externalIds']['DOI']}")
+        lines.append(
+            f"- [{paper['title']}](https://openreview.net/forum?id=x{n})"
+            if by_title
+            else f"- https://doi.org/{paper['externalIds']['DOI']}"
+        )
     path.write_text("# Library\n" + "\n".join(lines) + "\n")
     return path, [p["paperId"] for p in papers]
 
@@ -211,7 +239,9 @@ def library(world, count: int, path: Path) -> tuple[Path, list[str]]:
 @pytest.mark.parametrize("size", ["sample", "100 papers"])
 def test_the_complete_graph_is_the_one_a_page_by_page_build_makes(tmp_path, size):
     world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=7)
-    notes, yours = (SAMPLE_NOTES, sample_paper_ids(world)) if size == "sample" else library(world, 100, tmp_path / "l.md")
+    notes, yours = (
+        (SAMPLE_NOTES, sample_paper_ids(world)) if size == "sample" else library(world, 100, tmp_path / "l.md")
+    )
     batch_first = StandinS2(world).start()
     # The batch listing no references for your papers: theirs come page by page, as citegraph
     # fetched them before it asked the batch for them.

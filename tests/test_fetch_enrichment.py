@@ -37,8 +37,11 @@ def test_cold_build_warm_rebuild_and_one_added_paper(citegraph, standin, tmp_pat
     for source in SAMPLE_NOTES.iterdir():
         (notes / source.name).write_text(source.read_text())
     paper = next(iter(p for p in standin.world.papers.values() if "ArXiv" not in p["externalIds"]))
-    (notes / "new.md").write_text(f"https://doi.org/{paper['externalIds'].get('DOI') or '10.1/none'}\n"
-                                  if paper["externalIds"].get("DOI") else f"CorpusId:{paper['corpusId']}\n")
+    (notes / "new.md").write_text(
+        f"https://doi.org/{paper['externalIds'].get('DOI') or '10.1/none'}\n"
+        if paper["externalIds"].get("DOI")
+        else f"CorpusId:{paper['corpusId']}\n"
+    )
     standin.reset()
     assert citegraph.build(notes=notes).exit_code == 0
     assert standin.stats()["requests"] <= 2
@@ -86,9 +89,24 @@ def test_killed_build_resumes_without_asking_again(standin, tmp_path):
     data_dir = tmp_path / "data"
     standin.set_faults(Faults(hang_after=12))
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "build", str(SAMPLE_NOTES), "--data-dir", str(data_dir), "-o",
-         str(tmp_path / "g.html"), "--rps", "500"], cwd=ROOT, env=subprocess_env(standin.url),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "build",
+            str(SAMPLE_NOTES),
+            "--data-dir",
+            str(data_dir),
+            "-o",
+            str(tmp_path / "g.html"),
+            "--rps",
+            "500",
+        ],
+        cwd=ROOT,
+        env=subprocess_env(standin.url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while not standin.log.hanging and time.time() < deadline:
         time.sleep(0.05)
@@ -144,7 +162,8 @@ def test_unknown_ids_and_title_entries(citegraph, standin, tmp_path):
         "https://arxiv.org/abs/2012.13255v1 versioned link\n"
         "https://arxiv.org/abs/9999.99999 a paper S2 does not know\n"
         f"[{known['title']}](https://openreview.net/forum?id=abc)\n"
-        "[Completely unknown title about nothing](https://openreview.net/forum?id=zzz)\n")
+        "[Completely unknown title about nothing](https://openreview.net/forum?id=zzz)\n"
+    )
     result = citegraph.build("--report", tmp_path / "report.json", notes=notes)
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "report.json").read_text()) == citegraph.coverage()
@@ -181,18 +200,26 @@ def test_api_key_is_sent_everywhere_and_stored_nowhere(citegraph, standin):
 
 def test_more_than_1000_references_and_depth_2_and_citations(tmp_path, sample_world):
     world = World()
-    big = {"paperId": "b" * 40, "title": "A survey citing everything", "year": 2024,
-           "externalIds": {"ArXiv": "2401.00001", "CorpusId": 1}}
+    big = {
+        "paperId": "b" * 40,
+        "title": "A survey citing everything",
+        "year": 2024,
+        "externalIds": {"ArXiv": "2401.00001", "CorpusId": 1},
+    }
     for n in range(1500):
-        world.add_paper({"paperId": f"{n:040x}", "title": f"Cited {n}", "year": 2000, "externalIds": {"CorpusId": 100 + n}},
-                        [Citation("c" * 40, "Old root", False, [], [])] if n < 3 else [])
+        world.add_paper(
+            {"paperId": f"{n:040x}", "title": f"Cited {n}", "year": 2000, "externalIds": {"CorpusId": 100 + n}},
+            [Citation("c" * 40, "Old root", False, [], [])] if n < 3 else [],
+        )
     world.add_paper({"paperId": "c" * 40, "title": "Old root", "year": 1990, "externalIds": {"CorpusId": 99}})
     refs = [Citation(f"{n:040x}", f"Cited {n}", n % 10 == 0, ["background"], [f"context {n}"]) for n in range(1500)]
     refs.append(Citation(None, "A reference S2 could not resolve", False, [], []))
     world.add_paper(big, refs)
     for n in range(1200):
-        world.add_paper({"paperId": f"{n + 5000:040x}", "title": f"Citer {n}", "year": 2025,
-                         "externalIds": {"CorpusId": 9000 + n}}, [Citation(big["paperId"], big["title"], n < 5, [], [])])
+        world.add_paper(
+            {"paperId": f"{n + 5000:040x}", "title": f"Citer {n}", "year": 2025, "externalIds": {"CorpusId": 9000 + n}},
+            [Citation(big["paperId"], big["title"], n < 5, [], [])],
+        )
     service = StandinS2(world.finish()).start()
     try:
         notes = tmp_path / "big.md"
@@ -209,8 +236,13 @@ def test_more_than_1000_references_and_depth_2_and_citations(tmp_path, sample_wo
         db = sqlite3.connect(citegraph.data_dir / "citegraph.db")
         flags = dict(db.execute("SELECT origin, count(*) FROM edges GROUP BY origin"))
         assert flags == {"references": 1500, "batch": 3, "citations": 1100}
-        assert db.execute("SELECT count(*) FROM edges WHERE origin='batch' AND is_influential IS NOT NULL").fetchone()[0] == 0
-        assert db.execute("SELECT count(*) FROM edges WHERE origin='references' AND is_influential=1").fetchone()[0] == 150
+        assert (
+            db.execute("SELECT count(*) FROM edges WHERE origin='batch' AND is_influential IS NOT NULL").fetchone()[0]
+            == 0
+        )
+        assert (
+            db.execute("SELECT count(*) FROM edges WHERE origin='references' AND is_influential=1").fetchone()[0] == 150
+        )
     finally:
         service.stop()
 
@@ -230,7 +262,9 @@ def test_recorded_null_record_and_full_record(tmp_path, fixture_json):
         result = citegraph.build("--citations", notes=notes)
         assert result.exit_code == 0, result.output
         entries = {e["id"]: e for e in citegraph.coverage()["entries"]}
-        assert entries["DOI:10.1093/mind/lix.236.433"]["references"] == len([r for r in full["references"] if r["paperId"]])
+        assert entries["DOI:10.1093/mind/lix.236.433"]["references"] == len(
+            [r for r in full["references"] if r["paperId"]]
+        )
         assert entries["DOI:10.9999/nulls"]["status"] == "ok" and entries["DOI:10.9999/nulls"]["references"] == 0
         shown = citegraph.query("show", "Computing Machinery and Intelligence", "--format", "json")
         card = json.loads(shown.stdout)

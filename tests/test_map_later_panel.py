@@ -5,11 +5,10 @@ import datetime
 import pytest
 
 from citegraph.demo.world import add_later_work
-from tests.conftest import SAMPLE_NOTES, Citegraph
+from tests.conftest import SAMPLE_NOTES, Citegraph, OpenedMap
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
-from tests.conftest import OpenedMap
 
-HOSTILE = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script> Hostile later work"
+HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> Hostile later work'
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +44,10 @@ def test_suggestions_are_drawn_near_your_papers_and_marked_new(page):
         node = page.js("id => window.citegraph.nodes.get(id)", row["paperId"])
         assert node is not None and node["label"].startswith("new · ")
         if row["cites"]:
-            drawn_cited = page.js("([a, b]) => window.citegraph.edges.get({filter: e => e.from === a && e.to === b}).length",
-                                  [row["paperId"], row["cites"][0]])
+            drawn_cited = page.js(
+                "([a, b]) => window.citegraph.edges.get({filter: e => e.from === a && e.to === b}).length",
+                [row["paperId"], row["cites"][0]],
+            )
             assert drawn_cited == 1, "an edge to the paper of yours it cites"
     items = page.page.locator("#suggestionList li")
     assert items.count() == 12 and items.first.locator(".new").inner_text().strip() == "new"

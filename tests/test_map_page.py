@@ -14,12 +14,12 @@ import bibtexparser
 import networkx as nx
 import pytest
 
-from citegraph.questions import unread, unread_scores
-from citegraph.assemble import compute_pagerank
-from citegraph.assemble import load_graph
+from citegraph.assemble import compute_pagerank, load_graph
 from citegraph.map.render import MapOptions, render_map
+from citegraph.questions import unread, unread_scores
 from tests.conftest import MEASURE, WINDOW, Citegraph, OpenedMap
 from tests.standin import Faults, StandinS2
+
 
 @pytest.fixture(scope="module")
 def sample_map(tmp_path_factory, sample_world):
@@ -39,7 +39,9 @@ def expected_drawn(graph: nx.DiGraph, top_unread: int = 25) -> set[str]:
     read = {n for n, r in graph.nodes(data="read") if r}
     scores = unread_scores(unread(graph, top=None))
     top = set(sorted(scores, key=scores.get, reverse=True)[:top_unread])
-    shared = {n for n in graph if sum(p in read for p in graph.pred[n]) >= 2 or sum(s in read for s in graph.succ[n]) >= 2}
+    shared = {
+        n for n in graph if sum(p in read for p in graph.pred[n]) >= 2 or sum(s in read for s in graph.succ[n]) >= 2
+    }
     return read | top | shared
 
 
@@ -50,12 +52,31 @@ def dense_reading_list(tmp_path: Path) -> Path:
     read = [f"r{i}" for i in range(35)]
     for i, node in enumerate(read):
         name = f"Model{i}" if i % 2 else ""
-        title = f"{name}: Scaling Studies of Language Model Number {i}" if name else f"Efficient Methods for Task {i} in Vision"
-        graph.add_node(node, title=title, year=2015 + i % 10, read=True, citationCount=rng.randint(10, 90000),
-                       externalIds={"ArXiv": f"2101.{i:05d}"}, topics=[f"topic {i % 5}"], authors=["A. Author"])
+        title = (
+            f"{name}: Scaling Studies of Language Model Number {i}"
+            if name
+            else f"Efficient Methods for Task {i} in Vision"
+        )
+        graph.add_node(
+            node,
+            title=title,
+            year=2015 + i % 10,
+            read=True,
+            citationCount=rng.randint(10, 90000),
+            externalIds={"ArXiv": f"2101.{i:05d}"},
+            topics=[f"topic {i % 5}"],
+            authors=["A. Author"],
+        )
     for j in range(150):
-        graph.add_node(f"c{j}", title=f"Classic reference {j} on deep learning", year=1990 + j % 30, read=False,
-                       citationCount=rng.randint(10, 200000), externalIds={}, authors=["B. Author"])
+        graph.add_node(
+            f"c{j}",
+            title=f"Classic reference {j} on deep learning",
+            year=1990 + j % 30,
+            read=False,
+            citationCount=rng.randint(10, 200000),
+            externalIds={},
+            authors=["B. Author"],
+        )
         for reader in rng.sample(read, rng.choice([2, 3])):
             graph.add_edge(reader, f"c{j}", isInfluential=rng.random() < 0.2, intents=[], contexts=[])
     for j in range(60):  # cited by one paper only: folded
@@ -75,10 +96,14 @@ def test_sample_map_is_offline_and_accounts_for_every_paper(browser, sample_map)
         assert opened.network_requests == [] and opened.console_errors == []
         drawn = set(opened.js("window.citegraph.network.body.nodeIndices"))
         assert drawn == expected_drawn(graph)
-        page = opened.js("(({drawn, total, folded, unlinked, overMaxNodes, summary}) => ({drawn, total, folded, unlinked,"
-                         " overMaxNodes, summary}))(window.citegraph.page)")
+        page = opened.js(
+            "(({drawn, total, folded, unlinked, overMaxNodes, summary}) => ({drawn, total, folded, unlinked,"
+            " overMaxNodes, summary}))(window.citegraph.page)"
+        )
         assert page["drawn"] + page["folded"] + page["unlinked"] + page["overMaxNodes"] == graph.number_of_nodes()
-        assert page["folded"] == sum(1 for n in graph if n not in drawn and sum(graph.nodes[p]["read"] for p in graph.pred[n]) == 1)
+        assert page["folded"] == sum(
+            1 for n in graph if n not in drawn and sum(graph.nodes[p]["read"] for p in graph.pred[n]) == 1
+        )
         assert page["summary"] in opened.page.inner_text("#legend")
         assert f"map: {sample_map.output} ({page['summary']})" in result.output
     finally:
@@ -140,7 +165,9 @@ def test_in_page_paths_equal_citegraph_path(browser, sample_map):
             answer = cli_json(sample_map, "path", a, b, *(["--undirected"] if undirected else []))
             forward = opened.js("([a, b, u]) => window.citegraph.path(a, b, {undirected: u})", [a, b, undirected])
             if answer is None:
-                assert forward == [] and (undirected or opened.js("([a, b]) => window.citegraph.path(b, a)", [a, b]) == [])
+                assert forward == [] and (
+                    undirected or opened.js("([a, b]) => window.citegraph.path(b, a)", [a, b]) == []
+                )
                 continue
             cli_path = [p["paperId"] for p in answer["paths"][0]]
             if cli_path[0] != a:  # the CLI fell back to the reverse direction; the API answers only what is asked
@@ -169,9 +196,14 @@ def test_in_page_unread_equals_citegraph_unread(browser, sample_map, tmp_path):
         listed = opened.js("Array.from(document.querySelectorAll('#unreadList li')).map(li => li.dataset.paperId)")
         assert listed == [row["paperId"] for row in expected]
         first = opened.page.inner_text("#unreadList li:first-child")
-        assert f"cited by {expected[0]['cited_by_count']} of your papers ({expected[0]['influential_count']} influential)" in first
+        assert (
+            f"cited by {expected[0]['cited_by_count']} of your papers ({expected[0]['influential_count']} influential)"
+            in first
+        )
         opened.page.click("#more")
-        assert opened.js("document.querySelectorAll('#unreadList li').length") == min(50, opened.js("window.citegraph.page.unread.length"))
+        assert opened.js("document.querySelectorAll('#unreadList li').length") == min(
+            50, opened.js("window.citegraph.page.unread.length")
+        )
         opened.page.screenshot(path=str(tmp_path / "unread-panel.png"))
     finally:
         opened.close()
@@ -182,12 +214,16 @@ def test_unread_list_follows_the_filters(browser, sample_map):
     try:
         opened.page.fill("#minYear", "2010")
         opened.page.dispatch_event("#minYear", "input")
-        years = opened.js("Array.from(document.querySelectorAll('#unreadList li')).map(li =>"
-                          " window.citegraph.page.unread.find(r => r.paperId === li.dataset.paperId).year)")
+        years = opened.js(
+            "Array.from(document.querySelectorAll('#unreadList li')).map(li =>"
+            " window.citegraph.page.unread.find(r => r.paperId === li.dataset.paperId).year)"
+        )
         assert years and all(year >= 2010 for year in years)
         hidden = set(opened.js("window.citegraph.nodes.get({filter: n => n.hidden}).map(n => n.id)"))
         rows = opened.js("window.citegraph.page.unread")
-        assert {r["paperId"] for r in rows if (r["year"] or 0) < 2010} & set(opened.js("window.citegraph.network.body.nodeIndices")) <= hidden
+        assert {r["paperId"] for r in rows if (r["year"] or 0) < 2010} & set(
+            opened.js("window.citegraph.network.body.nodeIndices")
+        ) <= hidden
     finally:
         opened.close()
 
@@ -212,7 +248,9 @@ def test_click_selects_and_double_click_opens(browser, sample_map):
         opened.page.wait_for_function("() => window.__opened")
         assert opened.js("window.__opened") == f"https://arxiv.org/abs/{graph.nodes[lora]['externalIds']['ArXiv']}"
         arxiv = graph.nodes[lora]["externalIds"]["ArXiv"]
-        assert opened.js("q => window.citegraph.path(q, 'LoRA: Low-Rank Adaptation of Large Language Models')", f"arXiv:{arxiv}") == [[lora]]
+        assert opened.js(
+            "q => window.citegraph.path(q, 'LoRA: Low-Rank Adaptation of Large Language Models')", f"arXiv:{arxiv}"
+        ) == [[lora]]
         opened.js("id => window.citegraph.select(id)", bert)
         opened.page.go_back()
         opened.page.wait_for_function("id => window.citegraph.network.getSelectedNodes()[0] === id", arg=lora)
@@ -266,14 +304,18 @@ def test_path_view_highlights_lists_hops_and_survives_a_reload(browser, sample_m
         assert all(opacity[n] == 1.0 for n in path)
         assert all(value < 1.0 for n, value in opacity.items() if n not in path)
         assert len(opened.js("document.querySelectorAll('#pathResult .hop')")) == len(path) - 1
-        assert re.search(r"(cites|is cited by) \((influential|not influential|influence unknown)", opened.page.inner_text("#pathResult"))
+        assert re.search(
+            r"(cites|is cited by) \((influential|not influential|influence unknown)",
+            opened.page.inner_text("#pathResult"),
+        )
         opened.page.screenshot(path=str(tmp_path / "path-view.png"))
         hash_ = opened.js("location.hash")
         assert f"from={lora}" in hash_ and f"to={attention}" in hash_ and "undirected=1" in hash_
         opened.js("id => window.citegraph.select(id)", path[-1])
         opened.page.wait_for_timeout(200)
-        assert opened.js("ids => ids.map(id => window.citegraph.nodes.get(id).opacity)", path) == [1.0] * len(path), \
+        assert opened.js("ids => ids.map(id => window.citegraph.nodes.get(id).opacity)", path) == [1.0] * len(path), (
             "selecting a paper keeps the path shown"
+        )
     finally:
         opened.close()
     reopened = OpenedMap(browser, sample_map.output, hash_)
@@ -318,7 +360,6 @@ def test_copy_ticked_rows_as_bibtex_and_markdown(browser, sample_map):
         opened.close()
 
 
-
 def test_copied_bibtex_of_two_rows_with_the_same_key_has_distinct_keys(browser, tmp_path):
     graph = nx.DiGraph()
     graph.add_node("r", title="My reading", year=2024, read=True, authors=["Me"])
@@ -338,15 +379,32 @@ def test_copied_bibtex_of_two_rows_with_the_same_key_has_distinct_keys(browser, 
         opened.close()
 
 
-HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", 'Read the <a href="javascript:alert(3)">href</a>',
-           "\"; alert(4); //", "</script><script>alert(5)</script>", "line\u2028separator\u2029<b>x</b>"]
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    'Read the <a href="javascript:alert(3)">href</a>',
+    '"; alert(4); //',
+    "</script><script>alert(5)</script>",
+    "line\u2028separator\u2029<b>x</b>",
+]
 
 
 def test_hostile_titles_run_nothing_and_show_literally(browser, tmp_path):
     graph = nx.DiGraph()
     for i, title in enumerate(HOSTILE):
-        graph.add_node(f"p{i}", title=title, read=i == 0, year=2020, authors=[title], venue=title, topics=[title],
-                       citationCount=i, externalIds={}, url="javascript:alert(6)", note=title)
+        graph.add_node(
+            f"p{i}",
+            title=title,
+            read=i == 0,
+            year=2020,
+            authors=[title],
+            venue=title,
+            topics=[title],
+            citationCount=i,
+            externalIds={},
+            url="javascript:alert(6)",
+            note=title,
+        )
     for i in range(1, len(HOSTILE)):
         graph.add_edge("p0", f"p{i}", isInfluential=True, intents=[], contexts=[])
     compute_pagerank(graph)
@@ -394,7 +452,9 @@ def test_a_huge_title_makes_a_clamped_tooltip(browser, tmp_path):
 
 def test_path_map_from_the_cli_highlights_the_path(browser, sample_map, tmp_path):
     html = tmp_path / "path.html"
-    result = sample_map.query("path", "LoRA", "Attention Is All You Need", "--undirected", "--html", html, "--format", "json")
+    result = sample_map.query(
+        "path", "LoRA", "Attention Is All You Need", "--undirected", "--html", html, "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     on_path = [p["paperId"] for p in json.loads(result.stdout)["paths"][0]]
     opened = OpenedMap(browser, html)
@@ -419,8 +479,10 @@ def test_show_all_draws_every_paper(browser, citegraph):
         opened.close()
 
 
-@pytest.mark.parametrize("options", [["--color", "community"], ["--color", "year", "--layout", "timeline"],
-                                     ["--max-nodes", "50", "--show", "all"]])
+@pytest.mark.parametrize(
+    "options",
+    [["--color", "community"], ["--color", "year", "--layout", "timeline"], ["--max-nodes", "50", "--show", "all"]],
+)
 def test_map_variants_load_cleanly(browser, citegraph, options):
     assert citegraph.build(*options).exit_code == 0
     graph = load_graph(citegraph.data_dir / "graph.jsonl")
@@ -433,7 +495,8 @@ def test_map_variants_load_cleanly(browser, citegraph, options):
         if "--max-nodes" in options:
             assert drawn == 50
             assert set(opened.js("window.citegraph.network.body.nodeIndices")) >= {
-                n for n, r in graph.nodes(data="read") if r}, "your papers are always drawn"
+                n for n, r in graph.nodes(data="read") if r
+            }, "your papers are always drawn"
         if "community" in options:
             assert "community 1" in legend
         if "timeline" in options:
@@ -456,8 +519,10 @@ def test_queued_papers_are_drawn_apart_from_read_and_unread(browser, tmp_path):
     render_map(graph, tmp_path / "queued.html", MapOptions(show="all"))
     opened = OpenedMap(browser, tmp_path / "queued.html")
     try:
-        looks = opened.js("Object.fromEntries(['r', 'q', 'u'].map(id => { const o = window.citegraph.network.body.nodes[id].options;"
-                          " return [id, [o.borderWidth, JSON.stringify(o.shapeProperties.borderDashes), o.opacity]]; }))")
+        looks = opened.js(
+            "Object.fromEntries(['r', 'q', 'u'].map(id => { const o = window.citegraph.network.body.nodes[id].options;"
+            " return [id, [o.borderWidth, JSON.stringify(o.shapeProperties.borderDashes), o.opacity]]; }))"
+        )
         assert len({tuple(v) for v in looks.values()}) == 3, looks
         assert "reading queue" in opened.page.inner_text("#legend")
     finally:

@@ -33,8 +33,14 @@ from citegraph.notes.ids import classify_url, find_text_ids, normalise_doi, pars
         ("https://www.aclweb.org/anthology/P19-1001/", "ACL:P19-1001"),
         ("https://pubmed.ncbi.nlm.nih.gov/31452104/", "PMID:31452104"),
         ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC2323736/", "PMCID:2323736"),
-        ("https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0021800", "DOI:10.1371/journal.pone.0021800"),
-        ("https://onlinelibrary.wiley.com/action/showCitFormats?doi=10.1002%2Fanie.201915678", "DOI:10.1002/anie.201915678"),
+        (
+            "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0021800",
+            "DOI:10.1371/journal.pone.0021800",
+        ),
+        (
+            "https://onlinelibrary.wiley.com/action/showCitFormats?doi=10.1002%2Fanie.201915678",
+            "DOI:10.1002/anie.201915678",
+        ),
         ("https://example.org/cite?format=ris&doi=10.1000/ABC", "DOI:10.1000/abc"),
         ("https://arxiv.org/html/2402.06196v2", "ARXIV:2402.06196"),
         ("https://arxiv.org/html/2402.06196v2/#S3", "ARXIV:2402.06196"),
@@ -50,9 +56,13 @@ def test_urls_become_canonical_ids(url, expected):
 
 
 @pytest.mark.parametrize(
-    "url", ["https://openreview.net/forum?id=nZeVKeeFYf9", "https://proceedings.neurips.cc/paper/2020/hash/abc-Abstract.html",
-            "https://openaccess.thecvf.com/content/CVPR2022/html/Rombach_High-Resolution.html",
-            "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=3456789"],
+    "url",
+    [
+        "https://openreview.net/forum?id=nZeVKeeFYf9",
+        "https://proceedings.neurips.cc/paper/2020/hash/abc-Abstract.html",
+        "https://openaccess.thecvf.com/content/CVPR2022/html/Rombach_High-Resolution.html",
+        "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=3456789",
+    ],
 )
 def test_scholarly_links_without_id_are_title_only(url):
     assert classify_url(url).title_only
@@ -75,8 +85,14 @@ def test_non_paper_links_are_skipped_with_reason(url, reason):
     "raw, expected",
     [
         ("https://arxiv.org/pdf/2307.09288.pdf:", "https://arxiv.org/pdf/2307.09288.pdf"),
-        ("https://youtube.com/watch?v=x&ab_channel=DeepLearningAI:", "https://youtube.com/watch?v=x&ab_channel=DeepLearningAI"),
-        ("https://en.wikipedia.org/wiki/Transformer_(deep_learning)", "https://en.wikipedia.org/wiki/Transformer_(deep_learning)"),
+        (
+            "https://youtube.com/watch?v=x&ab_channel=DeepLearningAI:",
+            "https://youtube.com/watch?v=x&ab_channel=DeepLearningAI",
+        ),
+        (
+            "https://en.wikipedia.org/wiki/Transformer_(deep_learning)",
+            "https://en.wikipedia.org/wiki/Transformer_(deep_learning)",
+        ),
         ("https://arxiv.org/abs/1706.03762).", "https://arxiv.org/abs/1706.03762"),
         ("https://arxiv.org/abs/1706.03762,", "https://arxiv.org/abs/1706.03762"),
     ],
@@ -122,16 +138,29 @@ def test_parse_identifier_typed_by_a_user(typed, expected):
 
 @pytest.mark.parametrize(
     "fullwidth",
-    ["arXiv:\uff11\uff17\uff10\uff16.\uff10\uff13\uff17\uff16\uff12", "\uff11\uff17\uff10\uff16.\uff10\uff13\uff17\uff16\uff12",
-     "https://arxiv.org/abs/\uff11\uff17\uff10\uff16.\uff10\uff13\uff17\uff16\uff12", "PMID:\uff11\uff12\uff13",
-     "10.\uff11\uff11\uff14\uff15/abc", "arXiv:\u0661\u0667\u0660\u0666.\u0660\u0663\u0667\u0666\u0662"],
+    [
+        "arXiv:\uff11\uff17\uff10\uff16.\uff10\uff13\uff17\uff16\uff12",
+        "\uff11\uff17\uff10\uff16.\uff10\uff13\uff17\uff16\uff12",
+        "https://arxiv.org/abs/\uff11\uff17\uff10\uff16.\uff10\uff13\uff17\uff16\uff12",
+        "PMID:\uff11\uff12\uff13",
+        "10.\uff11\uff11\uff14\uff15/abc",
+        "arXiv:\u0661\u0667\u0660\u0666.\u0660\u0663\u0667\u0666\u0662",
+    ],
 )
 def test_non_ascii_digits_are_no_identifier(fullwidth):
     assert parse_identifier(fullwidth) is None
     assert find_text_ids(fullwidth) == []
 
 
-@pytest.mark.parametrize("raw", ["10.1145/ABC.", "doi:10.1145/abc", "DOI: 10.1145/ABC", "https://doi.org/10.1145/abc",
-                                 "http://dx.doi.org/10.1145/ABC"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "10.1145/ABC.",
+        "doi:10.1145/abc",
+        "DOI: 10.1145/ABC",
+        "https://doi.org/10.1145/abc",
+        "http://dx.doi.org/10.1145/ABC",
+    ],
+)
 def test_normalise_doi_drops_doi_and_doi_org_prefixes(raw):
     assert normalise_doi(raw) == "DOI:10.1145/abc"

@@ -5,16 +5,30 @@ import json
 import networkx as nx
 from click.testing import CliRunner
 
-from citegraph.assemble import compute_pagerank
-from citegraph.assemble import graph_path, graph_stamp, load_graph, save_graph
+from citegraph.assemble import compute_pagerank, graph_path, graph_stamp, load_graph, save_graph
 from citegraph.cli import main
 from tests.conftest import SAMPLE_NOTES
 
 
 def add_paper(graph, node, title, read=False, queued=False, citations=0):
-    graph.add_node(node, paperId=node, title=title, year=2020, read=read, queued=queued, citationCount=citations,
-                   authors=[], venue="", externalIds={}, url=f"https://www.semanticscholar.org/paper/{node}",
-                   topics=[], sources=[], note=None, bibtex=None, influentialCitationCount=0)
+    graph.add_node(
+        node,
+        paperId=node,
+        title=title,
+        year=2020,
+        read=read,
+        queued=queued,
+        citationCount=citations,
+        authors=[],
+        venue="",
+        externalIds={},
+        url=f"https://www.semanticscholar.org/paper/{node}",
+        topics=[],
+        sources=[],
+        note=None,
+        bibtex=None,
+        influentialCitationCount=0,
+    )
 
 
 def saved_graph(tmp_path):
@@ -42,7 +56,9 @@ def stdout_of(data_dir, *args):
 def test_unread_lists_queued_papers_first_and_counts_their_references(tmp_path):
     data_dir = saved_graph(tmp_path)
     rows = json.loads(stdout_of(data_dir, "unread", "--format", "json"))
-    assert [(r["paperId"], r["queued"]) for r in rows[:1]] == [("Q", True)], "in your queue: first, though X scores higher"
+    assert [(r["paperId"], r["queued"]) for r in rows[:1]] == [("Q", True)], (
+        "in your queue: first, though X scores higher"
+    )
     scores = {r["paperId"]: r["score"] for r in rows}
     assert scores["X"] > scores["Q"]
     assert {r["paperId"] for r in rows} == {"Q", "X", "R"}, "a queued paper's references count"
@@ -58,8 +74,10 @@ def test_build_marks_queued_papers_queued_not_read(citegraph, tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "read.md").write_text((SAMPLE_NOTES / "nlp-notes.md").read_text())
-    (notes / "queue.md").write_text("## Reading list\n- https://arxiv.org/abs/1706.03762 Attention\n"
-                                    "- [x] https://arxiv.org/abs/2307.09288 Llama 2, done after all\n")
+    (notes / "queue.md").write_text(
+        "## Reading list\n- https://arxiv.org/abs/1706.03762 Attention\n"
+        "- [x] https://arxiv.org/abs/2307.09288 Llama 2, done after all\n"
+    )
     result = citegraph.build(notes=notes)
     assert result.exit_code == 0, result.output
     graph = load_graph(graph_path(citegraph.data_dir))
@@ -107,4 +125,6 @@ def test_citing_counts_queued_papers_as_yours_and_never_lists_them(tmp_path):
     compute_pagerank(graph)
     save_graph(graph, graph_path(tmp_path / "data"), graph_stamp(1, "citing"))
     rows = json.loads(stdout_of(tmp_path / "data", "citing", "--min-cites", "1", "--format", "json"))
-    assert [(r["paperId"], r["cites_read_count"], r["cites"]) for r in rows] == [("C", 2, ["Alpha read", "Queued paper"])]
+    assert [(r["paperId"], r["cites_read_count"], r["cites"]) for r in rows] == [
+        ("C", 2, ["Alpha read", "Queued paper"])
+    ]

@@ -7,11 +7,41 @@ from citegraph.cli import main
 from citegraph.notes.reader import read_notes
 
 SAMPLE_ARXIV_IDS = {
-    "2307.09288", "2305.14314", "2305.18290", "2310.05736", "2310.06839", "2402.06196", "1909.10351",
-    "1910.01108", "2203.12533", "2204.02311", "1906.08237", "2106.09685", "2012.13255", "2212.09720",
-    "2010.11929", "2112.10752", "1503.03585", "2006.11239", "2102.09672", "1912.02292", "1706.03762",
-    "1810.04805", "1909.03341", "1910.07467", "1803.02155", "2104.09864", "1911.02150", "2305.13245",
-    "2406.18665", "2002.05202", "2005.14165", "2310.06825", "1301.3781", "1310.4546", "1402.3722",
+    "2307.09288",
+    "2305.14314",
+    "2305.18290",
+    "2310.05736",
+    "2310.06839",
+    "2402.06196",
+    "1909.10351",
+    "1910.01108",
+    "2203.12533",
+    "2204.02311",
+    "1906.08237",
+    "2106.09685",
+    "2012.13255",
+    "2212.09720",
+    "2010.11929",
+    "2112.10752",
+    "1503.03585",
+    "2006.11239",
+    "2102.09672",
+    "1912.02292",
+    "1706.03762",
+    "1810.04805",
+    "1909.03341",
+    "1910.07467",
+    "1803.02155",
+    "2104.09864",
+    "1911.02150",
+    "2305.13245",
+    "2406.18665",
+    "2002.05202",
+    "2005.14165",
+    "2310.06825",
+    "1301.3781",
+    "1310.4546",
+    "1402.3722",
 }
 
 
@@ -26,8 +56,12 @@ def test_sample_notes_give_the_35_papers_and_6_skipped_links(sample_notes):
     assert {p["id"] for p in found["papers"]} == {f"ARXIV:{i}" for i in SAMPLE_ARXIV_IDS}
     assert len(found["papers"]) == 35
     assert sorted(s["reason"] for s in found["skipped"]) == [
-        "not a paper: ai.googleblog.com", "not a paper: github.com", "not a paper: medium.com",
-        "not a paper: medium.com", "not a paper: trojrobert.medium.com", "not a paper: youtube.com",
+        "not a paper: ai.googleblog.com",
+        "not a paper: github.com",
+        "not a paper: medium.com",
+        "not a paper: medium.com",
+        "not a paper: trojrobert.medium.com",
+        "not a paper: youtube.com",
     ]
     by_id = {p["id"]: p for p in found["papers"]}
     for paper in ("ARXIV:2307.09288", "ARXIV:2305.14314", "ARXIV:2402.06196"):
@@ -78,14 +112,17 @@ def test_markdown_forms_titles_topics_and_dedup(tmp_path):
     assert len(by_id["ARXIV:1706.03762"].sources) == 2, "a title-only link to a paper known by id merges into it"
     assert by_id[None].title == "Some OpenReview paper"
     assert {s.reason for s in notes.skipped} == {
-        "not a paper: twitter.com", "scholarly link with no identifier and no title"}
+        "not a paper: twitter.com",
+        "scholarly link with no identifier and no title",
+    }
 
 
 def test_bibtex_fields(tmp_path):
     (tmp_path / "refs.bib").write_text(
         "@article{hu2021lora,\n  title={{LoRA}: Low-Rank Adaptation},\n  eprint={2106.09685v2},\n"
         "  archivePrefix={arXiv},\n  keywords={finetuning, llm}\n}\n\n"
-        "@inproceedings{bender,\n  title={On the Dangers of Stochastic Parrots},\n  doi={10.1145/3442188.3445922}\n}\n\n"
+        "@inproceedings{bender,\n  title={On the Dangers of Stochastic Parrots},\n"
+        "  doi={10.1145/3442188.3445922}\n}\n\n"
         "@misc{web,\n  title={Attention Is All You Need},\n  url={https://arxiv.org/abs/1706.03762}\n}\n\n"
         "@book{old,\n  title={A Book Without Identifiers}\n}\n"
     )
@@ -123,8 +160,14 @@ def test_binary_and_non_utf8_files_warn_and_read_what_they_can(tmp_path):
 
 @pytest.mark.parametrize(
     "hostile",
-    ["[" * 1_000_000, "[a](" + "(" * 1_000_000, "https://" + "a(" * 500_000, "10.1000/" + "x" * 1_000_000 + " ",
-     "**" + "a" * 1_000_000, ("[x](https://arxiv.org/abs/1706.03762 " * 50_000)],
+    [
+        "[" * 1_000_000,
+        "[a](" + "(" * 1_000_000,
+        "https://" + "a(" * 500_000,
+        "10.1000/" + "x" * 1_000_000 + " ",
+        "**" + "a" * 1_000_000,
+        ("[x](https://arxiv.org/abs/1706.03762 " * 50_000),
+    ],
 )
 def test_hostile_lines_are_read_in_linear_time(tmp_path, hostile):
     # A regex with catastrophic backtracking would not finish on these; the test suite's budget is the bound.

@@ -23,8 +23,13 @@ def zotero_papers(source):
 
 def test_items_ids_collections_tags_notes_and_status(library):
     papers = zotero_papers(ZoteroSource(library))
-    assert set(papers) == {"zotero:ATTN0001", "zotero:PARROT01", "zotero:LORA0001", "zotero:GSCHOL01", "zotero:TITLE001"}, \
-        "attachments, notes and items in the trash are not papers"
+    assert set(papers) == {
+        "zotero:ATTN0001",
+        "zotero:PARROT01",
+        "zotero:LORA0001",
+        "zotero:GSCHOL01",
+        "zotero:TITLE001",
+    }, "attachments, notes and items in the trash are not papers"
     attention = papers["zotero:ATTN0001"]
     assert (attention.id, attention.topics, attention.status) == ("ARXIV:1706.03762", ["Transformers", "nlp"], "read")
     assert attention.note == "Self-attention only.\nMulti-head & positional encodings."
@@ -38,14 +43,20 @@ def test_items_ids_collections_tags_notes_and_status(library):
 
 def test_collection_limits_to_it_and_its_subcollections(library):
     assert set(zotero_papers(ZoteroSource(library, "machine learning"))) == {
-        "zotero:ATTN0001", "zotero:LORA0001", "zotero:GSCHOL01"}
+        "zotero:ATTN0001",
+        "zotero:LORA0001",
+        "zotero:GSCHOL01",
+    }
     assert set(zotero_papers(ZoteroSource(library, "Ethics"))) == {"zotero:PARROT01"}
 
 
 def test_unknown_collection_is_one_line_naming_the_collections(library):
     result = CliRunner().invoke(main, ["notes", f"--zotero={library}", "--collection", "Physics"])
     assert result.exit_code == 2
-    assert "no Zotero collection named 'Physics'" in result.stderr and "Ethics, Machine Learning, Transformers" in result.stderr
+    assert (
+        "no Zotero collection named 'Physics'" in result.stderr
+        and "Ethics, Machine Learning, Transformers" in result.stderr
+    )
     assert "Traceback" not in result.output
 
 
@@ -103,8 +114,16 @@ def test_build_from_zotero_alone(citegraph, tmp_path):
     for key, arxiv in (("AAAA0001", "1706.03762"), ("AAAA0002", "2106.09685")):
         library.item(key, title=f"paper {arxiv}", url=f"https://arxiv.org/abs/{arxiv}")
     library.close()
-    result = citegraph("build", f"--zotero={tmp_path / 'zotero.sqlite'}", "--data-dir", citegraph.data_dir,
-                       "-o", citegraph.output, "--rps", "500")
+    result = citegraph(
+        "build",
+        f"--zotero={tmp_path / 'zotero.sqlite'}",
+        "--data-dir",
+        citegraph.data_dir,
+        "-o",
+        citegraph.output,
+        "--rps",
+        "500",
+    )
     assert result.exit_code == 0, result.output
     assert "notes: 2 resolved" in result.stdout
     assert {e["id"] for e in citegraph.coverage()["entries"]} == {"ARXIV:1706.03762", "ARXIV:2106.09685"}
@@ -114,7 +133,14 @@ def test_build_from_zotero_alone(citegraph, tmp_path):
 def test_notes_and_zotero_without_papers_exit_1_naming_both(tmp_path, command):
     (tmp_path / "empty.md").write_text("# nothing here\n")
     ZoteroLibrary(tmp_path / "zotero.sqlite").close()
-    result = CliRunner().invoke(main, [command, str(tmp_path / "empty.md"), f"--zotero={tmp_path / 'zotero.sqlite'}",
-                                       *(["--offline", "--data-dir", str(tmp_path / "data")] if command == "build" else [])])
+    result = CliRunner().invoke(
+        main,
+        [
+            command,
+            str(tmp_path / "empty.md"),
+            f"--zotero={tmp_path / 'zotero.sqlite'}",
+            *(["--offline", "--data-dir", str(tmp_path / "data")] if command == "build" else []),
+        ],
+    )
     assert result.exit_code == 1
     assert result.stderr == f"error: no papers found in {tmp_path / 'empty.md'}, the Zotero library\n"

@@ -9,10 +9,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from citegraph.assemble import compute_pagerank
-from citegraph.demo.examples import example_graph
-from citegraph.assemble import graph_path, graph_stamp, save_graph
+from citegraph.assemble import compute_pagerank, graph_path, graph_stamp, save_graph
 from citegraph.cli import main
+from citegraph.demo.examples import example_graph
 from tests.conftest import query
 
 ESCAPE_TITLE = "Evil \x1b]0;pwned\x07title \x9b31mred"
@@ -22,7 +21,6 @@ def saved(graph: nx.DiGraph, data_dir: Path) -> Path:
     compute_pagerank(graph)
     save_graph(graph, graph_path(data_dir), graph_stamp(1, "cli"))
     return data_dir
-
 
 
 @pytest.fixture
@@ -35,8 +33,14 @@ def wide_dir(tmp_path):
     """One unread paper cited by five read papers with long titles; one read paper with a hostile title."""
     graph = example_graph()
     for i in range(5):
-        graph.add_node(f"R{i}", title=f"Read paper number {i} with a title long enough to be cut in any table view",
-                       year=2000 + i, read=True, authors=["Ann Smith"], url=f"https://x.org/a/R{i}")
+        graph.add_node(
+            f"R{i}",
+            title=f"Read paper number {i} with a title long enough to be cut in any table view",
+            year=2000 + i,
+            read=True,
+            authors=["Ann Smith"],
+            url=f"https://x.org/a/R{i}",
+        )
         graph.add_edge(f"R{i}", "X", isInfluential=False, origin="references")
     graph.add_node("E", title=ESCAPE_TITLE, year=2022, read=True, authors=["Eve"], url="https://x.org/E")
     graph.add_edge("E", "Y", isInfluential=True, origin="references")
@@ -79,8 +83,10 @@ def test_exact_title_is_quiet(example_dir):
 def test_reverse_path_names_both_papers(example_dir):
     result = query(example_dir, "path", "Omega classic", "Alpha paper")
     assert result.exit_code == 0
-    assert result.stdout.startswith("No chain from Omega classic (1990) to Alpha paper (2021); "
-                                    "found one from Alpha paper (2021) to Omega classic (1990):")
+    assert result.stdout.startswith(
+        "No chain from Omega classic (1990) to Alpha paper (2021); "
+        "found one from Alpha paper (2021) to Omega classic (1990):"
+    )
     assert "FROM" not in result.stdout
 
 
@@ -107,13 +113,16 @@ def test_table_leads_with_titles_keeps_paper_ids_and_cuts_with_an_ellipsis(wide_
     assert " 2016 " in table and "2016.0" not in table
 
 
-@pytest.mark.parametrize("command,formats", [
-    (["unread"], ["table", "csv", "json", "md", "bibtex"]),
-    (["similar", "Layer Normalization"], ["table", "csv", "json", "md", "bibtex"]),
-    (["show", "Alpha paper"], ["table", "json", "md", "bibtex"]),
-    (["path", "Alpha paper", "Omega classic"], ["table", "json", "md", "bibtex"]),
-    (["stats"], ["table", "json", "md"]),
-])
+@pytest.mark.parametrize(
+    "command,formats",
+    [
+        (["unread"], ["table", "csv", "json", "md", "bibtex"]),
+        (["similar", "Layer Normalization"], ["table", "csv", "json", "md", "bibtex"]),
+        (["show", "Alpha paper"], ["table", "json", "md", "bibtex"]),
+        (["path", "Alpha paper", "Omega classic"], ["table", "json", "md", "bibtex"]),
+        (["stats"], ["table", "json", "md"]),
+    ],
+)
 def test_every_command_prints_every_format(example_dir, command, formats):
     for fmt in formats:
         result = query(example_dir, *command, "--format", fmt)
@@ -121,8 +130,11 @@ def test_every_command_prints_every_format(example_dir, command, formats):
 
 
 def test_listing_commands_offer_the_same_formats():
-    choices = {name: next(p.type.choices for p in cmd.params if p.name == "fmt") for name, cmd in main.commands.items()
-               if any(p.name == "fmt" for p in cmd.params)}
+    choices = {
+        name: next(p.type.choices for p in cmd.params if p.name == "fmt")
+        for name, cmd in main.commands.items()
+        if any(p.name == "fmt" for p in cmd.params)
+    }
     for name in ("unread", "similar", "citing"):
         assert list(choices[name]) == ["table", "csv", "json", "md", "bibtex"]
     for name in ("stats", "path", "show"):
@@ -134,8 +146,16 @@ def test_show_explains_its_star(example_dir):
     assert "cited by (in the graph): 2 (* = in your notes)" in out and "  * Alpha paper (2021) influential" in out
 
 
-@pytest.mark.parametrize("command", [["unread"], ["unread", "--format", "md"], ["show", "Evil"],
-                                     ["path", "Evil", "Root Mean Square"], ["similar", "Evil", "--format", "md"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["unread"],
+        ["unread", "--format", "md"],
+        ["show", "Evil"],
+        ["path", "Evil", "Root Mean Square"],
+        ["similar", "Evil", "--format", "md"],
+    ],
+)
 def test_terminal_escapes_never_reach_text_output(wide_dir, command):
     result = query(wide_dir, *command)
     assert result.exit_code == 0 and "Evil" in result.output
@@ -160,8 +180,23 @@ def test_full_device_is_named_and_csv_creates_nothing(example_dir):
 
 def test_csv_export_to_stdout_is_refused_even_when_stdout_is_a_file(example_dir, tmp_path):
     with open(tmp_path / "out.txt", "w") as stdout:
-        done = subprocess.run([sys.executable, "-m", "citegraph", "export", "--format", "csv", "-o", "/dev/stdout",
-                               "--data-dir", str(example_dir)], stdout=stdout, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "citegraph",
+                "export",
+                "--format",
+                "csv",
+                "-o",
+                "/dev/stdout",
+                "--data-dir",
+                str(example_dir),
+            ],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     assert done.returncode == 1 and "not a device" in done.stderr
     assert not Path("/dev/stdout.nodes.csv").exists() and not Path("/dev/stdout.edges.csv").exists()
 
@@ -199,7 +234,10 @@ def test_damaged_coverage_is_one_line(example_dir):
 def test_citing_without_citations_says_how(example_dir):
     result = query(example_dir, "citing")
     assert result.exit_code == 1
-    assert result.stderr == "error: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)\n"
+    assert (
+        result.stderr == "error: no citing papers in the graph; run `citegraph build NOTES --citations` "
+        "(papers fetched before are drawn again without a request)\n"
+    )
 
 
 def test_notes_without_papers_exit_1(tmp_path):
@@ -217,12 +255,16 @@ def big_graph_dir(tmp_path) -> Path:
     return saved(graph, tmp_path / "data")
 
 
-@pytest.mark.parametrize("args", [["export", "--format", "json", "-o", "/dev/stdout"],
-                                  ["unread", "--top", "3000", "--format", "csv"]])
+@pytest.mark.parametrize(
+    "args", [["export", "--format", "json", "-o", "/dev/stdout"], ["unread", "--top", "3000", "--format", "csv"]]
+)
 def test_closed_pipe_ends_quietly(tmp_path, args):
     data_dir = big_graph_dir(tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "citegraph", *args, "--data-dir", str(data_dir)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "citegraph", *args, "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout.read(100)  # like `| head -c 100`: read a little, then go away
     process.stdout.close()
     stderr = process.stderr.read().decode()
@@ -234,13 +276,15 @@ def test_export_only_read_papers(example_dir, tmp_path):
     assert result.exit_code == 0
     data = json.loads((tmp_path / "read.json").read_text())
     assert sorted(n["id"] for n in data["nodes"]) == ["A", "B"]
-    assert [(l["source"], l["target"]) for l in data["links"]] == [("A", "B")]
+    assert [(link["source"], link["target"]) for link in data["links"]] == [("A", "B")]
 
 
 def test_export_help_lists_the_library_choices_without_loading_networkx_or_pandas():
-    code = ("import sys; from click.testing import CliRunner; from citegraph.cli import main; "
-            "print(CliRunner().invoke(main, ['export', '--help']).output); "
-            "print(sorted({'networkx', 'pandas'} & set(sys.modules)))")
+    code = (
+        "import sys; from click.testing import CliRunner; from citegraph.cli import main; "
+        "print(CliRunner().invoke(main, ['export', '--help']).output); "
+        "print(sorted({'networkx', 'pandas'} & set(sys.modules)))"
+    )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     from citegraph.export.formats import EXPORT_FORMATS, PAPER_SELECTIONS
 
@@ -280,8 +324,9 @@ def test_build_warnings_about_notes_keep_terminal_escapes_escaped(citegraph, tmp
 def test_a_typo_in_a_title_suggests_the_close_titles(example_dir):
     result = query(example_dir, "show", "Layer Normalisation")
     assert result.exit_code == 2
-    assert result.stderr == ("error: no paper in the graph matches 'Layer Normalisation'; "
-                             "did you mean 'Layer Normalization'?\n")
+    assert result.stderr == (
+        "error: no paper in the graph matches 'Layer Normalisation'; did you mean 'Layer Normalization'?\n"
+    )
 
 
 def on_a_terminal(data_dir, *args, columns: int) -> list[str]:
@@ -290,9 +335,13 @@ def on_a_terminal(data_dir, *args, columns: int) -> list[str]:
     import pty
 
     primary, secondary = pty.openpty()
-    done = subprocess.run([sys.executable, "-c", "from citegraph.cli import main; main()", *map(str, args),
-                           "--data-dir", str(data_dir)], stdout=secondary, stderr=subprocess.PIPE,
-                          env={**os.environ, "COLUMNS": str(columns)}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", "from citegraph.cli import main; main()", *map(str, args), "--data-dir", str(data_dir)],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": str(columns)},
+        timeout=120,
+    )
     os.close(secondary)
     chunks = []
     while True:

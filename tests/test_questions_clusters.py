@@ -65,7 +65,9 @@ def test_clusters_command_accounts_for_the_groups(small_library):
     assert sum(r["your_papers"] for r in rows) == 60
     for row in rows:
         assert len(row["top_unread_ids"]) == 2
-        assert all(graph.nodes[p]["cluster"] == row["cluster"] and not graph.nodes[p]["read"] for p in row["top_unread_ids"])
+        assert all(
+            graph.nodes[p]["cluster"] == row["cluster"] and not graph.nodes[p]["read"] for p in row["top_unread_ids"]
+        )
 
 
 def test_clusters_in_python_equals_the_command(small_library):
@@ -90,8 +92,9 @@ def test_unread_cluster_lists_only_that_groups_papers(small_library):
     rows = json.loads(result.stdout)
     assert rows and all(graph.nodes[r["paperId"]]["cluster"] == name for r in rows)
     everything = json.loads(small_library.query("unread", "--format", "json", "--top", "100000").stdout)
-    assert [r["paperId"] for r in rows] == [r["paperId"] for r in everything
-                                            if graph.nodes[r["paperId"]].get("cluster") == name][:50]
+    assert [r["paperId"] for r in rows] == [
+        r["paperId"] for r in everything if graph.nodes[r["paperId"]].get("cluster") == name
+    ][:50]
 
 
 def test_unread_with_an_unknown_cluster_is_one_error_line(small_library):

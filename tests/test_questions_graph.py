@@ -7,22 +7,40 @@ import re
 import networkx as nx
 import pytest
 
+from citegraph.assemble import compute_pagerank, graph_path, graph_stamp, save_graph
 from citegraph.questions import unread
-from citegraph.assemble import compute_pagerank
-from citegraph.assemble import graph_path, graph_stamp, save_graph
 from tests.conftest import query
 
 
 def paper(graph, node, title, read=False, year=2020, citations=0, bibtex=None):
-    graph.add_node(node, paperId=node, title=title, year=year, read=read, citationCount=citations, authors=["Ada Lovelace"],
-                   venue="Test Venue", externalIds={"ArXiv": f"2001.0000{len(graph)}"} if read else {"DOI": f"10.1/{node}"},
-                   url=f"https://www.semanticscholar.org/paper/{node}", topics=["T"] if read else [], sources=[],
-                   note=None, bibtex=bibtex, influentialCitationCount=0)
+    graph.add_node(
+        node,
+        paperId=node,
+        title=title,
+        year=year,
+        read=read,
+        citationCount=citations,
+        authors=["Ada Lovelace"],
+        venue="Test Venue",
+        externalIds={"ArXiv": f"2001.0000{len(graph)}"} if read else {"DOI": f"10.1/{node}"},
+        url=f"https://www.semanticscholar.org/paper/{node}",
+        topics=["T"] if read else [],
+        sources=[],
+        note=None,
+        bibtex=bibtex,
+        influentialCitationCount=0,
+    )
 
 
 def cite(graph, citing, cited, influential, intents=(), context=None, origin="references"):
-    graph.add_edge(citing, cited, isInfluential=influential, intents=list(intents),
-                   contexts=[context] if context else [], origin=origin)
+    graph.add_edge(
+        citing,
+        cited,
+        isInfluential=influential,
+        intents=list(intents),
+        contexts=[context] if context else [],
+        origin=origin,
+    )
 
 
 @pytest.fixture
@@ -31,7 +49,14 @@ def hand_graph(tmp_path):
     paper(g, "A", "Alpha paper", read=True, year=2021)
     paper(g, "B", "Beta paper", read=True, year=2019)
     paper(g, "C", "Gamma paper", read=True, year=2018)
-    paper(g, "X", "Layer Normalization", citations=900, year=2016, bibtex="@article{ba2016,\n title={Layer Normalization}\n}")
+    paper(
+        g,
+        "X",
+        "Layer Normalization",
+        citations=900,
+        year=2016,
+        bibtex="@article{ba2016,\n title={Layer Normalization}\n}",
+    )
     paper(g, "Y", "Root Mean Square Layer Normalization", citations=50, year=2019)
     paper(g, "Z", "Zeta study", citations=10, year=2010)
     paper(g, "Z2", "Zeta two study", citations=500, year=2011)
@@ -55,7 +80,6 @@ def hand_graph(tmp_path):
     return g, data_dir
 
 
-
 def test_unread_ranking_signals_and_ties(hand_graph):
     graph, data_dir = hand_graph
     rows = json.loads(query(data_dir, "unread", "--format", "json").stdout)
@@ -65,10 +89,25 @@ def test_unread_ranking_signals_and_ties(hand_graph):
     pr = nx.pagerank(graph)
     assert y["score"] == pytest.approx(2 + 2 + pr["Y"] / pr["X"], abs=1e-4)
     assert sorted(x["cited_by"]) == ["Alpha paper", "Beta paper", "Gamma paper"]
-    assert set(x) == {"paperId", "title", "year", "score", "queued", "cited_by_count", "influential_count", "pagerank",
-                      "citationCount", "cited_by", "url"}
-    assert [r["paperId"] for r in json.loads(query(data_dir, "unread", "--min-cited-by", "2", "--format", "json").stdout)] == ["X", "Y"]
-    assert [r["paperId"] for r in json.loads(query(data_dir, "unread", "--since", "2011", "--format", "json").stdout)] == ["X", "Y", "Z2"]
+    assert set(x) == {
+        "paperId",
+        "title",
+        "year",
+        "score",
+        "queued",
+        "cited_by_count",
+        "influential_count",
+        "pagerank",
+        "citationCount",
+        "cited_by",
+        "url",
+    }
+    assert [
+        r["paperId"] for r in json.loads(query(data_dir, "unread", "--min-cited-by", "2", "--format", "json").stdout)
+    ] == ["X", "Y"]
+    assert [
+        r["paperId"] for r in json.loads(query(data_dir, "unread", "--since", "2011", "--format", "json").stdout)
+    ] == ["X", "Y", "Z2"]
     assert "W" not in unread(graph, top=None)["paperId"].tolist(), "cited only by unread papers: not a candidate"
 
 
@@ -81,7 +120,10 @@ def test_unread_formats(hand_graph):
     md = query(data_dir, "unread", "--format", "md").stdout.splitlines()
     assert md[0].startswith("| paperId | title |") and len(md) == 6
     assert "Layer Normalization" in query(data_dir, "unread").stdout
-    assert "score = cited_by_count + influential_count + pagerank / max_pagerank" in query(data_dir, "unread", "--help").stdout
+    assert (
+        "score = cited_by_count + influential_count + pagerank / max_pagerank"
+        in query(data_dir, "unread", "--help").stdout
+    )
 
 
 def test_paths_forward_reverse_undirected_and_all(hand_graph):
@@ -98,7 +140,9 @@ def test_paths_forward_reverse_undirected_and_all(hand_graph):
     assert "influence unknown" in unknown.stdout
     none = query(data_dir, "path", "Zeta study", "Omega classic")
     assert none.exit_code == 1 and "--undirected" in none.stderr
-    undirected = json.loads(query(data_dir, "path", "Zeta study", "Omega classic", "--undirected", "--format", "json").stdout)
+    undirected = json.loads(
+        query(data_dir, "path", "Zeta study", "Omega classic", "--undirected", "--format", "json").stdout
+    )
     assert undirected["directed"] is False and [p["paperId"] for p in undirected["paths"][0]] == ["Z", "C", "X", "W"]
 
 
@@ -127,7 +171,9 @@ def test_similar_citing_show_stats(hand_graph):
     citing = json.loads(query(data_dir, "citing", "--format", "json").stdout)
     assert [(r["paperId"], r["cites_read_count"]) for r in citing] == [("Q", 2)]
     card = json.loads(query(data_dir, "show", "Alpha paper", "--format", "json").stdout)
-    assert {r["paperId"] for r in card["references"]} == {"X", "Y", "B"} and [c["paperId"] for c in card["cited_by"]] == ["Q"]
+    assert {r["paperId"] for r in card["references"]} == {"X", "Y", "B"} and [
+        c["paperId"] for c in card["cited_by"]
+    ] == ["Q"]
     figures = json.loads(query(data_dir, "stats", "--format", "json").stdout)
     assert (figures["papers"], figures["read"], figures["citations"]) == (9, 3, 12)
     assert (figures["influential"], figures["influence_unknown"]) == (4, 3)
@@ -157,7 +203,9 @@ def test_sample_notes_queries_through_the_standin(citegraph):
     assert citegraph.build().exit_code == 0
     rows = json.loads(citegraph.query("unread", "--top", "5", "--format", "json").stdout)
     assert len(rows) == 5 and rows[0]["score"] >= rows[-1]["score"] and rows[0]["cited_by"]
-    found = json.loads(citegraph.query("path", "LoRA", "Attention Is All You Need", "--undirected", "--format", "json").stdout)
+    found = json.loads(
+        citegraph.query("path", "LoRA", "Attention Is All You Need", "--undirected", "--format", "json").stdout
+    )
     assert found["from"]["title"].startswith("LoRA") and found["to"]["title"] == "Attention Is All You Need"
     figures = json.loads(citegraph.query("stats", "--format", "json").stdout)
     assert figures["read"] == 35 and figures["coverage"]["ok"] == 35

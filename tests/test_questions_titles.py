@@ -4,10 +4,9 @@ import json
 
 from click.testing import CliRunner
 
-from citegraph.assemble import compute_pagerank
-from citegraph.demo.examples import example_graph
-from citegraph.assemble import graph_path, graph_stamp, save_graph
+from citegraph.assemble import compute_pagerank, graph_path, graph_stamp, save_graph
 from citegraph.cli import main
+from citegraph.demo.examples import example_graph
 from citegraph.fetch import titles_agree
 from citegraph.notes.reader import read_notes
 

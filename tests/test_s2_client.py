@@ -8,21 +8,43 @@ from semanticscholar.ApiRequester import ApiRequester
 from semanticscholar.Paper import Paper
 
 from citegraph.errors import S2NotFound, S2Unavailable
+from citegraph.s2.adapter import async_client, client
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
-from citegraph.s2.adapter import async_client, client
 from tests.standin import Faults
 
 KEY = "test-key-do-not-leak"
 RELEASES = json.dumps(["2026-11-03", "2026-11-10"])
-RELEASE = json.dumps({"release_id": "2026-11-10", "README": "Semantic Scholar datasets",
-                      "datasets": [{"name": "papers", "description": "Core paper metadata", "README": "..."}]})
-DATASET = json.dumps({"name": "papers", "description": "Core paper metadata", "README": "...",
-                      "files": ["https://files.example/papers-part0.jsonl.gz?X-Amz-Signature=secret"]})
-DIFFS = json.dumps({"dataset": "papers", "start_release": "2026-11-03", "end_release": "2026-11-10",
-                    "diffs": [{"from_release": "2026-11-03", "to_release": "2026-11-10",
-                               "update_files": ["https://files.example/u0.jsonl.gz"],
-                               "delete_files": ["https://files.example/d0.jsonl.gz"]}]})
+RELEASE = json.dumps(
+    {
+        "release_id": "2026-11-10",
+        "README": "Semantic Scholar datasets",
+        "datasets": [{"name": "papers", "description": "Core paper metadata", "README": "..."}],
+    }
+)
+DATASET = json.dumps(
+    {
+        "name": "papers",
+        "description": "Core paper metadata",
+        "README": "...",
+        "files": ["https://files.example/papers-part0.jsonl.gz?X-Amz-Signature=secret"],
+    }
+)
+DIFFS = json.dumps(
+    {
+        "dataset": "papers",
+        "start_release": "2026-11-03",
+        "end_release": "2026-11-10",
+        "diffs": [
+            {
+                "from_release": "2026-11-03",
+                "to_release": "2026-11-10",
+                "update_files": ["https://files.example/u0.jsonl.gz"],
+                "delete_files": ["https://files.example/d0.jsonl.gz"],
+            }
+        ],
+    }
+)
 
 
 @pytest.fixture
@@ -43,9 +65,12 @@ def config(standin, **overrides) -> S2Config:
 
 
 def test_dataset_calls_are_made_by_the_client_over_our_transport(standin, no_own_requester):
-    for pattern, body in [(r"GET /datasets/v1/release/$", RELEASES), (r"GET /datasets/v1/release/2026-11-10$", RELEASE),
-                          (r"GET /datasets/v1/release/2026-11-10/dataset/papers$", DATASET),
-                          (r"GET /datasets/v1/diffs/2026-11-03/to/latest/papers$", DIFFS)]:
+    for pattern, body in [
+        (r"GET /datasets/v1/release/$", RELEASES),
+        (r"GET /datasets/v1/release/2026-11-10$", RELEASE),
+        (r"GET /datasets/v1/release/2026-11-10/dataset/papers$", DATASET),
+        (r"GET /datasets/v1/diffs/2026-11-03/to/latest/papers$", DIFFS),
+    ]:
         standin.replay(pattern, 200, body)
     with client(config(standin)) as s2:
         assert s2.get_available_releases() == ["2026-11-03", "2026-11-10"]
@@ -54,16 +79,23 @@ def test_dataset_calls_are_made_by_the_client_over_our_transport(standin, no_own
         diff = s2.get_dataset_diffs("papers", "2026-11-03", "latest")
         assert [d.delete_files for d in diff.diffs] == [["https://files.example/d0.jsonl.gz"]]
     paths = [r["path"] for r in standin.log.requests]
-    assert paths == ["/datasets/v1/release/", "/datasets/v1/release/2026-11-10",
-                     "/datasets/v1/release/2026-11-10/dataset/papers", "/datasets/v1/diffs/2026-11-03/to/latest/papers"]
+    assert paths == [
+        "/datasets/v1/release/",
+        "/datasets/v1/release/2026-11-10",
+        "/datasets/v1/release/2026-11-10/dataset/papers",
+        "/datasets/v1/diffs/2026-11-03/to/latest/papers",
+    ]
     assert {r["api_key"] for r in standin.log.requests} == {KEY}, "the transport sends the key"
     assert no_own_requester == []
 
 
 def test_recommendations_from_lists_send_both_lists_through_our_transport(standin, no_own_requester):
     positive, negative = list(standin.world.papers)[-2:], list(standin.world.papers)[:1]
-    standin.replay(r"POST /recommendations/v1/papers/?$", 200,
-                   json.dumps({"recommendedPapers": [{"paperId": "a" * 40, "title": "Later work", "year": 2026}]}))
+    standin.replay(
+        r"POST /recommendations/v1/papers/?$",
+        200,
+        json.dumps({"recommendedPapers": [{"paperId": "a" * 40, "title": "Later work", "year": 2026}]}),
+    )
     transport = S2Client(config(standin))
     papers = client(transport).get_recommended_papers_from_lists(positive, negative, fields=["title", "year"], limit=7)
     assert [(type(p), p.title) for p in papers] == [(Paper, "Later work")]

@@ -121,11 +121,14 @@ def test_some_failed_papers_make_a_partial_build(citegraph, standin):
     assert citegraph.output.exists()
 
 
-@pytest.mark.parametrize("status, says", [
-    (401, "asks for an API key (HTTP 401)"),
-    (403, "refused the API key (HTTP 403 Forbidden)"),
-    (400, "rejected the request (HTTP 400: Bad Request)"),
-])
+@pytest.mark.parametrize(
+    "status, says",
+    [
+        (401, "asks for an API key (HTTP 401)"),
+        (403, "refused the API key (HTTP 403 Forbidden)"),
+        (400, "rejected the request (HTTP 400: Bad Request)"),
+    ],
+)
 def test_refusals_are_one_line_each(citegraph, standin, status, says):
     standin.set_faults(Faults(status=status))
     result = citegraph.build()

@@ -41,17 +41,24 @@ def content_type(headers) -> str:
 def test_the_standin_answers_each_recorded_request_as_recorded(service, name):
     recording = load_recording(name)
     service.set_faults(FAULT_FOR_STATUS.get(recording.status, Faults()))
-    answer = httpx.request(recording.method, service.url + recording.path, params=recording.query,
-                           content=recording.request_body.encode() if recording.request_body else None)
+    answer = httpx.request(
+        recording.method,
+        service.url + recording.path,
+        params=recording.query,
+        content=recording.request_body.encode() if recording.request_body else None,
+    )
     assert answer.status_code == recording.status
-    assert content_type(answer.headers) == content_type({k.lower(): v for k, v in recording.headers.items()}
-                                                        or {"content-type": "application/json"})
+    assert content_type(answer.headers) == content_type(
+        {k.lower(): v for k, v in recording.headers.items()} or {"content-type": "application/json"}
+    )
     assert answer.headers.get("x-amzn-errortype") == recording.headers.get("x-amzn-ErrorType")
     assert "retry-after" not in answer.headers
     got, recorded = answer.json(), recording.json
     if recording.path.endswith("/paper/search") and recorded.get("data"):
         # A search's hits, total and next page depend on the whole corpus: the shape must agree.
-        assert set(got) - {"next"} == set(recorded) - {"next"} and {frozenset(i) for i in got["data"]} == {frozenset(i) for i in recorded["data"]}
+        assert set(got) - {"next"} == set(recorded) - {"next"} and {frozenset(i) for i in got["data"]} == {
+            frozenset(i) for i in recorded["data"]
+        }
     elif recording.path.endswith("/search/match") and recording.status == 200:
         assert got["data"][0].pop("matchScore") > 0
         recorded["data"][0].pop("matchScore")
@@ -90,8 +97,9 @@ def test_a_batch_with_null_stores_not_found_and_papers(service, client, store):
 
 
 def test_recorded_reference_pages_store_edges_and_count_items_without_paperid(service, client, store):
-    pages = [replay(service, f"danielnsilva__semanticscholar__get_paper_references_0{n}of02", "/references")
-             for n in (1, 2)]
+    pages = [
+        replay(service, f"danielnsilva__semanticscholar__get_paper_references_0{n}of02", "/references") for n in (1, 2)
+    ]
     for page in client.linked_pages("10.2139/ssrn.2250500", "references"):
         store.record_links_page("p" * 40, FetchKind.REFERENCES, page)
     rows = [row["citedPaper"] for page in pages for row in page.json["data"]]
@@ -118,11 +126,19 @@ def test_a_recorded_429_is_waited_out(service, client):
     assert client.rate_limited == 1 and client.requests == 2
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("danielnsilva__semanticscholar__hist2023_batch_500_error_02of02", "server error (HTTP 500: Internal Server Error)"),
-    ("danielnsilva__semanticscholar__hist2023_paper_citations_504_gateway_timeout_02of02",
-     "server error (HTTP 504: Endpoint request timed out)"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        (
+            "danielnsilva__semanticscholar__hist2023_batch_500_error_02of02",
+            "server error (HTTP 500: Internal Server Error)",
+        ),
+        (
+            "danielnsilva__semanticscholar__hist2023_paper_citations_504_gateway_timeout_02of02",
+            "server error (HTTP 504: Endpoint request timed out)",
+        ),
+    ],
+)
 def test_recorded_server_errors_are_retried_then_failures(service, client, name, reason):
     replay(service, name, "/batch")
     assert client.papers(["CorpusId:470667"])["CorpusId:470667"], "retried: the next answer is good"
@@ -140,8 +156,9 @@ def test_a_recorded_403_is_a_key_problem(service, client):
         keyed.papers(["CorpusId:470667"])
 
 
-@pytest.mark.parametrize("name", ["Future-House__paper-qa__bad_titles_01of02",
-                                  "danielnsilva__semanticscholar__empty_paginated_results"])
+@pytest.mark.parametrize(
+    "name", ["Future-House__paper-qa__bad_titles_01of02", "danielnsilva__semanticscholar__empty_paginated_results"]
+)
 def test_recorded_misses_are_not_found(service, client, store, name):
     replay(service, name, "/search/match")
     store.record_match("some title", client.match_title("askldjrq3rjaw938h"))
@@ -158,8 +175,10 @@ def test_recorded_title_matches_are_accepted_when_titles_agree(service, client, 
 def test_a_different_title_is_an_uncertain_match_not_a_read_paper(service, citegraph_on, tmp_path):
     recording = replay(service, "Future-House__paper-qa__title_search_1", "/search/match")
     notes = tmp_path / "notes.md"
-    notes.write_text("[PaperQA 2: Superhuman Synthesis of Scientific Knowledge](https://openreview.net/forum?id=x)\n"
-                     "https://doi.org/10.2139/ssrn.2250500\n")
+    notes.write_text(
+        "[PaperQA 2: Superhuman Synthesis of Scientific Knowledge](https://openreview.net/forum?id=x)\n"
+        "https://doi.org/10.2139/ssrn.2250500\n"
+    )
     citegraph = citegraph_on(service)
     result = citegraph.build(notes=notes)
     assert result.exit_code == 0, result.output
@@ -205,9 +224,11 @@ def test_a_build_from_recorded_answers_and_wild_shapes_survives_every_query(tmp_
     service = StandinS2(world).start()
     try:
         notes = tmp_path / "recorded.md"
-        notes.write_text("# Recorded\nhttps://doi.org/10.2139/ssrn.2250500\ndoi:10.2139/SSRN.2250500\n"
-                         "CorpusId:470667\nCorpusId:14514057\n"
-                         "[PaperQA: Retrieval-Augmented Generative Agent for Scientific Research](https://openreview.net/forum?id=y)\n")
+        notes.write_text(
+            "# Recorded\nhttps://doi.org/10.2139/ssrn.2250500\ndoi:10.2139/SSRN.2250500\n"
+            "CorpusId:470667\nCorpusId:14514057\n"
+            "[PaperQA: Retrieval-Augmented Generative Agent for Scientific Research](https://openreview.net/forum?id=y)\n"
+        )
         citegraph = Citegraph(tmp_path, service.url)
         result = citegraph.build("--citations", notes=notes)
         assert result.exit_code == 0, result.output
@@ -215,8 +236,13 @@ def test_a_build_from_recorded_answers_and_wild_shapes_survives_every_query(tmp_
         assert set(statuses.values()) <= {"ok", "title_matched"}, statuses
         ssrn = next(e for e in citegraph.coverage()["entries"] if e["id"] and "2250500" in e["id"])
         assert ssrn["unresolved_references"] == 23, "paperId-null items are kept only as a count"
-        for command in (["unread", "--format", "json"], ["unread", "--format", "csv"], ["stats"],
-                        ["show", "10.2139/ssrn.2250500"], ["show", "CorpusId:470667", "--format", "json"]):
+        for command in (
+            ["unread", "--format", "json"],
+            ["unread", "--format", "csv"],
+            ["stats"],
+            ["show", "10.2139/ssrn.2250500"],
+            ["show", "CorpusId:470667", "--format", "json"],
+        ):
             shown = citegraph.query(*command)
             assert shown.exit_code == 0 and "Traceback" not in shown.output, (command, shown.output)
         for fmt in ("json", "graphml", "gexf", "csv"):
@@ -256,8 +282,10 @@ def test_a_paper_interrupted_between_pages_resumes_at_the_next_offset(tmp_path):
     world = World()
     for n in range(2_500):
         world.add_paper({"paperId": f"{n:040x}", "title": f"Cited {n}", "externalIds": {"CorpusId": 100 + n}})
-    world.add_paper({"paperId": "b" * 40, "title": "A survey", "externalIds": {"ArXiv": "2401.00001"}},
-                    [Citation(f"{n:040x}", f"Cited {n}", False, [], []) for n in range(2_500)])
+    world.add_paper(
+        {"paperId": "b" * 40, "title": "A survey", "externalIds": {"ArXiv": "2401.00001"}},
+        [Citation(f"{n:040x}", f"Cited {n}", False, [], []) for n in range(2_500)],
+    )
     service = StandinS2(world.finish(), Faults(status=503, after=3)).start()
     try:
         notes = tmp_path / "big.md"

@@ -28,8 +28,13 @@ def service():
 
 
 def test_endpoints_and_fields_exist_in_the_published_spec():
-    for path in ("/paper/batch:", "/paper/search/match:", "/paper/{paper_id}:", "/paper/{paper_id}/references:",
-                 "/paper/{paper_id}/citations:"):
+    for path in (
+        "/paper/batch:",
+        "/paper/search/match:",
+        "/paper/{paper_id}:",
+        "/paper/{paper_id}/references:",
+        "/paper/{paper_id}/citations:",
+    ):
         assert f"\n  {path}" in SPEC
     for name in PAPER_FIELDS | {"contexts", "intents", "isInfluential", "matchScore", "citedPaper", "citingPaper"}:
         assert re.search(rf"\n\s+{name}:", SPEC), name
@@ -54,13 +59,18 @@ def test_error_bodies_have_the_recorded_shape(service):
 
 def test_batch_nulls_pagination_and_unresolved_references(service):
     api = service.url + "/graph/v1"
-    answer = httpx.post(f"{api}/paper/batch", params={"fields": "title,externalIds"},
-                        json={"ids": ["ARXIV:2106.09685", "ARXIV:2106.09685v2", "DOI:10.1/none"]}).json()
+    answer = httpx.post(
+        f"{api}/paper/batch",
+        params={"fields": "title,externalIds"},
+        json={"ids": ["ARXIV:2106.09685", "ARXIV:2106.09685v2", "DOI:10.1/none"]},
+    ).json()
     assert answer[0]["title"].startswith("LoRA") and answer[1] is None and answer[2] is None
     pages, offset = [], 0
     while True:
-        page = httpx.get(f"{api}/paper/ARXIV:2106.09685/references",
-                         params={"fields": "isInfluential,title", "offset": offset, "limit": 10}).json()
+        page = httpx.get(
+            f"{api}/paper/ARXIV:2106.09685/references",
+            params={"fields": "isInfluential,title", "offset": offset, "limit": 10},
+        ).json()
         pages.append(page)
         if "next" not in page:
             break
@@ -69,8 +79,10 @@ def test_batch_nulls_pagination_and_unresolved_references(service):
     assert len(items) == len(service.world.references[service.world.resolve("ARXIV:2106.09685")])
     assert all(set(row) == {"isInfluential", "citedPaper"} for row in items)
     assert any(row["citedPaper"]["paperId"] is None and row["citedPaper"]["title"] for row in items)
-    matched = httpx.get(f"{api}/paper/search/match", params={"query": "LoRA low-rank adaptation of large language models",
-                                                               "fields": "title"}).json()["data"][0]
+    matched = httpx.get(
+        f"{api}/paper/search/match",
+        params={"query": "LoRA low-rank adaptation of large language models", "fields": "title"},
+    ).json()["data"][0]
     assert matched["title"].startswith("LoRA") and matched["matchScore"] > 0
 
 

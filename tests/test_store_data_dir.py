@@ -156,8 +156,15 @@ def cli_process(*args, env: dict, limit_file_size: int | None = None, read_only_
                 if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
                     raise OSError(ctypes.get_errno(), "cannot drop CAP_DAC_OVERRIDE")
 
-    return subprocess.run([sys.executable, "-c", "from citegraph.cli import main; main()", *map(str, args)],
-                          cwd=ROOT, env=env, preexec_fn=before_exec, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", "from citegraph.cli import main; main()", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        preexec_fn=before_exec,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
@@ -166,11 +173,22 @@ def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
     limit = path.stat().st_size // 2
     assert (citegraph.data_dir / "coverage.json").stat().st_size < limit, "only the graph is too big to write"
     path.unlink()
-    done = cli_process("build", SAMPLE_NOTES, "--offline", "--data-dir", citegraph.data_dir, "-o",
-                       tmp_path / "map.html", env={**os.environ, **citegraph.env}, limit_file_size=limit)
+    done = cli_process(
+        "build",
+        SAMPLE_NOTES,
+        "--offline",
+        "--data-dir",
+        citegraph.data_dir,
+        "-o",
+        tmp_path / "map.html",
+        env={**os.environ, **citegraph.env},
+        limit_file_size=limit,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == [f"error: could not save the graph as {path}: File too large; "
-                                                "free some space or use another --data-dir, then run `citegraph build` again"]
+    assert done.stderr.strip().splitlines() == [
+        f"error: could not save the graph as {path}: File too large; "
+        "free some space or use another --data-dir, then run `citegraph build` again"
+    ]
     assert sorted(p.name for p in citegraph.data_dir.iterdir()) == ["citegraph.db", "coverage.json", "s2-rate"]
 
 
@@ -189,8 +207,17 @@ def read_only_data_dir(citegraph):
 
 def test_queries_read_a_read_only_data_dir(read_only_data_dir):
     citegraph = read_only_data_dir
-    done = cli_process("unread", "--top", "3", "--format", "json", "--data-dir", citegraph.data_dir,
-                       env={**os.environ, **citegraph.env}, read_only_rules=True)
+    done = cli_process(
+        "unread",
+        "--top",
+        "3",
+        "--format",
+        "json",
+        "--data-dir",
+        citegraph.data_dir,
+        env={**os.environ, **citegraph.env},
+        read_only_rules=True,
+    )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 3
 
@@ -202,21 +229,41 @@ def test_an_offline_build_reads_a_read_only_data_dir(read_only_data_dir, tmp_pat
     graph_file.write_text("")  # damaged: the build must assemble the graph from the read-only store
     graph_file.chmod(0o444)
     before = sorted((p.name, p.stat().st_mtime_ns) for p in citegraph.data_dir.iterdir())
-    done = cli_process("build", SAMPLE_NOTES, "--offline", "--data-dir", citegraph.data_dir, "-o", tmp_path / "map.html",
-                       env={**os.environ, **citegraph.env}, read_only_rules=True)
+    done = cli_process(
+        "build",
+        SAMPLE_NOTES,
+        "--offline",
+        "--data-dir",
+        citegraph.data_dir,
+        "-o",
+        tmp_path / "map.html",
+        env={**os.environ, **citegraph.env},
+        read_only_rules=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "notes: 35 resolved" in done.stdout and (tmp_path / "map.html").exists()
-    assert sorted((p.name, p.stat().st_mtime_ns) for p in citegraph.data_dir.iterdir()) == before, "nothing written there"
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in citegraph.data_dir.iterdir()) == before, (
+        "nothing written there"
+    )
 
 
 def test_a_build_that_must_fetch_says_the_data_dir_is_read_only(read_only_data_dir, tmp_path):
     citegraph = read_only_data_dir
-    done = cli_process("build", SAMPLE_NOTES, "--data-dir", citegraph.data_dir, "-o", tmp_path / "map.html",
-                       env={**os.environ, **citegraph.env}, read_only_rules=True)
+    done = cli_process(
+        "build",
+        SAMPLE_NOTES,
+        "--data-dir",
+        citegraph.data_dir,
+        "-o",
+        tmp_path / "map.html",
+        env={**os.environ, **citegraph.env},
+        read_only_rules=True,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         f"error: {citegraph.data_dir} is read-only: a build that fetches stores every answer there; "
-        "build from what is stored with --offline, or use a writable --data-dir"]
+        "build from what is stored with --offline, or use a writable --data-dir"
+    ]
 
 
 def test_a_damaged_page_in_the_store_is_one_line(citegraph):
@@ -259,10 +306,21 @@ def test_a_read_only_folder_without_a_store_is_one_line(tmp_path):
     empty.mkdir()
     empty.chmod(0o555)
     try:
-        done = cli_process("build", SAMPLE_NOTES, "--offline", "--data-dir", empty, "-o", tmp_path / "map.html",
-                           env=dict(os.environ), read_only_rules=True)
+        done = cli_process(
+            "build",
+            SAMPLE_NOTES,
+            "--offline",
+            "--data-dir",
+            empty,
+            "-o",
+            tmp_path / "map.html",
+            env=dict(os.environ),
+            read_only_rules=True,
+        )
     finally:
         empty.chmod(0o755)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        f"error: {empty} is read-only and holds no citegraph store yet; use --data-dir to choose a folder citegraph can write"]
+        f"error: {empty} is read-only and holds no citegraph store yet; "
+        "use --data-dir to choose a folder citegraph can write"
+    ]

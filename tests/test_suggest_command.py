@@ -13,8 +13,8 @@ from semanticscholar import AsyncSemanticScholar
 from semanticscholar.ApiRequester import ApiRequester
 
 from citegraph.cli import main
-from citegraph.notes.reader import read_notes
 from citegraph.demo.world import add_later_work
+from citegraph.notes.reader import read_notes
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
 from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
@@ -60,8 +60,12 @@ def test_suggestions_say_which_of_your_papers_they_cite(cg, service):
     assert cg.build().exit_code == 0
     service.reset()
     rows, stderr = suggestions(cg, "--top", "10")
-    assert len(rows) == 10 and re.search(r"^10 suggestions \(recent pool, your read papers, asked \d{4}-\d\d-\d\d\); "
-                                         r"first answer", stderr, re.M)
+    assert len(rows) == 10 and re.search(
+        r"^10 suggestions \(recent pool, your read papers, asked \d{4}-\d\d-\d\d\); "
+        r"first answer",
+        stderr,
+        re.M,
+    )
     titles = {p["paperId"]: p["title"] for p in service.world.papers.values()}
     for row in rows:
         cited = {c.cited for c in service.world.references[row["paperId"]]}
@@ -91,8 +95,9 @@ def test_recent_pool_is_the_last_60_days_and_all_cs_asks_per_paper(cg, service):
 def test_papers_marked_not_relevant_are_sent_as_negatives(cg, service, tmp_path):
     notes = tmp_path / "notes"
     shutil.copytree(SAMPLE_NOTES, notes)
-    (notes / "verdicts.md").write_text("- [-] https://arxiv.org/abs/2106.09685\n"
-                                       "- https://arxiv.org/abs/2305.14314 #not-relevant\n")
+    (notes / "verdicts.md").write_text(
+        "- [-] https://arxiv.org/abs/2106.09685\n- https://arxiv.org/abs/2305.14314 #not-relevant\n"
+    )
     assert cg.build(notes=notes).exit_code == 0
     service.reset()
     rows, _ = suggestions(cg)
@@ -173,10 +178,26 @@ def test_a_suggest_beside_a_build_shares_the_rate_budget(later_world, tmp_path):
         cg = Citegraph(tmp_path, service.url)
         assert cg.build().exit_code == 0  # the graph suggest needs
         service.reset()
-        build = subprocess.Popen([sys.executable, "-m", "citegraph", "build", str(SAMPLE_NOTES), "--refresh",
-                                  "--data-dir", str(cg.data_dir), "-o", str(tmp_path / "again.html"), "--rps", "2"],
-                                 env=subprocess_env(service.url), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
+        build = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "citegraph",
+                "build",
+                str(SAMPLE_NOTES),
+                "--refresh",
+                "--data-dir",
+                str(cg.data_dir),
+                "-o",
+                str(tmp_path / "again.html"),
+                "--rps",
+                "2",
+            ],
+            env=subprocess_env(service.url),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(3):
                 result = cg.query("suggest", "--top", "3")
@@ -190,34 +211,55 @@ def test_a_suggest_beside_a_build_shares_the_rate_budget(later_world, tmp_path):
 
 
 def test_not_relevant_marks_in_every_kind_of_notes(tmp_path):
-    (tmp_path / "a.md").write_text("- [-] https://arxiv.org/abs/2106.09685\n## Not relevant\n- https://arxiv.org/abs/1706.03762\n")
+    (tmp_path / "a.md").write_text(
+        "- [-] https://arxiv.org/abs/2106.09685\n## Not relevant\n- https://arxiv.org/abs/1706.03762\n"
+    )
     (tmp_path / "b.org").write_text("* Paper https://arxiv.org/abs/2305.14314 :notrelevant:\n")
     library = ZoteroLibrary(tmp_path / "zotero.sqlite")
     item = library.item("AAAA1111", title="Layer Normalization", url="https://arxiv.org/abs/1607.06450")
     library.tag(item, "not-relevant")
     library.close()
-    result = CliRunner().invoke(main, ["notes", str(tmp_path / "a.md"), str(tmp_path / "b.org"),
-                                       "--zotero", str(tmp_path / "zotero.sqlite"), "--format", "json"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "notes",
+            str(tmp_path / "a.md"),
+            str(tmp_path / "b.org"),
+            "--zotero",
+            str(tmp_path / "zotero.sqlite"),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     status = {p["id"]: p["status"] for p in json.loads(result.stdout)["papers"]}
-    assert status == {LORA: "not-relevant", "ARXIV:1706.03762": "not-relevant", QLORA: "not-relevant",
-                      "ARXIV:1607.06450": "not-relevant"}
+    assert status == {
+        LORA: "not-relevant",
+        "ARXIV:1706.03762": "not-relevant",
+        QLORA: "not-relevant",
+        "ARXIV:1607.06450": "not-relevant",
+    }
 
 
 def test_citing_reads_as_later_work_newest_first(cg, service):
     assert cg.build("--citations").exit_code == 0
     this_year = datetime.date.today().year
-    result = cg.query("citing", "--since", this_year - 1, "--sort", "year", "--min-cites", "1", "--top", "200",
-                      "--format", "json")
+    result = cg.query(
+        "citing", "--since", this_year - 1, "--sort", "year", "--min-cites", "1", "--top", "200", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     years = [row["year"] for row in rows]
     assert rows and min(years) >= this_year - 1 and years == sorted(years, reverse=True)
-    later = {p for p, r in service.world.papers.items() if r["year"] >= this_year - 1
-             and notes_ids(service) & {c.cited for c in service.world.references[p]}}
+    later = {
+        p
+        for p, r in service.world.papers.items()
+        if r["year"] >= this_year - 1 and notes_ids(service) & {c.cited for c in service.world.references[p]}
+    }
     assert {row["paperId"] for row in rows} == later
-    by_cites = json.loads(cg.query("citing", "--since", this_year - 1, "--min-cites", "1", "--top", "200",
-                                   "--format", "json").stdout)
+    by_cites = json.loads(
+        cg.query("citing", "--since", this_year - 1, "--min-cites", "1", "--top", "200", "--format", "json").stdout
+    )
     counts = [row["cites_read_count"] for row in by_cites]
     assert counts == sorted(counts, reverse=True) and {r["paperId"] for r in by_cites} == later
 
@@ -246,7 +288,8 @@ def test_python_callers_get_a_dataclass_with_a_frame(cg, service):
     assert cg.build().exit_code == 0
     result = citegraph.suggest(cg.data_dir, top=3, s2_config=S2Config(api_url=service.url, rps=500))
     assert isinstance(result, citegraph.Suggestions) and list(result.table["paperId"]) == [
-        row["paperId"] for row in result.to_dict()["suggestions"]]
+        row["paperId"] for row in result.to_dict()["suggestions"]
+    ]
     assert len(result.table) == 3 and result.requests == 2 and result.to_dict()["new"] == 3
 
 
