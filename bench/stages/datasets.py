@@ -163,52 +163,49 @@ def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
     """Generation, import, a 400-paper depth-2 extraction (DuckDB at 4 GB, Spark local[2]), a global path."""
     citations = 200_000 if quick else (options.datasets_citations if options else 50_000_000)
     release = tmp / "release"
+    made = generate_and_import(table, tmp, release, citations)
+    size = 40 if quick else 400
+    notes = library(tmp, made["papers"], size)
+    measure_builds(table, tmp, release, notes, size)
+    measure_extractions(table, release, notes)
+    source = FIRST_CORPUS_ID + made["papers"] - 1
+    target = four_hops_apart(release, source)
+    if target is not None:
+        path = ["path", f"CorpusId:{source}", f"CorpusId:{target}", "--global", "--source", f"datasets:{release}"]
+        seconds = run_time(citegraph_command() + [*path, "--memory-limit", "4GB"])
+        table.add("datasets", "path --global, 4 hops apart (DuckDB)", round(seconds, 1), "s")
+
+
+def generate_and_import(table: Table, tmp: Path, release: Path, citations: int) -> dict[str, float]:
     made = generate_release(release, citations)
-    table.add(
-        "datasets",
-        f"generate release: {citations:,} citations, {made['papers']:,} papers",
-        round(made["seconds"], 1),
-        "s",
-    )
+    generated = f"generate release: {citations:,} citations, {made['papers']:,} papers"
+    table.add("datasets", generated, round(made["seconds"], 1), "s")
     table.add("datasets", "shards on disk (gzipped JSON lines)", round(made["bytes"] / 1e9, 3), "GB")
+    spill = str(tmp / "spill")
     seconds = run_time(
-        citegraph_command()
-        + ["datasets", "import", str(release), "--memory-limit", "4GB", "--temp-dir", str(tmp / "spill")]
+        citegraph_command() + ["datasets", "import", str(release), "--memory-limit", "4GB", "--temp-dir", spill]
     )
     table.add("datasets", "import to sorted Parquet (DuckDB, 4 GB)", round(seconds, 1), "s")
     table.add("datasets", "Parquet on disk", round(disk_bytes(release) / 1e9, 3), "GB")
     table.add("datasets", "import rate", round(citations / seconds / 1e6, 3), "M citations/s")
-    notes = library(tmp, made["papers"], 40 if quick else 400)
-    for engine, extra in (
+    return made
+
+
+def measure_builds(table: Table, tmp: Path, release: Path, notes: Path, size: int) -> None:
+    engines = (
         ("DuckDB 4 GB", ["--memory-limit", "4GB"]),
         ("Spark local[2]", ["--engine", "spark", "--spark-master", "local[2]"]),
-    ):
+    )
+    for engine, extra in engines:
         data = tmp / f"data-{extra[-1]}"
-        seconds = run_time(
-            citegraph_command()
-            + [
-                "build",
-                str(notes),
-                "--source",
-                f"datasets:{release}",
-                "--depth",
-                "2",
-                "--data-dir",
-                str(data),
-                "-o",
-                str(tmp / "map.html"),
-                *extra,
-            ]
-        )
-        table.add(
-            "datasets",
-            f"build {'40' if quick else '400'} papers, depth 2, {engine}",
-            round(seconds, 1),
-            "s",
-            "<= 60 s",
-            seconds <= 60,
-        )
+        build = ["build", str(notes), "--source", f"datasets:{release}", "--depth", "2", "--data-dir", str(data)]
+        seconds = run_time(citegraph_command() + [*build, "-o", str(tmp / "map.html"), *extra])
+        measure = f"build {size} papers, depth 2, {engine}"
+        table.add("datasets", measure, round(seconds, 1), "s", "<= 60 s", seconds <= 60)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def measure_extractions(table: Table, release: Path, notes: Path) -> None:
     from citegraph.bulk.engines import EngineOptions
 
     for engine, options in (
@@ -216,24 +213,6 @@ def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
         ("Spark local[2]", EngineOptions("spark", spark_master="local[2]")),
     ):
         queries, filling = extraction_seconds(release, notes, options)
-        table.add(
-            "datasets", f"extraction only (engine queries), {engine}", round(queries, 1), "s", "<= 60 s", queries <= 60
-        )
+        measure = f"extraction only (engine queries), {engine}"
+        table.add("datasets", measure, round(queries, 1), "s", "<= 60 s", queries <= 60)
         table.add("datasets", f"extraction + store writes, {engine}", round(filling, 1), "s")
-    source = FIRST_CORPUS_ID + made["papers"] - 1
-    target = four_hops_apart(release, source)
-    if target is not None:
-        seconds = run_time(
-            citegraph_command()
-            + [
-                "path",
-                f"CorpusId:{source}",
-                f"CorpusId:{target}",
-                "--global",
-                "--source",
-                f"datasets:{release}",
-                "--memory-limit",
-                "4GB",
-            ]
-        )
-        table.add("datasets", "path --global, 4 hops apart (DuckDB)", round(seconds, 1), "s")

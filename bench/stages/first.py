@@ -93,59 +93,77 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
             today = timed_build(service, notes, tmp / f"today-{name}", complete_rate)
         finally:
             service.stop()
-        made, seconds = first["first"]
-        at = f"at {first_rate:g} req/s"
-        table.add(
-            "first",
-            f"{label}: first map after (today: {today['requests']:,})",
-            made,
-            "req",
-            f"<= {most_requests}",
-            made <= most_requests,
-            exact=True,
-        )
-        table.add(
-            "first",
-            f"{label}: first map after, {at}",
-            round(seconds, 1),
-            "s",
-            f"<= {most_seconds:g} s",
-            seconds <= most_seconds,
-        )
-        today_ratio = today["seconds"] / (today["requests"] / complete_rate)
-        table.add(
-            "first",
-            f"  today: first map after, {at} (requests x ratio)",
-            round(today["requests"] / first_rate * today_ratio, 1),
-            "s",
-        )
-        allowed = today["requests"] + math.ceil(count / 500)
-        table.add(
-            "first",
-            f"{label}: complete build (today: {today['requests']:,})",
-            new["requests"],
-            "req",
-            f"<= {allowed:,}",
-            new["requests"] <= allowed,
-            exact=True,
-        )
-        # The pacing goals hold at S2's 1 request/s; at 10/s a few ms of a loaded machine's jitter
-        # meet the strict bucket, and start-up and drawing weigh against a short request floor.
-        paced = complete_rate == 1.0
-        table.add(
-            "first",
-            f"{label}: complete build, 429s (today: {today['limited']})",
-            new["limited"],
-            "",
-            "<= 1" if paced else "",
-            new["limited"] <= 1 if paced else None,
-        )
-        ratio = new["seconds"] / (new["requests"] / complete_rate)
-        table.add(
-            "first",
-            f"{label}: complete, s / request floor at {complete_rate:g}/s (today: {today_ratio:.2f})",
-            round(ratio, 2),
-            "x",
-            "<= 1.1" if paced else "",
-            ratio <= 1.1 if paced else None,
-        )
+        report_first_map(table, label, first, today, first_rate, complete_rate, most_requests, most_seconds)
+        report_complete_build(table, label, new, today, complete_rate, count)
+
+
+def report_first_map(
+    table: Table,
+    label: str,
+    first: dict,
+    today: dict,
+    first_rate: float,
+    complete_rate: float,
+    most_requests: int,
+    most_seconds: float,
+) -> None:
+    made, seconds = first["first"]
+    at = f"at {first_rate:g} req/s"
+    table.add(
+        "first",
+        f"{label}: first map after (today: {today['requests']:,})",
+        made,
+        "req",
+        f"<= {most_requests}",
+        made <= most_requests,
+        exact=True,
+    )
+    table.add(
+        "first",
+        f"{label}: first map after, {at}",
+        round(seconds, 1),
+        "s",
+        f"<= {most_seconds:g} s",
+        seconds <= most_seconds,
+    )
+    today_ratio = today["seconds"] / (today["requests"] / complete_rate)
+    table.add(
+        "first",
+        f"  today: first map after, {at} (requests x ratio)",
+        round(today["requests"] / first_rate * today_ratio, 1),
+        "s",
+    )
+
+
+def report_complete_build(table: Table, label: str, new: dict, today: dict, complete_rate: float, count: int) -> None:
+    today_ratio = today["seconds"] / (today["requests"] / complete_rate)
+    allowed = today["requests"] + math.ceil(count / 500)
+    table.add(
+        "first",
+        f"{label}: complete build (today: {today['requests']:,})",
+        new["requests"],
+        "req",
+        f"<= {allowed:,}",
+        new["requests"] <= allowed,
+        exact=True,
+    )
+    # The pacing goals hold at S2's 1 request/s; at 10/s a few ms of a loaded machine's jitter
+    # meet the strict bucket, and start-up and drawing weigh against a short request floor.
+    paced = complete_rate == 1.0
+    table.add(
+        "first",
+        f"{label}: complete build, 429s (today: {today['limited']})",
+        new["limited"],
+        "",
+        "<= 1" if paced else "",
+        new["limited"] <= 1 if paced else None,
+    )
+    ratio = new["seconds"] / (new["requests"] / complete_rate)
+    table.add(
+        "first",
+        f"{label}: complete, s / request floor at {complete_rate:g}/s (today: {today_ratio:.2f})",
+        round(ratio, 2),
+        "x",
+        "<= 1.1" if paced else "",
+        ratio <= 1.1 if paced else None,
+    )

@@ -65,77 +65,79 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     """Libraries of 400 and 2,000 read papers (notes without headings): groups, layout, page, first frame."""
     from playwright.sync_api import sync_playwright
 
-    from citegraph.map.render import Box, MapOptions, cached_layout, map_items, render_map
-
     libraries = [(400, 30)] if quick else [(400, 30), (2000, 10)]
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
             for read, per_read in libraries:
                 graph = library_graph(read, per_read)
-                name = f"{read:,} yours"
-                table.add(
-                    "map-library", f"{name}: papers in the graph (world {read * per_read:,})", graph.number_of_nodes()
-                )
                 page_file = tmp / f"library-{read}.html"
-                started = time.perf_counter()
-                nodes, edges, data = map_items(graph, MapOptions())
-                items = time.perf_counter() - started
-                table.add("map-library", f"{name}: papers drawn", data["drawn"])
-                # the layout alone, uncached, on the papers the map draws
-                boxes = {n["id"]: Box(n["size"]) for n in nodes}
-                started = time.perf_counter()
-                cached_layout(
-                    graph, [n["id"] for n in nodes], boxes, "auto", {n["id"]: n["cluster"] for n in nodes}, None
-                )
-                laid_out = time.perf_counter() - started
-                groups_and_layout = graph.graph["groups_seconds"] + laid_out
-                table.add(
-                    "map-library",
-                    f"{name}: groups + layout",
-                    round(groups_and_layout, 2),
-                    "s",
-                    "<= 3 s" if read >= 2000 else "",
-                    groups_and_layout <= 3 if read >= 2000 else None,
-                )
-                table.add("map-library", f"{name}: map items (ranking, groups, layout, data)", round(items, 2), "s")
-                started = time.perf_counter()
-                render_map(graph, page_file)
-                cold = time.perf_counter() - started
-                started = time.perf_counter()
-                render_map(graph, page_file)
-                warm = time.perf_counter() - started
-                imports = run_time([sys.executable, "-c", "import networkx, pandas, pyvis"])
-                table.add(
-                    "map-library", f"{name}: render_map cold / with its cached layout", f"{cold:.2f} / {warm:.2f}", "s"
-                )
-                table.add(
-                    "map-library",
-                    f"{name}: cached render_map / import networkx, pandas, pyvis",
-                    round(warm / imports, 2),
-                    "x",
-                )
-                table.add("map-library", f"{name}: page size", round(page_file.stat().st_size / 2**20, 2), "MiB")
-                bare_file = tmp / f"bare-{read}.html"
-                vis = (
-                    Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
-                ).read_text()
-                bare_nodes = [{"id": n["id"], "x": n["x"], "y": n["y"], "size": n["size"]} for n in nodes]
-                bare_edges = [{"from": e["from"], "to": e["to"]} for e in edges]
-                bare_file.write_text(
-                    BARE_PAGE.format(vis=vis, data=json.dumps({"nodes": bare_nodes, "edges": bare_edges}))
-                )
-                ours, bare = first_frame(browser, page_file), first_frame(browser, bare_file)
-                table.add(
-                    "map-library", f"{name}: first frame, map / bare vis-network", f"{ours:.2f} / {bare:.2f}", "s"
-                )
-                table.add(
-                    "map-library",
-                    f"{name}: first frame ratio",
-                    round(ours / bare, 2),
-                    "x",
-                    "<= 1.5",
-                    ours / bare <= 1.5,
-                )
+                nodes, edges = measure_python(table, graph, read, per_read, page_file)
+                measure_first_frame(table, browser, tmp, read, nodes, edges, page_file)
         finally:
             browser.close()
+
+
+def measure_python(table: Table, graph: nx.DiGraph, read: int, per_read: int, page_file: Path) -> tuple[list, list]:
+    """Groups and layout, the map's items and the page, timed in this process; the map's nodes and edges."""
+    from citegraph.map.render import Box, MapOptions, cached_layout, map_items, render_map
+
+    name = f"{read:,} yours"
+    table.add("map-library", f"{name}: papers in the graph (world {read * per_read:,})", graph.number_of_nodes())
+    started = time.perf_counter()
+    nodes, edges, data = map_items(graph, MapOptions())
+    items = time.perf_counter() - started
+    table.add("map-library", f"{name}: papers drawn", data["drawn"])
+    # the layout alone, uncached, on the papers the map draws
+    boxes = {n["id"]: Box(n["size"]) for n in nodes}
+    started = time.perf_counter()
+    cached_layout(graph, [n["id"] for n in nodes], boxes, "auto", {n["id"]: n["cluster"] for n in nodes}, None)
+    laid_out = time.perf_counter() - started
+    groups_and_layout = graph.graph["groups_seconds"] + laid_out
+    table.add(
+        "map-library",
+        f"{name}: groups + layout",
+        round(groups_and_layout, 2),
+        "s",
+        "<= 3 s" if read >= 2000 else "",
+        groups_and_layout <= 3 if read >= 2000 else None,
+    )
+    table.add("map-library", f"{name}: map items (ranking, groups, layout, data)", round(items, 2), "s")
+    started = time.perf_counter()
+    render_map(graph, page_file)
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    render_map(graph, page_file)
+    warm = time.perf_counter() - started
+    imports = run_time([sys.executable, "-c", "import networkx, pandas, pyvis"])
+    table.add("map-library", f"{name}: render_map cold / with its cached layout", f"{cold:.2f} / {warm:.2f}", "s")
+    table.add(
+        "map-library",
+        f"{name}: cached render_map / import networkx, pandas, pyvis",
+        round(warm / imports, 2),
+        "x",
+    )
+    table.add("map-library", f"{name}: page size", round(page_file.stat().st_size / 2**20, 2), "MiB")
+    return nodes, edges
+
+
+def measure_first_frame(table: Table, browser, tmp: Path, read: int, nodes: list, edges: list, page_file: Path) -> None:
+    """The page's first frame in Chromium beside a bare vis-network page with the same nodes and edges."""
+    name = f"{read:,} yours"
+    bare_file = tmp / f"bare-{read}.html"
+    vis = (
+        Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    ).read_text()
+    bare_nodes = [{"id": n["id"], "x": n["x"], "y": n["y"], "size": n["size"]} for n in nodes]
+    bare_edges = [{"from": e["from"], "to": e["to"]} for e in edges]
+    bare_file.write_text(BARE_PAGE.format(vis=vis, data=json.dumps({"nodes": bare_nodes, "edges": bare_edges})))
+    ours, bare = first_frame(browser, page_file), first_frame(browser, bare_file)
+    table.add("map-library", f"{name}: first frame, map / bare vis-network", f"{ours:.2f} / {bare:.2f}", "s")
+    table.add(
+        "map-library",
+        f"{name}: first frame ratio",
+        round(ours / bare, 2),
+        "x",
+        "<= 1.5",
+        ours / bare <= 1.5,
+    )
