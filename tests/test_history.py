@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from tests.standin import StandinS2
 from tests.standin.growth import gain_citers
-from tests.test_map import CHROMIUM, OpenedMap
-from tests.test_mcp import answer
+from tests.conftest import CHROMIUM, OpenedMap
+from tests.test_mcp_server import answer
 
 TOP = 20
 S2_PAPER = "https://www.semanticscholar.org/paper/"
