@@ -39,6 +39,17 @@ MIN_RPS = 0.01
 MAX_WAIT = 600.0  # seconds of retrying one request before it is given up
 TIMEOUT = 30.0  # seconds to wait for one answer
 
+# Crossref (CrossrefConfig; build's --no-crossref and --refresh-crossref): the references S2 withholds,
+# and retraction notices. Environment: CROSSREF_API_URL, CROSSREF_MAILTO (sent in the User-Agent).
+CROSSREF_API_URL = "https://api.crossref.org"
+CROSSREF_RPS = 5.0  # Crossref's public pool allows about 5 requests per second (fewer if its headers say so)
+CROSSREF_REFRESH_DAYS = 30  # a stored retraction status older than this is asked again
+CROSSREF_DOIS_PER_REQUEST = 100  # works asked for in one /works?filter=doi:... request (status only)
+CROSSREF_REFERENCED_PER_REQUEST = 20  # the same when their reference lists come too (larger answers)
+UPDATE_KINDS = ("retraction", "withdrawal", "removal", "correction", "expression_of_concern")
+RETRACTING_KINDS = ("retraction", "withdrawal", "removal")  # the paper is withdrawn from the record
+REFERENCE_SOURCES = ("s2", "crossref")  # where a citation came from (the edges' ``source``)
+
 # Output formats
 PAPER_FORMATS = ("table", "csv", "json", "md", "bibtex")  # listings of papers: unread, similar, citing
 REPORT_FORMATS = ("table", "json", "md")  # one answer: stats, path, show
