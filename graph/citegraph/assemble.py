@@ -111,13 +111,15 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
     Returns
     -------
     networkx.DiGraph
-        citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank`` and
+        citing -> cited, node attributes as in :func:`node_attributes` plus Crossref's ``updates`` and
+        ``retracted`` where it has notices (see :mod:`citegraph.crossref.stored`), ``pagerank`` and
         ``cluster`` (see :mod:`citegraph.clustering`; the group names are ``graph.graph["clusters"]``); the
         graph's ``flags_pending`` attribute counts your papers whose influence flags are not stored yet.
     """
     import networkx as nx
 
     from citegraph.clustering import assign_clusters
+    from citegraph.crossref.stored import annotate as annotate_from_crossref
     from citegraph.store import FINAL, FetchKind
 
     graph = nx.DiGraph(citations=citations)
@@ -146,6 +148,7 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
             node["note"] = entry.note if not node["note"] else node["note"]
             node["notesTitle"] = entry.title
+    annotate_from_crossref(graph, store)
     graph.graph["unresolved_references"] = store.unresolved_counts()
     flagged = store.statuses(FetchKind.REFERENCES)
     graph.graph["flags_pending"] = sum(1 for paper in yours if paper in graph

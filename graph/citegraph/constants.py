@@ -48,6 +48,9 @@ CROSSREF_DOIS_PER_REQUEST = 100  # works asked for in one /works?filter=doi:... 
 CROSSREF_REFERENCED_PER_REQUEST = 20  # the same when their reference lists come too (larger answers)
 UPDATE_KINDS = ("retraction", "withdrawal", "removal", "correction", "expression_of_concern")
 RETRACTING_KINDS = ("retraction", "withdrawal", "removal")  # the paper is withdrawn from the record
+# A notice's kind in words (the map's card, `show`, the `unread` and `suggest` column); others as Crossref names them.
+UPDATE_WORDS = {"retraction": "retracted", "withdrawal": "withdrawn", "removal": "removed",
+                "correction": "corrected", "expression_of_concern": "expression of concern"}
 REFERENCE_SOURCES = ("s2", "crossref")  # where a citation came from (the edges' ``source``)
 
 # Output formats

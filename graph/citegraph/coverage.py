@@ -74,6 +74,7 @@ class CoverageReport:
     entries: list[CoverageRow] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     dropped_fields: dict[str, list[str]] = field(default_factory=dict)
+    crossref: dict | None = None  # what Crossref added and what is missing (citegraph.crossref.report)
 
     @property
     def papers(self) -> int:
@@ -87,7 +88,7 @@ class CoverageReport:
 
     def to_dict(self) -> dict:
         return {"entries": [asdict(e) for e in self.entries], "totals": self.totals,
-                "dropped_fields": self.dropped_fields}
+                "dropped_fields": self.dropped_fields, **({"crossref": self.crossref} if self.crossref else {})}
 
 
 def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: bool = False) -> CoverageReport:

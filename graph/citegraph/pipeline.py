@@ -14,8 +14,11 @@ import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
 from citegraph.assemble import build_graph, graph_path, load_graph
-from citegraph.constants import COVERAGE_FILE
+from citegraph.constants import COVERAGE_FILE, CROSSREF_REFRESH_DAYS, MAP_TOP_UNREAD
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, write_report
+from citegraph.crossref.ask import CrossrefAsker, CrossrefRun, withheld_papers
+from citegraph.crossref.client import CrossrefClient, CrossrefConfig
+from citegraph.crossref.report import crossref_section
 from citegraph.bulk.engines import EngineOptions
 from citegraph.errors import CitegraphError, S2Unreachable, StoreError
 from citegraph.bulk.extract import fill_store_from_release
@@ -32,6 +35,8 @@ from citegraph.suggestions import suggest as ask_suggestions
 STORE_FILE = "citegraph.db"
 TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
+CROSSREF_RATE_FILE = "crossref-rate"
+RANKED_FOR_CROSSREF = 4 * MAP_TOP_UNREAD  # the unread ranking's first papers whose retraction status is asked
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "
                   "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` (README: No route to Semantic Scholar?)")
@@ -57,6 +62,7 @@ class BuildResult:
     stopped: str | None = None
     failed: int = 0
     suggested: str | None = None  # with ``suggest=True``: the suggestions' summary line, or why there are none
+    crossref: CrossrefRun | None = None  # what was asked of Crossref (None: not asked: offline, --no-crossref)
 
     @property
     def complete(self) -> bool:
@@ -126,6 +132,9 @@ def build(
     engine_options: EngineOptions | None = None,
     quick: bool = False,
     first_view: Callable[[FirstView], None] | None = None,
+    crossref: bool = True,
+    crossref_config: CrossrefConfig | None = None,
+    refresh_crossref: float = CROSSREF_REFRESH_DAYS,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -152,6 +161,9 @@ def build(
     engine_options : the engine that reads the release (DuckDB unless it says Spark).
     quick : stop after the first map; a later build fetches the influence flags.
     first_view : called with the :class:`FirstView` once the first map is drawn.
+    crossref : ask Crossref (``crossref_config``, default ``CrossrefConfig.from_env()``) for the references
+        S2 withholds and for retraction notices; False sends no DOI anywhere (``--no-crossref``).
+    refresh_crossref : days after which a stored retraction status is asked again.
 
     Returns
     -------
@@ -180,11 +192,16 @@ def build(
     requests = rate_limited = skipped = 0
     stopped = stopped_at = None
     interrupted = False
+    asked: CrossrefRun | None = None
 
     def draw(made: int, skipped_items: int, flags_to_come: bool):
         report = coverage(store, notes, offline, flags_to_come)
         report.totals["requests"] = made
         report.totals["skipped_items"] = skipped_items
+        yours = [e.paperId for e in report.entries if e.paperId]
+        added, report.crossref = crossref_section(store, yours, withheld_papers(store, yours),
+                                                  asked and asked.outage, asked is not None)
+        report.totals.update(added, crossref_requests=asked.requests if asked else 0)
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
         graph, changed = build_graph(store, notes, data_dir, options.citations, options.depth)
@@ -213,6 +230,9 @@ def build(
                                                  fetcher.seconds_to_finish(pending), config.rps))
                     if not quick and not fetcher.stopped:
                         fetcher.finish(order)
+                    if crossref and not fetcher.stopped:
+                        asked = ask_crossref(store, client, fetcher.yours, crossref_config, refresh_crossref, notice,
+                                             data_dir, lambda: draw(client.requests, client.tally.skipped, quick)[1])
                 except S2Unreachable as exc:
                     advice = NOTHING_STORED if store.is_empty() else (
                         "check the network and S2_API_URL, or use --offline to build from stored data")
@@ -250,7 +270,30 @@ def build(
     if interrupted:
         raise KeyboardInterrupt
     failed = 0 if offline else report.totals["failed"]
-    return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed, suggested)
+    return BuildResult(notes, report, graph, changed, requests, meta, rate_limited, stop_line, failed, suggested, asked)
+
+
+def ask_crossref(store: Store, s2: S2Client, yours: list[str], config: CrossrefConfig | None, refresh_days: float,
+                 notice: Notice | None, data_dir: Path, graph_now: Callable[[], nx.DiGraph]) -> CrossrefRun:
+    """Crossref's part of a build: your papers' notices and the references S2 withholds (resolved
+    through ``s2``), then the notices of the papers the unread ranking and the stored suggestions
+    list first. An outage is said in one line and ends Crossref's part; the build goes on."""
+    from citegraph.s2.records import Alert
+
+    config = dataclasses.replace(config or CrossrefConfig.from_env(), rate_file=data_dir / CROSSREF_RATE_FILE)
+    with CrossrefClient(config, notice) as client:
+        asker = CrossrefAsker(store, client, s2, refresh_days)
+        asker.papers(yours, withheld_papers(store, yours))
+        if not asker.run.outage:
+            graph = graph_now()
+            ranked = [graph.nodes[row.paperId] for row in unread_papers(graph, top=RANKED_FOR_CROSSREF,
+                                                                        include_retracted=True)]
+            later = stored_suggestions(store, graph)
+            asker.ranked(ranked + list(later.papers.values() if later else []))
+    if asker.run.outage and notice:
+        notice(Alert(f"Crossref: no answer ({asker.run.outage}); the map is drawn without what Crossref would add "
+                     f"(see {data_dir / COVERAGE_FILE}, \"crossref\")"))
+    return asker.run
 
 
 def most_useful_first(graph: nx.DiGraph) -> list[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from citegraph.questions import YEAR, paper_link, your_papers
+from citegraph.questions import YEAR, notice_line, paper_link, your_papers
 from citegraph.errors import CitegraphError, S2Unavailable
 from citegraph.s2.records import Notice
 from citegraph.s2.client import S2Client
@@ -34,7 +34,7 @@ POOLS = ("recent", "all-cs")
 MAX_RECOMMENDATIONS = 500  # S2's limit per request
 SUGGESTION_FIELDS = ["title", "year", "venue", "citationCount", "externalIds", "url", "authors", "publicationDate",
                      "citationStyles", "journal", "publicationTypes"]
-COLUMNS = ["paperId", "title", "year", "venue", "citationCount", "new", "cites", "shares", "url"]
+COLUMNS = ["paperId", "title", "year", "venue", "citationCount", "new", "notice", "cites", "shares", "url"]
 
 
 @dataclass
@@ -172,12 +172,23 @@ def _title(graph: nx.DiGraph, paper_id: str) -> str:
     return graph.nodes[paper_id].get("title") if paper_id in graph else paper_id
 
 
-def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str]) -> pd.DataFrame:
+def _notices(store) -> dict:
+    """``{doi: [notice dicts]}`` Crossref gave (see `citegraph.crossref.stored`), for the notice column."""
+    from citegraph.crossref.stored import all_updates
+
+    return {doi: [u.to_dict() for u in updates] for doi, updates in all_updates(store).items()}
+
+
+def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str],
+           notices: dict | None = None) -> pd.DataFrame:
+    from citegraph.crossref.stored import paper_doi
+
     records = []
     for paper_id, paper, reasons in rows:
         records.append({
             "paperId": paper_id, "title": paper.get("title"), "year": paper.get("year"), "venue": paper.get("venue") or "",
             "citationCount": paper.get("citationCount"), "new": paper_id not in seen_before,
+            "notice": notice_line({"updates": (notices or {}).get(paper_doi(paper) or "")}),
             "cites": [_title(graph, p) for p in reasons.get("cites", [])],
             "shares": [f"{n}× {_title(graph, p)}" for p, n in reasons.get("shares", {}).items()],
             "url": paper_link(paper),
@@ -209,7 +220,7 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
     seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
     notes = in_notes(graph)
     rows = [row for row in store.suggestions(run) if row[0] not in notes][:top]
-    return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at,
+    return Suggestions(_table(graph, rows, seen_before, _notices(store)), scope, pool, asked_at,
                        earlier[-1][1] if earlier else None, offline=True,
                        papers={pid: paper for pid, paper, _ in rows}, reasons={pid: why for pid, _, why in rows})
 
@@ -285,8 +296,9 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
         seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
         rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
         store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
+        notices = _notices(store)
     finally:
         store.close()
-    return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at, earlier[-1][1] if earlier else None,
+    return Suggestions(_table(graph, rows, seen_before, notices), scope, pool, asked_at, earlier[-1][1] if earlier else None,
                        offline=False, requests=requests, papers={p["paperId"]: p for p in papers},
                        reasons={pid: why for pid, _, why in rows})

@@ -34,6 +34,16 @@ class CrossrefRun:
     notes: list[str] = field(default_factory=list)
 
 
+def withheld_papers(store: Store, yours: list[str]) -> list[str]:
+    """Your papers whose references S2 withholds (its publisher's choice): S2 counts references, but
+    its /references pages, fetched in full, gave none."""
+    counts = store.reference_counts(yours)
+    done = store.statuses(FetchKind.REFERENCES)
+    listed = {p for p in yours if store.db.execute("SELECT 1 FROM edges WHERE citing=? AND origin!='crossref' LIMIT 1",
+                                                    (p,)).fetchone()}
+    return [p for p in yours if (counts.get(p) or 0) > 0 and p not in listed and p in done and done[p][0] in FINAL]
+
+
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -82,10 +92,10 @@ class CrossrefAsker:
         self._ask(stored.stale(self.store, others, self.refresh_days), False, CROSSREF_DOIS_PER_REQUEST)
         self.recover(withheld_dois)
 
-    def ranked(self, paper_ids: list[str]) -> None:
-        """The notices of the papers the unread ranking and the suggestions list (one request, at most
-        ``CROSSREF_DOIS_PER_REQUEST`` of them, best ranked first)."""
-        dois = list(dict.fromkeys(self._dois(paper_ids).values()))
+    def ranked(self, papers: list[dict]) -> None:
+        """The notices of the papers (records with ``externalIds``) the unread ranking and the
+        suggestions list, best ranked first: one request, for at most ``CROSSREF_DOIS_PER_REQUEST`` of them."""
+        dois = list(dict.fromkeys(filter(None, map(stored.paper_doi, papers))))
         todo = stored.stale(self.store, dois, self.refresh_days)[:CROSSREF_DOIS_PER_REQUEST]
         self._ask(todo, False, CROSSREF_DOIS_PER_REQUEST)
 
