@@ -461,9 +461,8 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
             item["label"] = labels[node]
-        if data.get("retracted"):  # marked whatever its kind: a thick red outline and a label
-            item.update(borderWidth=4, color={"background": colors[node], "border": STYLE["retracted"]},
-                        label=RETRACTED_MARK + (labels.get(node) or short_label(data.get("title"), data.get("year"))))
+        if data.get("retracted"):  # marked whatever its kind: a thick red outline (and its label, see page_data)
+            item.update(borderWidth=4, color={"background": colors[node], "border": STYLE["retracted"]})
         # per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
         if KINDS[reading_status(data)]["opacity"] != 1.0:
             item["opacity"] = KINDS[reading_status(data)]["opacity"]
@@ -525,7 +524,8 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     for i, node in enumerate(ids):
         data = graph.nodes[node]
         papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
-                       paper_link(data), data.get("url") or "", short_label(data.get("title"), data.get("year"))])
+                       paper_link(data), data.get("url") or "",
+                       (RETRACTED_MARK if data.get("retracted") else "") + short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
             j = index[cited]

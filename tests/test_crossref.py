@@ -1,0 +1,239 @@
+"""Crossref as the second source, as a researcher sees it: retracted papers marked wherever they
+appear, the fewest requests (stored, asked again only after --refresh-crossref days), an outage
+said in one line and never fatal, and every DOI kept at home with --no-crossref. Real builds
+against the S2 stand-in and the Crossref stand-in serving one world where every paper has a DOI."""
+
+import csv
+import json
+import math
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import anyio
+import pytest
+from click.testing import CliRunner
+from mcp import Client
+
+from citegraph.cli import main
+from citegraph.crossref.client import CrossrefClient, CrossrefConfig
+from citegraph.errors import CrossrefError
+from citegraph.mcp_server import create_server
+from tests.conftest import SAMPLE_NOTES, Citegraph
+from tests.standin import StandinS2, generate_world, sample_notes_seeds
+from tests.standin.crossref import StandinCrossref, give_every_paper_a_doi
+from tests.test_map import OpenedMap, browser  # noqa: F401 (the fixture)
+
+MAILTO = "researcher@example.org"
+
+
+@pytest.fixture(scope="module")
+def doi_world():
+    return give_every_paper_a_doi(generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=600, seed=11))
+
+
+def your_paper_ids(world) -> list[str]:
+    return sorted(p for p, record in world.papers.items() if "ArXiv" in record["externalIds"])
+
+
+class Services:
+    def __init__(self, world, **crossref):
+        self.s2 = StandinS2(world).start()
+        self.crossref = StandinCrossref(world, **crossref).start()
+
+    def runner(self, tmp_path) -> Citegraph:
+        run = Citegraph(tmp_path, self.s2.url)
+        run.env.update(CROSSREF_API_URL=self.crossref.url, CROSSREF_MAILTO=MAILTO)
+        return run
+
+    def stop(self):
+        self.s2.stop()
+        self.crossref.stop()
+
+
+@pytest.fixture
+def services(doi_world):
+    running = Services(doi_world)
+    yield running
+    running.stop()
+
+
+def unread_json(run, *args) -> list[dict]:
+    result = run.query("unread", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def retracted(doi_world, tmp_path_factory):
+    """A build whose top unread paper, and one of your papers, Crossref records as retracted (the
+    second unread paper corrected), planted after a first build and seen by a build that asks again."""
+    running = Services(doi_world)
+    run = running.runner(tmp_path_factory.mktemp("retracted"))
+    assert run.build().exit_code == 0
+    first, second = unread_json(run, "--top", "2")
+    yours = your_paper_ids(doi_world)[0]
+    notices = {"top": running.crossref.plant(first["paperId"], date=(2010, 2, 6)),
+               "corrected": running.crossref.plant(second["paperId"], "correction", "publisher"),
+               "yours": running.crossref.plant(yours, source="publisher")}
+    rebuilt = run.build("--refresh-crossref", "0")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    yield {"run": run, "top": first, "second": second, "yours": yours, "notices": notices, "output": rebuilt.output,
+           "crossref": running.crossref}
+    running.stop()
+
+
+def test_a_retracted_paper_is_never_among_the_top_unread_by_default(retracted):
+    assert retracted["top"]["paperId"] not in [row["paperId"] for row in unread_json(retracted["run"], "--top", "20")]
+
+
+def test_include_retracted_ranks_a_retracted_paper_as_any_other_with_its_notice(retracted):
+    first = unread_json(retracted["run"], "--top", "1", "--include-retracted")[0]
+    assert first["paperId"] == retracted["top"]["paperId"]
+    assert first["notice"] == f"retracted 2010-02-06 (notice {retracted['notices']['top']})"
+
+
+def test_a_correction_is_shown_in_the_unread_column_and_not_demoted(retracted):
+    first = unread_json(retracted["run"], "--top", "1")[0]
+    assert first["paperId"] == retracted["second"]["paperId"]
+    assert first["notice"].startswith("corrected 2020-02-06")
+    table = retracted["run"].query("unread", "--top", "3", "--wide").output
+    assert "notice" in table.splitlines()[0] and "corrected 2020-02-06" in table
+
+
+def test_show_prints_the_retraction_notice_with_its_doi_and_date(retracted):
+    shown = retracted["run"].query("show", retracted["top"]["paperId"]).output
+    assert re.search(rf"notice: retracted 2010-02-06 \(notice {re.escape(retracted['notices']['top'])}\)", shown)
+    card = json.loads(retracted["run"].query("show", retracted["top"]["paperId"], "--format", "json").stdout)
+    assert card["retracted"] is True
+    assert card["updates"] == [{"kind": "retraction", "notice": retracted["notices"]["top"],
+                                "source": "retraction-watch", "date": "2010-02-06"}]
+
+
+def test_stats_and_the_build_summary_say_how_many_of_your_papers_are_retracted(retracted):
+    stats = retracted["run"].query("stats")
+    assert "1 of your papers is retracted: " in stats.output
+    assert "1 of your papers is retracted" in retracted["output"]
+    figures = json.loads(retracted["run"].query("stats", "--format", "json").stdout)
+    assert len(figures["retracted"]) == 1 and figures["coverage"]["retracted_papers"] == 1
+
+
+def test_every_export_marks_retracted_papers(retracted, tmp_path):
+    run, top = retracted["run"], retracted["top"]["paperId"]
+    for fmt in ("graphml", "gexf", "json", "csv"):
+        assert run.query("export", "--format", fmt, "-o", tmp_path / f"g.{fmt}").exit_code == 0
+    graphml = (tmp_path / "g.graphml").read_text()
+    assert re.search(rf'<node id="{top}">.*?<data key="d\d+">true</data>', graphml, re.S)
+    assert "retracted 2010-02-06" in (tmp_path / "g.gexf").read_text()
+    nodes = {n["id"]: n for n in json.loads((tmp_path / "g.json").read_text())["nodes"]}
+    assert nodes[top]["retracted"] is True and nodes[top]["updates"][0]["kind"] == "retraction"
+    rows = {row["paperId"]: row for row in csv.DictReader((tmp_path / "g.nodes.csv").open())}
+    assert rows[top]["retracted"] == "True" and rows[top]["notice"].startswith("retracted 2010-02-06")
+
+
+def test_the_map_marks_retracted_papers_with_a_red_outline_and_the_notice_on_their_card(retracted, browser):
+    opened = OpenedMap(browser, retracted["run"].output)
+    try:
+        yours = retracted["yours"]
+        node = opened.js("id => window.citegraph.network.body.data.nodes.get(id)", yours)
+        assert node["color"]["border"] == "#c92a2a" and node["borderWidth"] == 4
+        # its label (the page's papers hold each one's short label) starts with the mark
+        assert re.search(rf'\["{yours}", [^\]]*?"\\u2298 ', retracted["run"].output.read_text())
+        opened.js("id => window.citegraph.select(id)", yours)
+        assert (f"Crossref: retracted 2020-02-06 (notice {retracted['notices']['yours']})"
+                in opened.page.inner_text("#card"))
+        assert "⊘ retracted (Crossref): red outline" in opened.page.inner_text("#legend")
+        assert opened.console_errors == []
+    finally:
+        opened.close()
+
+
+def mcp_answer(data_dir, name, **arguments):
+    async def session():
+        async with Client(create_server(data_dir)) as client:
+            return await client.call_tool(name, arguments)
+    with ThreadPoolExecutor(1) as thread:  # the map tests' browser holds this thread's event loop
+        result = thread.submit(anyio.run, session).result()
+    assert not result.is_error, result.content[0].text
+    return result
+
+
+def test_mcp_answers_name_the_retraction(retracted):
+    data_dir = retracted["run"].data_dir
+    stats = mcp_answer(data_dir, "stats")
+    assert "1 of your papers is retracted" in stats.content[0].text
+    paper = mcp_answer(data_dir, "paper", paper=retracted["top"]["paperId"])
+    assert "Crossref notice: retracted 2010-02-06" in paper.content[0].text
+    unread = mcp_answer(data_dir, "unread", top=20)
+    assert retracted["top"]["paperId"] not in [row["paperId"] for row in unread.structured_content["papers"]]
+
+
+def test_a_cold_build_asks_crossref_once_per_hundred_papers_plus_one_and_a_warm_build_nothing(services, tmp_path):
+    run = services.runner(tmp_path)
+    assert run.build().exit_code == 0
+    cold = services.crossref.count()
+    yours = len(your_paper_ids(services.crossref.world))
+    assert 0 < cold <= math.ceil(yours / 100) + 1
+    assert run.build().exit_code == 0
+    assert services.crossref.count() == cold
+
+
+def test_crossref_is_asked_by_filter_for_the_fields_needed_with_the_mailto_in_the_user_agent(services, tmp_path):
+    assert services.runner(tmp_path).build().exit_code == 0
+    first = services.crossref.requests[0]
+    assert first["path"] == "/works" and first["query"]["filter"].startswith("doi:")
+    assert first["query"]["filter"].count("doi:") == int(first["query"]["rows"])
+    assert set(first["query"]["select"].split(",")) <= {"DOI", "updated-by", "reference"}
+    assert f"mailto:{MAILTO}" in first["user_agent"]
+
+
+def test_no_crossref_sends_no_doi_and_offline_asks_nothing(services, tmp_path):
+    run = services.runner(tmp_path)
+    assert run.build("--no-crossref").exit_code == 0
+    assert run.build("--offline").exit_code == 0
+    assert services.crossref.count() == 0
+
+
+def test_a_crossref_outage_is_one_line_and_the_build_completes_with_s2s_data(doi_world, tmp_path):
+    running = Services(doi_world, mode="drop")
+    try:
+        run = running.runner(tmp_path)
+        result = run.build("--max-wait", "2")
+    finally:
+        running.stop()
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if "Crossref" in line]
+    assert len(said) == 1 and said[0].startswith("Crossref: no answer (")
+    report = run.coverage()
+    assert report["crossref"]["outage"] and report["crossref"]["retraction_status_unknown"] == report["totals"]["ok"]
+    assert report["totals"]["ok"] == 35 and report["totals"]["references"] > 0
+
+
+def test_a_doi_crossref_does_not_hold_is_none_from_its_404_resource_not_found(services):
+    with CrossrefClient(CrossrefConfig(api_url=services.crossref.url, rps=100)) as client:
+        assert client.work("10.1002/(SICI)1098-1063(1996)6:1<79::AID-HIPO13>3.0.CO;2-H") is None
+    assert services.crossref.requests[-1]["path"] == "/works/10.1002/(SICI)1098-1063(1996)6:1<79::AID-HIPO13>3.0.CO;2-H"
+
+
+def test_crossref_429s_are_retried_and_its_rate_headers_slow_the_pace(doi_world):
+    crossref = StandinCrossref(doi_world, rate_429=0.5, seed=3).start()
+    crossref.rate_limit = (2, "1s")
+    dois = [doi_world.papers[p]["externalIds"]["DOI"] for p in your_paper_ids(doi_world)[:5]]
+    try:
+        with CrossrefClient(CrossrefConfig(api_url=crossref.url, rps=100, max_wait=30)) as client:
+            for doi in dois:
+                assert client.works([doi])[doi.lower()] is not None
+            assert client.rate_limited > 0 and client._pacer.base >= 0.5
+    finally:
+        crossref.stop()
+
+
+@pytest.mark.parametrize("mode", ["html", "wrong_shape"])
+def test_an_answer_that_is_no_crossref_work_list_is_one_error_line(doi_world, mode):
+    crossref = StandinCrossref(doi_world, mode=mode).start()
+    try:
+        with CrossrefClient(CrossrefConfig(api_url=crossref.url, rps=100, max_wait=1)) as client:
+            with pytest.raises(CrossrefError, match="unexpected answer from Crossref") as raised:
+                client.works(["10.5555/any"])
+    finally:
+        crossref.stop()
+    assert "\n" not in str(raised.value)
