@@ -411,6 +411,10 @@ class Citegraph:
         problems = [e for e in report["entries"] if e.get("status") not in ("ok", "title_matched", "skipped")]
         lines = [", ".join(f"{key}: {value}" for key, value in totals.items())]
         lines += [f"- {e.get('status')}: {e.get('id') or e.get('title')}: {e.get('reason')}" for e in problems]
+        withheld = [e for e in report["entries"] if e.get("references_withheld")]
+        if withheld:
+            lines.append(f"references withheld by the publisher: {len(withheld)} of your papers")
+            lines += [f"- {e.get('id') or e.get('title')}: {e.get('reason')}" for e in withheld]
         return Answer("\n".join(lines), report)
 
     def clusters(self) -> Answer:

@@ -545,6 +545,8 @@ class GraphStats:
         The last build's coverage totals (from coverage.json), when asked for and present.
     flags_pending : int
         Your papers whose influence flags S2 has not given yet (their citations: influence unknown).
+    references_withheld : int
+        Your papers whose references the publisher does not let S2 give (S2 still counts them).
     """
 
     papers: int
@@ -560,6 +562,7 @@ class GraphStats:
     by_decade: dict
     coverage: dict | None = None
     flags_pending: int = 0
+    references_withheld: int = 0
 
     def to_dict(self) -> dict:
         """The JSON ``citegraph stats --format json`` prints (``coverage`` only when known)."""
@@ -610,7 +613,28 @@ def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> Grap
         by_decade={f"{int(decade)}s": count for decade, count in sorted(Counter(y // 10 * 10 for y in years).items())},
         coverage=read_coverage_totals(coverage_file) if coverage_file else None,
         flags_pending=graph.graph.get("flags_pending", 0),
+        references_withheld=graph.graph.get("references_withheld", 0),
     )
+
+
+def withheld_note(graph: nx.DiGraph) -> str | None:
+    """Which of my papers have references the publisher withholds? One line saying how many, None when none.
+
+    S2 counts such a paper's references but may not give them: the paper is in the graph with no
+    references (asking again changes nothing).
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.graph["references_withheld"] = 1
+    >>> withheld_note(graph)
+    'references withheld by the publisher: 1 of your 2 papers (S2 counts them but may not give them)'
+    """
+    withheld = graph.graph.get("references_withheld", 0)
+    if not withheld:
+        return None
+    return (f"references withheld by the publisher: {withheld} of your {len(your_papers(graph))} papers "
+            "(S2 counts them but may not give them)")
 
 
 def flags_pending_note(graph: nx.DiGraph) -> str | None:

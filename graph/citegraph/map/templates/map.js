@@ -268,6 +268,7 @@
     links.appendChild(button("Path to here", function () { setEndpoint(pathTo, id); pathFrom.focus(); }));
     card.appendChild(links);
     related("Its references in the graph", outAdj[i]);
+    if (d.withheld) card.appendChild(el("div", d.withheld, "m withheld"));
     related("Cited by, in the graph", inAdj[i]);
     card.hidden = false;
   }
@@ -620,6 +621,7 @@
   item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
   legend.appendChild(el("div", page.summary, "note"));
   if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
+  if (page.withheld) legend.appendChild(el("div", page.withheld, "note withheld"));
 
   // ---- keys and the panel --------------------------------------------------------------------
   document.addEventListener("keydown", function (e) {
