@@ -114,13 +114,15 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
         citing -> cited, node attributes as in :func:`node_attributes` plus Crossref's ``updates`` and
         ``retracted`` where it has notices (see :mod:`citegraph.crossref.stored`), ``pagerank`` and
         ``cluster`` (see :mod:`citegraph.clustering`; the group names are ``graph.graph["clusters"]``); the
-        graph's ``flags_pending`` attribute counts your papers whose influence flags are not stored yet.
+        graph's ``flags_pending`` attribute counts your papers whose influence flags are not stored yet,
+        ``references_withheld`` those whose references the publisher withholds (such a node has
+        ``referencesWithheld`` True and S2's ``referenceCount``).
     """
     import networkx as nx
 
     from citegraph.clustering import assign_clusters
     from citegraph.crossref.stored import annotate as annotate_from_crossref
-    from citegraph.store import FINAL, FetchKind
+    from citegraph.store import FINAL, FetchKind, FetchStatus
 
     graph = nx.DiGraph(citations=citations)
     aliases = store.aliases()
@@ -153,6 +155,10 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
     flagged = store.statuses(FetchKind.REFERENCES)
     graph.graph["flags_pending"] = sum(1 for paper in yours if paper in graph
                                        and (paper not in flagged or flagged[paper][0] not in FINAL))
+    withheld = [p for p, (status, _, _) in flagged.items() if status == FetchStatus.WITHHELD and p in graph]
+    for paper, count in store.reference_counts(withheld).items():
+        graph.nodes[paper].update(referencesWithheld=True, referenceCount=count)
+    graph.graph["references_withheld"] = sum(1 for paper in yours if paper in withheld)
     compute_pagerank(graph)
     assign_clusters(graph)
     return graph

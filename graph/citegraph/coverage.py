@@ -16,6 +16,7 @@ from pathlib import Path
 from citegraph.datafiles import NotRegularFile, read_regular
 from citegraph.errors import CoverageDamaged
 from citegraph.notes.reader import Notes
+from citegraph.text import withheld_words
 from citegraph.store import AliasHow, FetchKind, FetchStatus, Store
 
 
@@ -49,6 +50,9 @@ class CoverageRow:
     candidate : for ``uncertain_match``, S2's candidate ``{"paperId", "title", "matchScore"}``.
     flags_pending : its references come from the batch (influence unknown) or are still to come:
         its /references (with S2's influence flags) are not stored yet; ``citegraph build`` fetches them.
+    references_withheld : the publisher does not let S2 give this paper's references (asked once,
+        final: not failed, not pending); ``references`` is 0 and ``reference_count`` is S2's count of them.
+    reference_count : S2's ``referenceCount`` of a paper whose references are withheld (else None).
     """
 
     id: str | None
@@ -60,6 +64,8 @@ class CoverageRow:
     unresolved_references: int | None = None
     candidate: dict | None = None
     flags_pending: bool = False
+    references_withheld: bool = False
+    reference_count: int | None = None
 
 
 @dataclass
@@ -102,6 +108,7 @@ def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: b
     metadata, matches = store.statuses(FetchKind.METADATA), store.statuses(FetchKind.MATCH)
     references, nested = store.statuses(FetchKind.REFERENCES), store.statuses(FetchKind.NESTED_REFERENCES)
     unresolved = store.unresolved_counts()
+    counts = store.reference_counts(pid for pid, status in references.items() if status[0] == FetchStatus.WITHHELD)
     missing = "not fetched yet (offline build)" if offline else "not fetched"
     entries = []
     for entry in notes.papers:
@@ -124,6 +131,11 @@ def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: b
             remarks = [f"title match score {score}"] if matched else []
             if ref_status == FetchStatus.FAILED:
                 row.reason = f"references: {ref_reason}"
+            elif ref_status == FetchStatus.WITHHELD:
+                row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+                row.references, row.unresolved_references = 0, 0
+                row.references_withheld, row.reference_count = True, counts.get(paper_id)
+                row.reason = "; ".join(remarks + [withheld_words(row.reference_count)])
             elif ref_status == FetchStatus.OK:
                 row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
                 row.references, row.unresolved_references = count, unresolved.get(paper_id, 0)
@@ -148,6 +160,7 @@ def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: b
     totals["references"] = sum(e.references or 0 for e in entries)
     totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)
     totals["flags_pending"] = sum(e.flags_pending for e in entries)
+    totals["references_withheld"] = sum(e.references_withheld for e in entries)
     dropped = store.dropped_fields()
     totals["dropped_fields"] = sum(len(names) for names in dropped.values())
     totals["papers_with_dropped_fields"] = len(dropped)

@@ -14,6 +14,7 @@ The tree::
     │   ├── S2AuthError     the key was refused (HTTP 401/403)
     │   ├── S2NotFound      404 for a paper's references or citations
     │   └── S2Unavailable   one request got no usable answer (retries exhausted; 400, 501)
+    │       └── S2NoList    a references/citations page answered data null with no publisher notice
     ├── CrossrefError       Crossref gave no usable answer (never fatal to a build: its S2 graph is drawn)
     │   └── CrossrefUnreachable  no connection at all, or CROSSREF_API_URL is not the API
     ├── GraphMissing        no stored graph yet, or it is damaged
@@ -27,7 +28,8 @@ The tree::
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
-    "S2Unavailable", "CrossrefError", "CrossrefUnreachable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
+    "S2Unavailable", "S2NoList", "CrossrefError", "CrossrefUnreachable", "GraphMissing", "CoverageDamaged",
+    "CitationsMissing", "OutputError", "PaperNotFound",
     "AmbiguousPaper", "NoPath",
 ]
 
@@ -81,6 +83,12 @@ class CrossrefError(CitegraphError):
 
 class CrossrefUnreachable(CrossrefError):
     """No connection to Crossref at all (wrong CROSSREF_API_URL, no network)."""
+
+
+class S2NoList(S2Unavailable):
+    """S2 answered a page of one paper's references or citations with no list (``data: null``) and no
+    publisher notice explaining it: asking again gets the same, so it is not retried within the
+    build; that paper is marked failed (asked again by the next build) and the build goes on."""
 
 
 class PaperNotFound(CitegraphError):

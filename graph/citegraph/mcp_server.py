@@ -427,6 +427,10 @@ class Citegraph:
             lines.append(f"Crossref gave no answer ({crossref['outage']}): what it would add is missing")
         lines += [f"- references withheld, not recovered: {m.get('doi') or m.get('paperId')}: {m.get('why')}"
                   for m in crossref.get("withheld_not_recovered") or []]
+        withheld = [e for e in report["entries"] if e.get("references_withheld")]
+        if withheld:
+            lines.append(f"references withheld by the publisher: {len(withheld)} of your papers")
+            lines += [f"- {e.get('id') or e.get('title')}: {e.get('reason')}" for e in withheld]
         return Answer("\n".join(lines), report)
 
     def clusters(self) -> Answer:

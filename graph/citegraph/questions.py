@@ -580,6 +580,8 @@ class GraphStats:
         Citations Crossref gave where S2 withholds a paper's references (the others are S2's).
     retracted : list of str
         The titles of your papers Crossref records as retracted (see `retraction_note`).
+    references_withheld : int
+        Your papers whose references the publisher does not let S2 give (S2 still counts them).
     """
 
     papers: int
@@ -597,6 +599,7 @@ class GraphStats:
     flags_pending: int = 0
     citations_from_crossref: int = 0
     retracted: list = field(default_factory=list)
+    references_withheld: int = 0
 
     def to_dict(self) -> dict:
         """The JSON ``citegraph stats --format json`` prints (``coverage`` only when known)."""
@@ -649,6 +652,7 @@ def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> Grap
         flags_pending=graph.graph.get("flags_pending", 0),
         citations_from_crossref=sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
         retracted=_titles(graph, [p for p in your_papers(graph) if graph.nodes[p].get("retracted")]),
+        references_withheld=graph.graph.get("references_withheld", 0),
     )
 
 
@@ -664,6 +668,26 @@ def retraction_note(figures: GraphStats) -> str | None:
         return None
     count = len(figures.retracted)
     return f"{count} of your papers {'is' if count == 1 else 'are'} retracted: {'; '.join(figures.retracted)}"
+
+
+def withheld_note(graph: nx.DiGraph) -> str | None:
+    """Which of my papers have references the publisher withholds? One line saying how many, None when none.
+
+    S2 counts such a paper's references but may not give them: the paper is in the graph with no
+    references (asking again changes nothing).
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.graph["references_withheld"] = 1
+    >>> withheld_note(graph)
+    'references withheld by the publisher: 1 of your 2 papers (S2 counts them but may not give them)'
+    """
+    withheld = graph.graph.get("references_withheld", 0)
+    if not withheld:
+        return None
+    return (f"references withheld by the publisher: {withheld} of your {len(your_papers(graph))} papers "
+            "(S2 counts them but may not give them)")
 
 
 def flags_pending_note(graph: nx.DiGraph) -> str | None:

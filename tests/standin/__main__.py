@@ -6,7 +6,7 @@ import json
 import sys
 
 from .hostile import MODES, HostileS2
-from .server import BODIES, Faults, StandinS2
+from .server import BODIES, Faults, StandinS2, withhold_references
 from citegraph.demo.world import add_later_work, generate_library, generate_world, sample_notes_seeds
 
 
@@ -32,6 +32,9 @@ def main() -> None:
                         help="serve a generated library instead: N read papers in 8 topics among about 30*N papers")
     parser.add_argument("--library-notes", metavar="FILE", help="with --library: write its reading notes here")
     parser.add_argument("--no-headings", action="store_true", help="with --library-notes: no topic headings")
+    parser.add_argument("--withheld", type=float, default=0.0, metavar="SHARE",
+                        help="this share of the notes' (or the library's read) papers have references the publisher "
+                             "withholds, answered as S2 does")
     parser.add_argument("--hostile", choices=MODES, help="serve as a hostile server in this mode (faults ignored)")
     args = parser.parse_args()
 
@@ -41,9 +44,13 @@ def main() -> None:
         if args.library_notes:
             with open(args.library_notes, "w", encoding="utf-8") as notes:
                 notes.write(library.notes(headings=not args.no_headings))
+        yours = [world.by_external[f"arxiv:{arxiv}"] for arxiv in library.topic_of]
     else:
-        world = generate_world(sample_notes_seeds(args.notes), n_papers=args.papers, seed=args.seed)
+        seeds = sample_notes_seeds(args.notes)
+        world = generate_world(seeds, n_papers=args.papers, seed=args.seed)
         add_later_work(world, datetime.date.today(), args.later_work, seed=args.seed)
+        yours = list(filter(None, (world.resolve(f"ARXIV:{arxiv}") for arxiv, _ in seeds)))
+    withhold_references(world, yours, args.withheld)
     faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, hang_after=args.hang_after,
                     die_after=args.die_after, status=args.status, body=args.body, after=args.after, until=args.until,
                     matching=args.matching, seed=args.seed)

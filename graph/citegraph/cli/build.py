@@ -171,7 +171,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 def print_build(result, data_dir: Path, output: Path | None, offline: bool = False) -> None:
     """What a build did, as `build` and `demo` print it; exit 3 when some papers could not be fetched."""
     from citegraph.coverage import UNRESOLVED
-    from citegraph.questions import flags_pending_note
+    from citegraph.questions import flags_pending_note, withheld_note
 
     print_warnings(result.notes)
     totals = result.report.totals
@@ -198,8 +198,9 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
-    if note := flags_pending_note(graph):
-        click.echo(note, err=True)
+    for note in (flags_pending_note(graph), withheld_note(graph)):
+        if note:
+            click.echo(note, err=True)
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
     elif result.failed:

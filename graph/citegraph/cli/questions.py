@@ -37,7 +37,7 @@ from citegraph.constants import (
     PAPER_SELECTIONS,
     REPORT_FORMATS,
 )
-from citegraph.text import cut, terminal_text
+from citegraph.text import cut, terminal_text, withheld_words
 
 
 @main.command("stats")
@@ -45,12 +45,13 @@ from citegraph.text import cut, terminal_text
 @format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
-    from citegraph.questions import flags_pending_note, graph_stats, retraction_note
+    from citegraph.questions import flags_pending_note, graph_stats, retraction_note, withheld_note
 
     graph = saved_graph(data_dir)
     figures = graph_stats(graph, coverage_file=data_dir / COVERAGE_FILE)
-    if note := flags_pending_note(graph):
-        click.echo(note, err=True)
+    for note in (flags_pending_note(graph), withheld_note(graph)):
+        if note:
+            click.echo(note, err=True)
     if note := retraction_note(figures):
         click.echo(terminal_text(note), err=fmt == "json")
     if fmt == "json":
@@ -254,6 +255,8 @@ def _card_lines(card, markdown: bool) -> list[str]:
                          else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
         if len(links) > SHOW_LINKS_SHOWN:
             lines.append(f"  (+{len(links) - SHOW_LINKS_SHOWN} more; --format json lists all)")
+        if links is card.references and card.paper.get("referencesWithheld"):
+            lines.append(f"{'' if markdown else '  '}{withheld_words(card.paper.get('referenceCount'))}")
     return lines
 
 

@@ -20,7 +20,7 @@ from citegraph.crossref import stored
 from citegraph.crossref.client import CrossrefClient
 from citegraph.errors import CrossrefError, S2Error
 from citegraph.s2.client import BATCH_SIZE, S2Client
-from citegraph.store import FINAL, FetchKind, Store
+from citegraph.store import FINAL, FetchKind, FetchStatus, Store
 
 
 @dataclass
@@ -35,13 +35,9 @@ class CrossrefRun:
 
 
 def withheld_papers(store: Store, yours: list[str]) -> list[str]:
-    """Your papers whose references S2 withholds (its publisher's choice): S2 counts references, but
-    its /references pages, fetched in full, gave none."""
-    counts = store.reference_counts(yours)
+    """Your papers whose references S2 withholds (the publisher's choice: logged ``withheld``)."""
     done = store.statuses(FetchKind.REFERENCES)
-    listed = {p for p in yours if store.db.execute("SELECT 1 FROM edges WHERE citing=? AND origin!='crossref' LIMIT 1",
-                                                    (p,)).fetchone()}
-    return [p for p in yours if (counts.get(p) or 0) > 0 and p not in listed and p in done and done[p][0] in FINAL]
+    return [p for p in dict.fromkeys(yours) if p in done and done[p][0] == FetchStatus.WITHHELD]
 
 
 def _chunks(items: list, size: int) -> list[list]:

@@ -29,11 +29,12 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from citegraph.questions import withheld_note
 from citegraph.questions import flags_pending_note, notice_line, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
 from citegraph.paths import first_context
 from citegraph.constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
-from citegraph.text import one_line
+from citegraph.text import one_line, withheld_words
 from citegraph.errors import OutputError
 from citegraph.export.formats import bibtex_entries
 
@@ -455,7 +456,8 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
                    "influentialCitationCount": data.get("influentialCitationCount"),
                    "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
                    "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000],
-                   "notice": ("Crossref: " + notice_line(data)) if data.get("updates") else None}
+                   "notice": ("Crossref: " + notice_line(data)) if data.get("updates") else None,
+                   "withheld": withheld_words(data.get("referenceCount")) if data.get("referencesWithheld") else None}
         item = {"id": node, "group": f"{reading_status(data)} {colors[node]}", "size": boxes[node].radius,
                 "x": positions[node][0], "y": positions[node][1],
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
@@ -559,6 +561,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "flagsPending": flags_pending_note(graph),
         "crossrefCitations": sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
         "retracted": sum(1 for _, flag in graph.nodes(data="retracted") if flag),
+        "withheld": withheld_note(graph),
     }
 
 

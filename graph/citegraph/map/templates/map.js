@@ -269,6 +269,7 @@
     links.appendChild(button("Path to here", function () { setEndpoint(pathTo, id); pathFrom.focus(); }));
     card.appendChild(links);
     related("Its references in the graph", outAdj[i]);
+    if (d.withheld) card.appendChild(el("div", d.withheld, "m withheld"));
     related("Cited by, in the graph", inAdj[i]);
     card.hidden = false;
   }
@@ -625,6 +626,7 @@
     "⊘ retracted (Crossref): red outline");
   legend.appendChild(el("div", page.summary, "note"));
   if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
+  if (page.withheld) legend.appendChild(el("div", page.withheld, "note withheld"));
 
   // ---- keys and the panel --------------------------------------------------------------------
   document.addEventListener("keydown", function (e) {
