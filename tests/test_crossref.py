@@ -19,7 +19,9 @@ from citegraph.crossref.client import CrossrefClient, CrossrefConfig
 from citegraph.errors import CrossrefError
 from citegraph.mcp_server import create_server
 from tests.conftest import SAMPLE_NOTES, Citegraph
+from citegraph.pipeline import load
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
+from tests.standin.server import withhold_references
 from tests.standin.crossref import StandinCrossref, give_every_paper_a_doi
 from tests.test_map import OpenedMap, browser  # noqa: F401 (the fixture)
 
@@ -237,3 +239,105 @@ def test_an_answer_that_is_no_crossref_work_list_is_one_error_line(doi_world, mo
     finally:
         crossref.stop()
     assert "\n" not in str(raised.value)
+
+
+# -- the references S2 withholds, recovered ------------------------------------------------------
+
+WITHOUT_DOI = 0.1  # of Crossref's reference items, deposited without a DOI: counted, never invented
+
+
+@pytest.fixture(scope="module")
+def recovered(tmp_path_factory):
+    """The sample notes on a world where a fifth of your papers' references are withheld by S2 and
+    every paper has a DOI; built cold, then warm."""
+    world = give_every_paper_a_doi(generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=600, seed=12))
+    withheld = withhold_references(world, your_paper_ids(world), 0.2)
+    running = Services(world, references_without_doi=WITHOUT_DOI)
+    run = running.runner(tmp_path_factory.mktemp("recovered"))
+    cold = run.build()
+    cold_requests = running.crossref.count()
+    warm = run.build()
+    yield {"world": world, "withheld": withheld, "run": run, "cold": cold, "warm": warm, "cold_requests": cold_requests,
+           "warm_requests": running.crossref.count() - cold_requests, "crossref": running.crossref}
+    running.stop()
+
+
+def listed_with_a_doi(recovered) -> set[tuple[str, str]]:
+    """The withheld citations Crossref lists with the DOI of a paper S2 knows (every world paper)."""
+    crossref, world = recovered["crossref"], recovered["world"]
+    return {(paper, citation.cited) for paper in recovered["withheld"]
+            for n, citation in enumerate(world.references[paper])
+            if citation.cited and not crossref._deposited_without_doi(world.papers[paper]["externalIds"]["DOI"], n)}
+
+
+def test_withheld_references_crossref_lists_with_a_known_doi_are_in_the_graph_marked_crossref(recovered):
+    assert recovered["cold"].exit_code == 0, recovered["cold"].output
+    expected = listed_with_a_doi(recovered)
+    assert len(recovered["withheld"]) == 7 and len(expected) > 100
+    graph = load(recovered["run"].data_dir)
+    marked = {(a, b) for a, b, source in graph.edges(data="source") if source == "crossref"}
+    assert len(expected & marked) >= 0.95 * len(expected)
+    assert marked <= expected  # nothing invented: no reference without a DOI became an edge
+    assert all(graph.edges[edge]["isInfluential"] is None and "intents" not in graph.edges[edge] for edge in marked)
+
+
+def test_the_unread_ranking_recovers_the_papers_withheld_references_add(recovered):
+    only_there = {cited for _, cited in listed_with_a_doi(recovered)} - {
+        c.cited for p in your_paper_ids(recovered["world"]) if p not in recovered["withheld"]
+        for c in recovered["world"].references[p]} - set(your_paper_ids(recovered["world"]))
+    ranked = {row["paperId"] for row in unread_json(recovered["run"], "--top", "100000")}
+    assert only_there and only_there <= ranked
+
+
+def test_crossref_requests_stay_within_one_per_withheld_paper_plus_one_per_hundred_plus_one(recovered):
+    yours = len(your_paper_ids(recovered["world"]))
+    assert 0 < recovered["cold_requests"] <= len(recovered["withheld"]) + math.ceil(yours / 100) + 1
+    assert recovered["warm_requests"] == 0
+
+
+def test_references_are_counted_by_source_in_coverage_stats_and_the_build_summary(recovered):
+    totals = recovered["run"].coverage()["totals"]
+    graph = load(recovered["run"].data_dir)
+    from_crossref = sum(1 for _, _, source in graph.edges(data="source") if source == "crossref")
+    assert totals["references_from_crossref"] == from_crossref > 0
+    counts = sum(recovered["world"].papers[p]["referenceCount"] for p in recovered["withheld"])
+    assert totals["references_withheld_not_recovered"] == counts - from_crossref > 0
+    assert (f"references: {totals['references_from_s2']:,} from S2, {from_crossref:,} from Crossref"
+            in recovered["cold"].output)
+    assert f"{totals['references_withheld_not_recovered']:,} references not recovered" in recovered["cold"].output
+    figures = json.loads(recovered["run"].query("stats", "--format", "json").stdout)
+    assert figures["citations_from_crossref"] == from_crossref
+    missing = recovered["run"].coverage()["crossref"]["withheld_not_recovered"]
+    assert {m["paperId"] for m in missing} == set(recovered["withheld"])  # a tenth came without a DOI
+    assert all("without a DOI" in m["why"] for m in missing)
+
+
+def test_show_path_exports_and_mcp_say_a_citation_came_from_crossref(recovered, tmp_path):
+    run, paper = recovered["run"], recovered["withheld"][0]
+    assert "[from Crossref]" in run.query("show", paper).output
+    card = json.loads(run.query("show", paper, "--format", "json").stdout)
+    assert card["references"] and {r["source"] for r in card["references"]} == {"crossref"}
+    cited = card["references"][0]["paperId"]
+    assert "from Crossref" in run.query("path", paper, cited).output
+    assert json.loads(run.query("path", paper, cited, "--format", "json").stdout)["hops"][0][0]["source"] == "crossref"
+    assert run.query("export", "--format", "csv", "-o", tmp_path / "g.csv").exit_code == 0
+    edges = list(csv.DictReader((tmp_path / "g.edges.csv").open()))
+    assert {row["source"] for row in edges if row["citing"] == paper} == {"crossref"}
+    assert run.query("export", "--format", "json", "-o", tmp_path / "g.json").exit_code == 0
+    links = json.loads((tmp_path / "g.json").read_text())["links"]
+    assert {link["citation_source"] for link in links if link["source"] == paper} == {"crossref"}
+    assert "references come from Crossref" in mcp_answer(run.data_dir, "paper", paper=paper).content[0].text
+    hops = mcp_answer(run.data_dir, "path", **{"from": paper, "to": cited})
+    assert "from Crossref" in hops.content[0].text
+
+
+def test_the_map_draws_citations_from_crossref_in_their_own_style_with_a_legend_entry(recovered, browser):
+    opened = OpenedMap(browser, recovered["run"].output)
+    try:
+        edges = opened.js("() => window.citegraph.network.body.data.edges.get().filter(e => e.color && "
+                          "e.color.color === '#1c7ed6').length")
+        assert edges > 0
+        assert "citation from Crossref" in opened.page.inner_text("#legend")
+        assert opened.console_errors == []
+    finally:
+        opened.close()
