@@ -341,3 +341,34 @@ def test_the_map_draws_citations_from_crossref_in_their_own_style_with_a_legend_
         assert opened.console_errors == []
     finally:
         opened.close()
+
+
+# -- Crossref's answers as they come: real shapes, wrong types -----------------------------------
+
+WAKEFIELD = {  # the shape of Crossref's answer for a retracted work (fields as the API writes them)
+    "status": "ok", "message-type": "work-list", "message-version": "1.0.0",
+    "message": {"total-results": 1, "items-per-page": 2, "items": [{
+        "DOI": "10.1016/S0140-6736(97)11096-0",
+        "updated-by": [
+            {"updated": {"date-parts": [[2010, 2, 6]], "date-time": "2010-02-06T00:00:00Z", "timestamp": 1265414400000},
+             "DOI": "10.1016/S0140-6736(10)60175-4", "type": "retraction", "source": "retraction-watch",
+             "label": "Retraction", "record-id": 3253},
+            {"updated": {"date-parts": [[2004]]}, "DOI": "10.1016/S0140-6736(04)15715-2", "type": "partial_retraction",
+             "source": "publisher", "label": "Partial retraction"},
+            "not a notice", {"type": 5, "updated": "yesterday"}],
+        "reference": [
+            {"key": "r1", "doi-asserted-by": "publisher", "DOI": "10.1002/(SICI)1098-1063(1996)6:1<79::AID-HIPO13>3.0.CO;2-H"},
+            {"key": "r2", "unstructured": "A. Author. An old paper. 1990"},
+            {"key": "r3", "DOI": "not a doi"}, ["a list"]]}]}}
+
+
+def test_a_real_shaped_work_keeps_its_notices_and_references_and_drops_what_is_no_notice():
+    from citegraph.crossref.schema import work_list
+
+    work, = work_list(WAKEFIELD, with_references=True)
+    assert work.doi == "10.1016/s0140-6736(97)11096-0"
+    assert [(u.kind, u.notice, u.source, u.date) for u in work.updates] == [
+        ("retraction", "10.1016/s0140-6736(10)60175-4", "retraction-watch", "2010-02-06"),
+        ("partial_retraction", "10.1016/s0140-6736(04)15715-2", "publisher", "2004")]
+    assert [r.doi for r in work.references] == ["10.1002/(sici)1098-1063(1996)6:1<79::aid-hipo13>3.0.co;2-h", None, None]
+    assert work.references[1].unstructured == "A. Author. An old paper. 1990"
