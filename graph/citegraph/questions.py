@@ -171,7 +171,8 @@ def notice_line(data: Mapping) -> str:
 
     Examples
     --------
-    >>> notice_line({"updates": [{"kind": "retraction", "notice": "10.1/x", "source": "publisher", "date": "2020-02-06"}]})
+    >>> notice = {"kind": "retraction", "notice": "10.1/x", "source": "publisher", "date": "2020-02-06"}
+    >>> notice_line({"updates": [notice]})
     'retracted 2020-02-06 (notice 10.1/x)'
     """
     parts = []
@@ -215,7 +216,8 @@ def unread_papers(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int 
         pagerank=data.get("pagerank", 0.0), citationCount=data.get("citationCount"),
         cited_by=_titles(graph, readers), url=paper_link(data), notice=notice_line(data))
         for node, data, readers in candidates]
-    retracted = set() if include_retracted else {row.paperId for row in rows if graph.nodes[row.paperId].get("retracted")}
+    retracted = set() if include_retracted else {
+        row.paperId for row in rows if graph.nodes[row.paperId].get("retracted")}
     # Stable: papers that tie on every key keep the graph's order.
     rows.sort(key=lambda row: (row.paperId in retracted, not row.queued, -row.score, row.citationCount is None,
                                -(row.citationCount or 0)))
@@ -545,7 +547,8 @@ def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
     def linked(pairs):
         return [LinkedPaper(other, graph.nodes[other].get("title"), graph.nodes[other].get("year"),
                             bool(graph.nodes[other].get("read")), edge.get("isInfluential"),
-                            list(edge.get("intents") or []), edge.get("source") or "s2", notice_line(graph.nodes[other]))
+                            list(edge.get("intents") or []), edge.get("source") or "s2",
+                            notice_line(graph.nodes[other]))
                 for other, edge in pairs]
 
     data = {"paperId": paper, **{k: v for k, v in graph.nodes[paper].items() if k != "bibtex"}}

@@ -192,7 +192,8 @@ def unread_command(top, min_cited_by, since, cluster, include_retracted, fmt, wi
 
         rows = unread_in_cluster(graph, cluster, top=top, min_cited_by=min_cited_by, since=since)
     else:
-        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since, include_retracted=include_retracted)
+        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since,
+                             include_retracted=include_retracted)
     _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
     if note := flags_pending_note(graph):
         click.echo(f"{note} (rankings count the flags known so far)", err=True)

@@ -69,7 +69,8 @@ class CrossrefConfig:
         problem = _url_problem(self.api_url)
         if problem:
             raise CrossrefUnreachable(f"CROSSREF_API_URL ({redact_url(self.api_url)!r}) is not a usable URL "
-                                      f"({problem}); set it to the API's base URL, like {CROSSREF_API_URL}, or unset it")
+                                      f"({problem}); set it to the API's base URL, like {CROSSREF_API_URL}, "
+                                      "or unset it")
 
     @classmethod
     def from_env(cls, **overrides) -> CrossrefConfig:

@@ -30,7 +30,8 @@ import networkx as nx
 import pandas as pd
 
 from citegraph.questions import withheld_note
-from citegraph.questions import flags_pending_note, notice_line, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
+from citegraph.questions import notice_line
+from citegraph.questions import flags_pending_note, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
 from citegraph.paths import first_context
 from citegraph.constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
@@ -527,7 +528,8 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         data = graph.nodes[node]
         papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
                        paper_link(data), data.get("url") or "",
-                       (RETRACTED_MARK if data.get("retracted") else "") + short_label(data.get("title"), data.get("year"))])
+                       (RETRACTED_MARK if data.get("retracted") else "")
+                       + short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
             j = index[cited]
