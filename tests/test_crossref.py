@@ -4,6 +4,7 @@ said in one line and never fatal, and every DOI kept at home with --no-crossref.
 against the S2 stand-in and the Crossref stand-in serving one world where every paper has a DOI."""
 
 import csv
+import datetime
 import json
 import math
 import re
@@ -19,6 +20,7 @@ from citegraph.crossref.client import CrossrefClient, CrossrefConfig
 from citegraph.errors import CrossrefError
 from citegraph.mcp_server import create_server
 from tests.conftest import SAMPLE_NOTES, Citegraph
+from citegraph.demo.world import add_later_work
 from citegraph.pipeline import load
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
 from tests.standin.server import withhold_references
@@ -372,3 +374,20 @@ def test_a_real_shaped_work_keeps_its_notices_and_references_and_drops_what_is_n
         ("partial_retraction", "10.1016/s0140-6736(04)15715-2", "publisher", "2004")]
     assert [r.doi for r in work.references] == ["10.1002/(sici)1098-1063(1996)6:1<79::aid-hipo13>3.0.co;2-h", None, None]
     assert work.references[1].unstructured == "A. Author. An old paper. 1990"
+
+
+def test_suggest_asks_crossref_once_for_its_suggestions_and_shows_their_notices(tmp_path):
+    world = give_every_paper_a_doi(generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=600, seed=13))
+    add_later_work(world, datetime.date.today(), 30, seed=13)
+    running = Services(world)
+    try:
+        run = running.runner(tmp_path)
+        assert run.build().exit_code == 0
+        first = json.loads(run.query("suggest", "--top", "5", "--format", "json", "--no-crossref").stdout)[0]
+        notice = running.crossref.plant(first["paperId"])
+        before = running.crossref.count()
+        rows = json.loads(run.query("suggest", "--top", "5", "--format", "json").stdout)
+        assert running.crossref.count() == before + 1
+        assert rows[0]["paperId"] == first["paperId"] and rows[0]["notice"] == f"retracted 2020-02-06 (notice {notice})"
+    finally:
+        running.stop()

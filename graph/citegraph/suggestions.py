@@ -179,6 +179,20 @@ def _notices(store) -> dict:
     return {doi: [u.to_dict() for u in updates] for doi, updates in all_updates(store).items()}
 
 
+def _ask_crossref(store, papers: list[dict], data_dir: Path, notice: Notice) -> None:
+    """The suggestions' retraction notices from Crossref (one request); an outage is one line."""
+    from citegraph.crossref.ask import CrossrefAsker
+    from citegraph.crossref.client import CrossrefClient, CrossrefConfig
+    from citegraph.pipeline import CROSSREF_RATE_FILE
+
+    config = dataclasses.replace(CrossrefConfig.from_env(), rate_file=data_dir / CROSSREF_RATE_FILE)
+    with CrossrefClient(config, notice) as client:
+        asker = CrossrefAsker(store, client, None)
+        asker.ranked(papers)
+    if asker.run.outage:
+        notice(f"Crossref: no answer ({asker.run.outage}); the suggestions' retraction notices are not known")
+
+
 def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str],
            notices: dict | None = None) -> pd.DataFrame:
     from citegraph.crossref.stored import paper_doi
@@ -227,7 +241,7 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
 
 def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, from_paper: str | None = None,
             cluster: str | None = None, offline: bool = False, s2_config: S2Config | None = None,
-            notice: Notice | None = None) -> Suggestions:
+            notice: Notice | None = None, crossref: bool = True) -> Suggestions:
     """Which papers does Semantic Scholar recommend for my reading, and why?
 
     Parameters
@@ -240,6 +254,8 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
     offline : no network: the last stored answer for the same papers and pool.
     s2_config : how to reach S2 (default ``S2Config.from_env()``); the data dir's rate budget is shared.
     notice : called with one line while waiting to retry, or when the reasons could not be fetched.
+    crossref : ask Crossref for the suggestions' retraction notices (one request; ``CROSSREF_API_URL``),
+        unless stored in the last ``CROSSREF_REFRESH_DAYS``; an outage is one notice line.
 
     Returns
     -------
@@ -296,6 +312,8 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
         seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
         rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
         store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
+        if crossref:
+            _ask_crossref(store, papers, data_dir, notice)
         notices = _notices(store)
     finally:
         store.close()
