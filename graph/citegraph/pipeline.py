@@ -193,6 +193,13 @@ def build(
     stopped = stopped_at = None
     interrupted = False
     asked: CrossrefRun | None = None
+    assembled_midway = False  # Crossref's part drew the graph (to rank it) before the final draw
+
+    def ranked_graph():
+        nonlocal assembled_midway
+        _, graph, changed = draw(client.requests, client.tally.skipped, quick)
+        assembled_midway = assembled_midway or changed
+        return graph
 
     def draw(made: int, skipped_items: int, flags_to_come: bool):
         report = coverage(store, notes, offline, flags_to_come)
@@ -232,7 +239,7 @@ def build(
                         fetcher.finish(order)
                     if crossref and not fetcher.stopped:
                         asked = ask_crossref(store, client, fetcher.yours, crossref_config, refresh_crossref, notice,
-                                             data_dir, lambda: draw(client.requests, client.tally.skipped, quick)[1])
+                                             data_dir, ranked_graph)
                 except S2Unreachable as exc:
                     advice = NOTHING_STORED if store.is_empty() else (
                         "check the network and S2_API_URL, or use --offline to build from stored data")
@@ -243,6 +250,7 @@ def build(
                     requests, rate_limited, skipped = client.requests, client.rate_limited, client.tally.skipped
                 stopped, stopped_at = fetcher.stopped, fetcher.stopped_at
         report, graph, changed = draw(requests, skipped, flags_to_come=quick or interrupted)
+        changed = changed or assembled_midway
         later = stored_suggestions(store, graph)  # the map's "Later work & suggestions" panel
     except sqlite3.DatabaseError as exc:
         raise damaged(store.path, exc) from None
