@@ -10,11 +10,28 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
+from tests.standin import Faults, StandinS2, World, generate_world, sample_notes_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NOTES = ROOT / "data" / "notes"
 FIXTURES = ROOT / "tests" / "fixtures" / "semanticscholar"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crossref_knowing_nothing():
+    """Every build in the tests asks a Crossref stand-in (that holds no work) unless a test sets its own:
+    no test reaches the real Crossref."""
+    from tests.standin.crossref import StandinCrossref
+
+    service = StandinCrossref(World()).start()
+    before = os.environ.get("CROSSREF_API_URL")
+    os.environ["CROSSREF_API_URL"] = service.url
+    yield service
+    service.stop()
+    if before is None:
+        os.environ.pop("CROSSREF_API_URL", None)
+    else:
+        os.environ["CROSSREF_API_URL"] = before
 
 
 @pytest.fixture

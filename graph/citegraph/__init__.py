@@ -26,7 +26,7 @@ from citegraph.errors import __all__ as _ERRORS
 # function or the module depending on what was imported before.
 _EXPORTS = {
     "build": "pipeline", "load": "datadir", "BuildResult": "pipeline",
-    "FetchOptions": "fetch", "S2Config": "s2.transport",
+    "FetchOptions": "fetch", "S2Config": "s2.transport", "CrossrefConfig": "crossref.client",
     "read_notes": "notes.reader",
     "unread": "questions", "unread_papers": "questions", "shortest_paths": "paths", "most_similar": "questions",
     "similar_papers": "questions", "top_citing": "questions", "citing_papers": "questions", "paper_card": "questions",

@@ -61,6 +61,20 @@ ENGINES = ("duckdb", "spark")  # DuckDB embedded, or Spark (pip install 'citegra
 SPARK_MASTER = "local[*]"
 LATEST_RELEASE = "latest"  # `datasets update --to-release`: the newest release S2 lists
 
+# Crossref (CrossrefConfig; build's --no-crossref and --refresh-crossref): the references S2 withholds,
+# and retraction notices. Environment: CROSSREF_API_URL, CROSSREF_MAILTO (sent in the User-Agent).
+CROSSREF_API_URL = "https://api.crossref.org"
+CROSSREF_RPS = 5.0  # Crossref's public pool allows about 5 requests per second (fewer if its headers say so)
+CROSSREF_REFRESH_DAYS = 30  # a stored retraction status older than this is asked again
+CROSSREF_DOIS_PER_REQUEST = 100  # works asked for in one /works?filter=doi:... request (status only)
+CROSSREF_REFERENCED_PER_REQUEST = 20  # the same when their reference lists come too (larger answers)
+UPDATE_KINDS = ("retraction", "withdrawal", "removal", "correction", "expression_of_concern")
+RETRACTING_KINDS = ("retraction", "withdrawal", "removal")  # the paper is withdrawn from the record
+# A notice's kind in words (the map's card, `show`, the `unread` and `suggest` column); others as Crossref names them.
+UPDATE_WORDS = {"retraction": "retracted", "withdrawal": "withdrawn", "removal": "removed",
+                "correction": "corrected", "expression_of_concern": "expression of concern"}
+REFERENCE_SOURCES = ("s2", "crossref")  # where a citation came from (the edges' ``source``)
+
 # Output formats
 ROW_FORMATS = ("table", "csv", "json", "md")  # listings of other rows: notes, clusters
 PAPER_FORMATS = (*ROW_FORMATS, "bibtex")  # listings of papers: unread, similar, citing, suggest

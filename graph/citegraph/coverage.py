@@ -16,6 +16,7 @@ from pathlib import Path
 from citegraph.datafiles import NotRegularFile, read_regular
 from citegraph.errors import CoverageDamaged
 from citegraph.notes.reader import Notes
+from citegraph.text import withheld_words
 from citegraph.store import AliasHow, FetchKind, FetchStatus, Store
 
 
@@ -49,6 +50,9 @@ class CoverageRow:
     candidate : for ``uncertain_match``, S2's candidate ``{"paperId", "title", "matchScore"}``.
     flags_pending : its references come from the batch (influence unknown) or are still to come:
         its /references (with S2's influence flags) are not stored yet; ``citegraph build`` fetches them.
+    references_withheld : the publisher does not let S2 give this paper's references (asked once,
+        final: not failed, not pending); ``references`` is 0 and ``reference_count`` is S2's count of them.
+    reference_count : S2's ``referenceCount`` of a paper whose references are withheld (else None).
     """
 
     id: str | None
@@ -60,6 +64,8 @@ class CoverageRow:
     unresolved_references: int | None = None
     candidate: dict | None = None
     flags_pending: bool = False
+    references_withheld: bool = False
+    reference_count: int | None = None
 
 
 @dataclass
@@ -74,6 +80,7 @@ class CoverageReport:
     entries: list[CoverageRow] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     dropped_fields: dict[str, list[str]] = field(default_factory=dict)
+    crossref: dict | None = None  # what Crossref added and what is missing (citegraph.crossref.report)
 
     @property
     def papers(self) -> int:
@@ -87,7 +94,7 @@ class CoverageReport:
 
     def to_dict(self) -> dict:
         return {"entries": [asdict(e) for e in self.entries], "totals": self.totals,
-                "dropped_fields": self.dropped_fields}
+                "dropped_fields": self.dropped_fields, **({"crossref": self.crossref} if self.crossref else {})}
 
 
 def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: bool = False) -> CoverageReport:
@@ -115,13 +122,17 @@ class FetchLog:
     references: dict
     nested: dict
     unresolved: dict
+    withheld_counts: dict  # S2's referenceCount of each paper whose references its publisher withholds
     missing: str
 
     @classmethod
     def read(cls, store: Store, missing: str) -> FetchLog:
+        references = store.statuses(FetchKind.REFERENCES)
+        withheld = store.reference_counts(pid for pid, status in references.items()
+                                          if status[0] == FetchStatus.WITHHELD)
         return cls(store.aliases(), store.uncertain_matches(), store.statuses(FetchKind.METADATA),
-                   store.statuses(FetchKind.MATCH), store.statuses(FetchKind.REFERENCES),
-                   store.statuses(FetchKind.NESTED_REFERENCES), store.unresolved_counts(), missing)
+                   store.statuses(FetchKind.MATCH), references, store.statuses(FetchKind.NESTED_REFERENCES),
+                   store.unresolved_counts(), withheld, missing)
 
 
 def _entry_row(entry, log: FetchLog, flags_to_come: bool) -> CoverageRow:
@@ -151,6 +162,11 @@ def _references_found(row: CoverageRow, matched: bool, score, log: FetchLog, fla
     remarks = [f"title match score {score}"] if matched else []
     if ref_status == FetchStatus.FAILED:
         row.reason = f"references: {ref_reason}"
+    elif ref_status == FetchStatus.WITHHELD:
+        row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+        row.references, row.unresolved_references = 0, 0
+        row.references_withheld, row.reference_count = True, log.withheld_counts.get(paper_id)
+        row.reason = "; ".join(remarks + [withheld_words(row.reference_count)])
     elif ref_status == FetchStatus.OK:
         row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
         row.references, row.unresolved_references = count, log.unresolved.get(paper_id, 0)
@@ -175,6 +191,7 @@ def _totals(entries: list[CoverageRow], dropped: dict) -> dict:
     totals["references"] = sum(e.references or 0 for e in entries)
     totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)
     totals["flags_pending"] = sum(e.flags_pending for e in entries)
+    totals["references_withheld"] = sum(e.references_withheld for e in entries)
     totals["dropped_fields"] = sum(len(names) for names in dropped.values())
     totals["papers_with_dropped_fields"] = len(dropped)
     return totals

@@ -14,6 +14,9 @@ The tree::
     │   ├── S2AuthError     the key was refused (HTTP 401/403)
     │   ├── S2NotFound      404 for a paper's references or citations
     │   └── S2Unavailable   one request got no usable answer (retries exhausted; 400, 501)
+    │       └── S2NoList    a references/citations page answered data null with no publisher notice
+    ├── CrossrefError       Crossref gave no usable answer (never fatal to a build: its S2 graph is drawn)
+    │   └── CrossrefUnreachable  no connection at all, or CROSSREF_API_URL is not the API
     ├── GraphMissing        no stored graph yet, or it is damaged
     ├── CoverageDamaged     coverage.json cannot be read
     ├── CitationsMissing    `citing` asked of a graph built without --citations
@@ -31,9 +34,9 @@ The tree::
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
-    "S2Unavailable", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
-    "AmbiguousPaper", "NoPath", "UnknownCluster", "ReleaseMissing", "ShardDamaged", "DownloadFailed", "ToolProblem",
-    "NoHistory",
+    "S2Unavailable", "S2NoList", "CrossrefError", "CrossrefUnreachable", "GraphMissing", "CoverageDamaged",
+    "CitationsMissing", "OutputError", "PaperNotFound", "AmbiguousPaper", "NoPath", "UnknownCluster", "ReleaseMissing",
+    "ShardDamaged", "DownloadFailed", "ToolProblem", "NoHistory",
 ]
 
 
@@ -78,6 +81,20 @@ class S2NotFound(S2Error):
 class S2Unavailable(S2Error):
     """One request got no usable answer: retries exhausted (429, 5xx, timeouts, wrong shapes) or a refusal
     that retrying cannot change (400, 501); the item is marked failed and the build goes on."""
+
+
+class CrossrefError(CitegraphError):
+    """Crossref gave no usable answer (retries exhausted, a refusal); a build goes on without it."""
+
+
+class CrossrefUnreachable(CrossrefError):
+    """No connection to Crossref at all (wrong CROSSREF_API_URL, no network)."""
+
+
+class S2NoList(S2Unavailable):
+    """S2 answered a page of one paper's references or citations with no list (``data: null``) and no
+    publisher notice explaining it: asking again gets the same, so it is not retried within the
+    build; that paper is marked failed (asked again by the next build) and the build goes on."""
 
 
 class PaperNotFound(CitegraphError):

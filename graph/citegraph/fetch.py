@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from citegraph.constants import DEPTHS, MAX_CITATIONS, REFRESH_AFTER_DAYS, S2_LINKED_CAP, check_choice, check_range
 from citegraph.text import short_title_key, title_key
-from citegraph.errors import S2NotFound, S2Unavailable
+from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.notes.reader import Notes
 from citegraph.s2.client import BATCH_SIZE, PAGE_SIZE, S2Client
 from citegraph.s2.records import Progress
+from citegraph.s2.records import Alert
 from citegraph.s2.transport import PACE_MARGIN
 from citegraph.store import FINAL, FetchKind, FetchStatus, Store, new_owner
 
@@ -276,6 +277,10 @@ class Fetcher:
                 self._answered()
             except S2NotFound as exc:
                 self.store.record_status([paper_id], kind, FetchStatus.NOT_FOUND, str(exc))
+                self._answered()
+            except S2NoList as exc:  # S2 answers, just not for this paper: no sign of an outage
+                self.store.record_status([paper_id], kind, FetchStatus.FAILED, str(exc), start or None)
+                self.client.notice(Alert(str(exc)))
                 self._answered()
             except S2Unavailable as exc:
                 self._failed([paper_id], kind, exc, start or None)

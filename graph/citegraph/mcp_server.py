@@ -35,7 +35,7 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
 from citegraph import __version__, find_paper, graph_stats, most_similar, paper_card, shortest_paths, top_citing
-from citegraph.questions import paper_link, reading_status, unread_papers, your_papers
+from citegraph.questions import paper_link, reading_status, retraction_note, unread_papers, your_papers
 from citegraph.assemble import graph_path
 from citegraph.graphfile import read_saved_graph
 from citegraph.text import cut
@@ -360,6 +360,11 @@ class Citegraph:
             lines.append(f"topics: {'; '.join(card['topics'])}")
         if card.get("note"):
             lines.append(f"your note: {card['note']}")
+        if card.get("notice"):
+            lines.append(f"Crossref notice: {card['notice']}")
+        recovered = sum(1 for r in card["references"] if r.get("source") == "crossref")
+        if recovered:
+            lines.append(f"{recovered} of its references come from Crossref (S2 withholds them; influence unknown)")
         return Answer("\n".join(lines), card)
 
     def path(self, undirected: bool = False, all: bool = False, **ends) -> Answer:  # noqa: A002 (the tool's own name)
@@ -371,8 +376,10 @@ class Citegraph:
         lines = [f"{found['length']} hop(s), {len(found['paths'])} shortest path(s) ({found['direction']})"
                  + (f", {found['more']} more" if found["more"] else "")]
         for number, (papers, hops) in enumerate(zip(found["paths"], found["hops"]), start=1):
-            steps = [label(papers[0])] + [f"{hop['direction']} ({INFLUENCE[hop['isInfluential']].words}) {label(paper)}"
-                                          for hop, paper in zip(hops, papers[1:])]
+            steps = [label(papers[0])] + [
+                f"{hop['direction']} ({INFLUENCE[hop['isInfluential']].words}"
+                f"{'; from Crossref' if hop.get('source') == 'crossref' else ''}) {label(paper)}"
+                for hop, paper in zip(hops, papers[1:])]
             lines.append(f"path {number}: " + " → ".join(steps))
         return Answer("\n".join(lines), found)
 
@@ -387,7 +394,8 @@ class Citegraph:
         rows = json_data(ranking)
         return Answer(rows_text("Unread references, best first:", rows, lambda r: (
             f"score {r['score']}, cited by {r['cited_by_count']} of your papers ({r['influential_count']} influential)"
-            + (", in your queue" if r["queued"] else ""))), {"papers": rows})
+            + (", in your queue" if r["queued"] else "") + (f"; {r['notice']}" if r.get("notice") else ""))),
+            {"papers": rows})
 
     def similar(self, paper: str, top: int = TOP) -> Answer:
         graph = self.graph
@@ -403,10 +411,13 @@ class Citegraph:
                                 lambda r: f"cites {r['cites_read_count']} of your papers"), {"papers": rows})
 
     def stats(self) -> Answer:
-        figures = json_data(graph_stats(self.graph, coverage_file=self.data_dir / COVERAGE_FILE))
+        stats = graph_stats(self.graph, coverage_file=self.data_dir / COVERAGE_FILE)
+        figures = json_data(stats)
+        retracted = retraction_note(stats)
         return Answer(f"{figures['papers']:,} papers ({figures['read']} read, {figures['queued']} queued, "
                       f"{figures['unread']:,} unread), {figures['citations']:,} citations "
-                      f"({figures['influential']:,} influential)", figures)
+                      f"({figures['influential']:,} influential, {figures['citations_from_crossref']:,} from Crossref)"
+                      + (f"; {retracted}" if retracted else ""), figures)
 
     def coverage_report(self) -> dict:
         report = read_coverage(self.data_dir / COVERAGE_FILE)
@@ -421,6 +432,15 @@ class Citegraph:
         problems = [e for e in report["entries"] if e.get("status") not in ("ok", "title_matched", "skipped")]
         lines = [", ".join(f"{key}: {value}" for key, value in totals.items())]
         lines += [f"- {e.get('status')}: {e.get('id') or e.get('title')}: {e.get('reason')}" for e in problems]
+        crossref = report.get("crossref") or {}
+        if crossref.get("outage"):
+            lines.append(f"Crossref gave no answer ({crossref['outage']}): what it would add is missing")
+        lines += [f"- references withheld, not recovered: {m.get('doi') or m.get('paperId')}: {m.get('why')}"
+                  for m in crossref.get("withheld_not_recovered") or []]
+        withheld = [e for e in report["entries"] if e.get("references_withheld")]
+        if withheld:
+            lines.append(f"references withheld by the publisher: {len(withheld)} of your papers")
+            lines += [f"- {e.get('id') or e.get('title')}: {e.get('reason')}" for e in withheld]
         return Answer("\n".join(lines), report)
 
     def changes(self, since: str | None = None, since_build: int | None = None) -> Answer:

@@ -15,9 +15,12 @@ import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
 from citegraph.assemble import build_graph
-from citegraph.constants import DATA_DIR, MAP_FILE
+from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, MAP_FILE, MAP_TOP_UNREAD
 from citegraph.datadir import COVERAGE_FILE, RATE_FILE, STORE_FILE, load, open_store
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, write_report
+from citegraph.crossref.ask import CrossrefAsker, CrossrefRun, withheld_papers
+from citegraph.crossref.client import CrossrefClient, CrossrefConfig
+from citegraph.crossref.report import crossref_section
 from citegraph.bulk.engines import EngineOptions
 from citegraph.errors import CitegraphError, S2Unreachable, StoreError
 from citegraph.bulk.extract import fill_store_from_release
@@ -32,6 +35,8 @@ from citegraph.suggestions import Suggestions, stored_suggestions
 from citegraph.suggestions import suggest as ask_suggestions
 
 TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
+CROSSREF_RATE_FILE = "crossref-rate"  # in the data dir: Crossref's request slots, shared as S2's are
+RANKED_FOR_CROSSREF = 4 * MAP_TOP_UNREAD  # the unread ranking's first papers whose retraction status is asked
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "
                   "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` "
@@ -59,6 +64,7 @@ class BuildResult:
     failed: int = 0
     suggested: str | None = None  # with ``suggest=True``: the suggestions' summary line, or why there are none
     changes: object = None  # citegraph.history.Changes since the previous build (None: not recorded)
+    crossref: CrossrefRun | None = None  # what was asked of Crossref (None: not asked: offline, --no-crossref)
 
     @property
     def complete(self) -> bool:
@@ -100,6 +106,9 @@ def build(
     quick: bool = False,
     first_view: Callable[[FirstView], None] | None = None,
     keep: int | None = None,
+    crossref: bool = True,
+    crossref_config: CrossrefConfig | None = None,
+    refresh_crossref: float = CROSSREF_REFRESH_DAYS,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -127,6 +136,9 @@ def build(
     quick : stop after the first map; a later build fetches the influence flags.
     first_view : called with the :class:`FirstView` once the first map is drawn.
     keep : keep the snapshots of this many builds (None: all); see :mod:`citegraph.history`.
+    crossref : ask Crossref (``crossref_config``, default ``CrossrefConfig.from_env()``) for the references
+        S2 withholds and for retraction notices; False sends no DOI anywhere (``--no-crossref``).
+    refresh_crossref : days after which a stored retraction status is asked again.
 
     Returns
     -------
@@ -146,7 +158,7 @@ def build(
     """
     plan = BuildPlan(list(paths), Path(data_dir), output, fetch_options or FetchOptions(), s2_config, offline,
                      map_options, report_file, progress, notice, zotero, suggest, release, engine_options, quick,
-                     first_view, keep)
+                     first_view, keep, crossref, crossref_config, refresh_crossref)
     return run_build(plan)
 
 
@@ -171,6 +183,9 @@ class BuildPlan:
     quick: bool
     first_view: Callable[[FirstView], None] | None
     keep: int | None = None
+    crossref: bool = True
+    crossref_config: CrossrefConfig | None = None
+    refresh_crossref: float = CROSSREF_REFRESH_DAYS
 
 
 @dataclass
@@ -191,11 +206,14 @@ class BuildRun:
     suggested: str | None = None
     map_meta: dict | None = None
     changes: object = None  # citegraph.history.Changes since the previous build
+    crossref: CrossrefRun | None = None  # what was asked of Crossref (None: not asked)
+    assembled_midway: bool = False  # Crossref's part drew the graph (to rank it) before the final draw
 
     def result(self, plan: BuildPlan) -> BuildResult:
         failed = 0 if plan.offline else self.report.totals["failed"]
         return BuildResult(self.notes, self.report, self.graph, self.changed, self.requests, self.map_meta,
-                           self.rate_limited, self.stop_line(), failed, self.suggested, self.changes)
+                           self.rate_limited, self.stop_line(), failed, self.suggested, changes=self.changes,
+                           crossref=self.crossref)
 
     def stop_line(self) -> str | None:
         """The one-line account of an early stop, or None."""
@@ -267,6 +285,8 @@ def fetch_from_s2(plan: BuildPlan, run: BuildRun, store: Store) -> None:
                 order = draw_the_first_view(plan, run, store, client, fetcher, pending)
             if not plan.quick and not fetcher.stopped:
                 fetcher.finish(order)
+            if plan.crossref and not fetcher.stopped:
+                ask_crossref(plan, run, store, client, fetcher.yours)
         except S2Unreachable as exc:
             advice = NOTHING_STORED if store.is_empty() else (
                 "check the network and S2_API_URL, or use --offline to build from stored data")
@@ -297,6 +317,11 @@ def report_and_assemble(plan: BuildPlan, run: BuildRun, store: Store,
     report = coverage(store, run.notes, plan.offline, flags_to_come)
     report.totals["requests"] = run.requests
     report.totals["skipped_items"] = run.skipped
+    yours = [e.paperId for e in report.entries if e.paperId]
+    asked = run.crossref
+    added, report.crossref = crossref_section(store, yours, withheld_papers(store, yours), asked and asked.outage,
+                                              asked is not None)
+    report.totals.update(added, crossref_requests=asked.requests if asked else 0)
     write_report(report, *([] if store.read_only else [plan.data_dir / COVERAGE_FILE]),
                  *([Path(plan.report_file)] if plan.report_file else []))
     graph, changed = build_graph(store, run.notes, plan.data_dir, plan.fetch_options.citations,
@@ -307,6 +332,7 @@ def report_and_assemble(plan: BuildPlan, run: BuildRun, store: Store,
 def assemble_the_graph(plan: BuildPlan, run: BuildRun, store: Store) -> None:
     """The final coverage report and graph; a quick or interrupted build's flags are still to come."""
     run.report, run.graph, run.changed = report_and_assemble(plan, run, store, plan.quick or run.interrupted)
+    run.changed = run.changed or run.assembled_midway
 
 
 def require_a_graph(plan: BuildPlan, run: BuildRun) -> None:
@@ -338,6 +364,32 @@ def draw_the_map(plan: BuildPlan, run: BuildRun) -> None:
     """The map, with the later-work panel's suggestions (none asked for ``output=None``)."""
     if plan.output:
         run.map_meta = render_map(run.graph, Path(plan.output), plan.map_options, run.later, run.changes)
+
+
+def ask_crossref(plan: BuildPlan, run: BuildRun, store: Store, s2: S2Client, yours: list[str]) -> CrossrefRun:
+    """Crossref's part of a build: your papers' notices and the references S2 withholds (resolved
+    through ``s2``), then the notices of the papers the unread ranking and the stored suggestions
+    list first. An outage is said in one line and ends Crossref's part; the build goes on."""
+    from citegraph.s2.records import Alert
+
+    config = dataclasses.replace(plan.crossref_config or CrossrefConfig.from_env(),
+                                 rate_file=plan.data_dir / CROSSREF_RATE_FILE)
+    with CrossrefClient(config, plan.notice) as client:
+        asker = CrossrefAsker(store, client, s2, plan.refresh_crossref)
+        run.crossref = asker.run
+        asker.papers(yours, withheld_papers(store, yours))
+        if not asker.run.outage:
+            run.requests, run.skipped = s2.requests, s2.tally.skipped
+            _, graph, changed = report_and_assemble(plan, run, store, plan.quick)  # ranked as it now stands
+            run.assembled_midway = run.assembled_midway or changed
+            ranked = [graph.nodes[row.paperId] for row in unread_papers(graph, top=RANKED_FOR_CROSSREF,
+                                                                        include_retracted=True)]
+            later = stored_suggestions(store, graph)
+            asker.ranked(ranked + list(later.papers.values() if later else []))
+    if asker.run.outage and plan.notice:
+        plan.notice(Alert(f"Crossref: no answer ({asker.run.outage}); the map is drawn without what Crossref would "
+                          f"add (see {plan.data_dir / COVERAGE_FILE}, \"crossref\")"))
+    return asker.run
 
 
 def most_useful_first(graph: nx.DiGraph) -> list[str]:

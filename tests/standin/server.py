@@ -6,6 +6,7 @@ Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
                                              flags, cut at 1,000 items, empty for chosen papers), 400 over 10 MB
   GET  /graph/v1/paper/{id}/references       contexts/intents/isInfluential + citedPaper fields, offset/limit/next
   GET  /graph/v1/paper/{id}/citations        same with citingPaper
+                                             (references of World.withheld papers: data null + publisher notice)
   GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
   POST /recommendations/v1/papers            positivePaperIds/negativePaperIds, limit <= 500 (see RECOMMENDATIONS)
   GET  /recommendations/v1/papers/forpaper/{id}   from=recent|all-cs, limit <= 500
@@ -313,6 +314,8 @@ class StandinS2:
         return 200, out
 
     def _empty_nested(self, paper_id: str | None) -> bool:
+        if paper_id in self.world.withheld:
+            return True
         share = self.faults.empty_nested_share
         hashed = int(hashlib.sha1(str(paper_id).encode()).hexdigest()[:8], 16) / 16**8
         return paper_id in self.faults.empty_nested or hashed < share
@@ -352,6 +355,8 @@ class StandinS2:
         paper_id = self.world.resolve(raw_id)
         if not paper_id:
             return 404, {"error": f"Paper with id {raw_id} not found"}
+        if kind == "references" and paper_id in self.world.withheld:
+            return 200, withheld_answer(self.world.papers[paper_id], paper_fields=top)
         if kind == "references":
             items = [(c.cited, c) for c in self.world.references[paper_id]]
             other = "citedPaper"
@@ -501,6 +506,28 @@ class StandinS2:
         if rest.startswith("/") and method == "GET":
             return self.paper(rest[1:], query)
         return 404, {"message": "Not Found"}
+
+
+ELIDED_NOTICE = ("Notice: The following paper fields have been elided by the publisher: {{'references'}}. Paper or "
+                 "abstract available at https://doi.org/{doi}, which is subject to the license by the author or "
+                 "copyright owner provided with this content. Please go to the source to verify the license and "
+                 "copyright information for your use.")
+
+
+def withheld_answer(record: dict, paper_fields: list[str]) -> dict:
+    """S2's /references answer for a paper whose publisher withholds its references (observed, undocumented)."""
+    citing = _select(record, [f for f in paper_fields if f not in CITATION_FIELDS])
+    doi = (record.get("externalIds") or {}).get("DOI") or "10.0000/unknown"
+    citing["openAccessPdf"] = {"url": "", "status": "CLOSED", "license": None,
+                               "disclaimer": ELIDED_NOTICE.format(doi=doi)}
+    return {"offset": 0, "data": None, "citingPaperInfo": citing}
+
+
+def withhold_references(world: World, papers: list[str], share: float) -> list[str]:
+    """Mark ``share`` of ``papers`` (chosen by paperId, the same ones each time) as withheld; returns them."""
+    chosen = sorted(papers, key=lambda p: hashlib.sha1(p.encode()).hexdigest())[:round(share * len(papers))]
+    world.withheld.update(chosen)
+    return chosen
 
 
 def _handler_for(service: StandinS2):

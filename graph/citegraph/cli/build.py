@@ -23,6 +23,7 @@ from citegraph.cli.output import NOTES_COLUMNS, about, print_json, print_rows, p
 from citegraph.constants import (
     DEMO_DATA_DIR,
     DEMO_MAP_FILE,
+    CROSSREF_REFRESH_DAYS,
     DEPTHS,
     MAP_FILE,
     MAX_CITATIONS,
@@ -119,22 +120,29 @@ class ProgressBars:
 @click.option("--source", metavar="datasets:DIR",
               help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.")
 @engine_options
+@click.option("--no-crossref", "no_crossref", is_flag=True,
+              help="Send no DOI to Crossref (by default your papers', those of the unread ranking and the suggestions "
+                   "are sent, for retraction notices and the references S2 withholds).")
+@click.option("--refresh-crossref", type=click.FloatRange(0), default=CROSSREF_REFRESH_DAYS, show_default=True,
+              metavar="DAYS", help="Ask Crossref again about retraction notices stored more than DAYS ago.")
 @click.option("--quick", is_flag=True,
               help="Stop after the first map (references from the batch, influence unknown); "
                    "a later build fetches S2's influence flags.")
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, refresh_after, keep,
-          rps, max_wait, output, report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, quick, data_dir, color, show,
-          max_nodes, layout):
+                  rps, max_wait, output, report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master,
+                  no_crossref, refresh_crossref, quick, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
-    S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
+    S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment; CROSSREF_API_URL and
+    CROSSREF_MAILTO (sent in the User-Agent, Crossref's polite pool) too.
     The first map is drawn as soon as the batch is in; S2's influence flags follow paper by paper
     and the map is drawn again at the end (or on Ctrl-C). Exit status: 0 complete, 3 partial (the
     map is drawn but some papers could not be fetched, or Semantic Scholar stopped answering: run
     the same command later), 1 nothing useful produced.
     """
+    from citegraph.crossref.client import CrossrefConfig
     from citegraph.fetch import FetchOptions
     from citegraph.map.render import MapOptions
     from citegraph.pipeline import build
@@ -164,7 +172,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
             release=release_source(source),
             engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
-            first_view=first_view, keep=keep)
+            first_view=first_view, keep=keep, crossref=not no_crossref,
+            crossref_config=CrossrefConfig.from_env(max_wait=max_wait), refresh_crossref=refresh_crossref)
     finally:
         progress.close()
     print_build(result, data_dir, output, offline)
@@ -173,7 +182,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 def print_build(result, data_dir: Path, output: Path | None, offline: bool = False) -> None:
     """What a build did, as `build` and `demo` print it; exit 3 when some papers could not be fetched."""
     from citegraph.coverage import UNRESOLVED
-    from citegraph.questions import flags_pending_note
+    from citegraph.questions import flags_pending_note, withheld_note
 
     print_warnings(result.notes)
     totals = result.report.totals
@@ -192,6 +201,8 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
+    if line := crossref_line(totals, result.crossref):
+        click.echo(line)
     if result.suggested:
         click.echo(terminal_text(f"suggest: {result.suggested}"))
     if result.changes is not None and result.changes.since is not None:
@@ -200,8 +211,9 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
-    if note := flags_pending_note(graph):
-        click.echo(note, err=True)
+    for note in (flags_pending_note(graph), withheld_note(graph)):
+        if note:
+            click.echo(note, err=True)
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
     elif result.failed:
@@ -209,6 +221,24 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
                    "run the same command later to fetch them", err=True)
     if not result.complete:
         click.get_current_context().exit(PARTIAL_EXIT)
+
+
+def crossref_line(totals: dict, asked) -> str | None:
+    """The summary's Crossref line: references by source, retracted papers, requests (None: nothing to say)."""
+    withheld = totals.get("references_withheld_papers", 0)
+    retracted = totals.get("retracted_papers", 0)
+    if not (asked or withheld or retracted):
+        return None
+    parts = [f"references: {totals.get('references_from_s2', 0):,} from S2, "
+             f"{totals.get('references_from_crossref', 0):,} from Crossref"]
+    if withheld:
+        parts.append(f"references withheld by the publisher: {withheld} of your papers, "
+                     f"{totals.get('references_withheld_not_recovered', 0):,} references not recovered")
+    if retracted:
+        parts.append(f"{retracted} of your papers {'is' if retracted == 1 else 'are'} retracted")
+    if asked is not None:
+        parts.append(f"{asked.requests} requests to Crossref" + (" (no answer: see coverage)" if asked.outage else ""))
+    return "crossref: " + "; ".join(parts)
 
 
 @main.command("demo")

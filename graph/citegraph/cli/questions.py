@@ -43,7 +43,7 @@ from citegraph.constants import (
     ROW_FORMATS,
 )
 from citegraph.datadir import COVERAGE_FILE
-from citegraph.text import cut, terminal_text
+from citegraph.text import cut, terminal_text, withheld_words
 
 
 @main.command("stats")
@@ -51,16 +51,20 @@ from citegraph.text import cut, terminal_text
 @format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
-    from citegraph.questions import flags_pending_note, graph_stats
+    from citegraph.questions import flags_pending_note, graph_stats, retraction_note, withheld_note
 
     graph = saved_graph(data_dir)
     figures = graph_stats(graph, coverage_file=data_dir / COVERAGE_FILE)
-    if note := flags_pending_note(graph):
-        click.echo(note, err=True)
+    for note in (flags_pending_note(graph), withheld_note(graph)):
+        if note:
+            click.echo(note, err=True)
+    if note := retraction_note(figures):
+        click.echo(terminal_text(note), err=fmt == "json")
     if fmt == "json":
         print_json(figures)
         return
-    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
+    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict)
+             else "; ".join(map(str, value)) if isinstance(value, list) else str(value))
             for key, value in figures.to_dict().items()]
     if fmt == "md":
         click.echo(markdown_table(["figure", "value"], rows))
@@ -70,7 +74,7 @@ def stats_command(data_dir, fmt):
 
 
 def _hop_text(hop, markdown: bool) -> str:
-    flag = INFLUENCE[hop.isInfluential].words
+    flag = INFLUENCE[hop.isInfluential].words + ("; from Crossref" if hop.source == "crossref" else "")
     why = terminal_text(f"; {', '.join(hop.intents)}") if hop.intents else ""
     context = terminal_text(hop.context) if hop.context else ""
     if markdown:
@@ -170,10 +174,12 @@ def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool)
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
 @click.option("--cluster", metavar="NAME", help="Only papers of this group (see `citegraph clusters`).")
+@click.option("--include-retracted", is_flag=True,
+              help="Rank retracted papers (Crossref's notices) as any other; by default they come last.")
 @format_option()
 @wide_option
 @data_dir_option
-def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
+def unread_command(top, min_cited_by, since, cluster, include_retracted, fmt, wide, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
     \b
@@ -181,7 +187,8 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
       cited_by_count:    how many of your papers cite it
       influential_count: how many of those citations S2 marks influential
       pagerank:          its PageRank in the citation graph, scaled to [0, 1]
-    Ties are broken by global citationCount.
+    Ties are broken by global citationCount. The notice column names a retraction, correction or
+    expression of concern Crossref records; retracted papers are ranked last unless --include-retracted.
     """
     from citegraph.questions import flags_pending_note, unread_papers
 
@@ -191,7 +198,8 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
 
         rows = unread_in_cluster(graph, cluster, top=top, min_cited_by=min_cited_by, since=since)
     else:
-        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since)
+        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since,
+                             include_retracted=include_retracted)
     _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
     if note := flags_pending_note(graph):
         click.echo(f"{note} (rankings count the flags known so far)", err=True)
@@ -230,14 +238,14 @@ def citing_command(top, min_cites, since, sort, fmt, wide, data_dir):
                   CITING_COLUMNS, wide)
 
 SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
-               "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references")
+               "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references", "notice")
 SHOW_LINKS_SHOWN = 30
 
 
 def _card_lines(card, markdown: bool) -> list[str]:
     fields = {**card.paper, "unresolved_references": card.unresolved_references}
     values = [(key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
-              for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS)]
+              for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS) if key != "notice" or value]
     lines = [markdown_table(["field", "value"], values)] if markdown else [f"{key:>24}: {value}" for key, value in values]
     for label, links in (("references in the graph", card.references), ("cited by (in the graph)", card.cited_by)):
         lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}"
@@ -246,12 +254,16 @@ def _card_lines(card, markdown: bool) -> list[str]:
             lines.append("")
         for item in sorted(links, key=lambda i: (not i.read, -(i.year or 0)))[:SHOW_LINKS_SHOWN]:
             mark = "*" if item.read else " "
-            flag = INFLUENCE[item.isInfluential].mark
+            flag = " ".join(filter(None, [INFLUENCE[item.isInfluential].mark,
+                                          "[from Crossref]" if item.source == "crossref" else "",
+                                          f"[{item.notice}]" if item.notice else ""]))
             title = terminal_text(item.title)
             lines.append(f"- {mark} {title} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
                          else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
         if len(links) > SHOW_LINKS_SHOWN:
             lines.append(f"  (+{len(links) - SHOW_LINKS_SHOWN} more; --format json lists all)")
+        if links is card.references and card.paper.get("referencesWithheld"):
+            lines.append(f"{'' if markdown else '  '}{withheld_words(card.paper.get('referenceCount'))}")
     return lines
 
 
@@ -263,7 +275,8 @@ def show_command(paper, fmt, data_dir):
     """Everything known about one paper, with its references and citers in the graph.
 
     In the lists of references and citers, * marks papers in your notes; "influential" is S2's
-    flag, "?" means S2 did not say.
+    flag, "?" means S2 did not say; "[from Crossref]" marks a reference S2 withholds that Crossref
+    lists. A retraction, correction or expression of concern Crossref records is the notice line.
     """
     from citegraph.questions import paper_card
 

@@ -110,9 +110,11 @@ def datasets_update_command(folder, to_release, memory_limit, temp_dir):
 @click.option("--from-paper", "from_paper", metavar="PAPER", help="Suggest for this one paper instead of your read papers.")
 @click.option("--cluster", metavar="NAME", help="Suggest for your read papers in this cluster of the map.")
 @click.option("--offline", is_flag=True, help="No network: the last stored suggestions for the same papers and pool.")
+@click.option("--no-crossref", "no_crossref", is_flag=True,
+              help="Do not send the suggestions' DOIs to Crossref (for their retraction notices).")
 @format_option()
 @data_dir_option
-def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
+def suggest_command(pool, top, from_paper, cluster, offline, no_crossref, fmt, data_dir):
     """Papers Semantic Scholar recommends for your reading, and why (needs a build).
 
     Positives: your read papers (or --from-paper / --cluster); negatives: papers your notes mark
@@ -124,7 +126,7 @@ def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
     if from_paper is not None and cluster is not None:
         raise click.UsageError("give --from-paper or --cluster, not both")
     result = suggest(data_dir, pool, top, from_paper, cluster, offline,
-                     notice=lambda line: click.echo(terminal_text(line), err=True))
+                     notice=lambda line: click.echo(terminal_text(line), err=True), crossref=not no_crossref)
     click.echo(terminal_text(result.summary()), err=True)
     if fmt == "bibtex":
         click.echo(bibtex(result.graph(), list(result.table["paperId"])), nl=False)

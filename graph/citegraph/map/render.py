@@ -29,11 +29,13 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from citegraph.questions import withheld_note
+from citegraph.questions import notice_line
 from citegraph.questions import flags_pending_note, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
 from citegraph.paths import first_context
 from citegraph.constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
-from citegraph.text import one_line
+from citegraph.text import one_line, withheld_words
 from citegraph.errors import OutputError
 from citegraph.export.formats import bibtex_entries
 
@@ -54,7 +56,9 @@ OTHER_COLOR = "#9e9e9e"
 STYLE = {
     "influential": "#e8590c", "ordinary": "#9a9a9a", "path": "#d6336c", "outline": "#111111",
     "other": OTHER_COLOR, "dimmedNode": 0.15, "dimmedEdge": 0.08, "pathWidth": 5, "influentialWidth": 2.5,
+    "crossref": "#1c7ed6", "retracted": "#c92a2a",  # a citation Crossref gave; a retracted paper's outline
 }
+RETRACTED_MARK = "⊘ "  # before a retracted paper's label
 # How each kind of paper is drawn (greyscale-safe: outline and lightness, not colour alone).
 KINDS = {
     "read": {"borderWidth": 3.5, "dashes": False, "opacity": 1.0, "font": 16,
@@ -452,12 +456,16 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
         details = {"authors": (data.get("authors") or [])[:12], "venue": data.get("venue"),
                    "influentialCitationCount": data.get("influentialCitationCount"),
                    "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
-                   "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000]}
+                   "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000],
+                   "notice": ("Crossref: " + notice_line(data)) if data.get("updates") else None,
+                   "withheld": withheld_words(data.get("referenceCount")) if data.get("referencesWithheld") else None}
         item = {"id": node, "group": f"{reading_status(data)} {colors[node]}", "size": boxes[node].radius,
                 "x": positions[node][0], "y": positions[node][1],
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
             item["label"] = labels[node]
+        if data.get("retracted"):  # marked whatever its kind: a thick red outline (and its label, see page_data)
+            item.update(borderWidth=4, color={"background": colors[node], "border": STYLE["retracted"]})
         # per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
         if KINDS[reading_status(data)]["opacity"] != 1.0:
             item["opacity"] = KINDS[reading_status(data)]["opacity"]
@@ -472,11 +480,14 @@ def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) 
     on demand and around the hovered or selected paper."""
     shown = set(drawn)
     items = []
-    for citing, cited, influential in graph.edges(drawn, data="isInfluential"):
+    for citing, cited, edge in graph.edges(drawn, data=True):
         if cited not in shown:
             continue
+        influential = edge.get("isInfluential")
         item = {"from": citing, "to": cited}
-        if influential:
+        if edge.get("source") == "crossref":  # S2 withholds it; Crossref's reference list gave it
+            item.update(dashes=[2, 5], color={"color": STYLE["crossref"], "opacity": 0.8})
+        elif influential:
             item.update(width=STYLE["influentialWidth"], color={"color": STYLE["influential"], "opacity": 0.9})
         else:
             if influential is None:
@@ -516,7 +527,9 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     for i, node in enumerate(ids):
         data = graph.nodes[node]
         papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
-                       paper_link(data), data.get("url") or "", short_label(data.get("title"), data.get("year"))])
+                       paper_link(data), data.get("url") or "",
+                       (RETRACTED_MARK if data.get("retracted") else "")
+                       + short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
             j = index[cited]
@@ -548,6 +561,9 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
                                                                                      (None, "null"))},
         "flagsPending": flags_pending_note(graph),
+        "crossrefCitations": sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
+        "retracted": sum(1 for _, flag in graph.nodes(data="retracted") if flag),
+        "withheld": withheld_note(graph),
     }
 
 

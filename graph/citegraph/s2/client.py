@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator
 
 from citegraph.constants import S2_LINKED_CAP
-from citegraph.errors import S2NotFound, S2Unavailable
+from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.s2 import schema
 from citegraph.s2.records import BatchPaper, Link, LinksPage
 # The transport imports httpx only when a client is made: a build with nothing to fetch never pays for it.
@@ -93,9 +93,17 @@ class S2Client(Transport):
         pages = 0
         while True:
             limit = PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items - offset)
-            rows, following = self.request_json(
-                "GET", f"/paper/{path_segment(paper_id)}/{direction}", {"fields": fields, "offset": offset, "limit": limit},
-                None, read=lambda body: schema.links_page(body, other, self.tally))
+            try:
+                rows, following = self.request_json(
+                    "GET", f"/paper/{path_segment(paper_id)}/{direction}",
+                    {"fields": fields, "offset": offset, "limit": limit},
+                    None, read=lambda body: schema.links_page(body, other, self.tally))
+            except schema.NoList as answer:
+                if direction == "references" and "references" in answer.elided:
+                    yield LinksPage(offset, withheld=True)
+                    return
+                raise S2NoList(f"Semantic Scholar answered no {direction} list for {paper_id} (data null, "
+                               f"{answer}); the next build asks again") from None
             page = _links_page(paper_id, direction, offset, rows)
             pages += 1
             if max_items is not None and following is not None and following >= max_items:
@@ -157,7 +165,6 @@ def _batch_paper(answer: dict) -> BatchPaper:
     cut = len(references) >= NESTED_CAP or (not references and expected != 0) or (
         isinstance(expected, int) and len(references) < NESTED_SHORT * expected)
     return BatchPaper(paper, references, not cut)
-    return None
 
 
 def _links_page(paper_id: str, direction: str, offset: int, rows: list[tuple[dict, dict]]) -> LinksPage:

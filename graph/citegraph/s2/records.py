@@ -51,6 +51,8 @@ class LinksPage:
     on the last page), ``truncated_at`` set when paging stopped before the end, with
     ``truncated_reason``: S2 serves no more than 9,999 items per paper, and a ``next`` that does not
     move forward or pages beyond the paper's count are not followed (see :func:`paging_stop`).
+    ``withheld``: S2 answered that the paper's publisher withholds its reference list (no items;
+    S2 still counts them in the paper's ``referenceCount``).
     """
 
     offset: int
@@ -60,3 +62,4 @@ class LinksPage:
     next_offset: int | None = None
     truncated_at: int | None = None
     truncated_reason: str | None = None
+    withheld: bool = False

@@ -177,6 +177,7 @@
     if (d.readers && d.readers.length) box.appendChild(el("div", clip("Cited by your papers: " + d.readers.join("; "), long ? 2000 : 300), "m"));
     if (d.folded) box.appendChild(el("div", d.folded + " more references cited only by this paper (folded)", "m"));
     if (d.note) box.appendChild(el("div", clip(d.note, long ? 1000 : 300), "n"));
+    if (d.notice) box.appendChild(el("div", clip(d.notice, 600), "notice"));
   }
   network.on("hoverNode", function (params) {
     var box = el("div");
@@ -268,6 +269,7 @@
     links.appendChild(button("Path to here", function () { setEndpoint(pathTo, id); pathFrom.focus(); }));
     card.appendChild(links);
     related("Its references in the graph", outAdj[i]);
+    if (d.withheld) card.appendChild(el("div", d.withheld, "m withheld"));
     related("Cited by, in the graph", inAdj[i]);
     card.hidden = false;
   }
@@ -618,8 +620,13 @@
   item("line", function (s) { s.borderColor = style.influential; }, "influential citation (S2)");
   item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
   item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
+  if (page.crossrefCitations) item("line", function (s) { s.borderColor = style.crossref; s.borderTopStyle = "dotted"; },
+    "citation from Crossref (S2 withholds the paper's references; influence unknown)");
+  if (page.retracted) item("swatch", function (s) { s.border = "3px solid " + style.retracted; },
+    "⊘ retracted (Crossref): red outline");
   legend.appendChild(el("div", page.summary, "note"));
   if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
+  if (page.withheld) legend.appendChild(el("div", page.withheld, "note withheld"));
 
   // ---- keys and the panel --------------------------------------------------------------------
   document.addEventListener("keydown", function (e) {
