@@ -10,11 +10,28 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
+from tests.standin import Faults, StandinS2, World, generate_world, sample_notes_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NOTES = ROOT / "data" / "notes"
 FIXTURES = ROOT / "tests" / "fixtures" / "semanticscholar"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crossref_knowing_nothing():
+    """Every build in the tests asks a Crossref stand-in (that holds no work) unless a test sets its own:
+    no test reaches the real Crossref."""
+    from tests.standin.crossref import StandinCrossref
+
+    service = StandinCrossref(World()).start()
+    before = os.environ.get("CROSSREF_API_URL")
+    os.environ["CROSSREF_API_URL"] = service.url
+    yield service
+    service.stop()
+    if before is None:
+        os.environ.pop("CROSSREF_API_URL", None)
+    else:
+        os.environ["CROSSREF_API_URL"] = before
 
 
 @pytest.fixture
@@ -35,12 +52,33 @@ def standin(sample_world):
 
 
 @pytest.fixture(scope="session")
+def built_library(tmp_path_factory):
+    """``built_library(n_read, headings, n_topics=8)``: a generated library built through the stand-in,
+    once per test process for each size and notes layout (tests read it and never change it)."""
+    from tests.library import build_library
+
+    built = {}
+
+    def get(n_read: int, headings: bool, n_topics: int = 8):
+        key = (n_read, headings, n_topics)
+        if key not in built:
+            folder = tmp_path_factory.mktemp(f"library-{n_read}-{'headings' if headings else 'flat'}-{n_topics}")
+            built[key] = build_library(folder, n_read, headings=headings, n_topics=n_topics)
+        return built[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def spark_available():
     """Skip a Spark test where pyspark or Java is missing, except where CITEGRAPH_REQUIRE_SPARK is set (CI)."""
     import importlib.util
 
-    missing = [what for what, present in (("pyspark", importlib.util.find_spec("pyspark")), ("java", shutil.which("java")))
-               if not present]
+    missing = [
+        what
+        for what, present in (("pyspark", importlib.util.find_spec("pyspark")), ("java", shutil.which("java")))
+        if not present
+    ]
     if missing and os.environ.get("CITEGRAPH_REQUIRE_SPARK"):
         pytest.fail(f"Spark tests must run here, but {', '.join(missing)} is missing")
     if missing:
@@ -89,6 +127,11 @@ class Citegraph:
             db.close()
 
 
+def query(data_dir, *args):
+    """``citegraph ARGS --data-dir DATA_DIR`` run in this process, as click's test runner gives it back."""
+    return CliRunner().invoke(main, [*map(str, args), "--data-dir", str(data_dir)])
+
+
 @pytest.fixture
 def citegraph(tmp_path, standin):
     return Citegraph(tmp_path, standin.url)
@@ -100,9 +143,117 @@ def subprocess_env(api_url: str) -> dict:
 
 def two_builds_at_once(api_url: str, tmp_path: Path) -> None:
     """Two `citegraph build` processes of the sample notes started together on one data dir; both succeed."""
-    command = [sys.executable, "-m", "cli", "build", str(SAMPLE_NOTES), "--data-dir", str(tmp_path / "data"),
-               "--rps", "500"]
-    runs = [subprocess.Popen(command + ["-o", str(tmp_path / f"g{i}.html")], cwd=ROOT, env=subprocess_env(api_url),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    command = [
+        sys.executable,
+        "-m",
+        "cli",
+        "build",
+        str(SAMPLE_NOTES),
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--rps",
+        "500",
+    ]
+    runs = [
+        subprocess.Popen(
+            command + ["-o", str(tmp_path / f"g{i}.html")],
+            cwd=ROOT,
+            env=subprocess_env(api_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
+
+
+# -- the map in Chromium ------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+WINDOW = {"width": 1400, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, one per test module: Playwright's sync API keeps an event loop running while
+    it is open, so a browser left open for the session would break the asyncio.run of later tests."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Debian's chromium is needed for the map tests: apt-get install chromium (.ci/run does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        yield chromium
+        chromium.close()
+
+
+class OpenedMap:
+    def __init__(self, browser, path: Path, hash_: str = ""):
+        self.page = browser.new_page(viewport=WINDOW)
+        self.network_requests, self.console_errors, self.dialogs = [], [], []
+
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith("file://"):
+                request_route.continue_()
+            else:
+                self.network_requests.append(url)
+                request_route.abort()
+
+        self.page.route("**/*", route)
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(path.resolve().as_uri() + hash_)
+        self.page.wait_for_selector("body[data-ready]", state="attached", timeout=30_000)
+        self.page.wait_for_selector("body[data-stable]", state="attached", timeout=30_000)
+        self.page.evaluate("() => { window.open = (url) => { window.__opened = url; }; }")
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def centre(self, node: str) -> dict:
+        """A node's centre on screen (no other node covers it: the layout has no overlaps)."""
+        return self.js(
+            "id => { const n = window.citegraph.network; const p = n.canvasToDOM(n.getPositions([id])[id]);"
+            " return {x: Math.round(p.x), y: Math.round(p.y)}; }",
+            node,
+        )
+
+    def close(self):
+        self.page.close()
+
+
+MEASURE = """() => {
+  const net = window.citegraph.network, scale = net.getScale(), ids = net.body.nodeIndices;
+  const positions = net.getPositions(ids), panel = document.getElementById('panel').getBoundingClientRect();
+  const dots = ids.map(id => { const c = net.canvasToDOM(positions[id]);
+                               return {x: c.x, y: c.y, r: net.body.nodes[id].options.size * scale}; });
+  const labels = ids.filter(id => net.body.nodes[id].options.label).map(id => {
+    const s = net.body.nodes[id].labelModule.size;
+    const a = net.canvasToDOM({x: s.left, y: s.top}), b = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+    return {left: a.x, top: a.y, right: b.x, bottom: b.y}; });
+  let overlapping = 0;
+  for (let i = 0; i < dots.length; i++) for (let j = i + 1; j < dots.length; j++)
+    if (Math.hypot(dots[i].x - dots[j].x, dots[i].y - dots[j].y) < dots[i].r + dots[j].r) overlapping++;
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const heights = labels.map(l => l.bottom - l.top).sort((a, b) => a - b);
+  const inside = (l, t, r, b) => l >= 0 && r <= innerWidth && t >= 0 && b <= innerHeight
+    && (l >= panel.right || r <= panel.left || t >= panel.bottom || b <= panel.top);  // the window less the panel
+  return {drawn: dots.length, labels: labels.length, overlapping,
+          touching: labels.filter(a => labels.some(b => b !== a && hit(a, b))).length,
+          medianLabel: heights[heights.length >> 1],
+          outside: dots.filter(d => !inside(d.x - d.r, d.y - d.r, d.x + d.r, d.y + d.r)).length
+                   + labels.filter(l => !inside(l.left, l.top, l.right, l.bottom)).length};
+}"""
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that opens Chromium carries the browser marker (``-m "not browser"`` leaves them out)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -1,4 +1,5 @@
-"""A generated researcher's library (citegraph.demo.world.generate_library) built with the real CLI against the stand-in."""
+"""A generated researcher's library (citegraph.demo.world.generate_library), built with the real CLI
+against the stand-in."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ class BuiltLibrary:
     def graph(self):
         return load_graph(self.data_dir / "graph.jsonl")
 
-    def run(self, *args):
-        return CliRunner().invoke(main, [str(a) for a in args] + ["--data-dir", str(self.data_dir)], catch_exceptions=False)
+    def query(self, *args):
+        return CliRunner().invoke(
+            main, [str(a) for a in args] + ["--data-dir", str(self.data_dir)], catch_exceptions=False
+        )
 
 
 def build_library(folder: Path, n_read: int, headings: bool, n_topics: int = 8) -> BuiltLibrary:
@@ -37,9 +40,12 @@ def build_library(folder: Path, n_read: int, headings: bool, n_topics: int = 8) 
     service = StandinS2(library.world, Faults()).start()
     try:
         built = BuiltLibrary(library, folder / "data", folder / "map.html")
-        result = CliRunner().invoke(main, ["build", str(notes), "--data-dir", str(built.data_dir), "-o", str(built.output),
-                                           "--rps", "1000"], env={"S2_API_URL": service.url},
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            main,
+            ["build", str(notes), "--data-dir", str(built.data_dir), "-o", str(built.output), "--rps", "1000"],
+            env={"S2_API_URL": service.url},
+            catch_exceptions=False,
+        )
         assert result.exit_code == 0, result.output
     finally:
         service.stop()
@@ -60,7 +66,7 @@ def true_and_found_topics(built: BuiltLibrary) -> tuple[list[str], list[str]]:
     """Each read paper's generated topic and the group citegraph put it in."""
     graph = built.graph()
     truth, found = [], []
-    for node, data in graph.nodes(data=True):
+    for _, data in graph.nodes(data=True):
         if data.get("read"):
             truth.append(built.library.topic_of[data["externalIds"]["ArXiv"]])
             found.append(data.get("cluster"))

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 try:
-    from re import _compiler as compiler, _constants as constants, _parser as parser
+    from re import _compiler as compiler
+    from re import _constants as constants
+    from re import _parser as parser
 except ImportError:  # Python < 3.11
     import sre_compile as compiler
     import sre_constants as constants
@@ -33,7 +35,7 @@ def ambiguous_repeats(pattern: re.Pattern) -> list[str]:
 
 def _check(items: list, following: list, state, flags: int, found: list[str]) -> None:
     for index, (op, av) in enumerate(items):
-        rest = items[index + 1:] + following
+        rest = items[index + 1 :] + following
         if op in REPEATS:
             low, high, body = av
             body = list(body)

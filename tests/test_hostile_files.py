@@ -28,14 +28,19 @@ import citegraph.notes.zotero
 from citegraph.assemble import compute_pagerank, graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 from citegraph.demo.examples import example_graph
-from citegraph.notes.reader import MAX_TITLE, ZoteroSource, read_notes
 from citegraph.map.render import render_map
-from tests.conftest import ROOT, SAMPLE_NOTES, subprocess_env
+from citegraph.notes.reader import MAX_TITLE, ZoteroSource, read_notes
+from tests.conftest import ROOT, SAMPLE_NOTES, OpenedMap, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
 from tests.regex_shape import ambiguous_repeats
-from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
 
-READERS = [citegraph.notes.reader, citegraph.notes.ids, citegraph.notes.reference_files, citegraph.notes.zotero, citegraph.notes.entries]
+READERS = [
+    citegraph.notes.reader,
+    citegraph.notes.ids,
+    citegraph.notes.reference_files,
+    citegraph.notes.zotero,
+    citegraph.notes.entries,
+]
 
 
 def notes_of(tmp_path, name: str, text: str):
@@ -55,20 +60,24 @@ def saved(graph: nx.DiGraph, data_dir: Path) -> Path:
 
 
 def can_unshare() -> bool:
-    return shutil.which("unshare") is not None and subprocess.run(
-        ["unshare", "-m", "true"], capture_output=True).returncode == 0
+    return (
+        shutil.which("unshare") is not None
+        and subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode == 0
+    )
 
 
 def in_mount_namespace(script: str, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run a shell script in a private mount namespace (its mounts vanish with it)."""
-    return subprocess.run(["unshare", "-m", "sh", "-c", script], env=env, capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
 
 
 CITEGRAPH = f"{sys.executable} -c 'from citegraph.cli import main; main()'"
 
 
 # -- readers: linear for every line shape ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("module", READERS, ids=lambda m: m.__name__)
 def test_reader_patterns_have_no_repeats_that_can_share_characters(module):
@@ -80,8 +89,13 @@ def test_reader_patterns_have_no_repeats_that_can_share_characters(module):
 
 def test_the_shape_check_finds_the_patterns_that_were_cubic():
     # What notes.py had before: a heading, a bold label, an org heading, a Zotero note's blank lines.
-    for old in [r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$", r"^\s*\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*:?\s*$",
-                r"^(\*+)\s+(?:(TODO)\b\s*)?(.*?)(?:\s+(:[\w@#%:]+:))?\s*$", r"\n\s*\n+", r"(a+)+"]:
+    for old in [
+        r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$",
+        r"^\s*\*\*([^*\n]+)\*\*\s*(?:\([^()\n]*\))?\s*:?\s*$",
+        r"^(\*+)\s+(?:(TODO)\b\s*)?(.*?)(?:\s+(:[\w@#%:]+:))?\s*$",
+        r"\n\s*\n+",
+        r"(a+)+",
+    ]:
         assert ambiguous_repeats(re.compile(old)), old
 
 
@@ -101,7 +115,9 @@ def test_a_task_box_followed_by_spaces_keeps_its_status(tmp_path):
 
 
 def test_an_org_heading_with_spaces_keeps_keyword_title_and_tags(tmp_path):
-    notes = notes_of(tmp_path, "n.org", "* TODO [#A] Adapters" + " " * 5000 + ":peft:\n- https://arxiv.org/abs/2106.09685\n")
+    notes = notes_of(
+        tmp_path, "n.org", "* TODO [#A] Adapters" + " " * 5000 + ":peft:\n- https://arxiv.org/abs/2106.09685\n"
+    )
     assert notes.papers[0].topics == ["Adapters", "peft"] and notes.papers[0].status == "queued"
 
 
@@ -120,7 +136,10 @@ def test_unclosed_brackets_and_emphasis_still_find_the_paper(tmp_path):
 
 
 def test_a_url_ending_in_many_brackets_loses_only_the_unbalanced_ones():
-    assert citegraph.notes.ids.strip_trailing_punctuation("https://x.org/a_(b)" + ")" * 50_000 + ".") == "https://x.org/a_(b)"
+    assert (
+        citegraph.notes.ids.strip_trailing_punctuation("https://x.org/a_(b)" + ")" * 50_000 + ".")
+        == "https://x.org/a_(b)"
+    )
 
 
 def zotero_library(tmp_path) -> ZoteroLibrary:
@@ -138,8 +157,12 @@ def test_a_zotero_note_of_unclosed_angle_brackets_keeps_its_text(tmp_path):
 def test_ctrl_c_while_reading_notes_stops_at_once_and_claims_nothing_fetched(tmp_path):
     notes = tmp_path / "big.md"
     notes.write_bytes((b"x" * 1000 + b"\n") * 64_000)  # 64 MB: read long before it is all looked at
-    process = subprocess.Popen([sys.executable, "-c", "from citegraph.cli import main; main()", "notes", str(notes)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from citegraph.cli import main; main()", "notes", str(notes)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # The process has read the whole file once it has read more bytes than the file holds (its
     # imports read a fraction of that): the lines are being looked at now.
     while process.poll() is None:
@@ -155,6 +178,7 @@ def test_ctrl_c_while_reading_notes_stops_at_once_and_claims_nothing_fetched(tmp
 
 # -- wrong types: skipped with a warning naming the file and item ---------------------------------
 
+
 def test_csl_json_nested_100000_deep_is_a_warning(tmp_path):
     path = tmp_path / "deep.json"
     path.write_text("[" + "[" * 100_000 + "]" * 100_000 + "]")
@@ -163,11 +187,13 @@ def test_csl_json_nested_100000_deep_is_a_warning(tmp_path):
     assert f"warning: {path}: nested too deeply to be CSL-JSON; skipped" in result.stderr
 
 
-@pytest.mark.parametrize("keyword", ["42", "NaN", "[1, \"to-read\"]"])
+@pytest.mark.parametrize("keyword", ["42", "NaN", '[1, "to-read"]'])
 def test_a_csl_keyword_that_is_not_text_is_skipped_with_a_warning(tmp_path, keyword):
     path = tmp_path / "lib.json"
-    path.write_text('[{"id": "lora", "type": "article", "title": "LoRA", "DOI": "10.48550/arXiv.2106.09685", '
-                    f'"keyword": {keyword}}}]')
+    path.write_text(
+        '[{"id": "lora", "type": "article", "title": "LoRA", "DOI": "10.48550/arXiv.2106.09685", '
+        f'"keyword": {keyword}}}]'
+    )
     result = cli("notes", path, "--format", "json")
     assert result.exit_code == 0, result.output
     assert [p["id"] for p in json.loads(result.stdout)["papers"]] == ["ARXIV:2106.09685"]
@@ -178,8 +204,10 @@ def test_a_zotero_note_stored_as_a_blob_is_skipped_with_a_warning(tmp_path):
     library = zotero_library(tmp_path)
     parent = library.item("ITEM0001", title="Kept paper", DOI="10.1000/kept")
     library.note(parent, "NOTE0001", "<p>x</p>")
-    library.db.execute("UPDATE itemNotes SET note = ? WHERE itemID = (SELECT itemID FROM items WHERE key = 'NOTE0001')",
-                       (b"\x00\x01binary",))
+    library.db.execute(
+        "UPDATE itemNotes SET note = ? WHERE itemID = (SELECT itemID FROM items WHERE key = 'NOTE0001')",
+        (b"\x00\x01binary",),
+    )
     library.close()
     notes = read_notes([], ZoteroSource(library.path))
     assert [(p.id, p.note) for p in notes.papers] == [("DOI:10.1000/kept", None)]
@@ -190,8 +218,10 @@ def test_a_zotero_note_stored_as_a_blob_is_skipped_with_a_warning(tmp_path):
 def test_a_zotero_collection_without_a_name_is_left_out_with_a_warning(tmp_path, name):
     library = zotero_library(tmp_path)
     # Zotero's schema says NOT NULL; a library from another version or tool may not.
-    library.db.executescript("DROP TABLE collections; CREATE TABLE collections (collectionID INTEGER PRIMARY KEY, "
-                             "collectionName TEXT, parentCollectionID INT, libraryID INT, key TEXT);")
+    library.db.executescript(
+        "DROP TABLE collections; CREATE TABLE collections (collectionID INTEGER PRIMARY KEY, "
+        "collectionName TEXT, parentCollectionID INT, libraryID INT, key TEXT);"
+    )
     nameless = library.collection(name, "COLLNONE")
     named = library.collection("Ethics", "COLLETH1")
     for key, collection in (("ITEM0001", nameless), ("ITEM0002", named)):
@@ -207,7 +237,9 @@ def test_a_zotero_value_that_is_not_utf8_is_replaced_not_the_library_rejected(tm
     library = zotero_library(tmp_path)
     library.item("ITEM0001", title="Good paper", DOI="10.1000/good")
     library.item("ITEM0002", title="PLACEHOLDER")
-    library.db.execute("UPDATE itemDataValues SET value = CAST(? AS TEXT) WHERE value = 'PLACEHOLDER'", (b"Caf\xe9 paper",))
+    library.db.execute(
+        "UPDATE itemDataValues SET value = CAST(? AS TEXT) WHERE value = 'PLACEHOLDER'", (b"Caf\xe9 paper",)
+    )
     library.close()
     notes = read_notes([], ZoteroSource(library.path))
     assert sorted(p.title for p in notes.papers) == ["Caf\ufffd paper", "Good paper"]
@@ -215,6 +247,7 @@ def test_a_zotero_value_that_is_not_utf8_is_replaced_not_the_library_rejected(tm
 
 
 # -- file names that are not UTF-8 -----------------------------------------------------------------
+
 
 def test_a_notes_file_named_in_latin1_builds_and_prints_escaped(citegraph, tmp_path):
     folder = tmp_path / "notes"
@@ -240,7 +273,7 @@ def hostile_graph() -> nx.DiGraph:
     graph.nodes["X"]["url"] = "https://example.org/a}\n@misc{url, title={x}}"
     graph.nodes["X"]["bibtex"] = None
     graph.nodes["Y"]["title"] = "Bell\x07 and \x1b[31mred\x00 and \ufffe"
-    graph.nodes["W"]["title"] = "=HYPERLINK(\"http://evil\",\"click\")"
+    graph.nodes["W"]["title"] = '=HYPERLINK("http://evil","click")'
     graph.nodes["W"]["venue"] = "@SUM(1+1)"
     return graph
 
@@ -272,7 +305,7 @@ def test_csv_export_neutralises_formula_cells(tmp_path):
     import pandas as pd
 
     nodes = pd.read_csv(tmp_path / "lab.nodes.csv").set_index("paperId")
-    assert nodes.loc["W", "title"] == "'=HYPERLINK(\"http://evil\",\"click\")"
+    assert nodes.loc["W", "title"] == '\'=HYPERLINK("http://evil","click")'
     assert nodes.loc["W", "venue"] == "'@SUM(1+1)"
     assert nodes.loc["A", "title"] == "Alpha paper"
 
@@ -280,8 +313,20 @@ def test_csv_export_neutralises_formula_cells(tmp_path):
 def test_csv_on_a_terminal_carries_no_terminal_escapes(tmp_path):
     data_dir = saved(hostile_graph(), tmp_path / "data")
     controller, terminal = os.openpty()
-    process = subprocess.Popen([sys.executable, "-c", "from citegraph.cli import main; main()", "unread", "--format", "csv",
-                                "--data-dir", str(data_dir)], stdout=terminal, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from citegraph.cli import main; main()",
+            "unread",
+            "--format",
+            "csv",
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+    )
     os.close(terminal)
     output = b""
     while True:
@@ -318,6 +363,7 @@ def test_csv_to_dash_is_refused(tmp_path, monkeypatch):
 
 # -- a data dir is only data -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name, command", [("graph.jsonl", "unread"), ("coverage.json", "stats")])
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
 def test_a_pipe_or_device_in_the_data_dir_is_an_error_not_a_hang(tmp_path, name, command, kind):
@@ -350,8 +396,10 @@ def test_a_zotero_wal_linked_to_dev_zero_is_refused_not_copied(tmp_path):
     (tmp_path / "zotero.sqlite-wal").symlink_to("/dev/zero")
     result = cli("notes", f"--zotero={library.path}")
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert result.stderr == (f"error: cannot read the Zotero library {library.path}: "
-                             f"{tmp_path / 'zotero.sqlite-wal'}: not a regular file (a pipe, device or folder)\n")
+    assert result.stderr == (
+        f"error: cannot read the Zotero library {library.path}: "
+        f"{tmp_path / 'zotero.sqlite-wal'}: not a regular file (a pipe, device or folder)\n"
+    )
 
 
 def test_a_killed_saves_temporary_file_is_removed_by_the_next_build(citegraph):
@@ -379,7 +427,9 @@ def test_a_build_on_a_full_disk_says_disk_full_and_where(standin, tmp_path):
     mount.mkdir()
     done = in_mount_namespace(
         f"mount -t tmpfs -o size=96k tmpfs {mount} && {CITEGRAPH} build {SAMPLE_NOTES} --rps 500 "
-        f"--data-dir {mount}/data -o {tmp_path}/map.html", env=subprocess_env(standin.url))
+        f"--data-dir {mount}/data -o {tmp_path}/map.html",
+        env=subprocess_env(standin.url),
+    )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
     assert "disk full" in done.stderr and f"{mount}/data" in done.stderr
@@ -393,14 +443,16 @@ def test_an_offline_build_works_on_a_read_only_mount(citegraph, tmp_path):
     done = in_mount_namespace(
         f"mount --bind {data_dir} {data_dir} && mount -o remount,bind,ro {data_dir} && "
         f"{CITEGRAPH} build {SAMPLE_NOTES} --offline --data-dir {data_dir} -o {tmp_path}/map.html",
-        env={**os.environ, **citegraph.env})
+        env={**os.environ, **citegraph.env},
+    )
     assert done.returncode == 0, done.stderr
     assert "notes: 35 resolved" in done.stdout and (tmp_path / "map.html").exists()
 
 
 # -- the map's URL hash ------------------------------------------------------------------------------
 
-def test_a_malformed_hash_is_ignored_and_the_page_gets_ready(browser, tmp_path):  # noqa: F811
+
+def test_a_malformed_hash_is_ignored_and_the_page_gets_ready(browser, tmp_path):
     page_file = tmp_path / "map.html"
     render_map(example_graph(), page_file)
     opened = OpenedMap(browser, page_file, "#paper=%&from=%E0%A4%A")

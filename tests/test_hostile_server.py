@@ -79,8 +79,11 @@ def test_a_field_of_the_wrong_type_is_stored_as_null_and_counted(tmp_path, hosti
     report = citegraph.coverage()
     assert report["dropped_fields"] == {paper: [field] for paper in three_papers}
     assert report["totals"]["dropped_fields"] == 3
-    values = stored(citegraph, f"SELECT json_extract(data, '$.{field}') FROM papers WHERE paper_id IN "
-                               f"({','.join(repr(p) for p in three_papers)})")
+    values = stored(
+        citegraph,
+        f"SELECT json_extract(data, '$.{field}') FROM papers WHERE paper_id IN "
+        f"({','.join(repr(p) for p in three_papers)})",
+    )
     assert values == [(None,)] * 3
     assert_usable_afterwards(citegraph, notes)
 
@@ -92,8 +95,9 @@ def test_lone_surrogates_and_control_characters_are_removed_before_storing(tmp_p
     contexts = [c for (c,) in stored(citegraph, "SELECT contexts FROM edges WHERE contexts IS NOT NULL")]
     assert titles and contexts
     for text in titles + contexts:
-        assert not any(0xD800 <= ord(c) <= 0xDFFF or (ord(c) < 32 and c not in "\t\n") for c in json.loads(
-            json.dumps(text))), text
+        assert not any(
+            0xD800 <= ord(c) <= 0xDFFF or (ord(c) < 32 and c not in "\t\n") for c in json.loads(json.dumps(text))
+        ), text
     assert json.loads(contexts[0]) == ["a context  with  a bell"]
     assert_usable_afterwards(citegraph, notes)
 
@@ -141,8 +145,10 @@ def test_pages_without_end_stop_at_the_papers_reference_count(tmp_path, hostile,
     citegraph, result = run_build(tmp_path, server, notes)
     assert result.exit_code == 0, result.output
     assert all("truncated at" in reason and "pages its count" in reason for reason in references_reasons(citegraph))
-    counts = [c for (c,) in stored(citegraph, "SELECT json_extract(data, '$.referenceCount') FROM papers "
-                                             "WHERE detail = 'full'")]
+    counts = [
+        c
+        for (c,) in stored(citegraph, "SELECT json_extract(data, '$.referenceCount') FROM papers WHERE detail = 'full'")
+    ]
     pages = sum(path.split("?")[0].endswith("/references") for path in server.paths)
     assert pages == sum(-(-(count or 9_999) // 1000) + 1 for count in counts)
     assert_usable_afterwards(citegraph, notes)
@@ -208,7 +214,8 @@ def test_a_malformed_api_url_is_one_error_line(tmp_path, notes):
     assert "Traceback" not in result.output
     assert result.stderr.splitlines() == [
         "error: S2_API_URL ('http://[::1') is not a usable URL (Invalid IPv6 URL); set it to the API's base URL, "
-        "like https://api.semanticscholar.org, or unset it"]
+        "like https://api.semanticscholar.org, or unset it"
+    ]
 
 
 def test_credentials_in_the_api_url_are_redacted(tmp_path, notes):

@@ -9,8 +9,7 @@ import pytest
 
 from citegraph.assemble import load_graph
 from citegraph.map.render import MapOptions, render_map
-from tests.library import build_library
-from tests.test_map import MEASURE, OpenedMap, browser  # noqa: F401  (the browser fixture)
+from tests.conftest import MEASURE, OpenedMap
 
 GRID = """() => {
   const net = window.citegraph.network, ids = net.body.nodeIndices, at = net.getPositions(ids);
@@ -23,21 +22,26 @@ GRID = """() => {
 }"""
 LABEL_OF = """id => { const net = window.citegraph.network, node = net.body.nodes[id];
   if (!node.options.label) return null;
-  const s = node.labelModule.size, a = net.canvasToDOM({x: s.left, y: s.top}), b = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+  const s = node.labelModule.size, a = net.canvasToDOM({x: s.left, y: s.top});
+  const b = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
   return {height: b.y - a.y, left: a.x, right: b.x, top: a.y, bottom: b.y}; }"""
 SMALLEST_LABEL = """() => { const net = window.citegraph.network; let low = Infinity;
-  net.body.nodeIndices.forEach(id => { const n = net.body.nodes[id]; if (n.options.label) low = Math.min(low, n.labelModule.size.height * net.getScale()); });
+  net.body.nodeIndices.forEach(id => { const n = net.body.nodes[id];
+    if (n.options.label) low = Math.min(low, n.labelModule.size.height * net.getScale()); });
   return low; }"""
 
 
 def names_overlap(boxes) -> bool:
-    return any(a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-               for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    return any(
+        a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
 
 
 @pytest.fixture(scope="module", params=["headings", "no headings"])
-def library(request, tmp_path_factory):
-    return build_library(tmp_path_factory.mktemp("library"), 400, headings=request.param == "headings")
+def library(request, built_library):
+    return built_library(400, headings=request.param == "headings")
 
 
 def test_initial_view_shows_named_groups_and_no_pile(browser, library, tmp_path):
@@ -83,7 +87,7 @@ def test_select_zooms_until_the_label_is_readable(browser, library):
         opened.js("id => window.citegraph.select(id)", paper)
         label = opened.js(LABEL_OF, paper)
         assert label is not None and label["height"] >= 10
-        assert 0 <= label["left"] and label["right"] <= 1400 and 0 <= label["top"] and label["bottom"] <= 900
+        assert label["left"] >= 0 and label["right"] <= 1400 and label["top"] >= 0 and label["bottom"] <= 900
         assert opened.js(MEASURE)["touching"] == 0
     finally:
         opened.close()
@@ -92,9 +96,11 @@ def test_select_zooms_until_the_label_is_readable(browser, library):
 def test_a_hovered_paper_shows_its_label(browser, library):
     opened = OpenedMap(browser, library.output)
     try:
-        bare = opened.js("() => { const net = window.citegraph.network, at = net.getPositions();"
-                         " return net.body.nodeIndices.find(id => { const p = net.canvasToDOM(at[id]);"
-                         " return !net.body.nodes[id].options.label && p.x > 420 && p.x < 1380 && p.y > 20 && p.y < 880; }); }")
+        bare = opened.js(
+            "() => { const net = window.citegraph.network, at = net.getPositions();"
+            " return net.body.nodeIndices.find(id => { const p = net.canvasToDOM(at[id]);"
+            " return !net.body.nodes[id].options.label && p.x > 420 && p.x < 1380 && p.y > 20 && p.y < 880; }); }"
+        )
         assert bare is not None
         centre = opened.centre(bare)
         opened.page.mouse.move(centre["x"], centre["y"])
@@ -108,8 +114,10 @@ def test_only_influential_citations_until_every_one_is_asked_for(browser, librar
     opened = OpenedMap(browser, library.output)
     try:
         shown = "() => window.citegraph.edges.get().filter(e => !e.hidden)"
-        assert all(e.get("color", {}).get("color") == opened.js("window.citegraph.page.style.influential")
-                   for e in opened.js(shown))
+        assert all(
+            e.get("color", {}).get("color") == opened.js("window.citegraph.page.style.influential")
+            for e in opened.js(shown)
+        )
         opened.page.check("#allEdges")
         assert len(opened.js(shown)) == opened.js("window.citegraph.edges.length")
     finally:

@@ -48,10 +48,14 @@ def test_ris_arxiv_in_journal_pdf_link_and_unclosed_last_record(tmp_path):
     (tmp_path / "export.ris").write_text(
         "TY  - JOUR\nT1  - LoRA\nJO  - arXiv preprint arXiv:2106.09685\nER  - \n\n"
         "TY  - JOUR\nT1  - Attention\nL1  - https://arxiv.org/pdf/1706.03762.pdf\nER  - \n\n"
-        "TY  - JOUR\nT1  - Parrots\nDO  - https://doi.org/10.1145/3442188.3445922\n")
+        "TY  - JOUR\nT1  - Parrots\nDO  - https://doi.org/10.1145/3442188.3445922\n"
+    )
     notes = read_notes([tmp_path / "export.ris"])
     assert [(p.id, p.sources[0].rsplit(":", 1)[1]) for p in notes.papers] == [
-        ("ARXIV:2106.09685", "1"), ("ARXIV:1706.03762", "6"), ("DOI:10.1145/3442188.3445922", "11")]
+        ("ARXIV:2106.09685", "1"),
+        ("ARXIV:1706.03762", "6"),
+        ("DOI:10.1145/3442188.3445922", "11"),
+    ]
 
 
 def test_ris_that_is_not_ris_reads_nothing_and_says_so(tmp_path):
@@ -82,8 +86,12 @@ def test_json_that_is_not_csl_is_skipped_with_a_warning(tmp_path):
 def test_org_links_headings_keywords_properties_and_notes():
     papers = by_id(MIXED / "papers.org")
     vit = papers["ARXIV:2010.11929"]
-    assert (vit.title, vit.status, vit.topics, vit.note) == ("An Image is Worth 16x16 Words", "read", ["Vision", "cv"],
-                                                            "Patches as tokens.")
+    assert (vit.title, vit.status, vit.topics, vit.note) == (
+        "An Image is Worth 16x16 Words",
+        "read",
+        ["Vision", "cv"],
+        "Patches as tokens.",
+    )
     assert papers["ARXIV:2006.11239"].status == "queued", "a TODO heading queues its paper"
     attention = papers["ARXIV:1706.03762"]
     assert attention.title == "Attention Is All You Need" and attention.topics == ["Language"]
@@ -121,18 +129,42 @@ def test_markdown_task_boxes_queue_headings_and_frontmatter():
     assert set(queue) == {"ARXIV:1907.11692", "ARXIV:2305.14314", None}
 
 
-@pytest.mark.parametrize("heading", ["To read", "Reading list", "Queue", "to-read", "Read later", "Backlog", "Unread",
-                                     "Queued", "To read (2024)", "Reading queue", "Todo"])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "To read",
+        "Reading list",
+        "Queue",
+        "to-read",
+        "Read later",
+        "Backlog",
+        "Unread",
+        "Queued",
+        "To read (2024)",
+        "Reading queue",
+        "Todo",
+    ],
+)
 def test_queue_heading_words(tmp_path, heading):
-    (tmp_path / "n.md").write_text(f"## {heading}\n- https://arxiv.org/abs/1706.03762 Attention\n# Done\n"
-                                   "- https://arxiv.org/abs/2106.09685 LoRA\n")
+    (tmp_path / "n.md").write_text(
+        f"## {heading}\n- https://arxiv.org/abs/1706.03762 Attention\n# Done\n- https://arxiv.org/abs/2106.09685 LoRA\n"
+    )
     statuses = {p.id: p.status for p in read_notes([tmp_path]).papers}
     assert statuses == {"ARXIV:1706.03762": "queued", "ARXIV:2106.09685": "read"}
 
 
-@pytest.mark.parametrize("value, status", [("to-read", "queued"), ("reading", "queued"), ("read", "read"),
-                                           ("'unread'", "queued"), ("finished", "read"),
-                                           ("to read (2024)", "queued"), ("backlog", "queued")])
+@pytest.mark.parametrize(
+    "value, status",
+    [
+        ("to-read", "queued"),
+        ("reading", "queued"),
+        ("read", "read"),
+        ("'unread'", "queued"),
+        ("finished", "read"),
+        ("to read (2024)", "queued"),
+        ("backlog", "queued"),
+    ],
+)
 def test_frontmatter_status_values(tmp_path, value, status):
     (tmp_path / "paper.md").write_text(f"---\ntitle: A paper\nstatus: {value}\n---\nhttps://arxiv.org/abs/1706.03762\n")
     assert [p.status for p in read_notes([tmp_path]).papers] == [status]
@@ -151,8 +183,12 @@ def test_mixed_folder_one_entry_per_paper_with_sources_topics_and_status(tmp_pat
     assert files("ARXIV:1706.03762") == {"reading.md", "papers.org", "scholar.bib", "zotero"}, attention["sources"]
     assert "zotero:ATTN0001" in attention["sources"] and f"{MIXED / 'scholar.bib'}:1" in attention["sources"]
     assert {"Transformers", "Language", "nlp"} <= set(attention["topics"]) and attention["status"] == "read"
-    assert attention["note"].splitlines() == ["Read it twice.", "the original transformer", "Self-attention only.",
-                                              "Multi-head & positional encodings."]
+    assert attention["note"].splitlines() == [
+        "Read it twice.",
+        "the original transformer",
+        "Self-attention only.",
+        "Multi-head & positional encodings.",
+    ]
 
     lora = papers["ARXIV:2106.09685"]
     assert files("ARXIV:2106.09685") == {"reading.md", "library.json", "zotero"} and lora["status"] == "queued"
@@ -189,8 +225,9 @@ def unprivileged(command):
 
 
 def run_cli(*args):
-    return subprocess.run(unprivileged([sys.executable, "-m", "citegraph", *map(str, args)]),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        unprivileged([sys.executable, "-m", "citegraph", *map(str, args)]), capture_output=True, text=True, timeout=120
+    )
 
 
 def test_unreadable_file_and_folder_warn_and_the_rest_is_read(tmp_path):
@@ -228,8 +265,15 @@ def test_pipes_and_dangling_links_are_skipped_not_waited_on(tmp_path):
     assert sorted(Path(w.split(":")[0]).name for w in notes.warnings) == ["gone.md", "pipe.md"]
 
 
-@pytest.mark.parametrize("hostile", ["[[" + "a" * 1_000_000, ("[[" + "a" * 1999) * 500, "*" * 200_000 + " TODO x",
-                                     "[[https://arxiv.org/abs/1706.03762][" * 50_000])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[[" + "a" * 1_000_000,
+        ("[[" + "a" * 1999) * 500,
+        "*" * 200_000 + " TODO x",
+        "[[https://arxiv.org/abs/1706.03762][" * 50_000,
+    ],
+)
 def test_hostile_org_lines_are_read_in_linear_time(tmp_path, hostile):
     # A pattern with catastrophic backtracking would not finish on these; the suite's budget is the bound.
     (tmp_path / "hostile.org").write_text(hostile + "\n* Heading\n- https://arxiv.org/abs/2106.09685\n")

@@ -25,8 +25,8 @@ from citegraph.errors import __all__ as _ERRORS
 # submodule sets it as an attribute of the package, and a name shared with one would be the
 # function or the module depending on what was imported before.
 _EXPORTS = {
-    "build": "pipeline", "load": "pipeline", "BuildResult": "pipeline",
-    "FetchOptions": "fetch", "S2Config": "s2.transport",
+    "build": "pipeline", "load": "datadir", "BuildResult": "pipeline",
+    "FetchOptions": "fetch", "S2Config": "s2.transport", "CrossrefConfig": "crossref.client",
     "read_notes": "notes.reader",
     "unread": "questions", "unread_papers": "questions", "shortest_paths": "paths", "most_similar": "questions",
     "similar_papers": "questions", "top_citing": "questions", "citing_papers": "questions", "paper_card": "questions",
@@ -36,6 +36,7 @@ _EXPORTS = {
     "render_map": "map.render", "MapOptions": "map.render",
     "export_graph": "export.formats", "bibtex": "export.formats",
     "suggest": "suggestions", "Suggestions": "suggestions",
+    "stored_changes": "history", "Changes": "history",
     **{name: "errors" for name in _ERRORS},
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -111,14 +111,18 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
     Returns
     -------
     networkx.DiGraph
-        citing -> cited, node attributes as in :func:`node_attributes` plus ``pagerank`` and
+        citing -> cited, node attributes as in :func:`node_attributes` plus Crossref's ``updates`` and
+        ``retracted`` where it has notices (see :mod:`citegraph.crossref.stored`), ``pagerank`` and
         ``cluster`` (see :mod:`citegraph.clustering`; the group names are ``graph.graph["clusters"]``); the
-        graph's ``flags_pending`` attribute counts your papers whose influence flags are not stored yet.
+        graph's ``flags_pending`` attribute counts your papers whose influence flags are not stored yet,
+        ``references_withheld`` those whose references the publisher withholds (such a node has
+        ``referencesWithheld`` True and S2's ``referenceCount``).
     """
     import networkx as nx
 
     from citegraph.clustering import assign_clusters
-    from citegraph.store import FINAL, FetchKind
+    from citegraph.crossref.stored import annotate as annotate_from_crossref
+    from citegraph.store import FINAL, FetchKind, FetchStatus
 
     graph = nx.DiGraph(citations=citations)
     aliases = store.aliases()
@@ -146,10 +150,15 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
             node["note"] = entry.note if not node["note"] else node["note"]
             node["notesTitle"] = entry.title
+    annotate_from_crossref(graph, store)
     graph.graph["unresolved_references"] = store.unresolved_counts()
     flagged = store.statuses(FetchKind.REFERENCES)
     graph.graph["flags_pending"] = sum(1 for paper in yours if paper in graph
                                        and (paper not in flagged or flagged[paper][0] not in FINAL))
+    withheld = [p for p, (status, _, _) in flagged.items() if status == FetchStatus.WITHHELD and p in graph]
+    for paper, count in store.reference_counts(withheld).items():
+        graph.nodes[paper].update(referencesWithheld=True, referenceCount=count)
+    graph.graph["references_withheld"] = sum(1 for paper in yours if paper in withheld)
     compute_pagerank(graph)
     assign_clusters(graph)
     return graph

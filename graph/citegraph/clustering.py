@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from citegraph.errors import CitegraphError
+from citegraph.constants import CLUSTER_TOP_UNREAD, MIN_CITED_BY, TOP
+from citegraph.errors import UnknownCluster
 
 if TYPE_CHECKING:  # listing the groups of a saved graph needs no NetworkX
     import networkx as nx
@@ -34,12 +35,6 @@ without over under their our we new based study studies paper approach approache
 learning analysis improved simple large small deep neural network networks data task tasks through between
 beyond can how what when which why all more than not one two three""".split())
 WORD = re.compile(r"[a-z][a-z\-]{2,}")
-
-
-class UnknownCluster(CitegraphError):
-    """A group named on the command line is not one of the graph's groups."""
-
-    exit_code = 2
 
 
 def _yours(graph: nx.DiGraph) -> set[str]:
@@ -172,11 +167,14 @@ def assign_clusters(graph: nx.DiGraph) -> None:
     graph.graph["clusters"] = names
 
 
-def _ensure_clusters(graph: nx.DiGraph) -> list[str]:
+def ensure_clusters(graph: nx.DiGraph) -> list[str]:
     """The graph's group names, finding the groups first for a graph not made by a build."""
     if "clusters" not in graph.graph:
         assign_clusters(graph)
     return list(graph.graph["clusters"])
+
+
+_ensure_clusters = ensure_clusters  # the name citegraph.map.render still imports; drop once it imports the public one
 
 
 def cluster_name(graph: nx.DiGraph, name: str) -> str:
@@ -187,7 +185,7 @@ def cluster_name(graph: nx.DiGraph, name: str) -> str:
     UnknownCluster
         No group has this name; the message lists the groups.
     """
-    names = _ensure_clusters(graph)
+    names = ensure_clusters(graph)
     wanted = " ".join(name.lower().split())
     for known in names:
         if " ".join(known.lower().split()) == wanted:
@@ -207,7 +205,7 @@ class Cluster:
     top_unread_ids: list
 
 
-def cluster_rows(graph: nx.DiGraph, *, top_unread: int = 3) -> list[Cluster]:
+def cluster_rows(graph: nx.DiGraph, *, top_unread: int = CLUSTER_TOP_UNREAD) -> list[Cluster]:
     """`clusters` as records, largest group first (also from a `citegraph.graphfile.SavedGraph`).
 
     Example
@@ -217,7 +215,7 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = 3) -> list[Cluster]:
     """
     from citegraph.questions import unread_papers
 
-    names = _ensure_clusters(graph)
+    names = ensure_clusters(graph)
     yours = _yours(graph)
     size, mine = Counter(), Counter()
     for node, name in graph.nodes(data="cluster"):
@@ -233,7 +231,7 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = 3) -> list[Cluster]:
             for name in names]
 
 
-def clusters(graph: nx.DiGraph, top_unread: int = 3):
+def clusters(graph: nx.DiGraph, top_unread: int = CLUSTER_TOP_UNREAD):
     """Which groups do my papers fall into, and what should I read in each?
 
     Parameters
@@ -261,7 +259,7 @@ def clusters(graph: nx.DiGraph, top_unread: int = 3):
     return records_frame(cluster_rows(graph, top_unread=top_unread), Cluster)
 
 
-def unread_in_cluster(graph: nx.DiGraph, name: str, *, top: int | None = 20, min_cited_by: int = 1,
+def unread_in_cluster(graph: nx.DiGraph, name: str, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY,
                       since: int | None = None) -> list:
     """`citegraph.questions.unread_papers`' ranking restricted to one group's papers (records).
 

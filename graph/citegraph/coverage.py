@@ -16,6 +16,7 @@ from pathlib import Path
 from citegraph.datafiles import NotRegularFile, read_regular
 from citegraph.errors import CoverageDamaged
 from citegraph.notes.reader import Notes
+from citegraph.text import withheld_words
 from citegraph.store import AliasHow, FetchKind, FetchStatus, Store
 
 
@@ -49,6 +50,9 @@ class CoverageRow:
     candidate : for ``uncertain_match``, S2's candidate ``{"paperId", "title", "matchScore"}``.
     flags_pending : its references come from the batch (influence unknown) or are still to come:
         its /references (with S2's influence flags) are not stored yet; ``citegraph build`` fetches them.
+    references_withheld : the publisher does not let S2 give this paper's references (asked once,
+        final: not failed, not pending); ``references`` is 0 and ``reference_count`` is S2's count of them.
+    reference_count : S2's ``referenceCount`` of a paper whose references are withheld (else None).
     """
 
     id: str | None
@@ -60,6 +64,8 @@ class CoverageRow:
     unresolved_references: int | None = None
     candidate: dict | None = None
     flags_pending: bool = False
+    references_withheld: bool = False
+    reference_count: int | None = None
 
 
 @dataclass
@@ -74,6 +80,7 @@ class CoverageReport:
     entries: list[CoverageRow] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     dropped_fields: dict[str, list[str]] = field(default_factory=dict)
+    crossref: dict | None = None  # what Crossref added and what is missing (citegraph.crossref.report)
 
     @property
     def papers(self) -> int:
@@ -87,7 +94,7 @@ class CoverageReport:
 
     def to_dict(self) -> dict:
         return {"entries": [asdict(e) for e in self.entries], "totals": self.totals,
-                "dropped_fields": self.dropped_fields}
+                "dropped_fields": self.dropped_fields, **({"crossref": self.crossref} if self.crossref else {})}
 
 
 def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: bool = False) -> CoverageReport:
@@ -97,60 +104,97 @@ def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: b
     fetched), unless ``flags_to_come`` (a first view, a ``--quick`` or interrupted build): then
     it is ok with ``flags_pending``, its references counted from the batch's nested list.
     """
-    aliases, uncertain = store.aliases(), store.uncertain_matches()
-    metadata, matches = store.statuses(FetchKind.METADATA), store.statuses(FetchKind.MATCH)
-    references, nested = store.statuses(FetchKind.REFERENCES), store.statuses(FetchKind.NESTED_REFERENCES)
-    unresolved = store.unresolved_counts()
-    missing = "not fetched yet (offline build)" if offline else "not fetched"
-    entries = []
-    for entry in notes.papers:
-        subject = entry.key
-        row = CoverageRow(entry.id, entry.title)
-        status, reason, _ = (metadata if entry.id else matches).get(subject, ("missing", missing, None))
-        if status == FetchStatus.NOT_FOUND:
-            row.status, row.reason = CoverageStatus.NOT_FOUND, reason
-        elif status != FetchStatus.OK:
-            row.reason = f"metadata: {reason}"
-        elif subject in uncertain:
-            candidate = uncertain[subject]
-            row.status, row.candidate = CoverageStatus.UNCERTAIN_MATCH, candidate
-            row.reason = f"S2's best match has another title: {candidate['title']!r} (score {candidate['matchScore']})"
-        else:
-            paper_id, how, score = aliases[subject]
-            row.paperId = paper_id
-            ref_status, ref_reason, count = references.get(paper_id, ("missing", missing, None))
-            matched = how == AliasHow.TITLE_MATCH
-            remarks = [f"title match score {score}"] if matched else []
-            if ref_status == FetchStatus.FAILED:
-                row.reason = f"references: {ref_reason}"
-            elif ref_status == FetchStatus.OK:
-                row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
-                row.references, row.unresolved_references = count, unresolved.get(paper_id, 0)
-                row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
-            else:  # its pages not asked yet (or interrupted): influence flags pending
-                row.flags_pending = True
-                if not flags_to_come:
-                    row.reason = f"references: {ref_reason}"
-                else:  # the batch's nested list (if any) stands in until the pages come
-                    nested_status, nested_reason, nested_count = nested.get(paper_id, (None, None, None))
-                    row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
-                    if nested_status is not None:
-                        row.references, row.unresolved_references = nested_count, unresolved.get(paper_id, 0)
-                    incomplete = nested_reason or ("references not fetched yet" if nested_status is None else None)
-                    row.reason = "; ".join(remarks + ["influence flags pending"] + ([incomplete] if incomplete else []))
-        entries.append(row)
-    for skip in notes.skipped:
-        entries.append(CoverageRow(None, skip.url, CoverageStatus.SKIPPED, skip.reason))
+    log = FetchLog.read(store, "not fetched yet (offline build)" if offline else "not fetched")
+    entries = [_entry_row(entry, log, flags_to_come) for entry in notes.papers]
+    entries += [CoverageRow(None, skip.url, CoverageStatus.SKIPPED, skip.reason) for skip in notes.skipped]
+    dropped = store.dropped_fields()
+    return CoverageReport(entries, _totals(entries, dropped), dropped)
+
+
+@dataclass
+class FetchLog:
+    """The store's fetch log, read once per report; ``missing`` is the reason for what was never asked."""
+
+    aliases: dict
+    uncertain: dict
+    metadata: dict
+    matches: dict
+    references: dict
+    nested: dict
+    unresolved: dict
+    withheld_counts: dict  # S2's referenceCount of each paper whose references its publisher withholds
+    missing: str
+
+    @classmethod
+    def read(cls, store: Store, missing: str) -> FetchLog:
+        references = store.statuses(FetchKind.REFERENCES)
+        withheld = store.reference_counts(pid for pid, status in references.items()
+                                          if status[0] == FetchStatus.WITHHELD)
+        return cls(store.aliases(), store.uncertain_matches(), store.statuses(FetchKind.METADATA),
+                   store.statuses(FetchKind.MATCH), references, store.statuses(FetchKind.NESTED_REFERENCES),
+                   store.unresolved_counts(), withheld, missing)
+
+
+def _entry_row(entry, log: FetchLog, flags_to_come: bool) -> CoverageRow:
+    """One entry of the notes: found or not, by id or title, and why."""
+    subject = entry.key
+    row = CoverageRow(entry.id, entry.title)
+    status, reason, _ = (log.metadata if entry.id else log.matches).get(subject, ("missing", log.missing, None))
+    if status == FetchStatus.NOT_FOUND:
+        row.status, row.reason = CoverageStatus.NOT_FOUND, reason
+    elif status != FetchStatus.OK:
+        row.reason = f"metadata: {reason}"
+    elif subject in log.uncertain:
+        candidate = log.uncertain[subject]
+        row.status, row.candidate = CoverageStatus.UNCERTAIN_MATCH, candidate
+        row.reason = f"S2's best match has another title: {candidate['title']!r} (score {candidate['matchScore']})"
+    else:
+        paper_id, how, score = log.aliases[subject]
+        row.paperId = paper_id
+        _references_found(row, how == AliasHow.TITLE_MATCH, score, log, flags_to_come)
+    return row
+
+
+def _references_found(row: CoverageRow, matched: bool, score, log: FetchLog, flags_to_come: bool) -> None:
+    """A resolved paper's status, by what is stored of its references."""
+    paper_id = row.paperId
+    ref_status, ref_reason, count = log.references.get(paper_id, ("missing", log.missing, None))
+    remarks = [f"title match score {score}"] if matched else []
+    if ref_status == FetchStatus.FAILED:
+        row.reason = f"references: {ref_reason}"
+    elif ref_status == FetchStatus.WITHHELD:
+        row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+        row.references, row.unresolved_references = 0, 0
+        row.references_withheld, row.reference_count = True, log.withheld_counts.get(paper_id)
+        row.reason = "; ".join(remarks + [withheld_words(row.reference_count)])
+    elif ref_status == FetchStatus.OK:
+        row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+        row.references, row.unresolved_references = count, log.unresolved.get(paper_id, 0)
+        row.reason = "; ".join(remarks + ([f"references {ref_reason}"] if ref_reason else [])) or None
+    else:  # its pages not asked yet (or interrupted): influence flags pending
+        row.flags_pending = True
+        if not flags_to_come:
+            row.reason = f"references: {ref_reason}"
+        else:  # the batch's nested list (if any) stands in until the pages come
+            nested_status, nested_reason, nested_count = log.nested.get(paper_id, (None, None, None))
+            row.status = CoverageStatus.TITLE_MATCHED if matched else CoverageStatus.OK
+            if nested_status is not None:
+                row.references, row.unresolved_references = nested_count, log.unresolved.get(paper_id, 0)
+            incomplete = nested_reason or ("references not fetched yet" if nested_status is None else None)
+            row.reason = "; ".join(remarks + ["influence flags pending"] + ([incomplete] if incomplete else []))
+
+
+def _totals(entries: list[CoverageRow], dropped: dict) -> dict:
     counts = Counter(e.status for e in entries)
     totals = {str(status): counts.get(status, 0) for status in CoverageStatus}
     totals["entries"] = len(entries)
     totals["references"] = sum(e.references or 0 for e in entries)
     totals["unresolved_references"] = sum(e.unresolved_references or 0 for e in entries)
     totals["flags_pending"] = sum(e.flags_pending for e in entries)
-    dropped = store.dropped_fields()
+    totals["references_withheld"] = sum(e.references_withheld for e in entries)
     totals["dropped_fields"] = sum(len(names) for names in dropped.values())
     totals["papers_with_dropped_fields"] = len(dropped)
-    return CoverageReport(entries, totals, dropped)
+    return totals
 
 
 def write_report(report: CoverageReport, *paths: Path) -> None:

@@ -14,19 +14,29 @@ The tree::
     │   ├── S2AuthError     the key was refused (HTTP 401/403)
     │   ├── S2NotFound      404 for a paper's references or citations
     │   └── S2Unavailable   one request got no usable answer (retries exhausted; 400, 501)
+    │       └── S2NoList    a references/citations page answered data null with no publisher notice
+    ├── CrossrefError       Crossref gave no usable answer (never fatal to a build: its S2 graph is drawn)
+    │   └── CrossrefUnreachable  no connection at all, or CROSSREF_API_URL is not the API
     ├── GraphMissing        no stored graph yet, or it is damaged
     ├── CoverageDamaged     coverage.json cannot be read
     ├── CitationsMissing    `citing` asked of a graph built without --citations
     ├── OutputError         an output file cannot be written (names the file)
     ├── PaperNotFound       a paper named on the command line is not in the graph (exit 2)
     ├── AmbiguousPaper      a title fragment names several papers                 (exit 2)
-    └── NoPath              two papers are not connected
+    ├── NoPath              two papers are not connected
+    ├── UnknownCluster      a group named on the command line is not one of the graph's (exit 2)
+    ├── ReleaseMissing      a folder holds no imported S2 dataset release
+    ├── ShardDamaged        a downloaded dataset shard is truncated or not gzip
+    ├── DownloadFailed      a dataset shard could not be downloaded complete
+    ├── ToolProblem         an MCP tool call that cannot be answered as asked
+    └── NoHistory           no build kept yet (changes, log, saturation), or not the build asked for
 """
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
-    "S2Unavailable", "UnusableAnswer", "ConflictingOptions", "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound",
-    "AmbiguousPaper", "NoPath",
+    "S2Unavailable", "UnusableAnswer", "ConflictingOptions", "S2NoList", "CrossrefError", "CrossrefUnreachable",
+    "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound", "AmbiguousPaper", "NoPath",
+    "UnknownCluster", "ReleaseMissing", "ShardDamaged", "DownloadFailed", "ToolProblem", "NoHistory",
 ]
 
 
@@ -82,6 +92,18 @@ class ConflictingOptions(CitegraphError, ValueError):
     """Two options that exclude each other were given together (a usage error, also a ValueError)."""
 
     exit_code = 2
+class CrossrefError(CitegraphError):
+    """Crossref gave no usable answer (retries exhausted, a refusal); a build goes on without it."""
+
+
+class CrossrefUnreachable(CrossrefError):
+    """No connection to Crossref at all (wrong CROSSREF_API_URL, no network)."""
+
+
+class S2NoList(S2Unavailable):
+    """S2 answered a page of one paper's references or citations with no list (``data: null``) and no
+    publisher notice explaining it: asking again gets the same, so it is not retried within the
+    build; that paper is marked failed (asked again by the next build) and the build goes on."""
 
 
 class PaperNotFound(CitegraphError):
@@ -126,6 +148,28 @@ class OutputError(CitegraphError):
     """An output file cannot be written: the message names it and the reason."""
 
 
+class UnknownCluster(CitegraphError):
+    """A group named on the command line is not one of the graph's groups."""
+
+    exit_code = 2
+
+
+class ReleaseMissing(CitegraphError):
+    """The folder holds no imported release of the S2 datasets."""
+
+
+class ShardDamaged(CitegraphError):
+    """A shard is truncated or not gzip: it must be downloaded again."""
+
+
+class DownloadFailed(CitegraphError):
+    """A shard could not be downloaded complete."""
+
+
+class ToolProblem(CitegraphError):
+    """An MCP tool call that cannot be answered as asked: its message is the tool error's one line."""
+
+
 def describe_write_error(exc: OSError, folder) -> str:
     """What a failed write means for the user: "disk full (FOLDER has no space left)" for a full disk
     or quota, else the system's own words."""
@@ -134,3 +178,7 @@ def describe_write_error(exc: OSError, folder) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"disk full ({folder} has no space left)"
     return exc.strerror or str(exc)
+
+
+class NoHistory(CitegraphError):
+    """No build is kept in the store yet, or the build asked for is not one of those kept."""

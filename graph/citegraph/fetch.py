@@ -22,19 +22,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from citegraph.constants import DEPTHS, MAX_CITATIONS, check_choice, check_range
+from citegraph.constants import DEPTHS, MAX_CITATIONS, REFRESH_AFTER_DAYS, S2_LINKED_CAP, check_choice, check_range
 from citegraph.text import short_title_key, title_key
-from citegraph.errors import S2NotFound, S2Unavailable
+from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.notes.reader import Notes
 from citegraph.s2.client import BATCH_SIZE, PAGE_SIZE, S2Client
+from citegraph.s2.records import Progress
+from citegraph.s2.records import Alert
 from citegraph.s2.transport import PACE_MARGIN
 from citegraph.store import FINAL, FetchKind, FetchStatus, Store, new_owner
 
 OUTAGE_FAILURES = 3
-S2_LINKED_CAP = 9_999  # S2 serves no more references of one paper
 CLAIM_POLL = 0.2  # seconds between looks at subjects another build is fetching
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -45,10 +44,13 @@ class FetchOptions:
     citations: bool = False
     max_citations: int = MAX_CITATIONS
     refresh: bool = False
+    refresh_after: float | None = REFRESH_AFTER_DAYS  # days; None: never ask again what is stored
 
     def __post_init__(self):
         check_choice("depth", self.depth, DEPTHS)
         check_range("max_citations", self.max_citations, 1)
+        if self.refresh_after is not None:
+            check_range("refresh_after", self.refresh_after, 0)
 
 
 class _Outage(Exception):
@@ -98,17 +100,21 @@ class Fetcher:
         self._failures_in_a_row = 0
         self._owner = new_owner()
         self._started = time.time()
+        self.rechecked: list[str] = []  # your papers whose metadata was asked again (refresh_after)
+        self.grown: set[str] = set()  # of those, the papers with more citers now: their citations are asked again
 
     def _todo(self, subjects: list[str], kind: FetchKind) -> list[str]:
         """The subjects to ask for: all of them for a refresh, else those not stored yet."""
         if self.options.refresh:
             return list(dict.fromkeys(subjects))
         done = self.store.statuses(kind)
-        return [s for s in dict.fromkeys(subjects) if s not in done or done[s][0] not in FINAL]
+        again = self.grown if kind == FetchKind.CITATIONS else set()
+        return [s for s in dict.fromkeys(subjects) if s not in done or done[s][0] not in FINAL or s in again]
 
     def _done(self, kind: FetchKind, subject: str) -> bool:
         """Stored meanwhile (by another build sharing the store): during a refresh, only since this build began."""
-        return self.store.finished(kind, subject, self._started if self.options.refresh else 0.0)
+        again = kind == FetchKind.CITATIONS and subject in self.grown
+        return self.store.finished(kind, subject, self._started if self.options.refresh or again else 0.0)
 
     def _claimed(self, subjects: list[str], kind: FetchKind, size: int = 1) -> Iterator[list[str]]:
         """The subjects still to fetch, in groups of at most ``size``, each group claimed for this build
@@ -169,6 +175,8 @@ class Fetcher:
         citations as the options ask."""
         with self._stopping_on_outage():
             read = self.yours
+            if self.options.citations:
+                self.recheck_counts()
             self.fetch_links(self.pending(order), FetchKind.REFERENCES)
             frontier = read
             seen = set(read)
@@ -178,6 +186,31 @@ class Fetcher:
                 self.fetch_nested_references(frontier)
             if self.options.citations:
                 self.fetch_links(read, FetchKind.CITATIONS, self.options.max_citations)
+
+    def recheck_counts(self) -> None:
+        """Ask again, through the batch, for your papers whose stored record is older than ``refresh_after``
+        days (not for those fetched by this build): a paper whose citation count grew has its citations
+        asked again (its stored citers are kept; the pages add the new ones)."""
+        if self.options.refresh or self.options.refresh_after is None:
+            return
+        before = min(time.time() - self.options.refresh_after * 86400, self._started)
+        self.rechecked = self.store.papers_older_than(self.yours, before)
+        counts = {p: (self.store.paper(p) or {}).get("citationCount") or 0 for p in self.rechecked}
+
+        def ask_again(batch: list[str]) -> None:
+            answers = self.client.papers(batch)
+            self.store.update_papers(p for p in answers.values() if p)
+            self.grown.update(p for p, paper in answers.items()
+                              if paper and (paper.get("citationCount") or 0) > counts[p])
+
+        for batch in _chunks(self.rechecked, BATCH_SIZE):
+            try:
+                ask_again(batch)
+                self._answered()
+            except S2Unavailable as exc:
+                self._failures_in_a_row += 1
+                if self._failures_in_a_row >= OUTAGE_FAILURES:
+                    raise _Outage(str(exc)) from None
 
     @contextmanager
     def _stopping_on_outage(self):
@@ -244,6 +277,10 @@ class Fetcher:
                 self._answered()
             except S2NotFound as exc:
                 self.store.record_status([paper_id], kind, FetchStatus.NOT_FOUND, str(exc))
+                self._answered()
+            except S2NoList as exc:  # S2 answers, just not for this paper: no sign of an outage
+                self.store.record_status([paper_id], kind, FetchStatus.FAILED, str(exc), start or None)
+                self.client.notice(Alert(str(exc)))
                 self._answered()
             except S2Unavailable as exc:
                 self._failed([paper_id], kind, exc, start or None)

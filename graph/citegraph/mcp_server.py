@@ -35,15 +35,17 @@ from mcp.server.lowlevel import Server
 from mcp.shared.exceptions import MCPError
 
 from citegraph import __version__, find_paper, graph_stats, most_similar, paper_card, shortest_paths, top_citing
-from citegraph.questions import paper_link, reading_status, unread_papers, your_papers
+from citegraph.questions import paper_link, reading_status, retraction_note, unread_papers, your_papers
 from citegraph.assemble import graph_path
 from citegraph.graphfile import read_saved_graph
 from citegraph.datafiles import open_regular
 from citegraph.text import cut
 from citegraph.coverage import read_coverage
 from citegraph.clustering import cluster_rows, unread_in_cluster
-from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound
-from citegraph.pipeline import COVERAGE_FILE
+from citegraph.constants import INFLUENCE, MAP_FILE, MAX_PATHS, MAX_SUGGESTIONS, MAX_TOP, SUGGESTION_POOLS, TOP
+from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound, ToolProblem
+from citegraph.datadir import COVERAGE_FILE
+from citegraph.s2.records import Progress
 from citegraph.suggestions import suggest
 
 __all__ = ["create_server", "serve", "notes_entries"]
@@ -54,10 +56,6 @@ MAX_MAP_BYTES = 256 << 20  # a map of 2,000 papers is a few MB; more is not a ma
 MAX_NAME = 2000  # characters of a paper's name or a cluster's: more is no title, and is refused at once
 NOTES_URI = "citegraph://notes"
 COVERAGE_URI = "citegraph://coverage"
-
-
-class ToolProblem(CitegraphError):
-    """A tool call that cannot be answered as asked: its message is the tool error's one line."""
 
 
 def notes_entries(graph: nx.DiGraph) -> list[dict]:
@@ -147,7 +145,7 @@ PAPER_NAME = ("an S2 paperId, an arXiv id or DOI (arXiv:2106.09685, 10.…), an 
               "or a title (case- and punctuation-insensitive; the name before the colon is enough)")
 ARTICLES = {"integer": "an integer", "string": "a string", "boolean": "true or false", "null": "null",
             "object": "an object"}
-TOP = {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 20, "description": "Rows to return."}
+TOP_ARG = {"type": "integer", "minimum": 1, "maximum": MAX_TOP, "default": TOP, "description": "Rows to return."}
 
 
 @dataclass(frozen=True)
@@ -239,7 +237,7 @@ class Citegraph:
     data_dir: Path
     notes: list = field(default_factory=list)
     allow_fetch: bool = False
-    map_file: Path = Path("output/graph.html")
+    map_file: Path = MAP_FILE
     s2_config: object = None
 
     def __post_init__(self):
@@ -284,22 +282,22 @@ class Citegraph:
                       "undirected": {"type": "boolean", "default": False,
                                      "description": "Ignore which paper cites which."},
                       "all": {"type": "boolean", "default": False,
-                              "description": "Every shortest path (20 at most; `more` counts the rest)."}},
+                              "description": f"Every shortest path ({MAX_PATHS} at most; `more` counts the rest)."}},
                      self.path, ("from", "to")),
             ToolSpec("unread", "The references you have not read, ranked by how much your reading depends on them "
                      "(`citegraph unread`): score = cited_by_count + influential_count + pagerank / max pagerank; "
                      "papers in your reading queue first; who cites each.",
-                     {"top": TOP, "cluster": {**paper_arg("Only papers of this group (see the clusters tool)."),
+                     {"top": TOP_ARG, "cluster": {**paper_arg("Only papers of this group (see the clusters tool)."),
                                               "type": ["string", "null"]},
-                      "min_year": {"type": ["integer", "null"],
-                                   "description": "Only papers published in or after this year."}},
+                      "since": {"type": ["integer", "null"],
+                                "description": "Only papers published in or after this year."}},
                      self.unread),
             ToolSpec("similar", "Unread papers most related to one paper by co-citation and bibliographic coupling "
                      "(`citegraph similar`), naming the shared papers.",
-                     {"paper": paper_arg(PAPER_NAME), "top": TOP}, self.similar, ("paper",)),
+                     {"paper": paper_arg(PAPER_NAME), "top": TOP_ARG}, self.similar, ("paper",)),
             ToolSpec("citing", "Papers outside your notes citing at least two of your papers, most first "
                      "(`citegraph citing`; needs a build with --citations).",
-                     {"top": TOP}, self.citing),
+                     {"top": TOP_ARG}, self.citing),
             ToolSpec("stats", "Counts of the graph (`citegraph stats`): papers read, queued and unread, citations by "
                      "S2's influence flag, years, papers per decade, the last build's coverage totals.",
                      {}, self.stats),
@@ -307,28 +305,41 @@ class Citegraph:
                      "(coverage.json): resolved, title-matched, uncertain, not found, skipped or failed, and why.",
                      {}, self.coverage),
         ]
+        tools.append(ToolSpec(
+            "changes", "What changed since the previous build (`citegraph changes`), from the kept builds: new "
+            "papers citing yours, unread references entering, climbing or leaving your top 20 (and why: read), "
+            "groups that grew or split, new suggestions.",
+            {"since": {"type": ["string", "null"], "maxLength": 40,
+                       "description": "Compare with the last build before this date (YYYY-MM-DD)."},
+             "since_build": {"type": ["integer", "null"], "minimum": 1,
+                             "description": "Compare with this build (see `citegraph log`)."}},
+            self.changes))
         tools.append(ToolSpec("clusters", "The groups of the citation graph (`citegraph clusters`): name, "
                               "size, your papers in each, its top unread papers.", {}, self.clusters))
-        tools.append(ToolSpec(
-            "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
-            "cites or shares references with (`citegraph suggest`). " + (
-                "The last stored answer, or S2 asked again with `ask: true`." if self.allow_fetch else
-                "The last stored answer (`citegraph suggest` stores one; this server never asks S2)."),
-            {"top": {**TOP, "maximum": 500}, "pool": {"enum": ["recent", "all-cs"], "default": "recent",
-                                                      "description": "recent: the last 60 days; all-cs: all "
-                                                                     "computer-science papers."},
-             "from_paper": {**paper_arg("Suggest for this one paper instead of your read papers."),
-                            "type": ["string", "null"]},
-             "cluster": {**paper_arg("Suggest for your read papers in this group."), "type": ["string", "null"]},
-             **({"ask": {"type": "boolean", "default": False, "description": "Ask Semantic Scholar again."}}
-                if self.allow_fetch else {})},
-            self.suggest, read_only=not self.allow_fetch))
+        tools.append(self._suggest_tool())
         if self.allow_fetch:
             tools.append(ToolSpec("refresh", "Build the graph again from your notes (`citegraph build`): fetch "
                                   "what is missing from Semantic Scholar, store it, redraw the map; sends progress "
                                   "notifications. The other tools then answer from the new graph.",
                                   {}, self.refresh, read_only=False))
         return tools
+
+    def _suggest_tool(self) -> ToolSpec:
+        """``suggest``: the stored answer; with ``allow_fetch`` also ``ask``, which asks S2 again."""
+        return ToolSpec(
+            "suggest", "Papers Semantic Scholar recommends for your reading, and why: the papers of yours each "
+            "cites or shares references with (`citegraph suggest`). " + (
+                "The last stored answer, or S2 asked again with `ask: true`." if self.allow_fetch else
+                "The last stored answer (`citegraph suggest` stores one; this server never asks S2)."),
+            {"top": {**TOP_ARG, "maximum": MAX_SUGGESTIONS},
+             "pool": {"enum": list(SUGGESTION_POOLS), "default": SUGGESTION_POOLS[0],
+                      "description": "recent: the last 60 days; all-cs: all computer-science papers."},
+             "from_paper": {**paper_arg("Suggest for this one paper instead of your read papers."),
+                            "type": ["string", "null"]},
+             "cluster": {**paper_arg("Suggest for your read papers in this group."), "type": ["string", "null"]},
+             **({"ask": {"type": "boolean", "default": False, "description": "Ask Semantic Scholar again."}}
+                if self.allow_fetch else {})},
+            self.suggest, read_only=not self.allow_fetch)
 
     def find_paper(self, query: str) -> Answer:
         graph = self.graph
@@ -357,6 +368,11 @@ class Citegraph:
             lines.append(f"topics: {'; '.join(card['topics'])}")
         if card.get("note"):
             lines.append(f"your note: {card['note']}")
+        if card.get("notice"):
+            lines.append(f"Crossref notice: {card['notice']}")
+        recovered = sum(1 for r in card["references"] if r.get("source") == "crossref")
+        if recovered:
+            lines.append(f"{recovered} of its references come from Crossref (S2 withholds them; influence unknown)")
         return Answer("\n".join(lines), card)
 
     def path(self, undirected: bool = False, all: bool = False, **ends) -> Answer:  # noqa: A002 (the tool's own name)
@@ -365,29 +381,31 @@ class Citegraph:
                                              undirected=undirected, all_paths=all))
         except NoPath as exc:  # the library names the CLI's option
             raise NoPath(str(exc).replace("try --undirected", "try undirected: true")) from None
-        flags = {True: "influential", False: "not influential", None: "influence unknown"}
         lines = [f"{found['length']} hop(s), {len(found['paths'])} shortest path(s) ({found['direction']})"
                  + (f", {found['more']} more" if found["more"] else "")]
         for number, (papers, hops) in enumerate(zip(found["paths"], found["hops"]), start=1):
-            steps = [label(papers[0])] + [f"{hop['direction']} ({flags[hop['isInfluential']]}) {label(paper)}"
-                                          for hop, paper in zip(hops, papers[1:])]
+            steps = [label(papers[0])] + [
+                f"{hop['direction']} ({INFLUENCE[hop['isInfluential']].words}"
+                f"{'; from Crossref' if hop.get('source') == 'crossref' else ''}) {label(paper)}"
+                for hop, paper in zip(hops, papers[1:])]
             lines.append(f"path {number}: " + " → ".join(steps))
         return Answer("\n".join(lines), found)
 
-    def unread(self, top: int = 20, cluster: str | None = None, min_year: int | None = None) -> Answer:
+    def unread(self, top: int = TOP, cluster: str | None = None, since: int | None = None) -> Answer:
         graph = self.graph
         if cluster is not None:
-            ranking = unread_in_cluster(graph, cluster, top=top, since=min_year)
-        elif min_year is not None:
-            ranking = unread_papers(graph, top=top, since=min_year)
+            ranking = unread_in_cluster(graph, cluster, top=top, since=since)
+        elif since is not None:
+            ranking = unread_papers(graph, top=top, since=since)
         else:
             ranking = self.whole_ranking(graph)[:top]
         rows = json_data(ranking)
         return Answer(rows_text("Unread references, best first:", rows, lambda r: (
             f"score {r['score']}, cited by {r['cited_by_count']} of your papers ({r['influential_count']} influential)"
-            + (", in your queue" if r["queued"] else ""))), {"papers": rows})
+            + (", in your queue" if r["queued"] else "") + (f"; {r['notice']}" if r.get("notice") else ""))),
+            {"papers": rows})
 
-    def similar(self, paper: str, top: int = 20) -> Answer:
+    def similar(self, paper: str, top: int = TOP) -> Answer:
         graph = self.graph
         node = self.resolve(paper)
         rows = json_data(most_similar(graph, node, top=top))
@@ -395,16 +413,19 @@ class Citegraph:
                                 rows, lambda r: f"score {r['score']}, {r['shared_count']} shared papers"),
                       {"papers": rows})
 
-    def citing(self, top: int = 20) -> Answer:
+    def citing(self, top: int = TOP) -> Answer:
         rows = json_data(top_citing(self.graph, top=top))
         return Answer(rows_text("Papers citing several of yours:", rows,
                                 lambda r: f"cites {r['cites_read_count']} of your papers"), {"papers": rows})
 
     def stats(self) -> Answer:
-        figures = json_data(graph_stats(self.graph, coverage_file=self.data_dir / COVERAGE_FILE))
+        stats = graph_stats(self.graph, coverage_file=self.data_dir / COVERAGE_FILE)
+        figures = json_data(stats)
+        retracted = retraction_note(stats)
         return Answer(f"{figures['papers']:,} papers ({figures['read']} read, {figures['queued']} queued, "
                       f"{figures['unread']:,} unread), {figures['citations']:,} citations "
-                      f"({figures['influential']:,} influential)", figures)
+                      f"({figures['influential']:,} influential, {figures['citations_from_crossref']:,} from Crossref)"
+                      + (f"; {retracted}" if retracted else ""), figures)
 
     def coverage_report(self) -> dict:
         report = read_coverage(self.data_dir / COVERAGE_FILE)
@@ -419,7 +440,24 @@ class Citegraph:
         problems = [e for e in report["entries"] if e.get("status") not in ("ok", "title_matched", "skipped")]
         lines = [", ".join(f"{key}: {value}" for key, value in totals.items())]
         lines += [f"- {e.get('status')}: {e.get('id') or e.get('title')}: {e.get('reason')}" for e in problems]
+        crossref = report.get("crossref") or {}
+        if crossref.get("outage"):
+            lines.append(f"Crossref gave no answer ({crossref['outage']}): what it would add is missing")
+        lines += [f"- references withheld, not recovered: {m.get('doi') or m.get('paperId')}: {m.get('why')}"
+                  for m in crossref.get("withheld_not_recovered") or []]
+        withheld = [e for e in report["entries"] if e.get("references_withheld")]
+        if withheld:
+            lines.append(f"references withheld by the publisher: {len(withheld)} of your papers")
+            lines += [f"- {e.get('id') or e.get('title')}: {e.get('reason')}" for e in withheld]
         return Answer("\n".join(lines), report)
+
+    def changes(self, since: str | None = None, since_build: int | None = None) -> Answer:
+        from citegraph.history import stored_changes
+
+        found = json_data(stored_changes(self.data_dir, self.graph, since, since_build))
+        lines = [found["summary"]] + [f"- {row['change']}: {row['title'] or row['paperId']} ({row['detail']})"
+                                      for row in found["changes"]]
+        return Answer("\n".join(lines), found)
 
     def clusters(self) -> Answer:
         groups = json_data(cluster_rows(self.graph))
@@ -427,8 +465,8 @@ class Citegraph:
                                 f"{'; '.join(g['top_unread']) or 'none'}" for g in groups) or "no groups",
                       {"clusters": groups})
 
-    def suggest(self, top: int = 20, pool: str = "recent", from_paper: str | None = None, cluster: str | None = None,
-                ask: bool = False) -> Answer:
+    def suggest(self, top: int = TOP, pool: str = SUGGESTION_POOLS[0], from_paper: str | None = None,
+                cluster: str | None = None, ask: bool = False) -> Answer:
         result = suggest(self.data_dir, pool=pool, top=top, from_paper=from_paper, cluster=cluster,
                                    offline=not ask, s2_config=self.s2_config, notice=log.info)
         rows = json_data(result.table)
@@ -436,7 +474,7 @@ class Citegraph:
             [f"cites {', '.join(r['cites'])}"] * bool(r["cites"]) + [f"shares references with {', '.join(r['shares'])}"]
             * bool(r["shares"])) or "no shared papers"), {"papers": rows, "summary": result.summary()})
 
-    def refresh(self, progress: Callable[[str, int, int], None]) -> Answer:
+    def refresh(self, progress: Progress) -> Answer:
         from citegraph.questions import has_citations
         from citegraph.fetch import FetchOptions
         from citegraph.pipeline import build
@@ -514,7 +552,7 @@ def failure(exc: CitegraphError) -> types.CallToolResult:
 
 
 def create_server(data_dir: Path, notes: list | None = None, allow_fetch: bool = False,
-                  map_file: Path = Path("output/graph.html"), s2_config=None) -> Server:
+                  map_file: Path = MAP_FILE, s2_config=None) -> Server:
     """The MCP server over the graph saved in ``data_dir`` (loaded now, once).
 
     Parameters
@@ -603,7 +641,7 @@ async def run_refresh(state: Citegraph, ctx) -> Answer:
 
 
 def serve(data_dir: Path, notes: list | None = None, allow_fetch: bool = False,
-          map_file: Path = Path("output/graph.html")) -> None:
+          map_file: Path = MAP_FILE) -> None:
     """Run the server on stdin/stdout until the client closes them; logs go to stderr.
 
     Parameters

@@ -71,6 +71,8 @@ class Hop:
         S2's citation intents (``methodology``, ``background``, ``result``).
     context : str or None
         The first citation context S2 has, cut to ``CONTEXT_CHARS`` characters (see `first_context`).
+    source : {"s2", "crossref"}
+        Where the citation came from: Crossref's reference list where S2 withholds it (influence unknown).
     """
 
     citing: str
@@ -79,13 +81,14 @@ class Hop:
     isInfluential: bool | None
     intents: list
     context: str | None
+    source: str = "s2"
 
     @classmethod
     def between(cls, graph: nx.DiGraph, a: str, b: str) -> Hop:
         citing, cited = (a, b) if b in graph.succ[a] else (b, a)
         edge = graph.succ[citing][cited]
         return cls(citing, cited, "cites" if citing == a else "is cited by", edge.get("isInfluential"),
-                   list(edge.get("intents") or []), first_context(edge))
+                   list(edge.get("intents") or []), first_context(edge), edge.get("source") or "s2")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ until a DataFrame is asked for: the functions read a graph only the way both a N
 and the CLI's `citegraph.graphfile.SavedGraph` are read (``graph.nodes``, ``graph.succ``,
 ``graph.pred``), so the CLI answers without loading either library and with the same answers.
 
-Unread score (documented in the README and ``citegraph unread --help``):
+Unread score (documented in docs/questions.md and ``citegraph unread --help``):
 
     score = cited_by_count + influential_count + pagerank / max(pagerank of candidates)
 
@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citegraph.constants import CITING_SORTS, ReadingStatus
+from citegraph.constants import CITING_SORTS, MIN_CITED_BY, MIN_CITES, TOP, UPDATE_WORDS, ReadingStatus
 from citegraph.errors import CitationsMissing
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "paper_link", "reading_status", "your_papers", "unread", "unread_papers", "most_similar",
+    "paper_link", "notice_line", "reading_status", "your_papers", "unread", "unread_papers", "most_similar",
     "similar_papers", "top_citing", "citing_papers", "paper_card", "graph_stats",
     "LinkedPaper", "PaperCard", "GraphStats", "UnreadPaper", "SimilarPaper", "CitingPaper",
 ]
@@ -162,11 +163,29 @@ class UnreadPaper:
     citationCount: int | None
     cited_by: list
     url: str
+    notice: str = ""
 
 
-def unread_papers(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1,
-                  since: int | None = None) -> list[UnreadPaper]:
-    """`unread` as records: the rows, best first.
+def notice_line(data: Mapping) -> str:
+    """A paper's Crossref notices in a few words ("retracted 2020-02-06 (notice 10.1/x)"), "" when none.
+
+    Examples
+    --------
+    >>> notice = {"kind": "retraction", "notice": "10.1/x", "source": "publisher", "date": "2020-02-06"}
+    >>> notice_line({"updates": [notice]})
+    'retracted 2020-02-06 (notice 10.1/x)'
+    """
+    parts = []
+    for update in data.get("updates") or []:
+        words = UPDATE_WORDS.get(update.get("kind"), str(update.get("kind")).replace("_", " "))
+        when = f" {update['date']}" if update.get("date") else ""
+        parts.append(f"{words}{when}" + (f" (notice {update['notice']})" if update.get("notice") else ""))
+    return "; ".join(parts)
+
+
+def unread_papers(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY,
+                  since: int | None = None, include_retracted: bool = False) -> list[UnreadPaper]:
+    """`unread` as records: the rows, best first; retracted papers last unless ``include_retracted``.
 
     Examples
     --------
@@ -195,9 +214,13 @@ def unread_papers(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int 
         score=_rounded(len(readers) + influential[node] + data.get("pagerank", 0.0) / top_rank),
         queued=bool(data.get("queued")), cited_by_count=len(readers), influential_count=influential[node],
         pagerank=data.get("pagerank", 0.0), citationCount=data.get("citationCount"),
-        cited_by=_titles(graph, readers), url=paper_link(data)) for node, data, readers in candidates]
+        cited_by=_titles(graph, readers), url=paper_link(data), notice=notice_line(data))
+        for node, data, readers in candidates]
+    retracted = set() if include_retracted else {
+        row.paperId for row in rows if graph.nodes[row.paperId].get("retracted")}
     # Stable: papers that tie on every key keep the graph's order.
-    rows.sort(key=lambda row: (not row.queued, -row.score, row.citationCount is None, -(row.citationCount or 0)))
+    rows.sort(key=lambda row: (row.paperId in retracted, not row.queued, -row.score, row.citationCount is None,
+                               -(row.citationCount or 0)))
     return rows[:top] if top else rows
 
 
@@ -218,7 +241,8 @@ def records_frame(rows: list, row_type: type) -> pd.DataFrame:
     return frame.astype({name: YEAR for name in ("year", "citationCount") if name in columns})
 
 
-def unread(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1, since: int | None = None) -> pd.DataFrame:
+def unread(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY, since: int | None = None,
+           include_retracted: bool = False) -> pd.DataFrame:
     """Which references have I not read yet, ranked by how much my reading depends on them?
 
     Papers in your reading queue count as your reading (their references count) and, when your
@@ -234,13 +258,16 @@ def unread(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1, si
         Only papers cited by at least this many of your papers.
     since : int or None
         Only papers published in or after this year.
+    include_retracted : bool
+        Rank retracted papers (Crossref's notices) as any other; by default they come last.
 
     Returns
     -------
     pandas.DataFrame
         Best first, columns ``paperId``, ``title``, ``year`` (Int64), ``score``, ``queued``,
         ``cited_by_count``, ``influential_count``, ``pagerank``, ``citationCount``,
-        ``cited_by`` (list of the citing read papers' titles), ``url`` (see `paper_link`).
+        ``cited_by`` (list of the citing read papers' titles), ``url`` (see `paper_link`), ``notice``
+        (Crossref's retraction, correction or expression of concern, see `notice_line`; "" when none).
         score = cited_by_count + influential_count + pagerank / max pagerank; ties by citationCount.
         The records: `unread_papers`.
 
@@ -251,7 +278,8 @@ def unread(graph: nx.DiGraph, *, top: int | None = 20, min_cited_by: int = 1, si
     0       X  2016               2                  1    4.0
     1       Y  2019               1                  1    2.5
     """
-    return records_frame(unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since), UnreadPaper)
+    return records_frame(unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since,
+                                       include_retracted=include_retracted), UnreadPaper)
 
 
 
@@ -280,7 +308,7 @@ class SimilarPaper:
     shared_count: int
 
 
-def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = 20) -> list[SimilarPaper]:
+def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = TOP) -> list[SimilarPaper]:
     """`most_similar` as records: the rows, best first.
 
     Examples
@@ -313,7 +341,7 @@ def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = 20) -> list[Simi
     return rows[:top]
 
 
-def most_similar(graph: nx.DiGraph, paper: str, *, top: int = 20) -> pd.DataFrame:
+def most_similar(graph: nx.DiGraph, paper: str, *, top: int = TOP) -> pd.DataFrame:
     """Which unread papers are most related to ``paper``, by co-citation and bibliographic coupling?
 
     Parameters
@@ -368,7 +396,7 @@ class CitingPaper:
     url: str
 
 
-def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since: int | None = None,
+def citing_papers(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None,
                   sort: str = "cites") -> list[CitingPaper]:
     """`top_citing` as records: the rows, best first (CitationsMissing as `top_citing` raises it).
 
@@ -406,7 +434,7 @@ def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since
     return rows[:top]
 
 
-def top_citing(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since: int | None = None,
+def top_citing(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None,
                sort: str = "cites") -> pd.DataFrame:
     """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing";
     with ``since`` and ``sort="year"``, the later work building on my reading, newest first)
@@ -455,7 +483,8 @@ def top_citing(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since: i
 @dataclass(frozen=True)
 class LinkedPaper:
     """A reference or citer of a paper: ``paperId``, ``title``, ``year``, whether it is ``read``
-    (in your notes), S2's ``isInfluential`` flag (None: unknown) and ``intents``."""
+    (in your notes), S2's ``isInfluential`` flag (None: unknown), ``intents``, the citation's
+    ``source`` (``s2``, or ``crossref`` where S2 withholds the references) and the paper's ``notice``."""
 
     paperId: str
     title: str | None
@@ -463,6 +492,8 @@ class LinkedPaper:
     read: bool
     isInfluential: bool | None
     intents: list
+    source: str = "s2"
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -516,10 +547,13 @@ def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
     def linked(pairs):
         return [LinkedPaper(other, graph.nodes[other].get("title"), graph.nodes[other].get("year"),
                             bool(graph.nodes[other].get("read")), edge.get("isInfluential"),
-                            list(edge.get("intents") or []))
+                            list(edge.get("intents") or []), edge.get("source") or "s2",
+                            notice_line(graph.nodes[other]))
                 for other, edge in pairs]
 
     data = {"paperId": paper, **{k: v for k, v in graph.nodes[paper].items() if k != "bibtex"}}
+    if data.get("updates"):
+        data["notice"] = notice_line(data)
     return PaperCard(data, linked(graph.succ[paper].items()),
                      linked(graph.pred[paper].items()),
                      graph.graph.get("unresolved_references", {}).get(paper, 0))
@@ -545,6 +579,12 @@ class GraphStats:
         The last build's coverage totals (from coverage.json), when asked for and present.
     flags_pending : int
         Your papers whose influence flags S2 has not given yet (their citations: influence unknown).
+    citations_from_crossref : int
+        Citations Crossref gave where S2 withholds a paper's references (the others are S2's).
+    retracted : list of str
+        The titles of your papers Crossref records as retracted (see `retraction_note`).
+    references_withheld : int
+        Your papers whose references the publisher does not let S2 give (S2 still counts them).
     """
 
     papers: int
@@ -560,6 +600,9 @@ class GraphStats:
     by_decade: dict
     coverage: dict | None = None
     flags_pending: int = 0
+    citations_from_crossref: int = 0
+    retracted: list = field(default_factory=list)
+    references_withheld: int = 0
 
     def to_dict(self) -> dict:
         """The JSON ``citegraph stats --format json`` prints (``coverage`` only when known)."""
@@ -610,7 +653,44 @@ def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> Grap
         by_decade={f"{int(decade)}s": count for decade, count in sorted(Counter(y // 10 * 10 for y in years).items())},
         coverage=read_coverage_totals(coverage_file) if coverage_file else None,
         flags_pending=graph.graph.get("flags_pending", 0),
+        citations_from_crossref=sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
+        retracted=_titles(graph, [p for p in your_papers(graph) if graph.nodes[p].get("retracted")]),
+        references_withheld=graph.graph.get("references_withheld", 0),
     )
+
+
+def retraction_note(figures: GraphStats) -> str | None:
+    """"2 of your papers are retracted: TITLE; TITLE", None when none is.
+
+    Example
+    -------
+    >>> retraction_note(GraphStats(3, 3, 0, 0, 0, 0, 0, 0, 0, {}, {}, retracted=["A", "B"]))
+    '2 of your papers are retracted: A; B'
+    """
+    if not figures.retracted:
+        return None
+    count = len(figures.retracted)
+    return f"{count} of your papers {'is' if count == 1 else 'are'} retracted: {'; '.join(figures.retracted)}"
+
+
+def withheld_note(graph: nx.DiGraph) -> str | None:
+    """Which of my papers have references the publisher withholds? One line saying how many, None when none.
+
+    S2 counts such a paper's references but may not give them: the paper is in the graph with no
+    references (asking again changes nothing).
+
+    Examples
+    --------
+    >>> graph = example_graph()
+    >>> graph.graph["references_withheld"] = 1
+    >>> withheld_note(graph)
+    'references withheld by the publisher: 1 of your 2 papers (S2 counts them but may not give them)'
+    """
+    withheld = graph.graph.get("references_withheld", 0)
+    if not withheld:
+        return None
+    return (f"references withheld by the publisher: {withheld} of your {len(your_papers(graph))} papers "
+            "(S2 counts them but may not give them)")
 
 
 def flags_pending_note(graph: nx.DiGraph) -> str | None:

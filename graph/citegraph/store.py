@@ -14,7 +14,7 @@ import socket
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -23,7 +23,7 @@ from citegraph.errors import StoreError
 from citegraph.s2.records import BatchPaper, LinksPage
 
 APPLICATION_ID = 0x43475248  # "CGRH": tells our file apart from any other SQLite database
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the fetch log's status may be "withheld"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
     paper_id TEXT PRIMARY KEY,
@@ -56,7 +56,7 @@ CREATE INDEX IF NOT EXISTS unresolved_citing ON unresolved (citing);
 CREATE TABLE IF NOT EXISTS fetch_log (
     subject TEXT NOT NULL,
     what TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('ok', 'not_found', 'failed', 'partial')),
+    status TEXT NOT NULL CHECK (status IN ('ok', 'not_found', 'failed', 'partial', 'withheld')),
     reason TEXT,
     items INTEGER,
     fetched_at REAL NOT NULL,
@@ -88,6 +88,11 @@ CREATE TABLE IF NOT EXISTS claims (
     claimed_at REAL NOT NULL,
     PRIMARY KEY (subject, what)
 );
+CREATE TABLE IF NOT EXISTS builds (
+    build INTEGER PRIMARY KEY,
+    built_at TEXT NOT NULL,
+    snapshot BLOB NOT NULL
+);
 """
 
 
@@ -108,6 +113,10 @@ class FetchStatus(StrEnum):
     NOT_FOUND = "not_found"
     FAILED = "failed"
     PARTIAL = "partial"              # some pages stored; ``items`` is the offset to resume at
+    # S2 answered that the publisher withholds this paper's references (/references: data null and
+    # openAccessPdf.disclaimer naming 'references'): final, never asked again; no edges, and the
+    # paper keeps S2's referenceCount.
+    WITHHELD = "withheld"
 
 
 class AliasHow(StrEnum):
@@ -118,7 +127,7 @@ class AliasHow(StrEnum):
     UNCERTAIN_MATCH = "uncertain_match"  # S2's title match, but the titles differ: not read
 
 
-FINAL = {FetchStatus.OK, FetchStatus.NOT_FOUND}
+FINAL = {FetchStatus.OK, FetchStatus.NOT_FOUND, FetchStatus.WITHHELD}
 
 
 CLAIM_STALE = 3600.0  # a claim from another machine this old is taken over (its build cannot be asked)
@@ -215,6 +224,7 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self._check_identity()
+            self._migrate()
             for statement in filter(str.strip, SCHEMA.split(";")):
                 self.db.execute(statement)
             self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -236,6 +246,17 @@ class Store:
                     raise
                 time.sleep(0.05)
         raise StoreError(f"{self.path} stays locked by another citegraph process; try again when it ends")
+
+    def _migrate(self) -> None:
+        """Bring a schema-1 store's fetch log to schema 2 (its status check lacked 'withheld'); SQLite
+        cannot change a CHECK in place, so the table is copied."""
+        row = self.db.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name='fetch_log'").fetchone()
+        if row is None or "'withheld'" in row[0]:
+            return
+        self.db.execute("ALTER TABLE fetch_log RENAME TO fetch_log_v1")
+        self.db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS fetch_log"):].split(";")[0])
+        self.db.execute("INSERT INTO fetch_log SELECT * FROM fetch_log_v1")
+        self.db.execute("DROP TABLE fetch_log_v1")
 
     def _check_identity(self) -> None:
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
@@ -356,6 +377,9 @@ class Store:
                 self._record_links_page(db, paper_id, kind, page)
 
     def _record_links_page(self, db, paper_id: str, kind: FetchKind, page: LinksPage) -> None:
+        if page.withheld:  # the batch's nested list (empty for such papers) is left as it is
+            self._log(db, paper_id, kind, FetchStatus.WITHHELD, "references withheld by the publisher")
+            return
         if page.offset == 0:
             db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, kind))
             if kind == FetchKind.REFERENCES:  # the pages replace what the batch's nested list said
@@ -444,8 +468,9 @@ class Store:
 
     def finished(self, kind: FetchKind, subject: str, since: float = 0.0) -> bool:
         """Whether a fetch of this kind of this subject ended ok or not found, at ``since`` (epoch seconds) or later."""
-        row = self.db.execute("SELECT 1 FROM fetch_log WHERE what=? AND subject=? AND status IN (?,?) AND fetched_at>=?",
-                              (kind, subject, *FINAL, since)).fetchone()
+        marks = ",".join("?" * len(FINAL))
+        row = self.db.execute(f"SELECT 1 FROM fetch_log WHERE what=? AND subject=? AND status IN ({marks}) "
+                              "AND fetched_at>=?", (kind, subject, *FINAL, since)).fetchone()
         return row is not None
 
     def reference_counts(self, paper_ids: Iterable[str]) -> dict[str, int | None]:
@@ -537,3 +562,45 @@ class Store:
         """The (paperId, paper record, reasons) of one stored `suggest` answer, best first."""
         rows = self.db.execute("SELECT paper_id, data, reasons FROM suggestions WHERE run=? ORDER BY rank", (run,))
         return [(pid, json.loads(data), json.loads(reasons)) for pid, data, reasons in rows]
+
+
+    # -- the history of builds: one compressed snapshot each (citegraph.history) ----------------------
+
+    def record_snapshot(self, built_at: str, snapshot: bytes, keep: int | None = None,
+                        fold: Callable[[list[bytes], bytes], bytes] | None = None) -> int:
+        """Store one build's snapshot; returns its build number. With ``keep``, only the last ``keep``
+        builds stay: ``fold(dropped, oldest_kept)`` gives the oldest kept snapshot what it must inherit."""
+        with self._tx(changes_graph=False) as db:
+            build = db.execute("INSERT INTO builds (built_at, snapshot) VALUES (?,?)", (built_at, snapshot)).lastrowid
+            if keep:
+                rows = db.execute("SELECT build, snapshot FROM builds ORDER BY build").fetchall()
+                dropped, kept = rows[:-keep], rows[-keep:]
+                if dropped:
+                    if fold:
+                        db.execute("UPDATE builds SET snapshot=? WHERE build=?",
+                                   (fold([s for _, s in dropped], kept[0][1]), kept[0][0]))
+                    db.execute("DELETE FROM builds WHERE build<=?", (dropped[-1][0],))
+        return build
+
+    def snapshots(self) -> list[tuple[int, str, bytes]]:
+        """(build, built_at, snapshot) of every kept build, oldest first ([] for a store from before builds were kept)."""
+        try:
+            return self.db.execute("SELECT build, built_at, snapshot FROM builds ORDER BY build").fetchall()
+        except sqlite3.OperationalError:  # a read-only store written before the history existed
+            return []
+
+    def update_papers(self, papers: Iterable[dict]) -> None:
+        """Papers asked again (their counts may have grown): the new records replace the stored ones."""
+        with self._tx() as db:
+            self._upsert_papers(db, papers, "full")
+
+    def papers_older_than(self, paper_ids: Iterable[str], before: float) -> list[str]:
+        """Of these papers, those whose full record was stored before ``before`` (epoch seconds)."""
+        ids = list(paper_ids)
+        old: list[str] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            old += [r[0] for r in self.db.execute(
+                f"SELECT paper_id FROM papers WHERE detail='full' AND updated_at<? AND paper_id IN "
+                f"({','.join('?' * len(chunk))})", (before, *chunk))]
+        return sorted(old, key=ids.index)

@@ -22,20 +22,20 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from citegraph.questions import YEAR, paper_link, your_papers
+from citegraph.questions import YEAR, notice_line, paper_link, your_papers
+from citegraph.constants import DATA_DIR, MAX_SUGGESTIONS, SUGGESTION_POOLS, TOP
+from citegraph.datadir import RATE_FILE, load, open_store
 from citegraph.errors import CitegraphError, ConflictingOptions, S2Unavailable
 from citegraph.s2.records import Notice
 from citegraph.s2 import schema
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
 
-__all__ = ["POOLS", "Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
+__all__ = ["Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
 
-POOLS = ("recent", "all-cs")
-MAX_RECOMMENDATIONS = 500  # S2's limit per request
 SUGGESTION_FIELDS = ["title", "year", "venue", "citationCount", "externalIds", "url", "authors", "publicationDate",
                      "citationStyles", "journal", "publicationTypes"]
-COLUMNS = ["paperId", "title", "year", "venue", "citationCount", "new", "cites", "shares", "url"]
+COLUMNS = ["paperId", "title", "year", "venue", "citationCount", "new", "notice", "cites", "shares", "url"]
 
 
 @dataclass
@@ -174,12 +174,37 @@ def _title(graph: nx.DiGraph, paper_id: str) -> str:
     return graph.nodes[paper_id].get("title") if paper_id in graph else paper_id
 
 
-def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str]) -> pd.DataFrame:
+def _notices(store) -> dict:
+    """``{doi: [notice dicts]}`` Crossref gave (see `citegraph.crossref.stored`), for the notice column."""
+    from citegraph.crossref.stored import all_updates
+
+    return {doi: [u.to_dict() for u in updates] for doi, updates in all_updates(store).items()}
+
+
+def _ask_crossref(store, papers: list[dict], data_dir: Path, notice: Notice) -> None:
+    """The suggestions' retraction notices from Crossref (one request); an outage is one line."""
+    from citegraph.crossref.ask import CrossrefAsker
+    from citegraph.crossref.client import CrossrefClient, CrossrefConfig
+    from citegraph.pipeline import CROSSREF_RATE_FILE
+
+    config = dataclasses.replace(CrossrefConfig.from_env(), rate_file=data_dir / CROSSREF_RATE_FILE)
+    with CrossrefClient(config, notice) as client:
+        asker = CrossrefAsker(store, client, None)
+        asker.ranked(papers)
+    if asker.run.outage:
+        notice(f"Crossref: no answer ({asker.run.outage}); the suggestions' retraction notices are not known")
+
+
+def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str],
+           notices: dict | None = None) -> pd.DataFrame:
+    from citegraph.crossref.stored import paper_doi
+
     records = []
     for paper_id, paper, reasons in rows:
         records.append({
             "paperId": paper_id, "title": paper.get("title"), "year": paper.get("year"), "venue": paper.get("venue") or "",
             "citationCount": paper.get("citationCount"), "new": paper_id not in seen_before,
+            "notice": notice_line({"updates": (notices or {}).get(paper_doi(paper) or "")}),
             "cites": [_title(graph, p) for p in reasons.get("cites", [])],
             "shares": [f"{n}× {_title(graph, p)}" for p, n in reasons.get("shares", {}).items()],
             "url": paper_link(paper),
@@ -222,14 +247,14 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
     seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
     notes = in_notes(graph)
     rows = [row for row in _usable_rows(store.suggestions(run)) if row[0] not in notes][:top]
-    return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at,
+    return Suggestions(_table(graph, rows, seen_before, _notices(store)), scope, pool, asked_at,
                        earlier[-1][1] if earlier else None, offline=True,
                        papers={pid: paper for pid, paper, _ in rows}, reasons={pid: why for pid, _, why in rows})
 
 
-def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, from_paper: str | None = None,
-            cluster: str | None = None, offline: bool = False, s2_config: S2Config | None = None,
-            notice: Notice | None = None) -> Suggestions:
+def suggest(data_dir: Path = DATA_DIR, pool: str = SUGGESTION_POOLS[0], top: int = TOP,
+            from_paper: str | None = None, cluster: str | None = None, offline: bool = False,
+            s2_config: S2Config | None = None, notice: Notice | None = None, crossref: bool = True) -> Suggestions:
     """Which papers does Semantic Scholar recommend for my reading, and why?
 
     Parameters
@@ -242,6 +267,8 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
     offline : no network: the last stored answer for the same papers and pool.
     s2_config : how to reach S2 (default ``S2Config.from_env()``); the data dir's rate budget is shared.
     notice : called with one line while waiting to retry, or when the reasons could not be fetched.
+    crossref : ask Crossref for the suggestions' retraction notices (one request; ``CROSSREF_API_URL``),
+        unless stored in the last ``CROSSREF_REFRESH_DAYS``; an outage is one notice line.
 
     Returns
     -------
@@ -260,12 +287,10 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
     >>> result.summary()  # doctest: +SKIP
     '5 suggestions (recent pool, your read papers, asked 2026-11-27); 5 new since 2026-11-20'
     """
-    from citegraph.pipeline import RATE_FILE, load, open_store
-
-    if pool not in POOLS:
-        raise ValueError(f"pool is one of {', '.join(POOLS)}, not {pool!r}")
-    if not 1 <= top <= MAX_RECOMMENDATIONS:
-        raise ValueError(f"top is 1 to {MAX_RECOMMENDATIONS}, not {top}")
+    if pool not in SUGGESTION_POOLS:
+        raise ValueError(f"pool is one of {', '.join(SUGGESTION_POOLS)}, not {pool!r}")
+    if not 1 <= top <= MAX_SUGGESTIONS:
+        raise ValueError(f"top is 1 to {MAX_SUGGESTIONS}, not {top}")
     notice = notice or (lambda line: None)
     data_dir = Path(data_dir)
     graph = load(data_dir)
@@ -281,25 +306,35 @@ def suggest(data_dir: Path = Path("data"), pool: str = "recent", top: int = 20, 
         if store.read_only:
             raise CitegraphError(f"{data_dir} is read-only: suggestions are stored there; use --offline "
                                  "for the last stored ones, or a writable --data-dir")
-        negatives = sorted(n for n, d in graph.nodes(data=True) if d.get("not_relevant"))
-        excluded = in_notes(graph) | set(positives)
         config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
-        if negatives and (len(positives) == 1 or pool == "all-cs"):
-            notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
-                   "marked not relevant are only left out")
-        with S2Client(config, notice) as transport:
-            limit = min(MAX_RECOMMENDATIONS, top + len(excluded))
-            papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
-                      if p["paperId"] not in excluded][:top]
-            reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)
-            requests = transport.requests
-        asked_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        earlier = store.suggestion_runs(scope, pool)
-        seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
-        rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
-        store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
+        return _ask_and_store(store, graph, scope, positives, pool, top, config, notice, data_dir if crossref else None)
     finally:
         store.close()
-    return Suggestions(_table(graph, rows, seen_before), scope, pool, asked_at, earlier[-1][1] if earlier else None,
+
+
+def _ask_and_store(store, graph: nx.DiGraph, scope: str, positives: list[str], pool: str, top: int,
+                   config: S2Config, notice: Notice, crossref_data_dir: Path | None) -> Suggestions:
+    """S2 asked for ``top`` suggestions and why each fits; the answer stored with the time asked, and
+    (given the data dir) Crossref asked for the suggestions' notices."""
+    negatives = sorted(n for n, d in graph.nodes(data=True) if d.get("not_relevant"))
+    excluded = in_notes(graph) | set(positives)
+    if negatives and (len(positives) == 1 or pool == "all-cs"):
+        notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
+               "marked not relevant are only left out")
+    with S2Client(config, notice) as transport:
+        limit = min(MAX_SUGGESTIONS, top + len(excluded))
+        papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
+                  if p["paperId"] not in excluded][:top]
+        reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)
+        requests = transport.requests
+    asked_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    earlier = store.suggestion_runs(scope, pool)
+    seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
+    rows = [(p["paperId"], p, reasons.get(p["paperId"], {})) for p in papers]
+    store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
+    if crossref_data_dir is not None:
+        _ask_crossref(store, papers, crossref_data_dir, notice)
+    return Suggestions(_table(graph, rows, seen_before, _notices(store)), scope, pool, asked_at,
+                       earlier[-1][1] if earlier else None,
                        offline=False, requests=requests, papers={p["paperId"]: p for p in papers},
                        reasons={pid: why for pid, _, why in rows})

@@ -88,3 +88,13 @@ def markdown_text(value) -> str:
     \<img src=x\> \[click\](javascript:alert(1)) \| \*x\*
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_text(value))
+def withheld_words(reference_count: int | None) -> str:
+    """How a paper whose references the publisher withholds is described, wherever it is.
+
+    Example
+    -------
+    >>> withheld_words(39), withheld_words(None)
+    ('references withheld by the publisher (S2 counts 39)', 'references withheld by the publisher')
+    """
+    counted = f" (S2 counts {reference_count:,})" if reference_count else ""
+    return f"references withheld by the publisher{counted}"

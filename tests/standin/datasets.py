@@ -23,7 +23,10 @@ from pathlib import Path
 
 # What a pre-signed link carries: tests check it is never written anywhere.
 SIGNATURE = "standin-presigned-signature-0123456789abcdef"
-DESCRIPTIONS = {"papers": "Core paper metadata", "citations": "Citation links between papers, with contexts and intents"}
+DESCRIPTIONS = {
+    "papers": "Core paper metadata",
+    "citations": "Citation links between papers, with contexts and intents",
+}
 
 
 @dataclass
@@ -49,8 +52,12 @@ class StandinDatasets:
         self.releases[release_id] = {name: [Path(p) for p in paths] for name, paths in datasets.items()}
 
     def add_diff(self, dataset: str, start: str, end: str, update_files: list[Path], delete_files: list[Path]) -> None:
-        self.diffs[(dataset, start)] = {"from_release": start, "to_release": end, "update_files": list(update_files),
-                                        "delete_files": list(delete_files)}
+        self.diffs[(dataset, start)] = {
+            "from_release": start,
+            "to_release": end,
+            "update_files": list(update_files),
+            "delete_files": list(delete_files),
+        }
 
     def _link(self, base: str, path: Path) -> str:
         token = f"{len(self.files)}/{path.name}"
@@ -59,7 +66,7 @@ class StandinDatasets:
 
     def answer(self, path: str, base: str, api_key: str | None) -> tuple[int, object]:
         """The JSON answer to a /datasets/v1 request."""
-        rest = path[len("/datasets/v1"):]
+        rest = path[len("/datasets/v1") :]
         if rest in ("/release", "/release/"):
             return 200, sorted(self.releases)
         found = re.fullmatch(r"/release/([^/]+)", rest)
@@ -67,9 +74,14 @@ class StandinDatasets:
             release = self._release(found.group(1))
             if release is None:
                 return 404, {"error": f"Release {found.group(1)} not found"}
-            return 200, {"release_id": release, "README": "Semantic Scholar Academic Graph datasets (stand-in)",
-                         "datasets": [{"name": n, "description": DESCRIPTIONS.get(n, n), "README": f"The {n} dataset"}
-                                      for n in sorted(self.releases[release])]}
+            return 200, {
+                "release_id": release,
+                "README": "Semantic Scholar Academic Graph datasets (stand-in)",
+                "datasets": [
+                    {"name": n, "description": DESCRIPTIONS.get(n, n), "README": f"The {n} dataset"}
+                    for n in sorted(self.releases[release])
+                ],
+            }
         if not api_key:
             return 401, {"message": "Unauthorized: an API key is needed for the datasets"}
         found = re.fullmatch(r"/release/([^/]+)/dataset/([^/]+)", rest)
@@ -78,8 +90,12 @@ class StandinDatasets:
             files = self.releases.get(release, {}).get(found.group(2)) if release else None
             if files is None:
                 return 404, {"error": f"Dataset {found.group(2)} not found in release {found.group(1)}"}
-            return 200, {"name": found.group(2), "description": DESCRIPTIONS.get(found.group(2), ""),
-                         "README": "...", "files": [self._link(base, p) for p in files]}
+            return 200, {
+                "name": found.group(2),
+                "description": DESCRIPTIONS.get(found.group(2), ""),
+                "README": "...",
+                "files": [self._link(base, p) for p in files],
+            }
         found = re.fullmatch(r"/diffs/([^/]+)/to/([^/]+)/([^/]+)", rest)
         if found:
             start, end, dataset = found.groups()
@@ -89,9 +105,19 @@ class StandinDatasets:
                 at = chain[-1]["to_release"]
             if not goal or at != goal:
                 return 404, {"error": f"No diffs from {start} to {end} for {dataset}"}
-            return 200, {"dataset": dataset, "start_release": start, "end_release": goal,
-                         "diffs": [{**d, "update_files": [self._link(base, p) for p in d["update_files"]],
-                                    "delete_files": [self._link(base, p) for p in d["delete_files"]]} for d in chain]}
+            return 200, {
+                "dataset": dataset,
+                "start_release": start,
+                "end_release": goal,
+                "diffs": [
+                    {
+                        **d,
+                        "update_files": [self._link(base, p) for p in d["update_files"]],
+                        "delete_files": [self._link(base, p) for p in d["delete_files"]],
+                    }
+                    for d in chain
+                ],
+            }
         return 404, {"message": "Not Found"}
 
     def _release(self, release_id: str) -> str | None:
@@ -101,7 +127,7 @@ class StandinDatasets:
 
     def send_file(self, handler, path: str, query: dict) -> None:
         """Serve a pre-signed link: 403 without its signature, Range requests answered 206."""
-        token = path[len("/_files/"):]
+        token = path[len("/_files/") :]
         target = self.files.get(token)
         self.file_requests.append({"path": path, "range": handler.headers.get("Range")})
         if target is None or query.get("X-Amz-Signature") != SIGNATURE:

@@ -45,8 +45,18 @@ WRONG_TYPES = {
     "citationCount": ("citationCount", "many"),
 }
 MODES = [f"wrong_type:{case}" for case in WRONG_TYPES] + [
-    "surrogates", "junk_field", "bad_ids", "deep_nesting", "next_self", "pages_forever", "negative_next",
-    "slow_body", "slow_headers", "gzip_bomb", "huge_answer", "html_error",
+    "surrogates",
+    "junk_field",
+    "bad_ids",
+    "deep_nesting",
+    "next_self",
+    "pages_forever",
+    "negative_next",
+    "slow_body",
+    "slow_headers",
+    "gzip_bomb",
+    "huge_answer",
+    "html_error",
 ]
 BAD_IDS = ["f" * 100_000, "../../../../admin?evil=1#"]
 TRICKLE = 0.5  # seconds between the bytes of a slow answer
@@ -157,7 +167,9 @@ def _handler_for(service: HostileS2):
             if parts.path.endswith("/references") and mode in TRANSPORT_MODES:
                 return TRANSPORT_MODES[mode](self)
             try:
-                status, answer = service.standin.route(method, parts.path, query, json.loads(raw_body) if raw_body else None)
+                status, answer = service.standin.route(
+                    method, parts.path, query, json.loads(raw_body) if raw_body else None
+                )
             except ValueError as exc:
                 status, answer = 400, {"error": str(exc)}
             self._json(status, service.bend(parts.path, query, status, answer))
@@ -214,6 +226,8 @@ def _handler_for(service: HostileS2):
             page = b"<html><head>" + b"<title " * 30_000 + b"</head><body>Bad Gateway</body></html>"
             self._answer(502, page, {"Content-Type": "text/html"})
 
-    TRANSPORT_MODES = {name: getattr(Handler, name) for name in
-                       ("slow_body", "slow_headers", "deep_nesting", "gzip_bomb", "huge_answer", "html_error")}
+    TRANSPORT_MODES = {
+        name: getattr(Handler, name)
+        for name in ("slow_body", "slow_headers", "deep_nesting", "gzip_bomb", "huge_answer", "html_error")
+    }
     return Handler

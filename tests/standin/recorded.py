@@ -55,9 +55,16 @@ def load_recording(name: str) -> Recording:
             fields[key] = value.strip()
     url = urlsplit(fields["request_url"])
     status = re.match(r"\d+", fields["response_status"])
-    return Recording(name, fields["request_method"], unquote(url.path), dict(parse_qsl(url.query)),
-                     fields.get("request_body"), int(status.group()) if status else 200, headers,
-                     (RECORDED / f"{name}.json").read_text())
+    return Recording(
+        name,
+        fields["request_method"],
+        unquote(url.path),
+        dict(parse_qsl(url.query)),
+        fields.get("request_body"),
+        int(status.group()) if status else 200,
+        headers,
+        (RECORDED / f"{name}.json").read_text(),
+    )
 
 
 def _paper_of(item: dict, extra_ids: dict | None = None) -> dict:
@@ -83,8 +90,11 @@ def recorded_world() -> World:
         elif recording.path.endswith("/paper/search") and body and body.get("data"):
             for item in body["data"]:
                 world.add_paper(_paper_of(item))
-        elif re.fullmatch(r"/graph/v1/paper/(?!batch$|search)(.+?)(?<!/references)(?<!/citations)", recording.path) and body:
-            raw_id = recording.path[len("/graph/v1/paper/"):]
+        elif (
+            re.fullmatch(r"/graph/v1/paper/(?!batch$|search)(.+?)(?<!/references)(?<!/citations)", recording.path)
+            and body
+        ):
+            raw_id = recording.path[len("/graph/v1/paper/") :]
             world.add_paper(_paper_of(body, {"DOI": raw_id} if raw_id.startswith("10.") else None))
     _add_pages(world, "get_paper_references", "citedPaper", "DOI:10.2139/ssrn.2250500")
     _add_pages(world, "get_paper_citations", "citingPaper", "CorpusId:14514057")
@@ -110,8 +120,12 @@ def _add_pages(world: World, what: str, other: str, raw_id: str) -> None:
             world.add_paper(dict(item))
     kind, _, value = raw_id.partition(":")
     paper_id = world.resolve(raw_id) or world.add_paper(
-        {"paperId": _made_up_id(raw_id), "title": f"Recorded paper {raw_id}",
-         "externalIds": {kind: int(value) if kind == "CorpusId" else value}})
+        {
+            "paperId": _made_up_id(raw_id),
+            "title": f"Recorded paper {raw_id}",
+            "externalIds": {kind: int(value) if kind == "CorpusId" else value},
+        }
+    )
     if other == "citedPaper":
         world.add_paper(world.papers[paper_id], [Citation(i["paperId"], i["title"], False, [], []) for i in items])
     else:

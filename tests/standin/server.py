@@ -6,6 +6,7 @@ Endpoints (as in shared/reference/s2-academic-graph-openapi.yml):
                                              flags, cut at 1,000 items, empty for chosen papers), 400 over 10 MB
   GET  /graph/v1/paper/{id}/references       contexts/intents/isInfluential + citedPaper fields, offset/limit/next
   GET  /graph/v1/paper/{id}/citations        same with citingPaper
+                                             (references of World.withheld papers: data null + publisher notice)
   GET  /graph/v1/paper/search/match          best title match with matchScore, 404 when none
   POST /recommendations/v1/papers            positivePaperIds/negativePaperIds, limit <= 500 (see RECOMMENDATIONS)
   GET  /recommendations/v1/papers/forpaper/{id}   from=recent|all-cs, limit <= 500
@@ -38,15 +39,38 @@ from citegraph.demo.world import World
 from .datasets import StandinDatasets
 
 PAPER_FIELDS = {
-    "paperId", "corpusId", "externalIds", "url", "title", "abstract", "venue", "publicationVenue", "year",
-    "referenceCount", "citationCount", "influentialCitationCount", "isOpenAccess", "openAccessPdf",
-    "fieldsOfStudy", "s2FieldsOfStudy", "publicationTypes", "publicationDate", "journal", "citationStyles",
-    "authors", "tldr", "embedding", "textAvailability",
+    "paperId",
+    "corpusId",
+    "externalIds",
+    "url",
+    "title",
+    "abstract",
+    "venue",
+    "publicationVenue",
+    "year",
+    "referenceCount",
+    "citationCount",
+    "influentialCitationCount",
+    "isOpenAccess",
+    "openAccessPdf",
+    "fieldsOfStudy",
+    "s2FieldsOfStudy",
+    "publicationTypes",
+    "publicationDate",
+    "journal",
+    "citationStyles",
+    "authors",
+    "tldr",
+    "embedding",
+    "textAvailability",
 }
 NESTED = {"references", "citations"}
 CITATION_FIELDS = {"contexts", "intents", "contextsWithIntent", "isInfluential"}
-TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
-                       "https://www.semanticscholar.org/product/api#api-key-form", "code": "429"}
+TOO_MANY = {
+    "message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. "
+    "https://www.semanticscholar.org/product/api#api-key-form",
+    "code": "429",
+}
 # S2's gateway names its own errors in a header (recorded); errors from the backend carry none.
 GATEWAY_ERROR_TYPES = {403: "ForbiddenException", 429: "TooManyRequestsException", 504: "InternalServerErrorException"}
 NESTED_CAP = 1000  # nested references/citations lists hold at most this many items (recorded: Paper.json)
@@ -55,8 +79,12 @@ MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a p
 RECENT_DAYS = 60  # from=recent: papers published in the last 60 days (s2-folks release notes, 2023-06-20)
 OLD_PAPER_YEAR = 2005  # forpaper answers an empty list for papers older than this (s2-folks #176: "some older papers")
 MAX_RECOMMENDED = 500
-SERVER_ERRORS = [(500, "Internal Server Error"), (502, "Bad Gateway"), (503, "Service Unavailable"),
-                 (504, "Endpoint request timed out")]
+SERVER_ERRORS = [
+    (500, "Internal Server Error"),
+    (502, "Bad Gateway"),
+    (503, "Service Unavailable"),
+    (504, "Endpoint request timed out"),
+]
 
 
 @dataclass
@@ -95,14 +123,29 @@ class Faults:
         return status, BODIES[self.body]
 
 
-HTTP_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error",
-                501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Endpoint request timed out"}
-HTML_PAGE = ("<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>body{font:14px sans-serif}</style></head>\n"
-             "<body><h1>Bad Gateway</h1>\n<p>The proxy server received an invalid response from an upstream server."
-             "</p>\n" + "<!-- padding -->\n" * 50 + "</body></html>\n")
+HTTP_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Endpoint request timed out",
+}
+HTML_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>body{font:14px sans-serif}</style></head>\n"
+    "<body><h1>Bad Gateway</h1>\n<p>The proxy server received an invalid response from an upstream server."
+    "</p>\n" + "<!-- padding -->\n" * 50 + "</body></html>\n"
+)
 # Wrong shapes a broken proxy or a changed API could answer with; "html" is sent as text/html.
-BODIES = {"empty_list": [], "empty_object": {}, "html": HTML_PAGE, "short_list": [None],
-          "missing_token": {"message": "Missing Authentication Token"}}  # AWS's answer for an unknown path
+BODIES = {
+    "empty_list": [],
+    "empty_object": {},
+    "html": HTML_PAGE,
+    "short_list": [None],
+    "missing_token": {"message": "Missing Authentication Token"},
+}  # AWS's answer for an unknown path
 
 
 @dataclass
@@ -213,11 +256,16 @@ class StandinS2:
             self.log = Log()
 
     def stats(self) -> dict:
-        by_path = Counter(re.sub(r"/paper/[^/]+/(references|citations)", r"/paper/{id}/\1", r["path"])
-                          for r in self.log.requests)
-        return {"requests": len(self.log.requests), "connections": self.log.connections,
-                "statuses": dict(Counter(str(r["status"]) for r in self.log.requests)), "by_endpoint": dict(by_path),
-                "api_keys": sorted({r["api_key"] for r in self.log.requests if r["api_key"]})}
+        by_path = Counter(
+            re.sub(r"/paper/[^/]+/(references|citations)", r"/paper/{id}/\1", r["path"]) for r in self.log.requests
+        )
+        return {
+            "requests": len(self.log.requests),
+            "connections": self.log.connections,
+            "statuses": dict(Counter(str(r["status"]) for r in self.log.requests)),
+            "by_endpoint": dict(by_path),
+            "api_keys": sorted({r["api_key"] for r in self.log.requests if r["api_key"]}),
+        }
 
     # -- faults ------------------------------------------------------------------------------
 
@@ -259,11 +307,15 @@ class StandinS2:
             paper_id = self.world.resolve(str(raw_id))
             out.append(self._with_nested(paper_id, top, nested, self._empty_nested(paper_id)) if paper_id else None)
         if len(json.dumps(out)) > self.faults.max_batch_bytes:
-            raise BadRequest("Response would exceed maximum size. Please break the request into smaller batches, "
-                             "or make use of the limit and offset features")
+            raise BadRequest(
+                "Response would exceed maximum size. Please break the request into smaller batches, "
+                "or make use of the limit and offset features"
+            )
         return 200, out
 
     def _empty_nested(self, paper_id: str | None) -> bool:
+        if paper_id in self.world.withheld:
+            return True
         share = self.faults.empty_nested_share
         hashed = int(hashlib.sha1(str(paper_id).encode()).hexdigest()[:8], 16) / 16**8
         return paper_id in self.faults.empty_nested or hashed < share
@@ -272,14 +324,25 @@ class StandinS2:
         """The paper's fields, with nested lists cut at NESTED_CAP items; they carry no citation flags."""
         out = _select(self.world.papers[paper_id], top)
         if "references" in nested:
-            out["references"] = [] if empty else [
-                _select(self.world.papers[c.cited], nested["references"]) if c.cited
-                else {"paperId": None, **{f: (c.title if f == "title" else None) for f in nested["references"]}}
-                for c in self.world.references[paper_id][:NESTED_CAP]
-            ]
+            out["references"] = (
+                []
+                if empty
+                else [
+                    _select(self.world.papers[c.cited], nested["references"])
+                    if c.cited
+                    else {"paperId": None, **{f: (c.title if f == "title" else None) for f in nested["references"]}}
+                    for c in self.world.references[paper_id][:NESTED_CAP]
+                ]
+            )
         if "citations" in nested:
-            out["citations"] = [] if empty else [_select(self.world.papers[citer], nested["citations"])
-                                                 for citer, _ in self.world.citations.get(paper_id, [])[:NESTED_CAP]]
+            out["citations"] = (
+                []
+                if empty
+                else [
+                    _select(self.world.papers[citer], nested["citations"])
+                    for citer, _ in self.world.citations.get(paper_id, [])[:NESTED_CAP]
+                ]
+            )
         return out
 
     def links(self, raw_id: str, kind: str, query: dict) -> tuple[int, object]:
@@ -292,6 +355,8 @@ class StandinS2:
         paper_id = self.world.resolve(raw_id)
         if not paper_id:
             return 404, {"error": f"Paper with id {raw_id} not found"}
+        if kind == "references" and paper_id in self.world.withheld:
+            return 200, withheld_answer(self.world.papers[paper_id], paper_fields=top)
         if kind == "references":
             items = [(c.cited, c) for c in self.world.references[paper_id]]
             other = "citedPaper"
@@ -299,7 +364,7 @@ class StandinS2:
             items = [(citer, c) for citer, c in self.world.citations.get(paper_id, [])]
             other = "citingPaper"
         # Past the cap S2 answers empty pages, not errors (s2-folks #117).
-        page = items[:MAX_LINKED][offset: offset + limit]
+        page = items[:MAX_LINKED][offset : offset + limit]
         paper_fields = [f for f in top if f not in CITATION_FIELDS]
         data = []
         for linked, citation in page:
@@ -329,13 +394,16 @@ class StandinS2:
         if limit > 100 or offset + limit > 1000:
             return 400, {"error": "Requested data for this limit and/or offset is not available"}
         wanted = set(re.findall(r"[a-z0-9]+", (query.get("query") or "").lower()))
-        hits = [paper_id for paper_id, record in self.world.papers.items()
-                if wanted & set(re.findall(r"[a-z0-9]+", (record.get("title") or "").lower()))]
+        hits = [
+            paper_id
+            for paper_id, record in self.world.papers.items()
+            if wanted & set(re.findall(r"[a-z0-9]+", (record.get("title") or "").lower()))
+        ]
         answer: dict = {"total": len(hits), "offset": offset}
         if offset + limit < len(hits):
             answer["next"] = offset + limit
         if hits:
-            answer["data"] = [_select(self.world.papers[p], top) for p in hits[offset: offset + limit]]
+            answer["data"] = [_select(self.world.papers[p], top) for p in hits[offset : offset + limit]]
         return 200, answer
 
     def match(self, query: dict) -> tuple[int, object]:
@@ -361,7 +429,11 @@ class StandinS2:
     def _pool(self, name: str) -> list[str]:
         if name == "recent":
             since = (self.today - datetime.timedelta(days=RECENT_DAYS)).isoformat()
-            return [p for p, r in self.world.papers.items() if since <= (r.get("publicationDate") or "") <= self.today.isoformat()]
+            return [
+                p
+                for p, r in self.world.papers.items()
+                if since <= (r.get("publicationDate") or "") <= self.today.isoformat()
+            ]
         if name == "all-cs":
             return [p for p, r in self.world.papers.items() if "Computer Science" in (r.get("fieldsOfStudy") or [])]
         raise BadRequest(f"Invalid from: {name!r}; must be one of recent, all-cs")
@@ -384,7 +456,11 @@ class StandinS2:
 
     def recommend_for_lists(self, body: object, query: dict) -> tuple[int, object]:
         top, _ = _parse_fields(query.get("fields"))
-        if not isinstance(body, dict) or not isinstance(body.get("positivePaperIds"), list) or not body["positivePaperIds"]:
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("positivePaperIds"), list)
+            or not body["positivePaperIds"]
+        ):
             raise BadRequest("Body must be a JSON object with a non-empty positivePaperIds list")
         lists = []
         for raw_ids in (body["positivePaperIds"], body.get("negativePaperIds") or []):
@@ -405,17 +481,19 @@ class StandinS2:
             return 200, {"recommendedPapers": []}
         return 200, self._recommend([paper_id], [], pool, limit, top)
 
-    def route(self, method: str, path: str, query: dict, body: object, api_key: str | None = None) -> tuple[int, object]:
+    def route(
+        self, method: str, path: str, query: dict, body: object, api_key: str | None = None
+    ) -> tuple[int, object]:
         path = unquote(path)
         if path.startswith("/datasets/v1/") and method == "GET":
             return self.datasets.answer(path, self.url, api_key)
         if re.fullmatch(r"/recommendations/v1/papers/?", path) and method == "POST":
             return self.recommend_for_lists(body, query)
         if path.startswith("/recommendations/v1/papers/forpaper/") and method == "GET":
-            return self.recommend_for_paper(path[len("/recommendations/v1/papers/forpaper/"):], query)
+            return self.recommend_for_paper(path[len("/recommendations/v1/papers/forpaper/") :], query)
         if not path.startswith("/graph/v1/paper"):
             return 404, {"message": "Not Found"}
-        rest = path[len("/graph/v1/paper"):]
+        rest = path[len("/graph/v1/paper") :]
         if rest == "/batch" and method == "POST":
             return self.batch(body, query)
         if rest == "/search/match" and method == "GET":
@@ -428,6 +506,28 @@ class StandinS2:
         if rest.startswith("/") and method == "GET":
             return self.paper(rest[1:], query)
         return 404, {"message": "Not Found"}
+
+
+ELIDED_NOTICE = ("Notice: The following paper fields have been elided by the publisher: {{'references'}}. Paper or "
+                 "abstract available at https://doi.org/{doi}, which is subject to the license by the author or "
+                 "copyright owner provided with this content. Please go to the source to verify the license and "
+                 "copyright information for your use.")
+
+
+def withheld_answer(record: dict, paper_fields: list[str]) -> dict:
+    """S2's /references answer for a paper whose publisher withholds its references (observed, undocumented)."""
+    citing = _select(record, [f for f in paper_fields if f not in CITATION_FIELDS])
+    doi = (record.get("externalIds") or {}).get("DOI") or "10.0000/unknown"
+    citing["openAccessPdf"] = {"url": "", "status": "CLOSED", "license": None,
+                               "disclaimer": ELIDED_NOTICE.format(doi=doi)}
+    return {"offset": 0, "data": None, "citingPaperInfo": citing}
+
+
+def withhold_references(world: World, papers: list[str], share: float) -> list[str]:
+    """Mark ``share`` of ``papers`` (chosen by paperId, the same ones each time) as withheld; returns them."""
+    chosen = sorted(papers, key=lambda p: hashlib.sha1(p.encode()).hexdigest())[:round(share * len(papers))]
+    world.withheld.update(chosen)
+    return chosen
 
 
 def _handler_for(service: StandinS2):
@@ -449,9 +549,11 @@ def _handler_for(service: StandinS2):
             is_html = isinstance(payload, str)
             data = (raw if raw is not None else payload if is_html else json.dumps(payload)).encode()
             self.send_response(status)
-            headers = {"Content-Type": "text/html; charset=utf-8" if is_html else "application/json",
-                       **({"x-amzn-ErrorType": GATEWAY_ERROR_TYPES[status]} if status in GATEWAY_ERROR_TYPES else {}),
-                       **(headers or {})}
+            headers = {
+                "Content-Type": "text/html; charset=utf-8" if is_html else "application/json",
+                **({"x-amzn-ErrorType": GATEWAY_ERROR_TYPES[status]} if status in GATEWAY_ERROR_TYPES else {}),
+                **(headers or {}),
+            }
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
@@ -480,8 +582,14 @@ def _handler_for(service: StandinS2):
                 return  # the connection drops without an answer
             status, payload, raw, headers = None, None, None, None
             script = service.scripted(method, parts.path)
-            fault = None if script else (service.faults.fixed_answer(served, parts.path, self.headers.get("x-api-key"))
-                                         or service.injected_fault())
+            fault = (
+                None
+                if script
+                else (
+                    service.faults.fixed_answer(served, parts.path, self.headers.get("x-api-key"))
+                    or service.injected_fault()
+                )
+            )
             if script:
                 status, raw, headers = script
             elif fault:
@@ -495,17 +603,32 @@ def _handler_for(service: StandinS2):
                 except (BadRequest, ValueError) as exc:
                     status, payload = 400, {"error": str(exc)}
             with service._lock:
-                service.log.requests.append({"method": method, "path": parts.path, "query": query, "status": status,
-                                             "body": raw_body.decode(errors="replace"),
-                                             "api_key": self.headers.get("x-api-key")})
+                service.log.requests.append(
+                    {
+                        "method": method,
+                        "path": parts.path,
+                        "query": query,
+                        "status": status,
+                        "body": raw_body.decode(errors="replace"),
+                        "api_key": self.headers.get("x-api-key"),
+                    }
+                )
             self._send(status, payload, raw, headers)
 
         def _file(self, method: str, path: str, query: dict) -> None:
             """A pre-signed link of the Datasets API (raw bytes, Range requests, file faults)."""
             service.datasets.send_file(self, path, query)
             with service._lock:
-                service.log.requests.append({"method": method, "path": path, "query": query, "status": 200,
-                                             "body": "", "api_key": self.headers.get("x-api-key")})
+                service.log.requests.append(
+                    {
+                        "method": method,
+                        "path": path,
+                        "query": query,
+                        "status": 200,
+                        "body": "",
+                        "api_key": self.headers.get("x-api-key"),
+                    }
+                )
 
         def _control(self, path: str, raw_body: bytes) -> None:
             if path == "/_standin/stats":

@@ -15,15 +15,15 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from citegraph.bulk.engines import EngineOptions
 from citegraph.bulk.release import apply_diff, gzip_problem, read_manifest, write_manifest
-from citegraph.errors import CitegraphError, UnusableAnswer
-from citegraph.s2.records import Notice
+from citegraph.constants import LATEST_RELEASE
+from citegraph.errors import CitegraphError, DownloadFailed, UnusableAnswer
+from citegraph.s2.records import Notice, Progress
 from citegraph.s2.transport import S2Config
 from citegraph.text import terminal_text
 
@@ -37,11 +37,6 @@ RATE_WINDOW = 30.0
 # Release ids and dataset names become folder names: a conservative set, never "." or "..".
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 SAFE_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,199}")
-Progress = Callable[[str, int, int], None]
-
-
-class DownloadFailed(CitegraphError):
-    """A shard could not be downloaded complete."""
 
 
 def shown(value: object) -> str:
@@ -331,7 +326,7 @@ def download_release(release: str, datasets: list[str], folder: Path, shards: in
     return found
 
 
-def update_release(folder: Path, to_release: str = "latest", config: S2Config | None = None,
+def update_release(folder: Path, to_release: str = LATEST_RELEASE, config: S2Config | None = None,
                    options: EngineOptions | None = None, progress: Progress | None = None,
                    notice: Notice | None = None) -> str:
     """Bring an imported release up to ``to_release`` by S2's diffs: upserts and deletes by corpus id.

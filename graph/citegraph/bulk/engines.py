@@ -12,16 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from citegraph.errors import CitegraphError
+from citegraph.constants import ENGINES, SPARK_MASTER
+from citegraph.errors import CitegraphError, ReleaseMissing
 
 TABLES = ("papers", "citations", "citers")
 PARQUET_DIR = "parquet"
 # A memory limit as DuckDB reads one: a number and a unit, nothing else ever reaches its SQL.
 MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s?(B|[KMGT]i?B)", re.IGNORECASE)
-
-
-class ReleaseMissing(CitegraphError):
-    """The folder holds no imported release."""
 
 
 @dataclass
@@ -32,10 +29,10 @@ class EngineOptions:
     (``local[*]``, ``spark://host:7077`` or Spark Connect ``sc://host``).
     """
 
-    engine: str = "duckdb"
+    engine: str = ENGINES[0]
     memory_limit: str | None = None
     temp_dir: Path | None = None
-    spark_master: str = "local[*]"
+    spark_master: str = SPARK_MASTER
 
     def __post_init__(self):
         if self.memory_limit is not None and not MEMORY_LIMIT.fullmatch(str(self.memory_limit)):
@@ -192,4 +189,4 @@ def open_engine(release_dir: Path, options: EngineOptions | None = None):
         return SparkEngine(release_dir, options)
     if options.engine == "duckdb":
         return DuckDBEngine(release_dir, options)
-    raise CitegraphError(f"unknown engine {options.engine!r}: use duckdb or spark")
+    raise CitegraphError(f"unknown engine {options.engine!r}: use {' or '.join(ENGINES)}")

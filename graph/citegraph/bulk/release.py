@@ -22,7 +22,7 @@ from pathlib import Path
 from citegraph.bulk.engines import PARQUET_DIR, EngineOptions, apply_settings, engine_error, sql_string
 from citegraph.datafiles import NotRegularFile, open_regular, read_regular
 from citegraph.text import title_key
-from citegraph.errors import CitegraphError
+from citegraph.errors import CitegraphError, ShardDamaged
 
 MANIFEST = "manifest.json"
 DATASETS = ("papers", "citations")
@@ -47,10 +47,6 @@ FROM read_json({files}, format = 'newline_delimited', compression = 'gzip', maxi
                  intents: 'JSON', contexts: 'JSON'}})"""
 SORT_KEYS = {"papers": "corpusid", "citations": "citing, cited"}
 DIFF_KEYS = {"papers": ("corpusid", "corpusid"), "citations": ("citing", "citingcorpusid")}
-
-
-class ShardDamaged(CitegraphError):
-    """A shard is truncated or not gzip: it must be downloaded again."""
 
 
 @dataclass

@@ -8,7 +8,7 @@ holding terminal escape sequences cannot retitle or recolour the user's terminal
 characters, escaped.
 """
 
-from citegraph.cli import build, questions, services  # noqa: F401  (each registers its commands)
+from citegraph.cli import build, history, questions, services  # noqa: F401  (each registers its commands)
 from citegraph.cli.group import main
 
 __all__ = ["main"]

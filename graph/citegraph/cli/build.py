@@ -21,13 +21,19 @@ from citegraph.cli.options import (
 )
 from citegraph.cli.output import NOTES_COLUMNS, about, print_json, print_rows, print_warnings
 from citegraph.constants import (
-    COVERAGE_FILE,
+    DEMO_DATA_DIR,
+    DEMO_MAP_FILE,
+    CROSSREF_REFRESH_DAYS,
     DEPTHS,
+    MAP_FILE,
     MAX_CITATIONS,
     MAX_WAIT,
     MIN_RPS,
+    ROW_FORMATS,
+    REFRESH_AFTER_DAYS,
     RPS,
 )
+from citegraph.datadir import COVERAGE_FILE
 from citegraph.text import terminal_text
 
 PARTIAL_EXIT = 3  # build: the map is drawn, but some papers could not be fetched (see the summary)
@@ -37,7 +43,7 @@ LISTED_PROBLEMS = 10  # build: papers not fetched, listed one per line; the rest
 @main.command("notes")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
-@format_option(["table", "csv", "json", "md"])
+@format_option(ROW_FORMATS)
 @wide_option
 def notes_command(paths, zotero, collection, fmt, wide):
     """List the papers found in notes files or folders (.md, .markdown, .txt, .org, .bib, .ris, .json)
@@ -62,7 +68,7 @@ def notes_command(paths, zotero, collection, fmt, wide):
 
 
 
-class Progress:
+class ProgressBars:
     """A click progress bar per fetch phase, shown only on a terminal."""
 
     def __init__(self):
@@ -97,11 +103,16 @@ class Progress:
               help="At most this many citing papers per paper.")
 @click.option("--offline", is_flag=True, help="Never touch the network: build from the store, report what is missing.")
 @click.option("--refresh", is_flag=True, help="Fetch everything again, even what is stored.")
+@click.option("--refresh-after", type=click.FloatRange(0), default=REFRESH_AFTER_DAYS, show_default=True,
+              metavar="DAYS", help="Ask again what can change (your papers' citation counts, then the citations of "
+                                   "those that gained citers) once stored this many days; 0: now.")
+@click.option("--keep", type=click.IntRange(1), metavar="N",
+              help="Keep the snapshots of the last N builds (default: all); see `citegraph changes` and `log`.")
 @click.option("--rps", type=click.FloatRange(MIN_RPS), default=RPS, show_default=True,
               help="Requests per second to Semantic Scholar (about 1/s with a key).")
 @click.option("--max-wait", type=click.FloatRange(0), default=MAX_WAIT, show_default=True,
               help="Seconds of retrying one request (429, 5xx, timeouts) before marking it failed.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=MAP_FILE,
               show_default=True, help="The interactive map.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
 @click.option("--suggest", "ask_suggestions", is_flag=True,
@@ -109,29 +120,36 @@ class Progress:
 @click.option("--source", metavar="datasets:DIR",
               help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.")
 @engine_options
+@click.option("--no-crossref", "no_crossref", is_flag=True,
+              help="Send no DOI to Crossref (by default your papers', those of the unread ranking and the suggestions "
+                   "are sent, for retraction notices and the references S2 withholds).")
+@click.option("--refresh-crossref", type=click.FloatRange(0), default=CROSSREF_REFRESH_DAYS, show_default=True,
+              metavar="DAYS", help="Ask Crossref again about retraction notices stored more than DAYS ago.")
 @click.option("--quick", is_flag=True,
               help="Stop after the first map (references from the batch, influence unknown); "
                    "a later build fetches S2's influence flags.")
 @data_dir_option
 @map_options
-def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, quick, data_dir, color, show,
-          max_nodes, layout):
+def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, refresh_after, keep,
+                  rps, max_wait, output, report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master,
+                  no_crossref, refresh_crossref, quick, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
-    S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
+    S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment; CROSSREF_API_URL and
+    CROSSREF_MAILTO (sent in the User-Agent, Crossref's polite pool) too.
     The first map is drawn as soon as the batch is in; S2's influence flags follow paper by paper
     and the map is drawn again at the end (or on Ctrl-C). Exit status: 0 complete, 3 partial (the
     map is drawn but some papers could not be fetched, or Semantic Scholar stopped answering: run
     the same command later), 1 nothing useful produced.
     """
+    from citegraph.crossref.client import CrossrefConfig
     from citegraph.fetch import FetchOptions
     from citegraph.map.render import MapOptions
     from citegraph.pipeline import build
     from citegraph.s2.records import Alert
     from citegraph.s2.transport import S2Config
 
-    progress = Progress()
+    progress = ProgressBars()
 
     def notice(line: str) -> None:
         if sys.stderr.isatty():  # over the progress bar's line, which redraws itself below
@@ -147,13 +165,15 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
     try:
         result = build(
             list(paths), data_dir=data_dir, output=output,
-            fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh),
+            fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh,
+                                       refresh_after=refresh_after),
             s2_config=S2Config.from_env(rps=rps, max_wait=max_wait), offline=offline,
             map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
             progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
             release=release_source(source),
             engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
-            first_view=first_view)
+            first_view=first_view, keep=keep, crossref=not no_crossref,
+            crossref_config=CrossrefConfig.from_env(max_wait=max_wait), refresh_crossref=refresh_crossref)
     finally:
         progress.close()
     print_build(result, data_dir, output, offline)
@@ -162,7 +182,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 def print_build(result, data_dir: Path, output: Path | None, offline: bool = False) -> None:
     """What a build did, as `build` and `demo` print it; exit 3 when some papers could not be fetched."""
     from citegraph.coverage import UNRESOLVED
-    from citegraph.questions import flags_pending_note
+    from citegraph.questions import flags_pending_note, withheld_note
 
     print_warnings(result.notes)
     totals = result.report.totals
@@ -181,14 +201,19 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
     graph = result.graph
     click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
                f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
+    if line := crossref_line(totals, result.crossref):
+        click.echo(line)
     if result.suggested:
         click.echo(terminal_text(f"suggest: {result.suggested}"))
+    if result.changes is not None and result.changes.since is not None:
+        click.echo(terminal_text(f"changes: {result.changes.summary()} (citegraph changes lists them)"))
     if result.map_meta:
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
         click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
-    if note := flags_pending_note(graph):
-        click.echo(note, err=True)
+    for note in (flags_pending_note(graph), withheld_note(graph)):
+        if note:
+            click.echo(note, err=True)
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
     elif result.failed:
@@ -198,10 +223,29 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
         click.get_current_context().exit(PARTIAL_EXIT)
 
 
+def crossref_line(totals: dict, asked) -> str | None:
+    """The summary's Crossref line: references by source, retracted papers, requests (None: nothing to say)."""
+    withheld = totals.get("references_withheld_papers", 0)
+    retracted = totals.get("retracted_papers", 0)
+    if not (asked or withheld or retracted):
+        return None
+    parts = [f"references: {totals.get('references_from_s2', 0):,} from S2, "
+             f"{totals.get('references_from_crossref', 0):,} from Crossref"]
+    if withheld:
+        parts.append(f"references withheld by the publisher: {withheld} of your papers, "
+                     f"{totals.get('references_withheld_not_recovered', 0):,} references not recovered")
+    if retracted:
+        parts.append(f"{retracted} of your papers {'is' if retracted == 1 else 'are'} retracted")
+    if asked is not None:
+        parts.append(f"{asked.requests} requests to Crossref" + (" (no answer: see coverage)" if asked.outage else ""))
+    return "crossref: " + "; ".join(parts)
+
+
 @main.command("demo")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="output/demo.html",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_MAP_FILE,
               show_default=True, help="Where to write the map.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data/demo", show_default=True,
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEMO_DATA_DIR,
+              show_default=True,
               help="The demo's store and graph: the queries take it as --data-dir.")
 @map_options
 def demo_command(output, data_dir, color, show, max_nodes, layout):

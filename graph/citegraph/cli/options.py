@@ -7,12 +7,16 @@ from pathlib import Path
 import click
 
 from citegraph.constants import (
+    DATA_DIR,
+    ENGINES,
     MAP_COLORS,
     MAP_LAYOUTS,
     MAP_MAX_NODES,
     MAP_MIN_NODES,
     MAP_SHOWS,
     PAPER_FORMATS,
+    SPARK_MASTER,
+    TOP,
 )
 from citegraph.text import terminal_text
 
@@ -54,7 +58,7 @@ def zotero_source(paths, zotero, collection):
 
 
 def data_dir_option(func):
-    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default="data",
+    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DATA_DIR,
                         envvar="CITEGRAPH_DATA_DIR", show_default=True,
                         help="Where the store, the saved graph and coverage.json live.")(func)
 
@@ -72,8 +76,12 @@ def saved_graph(data_dir: Path):
 
 
 def format_option(choices=PAPER_FORMATS):
-    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
                         help="table cuts long values with …; the other formats carry them in full.")
+
+
+def top_option(maximum: int | None = None):
+    return click.option("--top", type=click.IntRange(1, maximum), default=TOP, show_default=True, help="Rows to print.")
 
 
 def map_options(func):
@@ -109,10 +117,10 @@ def duckdb_options(func):
 
 def engine_options(func):
     """--engine, --memory-limit, --temp-dir, --spark-master: how a Datasets release is read."""
-    func = click.option("--spark-master", default="local[*]", show_default=True,
+    func = click.option("--spark-master", default=SPARK_MASTER, show_default=True,
                         help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.")(func)
     func = duckdb_options(func)
-    return click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+    return click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True,
                         help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').")(func)
 
 

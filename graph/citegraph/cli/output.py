@@ -16,13 +16,13 @@ from citegraph.text import markdown_text, cut, terminal_text
 TABLE_TITLE_WIDTH = 60
 MIN_TITLE_WIDTH = 24  # a table on a narrow terminal shortens titles to this before dropping columns
 # Each listing's table columns, most important first: a narrow terminal drops them from the right
-# (README: Tables). --wide, a pipe and the other formats keep every column.
-UNREAD_COLUMNS = ("title", "year", "score", "queued", "cited_by_count", "influential_count", "citationCount",
+# (docs/questions.md: Tables fit the terminal). --wide, a pipe and the other formats keep every column.
+UNREAD_COLUMNS = ("title", "year", "score", "queued", "notice", "cited_by_count", "influential_count", "citationCount",
                   "paperId", "pagerank", "cited_by")
 SIMILAR_COLUMNS = ("title", "year", "score", "cocitation", "coupling", "shared_count", "paperId", "shared")
 CITING_COLUMNS = ("title", "year", "cites_read_count", "citationCount", "paperId", "cites")
 CLUSTER_COLUMNS = ("cluster", "size", "your_papers", "top_unread")
-SUGGESTION_COLUMNS = ("title", "new", "year", "cites", "shares", "venue", "citationCount", "paperId")
+SUGGESTION_COLUMNS = ("title", "new", "notice", "year", "cites", "shares", "venue", "citationCount", "paperId")
 NOTES_COLUMNS = ("title", "status", "id", "topics", "sources")
 TABLE_LIST_ITEMS, TABLE_LIST_ITEM_WIDTH = 3, 40
 

@@ -17,6 +17,7 @@ from citegraph.cli.options import (
     release_source,
     resolve,
     saved_graph,
+    top_option,
     wide_option,
 )
 from citegraph.cli.output import (
@@ -30,14 +31,19 @@ from citegraph.cli.output import (
 )
 from citegraph.constants import (
     CITING_SORTS,
-    COVERAGE_FILE,
+    CLUSTER_TOP_UNREAD,
     EXPORT_FORMATS,
     INFLUENCE,
     MAX_PATHS,
+    MIN_CITED_BY,
+    MIN_CITES,
+    PAPER_REPORT_FORMATS,
     PAPER_SELECTIONS,
     REPORT_FORMATS,
+    ROW_FORMATS,
 )
-from citegraph.text import markdown_text, cut, terminal_text
+from citegraph.datadir import COVERAGE_FILE
+from citegraph.text import cut, markdown_text, terminal_text, withheld_words
 
 
 @main.command("stats")
@@ -45,16 +51,20 @@ from citegraph.text import markdown_text, cut, terminal_text
 @format_option(REPORT_FORMATS)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
-    from citegraph.questions import flags_pending_note, graph_stats
+    from citegraph.questions import flags_pending_note, graph_stats, retraction_note, withheld_note
 
     graph = saved_graph(data_dir)
     figures = graph_stats(graph, coverage_file=data_dir / COVERAGE_FILE)
-    if note := flags_pending_note(graph):
-        click.echo(note, err=True)
+    for note in (flags_pending_note(graph), withheld_note(graph)):
+        if note:
+            click.echo(note, err=True)
+    if note := retraction_note(figures):
+        click.echo(terminal_text(note), err=fmt == "json")
     if fmt == "json":
         print_json(figures)
         return
-    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
+    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict)
+             else "; ".join(map(str, value)) if isinstance(value, list) else str(value))
             for key, value in figures.to_dict().items()]
     if fmt == "md":
         click.echo(markdown_table(["figure", "value"], rows))
@@ -64,7 +74,7 @@ def stats_command(data_dir, fmt):
 
 
 def _hop_text(hop, markdown: bool) -> str:
-    flag = INFLUENCE[hop.isInfluential].words
+    flag = INFLUENCE[hop.isInfluential].words + ("; from Crossref" if hop.source == "crossref" else "")
     why = terminal_text(f"; {', '.join(hop.intents)}") if hop.intents else ""
     context = terminal_text(hop.context) if hop.context else ""
     if markdown:
@@ -93,7 +103,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.argument("target", metavar="TO")
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
 @click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
-@format_option((*REPORT_FORMATS, "bibtex"))
+@format_option(PAPER_REPORT_FORMATS)
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
 @click.option("--global", "whole_release", is_flag=True,
               help="Search the whole Datasets release given by --source (up to 4 hops), not your graph.")
@@ -133,7 +143,7 @@ def path_command(source, target, undirected, all_paths, fmt, html, whole_release
         click.echo("\n".join(_path_lines(found, markdown=fmt == "md")))
     if html:
         from citegraph.map.render import MapOptions, render_map
-        from citegraph.pipeline import load
+        from citegraph.datadir import load
 
         graph = load(data_dir)  # the map is drawn from the NetworkX graph
         first_path = list(dict.fromkeys(paper.paperId for paper in found.paths[0]))
@@ -159,15 +169,17 @@ def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool)
 
 
 @main.command("unread")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
-@click.option("--min-cited-by", type=click.IntRange(1), default=1, show_default=True,
+@top_option()
+@click.option("--min-cited-by", type=click.IntRange(1), default=MIN_CITED_BY, show_default=True,
               help="Only papers cited by at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year.")
 @click.option("--cluster", metavar="NAME", help="Only papers of this group (see `citegraph clusters`).")
+@click.option("--include-retracted", is_flag=True,
+              help="Rank retracted papers (Crossref's notices) as any other; by default they come last.")
 @format_option()
 @wide_option
 @data_dir_option
-def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
+def unread_command(top, min_cited_by, since, cluster, include_retracted, fmt, wide, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
     \b
@@ -175,7 +187,8 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
       cited_by_count:    how many of your papers cite it
       influential_count: how many of those citations S2 marks influential
       pagerank:          its PageRank in the citation graph, scaled to [0, 1]
-    Ties are broken by global citationCount.
+    Ties are broken by global citationCount. The notice column names a retraction, correction or
+    expression of concern Crossref records; retracted papers are ranked last unless --include-retracted.
     """
     from citegraph.questions import flags_pending_note, unread_papers
 
@@ -185,7 +198,8 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
 
         rows = unread_in_cluster(graph, cluster, top=top, min_cited_by=min_cited_by, since=since)
     else:
-        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since)
+        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since,
+                             include_retracted=include_retracted)
     _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
     if note := flags_pending_note(graph):
         click.echo(f"{note} (rankings count the flags known so far)", err=True)
@@ -193,7 +207,7 @@ def unread_command(top, min_cited_by, since, cluster, fmt, wide, data_dir):
 
 @main.command("similar")
 @click.argument("paper")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
+@top_option()
 @format_option()
 @wide_option
 @data_dir_option
@@ -206,11 +220,11 @@ def similar_command(paper, top, fmt, wide, data_dir):
 
 
 @main.command("citing")
-@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rows to print.")
-@click.option("--min-cites", type=click.IntRange(1), default=2, show_default=True,
+@top_option()
+@click.option("--min-cites", type=click.IntRange(1), default=MIN_CITES, show_default=True,
               help="Only papers citing at least this many of your papers.")
 @click.option("--since", type=int, help="Only papers published in or after this year (later work).")
-@click.option("--sort", type=click.Choice(CITING_SORTS), default="cites", show_default=True,
+@click.option("--sort", type=click.Choice(CITING_SORTS), default=CITING_SORTS[0], show_default=True,
               help="cites: most of your papers cited first; year: newest first.")
 @format_option()
 @wide_option
@@ -224,14 +238,14 @@ def citing_command(top, min_cites, since, sort, fmt, wide, data_dir):
                   CITING_COLUMNS, wide)
 
 SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
-               "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references")
+               "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references", "notice")
 SHOW_LINKS_SHOWN = 30
 
 
 def _card_lines(card, markdown: bool) -> list[str]:
     fields = {**card.paper, "unresolved_references": card.unresolved_references}
     values = [(key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
-              for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS)]
+              for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS) if key != "notice" or value]
     lines = [markdown_table(["field", "value"], values)] if markdown else [f"{key:>24}: {value}" for key, value in values]
     for label, links in (("references in the graph", card.references), ("cited by (in the graph)", card.cited_by)):
         lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}"
@@ -240,24 +254,29 @@ def _card_lines(card, markdown: bool) -> list[str]:
             lines.append("")
         for item in sorted(links, key=lambda i: (not i.read, -(i.year or 0)))[:SHOW_LINKS_SHOWN]:
             mark = "*" if item.read else " "
-            flag = INFLUENCE[item.isInfluential].mark
+            flag = " ".join(filter(None, [INFLUENCE[item.isInfluential].mark,
+                                          "[from Crossref]" if item.source == "crossref" else "",
+                                          f"[{item.notice}]" if item.notice else ""]))
             title = terminal_text(item.title)
             lines.append(f"- {mark} {markdown_text(item.title)} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
                          else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
         if len(links) > SHOW_LINKS_SHOWN:
             lines.append(f"  (+{len(links) - SHOW_LINKS_SHOWN} more; --format json lists all)")
+        if links is card.references and card.paper.get("referencesWithheld"):
+            lines.append(f"{'' if markdown else '  '}{withheld_words(card.paper.get('referenceCount'))}")
     return lines
 
 
 @main.command("show")
 @click.argument("paper")
-@format_option((*REPORT_FORMATS, "bibtex"))
+@format_option(PAPER_REPORT_FORMATS)
 @data_dir_option
 def show_command(paper, fmt, data_dir):
     """Everything known about one paper, with its references and citers in the graph.
 
     In the lists of references and citers, * marks papers in your notes; "influential" is S2's
-    flag, "?" means S2 did not say.
+    flag, "?" means S2 did not say; "[from Crossref]" marks a reference S2 withholds that Crossref
+    lists. A retraction, correction or expression of concern Crossref records is the notice line.
     """
     from citegraph.questions import paper_card
 
@@ -283,7 +302,7 @@ def show_command(paper, fmt, data_dir):
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
     from citegraph.export.formats import export_graph
-    from citegraph.pipeline import load
+    from citegraph.datadir import load
 
     for written in export_graph(load(data_dir), fmt, output, papers=papers):
         if str(written) != "-":
@@ -292,9 +311,9 @@ def export_command(fmt, output, papers, data_dir):
 
 
 @main.command("clusters")
-@click.option("--top", type=click.IntRange(0), default=3, show_default=True,
+@click.option("--top", type=click.IntRange(0), default=CLUSTER_TOP_UNREAD, show_default=True,
               help="Best unread papers listed per group.")
-@format_option(["table", "csv", "json", "md"])
+@format_option(ROW_FORMATS)
 @wide_option
 @data_dir_option
 def clusters_command(top, fmt, wide, data_dir):

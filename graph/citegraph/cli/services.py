@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from citegraph.cli.build import Progress
+from citegraph.cli.build import ProgressBars
 from citegraph.cli.group import main
-from citegraph.cli.options import data_dir_option, duckdb_options, format_option, make_engine_options
+from citegraph.cli.options import data_dir_option, duckdb_options, format_option, make_engine_options, top_option
 from citegraph.cli.output import SUGGESTION_COLUMNS, print_rows
+from citegraph.constants import ENGINES, LATEST_RELEASE, MAP_FILE, MAX_SUGGESTIONS, SUGGESTION_POOLS
 from citegraph.text import terminal_text
 
 
@@ -18,13 +19,13 @@ from citegraph.text import terminal_text
 @click.option("--allow-fetch", is_flag=True,
               help="Add the refresh tool: a build of NOTES that fetches from Semantic Scholar. Without it the "
                    "server never touches the network.")
-@click.option("--map", "map_file", type=click.Path(dir_okay=False, path_type=Path), default="output/graph.html",
+@click.option("--map", "map_file", type=click.Path(dir_okay=False, path_type=Path), default=MAP_FILE,
               show_default=True, help="The map the server's map resource points to (and refresh draws).")
 @data_dir_option
 def mcp_command(notes, allow_fetch, map_file, data_dir):
     """Answer an AI assistant's questions about the stored graph: a Model Context Protocol server on stdio.
 
-    Start it from the assistant's configuration (see the README), not by hand: it speaks JSON-RPC
+    Start it from the assistant's configuration (see docs/mcp.md), not by hand: it speaks JSON-RPC
     on stdin/stdout and logs on stderr. NOTES are what the refresh tool builds (with --allow-fetch).
     """
     if allow_fetch and not notes:
@@ -68,7 +69,7 @@ def datasets_download_command(names, release, shards, folder):
     """Download a release's datasets (papers citations), resumable, each shard verified."""
     from citegraph.bulk.download import download_release
 
-    progress = Progress()
+    progress = ProgressBars()
     try:
         found = download_release(release, list(names), folder, shards, progress=progress, notice=say_waiting)
     finally:
@@ -84,7 +85,7 @@ def datasets_import_command(folder, memory_limit, temp_dir):
     """Turn a downloaded release's shards into Parquet sorted by corpus id (FOLDER/parquet)."""
     from citegraph.bulk.release import import_release
 
-    result = import_release(folder, make_engine_options("duckdb", memory_limit, temp_dir, None))
+    result = import_release(folder, make_engine_options(ENGINES[0], memory_limit, temp_dir, None))
     click.echo(", ".join(f"{name}: {rows:,} rows" for name, rows in result.rows.items())
                + f"; {result.parquet_bytes / 1e6:,.1f} MB of Parquet in {folder / 'parquet'}")
     if result.repeated_papers:
@@ -94,16 +95,16 @@ def datasets_import_command(folder, memory_limit, temp_dir):
 
 @datasets_group.command("update")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--to-release", metavar="R", default="latest", show_default=True, help="The release to bring it to.")
+@click.option("--to-release", metavar="R", default=LATEST_RELEASE, show_default=True, help="The release to bring it to.")
 @duckdb_options
 def datasets_update_command(folder, to_release, memory_limit, temp_dir):
     """Apply S2's diffs to an imported release: upserts and deletes by corpus id."""
     from citegraph.bulk.download import update_release
 
-    progress = Progress()
+    progress = ProgressBars()
     try:
-        reached = update_release(folder, to_release, options=make_engine_options("duckdb", memory_limit, temp_dir, None),
-                                 progress=progress, notice=say_waiting)
+        options = make_engine_options(ENGINES[0], memory_limit, temp_dir, None)
+        reached = update_release(folder, to_release, options=options, progress=progress, notice=say_waiting)
     finally:
         progress.close()
     click.echo(terminal_text(f"{folder}: release {reached}"))
@@ -111,15 +112,17 @@ def datasets_update_command(folder, to_release, memory_limit, temp_dir):
 
 
 @main.command("suggest")
-@click.option("--pool", type=click.Choice(["recent", "all-cs"]), default="recent", show_default=True,
+@click.option("--pool", type=click.Choice(SUGGESTION_POOLS), default=SUGGESTION_POOLS[0], show_default=True,
               help="recent: papers of the last 60 days; all-cs: all computer-science papers.")
-@click.option("--top", type=click.IntRange(1, 500), default=20, show_default=True, help="Rows to print.")
+@top_option(MAX_SUGGESTIONS)
 @click.option("--from-paper", "from_paper", metavar="PAPER", help="Suggest for this one paper instead of your read papers.")
 @click.option("--cluster", metavar="NAME", help="Suggest for your read papers in this cluster of the map.")
 @click.option("--offline", is_flag=True, help="No network: the last stored suggestions for the same papers and pool.")
+@click.option("--no-crossref", "no_crossref", is_flag=True,
+              help="Do not send the suggestions' DOIs to Crossref (for their retraction notices).")
 @format_option()
 @data_dir_option
-def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
+def suggest_command(pool, top, from_paper, cluster, offline, no_crossref, fmt, data_dir):
     """Papers Semantic Scholar recommends for your reading, and why (needs a build).
 
     Positives: your read papers (or --from-paper / --cluster); negatives: papers your notes mark
@@ -131,7 +134,7 @@ def suggest_command(pool, top, from_paper, cluster, offline, fmt, data_dir):
     if from_paper is not None and cluster is not None:
         raise click.UsageError("give --from-paper or --cluster, not both")
     result = suggest(data_dir, pool, top, from_paper, cluster, offline,
-                     notice=lambda line: click.echo(terminal_text(line), err=True))
+                     notice=lambda line: click.echo(terminal_text(line), err=True), crossref=not no_crossref)
     click.echo(terminal_text(result.summary()), err=True)
     if fmt == "bibtex":
         click.echo(bibtex(result.graph(), list(result.table["paperId"])), nl=False)

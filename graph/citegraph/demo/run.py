@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from citegraph.errors import CitegraphError
+from citegraph.constants import DEMO_DATA_DIR, DEMO_MAP_FILE
 from citegraph.pipeline import BuildResult, build
 from citegraph.map.render import MapOptions
 
@@ -41,7 +42,7 @@ def _check_writable(folder: Path, option: str) -> None:
                              f"you can write to, or give it one with {option}") from None
 
 
-def demo(*, output: Path = Path("output/demo.html"), data_dir: Path = Path("data/demo"),
+def demo(*, output: Path = DEMO_MAP_FILE, data_dir: Path = DEMO_DATA_DIR,
          map_options: MapOptions | None = None) -> BuildResult:
     """Build the map of the sample notes on the generated world, with no network.
 

@@ -41,6 +41,9 @@ class World:
     references: dict[str, list[Citation]] = field(default_factory=dict)
     citations: dict[str, list[tuple[str, Citation]]] = field(default_factory=dict)
     by_external: dict[str, str] = field(default_factory=dict)
+    # Papers whose publisher withholds their reference list: S2 serves it as an empty nested list and a
+    # /references answer with data null and a notice (the stand-in does the same).
+    withheld: set[str] = field(default_factory=set)
 
     def add_paper(self, record: dict, references: list[Citation] | None = None) -> str:
         paper_id = record["paperId"]

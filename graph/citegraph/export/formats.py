@@ -76,20 +76,27 @@ def flat_graph(graph: nx.DiGraph) -> nx.DiGraph:
     -------
     networkx.DiGraph
         Same nodes and edges; lists joined with ``"; "``, dicts as JSON text, ``None`` as ``""``,
-        ``isInfluential`` as ``"true"``, ``"false"`` or ``"unknown"``; S2's BibTeX left out.
+        ``isInfluential`` as ``"true"``, ``"false"`` or ``"unknown"``; S2's BibTeX left out. Every
+        citation has a ``source`` (``s2``, or ``crossref`` where S2 withholds the references), every
+        paper ``retracted`` (Crossref records a retraction) and ``notice`` (see `citegraph.questions.notice_line`).
 
     Examples
     --------
     >>> flat = flat_graph(example_graph())
-    >>> flat.nodes["A"]["authors"], flat.edges["A", "X"]["isInfluential"]
-    ('Ada Lovelace; Alan Turing', 'true')
+    >>> flat.nodes["A"]["authors"], flat.edges["A", "X"]["isInfluential"], flat.edges["A", "X"]["source"]
+    ('Ada Lovelace; Alan Turing', 'true', 's2')
     """
+    from citegraph.questions import notice_line
+
     flat = nx.DiGraph()
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{k: _flat(v) for k, v in data.items() if k != "bibtex"})
+        attrs = {k: _flat(v) for k, v in data.items() if k not in ("bibtex", "updates")}
+        attrs.update(retracted=bool(data.get("retracted")), notice=notice_line(data))
+        flat.add_node(node, **attrs)
     for a, b, data in graph.edges(data=True):
         attrs = {k: _flat(v) for k, v in data.items() if k != "isInfluential"}
         attrs["isInfluential"] = {True: "true", False: "false"}.get(data.get("isInfluential"), "unknown")
+        attrs["source"] = data.get("source") or "s2"
         flat.add_edge(a, b, **attrs)
     return flat
 
@@ -157,7 +164,7 @@ def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all"
         GraphML and GEXF open in Gephi and Cytoscape (scalar attributes only, see `flat_graph`);
         ``json`` is NetworkX node-link JSON with lists kept; ``csv`` writes two tables,
         ``PATH.nodes.csv`` (one row per paper, a ``paperId`` column) and ``PATH.edges.csv``
-        (``citing, cited, isInfluential, intents, contexts, origin``), a ``.csv`` suffix of PATH
+        (``citing, cited, isInfluential, source, intents, contexts, origin``), a ``.csv`` suffix of PATH
         dropped; ``bibtex`` writes one entry per paper (see `bibtex`).
     path : path-like
         The file to write (its folder is created); ``"-"`` writes to standard output. For ``csv``,
@@ -204,7 +211,8 @@ def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all"
             flat = flat_graph(chosen)
             csv_safe(pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)])).to_csv(targets[0], index=False)
             csv_safe(pd.DataFrame([{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
-                                  columns=["citing", "cited", "isInfluential", "intents", "contexts", "origin"]
+                                  columns=["citing", "cited", "isInfluential", "source", "intents", "contexts",
+                                           "origin"]
                                   )).to_csv(targets[1], index=False)
             return list(targets)
         content = _single_file(graph, chosen, nodes, fmt)
@@ -226,6 +234,14 @@ def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all"
     return list(targets)
 
 
+def _node_link(graph: nx.DiGraph) -> dict:
+    """Node-link JSON of ``graph``, each link with its ``citation_source`` (``s2`` or ``crossref``)."""
+    data = nx.node_link_data(graph, edges="links")
+    for link, (_, _, edge) in zip(data["links"], graph.edges(data=True)):
+        link["citation_source"] = edge.get("source") or "s2"
+    return data
+
+
 def _single_file(graph: nx.DiGraph, chosen: nx.DiGraph, nodes: list[str], fmt: str) -> bytes:
     """The bytes of a one-file export: GraphML, GEXF, node-link JSON or BibTeX."""
     if fmt in ("graphml", "gexf"):
@@ -233,7 +249,8 @@ def _single_file(graph: nx.DiGraph, chosen: nx.DiGraph, nodes: list[str], fmt: s
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(xml_safe_graph(flat_graph(chosen)), buffer)
         return buffer.getvalue()
     if fmt == "json":
-        data = nx.node_link_data(chosen, edges="links")
+        # node-link JSON names a link's ends "source" and "target": where a citation came from is "citation_source".
+        data = _node_link(chosen)
         data["graph"] = {k: v for k, v in data["graph"].items() if k != "unresolved_references"}
         return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8", errors="backslashreplace")
     return bibtex(graph, nodes).encode("utf-8", errors="backslashreplace")

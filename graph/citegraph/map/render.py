@@ -31,12 +31,14 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from citegraph.questions import withheld_note
+from citegraph.questions import notice_line
 from citegraph.questions import flags_pending_note, paper_link, read_papers, reading_status, unread, unread_scores, your_papers
 from citegraph.paths import first_context
 from citegraph.constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
 from citegraph.datafiles import read_regular
-from citegraph.text import one_line
+from citegraph.text import one_line, withheld_words
 from citegraph.errors import OutputError
 from citegraph.export.formats import bibtex_entries
 
@@ -57,7 +59,9 @@ OTHER_COLOR = "#9e9e9e"
 STYLE = {
     "influential": "#e8590c", "ordinary": "#9a9a9a", "path": "#d6336c", "outline": "#111111",
     "other": OTHER_COLOR, "dimmedNode": 0.15, "dimmedEdge": 0.08, "pathWidth": 5, "influentialWidth": 2.5,
+    "crossref": "#1c7ed6", "retracted": "#c92a2a",  # a citation Crossref gave; a retracted paper's outline
 }
+RETRACTED_MARK = "⊘ "  # before a retracted paper's label
 # How each kind of paper is drawn (greyscale-safe: outline and lightness, not colour alone).
 KINDS = {
     "read": {"borderWidth": 3.5, "dashes": False, "opacity": 1.0, "font": 16,
@@ -460,12 +464,16 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
         details = {"authors": (data.get("authors") or [])[:12], "venue": data.get("venue"),
                    "influentialCitationCount": data.get("influentialCitationCount"),
                    "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
-                   "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000]}
+                   "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000],
+                   "notice": ("Crossref: " + notice_line(data)) if data.get("updates") else None,
+                   "withheld": withheld_words(data.get("referenceCount")) if data.get("referencesWithheld") else None}
         item = {"id": node, "group": f"{reading_status(data)} {colors[node]}", "size": boxes[node].radius,
                 "x": positions[node][0], "y": positions[node][1],
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
             item["label"] = labels[node]
+        if data.get("retracted"):  # marked whatever its kind: a thick red outline (and its label, see page_data)
+            item.update(borderWidth=4, color={"background": colors[node], "border": STYLE["retracted"]})
         # per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
         if KINDS[reading_status(data)]["opacity"] != 1.0:
             item["opacity"] = KINDS[reading_status(data)]["opacity"]
@@ -480,11 +488,14 @@ def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) 
     on demand and around the hovered or selected paper."""
     shown = set(drawn)
     items = []
-    for citing, cited, influential in graph.edges(drawn, data="isInfluential"):
+    for citing, cited, edge in graph.edges(drawn, data=True):
         if cited not in shown:
             continue
+        influential = edge.get("isInfluential")
         item = {"from": citing, "to": cited}
-        if influential:
+        if edge.get("source") == "crossref":  # S2 withholds it; Crossref's reference list gave it
+            item.update(dashes=[2, 5], color={"color": STYLE["crossref"], "opacity": 0.8})
+        elif influential:
             item.update(width=STYLE["influentialWidth"], color={"color": STYLE["influential"], "opacity": 0.9})
         else:
             if influential is None:
@@ -524,7 +535,9 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     for i, node in enumerate(ids):
         data = graph.nodes[node]
         papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
-                       paper_link(data), data.get("url") or "", short_label(data.get("title"), data.get("year"))])
+                       paper_link(data), data.get("url") or "",
+                       (RETRACTED_MARK if data.get("retracted") else "")
+                       + short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
             j = index[cited]
@@ -556,6 +569,9 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
                                                                                      (None, "null"))},
         "flagsPending": flags_pending_note(graph),
+        "crossrefCitations": sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
+        "retracted": sum(1 for _, flag in graph.nodes(data="retracted") if flag),
+        "withheld": withheld_note(graph),
     }
 
 
@@ -576,7 +592,7 @@ def color_mode(graph: nx.DiGraph, mode: str) -> str:
     return "topic" if len(topics) >= 2 else "cluster"
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None
+def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None, changes=None
               ) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
     ``layout_cache``, see :func:`cached_layout`; ``later``: see `render_map`)."""
@@ -620,6 +636,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
         reading_status(graph.nodes[n]) == "unread", n not in top_unread, -(scores.get(n) or 0),
         -(graph.nodes[n].get("citationCount") or 0), n))
     data["laterWork"] = later_work_data(graph, later)
+    data["changes"] = changes_data(changes)
     return nodes, edges, data
 
 
@@ -674,7 +691,7 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
     return net.generate_html(name="map.html")  # the name only passes pyvis's ".html" check; we write the file
 
 
-def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None) -> dict:
+def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None, changes=None) -> dict:
     """Write the interactive map of ``graph`` to ``output``.
 
     Parameters
@@ -687,6 +704,8 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         Colours, folding, ``max_nodes``, layout and a path to highlight (a list of paperIds).
     later : citegraph.suggestions.Suggestions, optional
         The last stored suggestions, for the "Later work & suggestions" panel (see `later_work_data`).
+    changes : citegraph.history.Changes, optional
+        What changed since the previous build: the "new" badges and filter (see `changes_data`).
 
     Returns
     -------
@@ -713,7 +732,8 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     options = options or MapOptions()
     output = Path(output)
     # The layout is kept beside the page (a hidden file): an unchanged graph is not laid out again.
-    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later)
+    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later,
+                                  changes)
     html = render_page(nodes, edges, vis_options(nodes), data)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -763,3 +783,15 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
     return {"citing": citing, "suggestions": rows,
             "asked": later.asked_at[:10] if later is not None else None,
             "previous": later.previous[:10] if later is not None and later.previous else None}
+
+
+# ---- What changed since the previous build -----------------------------------------------------------
+
+
+def changes_data(changes=None) -> dict:
+    """The page data of the "What changed" panel: the rows `citegraph changes` prints (``rows``), the
+    paperIds marked new (``newIds``), the summary and the saturation figure of the build."""
+    if changes is None or changes.since is None:  # a first build's page is the page of its graph alone
+        return {"rows": [], "newIds": [], "summary": None, "saturation": None}
+    return {"rows": changes.rows, "newIds": changes.new_papers(), "summary": changes.summary(),
+            "saturation": changes.saturation_words()}

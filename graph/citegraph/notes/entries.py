@@ -66,8 +66,8 @@ def split_status_tags(tags: Iterable[str]) -> tuple[list[str], str | None]:
 class NoteEntry:
     """One paper the notes mention, merged over every place they mention it.
 
-    ``status`` is ``"read"``, ``"queued"`` or ``"not-relevant"`` (see the README, *Reading status*). A reader leaves it None
-    where the notes say nothing about it; ``combine`` settles it.
+    ``status`` is ``"read"``, ``"queued"`` or ``"not-relevant"`` (see docs/notes.md, *Reading status*). A reader
+    leaves it None where the notes say nothing about it; ``combine`` settles it.
     """
 
     id: str | None

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-from citegraph.errors import S2NotFound, S2Unavailable
+from citegraph.constants import S2_LINKED_CAP
+from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.s2 import schema
 from citegraph.s2.records import BatchPaper, Link, LinksPage
-
-if TYPE_CHECKING:
-    pass
-
-# httpx is imported when a client is made: a build with nothing to fetch never pays for it.
-
+# The transport imports httpx only when a client is made: a build with nothing to fetch never pays for it.
 from citegraph.s2.transport import Transport, path_segment
 
 PAPER_FIELDS = [
@@ -41,8 +36,7 @@ LINK_FIELDS = ["isInfluential", "intents", "contexts"]
 _LINKED = {"references": "citedPaper", "citations": "citingPaper"}  # where a page item holds the other paper
 BATCH_SIZE = 500
 PAGE_SIZE = 1000
-MAX_LINKED = 9_999  # S2 serves at most this many references or citations of a paper
-CAP_REACHED = f"S2 serves at most {MAX_LINKED:,}"
+CAP_REACHED = f"S2 serves at most {S2_LINKED_CAP:,}"
 
 
 class S2Client(Transport):
@@ -99,9 +93,17 @@ class S2Client(Transport):
         pages = 0
         while True:
             limit = PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items - offset)
-            rows, following = self.request_json(
-                "GET", f"/paper/{path_segment(paper_id)}/{direction}", {"fields": fields, "offset": offset, "limit": limit},
-                None, read=lambda body: schema.links_page(body, other, self.tally))
+            try:
+                rows, following = self.request_json(
+                    "GET", f"/paper/{path_segment(paper_id)}/{direction}",
+                    {"fields": fields, "offset": offset, "limit": limit},
+                    None, read=lambda body: schema.links_page(body, other, self.tally))
+            except schema.NoList as answer:
+                if direction == "references" and "references" in answer.elided:
+                    yield LinksPage(offset, withheld=True)
+                    return
+                raise S2NoList(f"Semantic Scholar answered no {direction} list for {paper_id} (data null, "
+                               f"{answer}); the next build asks again") from None
             page = _links_page(paper_id, direction, offset, rows)
             pages += 1
             if max_items is not None and following is not None and following >= max_items:
@@ -148,9 +150,9 @@ def paging_stop(offset: int, following: int | None, pages: int, expected: int | 
         return None
     if following <= offset:
         return f"its next page ({following:,}) does not move past {offset:,}"
-    if following >= MAX_LINKED:
+    if following >= S2_LINKED_CAP:
         return CAP_REACHED
-    allowed = math.ceil(min(MAX_LINKED, max(0, expected if expected is not None else MAX_LINKED)) / PAGE_SIZE) + 1
+    allowed = math.ceil(min(S2_LINKED_CAP, max(0, expected if expected is not None else S2_LINKED_CAP)) / PAGE_SIZE) + 1
     if pages >= allowed:
         return f"more than the {allowed} pages its count of {expected if expected is not None else 'at most 9,999'} needs"
     return None
@@ -163,7 +165,6 @@ def _batch_paper(answer: dict) -> BatchPaper:
     cut = len(references) >= NESTED_CAP or (not references and expected != 0) or (
         isinstance(expected, int) and len(references) < NESTED_SHORT * expected)
     return BatchPaper(paper, references, not cut)
-    return None
 
 
 def _links_page(paper_id: str, direction: str, offset: int, rows: list[tuple[dict, dict]]) -> LinksPage:

@@ -13,7 +13,8 @@ class Alert(str):
     """A notice line to show even when stderr is no terminal (an outage), not only over a progress bar."""
 
 
-Notice = Callable[[str], None]
+Notice = Callable[[str], None]  # called with one line to show (a retry's wait, an outage)
+Progress = Callable[[str, int, int], None]  # called with (phase, done, total) while a long step runs
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class LinksPage:
     on the last page), ``truncated_at`` set when paging stopped before the end, with
     ``truncated_reason``: S2 serves no more than 9,999 items per paper, and a ``next`` that does not
     move forward or pages beyond the paper's count are not followed (see :func:`paging_stop`).
+    ``withheld``: S2 answered that the paper's publisher withholds its reference list (no items;
+    S2 still counts them in the paper's ``referenceCount``).
     """
 
     offset: int
@@ -59,3 +62,4 @@ class LinksPage:
     next_offset: int | None = None
     truncated_at: int | None = None
     truncated_reason: str | None = None
+    withheld: bool = False

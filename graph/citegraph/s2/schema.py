@@ -39,6 +39,20 @@ class WrongShape(ValueError):
     """The answer cannot be read as the answer asked for; the message says what is wrong."""
 
 
+class NoList(Exception):
+    """A well-formed page answer with ``data: null`` instead of a list: ``elided`` names the fields
+    its citing paper's ``openAccessPdf.disclaimer`` says the publisher elided (empty when it says
+    none). Not a WrongShape: asking again gets the same answer, so it is never retried."""
+
+    def __init__(self, elided: frozenset[str]):
+        super().__init__(", ".join(sorted(elided)) or "no publisher notice")
+        self.elided = elided
+
+
+# S2's notice: "...the following paper fields have been elided by the publisher: {'references'}. ..."
+_ELIDED = re.compile(r"elided by the publisher:\s*\{([^{}]{0,200})\}", re.IGNORECASE)
+
+
 @dataclass
 class Tally:
     """What validation took out of the answers: ``dropped`` field names per paperId, and the count
@@ -229,8 +243,11 @@ def batch_papers(body: Any, count: int, tally: Tally, nested: bool = False) -> l
 def links_page(body: Any, other: str, tally: Tally) -> tuple[list[tuple[dict, dict]], int | None]:
     """A /references or /citations page: ``([(linked paper, link flags)], next)``.
 
-    Raises WrongShape when the page is not an object with a data list or its ``next`` is no integer.
+    Raises WrongShape when the page is not an object with a data list or its ``next`` is no integer,
+    NoList when ``data`` is null (S2's answer for a list the publisher withholds, or a broken one).
     """
+    if isinstance(body, dict) and "data" in body and body["data"] is None:
+        raise NoList(elided_fields(body.get("citingPaperInfo") or body.get("citedPaperInfo")))
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise WrongShape("a page is an object with a data list")
     following = body.get("next")
@@ -249,6 +266,25 @@ def links_page(body: Any, other: str, tally: Tally) -> tuple[list[tuple[dict, di
                 linked[DROPPED] = list(dict.fromkeys(dropped))
             rows.append((linked, flags))
     return rows, following
+
+
+def elided_fields(paper: Any) -> frozenset[str]:
+    """The fields a paper's ``openAccessPdf.disclaimer`` says its publisher elided (S2 leaves them null).
+
+    Example
+    -------
+    >>> sorted(elided_fields({"openAccessPdf": {"url": "", "status": "CLOSED", "disclaimer":
+    ...     "Notice: The following paper fields have been elided by the publisher: {'references'}. Paper ..."}}))
+    ['references']
+    >>> elided_fields({"openAccessPdf": None})
+    frozenset()
+    """
+    pdf = paper.get("openAccessPdf") if isinstance(paper, dict) else None
+    notice = pdf.get("disclaimer") if isinstance(pdf, dict) else None
+    found = _ELIDED.search(notice) if isinstance(notice, str) else None
+    if not found:
+        return frozenset()
+    return frozenset(filter(None, (name.strip().strip("'\"") for name in found.group(1).split(","))))
 
 
 def title_match(body: Any, tally: Tally) -> dict | None:

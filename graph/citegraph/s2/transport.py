@@ -1,4 +1,5 @@
-"""The paced, bounded, retrying HTTP transport every Semantic Scholar call goes through.
+"""The paced, bounded, retrying HTTP transport every Semantic Scholar call goes through, and every
+Crossref call (:mod:`citegraph.crossref.client` names its service, errors, headers and refusals).
 
 Pacing keeps request starts ``1 / rps`` apart (with a small margin, shared through a file by every
 build using the same data dir), slows down by 10% on each 429 and recovers slowly, as S2 advises.
@@ -31,7 +32,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_ran
 
 from citegraph.constants import MAX_WAIT, MIN_RPS, RPS, TIMEOUT, check_range
 from citegraph.datafiles import NotRegularFile, open_regular
-from citegraph.errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable, UnusableAnswer
+from citegraph.errors import S2AuthError, S2Error, S2NotFound, S2Unavailable, S2Unreachable
 from citegraph.s2 import schema
 from citegraph.s2.records import Alert, Notice
 from citegraph.text import one_line
@@ -265,6 +266,11 @@ class Transport:
     notice : called with one line while waiting to retry ("waiting 32 s after HTTP 503 (attempt 4)").
     """
 
+    # What a subclass for another service changes: its name in messages, its errors, its headers.
+    service = "Semantic Scholar"
+    unavailable: type[S2Error] | type[Exception] = S2Unavailable
+    unreachable: type[Exception] = S2Unreachable
+
     def __init__(self, config: S2Config, notice: Notice | None = None):
         self.config = config
         self.notice = notice or (lambda line: None)
@@ -322,7 +328,7 @@ class Transport:
         S2Unreachable : never any connection; S2AuthError, S2NotFound : refusals.
         """
         if self._down:
-            raise S2Unavailable(self._down)
+            raise self.unavailable(self._down)
         retrying = Retrying(retry=retry_if_exception_type(_Transient), wait=self._backoff, stop=self._should_stop,
                             before_sleep=self._announce, reraise=True)
         started = time.monotonic()
@@ -340,12 +346,12 @@ class Transport:
         except _Transient:
             exc = telling
             if exc.connection and not self._connected:
-                raise S2Unreachable(f"cannot reach Semantic Scholar at {self.config.shown_url} ({exc.reason})") from None
+                raise self.unreachable(f"cannot reach {self.service} at {self.config.shown_url} ({exc.reason})") from None
             if exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
                 self._down = f"nothing answered for {self._silent_for():.0f} s; the last try: {exc.reason}"
-                raise S2Unavailable(self._down) from None
+                raise self.unavailable(self._down) from None
             waited = time.monotonic() - started
-            raise S2Unavailable(f"{exc.reason}; gave up after {waited:.0f}s of retries") from None
+            raise self.unavailable(f"{exc.reason}; gave up after {waited:.0f}s of retries") from None
 
     def _remaining(self, started: float) -> float:
         return self.config.max_wait - (time.monotonic() - started)
@@ -386,12 +392,18 @@ class Transport:
         if self._http is None:
             import httpx
 
-            headers = {"x-api-key": self.config.api_key} if self.config.api_key else {}
             # Only encodings decoded here in bounded steps are asked for (see _read_body).
-            headers["accept-encoding"] = "gzip, deflate"
+            headers = {**self._headers(), "accept-encoding": "gzip, deflate"}
             self._http = httpx.Client(timeout=self.config.timeout, headers=headers,
                                       transport=_deadline_transport(self._deadline))
         return self._http
+
+    def _headers(self) -> dict[str, str]:
+        """The headers every request carries (S2: the API key)."""
+        return {"x-api-key": self.config.api_key} if self.config.api_key else {}
+
+    def _observe(self, response: httpx.Response) -> None:
+        """Called with every answer's headers (Crossref announces its rate limit in them)."""
 
     def _send(self, method: str, path: str, params: dict, payload: dict | None, check, read, started: float,
               first: bool):
@@ -423,10 +435,11 @@ class Transport:
             self._deadline.at = math.inf
         self._connected = True
         self._silent_since = None
+        self._observe(response)
         if status == 200 and not whole:  # asking again would bring the same bytes: not retried
-            raise UnusableAnswer(f"Semantic Scholar's answer to {self.redact(path)} is larger than "
-                                 f"{MAX_ANSWER_BYTES >> 20} MB or in an encoding not asked for; citegraph does not "
-                                 "read it")
+            raise self.unavailable(f"{self.service}'s answer to {self.redact(path)} is larger than "
+                                   f"{MAX_ANSWER_BYTES >> 20} MB or in an encoding not asked for; citegraph does not "
+                                   "read it")
         if status == 200:
             try:
                 body = schema.read_json(raw)
@@ -436,7 +449,7 @@ class Transport:
                         raise schema.WrongShape(problem)
                 answer = read(body) if read is not None else body
             except schema.WrongShape as exc:
-                raise _Transient(f"unexpected answer from Semantic Scholar ({self._summary(response, raw, exc)})") from None
+                raise _Transient(f"unexpected answer from {self.service} ({self._summary(response, raw, exc)})") from None
             self._pacer.recover()
             return answer
         body = _json_or_none(raw)
@@ -457,7 +470,7 @@ class Transport:
             self._silent_since = attempt_started
             if self._connected:
                 until = time.time() + self.config.outage_window - self._silent_for()
-                self.notice(Alert(f"Semantic Scholar is not answering ({reason}); retrying until "
+                self.notice(Alert(f"{self.service} is not answering ({reason}); retrying until "
                                   f"{_clock(until)}; Ctrl-C stops, a later build resumes"))
         return _Transient(reason, connection=connect_failed, silent=True)
 

@@ -177,6 +177,7 @@
     if (d.readers && d.readers.length) box.appendChild(el("div", clip("Cited by your papers: " + d.readers.join("; "), long ? 2000 : 300), "m"));
     if (d.folded) box.appendChild(el("div", d.folded + " more references cited only by this paper (folded)", "m"));
     if (d.note) box.appendChild(el("div", clip(d.note, long ? 1000 : 300), "n"));
+    if (d.notice) box.appendChild(el("div", clip(d.notice, 600), "notice"));
   }
   network.on("hoverNode", function (params) {
     var box = el("div");
@@ -268,6 +269,7 @@
     links.appendChild(button("Path to here", function () { setEndpoint(pathTo, id); pathFrom.focus(); }));
     card.appendChild(links);
     related("Its references in the graph", outAdj[i]);
+    if (d.withheld) card.appendChild(el("div", d.withheld, "m withheld"));
     related("Cited by, in the graph", inAdj[i]);
     card.hidden = false;
   }
@@ -618,8 +620,13 @@
   item("line", function (s) { s.borderColor = style.influential; }, "influential citation (S2)");
   item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
   item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
+  if (page.crossrefCitations) item("line", function (s) { s.borderColor = style.crossref; s.borderTopStyle = "dotted"; },
+    "citation from Crossref (S2 withholds the paper's references; influence unknown)");
+  if (page.retracted) item("swatch", function (s) { s.border = "3px solid " + style.retracted; },
+    "⊘ retracted (Crossref): red outline");
   legend.appendChild(el("div", page.summary, "note"));
   if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
+  if (page.withheld) legend.appendChild(el("div", page.withheld, "note withheld"));
 
   // ---- keys and the panel --------------------------------------------------------------------
   document.addEventListener("keydown", function (e) {
@@ -788,6 +795,46 @@
     });
   }
 
+
+  // ---- BEGIN What changed since the previous build ------------------------------------------------
+  // The rows `citegraph changes` prints; the papers they name are badged "new" and the "new" filter
+  // keeps only them (with your papers) on the map and in the list.
+  var changes = page.changes || { rows: [], newIds: [], summary: null, saturation: null };
+  var newIds = new Set(changes.newIds), changesList = document.getElementById("changesList");
+  var newOnly = document.getElementById("newOnly");
+  Array.prototype.forEach.call(legend.querySelectorAll(".note"), function (note) {  // the summary line
+    if (changes.saturation && note.textContent === page.summary) note.textContent = page.summary + " · " + changes.saturation;
+  });
+  document.getElementById("changesNote").textContent = changes.summary || "the first build: nothing to compare yet";
+  newIds.forEach(function (id) {  // the badge: the label the level of detail shows
+    var i = index.get(id);
+    if (i !== undefined && P[i][7] && P[i][7].indexOf("new · ") !== 0) P[i][7] = "new · " + P[i][7];
+  });
+  nodes.update(nodes.get().filter(function (n) { return newIds.has(n.id) && n.label; })
+    .map(function (n) { return { id: n.id, label: P[index.get(n.id)][7] }; }));
+  function renderChanges() {
+    changesList.replaceChildren();
+    changes.rows.filter(function (row) { return !newOnly.checked || newIds.has(row.paperId); }).forEach(function (row) {
+      var item = el("li");
+      if (row.paperId) item.dataset.paperId = row.paperId;
+      item.appendChild(el("span", row.change + " ", newIds.has(row.paperId) ? "new" : "m"));
+      if (row.paperId && index.has(row.paperId)) item.appendChild(paperButton(row.paperId));
+      else item.appendChild(el("span", clip(row.title || row.paperId, 160)));
+      item.appendChild(el("div", row.detail, "m"));
+      changesList.appendChild(item);
+    });
+  }
+  newOnly.addEventListener("change", function () {
+    nodes.update(nodes.get().map(function (n) {
+      var kind = kindOf(n.id);
+      return { id: n.id, hidden: newOnly.checked && !newIds.has(n.id) && kind !== "read" && kind !== "queued" };
+    }));
+    updateLabels();
+    renderChanges();
+  });
+  renderChanges();
+  // ---- END What changed ---------------------------------------------------------------------------
+
   // ---- the API the page guarantees -------------------------------------------------------------
   window.citegraph = {
     network: network, nodes: nodes, edges: edges, page: page, ready: false,
@@ -816,6 +863,12 @@
     citing: function () { return later.citing.map(function (r) { return { paperId: r.paperId, title: r.title, year: r.year }; }); },
     tick: function (id) { laterTicked.add(id); renderLater(); },
     copy: copyLater,
+  };
+  /** The rows `citegraph changes` prints for this build (since the previous one). */
+  window.citegraph.changes = function () { return changes.rows.map(function (r) { return Object.assign({}, r); }); };
+  /** The paperIds the "new" filter keeps in the What changed list. */
+  window.citegraph.newShown = function () {
+    return Array.prototype.map.call(changesList.querySelectorAll("li[data-paper-id]"), function (li) { return li.dataset.paperId; });
   };
   renderUnread();
   fitView();
