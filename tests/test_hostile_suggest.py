@@ -3,7 +3,7 @@ before it is stored, so no answer can poison the store for later builds, and eac
 
 import json
 
-from tests.test_suggest import cg, later_world, service, suggestions  # noqa: F401  (fixtures)
+from tests.test_suggest_command import cg, later_world, service, suggestions  # noqa: F401  (fixtures)
 
 RECOMMEND = r"POST /recommendations/v1/papers"
 

@@ -25,7 +25,7 @@ from citegraph.pipeline import load
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
 from tests.standin.server import withhold_references
 from tests.standin.crossref import StandinCrossref, give_every_paper_a_doi
-from tests.test_map import OpenedMap, browser  # noqa: F401 (the fixture)
+from tests.conftest import OpenedMap
 
 MAILTO = "researcher@example.org"
 
