@@ -467,12 +467,21 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
     return items
 
 
+UNKNOWN_PER_PAPER = 3  # where influence is unknown: each of your papers' links to its most-cited references shown
+UNKNOWN_SHOWN_MAX = 2000  # and at most this many such citations in all (those between your papers first)
+
+
 def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) -> list[dict]:
     """Citations between drawn papers: influential ones thick and orange, unknown influence dashed.
 
     ``hide_ordinary``: on a library's map only the influential ones show; the page shows the others
-    on demand and around the hovered or selected paper."""
+    on demand and around the hovered or selected paper. A paper none of whose references has a known
+    flag (S2 gave none, or they are pending) would show nothing, so for those a bounded set of its
+    citations shows, dashed (``unknownShown``): those between your papers first, then each such
+    paper's links to its ``UNKNOWN_PER_PAPER`` most-cited references; once flags arrive, its
+    influential citations take over."""
     shown = set(drawn)
+    structure = _unknown_influence_structure(graph, drawn, shown) if hide_ordinary else set()
     items = []
     for citing, cited, influential in graph.edges(drawn, data="isInfluential"):
         if cited not in shown:
@@ -483,10 +492,28 @@ def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) 
         else:
             if influential is None:
                 item["dashes"] = True
-            if hide_ordinary:
+            if (citing, cited) in structure:
+                item["unknownShown"] = True
+            elif hide_ordinary:
                 item["hidden"] = item["ordinaryHidden"] = True
         items.append(item)
     return items
+
+
+def _unknown_influence_structure(graph: nx.DiGraph, drawn: list[str], shown: set[str]) -> set[tuple[str, str]]:
+    """The citations :func:`vis_edges` shows for your drawn papers whose references carry no known flag."""
+    unknown = [p for p in your_papers(graph) if p in shown and graph.succ[p]
+               and all(flag is None for _, _, flag in graph.out_edges(p, data="isInfluential"))]
+    if not unknown:
+        return set()
+    yours = set(your_papers(graph))
+    between = [(p, c) for p in unknown for c in graph.succ[p] if c in yours and c in shown]
+    most_cited = []
+    for paper in unknown:
+        cited = sorted((c for c in graph.succ[paper] if c in shown and c not in yours),
+                       key=lambda c: (-(graph.nodes[c].get("citationCount") or graph.in_degree(c)), c))
+        most_cited += [(paper, c) for c in cited[:UNKNOWN_PER_PAPER]]
+    return set((between + most_cited)[:UNKNOWN_SHOWN_MAX])
 
 
 def groups(names: set[str]) -> dict:

@@ -618,6 +618,9 @@
   legend.appendChild(el("div", "Size: citations (log) and how many of your papers cite it.", "note"));
   item("line", function (s) { s.borderColor = style.influential; }, "influential citation (S2)");
   item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
+  if (edgeList.some(function (e) { return e.unknownShown; }))
+    item("line", function (s) { s.borderColor = style.ordinary; s.borderTopStyle = "dashed"; },
+         "influence unknown: citations between your papers and to their most-cited references shown");
   item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
   legend.appendChild(el("div", page.summary, "note"));
   if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
