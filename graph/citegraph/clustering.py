@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from citegraph.errors import CitegraphError
+from citegraph.text import shown_title
 
 if TYPE_CHECKING:  # listing the groups of a saved graph needs no NetworkX
     import networkx as nx
@@ -229,7 +230,7 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = 3) -> list[Cluster]:
         listed = best.get(graph.nodes[row.paperId].get("cluster"))
         if listed is not None and len(listed) < top_unread:
             listed.append(row.paperId)
-    return [Cluster(name, size[name], mine[name], [graph.nodes[p].get("title") for p in best[name]], best[name])
+    return [Cluster(name, size[name], mine[name], [shown_title(graph.nodes[p].get("title"), p) for p in best[name]], best[name])
             for name in names]
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from citegraph.questions import YEAR, paper_link, your_papers
 from citegraph.errors import CitegraphError, S2Unavailable
 from citegraph.s2.records import Notice
+from citegraph.text import shown_title
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
 
@@ -169,7 +170,7 @@ def _reasons(graph: nx.DiGraph, transport: S2Client, paper_ids: list[str], notic
 
 
 def _title(graph: nx.DiGraph, paper_id: str) -> str:
-    return graph.nodes[paper_id].get("title") if paper_id in graph else paper_id
+    return shown_title(graph.nodes[paper_id].get("title"), paper_id) if paper_id in graph else paper_id
 
 
 def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str]) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from citegraph.questions import flags_pending_note, paper_link, read_papers, rea
 from citegraph.paths import first_context
 from citegraph.constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
-from citegraph.text import one_line, withheld_words
+from citegraph.text import one_line, shown_title, withheld_words
 from citegraph.errors import OutputError
 from citegraph.export.formats import bibtex_entries
 
@@ -119,6 +119,8 @@ class Selection:
 def short_label(title: str | None, year: int | None) -> str:
     """A label readable at a glance: the name before the colon ("LoRA 2021"), else the first words."""
     title = one_line(title or "")
+    if not title.strip():  # an untitled paper is not labelled (its card names its paperId)
+        return ""
     head, colon, _ = title.partition(":")
     if colon and 0 < len(head) <= 17:
         name = head
@@ -544,7 +546,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     papers, adjacency, hop_details = [], [], {}
     for i, node in enumerate(ids):
         data = graph.nodes[node]
-        papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
+        papers.append([node, shown_title(data.get("title"), node), data.get("year"), reading_status(data), data.get("citationCount"),
                        paper_link(data), data.get("url") or "", short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
