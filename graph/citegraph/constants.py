@@ -39,6 +39,8 @@ MIN_RPS = 0.01
 MAX_WAIT = 600.0  # seconds of retrying one request before it is given up
 TIMEOUT = 30.0  # seconds to wait for one answer
 
+MERGE_VERSIONS = True  # S2 records that are versions of one paper are one node (build --no-merge-versions: not)
+
 # Output formats
 PAPER_FORMATS = ("table", "csv", "json", "md", "bibtex")  # listings of papers: unread, similar, citing
 REPORT_FORMATS = ("table", "json", "md")  # one answer: stats, path, show

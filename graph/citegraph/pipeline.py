@@ -14,8 +14,8 @@ import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
 from citegraph.assemble import build_graph, graph_path, load_graph
-from citegraph.constants import COVERAGE_FILE
-from citegraph.coverage import CoverageReport, CoverageStatus, coverage, write_report
+from citegraph.constants import COVERAGE_FILE, MERGE_VERSIONS
+from citegraph.coverage import CoverageReport, CoverageStatus, coverage, version_rows, write_report
 from citegraph.bulk.engines import EngineOptions
 from citegraph.errors import CitegraphError, S2Unreachable, StoreError
 from citegraph.bulk.extract import fill_store_from_release
@@ -126,6 +126,7 @@ def build(
     engine_options: EngineOptions | None = None,
     quick: bool = False,
     first_view: Callable[[FirstView], None] | None = None,
+    merge_versions: bool = MERGE_VERSIONS,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -152,6 +153,8 @@ def build(
     engine_options : the engine that reads the release (DuckDB unless it says Spark).
     quick : stop after the first map; a later build fetches the influence flags.
     first_view : called with the :class:`FirstView` once the first map is drawn.
+    merge_versions : merge S2 records that are versions of one paper into one node (listed in
+        ``coverage.json``'s ``versions``; see :mod:`citegraph.versions`).
 
     Returns
     -------
@@ -185,9 +188,11 @@ def build(
         report = coverage(store, notes, offline, flags_to_come)
         report.totals["requests"] = made
         report.totals["skipped_items"] = skipped_items
+        graph, changed = build_graph(store, notes, data_dir, options.citations, options.depth, merge_versions)
+        report.versions = version_rows(graph)
+        report.totals["versions_merged"] = sum(len(row["also"]) for row in report.versions)
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
-        graph, changed = build_graph(store, notes, data_dir, options.citations, options.depth)
         return report, graph, changed
 
     try:

@@ -580,6 +580,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
                                                                                      (None, "null"))},
         "flagsPending": flags_pending_note(graph),
         "withheld": withheld_note(graph),
+        "versions": graph.graph.get("version_ids") or {},  # ids of S2 records merged into another: resolve() maps them
     }
 
 

@@ -41,6 +41,7 @@
   function resolve(query) {
     query = String(query || "").trim();
     if (index.has(query)) return query;
+    if (page.versions && page.versions[query.toLowerCase()]) return page.versions[query.toLowerCase()];
     var identifier = query.replace(/^(arxiv|doi):\s*/i, "").toLowerCase();  // arXiv:2106.09685, a DOI, a link
     if (/\d[.\/]\d/.test(identifier)) {
       for (var at = 0; at < N; at++) {
