@@ -56,7 +56,7 @@ def notes_fingerprint(notes: Notes) -> str:
 def node_attributes(paper: dict) -> dict:
     return {
         "paperId": paper.get("paperId"),
-        "title": (paper.get("title") or "").strip(),  # "" when S2 gives none: never a placeholder word
+        "title": paper.get("title") or "",  # as S2 wrote it; "" when S2 gives none: never a placeholder word
         "year": paper.get("year"),
         "authors": [a.get("name") for a in paper.get("authors") or [] if a.get("name")],
         "venue": paper.get("venue") or "",
