@@ -34,8 +34,8 @@ def built(tmp_path_factory):
     assert imported.exit_code == 0, imported.output
     notes = folder / "notes.md"
     notes.write_text("".join(f"- {row['url']}\n" for row in sample_rows("papers")), encoding="utf-8")
-    result = runner.invoke(main, ["build", str(notes), "--data-dir", str(folder / "data"), "-o", str(folder / "map.html"),
-                                  "--source", f"datasets:{release}"], env={"S2_API_URL": "http://127.0.0.1:9"},
+    result = runner.invoke(main, ["build", str(notes), "--data-dir", str(folder / "data"),
+                                  "-o", str(folder / "map.html"), "--source", f"datasets:{release}"], env={"S2_API_URL": "http://127.0.0.1:9"},
                            catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "100 resolved" in result.output and "0 requests to Semantic Scholar" in result.output

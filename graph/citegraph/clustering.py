@@ -230,7 +230,8 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = 3) -> list[Cluster]:
         listed = best.get(graph.nodes[row.paperId].get("cluster"))
         if listed is not None and len(listed) < top_unread:
             listed.append(row.paperId)
-    return [Cluster(name, size[name], mine[name], [shown_title(graph.nodes[p].get("title"), p) for p in best[name]], best[name])
+    return [Cluster(name, size[name], mine[name], [shown_title(graph.nodes[p].get("title"), p) for p in best[name]],
+                    best[name])
             for name in names]
 
 

@@ -396,7 +396,8 @@ def citing_papers(graph: nx.DiGraph, *, top: int = 20, min_cites: int = 2, since
     for node, cited in cites.items():
         data = graph.nodes[node]
         if len(cited) >= min_cites and not (since and (data.get("year") or 0) < since):
-            rows.append(CitingPaper(node, shown_title(data.get("title"), node), data.get("year"), len(cited), data.get("citationCount"),
+            rows.append(CitingPaper(node, shown_title(data.get("title"), node), data.get("year"), len(cited),
+                                    data.get("citationCount"),
                                     _titles(graph, cited), paper_link(data)))
     # paperId orders ties, so the same graph always gives the same list.
     if sort == "year":

@@ -110,17 +110,17 @@ class Progress:
 @click.option("--source", metavar="datasets:DIR",
               help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.")
 @engine_options
-@click.option("--merge-versions/--no-merge-versions", default=MERGE_VERSIONS, show_default=True,
-              help="Merge S2 records that are versions of one paper (same title, an author, years <= 2 apart, "
-                   "or a shared DOI/arXiv id) into one node.")
+@click.option("--no-merge-versions", "keep_versions", is_flag=True, default=not MERGE_VERSIONS,
+              help="Keep apart S2 records that are versions of one paper (by default merged into one node: same "
+                   "title, an author, years <= 2 apart, or a shared DOI/arXiv id).")
 @click.option("--quick", is_flag=True,
               help="Stop after the first map (references from the batch, influence unknown); "
                    "a later build fetches S2's influence flags.")
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, merge_versions, quick, data_dir,
-          color, show, max_nodes, layout):
+          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, keep_versions, quick,
+          data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -157,7 +157,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
             release=release_source(source),
             engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
-            first_view=first_view, merge_versions=merge_versions)
+            first_view=first_view, merge_versions=not keep_versions)
     finally:
         progress.close()
     print_build(result, data_dir, output, offline)

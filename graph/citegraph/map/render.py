@@ -546,7 +546,8 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     papers, adjacency, hop_details = [], [], {}
     for i, node in enumerate(ids):
         data = graph.nodes[node]
-        papers.append([node, shown_title(data.get("title"), node), data.get("year"), reading_status(data), data.get("citationCount"),
+        papers.append([node, shown_title(data.get("title"), node), data.get("year"), reading_status(data),
+                       data.get("citationCount"),
                        paper_link(data), data.get("url") or "", short_label(data.get("title"), data.get("year"))])
         row = []
         for cited, edge in graph.succ[node].items():
