@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citegraph.constants import ReadingStatus
+from citegraph.constants import MERGE_VERSIONS, ReadingStatus
 from citegraph.errors import GraphMissing
 from citegraph.graphfile import GRAPH_FILE, graph_path, graph_stamp, load_graph, read_stamp, save_graph
 
@@ -56,7 +56,7 @@ def notes_fingerprint(notes: Notes) -> str:
 def node_attributes(paper: dict) -> dict:
     return {
         "paperId": paper.get("paperId"),
-        "title": paper.get("title") or "(untitled)",
+        "title": paper.get("title") or "",  # as S2 wrote it; "" when S2 gives none: never a placeholder word
         "year": paper.get("year"),
         "authors": [a.get("name") for a in paper.get("authors") or [] if a.get("name")],
         "venue": paper.get("venue") or "",
@@ -93,7 +93,8 @@ def _drawn_edges(store: Store, citations: bool, yours: set[str], depth: int) -> 
     return [edge for edge in edges if edge[0] in referencing or (citations and edge[-1] == "citations")]
 
 
-def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1) -> nx.DiGraph:
+def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1,
+             merge_versions: bool = MERGE_VERSIONS) -> nx.DiGraph:
     """The citation graph of everything stored, with the notes' papers marked read.
 
     Parameters
@@ -107,6 +108,8 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
         store either way.
     depth : int
         1: your papers' references; 2: also theirs (stored by ``build --depth 2``); 3: one level further.
+    merge_versions : bool
+        Merge S2 records that are versions of one paper into one node (see :mod:`citegraph.versions`).
 
     Returns
     -------
@@ -122,6 +125,7 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
 
     from citegraph.clustering import assign_clusters
     from citegraph.crossref.stored import annotate as annotate_from_crossref
+    from citegraph.versions import merge_versions as _merge_versions
     from citegraph.store import FINAL, FetchKind, FetchStatus
 
     graph = nx.DiGraph(citations=citations)
@@ -152,7 +156,9 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
             node["notesTitle"] = entry.title
     annotate_from_crossref(graph, store)
     graph.graph["unresolved_references"] = store.unresolved_counts()
-    flagged = store.statuses(FetchKind.REFERENCES)
+    versions = _merge_versions(graph) if merge_versions else {}
+    yours = {versions.get(paper, paper) for paper in yours}
+    flagged = {versions.get(p, p): entry for p, entry in store.statuses(FetchKind.REFERENCES).items()}
     graph.graph["flags_pending"] = sum(1 for paper in yours if paper in graph
                                        and (paper not in flagged or flagged[paper][0] not in FINAL))
     withheld = [p for p, (status, _, _) in flagged.items() if status == FetchStatus.WITHHELD and p in graph]
@@ -165,7 +171,7 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
 
 
 def build_graph(store: Store, notes: Notes, data_dir: Path, citations: bool = False,
-                depth: int = 1) -> tuple[nx.DiGraph, bool]:
+                depth: int = 1, merge_versions: bool = MERGE_VERSIONS) -> tuple[nx.DiGraph, bool]:
     """The graph for these notes and this store: loaded when unchanged, else assembled and saved.
 
     Returns the graph and whether it was assembled anew. A read-only store's graph is assembled
@@ -173,13 +179,14 @@ def build_graph(store: Store, notes: Notes, data_dir: Path, citations: bool = Fa
     """
     path = graph_path(data_dir)
     stamp = graph_stamp(store.generation(), notes_fingerprint(notes), citations, depth)
+    stamp["merge_versions"] = merge_versions
     try:
         # Only the stamp is read to decide: a stale graph is never loaded just to be replaced.
         if read_stamp(path) == stamp:
             return load_graph(path), False
     except GraphMissing:
         pass
-    graph = assemble(store, notes, citations, depth)
+    graph = assemble(store, notes, citations, depth, merge_versions)
     if not store.read_only:
         save_graph(graph, path, stamp)
     return graph, True

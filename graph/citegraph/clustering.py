@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from citegraph.constants import CLUSTER_TOP_UNREAD, MIN_CITED_BY, TOP
 from citegraph.errors import UnknownCluster
+from citegraph.text import shown_title
 
 if TYPE_CHECKING:  # listing the groups of a saved graph needs no NetworkX
     import networkx as nx
@@ -227,7 +228,8 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = CLUSTER_TOP_UNREAD) -> 
         listed = best.get(graph.nodes[row.paperId].get("cluster"))
         if listed is not None and len(listed) < top_unread:
             listed.append(row.paperId)
-    return [Cluster(name, size[name], mine[name], [graph.nodes[p].get("title") for p in best[name]], best[name])
+    return [Cluster(name, size[name], mine[name], [shown_title(graph.nodes[p].get("title"), p) for p in best[name]],
+                    best[name])
             for name in names]
 
 

@@ -75,6 +75,8 @@ UPDATE_WORDS = {"retraction": "retracted", "withdrawal": "withdrawn", "removal":
                 "correction": "corrected", "expression_of_concern": "expression of concern"}
 REFERENCE_SOURCES = ("s2", "crossref")  # where a citation came from (the edges' ``source``)
 
+MERGE_VERSIONS = True  # S2 records that are versions of one paper are one node (build --no-merge-versions: not)
+
 # Output formats
 ROW_FORMATS = ("table", "csv", "json", "md")  # listings of other rows: notes, clusters
 PAPER_FORMATS = (*ROW_FORMATS, "bibtex")  # listings of papers: unread, similar, citing, suggest

@@ -74,13 +74,15 @@ class CoverageReport:
 
     ``dropped_fields`` names, per paperId, the fields Semantic Scholar sent with a wrong type (stored
     as null); ``totals["dropped_fields"]`` counts them and ``totals["papers_with_dropped_fields"]``
-    the papers.
+    the papers. ``versions`` lists the S2 records merged as versions of one paper (`version_rows`),
+    ``totals["versions_merged"]`` counts the records merged away.
     """
 
     entries: list[CoverageRow] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     dropped_fields: dict[str, list[str]] = field(default_factory=dict)
     crossref: dict | None = None  # what Crossref added and what is missing (citegraph.crossref.report)
+    versions: list[dict] = field(default_factory=list)
 
     @property
     def papers(self) -> int:
@@ -94,7 +96,8 @@ class CoverageReport:
 
     def to_dict(self) -> dict:
         return {"entries": [asdict(e) for e in self.entries], "totals": self.totals,
-                "dropped_fields": self.dropped_fields, **({"crossref": self.crossref} if self.crossref else {})}
+                "dropped_fields": self.dropped_fields, "versions": self.versions,
+                **({"crossref": self.crossref} if self.crossref else {})}
 
 
 def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: bool = False) -> CoverageReport:
@@ -195,6 +198,16 @@ def _totals(entries: list[CoverageRow], dropped: dict) -> dict:
     totals["dropped_fields"] = sum(len(names) for names in dropped.values())
     totals["papers_with_dropped_fields"] = len(dropped)
     return totals
+
+
+def version_rows(graph) -> list[dict]:
+    """The versions merged in the graph (:mod:`citegraph.versions`), as ``coverage.json`` lists them:
+    ``[{"paperId": kept, "title", "also": [S2 records merged into it]}]``."""
+    kept: dict[str, list[str]] = {}
+    for other, paper in (graph.graph.get("versions") or {}).items():
+        kept.setdefault(paper, []).append(other)
+    return [{"paperId": paper, "title": graph.nodes[paper].get("title") if paper in graph else None,
+             "also": sorted(others)} for paper, others in sorted(kept.items())]
 
 
 def write_report(report: CoverageReport, *paths: Path) -> None:

@@ -103,11 +103,14 @@ def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:
     query = query.strip()
     if query in graph:
         return PaperMatch(query, "id")
+    versions = graph.graph.get("version_ids") or {}  # ids of S2 records merged as versions of one paper
     identifier = parse_identifier(query)
     if identifier:
         wanted = identifier.lower()
         if wanted in graph:
             return PaperMatch(wanted, "id")
+        if wanted in versions:
+            return PaperMatch(versions[wanted], "id")
         for node, external in graph.nodes(data="externalIds"):
             if wanted in identifiers_of({"paperId": node, "externalIds": external}):
                 return PaperMatch(node, "id")

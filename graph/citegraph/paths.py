@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from citegraph.constants import MAX_PATHS
 from citegraph.errors import NoPath
 from citegraph.lookup import paper_label
+from citegraph.text import shown_title
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -36,7 +37,7 @@ class PaperRef:
     @classmethod
     def of(cls, graph: nx.DiGraph, node: str) -> PaperRef:
         data = graph.nodes[node]
-        return cls(node, data.get("title"), data.get("year"))
+        return cls(node, shown_title(data.get("title"), node), data.get("year"))
 
     @property
     def label(self) -> str:

@@ -15,9 +15,9 @@ import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
 from citegraph.assemble import build_graph
-from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, MAP_FILE, MAP_TOP_UNREAD
+from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, MAP_FILE, MAP_TOP_UNREAD, MERGE_VERSIONS
 from citegraph.datadir import COVERAGE_FILE, RATE_FILE, STORE_FILE, load, open_store
-from citegraph.coverage import CoverageReport, CoverageStatus, coverage, write_report
+from citegraph.coverage import CoverageReport, CoverageStatus, coverage, version_rows, write_report
 from citegraph.crossref.ask import CrossrefAsker, CrossrefRun, withheld_papers
 from citegraph.crossref.client import CrossrefClient, CrossrefConfig
 from citegraph.crossref.report import crossref_section
@@ -109,6 +109,7 @@ def build(
     crossref: bool = True,
     crossref_config: CrossrefConfig | None = None,
     refresh_crossref: float = CROSSREF_REFRESH_DAYS,
+    merge_versions: bool = MERGE_VERSIONS,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
@@ -139,6 +140,8 @@ def build(
     crossref : ask Crossref (``crossref_config``, default ``CrossrefConfig.from_env()``) for the references
         S2 withholds and for retraction notices; False sends no DOI anywhere (``--no-crossref``).
     refresh_crossref : days after which a stored retraction status is asked again.
+    merge_versions : merge S2 records that are versions of one paper into one node (listed in
+        ``coverage.json``'s ``versions``; see :mod:`citegraph.versions`).
 
     Returns
     -------
@@ -158,7 +161,7 @@ def build(
     """
     plan = BuildPlan(list(paths), Path(data_dir), output, fetch_options or FetchOptions(), s2_config, offline,
                      map_options, report_file, progress, notice, zotero, suggest, release, engine_options, quick,
-                     first_view, keep, crossref, crossref_config, refresh_crossref)
+                     first_view, keep, crossref, crossref_config, refresh_crossref, merge_versions)
     return run_build(plan)
 
 
@@ -186,6 +189,7 @@ class BuildPlan:
     crossref: bool = True
     crossref_config: CrossrefConfig | None = None
     refresh_crossref: float = CROSSREF_REFRESH_DAYS
+    merge_versions: bool = MERGE_VERSIONS
 
 
 @dataclass
@@ -322,10 +326,12 @@ def report_and_assemble(plan: BuildPlan, run: BuildRun, store: Store,
     added, report.crossref = crossref_section(store, yours, withheld_papers(store, yours), asked and asked.outage,
                                               asked is not None)
     report.totals.update(added, crossref_requests=asked.requests if asked else 0)
+    graph, changed = build_graph(store, run.notes, plan.data_dir, plan.fetch_options.citations,
+                                 plan.fetch_options.depth, plan.merge_versions)
+    report.versions = version_rows(graph)
+    report.totals["versions_merged"] = sum(len(row["also"]) for row in report.versions)
     write_report(report, *([] if store.read_only else [plan.data_dir / COVERAGE_FILE]),
                  *([Path(plan.report_file)] if plan.report_file else []))
-    graph, changed = build_graph(store, run.notes, plan.data_dir, plan.fetch_options.citations,
-                                 plan.fetch_options.depth)
     return report, graph, changed
 
 

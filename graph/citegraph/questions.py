@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from citegraph.constants import CITING_SORTS, MIN_CITED_BY, MIN_CITES, TOP, UPDATE_WORDS, ReadingStatus
 from citegraph.errors import CitationsMissing
+from citegraph.text import shown_title
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -124,7 +125,7 @@ def read_papers(graph: nx.DiGraph) -> list[str]:
 
 
 def _titles(graph: nx.DiGraph, nodes) -> list[str]:
-    return sorted(graph.nodes[n].get("title") or "" for n in nodes)
+    return sorted(shown_title(graph.nodes[n].get("title"), n) for n in nodes)
 
 
 def your_papers(graph: nx.DiGraph) -> list[str]:
@@ -210,7 +211,7 @@ def unread_papers(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int
         candidates.append((node, data, readers))
     top_rank = max((data.get("pagerank", 0.0) for _, data, _ in candidates), default=0.0) or 1.0
     rows = [UnreadPaper(
-        paperId=node, title=data.get("title"), year=data.get("year"),
+        paperId=node, title=shown_title(data.get("title"), node), year=data.get("year"),
         score=_rounded(len(readers) + influential[node] + data.get("pagerank", 0.0) / top_rank),
         queued=bool(data.get("queued")), cited_by_count=len(readers), influential_count=influential[node],
         pagerank=data.get("pagerank", 0.0), citationCount=data.get("citationCount"),
@@ -333,7 +334,7 @@ def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = TOP) -> list[Sim
         cocitation = len(shared_citers) / math.sqrt(len(citers) * len(graph.pred[node])) if shared_citers else 0.0
         coupling = len(shared_refs) / math.sqrt(len(refs) * len(graph.succ[node])) if shared_refs else 0.0
         shared = _titles(graph, shared_citers | shared_refs)
-        rows.append(SimilarPaper(node, graph.nodes[node].get("title"), graph.nodes[node].get("year"),
+        rows.append(SimilarPaper(node, shown_title(graph.nodes[node].get("title"), node), graph.nodes[node].get("year"),
                                  round(cocitation + coupling, 4), round(cocitation, 4), round(coupling, 4),
                                  shared, len(shared)))
     # Candidates come out of a set: paperId orders ties, so the same graph always gives the same list.
@@ -423,7 +424,8 @@ def citing_papers(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CIT
     for node, cited in cites.items():
         data = graph.nodes[node]
         if len(cited) >= min_cites and not (since and (data.get("year") or 0) < since):
-            rows.append(CitingPaper(node, data.get("title"), data.get("year"), len(cited), data.get("citationCount"),
+            rows.append(CitingPaper(node, shown_title(data.get("title"), node), data.get("year"), len(cited),
+                                    data.get("citationCount"),
                                     _titles(graph, cited), paper_link(data)))
     # paperId orders ties, so the same graph always gives the same list.
     if sort == "year":
@@ -545,7 +547,7 @@ def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
     ('Layer Normalization', ['A', 'B'], ['W'])
     """
     def linked(pairs):
-        return [LinkedPaper(other, graph.nodes[other].get("title"), graph.nodes[other].get("year"),
+        return [LinkedPaper(other, shown_title(graph.nodes[other].get("title"), other), graph.nodes[other].get("year"),
                             bool(graph.nodes[other].get("read")), edge.get("isInfluential"),
                             list(edge.get("intents") or []), edge.get("source") or "s2",
                             notice_line(graph.nodes[other]))

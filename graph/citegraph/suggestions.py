@@ -28,6 +28,7 @@ from citegraph.datadir import RATE_FILE, load, open_store
 from citegraph.errors import CitegraphError, ConflictingOptions, S2Unavailable
 from citegraph.s2.records import Notice
 from citegraph.s2 import schema
+from citegraph.text import shown_title
 from citegraph.s2.client import S2Client
 from citegraph.s2.transport import S2Config
 
@@ -171,7 +172,7 @@ def _reasons(graph: nx.DiGraph, transport: S2Client, paper_ids: list[str], notic
 
 
 def _title(graph: nx.DiGraph, paper_id: str) -> str:
-    return graph.nodes[paper_id].get("title") if paper_id in graph else paper_id
+    return shown_title(graph.nodes[paper_id].get("title"), paper_id) if paper_id in graph else paper_id
 
 
 def _notices(store) -> dict:

@@ -98,3 +98,15 @@ def withheld_words(reference_count: int | None) -> str:
     """
     counted = f" (S2 counts {reference_count:,})" if reference_count else ""
     return f"references withheld by the publisher{counted}"
+
+
+def shown_title(title: str | None, paper_id: str) -> str:
+    """A paper's title where a row must name it; its S2 paperId when S2 gives it no title (never a
+    placeholder word, which would label it and name groups).
+
+    Example
+    -------
+    >>> shown_title("LoRA", "x" * 40), shown_title("", "649def34f8be52c8b66281af98ae884c09aef38b")
+    ('LoRA', '649def34f8be52c8b66281af98ae884c09aef38b')
+    """
+    return title if title and title.strip() else paper_id

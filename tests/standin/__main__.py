@@ -1,4 +1,4 @@
-"""Serve a generated citation world around some notes' papers: python -m tests.standin [--notes data/notes]."""
+"""Serve a citation world: python -m tests.standin [--notes data/notes | --library N | --world PATH]."""
 
 import argparse
 import contextlib
@@ -9,6 +9,7 @@ import sys
 from .crossref import MODES as CROSSREF_MODES
 from .crossref import StandinCrossref, give_every_paper_a_doi
 from .hostile import MODES, HostileS2
+from .realworld import load_world
 from .server import BODIES, Faults, StandinS2, withhold_references
 from citegraph.demo.world import add_later_work, generate_library, generate_world, sample_notes_seeds
 
@@ -37,12 +38,10 @@ def main() -> None:
     parser.add_argument("--after", type=int, default=0, help="--status/--body from this request on")
     parser.add_argument("--until", type=int, help="--status/--body until this request")
     parser.add_argument("--matching", help="--status/--body only for paths matching this regex")
-    parser.add_argument(
-        "--library",
-        type=int,
-        metavar="N",
-        help="serve a generated library instead: N read papers in 8 topics among about 30*N papers",
-    )
+    parser.add_argument("--world", metavar="PATH", help="serve this world file instead (JSON, or gzipped JSON, "
+                        "as tests/fixtures/realcorpus/world.json.gz: real S2 records)")
+    parser.add_argument("--library", type=int, metavar="N",
+                        help="serve a generated library instead: N read papers in 8 topics among about 30*N papers")
     parser.add_argument("--library-notes", metavar="FILE", help="with --library: write its reading notes here")
     parser.add_argument("--no-headings", action="store_true", help="with --library-notes: no topic headings")
     parser.add_argument("--withheld", type=float, default=0.0, metavar="SHARE",
@@ -56,7 +55,10 @@ def main() -> None:
     parser.add_argument("--hostile", choices=MODES, help="serve as a hostile server in this mode (faults ignored)")
     args = parser.parse_args()
 
-    if args.library:
+    if args.world:
+        world = load_world(args.world)
+        yours = sorted(p for p, refs in world.references.items() if refs)
+    elif args.library:
         library = generate_library(n_read=args.library, seed=args.seed)
         world = library.world
         if args.library_notes:

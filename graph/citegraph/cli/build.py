@@ -27,6 +27,7 @@ from citegraph.constants import (
     DEPTHS,
     MAP_FILE,
     MAX_CITATIONS,
+    MERGE_VERSIONS,
     MAX_WAIT,
     MIN_RPS,
     ROW_FORMATS,
@@ -125,6 +126,9 @@ class ProgressBars:
                    "are sent, for retraction notices and the references S2 withholds).")
 @click.option("--refresh-crossref", type=click.FloatRange(0), default=CROSSREF_REFRESH_DAYS, show_default=True,
               metavar="DAYS", help="Ask Crossref again about retraction notices stored more than DAYS ago.")
+@click.option("--no-merge-versions", "keep_versions", is_flag=True, default=not MERGE_VERSIONS,
+              help="Keep apart S2 records that are versions of one paper (by default merged into one node: same "
+                   "title, an author, years <= 2 apart, or a shared DOI/arXiv id).")
 @click.option("--quick", is_flag=True,
               help="Stop after the first map (references from the batch, influence unknown); "
                    "a later build fetches S2's influence flags.")
@@ -132,7 +136,7 @@ class ProgressBars:
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, refresh_after, keep,
                   rps, max_wait, output, report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master,
-                  no_crossref, refresh_crossref, quick, data_dir, color, show, max_nodes, layout):
+                  no_crossref, refresh_crossref, keep_versions, quick, data_dir, color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment; CROSSREF_API_URL and
@@ -173,7 +177,8 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             release=release_source(source),
             engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
             first_view=first_view, keep=keep, crossref=not no_crossref,
-            crossref_config=CrossrefConfig.from_env(max_wait=max_wait), refresh_crossref=refresh_crossref)
+            crossref_config=CrossrefConfig.from_env(max_wait=max_wait), refresh_crossref=refresh_crossref,
+            merge_versions=not keep_versions)
     finally:
         progress.close()
     print_build(result, data_dir, output, offline)

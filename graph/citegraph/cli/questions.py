@@ -247,6 +247,8 @@ def _card_lines(card, markdown: bool) -> list[str]:
     values = [(key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
               for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS) if key != "notice" or value]
     lines = [markdown_table(["field", "value"], values)] if markdown else [f"{key:>24}: {value}" for key, value in values]
+    if card.paper.get("alsoS2"):  # S2 records merged into this one as versions of one paper
+        lines.append(f"\nalso S2 record {', '.join(card.paper['alsoS2'])} (a version of this paper)")
     for label, links in (("references in the graph", card.references), ("cited by (in the graph)", card.cited_by)):
         lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}"
                      + (" (* = in your notes)" if links else ""))

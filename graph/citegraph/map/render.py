@@ -38,7 +38,7 @@ from citegraph.paths import first_context
 from citegraph.constants import (INFLUENCE, MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD, check_choice,
                         check_range)
 from citegraph.datafiles import read_regular
-from citegraph.text import one_line, withheld_words
+from citegraph.text import one_line, shown_title, withheld_words
 from citegraph.errors import OutputError
 from citegraph.export.formats import bibtex_entries
 
@@ -125,6 +125,8 @@ class Selection:
 def short_label(title: str | None, year: int | None) -> str:
     """A label readable at a glance: the name before the colon ("LoRA 2021"), else the first words."""
     title = one_line(title or "")
+    if not title.strip():  # an untitled paper is not labelled (its card names its paperId)
+        return ""
     head, colon, _ = title.partition(":")
     if colon and 0 < len(head) <= 17:
         name = head
@@ -481,12 +483,21 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
     return items
 
 
+UNKNOWN_PER_PAPER = 3  # where influence is unknown: each of your papers' links to its most-cited references shown
+UNKNOWN_SHOWN_MAX = 2000  # and at most this many such citations in all (those between your papers first)
+
+
 def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) -> list[dict]:
     """Citations between drawn papers: influential ones thick and orange, unknown influence dashed.
 
     ``hide_ordinary``: on a library's map only the influential ones show; the page shows the others
-    on demand and around the hovered or selected paper."""
+    on demand and around the hovered or selected paper. A paper none of whose references has a known
+    flag (S2 gave none, or they are pending) would show nothing, so for those a bounded set of its
+    citations shows, dashed (``unknownShown``): those between your papers first, then each such
+    paper's links to its ``UNKNOWN_PER_PAPER`` most-cited references; once flags arrive, its
+    influential citations take over."""
     shown = set(drawn)
+    structure = _unknown_influence_structure(graph, drawn, shown) if hide_ordinary else set()
     items = []
     for citing, cited, edge in graph.edges(drawn, data=True):
         if cited not in shown:
@@ -500,10 +511,28 @@ def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) 
         else:
             if influential is None:
                 item["dashes"] = True
-            if hide_ordinary:
+            if (citing, cited) in structure:
+                item["unknownShown"] = True
+            elif hide_ordinary:
                 item["hidden"] = item["ordinaryHidden"] = True
         items.append(item)
     return items
+
+
+def _unknown_influence_structure(graph: nx.DiGraph, drawn: list[str], shown: set[str]) -> set[tuple[str, str]]:
+    """The citations :func:`vis_edges` shows for your drawn papers whose references carry no known flag."""
+    unknown = [p for p in your_papers(graph) if p in shown and graph.succ[p]
+               and all(flag is None for _, _, flag in graph.out_edges(p, data="isInfluential"))]
+    if not unknown:
+        return set()
+    yours = set(your_papers(graph))
+    between = [(p, c) for p in unknown for c in graph.succ[p] if c in yours and c in shown]
+    most_cited = []
+    for paper in unknown:
+        cited = sorted((c for c in graph.succ[paper] if c in shown and c not in yours),
+                       key=lambda c: (-(graph.nodes[c].get("citationCount") or graph.in_degree(c)), c))
+        most_cited += [(paper, c) for c in cited[:UNKNOWN_PER_PAPER]]
+    return set((between + most_cited)[:UNKNOWN_SHOWN_MAX])
 
 
 def groups(names: set[str]) -> dict:
@@ -534,8 +563,8 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     papers, adjacency, hop_details = [], [], {}
     for i, node in enumerate(ids):
         data = graph.nodes[node]
-        papers.append([node, data.get("title") or "", data.get("year"), reading_status(data), data.get("citationCount"),
-                       paper_link(data), data.get("url") or "",
+        papers.append([node, shown_title(data.get("title"), node), data.get("year"), reading_status(data),
+                       data.get("citationCount"), paper_link(data), data.get("url") or "",
                        (RETRACTED_MARK if data.get("retracted") else "")
                        + short_label(data.get("title"), data.get("year"))])
         row = []
@@ -572,6 +601,7 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "crossrefCitations": sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
         "retracted": sum(1 for _, flag in graph.nodes(data="retracted") if flag),
         "withheld": withheld_note(graph),
+        "versions": graph.graph.get("version_ids") or {},  # ids of S2 records merged into another: resolve() maps them
     }
 
 

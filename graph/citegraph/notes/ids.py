@@ -23,8 +23,17 @@ _ARXIV_ID = rf"(?:{ARXIV_NEW}|{ARXIV_OLD})"
 _ARXIV_IN_PATH = re.compile(
     rf"/(?:abs|pdf|html|format|ps|papers|paper|overview)/({_ARXIV_ID})(?:v[0-9]+)?(?:\.pdf|/index\.html)?/?$")
 _ARXIV_FULL = re.compile(rf"({_ARXIV_ID})(?:v[0-9]+)?")
-_DOI = re.compile(r"10\.[0-9]{4,9}/[^\s\"<>]+")
-_DOI_PREFIX = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s?)")
+# A DOI, after Crossref's guidance ("DOIs and matching regular expressions", 2015): ``10.``, a
+# registrant code of 4-9 digits, ``/``, and a suffix that may hold ``;()/:`` and, in Wiley's early
+# SICI DOIs, an angle-bracketed part: 10.1002/(SICI)1098-1063(1996)6:1<79::AID-HIPO13>3.0.CO;2-H.
+# The suffix runs to whitespace, a quote or an angle bracket; a ``<`` goes on only as such a SICI
+# part (a colon inside, no slash: never ``</a>``), so an autolink's closing ``>`` is never taken.
+# Sentence punctuation and unbalanced closing brackets are stripped afterwards
+# (`strip_trailing_punctuation`); balanced parentheses stay.
+SICI_PART = r"<[0-9A-Za-z\-]{0,64}:[0-9A-Za-z:\-]{0,64}>"
+DOI_PATTERN = rf"10\.[0-9]{{4,9}}/(?:[^\s\"<>]|{SICI_PART})+"
+_DOI = re.compile(DOI_PATTERN)
+_DOI_PREFIX = re.compile(r"(?i)^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s?)")
 # bioRxiv/medRxiv paths carry the DOI plus a version and a view: 10.1101/2020.03.01.972935v2.full.pdf
 _PREPRINT_VIEW = re.compile(r"(?:v[0-9]+)?(?:\.full(?:\.pdf|-text)?|\.abstract|\.article-info|\.pdf)?$")
 _SHA = re.compile(r"[0-9a-f]{40}")
@@ -34,7 +43,7 @@ _TRAILING = ".,;:!?'\"*_"
 # Identifiers written in running text ("see arXiv:2106.09685", "doi:10.1000/x", "PMID: 123").
 _TEXT_IDS = re.compile(
     rf"(?i:\barxiv:\s?)(?P<arxiv>{_ARXIV_ID}(?:v[0-9]+)?)"
-    r"|(?i:\bdoi:\s?)?(?P<doi>\b10\.[0-9]{4,9}/[^\s\"<>]+)"
+    rf"|(?i:\bdoi:\s?)?(?P<doi>\b{DOI_PATTERN})"
     r"|(?i:\bcorpus\s?id:\s?)(?P<corpus>[0-9]+)"
     r"|(?i:\bpmcid:\s?)(?i:pmc)?(?P<pmcid>[0-9]+)"
     r"|(?i:\bpmid:\s?)(?P<pmid>[0-9]+)"
@@ -227,8 +236,13 @@ def find_text_ids(text: str) -> list[TextId]:
             paper_id = f"ACL:{strip_trailing_punctuation(value)}"
         else:
             paper_id = value
-        if paper_id:
-            found.append(TextId(paper_id, match.start(), match.start() + len(match.group(0).rstrip(_TRAILING + ")"))))
+        if not paper_id:
+            continue
+        if kind == "doi":  # balanced parentheses are the DOI's own: only what strip_trailing_punctuation left ends it
+            end = match.start(kind) + len(value)
+        else:
+            end = match.start() + len(match.group(0).rstrip(_TRAILING + ")"))
+        found.append(TextId(paper_id, match.start(), end))
     return found
 
 

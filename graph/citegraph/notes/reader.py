@@ -16,7 +16,7 @@ from citegraph.datafiles import read_regular
 from citegraph.notes.entries import NOT_RELEVANT, QUEUED, READ, NoteEntry, Notes, Skipped, split_status_tags, status_word
 from citegraph.text import one_line, title_key
 from citegraph.errors import NoPapersFound, NotesError
-from citegraph.notes.ids import LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
+from citegraph.notes.ids import SICI_PART, LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
 from citegraph.notes.reference_files import read_bibtex, read_csl_json, read_ris
 from citegraph.notes.zotero import ZoteroSource, read_zotero
 
@@ -36,9 +36,12 @@ _ORG_PROPERTY = re.compile(r"^\s*:([A-Za-z_-]+):\s?")
 _BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*\n]+)\*\*")
 _TASK_BOX = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+\[([ xX-])\]\s")
 _NOT_RELEVANT_TAG = re.compile(r"(?<![\w#])#(?:not-?relevant|irrelevant)\b", re.IGNORECASE)
-_URL_CHARS = r"[^\s<>\[\]()\"'`]"
+# A URL goes on past an angle bracket only through a SICI DOI's <...> part (see ids.SICI_PART).
+_URL_CHARS = rf"(?:[^\s<>\[\]()\"'`]|{SICI_PART})"
+_MD_URL_CHARS = rf"(?:[^\s()<>]|{SICI_PART})"
 _MD_LINK = re.compile(
-    r"\[(?P<title>[^\[\]\n]{0,1000})\]\(\s*<?(?P<url>(?:[^\s()<>]|\([^\s()<>]*\))+)>?\s*(?:\"[^\"\n]*\"\s*)?\)"
+    rf"\[(?P<title>[^\[\]\n]{{0,1000}})\]\(\s*<?(?P<url>(?:{_MD_URL_CHARS}|\({_MD_URL_CHARS}*\))+)>?\s*"
+    r"(?:\"[^\"\n]*\"\s*)?\)"
 )
 _ORG_LINK = re.compile(r"\[\[(?P<url>[^\[\]\n]{1,2000})\](?:\[(?P<title>[^\[\]\n]{0,1000})\])?\]")
 _BARE_URL = re.compile(rf"https?://{_URL_CHARS}+(?:\({_URL_CHARS}*\){_URL_CHARS}*)*", re.IGNORECASE)

@@ -41,6 +41,7 @@
   function resolve(query) {
     query = String(query || "").trim();
     if (index.has(query)) return query;
+    if (page.versions && page.versions[query.toLowerCase()]) return page.versions[query.toLowerCase()];
     var identifier = query.replace(/^(arxiv|doi):\s*/i, "").toLowerCase();  // arXiv:2106.09685, a DOI, a link
     if (/\d[.\/]\d/.test(identifier)) {
       for (var at = 0; at < N; at++) {
@@ -619,6 +620,9 @@
   legend.appendChild(el("div", "Size: citations (log) and how many of your papers cite it.", "note"));
   item("line", function (s) { s.borderColor = style.influential; }, "influential citation (S2)");
   item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
+  if (edgeList.some(function (e) { return e.unknownShown; }))
+    item("line", function (s) { s.borderColor = style.ordinary; s.borderTopStyle = "dashed"; },
+         "influence unknown: citations between your papers and to their most-cited references shown");
   item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
   if (page.crossrefCitations) item("line", function (s) { s.borderColor = style.crossref; s.borderTopStyle = "dotted"; },
     "citation from Crossref (S2 withholds the paper's references; influence unknown)");
