@@ -20,15 +20,17 @@ LAYERS = [
     ["notes.*"],  # reading your notes: files and Zotero, no network, no graph
     ["s2.*"],  # Semantic Scholar: records, answer schema, transport, Graph API calls
     ["store", "graphfile", "datadir"],  # what is kept on disk: the SQLite store, the saved graph, the data dir
+    ["crossref.*"],  # Crossref: withheld references and retraction notices, kept in the store
     ["fetch", "coverage"],  # notes + S2 -> the store; what was found for each entry
-    ["questions", "lookup", "paths"],  # questions asked of a graph
+    ["questions", "lookup", "paths", "versions"],  # questions asked of a graph; versions of one paper
     ["clustering", "assemble"],  # the store -> the graph, and its groups
     ["bulk.*"],  # Semantic Scholar Datasets releases -> the store
     ["export.*", "map.*"],  # the graph -> files for other tools, the interactive page
     ["suggestions"],  # S2's recommendations for your reading
+    ["history", "buildlog"],  # each build's snapshot: what changed, the log, saturation
     ["pipeline"],  # the whole build
     ["demo.*"],  # the demo: a generated world built as a release
-    ["cli.*", "mcp_server", "__main__", "citegraph"],  # the entry points
+    ["cli.*", "mcp_server", "mcp_stdio", "__main__", "citegraph"],  # the entry points
 ]
 
 # Boundaries the layers alone do not keep: the module (or folder) never imports these citegraph

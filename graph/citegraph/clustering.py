@@ -175,7 +175,6 @@ def ensure_clusters(graph: nx.DiGraph) -> list[str]:
     return list(graph.graph["clusters"])
 
 
-_ensure_clusters = ensure_clusters  # the name citegraph.map.render still imports; drop once it imports the public one
 
 
 def cluster_name(graph: nx.DiGraph, name: str) -> str:

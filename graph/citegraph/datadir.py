@@ -16,11 +16,12 @@ from citegraph.store import Store
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["STORE_FILE", "GRAPH_FILE", "COVERAGE_FILE", "RATE_FILE", "open_store", "load"]
+__all__ = ["STORE_FILE", "GRAPH_FILE", "COVERAGE_FILE", "RATE_FILE", "CROSSREF_RATE_FILE", "open_store", "load"]
 
 STORE_FILE = "citegraph.db"  # every answer fetched (see citegraph.store)
 COVERAGE_FILE = "coverage.json"  # the last build's coverage report
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
+CROSSREF_RATE_FILE = "crossref-rate"  # the same for Crossref's requests
 
 
 def open_store(data_dir: Path) -> Store:

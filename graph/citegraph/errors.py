@@ -14,9 +14,12 @@ The tree::
     │   ├── S2AuthError     the key was refused (HTTP 401/403)
     │   ├── S2NotFound      404 for a paper's references or citations
     │   └── S2Unavailable   one request got no usable answer (retries exhausted; 400, 501)
-    │       └── S2NoList    a references/citations page answered data null with no publisher notice
+    │       ├── S2NoList    a references/citations page answered data null with no publisher notice
+    │       └── UnusableAnswer  an answer asking again would not change (a release id that would be a path)
     ├── CrossrefError       Crossref gave no usable answer (never fatal to a build: its S2 graph is drawn)
+    │   ├── CrossrefNotFound     Crossref holds no such work (404)
     │   └── CrossrefUnreachable  no connection at all, or CROSSREF_API_URL is not the API
+    ├── ConflictingOptions  two options that exclude each other were given together (exit 2; a ValueError)
     ├── GraphMissing        no stored graph yet, or it is damaged
     ├── CoverageDamaged     coverage.json cannot be read
     ├── CitationsMissing    `citing` asked of a graph built without --citations
@@ -34,7 +37,7 @@ The tree::
 
 __all__ = [
     "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
-    "S2Unavailable", "UnusableAnswer", "ConflictingOptions", "S2NoList", "CrossrefError", "CrossrefUnreachable",
+    "S2Unavailable", "UnusableAnswer", "ConflictingOptions", "S2NoList", "CrossrefError", "CrossrefNotFound", "CrossrefUnreachable",
     "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound", "AmbiguousPaper", "NoPath",
     "UnknownCluster", "ReleaseMissing", "ShardDamaged", "DownloadFailed", "ToolProblem", "NoHistory",
 ]
@@ -94,6 +97,10 @@ class ConflictingOptions(CitegraphError, ValueError):
     exit_code = 2
 class CrossrefError(CitegraphError):
     """Crossref gave no usable answer (retries exhausted, a refusal); a build goes on without it."""
+
+
+class CrossrefNotFound(CrossrefError):
+    """Crossref holds no such work (404 ``Resource not found.``)."""
 
 
 class CrossrefUnreachable(CrossrefError):

@@ -327,7 +327,7 @@ def stored_snapshots(data_dir) -> list[Snapshot]:
     from pathlib import Path
 
     from citegraph.errors import NoHistory
-    from citegraph.pipeline import STORE_FILE
+    from citegraph.datadir import STORE_FILE
     from citegraph.store import Store
 
     path = Path(data_dir) / STORE_FILE

@@ -16,7 +16,7 @@ import networkx as nx
 from citegraph.questions import unread_papers, your_papers
 from citegraph.assemble import build_graph
 from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, MAP_FILE, MAP_TOP_UNREAD, MERGE_VERSIONS
-from citegraph.datadir import COVERAGE_FILE, RATE_FILE, STORE_FILE, load, open_store
+from citegraph.datadir import COVERAGE_FILE, CROSSREF_RATE_FILE, RATE_FILE, STORE_FILE, load, open_store
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, version_rows, write_report
 from citegraph.crossref.ask import CrossrefAsker, CrossrefRun, withheld_papers
 from citegraph.crossref.client import CrossrefClient, CrossrefConfig
@@ -35,7 +35,6 @@ from citegraph.suggestions import Suggestions, stored_suggestions
 from citegraph.suggestions import suggest as ask_suggestions
 
 TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
-CROSSREF_RATE_FILE = "crossref-rate"  # in the data dir: Crossref's request slots, shared as S2's are
 RANKED_FOR_CROSSREF = 4 * MAP_TOP_UNREAD  # the unread ranking's first papers whose retraction status is asked
 NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
                   "stand-in: `python -m tests.standin --port 8765 &` then "

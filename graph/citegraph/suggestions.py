@@ -24,7 +24,7 @@ import pandas as pd
 
 from citegraph.questions import YEAR, notice_line, paper_link, your_papers
 from citegraph.constants import DATA_DIR, MAX_SUGGESTIONS, SUGGESTION_POOLS, TOP
-from citegraph.datadir import RATE_FILE, load, open_store
+from citegraph.datadir import CROSSREF_RATE_FILE, RATE_FILE, load, open_store
 from citegraph.errors import CitegraphError, ConflictingOptions, S2Unavailable
 from citegraph.s2.records import Notice
 from citegraph.s2 import schema
@@ -186,7 +186,6 @@ def _ask_crossref(store, papers: list[dict], data_dir: Path, notice: Notice) -> 
     """The suggestions' retraction notices from Crossref (one request); an outage is one line."""
     from citegraph.crossref.ask import CrossrefAsker
     from citegraph.crossref.client import CrossrefClient, CrossrefConfig
-    from citegraph.pipeline import CROSSREF_RATE_FILE
 
     config = dataclasses.replace(CrossrefConfig.from_env(), rate_file=data_dir / CROSSREF_RATE_FILE)
     with CrossrefClient(config, notice) as client:

@@ -27,7 +27,7 @@ from citegraph.constants import (CROSSREF_API_URL, CROSSREF_DOIS_PER_REQUEST, CR
                                  TIMEOUT, check_range)
 from citegraph.crossref import schema
 from citegraph.crossref.records import Work
-from citegraph.errors import CrossrefError, CrossrefUnreachable
+from citegraph.errors import CrossrefError, CrossrefNotFound, CrossrefUnreachable
 from citegraph.s2.transport import OUTAGE_WINDOW, Transport, _url_problem, path_segment, redact_url
 
 if TYPE_CHECKING:
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 WORK_FIELDS = ["DOI", "updated-by"]
 REFERENCE_FIELDS = WORK_FIELDS + ["reference"]
 NOT_FOUND = "Resource not found."  # Crossref's 404 body (text/plain) for a DOI it does not hold
-
-
-class CrossrefNotFound(CrossrefError):
-    """Crossref holds no such work (404 ``Resource not found.``)."""
 
 
 @dataclass(frozen=True)
