@@ -1,0 +1,43 @@
+// The whole graph, compact, and naming a paper as the CLI names it.
+var P = page.papers, N = P.length, index = new Map();
+for (var i = 0; i < N; i++) index.set(P[i][0], i);
+var outAdj = page.adjacency, inAdj = [];
+for (i = 0; i < N; i++) inAdj.push([]);
+for (i = 0; i < N; i++) for (var k = 0; k < outAdj[i].length; k++) inAdj[(outAdj[i][k] / 3) | 0].push(i * 3 + outAdj[i][k] % 3);
+function edgeFlag(a, b) {  // S2's isInfluential for a -> b: true, false, null (unknown), undefined (no edge)
+  var row = outAdj[a];
+  for (var k = 0; k < row.length; k++) if (((row[k] / 3) | 0) === b) return [false, true, null][row[k] % 3];
+  return undefined;
+}
+function titleKey(t) { return String(t || "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim(); }
+var keys = null;
+function titleKeys() { if (!keys) keys = P.map(function (p) { return " " + titleKey(p[1]) + " "; }); return keys; }
+
+// A paper named as the CLI names it: an S2 paperId, an arXiv id or DOI (or its link), else a title: exact, then the short name before
+// the colon, then whole words of the title (your papers first). Ambiguity is an error, as in the CLI.
+function resolve(query) {
+  query = String(query || "").trim();
+  if (index.has(query)) return query;
+  var identifier = query.replace(/^(arxiv|doi):\s*/i, "").toLowerCase();  // arXiv:2106.09685, a DOI, a link
+  if (/\d[.\/]\d/.test(identifier)) {
+    for (var at = 0; at < N; at++) {
+      var link = String(P[at][5]).toLowerCase();
+      if (link && (link === identifier || link.endsWith("/" + identifier))) return P[at][0];
+    }
+  }
+  var key = titleKey(query);
+  if (!key) throw new Error("“" + query + "” names no paper");
+  var exact = [], short = [], readWords = [], words = [], all = titleKeys();
+  for (var i = 0; i < N; i++) {
+    var t = all[i].trim();
+    if (t === key) exact.push(i);
+    else if (titleKey(String(P[i][1]).split(":")[0]) === key) short.push(i);
+    else if (all[i].indexOf(" " + key + " ") >= 0) (P[i][3] === "unread" ? words : readWords).push(i);
+  }
+  var levels = [exact, short, readWords, words];
+  for (var l = 0; l < levels.length; l++) {
+    if (levels[l].length === 1) return P[levels[l][0]][0];
+    if (levels[l].length > 1) throw new Error(levels[l].length + " papers match “" + query + "”: pick one from the list");
+  }
+  throw new Error("no paper in the graph matches “" + query + "”");
+}
