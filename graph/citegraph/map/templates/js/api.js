@@ -12,6 +12,10 @@ window.citegraph = {
       return { paperId: r.paperId, title: r.title, score: r.score, cited_by_count: r.cited_by_count, influential_count: r.influential_count };
     });
   },
+  /** The paperId a name means (an id, an arXiv id or DOI, a title), as `citegraph.lookup.find_paper` ranks them; throws when none or a tie. */
+  find: function (query) { return resolve(query); },
+  /** A title as lower-case words, accents folded: `citegraph.text.title_key`. */
+  titleKey: titleKey,
   /** Selects a paper (paperId or title), unfolding it if needed, and shows its card. */
   select: function (paper) { return select(paper, true); },
   showPath: showPath, copyRows: copyRows, tick: function (id) { ticked.add(id); renderUnread(); },

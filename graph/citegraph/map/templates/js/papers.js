@@ -9,7 +9,11 @@ function edgeFlag(a, b) {  // S2's isInfluential for a -> b: true, false, null (
   for (var k = 0; k < row.length; k++) if (((row[k] / 3) | 0) === b) return [false, true, null][row[k] % 3];
   return undefined;
 }
-function titleKey(t) { return String(t || "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim(); }
+// As citegraph.text.title_key: accents fold to their base letter (NFKD, then what is not ASCII goes), then
+// lower-case words. tests/fixtures/twin_cases.json holds the cases both must answer alike.
+function titleKey(t) {
+  return String(t || "").normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+}
 var keys = null;
 function titleKeys() { if (!keys) keys = P.map(function (p) { return " " + titleKey(p[1]) + " "; }); return keys; }
 
@@ -32,7 +36,7 @@ function resolve(query) {
     var t = all[i].trim();
     if (t === key) exact.push(i);
     else if (titleKey(String(P[i][1]).split(":")[0]) === key) short.push(i);
-    else if (all[i].indexOf(" " + key + " ") >= 0) (P[i][3] === "unread" ? words : readWords).push(i);
+    else if (all[i].indexOf(" " + key + " ") >= 0) (P[i][3] === "read" || P[i][3] === "queued" ? readWords : words).push(i);
   }
   var levels = [exact, short, readWords, words];
   for (var l = 0; l < levels.length; l++) {
