@@ -11,8 +11,10 @@ import pytest
 from citegraph.assemble import compute_pagerank
 from citegraph.errors import AmbiguousPaper, NoPath, PaperNotFound
 from citegraph.lookup import find_paper
+from citegraph.map.pagedata import markdown_line
 from citegraph.map.render import MapOptions, render_map
 from citegraph.paths import shortest_paths
+from citegraph.questions import paper_link
 from citegraph.text import title_key
 from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
 
@@ -40,7 +42,7 @@ def python_find(graph, query) -> dict:
 
 
 def python_paths(graph, case) -> list:
-    """The paths asked for, in the direction asked (the CLI's fallback to the reverse direction is not an answer here)."""
+    """The paths asked for, in the direction asked (the CLI's fallback to the reverse direction is no answer here)."""
     try:
         found = shortest_paths(graph, case["from"], case["to"], undirected=case["undirected"], all_paths=case["all"])
     except NoPath:
@@ -76,8 +78,8 @@ PAGE_ANSWERS = """cases => {
   return {
     keys: cases.title_keys.map(([text]) => api.titleKey(text)),
     find: cases.find.map(c => find(c.query)),
-    paths: cases.paths.map(c => api.path(c.from, c.to, {undirected: c.undirected, all: c.all}).map(p => p.join(' ')).sort()
-                                      .map(p => p.split(' '))),
+    paths: cases.paths.map(c => api.path(c.from, c.to, {undirected: c.undirected, all: c.all})
+                                  .map(p => p.join(' ')).sort().map(p => p.split(' '))),
   };
 }"""
 
@@ -92,5 +94,22 @@ def test_the_page_answers_the_shared_table_as_python_does(browser, tmp_path):
         assert answers["find"] == [expected(case) for case in CASES["find"]]
         assert answers["paths"] == [sorted(case["paths"]) for case in CASES["paths"]]
         assert opened.console_errors == []
+    finally:
+        opened.close()
+
+
+def test_the_page_copies_the_markdown_lines_python_makes(browser, tmp_path):
+    graph = case_graph()
+    page_file = tmp_path / "twins.html"
+    render_map(graph, page_file, MapOptions(show="all"))
+    opened = OpenedMap(browser, page_file)
+    try:
+        rows = opened.js("() => window.citegraph.unread()")
+        for row in rows:
+            opened.js("id => window.citegraph.tick(id)", row["paperId"])
+        copied = opened.js("() => window.citegraph.copyRows('markdown')").splitlines()
+        assert copied == [markdown_line(graph.nodes[r["paperId"]]["title"], paper_link(graph.nodes[r["paperId"]]))
+                          for r in rows], CASES["markdown"]
+        assert any("\\[Re\\] Attention is all you need" in line for line in copied)
     finally:
         opened.close()

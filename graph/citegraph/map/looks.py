@@ -92,15 +92,17 @@ def node_size(graph: nx.DiGraph, node: str, yours: set[str]) -> float:
 
 
 def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: dict[str, str], boxes: dict[str, Box],
-              labels: dict[str, str], positions: dict[str, tuple[float, float]], scores: dict[str, float]) -> list[dict]:
+              labels: dict[str, str], positions: dict[str, tuple[float, float]]) -> list[dict]:
     """vis-network's node items: position, size, look (a group) and the details the card shows."""
     items = []
     for node in selection.drawn:
         data = graph.nodes[node]
-        readers = [graph.nodes[p].get("title") for p in graph.pred[node] if p in yours]
+        # your papers citing it (ids: the page shows their titles), by title
+        readers = sorted((p for p in graph.pred[node] if p in yours and graph.nodes[p].get("title")),
+                         key=lambda p: graph.nodes[p]["title"])
         details = {"authors": (data.get("authors") or [])[:12], "venue": data.get("venue"),
                    "influentialCitationCount": data.get("influentialCitationCount"),
-                   "readers": sorted(r for r in readers if r)[:10], "score": scores.get(node),
+                   "readers": readers[:10],
                    "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000]}
         item = {"id": node, "group": f"{reading_status(data)} {colors[node]}", "size": boxes[node].radius,
                 "x": positions[node][0], "y": positions[node][1],

@@ -25,28 +25,33 @@ import networkx as nx
 
 from citegraph.errors import OutputError
 from citegraph.map.geometry import Box, cached_layout, extent, label_box, layout  # noqa: F401  (the public names)
-from citegraph.map.looks import KINDS, OTHER_COLOR, PALETTE, SMALL_MAP, node_colors, node_size, vis_edges, vis_nodes, vis_options
-from citegraph.map.pagedata import later_work_data, page_data
+from citegraph.map.looks import (KINDS, OTHER_COLOR, PALETTE, SMALL_MAP, node_colors, node_size, vis_edges, vis_nodes,
+                                 vis_options)
+from citegraph.map.pagedata import later_work_data, page_data, page_nodes
 from citegraph.map.selection import MapOptions, Selection, choose_papers, color_mode, short_label  # noqa: F401
-from citegraph.questions import reading_status, unread, unread_scores, your_papers
+from citegraph.questions import reading_status, unread_papers, your_papers
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The page's script, one file per feature in templates/js/, inlined in this order (they share one closure:
 # a file may use what an earlier one defined when it runs).
-SCRIPTS = ["text.js", "papers.js", "paths.js", "network.js", "tooltip.js", "hash.js", "card.js", "search.js",
-           "path_panel.js", "unread.js", "later.js", "legend.js", "keys.js", "labels.js", "edges.js", "groups.js", "api.js"]
+SCRIPTS = ["text.js", "papers.js", "lazy.js", "paths.js", "items.js", "network.js", "tooltip.js", "hash.js", "card.js",
+           "search.js", "path_panel.js", "unread.js", "later.js", "legend.js", "keys.js", "labels.js", "edges.js",
+           "groups.js", "api.js"]
 LABELLED_UNREAD = 10      # the best unread papers carry a label too
+ALL_LABELLED = 100        # with up to this many papers of yours, every one of them is labelled at once
+TIMELINE_EDGE_BUDGET = 40  # influential citations drawn per band of the timeline (the rest: on demand, on hover)
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None
-              ) -> tuple[list[dict], list[dict], dict]:
+def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None,
+              bibtex: bool = True) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
-    ``layout_cache``, see :func:`cached_layout`; ``later``: see `render_map`)."""
+    ``layout_cache``, see :func:`cached_layout`; ``later``: see `render_map`). The page makes its
+    nodes from ``data["nodes"]`` and its edges from the adjacency; ``bibtex``: see `page_data`."""
     from citegraph.clustering import _ensure_clusters
 
     # Your papers, the ranking and the groups are computed once here; every step below reads them.
-    ranked = unread(graph, top=None)
-    scores = unread_scores(ranked)
+    ranked = unread_papers(graph, top=None)
+    scores = {row.paperId: float(row.score) for row in ranked}
     by_score = sorted(scores, key=scores.get, reverse=True)
     yours = set(your_papers(graph))
     names = _ensure_clusters(graph)
@@ -55,22 +60,30 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
     colors, legend = node_colors(graph, selection.drawn, mode)
     top_unread = set(by_score[:LABELLED_UNREAD])
     small = len(selection.drawn) <= SMALL_MAP
+    # Up to ALL_LABELLED papers of yours, the layout keeps room for every label Python gives (yours, the
+    # top unread) and the page shows them all; on a bigger library's map labels come by level of detail.
+    room = small or len(yours) <= ALL_LABELLED
     labels, boxes = {}, {}
     for node in selection.drawn:
         kind = reading_status(graph.nodes[node])
         labelled = kind != "unread" or node in top_unread or node in options.path
         label = short_label(graph.nodes[node].get("title"), graph.nodes[node].get("year")) if labelled else ""
         labels[node] = label
-        # Small maps keep room for these labels; on a library's map the page shows labels by level of detail.
-        boxes[node] = Box(node_size(graph, node, yours), *label_box(label if small else "", KINDS[kind]["font"]))
+        boxes[node] = Box(node_size(graph, node, yours), *label_box(label if room else "", KINDS[kind]["font"]))
     number = {name: i for i, name in enumerate(names)}
     group_of = {n: number.get(graph.nodes[n].get("cluster"), -1) for n in selection.drawn}
     positions, regions = cached_layout(graph, selection.drawn, boxes, options.layout, group_of, layout_cache)
-    nodes = vis_nodes(graph, selection, yours, colors, boxes, labels, positions, scores)
+    nodes = vis_nodes(graph, selection, yours, colors, boxes, labels, positions)
     for item in nodes:
         item["cluster"] = group_of[item["id"]]
     edges = vis_edges(graph, selection.drawn, hide_ordinary=not small)
-    data = page_data(graph, selection, legend, options, ranked)
+    data = page_data(graph, selection, legend, options, ranked, bibtex=bibtex)
+    index = {n: i for i, n in enumerate(graph.nodes)}
+    data["looks"] = sorted({item["group"] for item in nodes})
+    data["nodes"] = page_nodes(nodes, index, data["looks"])
+    data["hideOrdinary"] = not small
+    data["labelRoom"] = room
+    data["edgeBudget"] = TIMELINE_EDGE_BUDGET if options.layout == "timeline" else 0
     data["colorMode"] = mode
     data["extent"] = extent(positions, boxes, regions.values())
     data["clusters"] = [{"id": n, "label": names[n] if n >= 0 else "other papers", "region": region,
@@ -78,9 +91,9 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
                         for n, region in sorted(regions.items())]
     data["labelFonts"] = {kind: look["font"] for kind, look in KINDS.items()}
     data["opacity"] = {kind: look["opacity"] for kind, look in KINDS.items()}
-    data["labelPriority"] = sorted(selection.drawn, key=lambda n: (
+    data["labelPriority"] = [index[n] for n in sorted(selection.drawn, key=lambda n: (
         reading_status(graph.nodes[n]) == "unread", n not in top_unread, -(scores.get(n) or 0),
-        -(graph.nodes[n].get("citationCount") or 0), n))
+        -(graph.nodes[n].get("citationCount") or 0), n))]
     data["laterWork"] = later_work_data(graph, later)
     return nodes, edges, data
 
@@ -107,7 +120,8 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
     net.set_template_dir([str(TEMPLATES), net.template_dir], "map.html.j2")
     net.templateEnv.globals["page"] = data
     net.templateEnv.globals["scripts"] = SCRIPTS
-    net.nodes, net.edges, net.options = nodes, edges, options
+    # the page makes its vis-network items from the compact page data (``data["nodes"]``, the adjacency)
+    net.nodes, net.edges, net.options = [], [], options
     return net.generate_html(name="map.html")  # the name only passes pyvis's ".html" check; we write the file
 
 

@@ -33,10 +33,15 @@ window.citegraph.later = {
 };
 renderUnread();
 fitView();
+// The first frame (body[data-ready]); then the packed block, the view the URL asks for, and
+// body[data-stable] (positions are final: computed in Python, no physics).
+var settled = false;
 network.once("afterDrawing", function () {
-  if (location.hash.length > 1) readHash();
-  else if (page.path.length > 1) showCliPath();
-  window.citegraph.ready = true;
   document.body.setAttribute("data-ready", "1");
-  document.body.setAttribute("data-stable", "1");  // positions are final: computed in Python, no physics
+  unpackLazy().then(function () {
+    if (location.hash.length > 1) readHash();
+    else if (page.path.length > 1) showCliPath();
+    window.citegraph.ready = settled = true;
+    document.body.setAttribute("data-stable", "1");
+  });
 });

@@ -9,7 +9,7 @@ function labelWidth(text) {  // at 100 px: scaled to any size
   return widths.get(text);
 }
 var rank = new Map();
-page.labelPriority.forEach(function (id, at) { rank.set(id, at); });
+page.labelPriority.forEach(function (i, at) { rank.set(P[i][0], at); });
 later.suggestions.forEach(function (row) { rank.set(row.paperId, -1); });  // S2's few suggestions are labelled first
 var shownLabel = new Map();  // id -> [text, canvas font size] as last given to vis (-1: the group's size)
 nodeList.forEach(function (n) { if (n.label) shownLabel.set(n.id, [n.label, -1]); });
@@ -68,7 +68,7 @@ function viewKey() { var c = network.getViewPosition(); return [network.getScale
 function relabelSoon() {
   document.body.removeAttribute("data-stable");
   clearTimeout(relabelTimer);
-  relabelTimer = setTimeout(function () { updateLabels(); document.body.setAttribute("data-stable", "1"); }, 120);
+  relabelTimer = setTimeout(function () { updateLabels(); if (settled) document.body.setAttribute("data-stable", "1"); }, 120);
 }
 network.on("afterDrawing", function () { if (labelledView && viewKey() !== labelledView) relabelSoon(); });
 network.on("hoverNode", function (params) { hovered = params.node; revealEdges(); updateLabels(); });

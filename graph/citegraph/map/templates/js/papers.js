@@ -1,5 +1,10 @@
 // The whole graph, compact, and naming a paper as the CLI names it.
-var P = page.papers, N = P.length, index = new Map();
+// papers [id, title, year, kind, citationCount, link, s2url, label], from the page data's compact rows
+// (kind a code; s2url 0: S2's page for the id; link 0: the same as s2url).
+var P = page.papers.map(function (r) {
+  var s2url = r[6] === 0 ? page.s2Page + r[0] : r[6];
+  return [r[0], r[1], r[2], page.kindCodes[r[3]], r[4], r[5] === 0 ? s2url : r[5], s2url, r[7]];
+}), N = P.length, index = new Map();
 for (var i = 0; i < N; i++) index.set(P[i][0], i);
 var outAdj = page.adjacency, inAdj = [];
 for (i = 0; i < N; i++) inAdj.push([]);
@@ -45,3 +50,18 @@ function resolve(query) {
   }
   throw new Error("no paper in the graph matches “" + query + "”");
 }
+
+// As str.split() in Python: its whitespace, not JavaScript's \s (they differ on \x1c-\x1f, \x85, \ufeff).
+var PY_SPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+function oneLine(text) { return String(text || "").split(PY_SPACE).filter(Boolean).join(" "); }
+// The markdown line copied for a paper: citegraph.map.pagedata.markdown_line.
+function markdownLine(title, link) { return "- [" + oneLine(title).replace(/([\[\]\\])/g, "\\$1") + "](" + link + ")"; }
+
+// The unread ranking as `citegraph unread` gives it; BibTeX entries come with the packed block (lazy.js).
+page.unread = page.unread.map(function (r) {
+  var p = P[r[0]];
+  return { paperId: p[0], title: p[1], year: p[2], score: r[1], cited_by_count: r[2], influential_count: r[3],
+           cited_by: r[4].map(function (i) { return P[i][1] || ""; }), markdown: markdownLine(p[1], p[5]) };
+});
+var scoreOf = new Map();
+page.unread.forEach(function (row) { scoreOf.set(row.paperId, row.score); });
