@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
-from citegraph.assemble import build_graph, graph_path, load_graph
+from citegraph.assemble import build_graph, graph_path, graph_stamp, load_graph, notes_fingerprint
 from citegraph.constants import COVERAGE_FILE
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, write_report
 from citegraph.bulk.engines import EngineOptions
@@ -181,6 +181,8 @@ def build(
     stopped = stopped_at = None
     interrupted = False
 
+    stamps: list[dict] = []
+
     def draw(made: int, skipped_items: int, flags_to_come: bool):
         report = coverage(store, notes, offline, flags_to_come)
         report.totals["requests"] = made
@@ -188,6 +190,8 @@ def build(
         write_report(report, *([] if store.read_only else [data_dir / COVERAGE_FILE]),
                      *([Path(report_file)] if report_file else []))
         graph, changed = build_graph(store, notes, data_dir, options.citations, options.depth)
+        # what the graph was built from, as build_graph stamps it: the map keeps a page drawn from the same
+        stamps.append(graph_stamp(store.generation(), notes_fingerprint(notes), options.citations, options.depth))
         return report, graph, changed
 
     try:
@@ -205,7 +209,8 @@ def build(
                     order = None
                     if pending and not (quick or fetcher.stopped):  # (a quick build's first map is its last)
                         _, graph, _ = draw(client.requests, client.tally.skipped, flags_to_come=True)
-                        meta = (render_map(graph, Path(output), map_options, stored_suggestions(store, graph))
+                        meta = (render_map(graph, Path(output), map_options, stored_suggestions(store, graph),
+                                           stamp=stamps[-1], first_view=True)
                                 if output and your_papers(graph) else None)
                         order = most_useful_first(graph)
                         if first_view:
@@ -246,7 +251,7 @@ def build(
             suggested = later.summary()
         except CitegraphError as exc:  # the build itself is done: its map shows the last stored suggestions
             suggested = f"none fetched ({exc}); the map shows the last stored ones"
-    meta = render_map(graph, Path(output), map_options, later) if output else None
+    meta = render_map(graph, Path(output), map_options, later, stamp=stamps[-1]) if output else None
     if interrupted:
         raise KeyboardInterrupt
     failed = 0 if offline else report.totals["failed"]

@@ -19,6 +19,9 @@ only place that talks to pyvis. The page's script is ``templates/js/``, one file
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -125,7 +128,8 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
     return net.generate_html(name="map.html")  # the name only passes pyvis's ".html" check; we write the file
 
 
-def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None) -> dict:
+def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None, *,
+               stamp: dict | None = None, first_view: bool = False) -> dict:
     """Write the interactive map of ``graph`` to ``output``.
 
     Parameters
@@ -138,6 +142,11 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         Colours, folding, ``max_nodes``, layout and a path to highlight (a list of paperIds).
     later : citegraph.suggestions.Suggestions, optional
         The last stored suggestions, for the "Later work & suggestions" panel (see `later_work_data`).
+    stamp : dict, optional
+        What the graph was built from (`citegraph.graphfile.read_stamp`): a page drawn from the same
+        stamp with the same options and suggestions is kept as it is, nothing computed.
+    first_view : bool
+        A build's first view, drawn again moments later: its page carries no BibTeX entries.
 
     Returns
     -------
@@ -163,14 +172,49 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     """
     options = options or MapOptions()
     output = Path(output)
+    kept = output.with_name(f".{output.name}.page.json")
+    key = page_key(stamp, options, later, first_view) if stamp is not None else None
+    meta = _kept_page(kept, key, output)
+    if meta is not None:
+        return meta
     # The layout is kept beside the page (a hidden file): an unchanged graph is not laid out again.
-    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later)
+    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later,
+                                   bibtex=not first_view)
     html = render_page(nodes, edges, vis_options(nodes), data)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from exc
-    return {key: data[key] for key in ("drawn", "total", "folded", "unlinked", "overMaxNodes", "summary")}
+    meta = {key: data[key] for key in ("drawn", "total", "folded", "unlinked", "overMaxNodes", "summary")}
+    if key is not None:
+        try:
+            kept.write_text(json.dumps({"key": key, "size": output.stat().st_size, "meta": meta}), encoding="utf-8")
+        except OSError:
+            pass  # a note that cannot be written only costs the next build the drawing
+    return meta
 
 
+def page_key(stamp: dict, options: MapOptions, later, first_view: bool) -> str:
+    """A digest of everything a built page depends on: the graph's stamp, the options, the stored
+    suggestions, the kind of page and the map's own code (a changed map never reuses an old page)."""
+    code = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.rglob("*")):
+        if source.suffix in (".py", ".js", ".j2"):
+            code.update(source.read_bytes())
+    suggestions = None if later is None else [later.asked_at, later.previous, len(later.table)]
+    inputs = [stamp, dataclasses.asdict(options), suggestions, first_view, code.hexdigest()]
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _kept_page(kept: Path, key: str | None, output: Path) -> dict | None:
+    """The summary of the page at ``output`` if it was drawn under ``key`` and is still as written."""
+    if key is None:
+        return None
+    try:
+        note = json.loads(kept.read_text(encoding="utf-8"))
+        if note["key"] == key and output.stat().st_size == note["size"]:
+            return note["meta"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no note, or an unreadable one: draw the page
+    return None
