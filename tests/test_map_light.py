@@ -40,3 +40,29 @@ def test_page_data_names_papers_by_number_and_never_twice(citegraph):
     graph = load_graph(citegraph.data_dir / "graph.jsonl")
     for paper in list(graph)[:20]:
         assert html.count(paper) == 1, "each paperId once, in the papers list"
+
+
+READ_LABELS = """() => {
+  const net = window.citegraph.network, P = window.citegraph.page.papers;
+  const read = new Set(P.filter(p => p[3] === window.citegraph.page.kindCodes.indexOf('read')).map(p => p[0]));
+  const ids = net.body.nodeIndices.filter(id => read.has(id));
+  return {read: ids.length, labelled: ids.filter(id => net.body.nodes[id].options.label).length, scale: net.getScale()};
+}"""
+
+
+@pytest.mark.parametrize("world", ["sample", "dense"])
+def test_every_read_paper_is_labelled_at_the_initial_fit(browser, citegraph, tmp_path, world):
+    if world == "sample":
+        assert citegraph.build().exit_code == 0
+        page_file = citegraph.output
+    else:
+        page_file = dense_reading_list(tmp_path)
+    opened = OpenedMap(browser, page_file)
+    try:
+        measured, read = opened.js(MEASURE), opened.js(READ_LABELS)
+        opened.page.screenshot(path=str(tmp_path / f"labelled-{world}.png"))
+        assert read["labelled"] == read["read"] > 0, (read, measured)
+        assert measured["overlapping"] == 0 and measured["touching"] == 0, measured
+        assert measured["medianLabel"] >= 12, (measured, read)
+    finally:
+        opened.close()

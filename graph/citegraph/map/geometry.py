@@ -14,11 +14,12 @@ import networkx as nx
 
 SPRING_ITERATIONS = 30
 SPRING_GROUP_LIMIT = 400  # (NetworkX switches to a slower method at 500) a bigger group is laid out in linear time (a spiral in breadth-first order)
-DENSITY = 0.3             # the share of a group's region its papers' boxes fill
+DENSITY = 0.7             # the share of a group's region its papers' boxes fill
+SPREAD = 0.5              # how far the spring layout's positions reach across that region (the rest packs around them)
 PADDING = 2.0             # around every box: dots never touch
-GROUP_GAP = 60.0          # between two groups' regions
-NAME_STRIP = 36.0         # above a group's region, for its name
-FONT_WIDTH = 0.68         # a label character's width, in font sizes (generous: labels must not collide)
+GROUP_GAP = 40.0          # between two groups' regions
+NAME_STRIP = 28.0         # above a group's region, for its name
+FONT_WIDTH = 0.62         # a label character's width, in font sizes (Arial's widest labels: 0.60)
 VIEW_ASPECT = 1.14        # width / height of the part of a window the panel leaves free
 LABEL_GAP = 13            # vis draws a dot's label about this far below the dot
 
@@ -55,8 +56,8 @@ def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str
     Each group (``group_of``: paper -> group number, see :mod:`citegraph.clustering`) is laid out on
     its own: a spring layout of its citations, then every paper, most important first, takes the
     free place nearest to where the spring put it (a spatial hash finds the boxes it could touch,
-    so no two boxes overlap at any size). The groups' regions are then packed in rows, largest
-    first, each with room for its name above it. ``mode="timeline"``: x is the publication year
+    so no two boxes overlap at any size). The groups' regions are then packed in rows, in a chain
+    where neighbours cite each other most (`group_order`), each with room for its name above it. ``mode="timeline"``: x is the publication year
     and each group is a horizontal band. The regions are ``[left, top, right, bottom]``.
     """
     group_of = group_of or {}
@@ -66,7 +67,7 @@ def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str
     if mode == "timeline":
         return _timeline(graph, members, boxes)
     placed = {number: _group_positions(graph, group, boxes) for number, group in members.items()}
-    return _pack(placed, boxes)
+    return _pack(placed, boxes, group_order(graph, members))
 
 
 def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str, group_of: dict[str, int],
@@ -136,7 +137,7 @@ def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box])
         wanted = _spiral(graph, group, side)
     elif len(group) > 1:
         raw = nx.spring_layout(skeleton(graph, group), seed=1, iterations=SPRING_ITERATIONS, k=1.0 / math.sqrt(len(group)))
-        wanted = {n: (float(x) * side / 2, float(y) * side / 2) for n, (x, y) in raw.items()}
+        wanted = {n: (float(x) * side / 2 * SPREAD, float(y) * side / 2 * SPREAD) for n, (x, y) in raw.items()}
     else:
         wanted = {group[0]: (0.0, 0.0)}
     degree = {n: len(graph.pred[n]) + len(graph.succ[n]) for n in group}
@@ -184,27 +185,73 @@ def _extent_of(positions: dict[str, tuple[float, float]], boxes: dict[str, Box])
     return [min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)]
 
 
-def _pack(placed: dict[int, dict[str, tuple[float, float]]], boxes: dict[str, Box]
+def group_order(graph: nx.DiGraph, members: dict[int, list[str]]) -> list[int]:
+    """The groups in a chain where each is the one citing (or cited by) the previous most: the
+    biggest first, then always the unplaced group most linked to the last one placed (ties: to all
+    placed ones, then the bigger, then the lower number). Deterministic."""
+    group_of = {n: number for number, group in members.items() for n in group}
+    links: Counter = Counter()
+    for node, number in group_of.items():
+        for cited in graph.succ[node]:
+            other = group_of.get(cited)
+            if other is not None and other != number:
+                links[min(number, other), max(number, other)] += 1
+
+    def weight(a: int, b: int) -> int:
+        return links[min(a, b), max(a, b)]
+
+    left = sorted(members, key=lambda n: (-len(members[n]), n))
+    order = [left.pop(0)] if left else []
+    while left:
+        best = max(left, key=lambda n: (weight(order[-1], n), sum(weight(p, n) for p in order), len(members[n]), -n))
+        left.remove(best)
+        order.append(best)
+    return order
+
+
+def _rows(order: list[int], widths: dict[int, float], row_width: float) -> list[list[int]]:
+    rows: list[list[int]] = [[]]
+    x = 0.0
+    for number in order:
+        if rows[-1] and x + widths[number] > row_width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append(number)
+        x += widths[number] + GROUP_GAP
+    return rows
+
+
+def _pack(placed: dict[int, dict[str, tuple[float, float]]], boxes: dict[str, Box], order: list[int]
           ) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
-    """Groups packed in rows (largest first) to fill a ``VIEW_ASPECT`` window, each with its name's strip above it."""
+    """Groups packed in rows, in ``order``, each with its name's strip above it. Rows run left to right,
+    then right to left (so a group's neighbours in ``order`` stay its neighbours on the map); the row
+    width is the one whose drawing fills a ``VIEW_ASPECT`` window best."""
     extents = {number: _extent_of(positions, boxes) for number, positions in placed.items()}
     heading = {number: NAME_STRIP * max(1.0, math.sqrt(e[2] - e[0]) / 12) for number, e in extents.items()}
-    order = sorted(placed, key=lambda number: (-len(placed[number]), number))
-    total = sum((e[2] - e[0] + GROUP_GAP) * (e[3] - e[1] + heading[n] + GROUP_GAP) for n, e in extents.items())
-    row_width = max(math.sqrt(total * VIEW_ASPECT), max(e[2] - e[0] for e in extents.values()))
+    widths = {n: e[2] - e[0] for n, e in extents.items()}
+    heights = {n: e[3] - e[1] + heading[n] for n, e in extents.items()}
+    total = sum((widths[n] + GROUP_GAP) * (heights[n] + GROUP_GAP) for n in extents)
+    widest = max(widths.values())
+
+    def fit(rows) -> float:  # the scale the drawing could be shown at, in a window of VIEW_ASPECT x 1
+        width = max(sum(widths[n] + GROUP_GAP for n in row) - GROUP_GAP for row in rows)
+        height = sum(max(heights[n] for n in row) + GROUP_GAP for row in rows) - GROUP_GAP
+        return min(VIEW_ASPECT / width, 1 / height)
+
+    candidates = [_rows(order, widths, max(widest, math.sqrt(total * VIEW_ASPECT) * f / 10)) for f in range(5, 21)]
+    rows = max(candidates, key=fit)  # the first of equals: deterministic
     positions, regions = {}, {}
-    x = y = row_height = 0.0
-    for number in order:
-        left, top, right, bottom = extents[number]
-        width, height = right - left, bottom - top + heading[number]
-        if x > 0 and x + width > row_width:
-            x, y, row_height = 0.0, y + row_height + GROUP_GAP, 0.0
-        dx, dy = x - left, y + heading[number] - top
-        for node, (px, py) in placed[number].items():
-            positions[node] = (round(px + dx, 1), round(py + dy, 1))
-        regions[number] = [round(x, 1), round(y, 1), round(x + width, 1), round(y + height, 1)]
-        x += width + GROUP_GAP
-        row_height = max(row_height, height)
+    y = 0.0
+    for at, row in enumerate(rows):
+        x = 0.0
+        for number in (row if at % 2 == 0 else row[::-1]):
+            left, top = extents[number][0], extents[number][1]
+            dx, dy = x - left, y + heading[number] - top
+            for node, (px, py) in placed[number].items():
+                positions[node] = (round(px + dx, 1), round(py + dy, 1))
+            regions[number] = [round(x, 1), round(y, 1), round(x + widths[number], 1), round(y + heights[number], 1)]
+            x += widths[number] + GROUP_GAP
+        y += max(heights[n] for n in row) + GROUP_GAP
     return positions, regions
 
 

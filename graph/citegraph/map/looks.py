@@ -21,15 +21,16 @@ STYLE = {
     "influential": "#e8590c", "ordinary": "#9a9a9a", "path": "#d6336c", "outline": "#111111",
     "other": OTHER_COLOR, "dimmedNode": 0.15, "dimmedEdge": 0.08, "pathWidth": 5, "influentialWidth": 2.5,
 }
-# How each kind of paper is drawn (greyscale-safe: outline and lightness, not colour alone).
+# How each kind of paper is drawn (greyscale-safe: outline and lightness, not colour alone). "font": the label's size in
+# canvas units; a small map keeps room for labels this big, so they read at 12 px once fitted to a window.
 KINDS = {
-    "read": {"borderWidth": 3.5, "dashes": False, "opacity": 1.0, "font": 16,
+    "read": {"borderWidth": 3.5, "dashes": False, "opacity": 1.0, "font": 24,
              "legend": "in your notes: solid black outline, full colour, labelled"},
-    "queued": {"borderWidth": 3.5, "dashes": [5, 4], "opacity": 1.0, "font": 16,
+    "queued": {"borderWidth": 3.5, "dashes": [5, 4], "opacity": 1.0, "font": 24,
                "legend": "in your reading queue: dashed black outline, labelled"},
-    "unread": {"borderWidth": 0, "dashes": False, "opacity": 0.55, "font": 14,
+    "unread": {"borderWidth": 0, "dashes": False, "opacity": 0.55, "font": 20,
                "legend": "not read: no outline, lighter; the top 10 unread are labelled"},
-    "not-relevant": {"borderWidth": 1.5, "dashes": [2, 3], "opacity": 0.35, "font": 14,
+    "not-relevant": {"borderWidth": 1.5, "dashes": [2, 3], "opacity": 0.35, "font": 20,
                      "legend": "marked not relevant in your notes: dotted outline, faded"},
 }
 

@@ -2,7 +2,7 @@
 // Labels keep one size on screen whatever the zoom (within LABEL_PX), so zooming in makes room for
 // more of them; a label that would touch one already placed is left out, by priority: the selected
 // or hovered paper, a highlighted path, your papers, the top unread, then by citations.
-var LABEL_PX = [10, 16], NAME_PX = [12, 22], FONT = "arial", hovered = null, onPathNow = new Set();
+var LABEL_PX = [10, 16], READABLE_PX = 12, NAME_PX = [12, 22], FONT = "arial", hovered = null, onPathNow = new Set();
 var measure = document.createElement("canvas").getContext("2d"), widths = new Map();
 function labelWidth(text) {  // at 100 px: scaled to any size
   if (!widths.has(text)) { measure.font = "100px " + FONT; widths.set(text, measure.measureText(text).width); }
@@ -13,9 +13,13 @@ page.labelPriority.forEach(function (i, at) { rank.set(P[i][0], at); });
 later.suggestions.forEach(function (row) { rank.set(row.paperId, -1); });  // S2's few suggestions are labelled first
 var shownLabel = new Map();  // id -> [text, canvas font size] as last given to vis (-1: the group's size)
 nodeList.forEach(function (n) { if (n.label) shownLabel.set(n.id, [n.label, -1]); });
+// With up to a hundred papers of yours the layout kept room for the labels Python gave (yours, the
+// top unread): those always show, at the size their room was kept for (at most LABEL_PX[1]).
+var reserved = new Set(page.labelRoom ? nodeList.filter(function (n) { return n.label; }).map(function (n) { return n.id; }) : []);
 function labelOrder() {
   var must = [view.paper, hovered].filter(function (id) { return id && nodes.get(id); });
-  var first = must.concat(Array.from(onPathNow).filter(function (id) { return must.indexOf(id) < 0; }));
+  var first = must.concat(Array.from(reserved).filter(function (id) { return must.indexOf(id) < 0; }));
+  first = first.concat(Array.from(onPathNow).filter(function (id) { return first.indexOf(id) < 0; }));
   var rest = nodes.getIds().filter(function (id) { return first.indexOf(id) < 0; });
   rest.sort(function (a, b) { return (rank.has(a) ? rank.get(a) : 1e9) - (rank.has(b) ? rank.get(b) : 1e9); });
   return { must: new Set(must), order: first.concat(rest) };
@@ -41,15 +45,17 @@ function updateLabels() {
     if (!item || item.hidden || !at[id]) return;
     var p = network.canvasToDOM(at[id]);
     if (onPathNow.size && !onPathNow.has(id) && !wanted.must.has(id)) return;  // a path's view labels the path only
-    var must = wanted.must.has(id), kind = P[index.get(id)][3];
+    var must = wanted.must.has(id), kind = P[index.get(id)][3], room = reserved.has(id) && !onPathNow.size;
     if (!must && (p.x < 0 || p.y < 0 || p.x > innerWidth || p.y > innerHeight)) return;  // vis sizes drawn labels only
-    var text = P[index.get(id)][7], px = Math.min(LABEL_PX[1], Math.max(LABEL_PX[0], page.labelFonts[kind] * scale));
+    var px = Math.min(LABEL_PX[1], page.labelFonts[kind] * scale), text = P[index.get(id)][7];
+    // beside labels kept room for, one more shows only at a size as readable as theirs
+    if (!room) px = Math.max(page.labelRoom ? READABLE_PX : LABEL_PX[0], px);
     var r = (item.size || 8) * scale, w = labelWidth(text) * px / 100 + 10, top = p.y + r + 1;
     var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.35 + 6];
     // a label cut by the window's edge or under the panel is no label: left out, unless it must show
     var hidden = box[0] < 0 || box[1] < 0 || box[2] > innerWidth || box[3] > innerHeight
       || (box[0] < panelBox.right && panelBox.left < box[2] && box[1] < panelBox.bottom && panelBox.top < box[3]);
-    if (must || (!hidden && cells(box, false))) { cells(box, true); show.set(id, px / scale); }
+    if (must || (room && !hidden) || (!hidden && cells(box, false))) { cells(box, true); show.set(id, px / scale); }
   });
   nodes.getIds().forEach(function (id) {
     var text = show.has(id) ? P[index.get(id)][7] : "", size = show.get(id) || 0, was = shownLabel.get(id);
