@@ -46,7 +46,7 @@ function select(id, focus) {
   showCard(id);
   if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.0), locked: false, animation: false });
   view.paper = id;
-  revealEdges(); updateLabels();
+  revealEdges(); showFocus(); updateLabels();
   writeHash();
   return id;
 }
@@ -55,7 +55,7 @@ function clearSelection() {
   card.hidden = true;
   card.replaceChildren();
   view.paper = null;
-  revealEdges(); updateLabels();
+  revealEdges(); showFocus(); updateLabels();
   writeHash();
 }
 network.on("click", function (params) { if (params.nodes.length) select(params.nodes[0]); });

@@ -19,10 +19,16 @@ function placeNames() {
   var placed = [], boxes = new Map();
   if (page.clusters.length < 2) return boxes;
   measure.font = "bold 100px " + FONT;
+  var free = panel.classList.contains("collapsed") ? { left: 0, right: 0, top: 0, bottom: 0 } : panel.getBoundingClientRect();
   bySize.forEach(function (c) {
     var r = c.region, a = network.canvasToDOM({ x: r[0], y: r[1] }), b = network.canvasToDOM({ x: r[2], y: r[3] });
     var px = Math.min(NAME_PX[1], Math.max(NAME_PX[0], (b.x - a.x) / Math.max(4, c.label.length) * 1.6));
     var w = measure.measureText(c.label).width * px / 100, h = px * 1.25, x = (a.x + b.x) / 2 - w / 2, y = a.y;
+    // never under the panel: moved right of it while it stays over its group, else left out
+    var right = Math.max(b.x, x + w);
+    function under(left) { return left < free.right && free.left < left + w && y < free.bottom && free.top < y + h; }
+    if (under(x)) x = free.right + 6;
+    if (under(x) || x + w > right) { boxes.set(c.id, null); return; }
     var box = [x, y, w, h, px];
     var clash = placed.some(function (o) { return box[0] < o[0] + o[2] + 6 && o[0] < box[0] + box[2] + 6 && box[1] < o[1] + o[3] + 2 && o[1] < box[1] + box[3] + 2; });
     if (clash || x + w < 0 || y + h < 0 || x > innerWidth || y > innerHeight) { boxes.set(c.id, null); return; }

@@ -19,7 +19,7 @@ var edgeList = (function () {
     for (var k = 0; k < row.length; k++) {
       var b = (row[k] / 3) | 0, flag = row[k] % 3;
       if (!drawn[b]) continue;
-      var item = { from: P[a][0], to: P[b][0] };
+      var item = { from: P[a][0], to: P[b][0], influential: flag === 1 };
       if (flag === 1) {
         item.width = style.influentialWidth; item.color = { color: style.influential, opacity: 0.9 };
         if (page.edgeBudget) {  // the timeline: each band keeps its most important influential citations

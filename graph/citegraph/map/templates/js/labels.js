@@ -77,5 +77,5 @@ function relabelSoon() {
   relabelTimer = setTimeout(function () { updateLabels(); if (settled) document.body.setAttribute("data-stable", "1"); }, 120);
 }
 network.on("afterDrawing", function () { if (labelledView && viewKey() !== labelledView) relabelSoon(); });
-network.on("hoverNode", function (params) { hovered = params.node; revealEdges(); updateLabels(); });
-network.on("blurNode", function () { hovered = null; revealEdges(); updateLabels(); });
+network.on("hoverNode", function (params) { hovered = params.node; revealEdges(); showFocus(); updateLabels(); });
+network.on("blurNode", function () { hovered = null; revealEdges(); showFocus(); updateLabels(); });

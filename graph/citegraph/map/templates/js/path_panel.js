@@ -5,6 +5,7 @@ autocomplete(pathFrom, function () { pathTo.focus(); });
 autocomplete(pathTo, function () { document.getElementById("findPath").click(); });
 function restoreLook() {
   onPathNow = new Set();
+  focusedNow = null;
   if (!highlighted) return;
   nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: page.opacity[kindOf(n.id)] }; }));
   edges.update(edges.get().map(function (e) { return { id: e.id, hidden: edgeHidden(e), width: e.influential ? style.influentialWidth : 1,
@@ -81,6 +82,7 @@ function showCliPath() {  // the path `citegraph path --html` asked for
 function swapAndShow(a, b, opts) { setEndpoint(pathFrom, a); setEndpoint(pathTo, b); showPath(a, b, opts); }
 function clearPath() {
   restoreLook();
+  showFocus();
   pathResult.replaceChildren();
   view.from = view.to = null;
   writeHash();

@@ -45,7 +45,7 @@ function applyFilters() {
   page.unread.forEach(function (row) { scoreOf.set(row.paperId, row.score); });
   nodes.update(nodes.get().map(function (n) {
     var p = P[index.get(n.id)];
-    var hide = p[3] === "unread" && n.opacity !== 1.0 && ((scoreOf.get(n.id) || 0) < score || (year && (p[2] || 0) < year));
+    var hide = p[3] === "unread" && !onPathNow.has(n.id) && ((scoreOf.get(n.id) || 0) < score || (year && (p[2] || 0) < year));
     return { id: n.id, hidden: hide };
   }));
   updateLabels();
