@@ -8,7 +8,6 @@ import os
 import pytest
 
 from citegraph.assemble import load_graph
-from citegraph.map.render import render_map
 from tests.test_map import MEASURE, OpenedMap, browser, dense_reading_list  # noqa: F401  (the browser fixture)
 
 
