@@ -14,8 +14,12 @@ import networkx as nx
 
 SPRING_ITERATIONS = 30
 SPRING_GROUP_LIMIT = 400  # (NetworkX switches to a slower method at 500) a bigger group is laid out in linear time (a spiral in breadth-first order)
-DENSITY = 0.7             # the share of a group's region its papers' boxes fill
-SPREAD = 0.5              # how far the spring layout's positions reach across that region (the rest packs around them)
+# The share of a group's region its papers' boxes fill, and how far the spring layout's positions
+# reach across it (the rest packs around them): a group with room kept for labels is packed tight,
+# so its labels read at 12 px once fitted to a window; a library's groups (no labels kept) loosely,
+# which is quicker to place.
+DENSITY = {"labelled": 0.7, "dots": 0.3}
+SPREAD = {"labelled": 0.5, "dots": 1.0}
 PADDING = 2.0             # around every box: dots never touch
 GROUP_GAP = 40.0          # between two groups' regions
 NAME_STRIP = 28.0         # above a group's region, for its name
@@ -113,14 +117,18 @@ class SpatialHash:
     def __init__(self, cell: float):
         self.cell, self.cells = cell, {}
 
-    def _cells(self, rect):
-        left, top, right, bottom = (int(math.floor(v / self.cell)) for v in rect)
-        return ((cx, cy) for cx in range(left, right + 1) for cy in range(top, bottom + 1))
+    def _cells(self, rect) -> list[tuple[int, int]]:
+        cell = self.cell
+        left, top = math.floor(rect[0] / cell), math.floor(rect[1] / cell)
+        right, bottom = math.floor(rect[2] / cell), math.floor(rect[3] / cell)
+        return [(cx, cy) for cx in range(left, right + 1) for cy in range(top, bottom + 1)]
 
     def free(self, rect) -> bool:
+        left, top, right, bottom = rect
+        cells = self.cells
         for key in self._cells(rect):
-            for other in self.cells.get(key, ()):
-                if rect[0] < other[2] and other[0] < rect[2] and rect[1] < other[3] and other[1] < rect[3]:
+            for other in cells.get(key, ()):
+                if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
                     return False
         return True
 
@@ -132,12 +140,14 @@ class SpatialHash:
 def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box]) -> dict[str, tuple[float, float]]:
     """One group's positions around (0, 0): spring layout, then the nearest free place, most important first."""
     sizes = [_rect(n, (0, 0), boxes) for n in group]
-    side = math.sqrt(sum((r[2] - r[0]) * (r[3] - r[1]) for r in sizes) / DENSITY)
+    packing = "labelled" if any(boxes[n].label_width for n in group) else "dots"
+    side = math.sqrt(sum((r[2] - r[0]) * (r[3] - r[1]) for r in sizes) / DENSITY[packing])
     if len(group) > SPRING_GROUP_LIMIT:
         wanted = _spiral(graph, group, side)
     elif len(group) > 1:
         raw = nx.spring_layout(skeleton(graph, group), seed=1, iterations=SPRING_ITERATIONS, k=1.0 / math.sqrt(len(group)))
-        wanted = {n: (float(x) * side / 2 * SPREAD, float(y) * side / 2 * SPREAD) for n, (x, y) in raw.items()}
+        reach = side / 2 * SPREAD[packing]
+        wanted = {n: (float(x) * reach, float(y) * reach) for n, (x, y) in raw.items()}
     else:
         wanted = {group[0]: (0.0, 0.0)}
     degree = {n: len(graph.pred[n]) + len(graph.succ[n]) for n in group}
