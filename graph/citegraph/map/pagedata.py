@@ -61,11 +61,11 @@ def packed(value) -> str:
 
 
 def markdown_line(title: str | None, link: str) -> str:
-    """The markdown line the page copies for a paper (the page makes it the same way, from ``papers``).
+    r"""The markdown line the page copies for a paper (the page makes it the same way, from ``papers``).
 
     Example
     -------
-    >>> markdown_line("[Re] Attention\n is all", "https://arxiv.org/abs/1706.03762")
+    >>> markdown_line("[Re] Attention   is all", "https://arxiv.org/abs/1706.03762")
     '- [\\[Re\\] Attention is all](https://arxiv.org/abs/1706.03762)'
     """
     return f"- [{_markdown_text(title)}]({link})"
