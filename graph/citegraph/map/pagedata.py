@@ -12,10 +12,8 @@ import re
 import zlib
 
 import networkx as nx
-import pandas as pd
 
 from citegraph.constants import INFLUENCE
-from citegraph.export.formats import bibtex_entries
 from citegraph.map.looks import KINDS, STYLE
 from citegraph.map.selection import MapOptions, Selection, short_label
 from citegraph.paths import first_context
@@ -103,6 +101,8 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
                                        key=title.__getitem__)]]
             for row in ranked]
     links, hops = adjacency(graph, index)
+    from citegraph.export.formats import bibtex_entries
+
     # One call for the whole list: keys stay unique whichever rows are ticked and copied together.
     entries = bibtex_entries(graph, [row.paperId for row in ranked]) if bibtex else {}
     # The legend's kinds, in KINDS' order: "not relevant" only when the notes mark a paper so.
@@ -126,6 +126,8 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
 
 def _missing(value) -> bool:
     """None, NaN or pandas' NA (the ranking's integer columns hold NA for an unknown year)."""
+    import pandas as pd  # here: a rebuild that keeps its page never needs pandas
+
     return value is None or bool(pd.isna(value))
 
 
@@ -145,6 +147,7 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
     the last stored `citegraph.suggestions.Suggestions` (``later``), each with the paperIds of your papers
     it cites and shares references with (the page draws it near them), ``new`` and its copy texts.
     """
+    from citegraph.export.formats import bibtex_entries
     from citegraph.questions import has_citations, top_citing
 
     citing = []
