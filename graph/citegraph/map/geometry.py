@@ -13,7 +13,9 @@ from pathlib import Path
 import networkx as nx
 
 SPRING_ITERATIONS = 30
-SPRING_GROUP_LIMIT = 400  # (NetworkX switches to a slower method at 500) a bigger group is laid out in linear time (a spiral in breadth-first order)
+# A bigger group is laid out in linear time, a spiral in breadth-first order (NetworkX switches to a slower
+# method at 500)
+SPRING_GROUP_LIMIT = 400
 # The share of a group's region its papers' boxes fill, and how far the spring layout's positions
 # reach across it (the rest packs around them): a group with room kept for labels is packed tight,
 # so its labels read at 12 px once fitted to a window; a library's groups (no labels kept) loosely,
@@ -61,7 +63,8 @@ def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str
     its own: a spring layout of its citations, then every paper, most important first, takes the
     free place nearest to where the spring put it (a spatial hash finds the boxes it could touch,
     so no two boxes overlap at any size). The groups' regions are then packed in rows, in a chain
-    where neighbours cite each other most (`group_order`), each with room for its name above it. ``mode="timeline"``: x is the publication year
+    where neighbours cite each other most (`group_order`), each with room for its name above it.
+    ``mode="timeline"``: x is the publication year
     and each group is a horizontal band. The regions are ``[left, top, right, bottom]``.
     """
     group_of = group_of or {}
@@ -81,7 +84,8 @@ def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mo
     unchanged graph reads the positions instead of computing them again."""
     drawn = set(nodes)
     # this module's own source too: a changed layout algorithm never reuses old positions
-    inputs = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), mode, [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
+    inputs = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), mode,
+              [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
               [(a, b) for a in nodes for b in graph.succ[a] if b in drawn]]
     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     if cache is not None:
@@ -96,7 +100,8 @@ def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mo
     if cache is not None:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps({"digest": digest, "positions": positions, "regions": regions}), encoding="utf-8")
+            kept = {"digest": digest, "positions": positions, "regions": regions}
+            cache.write_text(json.dumps(kept), encoding="utf-8")
         except OSError:
             pass  # a cache that cannot be written only costs the next build time
     return positions, regions
@@ -145,7 +150,8 @@ def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box])
     if len(group) > SPRING_GROUP_LIMIT:
         wanted = _spiral(graph, group, side)
     elif len(group) > 1:
-        raw = nx.spring_layout(skeleton(graph, group), seed=1, iterations=SPRING_ITERATIONS, k=1.0 / math.sqrt(len(group)))
+        raw = nx.spring_layout(skeleton(graph, group), seed=1, iterations=SPRING_ITERATIONS,
+                               k=1.0 / math.sqrt(len(group)))
         reach = side / 2 * SPREAD[packing]
         wanted = {n: (float(x) * reach, float(y) * reach) for n, (x, y) in raw.items()}
     else:
@@ -294,7 +300,8 @@ def _timeline(graph: nx.DiGraph, members: dict[int, list[str]], boxes: dict[str,
             year = years[node] or first - 2
             slot = used[year]
             used[year] += 1
-            positions[node] = (round(x_of[year] + (slot // band_rows) * cell, 1), round(top + (slot % band_rows) * cell, 1))
+            positions[node] = (round(x_of[year] + (slot // band_rows) * cell, 1),
+                               round(top + (slot % band_rows) * cell, 1))
         regions[number] = [-cell, round(top - strip, 1), round(x, 1), round(top + band_rows * cell, 1)]
         top += band_rows * cell + GROUP_GAP
     # Years drawn apart (never closer) until the timeline is as wide as a window: x stays monotone.
@@ -310,7 +317,8 @@ def extent(positions: dict[str, tuple[float, float]], boxes: dict[str, Box], reg
         return {"left": -1, "right": 1, "top": -1, "bottom": 1}
     left, top, right, bottom = _extent_of(positions, boxes)
     for region in regions:
-        left, top, right, bottom = min(left, region[0]), min(top, region[1]), max(right, region[2]), max(bottom, region[3])
+        left, top = min(left, region[0]), min(top, region[1])
+        right, bottom = max(right, region[2]), max(bottom, region[3])
     return {"left": left, "right": right, "top": top, "bottom": bottom}
 
 

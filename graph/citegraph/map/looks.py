@@ -56,7 +56,8 @@ def node_colors(graph: nx.DiGraph, nodes: list[str], mode: str) -> tuple[dict[st
                 [(palette[name], name) for name in names[: len(PALETTE)]])
     if mode == "community":
         sub = skeleton(graph, nodes)
-        groups = sorted(nx.community.louvain_communities(sub, seed=1), key=len, reverse=True) if sub.number_of_edges() else [set(nodes)]
+        groups = (sorted(nx.community.louvain_communities(sub, seed=1), key=len, reverse=True)
+                  if sub.number_of_edges() else [set(nodes)])
         colors = {}
         legend = []
         for index, group in enumerate(groups):

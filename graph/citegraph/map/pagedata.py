@@ -155,7 +155,8 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
         frame = top_citing(graph, top=LATER_WORK_ROWS, min_cites=1, sort="year")
         entries = bibtex_entries(graph, list(frame["paperId"]))
         for row in frame.itertuples(index=False):
-            citing.append({"paperId": row.paperId, "title": row.title, "year": None if _missing(row.year) else int(row.year),
+            citing.append({"paperId": row.paperId, "title": row.title,
+                           "year": None if _missing(row.year) else int(row.year),
                            "cites_read_count": int(row.cites_read_count), "cites": list(row.cites),
                            "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
     rows = []
@@ -164,11 +165,13 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
         entries = bibtex_entries(papers, list(later.table["paperId"]))
         for row in later.table.itertuples(index=False):
             data, why = papers.nodes[row.paperId], later.reasons.get(row.paperId, {})
-            rows.append({"paperId": row.paperId, "title": row.title, "year": None if _missing(row.year) else int(row.year),
-                         "venue": row.venue, "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
+            rows.append({"paperId": row.paperId, "title": row.title,
+                         "year": None if _missing(row.year) else int(row.year), "venue": row.venue,
+                         "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
                          "new": bool(row.new), "cites": [p for p in why.get("cites", []) if p in graph],
                          "shares": [[p, n] for p, n in why.get("shares", {}).items() if p in graph],
-                         "label": short_label(row.title, data.get("year")), "link": row.url, "s2url": data.get("url") or "",
+                         "label": short_label(row.title, data.get("year")), "link": row.url,
+                         "s2url": data.get("url") or "",
                          "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
     return {"citing": citing, "suggestions": rows,
             "asked": later.asked_at[:10] if later is not None else None,

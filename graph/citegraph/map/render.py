@@ -38,8 +38,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 # The page's script, one file per feature in templates/js/, inlined in this order (they share one closure:
 # a file may use what an earlier one defined when it runs).
 SCRIPTS = ["text.js", "papers.js", "lazy.js", "paths.js", "items.js", "network.js", "tooltip.js", "hash.js", "card.js",
-           "search.js", "path_panel.js", "unread.js", "later.js", "legend.js", "keys.js", "labels.js", "edges.js", "focus.js",
-           "groups.js", "api.js"]
+           "search.js", "path_panel.js", "unread.js", "later.js", "legend.js", "keys.js", "labels.js", "edges.js",
+           "focus.js", "groups.js", "api.js"]
 LABELLED_UNREAD = 10      # the best unread papers carry a label too
 ALL_LABELLED = 100        # with up to this many papers of yours, every one of them is labelled at once
 TIMELINE_EDGE_BUDGET = 40  # influential citations drawn per band of the timeline (the rest: on demand, on hover)
