@@ -13,6 +13,7 @@ from pathlib import Path
 import networkx as nx
 
 SPRING_ITERATIONS = 30
+SPRING_WORK = 3000        # a group of n papers gets SPRING_WORK / n spring rounds (within 10 and 30)
 # A bigger group is laid out in linear time, a spiral in breadth-first order (NetworkX switches to a slower
 # method at 500)
 SPRING_GROUP_LIMIT = 400
@@ -150,8 +151,9 @@ def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box])
     if len(group) > SPRING_GROUP_LIMIT:
         wanted = _spiral(graph, group, side)
     elif len(group) > 1:
-        raw = nx.spring_layout(skeleton(graph, group), seed=1, iterations=SPRING_ITERATIONS,
-                               k=1.0 / math.sqrt(len(group)))
+        # fewer rounds for a big group (each costs its size squared): the free places settle the rest
+        rounds = max(SPRING_ITERATIONS // 3, min(SPRING_ITERATIONS, SPRING_WORK // len(group)))
+        raw = nx.spring_layout(skeleton(graph, group), seed=1, iterations=rounds, k=1.0 / math.sqrt(len(group)))
         reach = side / 2 * SPREAD[packing]
         wanted = {n: (float(x) * reach, float(y) * reach) for n, (x, y) in raw.items()}
     else:
