@@ -22,7 +22,7 @@ function related(title, links) {
   card.appendChild(el("div", "✓ in your notes", "m"));
 }
 function showCard(id) {
-  var i = index.get(id), p = P[i], d = (nodes.get(id) || {}).paper || {};
+  var i = index.get(id), p = P[i], d = detailsOf.get(id) || {};
   card.replaceChildren();
   card.appendChild(el("h2", clip(p[1], 1000)));
   var facts = el("div");

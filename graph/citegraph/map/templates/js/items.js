@@ -1,10 +1,11 @@
 // vis-network's items, made from the compact page data: the drawn papers (``page.nodes``) and the
 // citations among them (from the adjacency; on a library's map the ordinary ones hidden until asked for).
+var detailsOf = new Map();  // what the card and tooltip show beyond P, by paperId (kept out of vis's items)
 var nodeList = page.nodes.map(function (r) {
   var p = P[r[0]], details = r[7], item = { id: p[0], group: page.looks[r[4]], size: r[3], x: r[1], y: r[2], cluster: r[5] };
   if (details.readers) details.readers = details.readers.map(function (i) { return P[i][1]; });
   if (scoreOf.has(p[0])) details.score = scoreOf.get(p[0]);
-  item.paper = details;
+  detailsOf.set(p[0], details);
   if (r[6]) item.label = p[7];
   // per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
   if (page.opacity[p[3]] !== 1) item.opacity = page.opacity[p[3]];

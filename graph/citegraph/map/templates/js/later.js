@@ -28,7 +28,8 @@ function drawSuggestion(row, number) {
                label: paper[7] };
   if (nodes.get(row.paperId)) nodes.update(Object.assign({ id: row.paperId }, look));
   else nodes.add(Object.assign({ id: row.paperId, x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle),
-                                 size: 10, group: "unread " + style.other, paper: { venue: row.venue } }, look));
+                                 size: 10, group: "unread " + style.other }, look));
+  if (!detailsOf.has(row.paperId)) detailsOf.set(row.paperId, { venue: row.venue });
   row.cites.forEach(function (id) { if (nodes.get(id)) ensureEdge(row.paperId, id); });
 }
 function titleOf(id) { var i = index.get(id); return i === undefined ? id : P[i][1]; }

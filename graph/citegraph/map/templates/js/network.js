@@ -40,7 +40,7 @@ function ensureDrawn(id) {
   unfolded += 1;
   var angle = unfolded * 2.39996, radius = 40 + 6 * Math.sqrt(unfolded);
   nodes.add({ id: id, x: near.x + radius * Math.cos(angle), y: near.y + radius * Math.sin(angle), size: 9,
-              group: kindOf(id) + " " + style.other, opacity: page.opacity[kindOf(id)], paper: {} });
+              group: kindOf(id) + " " + style.other, opacity: page.opacity[kindOf(id)] });
 }
 function ensureEdge(a, b) {
   var forward = edgeFlag(index.get(a), index.get(b)) !== undefined, from = forward ? a : b, to = forward ? b : a;

@@ -1,7 +1,7 @@
 // The tooltip, built on hover as text.
 var tip = document.getElementById("tip");
 function paperFacts(id, box, long) {
-  var p = P[index.get(id)], d = (nodes.get(id) || {}).paper || {};
+  var p = P[index.get(id)], d = detailsOf.get(id) || {};
   box.appendChild(el("div", clip(p[1], long ? 600 : 240), "t"));
   if (d.authors && d.authors.length) box.appendChild(el("div", clip(d.authors.join(", "), long ? 600 : 200), "m"));
   box.appendChild(el("div", [p[2] || "n.d.", clip(d.venue, 120)].filter(Boolean).join(" · "), "m"));
