@@ -14,7 +14,7 @@ from citegraph.demo.examples import example_graph
 MODULES = ["citegraph", "citegraph.questions", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.bulk.download", "citegraph.bulk.engines", "citegraph.demo.run",
            "citegraph.text", "citegraph.demo.examples", "citegraph.export.formats", "citegraph.bulk.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.clustering",
            "citegraph.notes.ids", "citegraph.mcp_server", "citegraph.lookup", "citegraph.notes.reader", "citegraph.paths",
-           "citegraph.map.render", "citegraph.s2.client", "citegraph.s2.transport", "citegraph.s2.adapter", "citegraph.s2.schema", "citegraph.demo.release_writer",
+           "citegraph.map.render", "citegraph.map.pagedata", "citegraph.s2.client", "citegraph.s2.transport", "citegraph.s2.adapter", "citegraph.s2.schema", "citegraph.demo.release_writer",
            "citegraph.crossref.schema"]
 
 

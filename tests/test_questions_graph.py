@@ -220,11 +220,13 @@ def test_citing_papers_that_tie_are_listed_by_paper_id(tmp_path):
 
 def test_unread_markdown_links_papers_as_the_map_copies_them(hand_graph):
     graph, data_dir = hand_graph
-    from citegraph.map.render import MapOptions, map_items
+    from citegraph.map.pagedata import markdown_line
+    from citegraph.questions import paper_link, unread_papers
 
     table = query(data_dir, "unread", "--format", "md").stdout
-    copied = map_items(graph, MapOptions())[2]["unread"]  # the rows the map's "copy as markdown" copies
+    # the lines the map's "copy as markdown" copies (the page makes them as markdown_line does: tests/test_map_twins.py)
+    copied = [(row.paperId, markdown_line(row.title, paper_link(graph.nodes[row.paperId]))) for row in unread_papers(graph)]
     assert copied
-    for row in copied:
-        link = re.search(r"\]\((\S+)\)$", row["markdown"]).group(1)
-        assert any(row["paperId"] in line and link in line for line in table.splitlines()), row["paperId"]
+    for paper, line in copied:
+        link = re.search(r"\]\((\S+)\)$", line).group(1)
+        assert any(paper in table_line and link in table_line for table_line in table.splitlines()), paper

@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 
 from citegraph.questions import unread_papers, your_papers
-from citegraph.assemble import build_graph
+from citegraph.assemble import build_graph, graph_stamp, notes_fingerprint
 from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, MAP_FILE, MAP_TOP_UNREAD, MERGE_VERSIONS
 from citegraph.datadir import COVERAGE_FILE, CROSSREF_RATE_FILE, RATE_FILE, STORE_FILE, load, open_store
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, version_rows, write_report
@@ -209,6 +209,7 @@ class BuildRun:
     suggested: str | None = None
     map_meta: dict | None = None
     changes: object = None  # citegraph.history.Changes since the previous build
+    stamp: dict | None = None  # what the last assembled graph was built from: the map keeps a page drawn from it
     crossref: CrossrefRun | None = None  # what was asked of Crossref (None: not asked)
     assembled_midway: bool = False  # Crossref's part drew the graph (to rank it) before the final draw
 
@@ -306,7 +307,8 @@ def draw_the_first_view(plan: BuildPlan, run: BuildRun, store: Store, client: S2
     """The map drawn from the batch, before the flags; the order in which the flags are fetched."""
     run.requests, run.skipped = client.requests, client.tally.skipped
     _, graph, _ = report_and_assemble(plan, run, store, flags_to_come=True)
-    meta = (render_map(graph, Path(plan.output), plan.map_options, stored_suggestions(store, graph))
+    meta = (render_map(graph, Path(plan.output), plan.map_options, stored_suggestions(store, graph), stamp=run.stamp,
+                       first_view=True)
             if plan.output and your_papers(graph) else None)
     if plan.first_view:
         plan.first_view(FirstView(meta, len(pending), len(fetcher.yours), fetcher.seconds_to_finish(pending),
@@ -327,6 +329,8 @@ def report_and_assemble(plan: BuildPlan, run: BuildRun, store: Store,
     report.totals.update(added, crossref_requests=asked.requests if asked else 0)
     graph, changed = build_graph(store, run.notes, plan.data_dir, plan.fetch_options.citations,
                                  plan.fetch_options.depth, plan.merge_versions)
+    run.stamp = graph_stamp(store.generation(), notes_fingerprint(run.notes), plan.fetch_options.citations,
+                            plan.fetch_options.depth)
     report.versions = version_rows(graph)
     report.totals["versions_merged"] = sum(len(row["also"]) for row in report.versions)
     write_report(report, *([] if store.read_only else [plan.data_dir / COVERAGE_FILE]),
@@ -368,7 +372,8 @@ def ask_for_suggestions(plan: BuildPlan, run: BuildRun) -> None:
 def draw_the_map(plan: BuildPlan, run: BuildRun) -> None:
     """The map, with the later-work panel's suggestions (none asked for ``output=None``)."""
     if plan.output:
-        run.map_meta = render_map(run.graph, Path(plan.output), plan.map_options, run.later, run.changes)
+        run.map_meta = render_map(run.graph, Path(plan.output), plan.map_options, run.later, stamp=run.stamp,
+                                  changes=run.changes)
 
 
 def ask_crossref(plan: BuildPlan, run: BuildRun, store: Store, s2: S2Client, yours: list[str]) -> CrossrefRun:

@@ -1,0 +1,22 @@
+// The legend: exactly what is drawn.
+var legend = document.getElementById("legend");
+function item(kind, paint, label) {
+  var row = el("div", null, "item"), mark = el("span", null, kind);
+  paint(mark.style);
+  row.appendChild(mark); row.appendChild(el("span", label)); legend.appendChild(row);
+}
+legend.appendChild(el("div", "Colour: " + page.colorMode, "note"));
+page.legend.forEach(function (entry) { item("swatch", function (s) { s.background = entry[0]; }, entry[1]); });
+page.kindOrder.forEach(function (kind) {  // the page data's objects reach here with their keys sorted
+  var look = options.groups[kind + " " + style.other];
+  item("swatch", function (s) {
+    s.background = style.other; s.opacity = page.opacity[kind];
+    s.border = look.borderWidth ? (look.shapeProperties.borderDashes ? "2px dashed " : "3px solid ") + style.outline : "none";
+  }, page.kinds[kind]);
+});
+legend.appendChild(el("div", "Size: citations (log) and how many of your papers cite it.", "note"));
+item("line", function (s) { s.borderColor = style.influential; }, "influential citation (S2)");
+item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
+item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
+legend.appendChild(el("div", page.summary, "note"));
+if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));

@@ -1,0 +1,133 @@
+"""The map at its weight: a rebuild that changed nothing keeps the page it drew; the page's data is
+sized for the page; a reading list of up to 100 papers is labelled whole; a selected paper stands
+out; group names stay clear of the panel. Measured in real Chromium from the network's own
+positions, label boxes and item opacities."""
+
+import os
+
+import pytest
+
+from citegraph.assemble import load_graph
+from tests.test_map import MEASURE, OpenedMap, browser, dense_reading_list  # noqa: F401  (the browser fixture)
+
+
+def test_a_rebuild_that_changed_nothing_keeps_the_page(citegraph):
+    assert citegraph.build().exit_code == 0
+    os.utime(citegraph.output, (1, 1))  # a page rewritten would get a new time
+    result = citegraph.build()
+    assert result.exit_code == 0 and "papers drawn" in result.output, "the build still says what the map shows"
+    assert citegraph.output.stat().st_mtime == 1
+
+
+def test_a_rebuild_with_other_map_options_draws_the_page_again(citegraph):
+    assert citegraph.build().exit_code == 0
+    os.utime(citegraph.output, (1, 1))
+    assert citegraph.build("--color", "year").exit_code == 0
+    assert citegraph.output.stat().st_mtime != 1
+
+
+def test_a_deleted_page_is_drawn_again(citegraph):
+    assert citegraph.build().exit_code == 0
+    citegraph.output.unlink()
+    assert citegraph.build().exit_code == 0
+    assert citegraph.output.exists()
+
+
+def test_page_data_names_papers_by_number_and_never_twice(citegraph):
+    assert citegraph.build().exit_code == 0
+    html = citegraph.output.read_text(encoding="utf-8")
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+    for paper in list(graph)[:20]:
+        assert html.count(paper) == 1, "each paperId once, in the papers list"
+
+
+READ_LABELS = """() => {
+  const net = window.citegraph.network, P = window.citegraph.page.papers;
+  const read = new Set(P.filter(p => p[3] === window.citegraph.page.kindCodes.indexOf('read')).map(p => p[0]));
+  const ids = net.body.nodeIndices.filter(id => read.has(id));
+  return {read: ids.length, labelled: ids.filter(id => net.body.nodes[id].options.label).length, scale: net.getScale()};
+}"""
+
+
+@pytest.mark.parametrize("world", ["sample", "dense"])
+def test_every_read_paper_is_labelled_at_the_initial_fit(browser, citegraph, tmp_path, world):
+    if world == "sample":
+        assert citegraph.build().exit_code == 0
+        page_file = citegraph.output
+    else:
+        page_file = dense_reading_list(tmp_path)
+    opened = OpenedMap(browser, page_file)
+    try:
+        measured, read = opened.js(MEASURE), opened.js(READ_LABELS)
+        opened.page.screenshot(path=str(tmp_path / f"labelled-{world}.png"))
+        assert read["labelled"] == read["read"] > 0, (read, measured)
+        assert measured["overlapping"] == 0 and measured["touching"] == 0, measured
+        assert measured["medianLabel"] >= 12, (measured, read)
+    finally:
+        opened.close()
+
+
+EDGE_OPACITY = """id => { const net = window.citegraph.network, linked = new Set(net.getConnectedEdges(id));
+  const all = Object.values(net.body.edges).filter(e => e.options.hidden !== true);
+  return {linked: all.filter(e => linked.has(e.id)).map(e => e.options.color.opacity),
+          rest: all.filter(e => !linked.has(e.id)).map(e => e.options.color.opacity),
+          near: net.getConnectedNodes(id).concat([id]).map(n => net.body.nodes[n].options.opacity),
+          far: net.body.nodeIndices.filter(n => n !== id && !net.getConnectedNodes(id).includes(n))
+                 .map(n => net.body.nodes[n].options.opacity)}; }"""
+
+
+def test_a_selected_paper_stands_out_from_the_faded_rest(browser, citegraph, tmp_path):
+    assert citegraph.build().exit_code == 0
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+    lora = next(n for n, t in graph.nodes(data="title") if t.startswith("LoRA"))
+    opened = OpenedMap(browser, citegraph.output)
+    try:
+        opened.js("id => window.citegraph.select(id)", lora)
+        looks = opened.js(EDGE_OPACITY, lora)
+        opened.page.screenshot(path=str(tmp_path / "selection.png"))
+        assert looks["linked"] and min(looks["linked"]) == 1.0, "its citations and citers in full"
+        assert looks["rest"] and max(looks["rest"]) <= 0.1, "every other citation faded"
+        assert min(looks["near"]) == 1.0 and max(looks["far"]) <= 0.15
+        opened.page.keyboard.press("Escape")
+        restored = opened.js(EDGE_OPACITY, lora)
+        assert max(restored["rest"]) > 0.1, "unselected, nothing is faded"
+    finally:
+        opened.close()
+
+
+def test_a_hovered_paper_stands_out_too(browser, citegraph):
+    assert citegraph.build().exit_code == 0
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+    bert = next(n for n, t in graph.nodes(data="title") if t.startswith("BERT"))
+    opened = OpenedMap(browser, citegraph.output)
+    try:
+        centre = opened.centre(bert)
+        opened.page.mouse.move(centre["x"], centre["y"])
+        opened.page.wait_for_function("id => window.citegraph.network.body.nodes[id].options.opacity === 1 &&"
+                                      " Object.values(window.citegraph.network.body.nodes).some(n => n.options.opacity"
+                                      " === window.citegraph.page.style.dimmedNode)", arg=bert)
+        assert max(opened.js(EDGE_OPACITY, bert)["rest"]) <= 0.1
+    finally:
+        opened.close()
+
+
+NAMES_CLEAR_OF_PANEL = """() => { const panel = document.getElementById('panel').getBoundingClientRect();
+  return window.citegraph.clusters().map(c => c.box).filter(Boolean).filter(([x, y, w, h]) =>
+    x < panel.right && panel.left < x + w && y < panel.bottom && panel.top < y + h).length; }"""
+
+
+def test_group_names_never_sit_under_the_panel(browser, tmp_path):
+    page_file = dense_reading_list(tmp_path)
+    opened = OpenedMap(browser, page_file)
+    try:
+        groups = opened.js("window.citegraph.clusters()")
+        assert len(groups) >= 2 and opened.js(NAMES_CLEAR_OF_PANEL) == 0
+        for shift in (150, 150):  # the drawing dragged left, under the panel, twice
+            opened.js("dx => new Promise(done => { const n = window.citegraph.network, c = n.getViewPosition();"
+                      " n.once('afterDrawing', done);"
+                      " n.moveTo({position: {x: c.x + dx / n.getScale(), y: c.y}, animation: false}); })", shift)
+            opened.page.wait_for_selector("body[data-stable]", state="attached")
+            assert opened.js(NAMES_CLEAR_OF_PANEL) == 0
+            assert any(g["box"] for g in opened.js("window.citegraph.clusters()")), "names move, not all vanish"
+    finally:
+        opened.close()
