@@ -30,6 +30,7 @@ SEED = 1                 # Louvain's seed: the same graph gives the same groups
 MAX_CLUSTERS = 16        # the map has this many distinct colours; smaller groups join their neighbours
 MIN_YOURS = 2            # a group holds at least this many of your papers (when you have any)
 NAME_WORDS = 3
+SHARED_BY_ALL = 0.9      # a topic this share of your papers sits under names no group (it tells none apart)
 ATTACH_ROUNDS = 6        # papers further than this from any group stay without one
 STOPWORDS = set("""a an and are as at be by for from in into is its of on or the to with via using towards toward
 without over under their our we new based study studies paper approach approaches method methods model models
@@ -123,13 +124,21 @@ def cluster_names(graph: nx.DiGraph, group_of: dict[str, int]) -> list[str]:
         members[number].append(node)
     words = [Counter(w for node in group for w in _title_words(graph.nodes[node].get("title"))) for group in members]
     everywhere = sum(words, Counter())
+    yours = [[n for n in group if graph.nodes[n].get("read") or graph.nodes[n].get("queued")] for group in members]
+    overall = Counter(t for group in yours for n in group for t in dict.fromkeys(graph.nodes[n].get("topics") or []))
+    # A heading nearly all your papers sit under ("# Papers I have read", a file's title) tells no
+    # group from another: it names none, as a placeholder would not.
+    total = sum(map(len, yours))
+    shared_by_all = {t for t, c in overall.items() if c >= SHARED_BY_ALL * total} \
+        if sum(1 for group in yours if group) > 1 else set()
     names: list[str] = []
     for number, group in enumerate(members):
-        read = [n for n in group if graph.nodes[n].get("read") or graph.nodes[n].get("queued")]
-        topics = Counter(t for n in read for t in dict.fromkeys(graph.nodes[n].get("topics") or []))
+        read = yours[number]
+        topics = Counter(t for n in read for t in dict.fromkeys(graph.nodes[n].get("topics") or [])
+                         if t not in shared_by_all)
         name = None
-        if topics:
-            topic, shared = min(topics.items(), key=lambda item: (-item[1], item[0]))
+        if topics:  # the topic most of them share; of equals, the most specific (the rarest among your papers)
+            topic, shared = min(topics.items(), key=lambda item: (-item[1], overall[item[0]], item[0]))
             if shared * 2 >= len(read) and topic not in names:
                 name = topic
         if name is None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 # What a pre-signed link carries: tests check it is never written anywhere.
 SIGNATURE = "standin-presigned-signature-0123456789abcdef"
+HOSTILE_BYTES = 256 << 20  # what the endless hostile modes send at most
 DESCRIPTIONS = {
     "papers": "Core paper metadata",
     "citations": "Citation links between papers, with contexts and intents",
@@ -160,6 +161,8 @@ class StandinDatasets:
         handler.wfile.write(body)
 
     def _send_hostile(self, handler, body: bytes) -> None:
+        # The endless modes end after HOSTILE_BYTES: a client that failed to stop would fail its test, not
+        # fill the disk.
         mode = self.faults.hostile
         handler.send_response(200)
         handler.send_header("Content-Type", "application/gzip")
@@ -170,14 +173,16 @@ class StandinDatasets:
             elif mode == "huge_length":
                 handler.send_header("Content-Length", str(10**13))
                 handler.end_headers()
-                while True:
+                for _ in range(HOSTILE_BYTES // 65536):
                     handler.wfile.write(b"\0" * 65536)
+                handler.close_connection = True
             elif mode == "endless":
                 handler.send_header("Transfer-Encoding", "chunked")
                 handler.end_headers()
                 chunk = b"\0" * 65536
-                while True:
+                for _ in range(HOSTILE_BYTES // len(chunk)):
                     handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                handler.close_connection = True
             elif mode == "trickle":
                 handler.send_header("Content-Length", str(len(body)))
                 handler.end_headers()

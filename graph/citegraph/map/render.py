@@ -50,14 +50,14 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
     """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
     ``layout_cache``, see :func:`cached_layout`; ``later``: see `render_map`). The page makes its
     nodes from ``data["nodes"]`` and its edges from the adjacency; ``bibtex``: see `page_data`."""
-    from citegraph.clustering import _ensure_clusters
+    from citegraph.clustering import ensure_clusters
 
     # Your papers, the ranking and the groups are computed once here; every step below reads them.
     ranked = unread_papers(graph, top=None)
     scores = {row.paperId: float(row.score) for row in ranked}
     by_score = sorted(scores, key=scores.get, reverse=True)
     yours = set(your_papers(graph))
-    names = _ensure_clusters(graph)
+    names = ensure_clusters(graph)
     selection = choose_papers(graph, yours, scores, by_score, options)
     mode = color_mode(graph, options.color)
     colors, legend = node_colors(graph, selection.drawn, mode)
