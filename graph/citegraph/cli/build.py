@@ -115,8 +115,8 @@ class Progress:
 @data_dir_option
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, rps, max_wait, output,
-          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, quick, data_dir, color, show,
-          max_nodes, layout):
+          report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master, spark_conf, quick, data_dir,
+          color, show, max_nodes, layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment.
@@ -152,7 +152,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
             progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
             release=release_source(source),
-            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
+            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master, spark_conf), quick=quick,
             first_view=first_view)
     finally:
         progress.close()
