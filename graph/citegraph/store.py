@@ -277,6 +277,7 @@ class Store:
         stub only when ``replace_stubs`` (a /references page's stub has more fields than a nested item's)."""
         now = time.time()
         rows = [(p["paperId"], _json(p), detail, now) for p in papers if p and p.get("paperId")]
+        rows.sort(key=lambda row: row[0])  # in key order, the primary key's index is appended to rather than rewritten
         if detail == "full" or replace_stubs:
             db.executemany("INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO UPDATE SET "
                            "data=excluded.data, detail=excluded.detail, updated_at=excluded.updated_at"
@@ -374,6 +375,38 @@ class Store:
                 (paper_id,)).fetchone()[0]
             reason = page.truncated_reason
             self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
+
+    def record_complete_links(self, kind: FetchKind, subjects: list[str], papers: list[dict], links: list[tuple],
+                              unresolved: list[str]) -> None:
+        """Many papers' whole link lists in one transaction, as a bulk release answers them.
+
+        ``subjects`` are the papers whose lists these are (each logged OK with its count), ``papers``
+        the linked papers' stubs, ``links`` rows (citing, cited, is_influential, intents JSON, contexts
+        JSON, origin), ``unresolved`` one citing paperId per unresolved reference. The same effect as
+        `record_links_pages` with one last page per subject, in a few statements: when the links
+        outnumber what the store holds, the secondary indexes are built once after the rows go in.
+        """
+        self.db.execute("PRAGMA cache_size = -262144")  # 256 MiB: large batches touch many pages of the indexes
+        with self._tx() as db:
+            db.executemany("DELETE FROM unresolved WHERE citing=? AND origin=?", ((p, kind) for p in subjects))
+            if kind == FetchKind.REFERENCES:  # the lists replace what a batch's nested list said
+                db.executemany("DELETE FROM edges WHERE citing=? AND origin='batch'", ((p,) for p in subjects))
+            rebuild = len(links) > db.execute("SELECT count(*) FROM edges").fetchone()[0]
+            if rebuild:
+                db.execute("DROP INDEX IF EXISTS edges_cited")
+                db.execute("DROP INDEX IF EXISTS unresolved_citing")
+            self._upsert_papers(db, papers, "stub", replace_stubs=True)
+            self._upsert_edges(db, links)
+            if kind == FetchKind.REFERENCES:
+                db.executemany("INSERT INTO unresolved VALUES (?,NULL,?)", ((p, kind) for p in unresolved))
+            if rebuild:
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    if "CREATE INDEX" in statement:
+                        db.execute(statement)
+            side = "citing" if kind == FetchKind.REFERENCES else "cited"
+            now = time.time()
+            db.executemany(f"INSERT OR REPLACE INTO fetch_log SELECT ?1, ?2, 'ok', NULL, "
+                           f"(SELECT count(*) FROM edges WHERE {side} = ?1), ?3", ((p, kind, now) for p in subjects))
 
     def _upsert_edges(self, db, edges: list[tuple]) -> None:
         # Flags from /references or /citations are never overwritten by a batch answer's unknowns.

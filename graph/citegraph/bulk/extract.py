@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
+import orjson
 
 from citegraph.assemble import compute_pagerank, node_attributes
 from citegraph.text import title_key
@@ -28,11 +29,9 @@ from citegraph.fetch import FetchOptions
 from citegraph.notes.ids import parse_identifier
 from citegraph.notes.reader import Notes
 from citegraph.s2.client import LINKED_PAPER_FIELDS, PAPER_FIELDS
-from citegraph.s2.records import Link, LinksPage
 from citegraph.store import FetchKind, FetchStatus, Store
 
 MAX_GLOBAL_HOPS = 4
-STORE_BATCH = 2000  # papers' references per store transaction: few commits, and still stored as we go
 # A notes key's prefix -> the papers column holding that id (values lower-cased at import).
 ID_COLUMNS = {"arxiv": "arxiv", "doi": "doi", "pmid": "pubmed", "acl": "acl", "corpusid": "corpusid",
               "paperid": "paper_id", "title": "title_key"}
@@ -152,7 +151,7 @@ class Extraction:
         if missing:
             for corpus_id, paper_id, record in self.query_frontier(METADATA_SQL, missing):
                 if paper_id:
-                    self.papers.rows[corpus_id] = (paper_id, json.loads(record))
+                    self.papers.rows[corpus_id] = (paper_id, orjson.loads(record))
 
     def links(self, sql: str, corpus_ids: Iterable[int]) -> list[tuple]:
         """(citing, cited, isinfluential, intents, contexts) rows, citing then cited in order; papers loaded."""
@@ -160,21 +159,25 @@ class Extraction:
         self.load_papers(c for row in rows for c in row[:2])
         return rows
 
-    def page(self, rows: list[tuple], kind: FetchKind) -> LinksPage:
-        """Rows linking one paper, as the Graph API's answer for it (one page holding everything)."""
-        page = LinksPage(0)
-        for citing, cited, influential, intents, contexts in rows:
-            citing_id, cited_id = self.papers.paper_id(citing), self.papers.paper_id(cited)
-            if not (citing_id and cited_id):
-                page.unresolved.append(None)  # the release has no title for an unresolved reference
-                continue
-            linked = cited if kind == FetchKind.REFERENCES else citing
-            if linked not in self.stubbed:
-                self.stubbed.add(linked)
-                page.papers.append(self.papers.record(linked, LINKED_PAPER_FIELDS))
-            page.links.append(Link(citing_id, cited_id, influential, json.loads(intents) if intents else [],
-                                   json.loads(contexts) if contexts else []))
-        return page
+    def store_lists(self, store: Store, kind: FetchKind, lists: list[tuple[str, list[tuple]]]) -> None:
+        """Papers' whole link lists (paperId, its rows) into the store at once, as the Graph API's
+        pages for them would be stored; intents and contexts go in as the release's JSON text."""
+        papers, links, unresolved = [], [], []
+        known = self.papers.rows
+        for paper_id, rows in lists:
+            for citing, cited, influential, intents, contexts in rows:
+                citing_found, cited_found = known.get(citing), known.get(cited)
+                if not (citing_found and cited_found):
+                    unresolved.append(paper_id)  # the release has no title for an unresolved reference
+                    continue
+                linked = cited if kind == FetchKind.REFERENCES else citing
+                if linked not in self.stubbed:
+                    self.stubbed.add(linked)
+                    papers.append(self.papers.record(linked, LINKED_PAPER_FIELDS))
+                links.append((citing_found[0], cited_found[0], None if influential is None else int(influential),
+                              intents or "[]", contexts or "[]", kind))
+        links.sort(key=lambda link: (link[0], link[1]))  # in the primary key's order: appended, not rewritten
+        store.record_complete_links(kind, [paper_id for paper_id, _ in lists], papers, links, unresolved)
 
 
 def _grouped(rows: list[tuple], column: int) -> dict[int, list[tuple]]:
@@ -220,20 +223,17 @@ def fill_store(store: Store, notes: Notes, engine, options: FetchOptions | None 
         phase = "references" if depth == 1 else f"references (depth {depth})"
         progress(phase, 0, len(frontier))
         by_citing = _grouped(extraction.links(REFERENCES_SQL, frontier), 0)
-        citing = [(paper_id, corpus_id) for corpus_id in frontier if (paper_id := extraction.papers.paper_id(corpus_id))]
-        for start in range(0, len(citing), STORE_BATCH):
-            store.record_links_pages(FetchKind.REFERENCES, [
-                (paper_id, extraction.page(by_citing.get(corpus_id, []), FetchKind.REFERENCES))
-                for paper_id, corpus_id in citing[start:start + STORE_BATCH]])
-            progress(phase, min(start + STORE_BATCH, len(citing)), len(citing))
-        frontier = sorted({row[1] for rows in by_citing.values() for row in rows
-                           if row[1] is not None and extraction.papers.paper_id(row[1])} - seen)
+        extraction.store_lists(store, FetchKind.REFERENCES, [
+            (paper_id, by_citing.get(corpus_id, [])) for corpus_id in frontier
+            if (paper_id := extraction.papers.paper_id(corpus_id))])
+        progress(phase, len(frontier), len(frontier))
+        known = extraction.papers.rows
+        frontier = sorted({row[1] for rows in by_citing.values() for row in rows if row[1] in known} - seen)
         seen.update(frontier)
     if options.citations:
         by_cited = _grouped(extraction.links(CITATIONS_SQL, read), 1)
-        store.record_links_pages(FetchKind.CITATIONS, [
-            (paper_id, extraction.page(by_cited.get(corpus_id, [])[:options.max_citations], FetchKind.CITATIONS))
-            for corpus_id, paper_id in read.items()])
+        extraction.store_lists(store, FetchKind.CITATIONS, [
+            (paper_id, by_cited.get(corpus_id, [])[:options.max_citations]) for corpus_id, paper_id in read.items()])
     for key in ids:
         if key not in found:
             store.record_status([key], FetchKind.METADATA, FetchStatus.NOT_FOUND, "the release does not hold this id")
