@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
+import orjson
+
 from citegraph.errors import StoreError
 from citegraph.s2.records import BatchPaper, LinksPage
 
@@ -140,6 +142,17 @@ def _running(pid: int, host: str, since: float) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _parsed(text: str):
+    """Stored JSON back as values: orjson for speed (a build reads every stored row), json for what
+    only it reads (NaN, which json.dumps may have written)."""
+    if text == "[]":  # most stored intents and contexts
+        return []
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _json(value) -> str | None:
@@ -511,12 +524,12 @@ class Store:
 
     def papers(self) -> Iterator[tuple[str, dict, str]]:
         for paper_id, data, detail in self.db.execute("SELECT paper_id, data, detail FROM papers"):
-            yield paper_id, json.loads(data), detail
+            yield paper_id, _parsed(data), detail
 
     def edges(self) -> Iterator[tuple[str, str, bool | None, list | None, list | None, str]]:
         for citing, cited, influential, intents, contexts, origin in self.db.execute("SELECT * FROM edges"):
             yield (citing, cited, None if influential is None else bool(influential),
-                   json.loads(intents) if intents else None, json.loads(contexts) if contexts else None, origin)
+                   _parsed(intents) if intents else None, _parsed(contexts) if contexts else None, origin)
 
     def cited_by(self, citing_ids: Iterable[str]) -> set[str]:
         ids = list(citing_ids)
