@@ -212,6 +212,15 @@ def test_a_truncated_shard_is_never_imported(run, shards, tmp_path):
     assert not list((folder / "parquet").glob("*.parquet")) if (folder / "parquet").exists() else True
 
 
+def test_a_small_release_imports_within_a_small_memory_limit(run, shards, tmp_path):
+    folder = tmp_path / "r"
+    for dataset in ("papers", "citations"):
+        shutil.copytree(shards[0] / dataset, folder / dataset)
+    done = run("datasets", "import", folder, "--memory-limit", "256MB")
+    assert done.exit_code == 0, done.output
+    assert "citations:" in done.output and (folder / "parquet" / "citers.parquet").exists()
+
+
 def test_an_update_applies_an_updated_and_a_deleted_paper(run, service, world, tmp_path):
     updated, deleted = [dict(r) for r in sorted(world.papers.values(), key=lambda r: r["corpusId"])[100:102]]
     updated["title"] = "A retitled paper in the next release"
