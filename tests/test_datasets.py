@@ -182,6 +182,13 @@ def test_a_build_through_spark_connect_equals_the_duckdb_build(tmp_path, release
     assert spark == duckdb
 
 
+def test_a_spark_setting_without_a_value_is_refused_before_spark_starts(run, release, tmp_path):
+    done = run("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "--source", f"datasets:{release}",
+               "--engine", "spark", "--spark-conf", "spark.executor.memory")
+    assert done.exit_code == 2 and "--spark-conf" in done.output and "KEY=VALUE" in done.output
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_cut_connection_resumes_where_it_stopped(run, service, shards, tmp_path):
     service.datasets.faults.cut_after_bytes = 5000
     done = run("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", tmp_path / "r")

@@ -112,7 +112,8 @@ def _spark_settings(ctx, param, values) -> tuple[tuple[str, str], ...]:
     for value in values:
         key, sign, setting = value.partition("=")
         if not sign or not key.strip():
-            raise click.BadParameter(f"{value!r}: write KEY=VALUE, e.g. spark.executor.memory=4g", param_hint="--spark-conf")
+            raise click.BadParameter(f"{value!r}: write KEY=VALUE, e.g. spark.executor.memory=4g",
+                                     param_hint="--spark-conf")
         settings.append((key.strip(), setting.strip()))
     return tuple(settings)
 
