@@ -18,6 +18,7 @@ from citegraph.bulk.release import import_release
 from citegraph.demo.world import generate_world, sample_notes_seeds
 from citegraph.demo.release_writer import write_papers_diff, write_release
 from tests.conftest import SAMPLE_NOTES, Citegraph
+from tests.spark_cluster import EXECUTOR_MEMORY, connect_server, executors_run, standalone_cluster
 from tests.standin import StandinS2
 from tests.standin.datasets import SIGNATURE
 
@@ -143,6 +144,51 @@ def test_spark_builds_equal_the_api_builds(run, tmp_path, release, world, spark_
     assert_same_graph(api, bulk)
 
 
+def duckdb_and_spark_stores(tmp_path, release, *spark_args):
+    """The stores of one depth-2 build with citations from the release, by DuckDB and by Spark.
+
+    The Spark sessions opened are stopped before returning, while the deployment still answers.
+    """
+    from citegraph.bulk.engines import stop_spark_sessions
+
+    stores = []
+    stop_spark_sessions()  # a driver another test left (local[2]) would otherwise be reused
+    try:
+        for name, engine in (("duckdb", ()), ("spark", ("--engine", "spark", *spark_args))):
+            bulk = Citegraph(tmp_path / name, "http://127.0.0.1:9")  # nothing answers there: 0 requests possible
+            done = bulk("build", SAMPLE_NOTES, "--data-dir", bulk.data_dir, "-o", bulk.output, "--depth", "2",
+                        "--citations", "--source", f"datasets:{release}", *engine)
+            assert done.exit_code == 0, done.output
+            stores.append(bulk.dump())
+    finally:
+        stop_spark_sessions()
+    return stores
+
+
+@pytest.mark.spark
+def test_a_build_on_a_standalone_cluster_of_two_workers_equals_the_duckdb_build(tmp_path, release, spark_available):
+    with standalone_cluster(tmp_path / "cluster") as master:
+        duckdb, spark = duckdb_and_spark_stores(
+            tmp_path, release, "--spark-master", master, "--spark-conf", f"spark.executor.memory={EXECUTOR_MEMORY}",
+            "--spark-conf", "spark.driver.host=127.0.0.1", "--spark-conf", "spark.driver.bindAddress=127.0.0.1")
+        assert executors_run(tmp_path / "cluster") == ["worker0", "worker1"]
+    assert spark == duckdb
+
+
+@pytest.mark.spark
+def test_a_build_through_spark_connect_equals_the_duckdb_build(tmp_path, release, spark_available):
+    with connect_server(tmp_path / "connect") as server:
+        duckdb, spark = duckdb_and_spark_stores(tmp_path, release, "--spark-master", server)
+    assert spark == duckdb
+
+
+def test_a_spark_setting_without_a_value_is_refused_before_spark_starts(run, release, tmp_path):
+    done = run("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "--source", f"datasets:{release}",
+               "--engine", "spark", "--spark-conf", "spark.executor.memory")
+    assert done.exit_code == 2 and "--spark-conf" in done.output and "KEY=VALUE" in done.output
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_cut_connection_resumes_where_it_stopped(run, service, shards, tmp_path):
     service.datasets.faults.cut_after_bytes = 5000
     done = run("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", tmp_path / "r")
@@ -171,6 +217,15 @@ def test_a_truncated_shard_is_never_imported(run, shards, tmp_path):
     assert done.exit_code == 1
     assert "citations-part2.jsonl.gz is damaged" in done.output and "download" in done.output
     assert not list((folder / "parquet").glob("*.parquet")) if (folder / "parquet").exists() else True
+
+
+def test_a_small_release_imports_within_a_small_memory_limit(run, shards, tmp_path):
+    folder = tmp_path / "r"
+    for dataset in ("papers", "citations"):
+        shutil.copytree(shards[0] / dataset, folder / dataset)
+    done = run("datasets", "import", folder, "--memory-limit", "256MB")
+    assert done.exit_code == 0, done.output
+    assert "citations:" in done.output and (folder / "parquet" / "citers.parquet").exists()
 
 
 def test_an_update_applies_an_updated_and_a_deleted_paper(run, service, world, tmp_path):

@@ -92,6 +92,43 @@ def generate_release(folder: Path, citations: int, shards: int = 8) -> dict[str,
     }
 
 
+def generate_diff(folder: Path, papers: int, changed_citations: int) -> dict[str, list[Path]]:
+    """Update files of a diff to a release of ``papers`` papers: the citations of the most recent papers
+    (about ``changed_citations`` rows, each citing paper's whole list) and those papers' rows, retitled;
+    the delete files: a hundred older papers."""
+    import duckdb
+
+    citing = max(1, changed_citations * 2 // sum(REFS))
+    start = papers - citing
+    db = duckdb.connect()
+    files = {"papers": folder / "papers-update.jsonl.gz", "citations": folder / "citations-update.jsonl.gz",
+             "deleted": folder / "papers-delete.jsonl.gz"}
+    folder.mkdir(parents=True, exist_ok=True)
+    formatted = dict(base=FIRST_CORPUS_ID, start=start, end=papers, papers=papers, refs_mid=sum(REFS) // 2,
+                     refs_min=REFS[0], refs_max=REFS[1], unresolved=UNRESOLVED)
+    db.execute(f"COPY (SELECT * REPLACE (title || ' (revised)' AS title) FROM ({PAPERS_SQL.format(**formatted)})) "
+               f"TO '{files['papers']}' (FORMAT json, COMPRESSION gzip)")
+    db.execute(f"COPY ({CITATIONS_SQL.format(**formatted)}) TO '{files['citations']}' (FORMAT json, COMPRESSION gzip)")
+    db.execute(f"COPY (SELECT ({FIRST_CORPUS_ID} + i)::VARCHAR AS corpusid FROM range(100) t(i)) "
+               f"TO '{files['deleted']}' (FORMAT json, COMPRESSION gzip)")
+    db.close()
+    return files
+
+
+def measured_run(command: list[str]) -> tuple[float, float]:
+    """(seconds, peak resident memory in GB) of one process: its own peak, not the machine's."""
+    import os
+    import subprocess
+
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1e6  # ru_maxrss is in KB on Linux
+
+
 def library(folder: Path, papers: int, size: int) -> Path:
     """Notes naming ``size`` recent papers (recent papers cite the most) by CorpusId."""
     step = max(1, papers // (4 * size))
@@ -168,6 +205,7 @@ def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
     notes = library(tmp, made["papers"], size)
     measure_builds(table, tmp, release, notes, size)
     measure_extractions(table, release, notes)
+    measure_update(table, tmp, release, made["papers"], 10_000 if quick else 1_000_000)
     source = FIRST_CORPUS_ID + made["papers"] - 1
     target = four_hops_apart(release, source)
     if target is not None:
@@ -182,10 +220,12 @@ def generate_and_import(table: Table, tmp: Path, release: Path, citations: int) 
     table.add("datasets", generated, round(made["seconds"], 1), "s")
     table.add("datasets", "shards on disk (gzipped JSON lines)", round(made["bytes"] / 1e9, 3), "GB")
     spill = str(tmp / "spill")
-    seconds = run_time(
-        citegraph_command() + ["datasets", "import", str(release), "--memory-limit", "4GB", "--temp-dir", spill]
+    limit = "8GB" if citations > 20_000_000 else "4GB"
+    seconds, peak = measured_run(
+        citegraph_command() + ["datasets", "import", str(release), "--memory-limit", limit, "--temp-dir", spill]
     )
-    table.add("datasets", "import to sorted Parquet (DuckDB, 4 GB)", round(seconds, 1), "s")
+    table.add("datasets", f"import to sorted Parquet (DuckDB, {limit})", round(seconds, 1), "s")
+    table.add("datasets", f"import peak memory (--memory-limit {limit})", round(peak, 2), "GB")
     table.add("datasets", "Parquet on disk", round(disk_bytes(release) / 1e9, 3), "GB")
     table.add("datasets", "import rate", round(citations / seconds / 1e6, 3), "M citations/s")
     return made
@@ -216,3 +256,19 @@ def measure_extractions(table: Table, release: Path, notes: Path) -> None:
         measure = f"extraction only (engine queries), {engine}"
         table.add("datasets", measure, round(queries, 1), "s", "<= 60 s", queries <= 60)
         table.add("datasets", f"extraction + store writes, {engine}", round(filling, 1), "s")
+
+
+def measure_update(table: Table, tmp: Path, release: Path, papers: int, changed: int) -> None:
+    """A diff of ``changed`` citation rows (and those papers' rows) applied to the imported release."""
+    import sys
+
+    diff = generate_diff(tmp / "diff", papers, changed)
+    script = ("import sys; from pathlib import Path; from citegraph.bulk.release import apply_diff; "
+              "from citegraph.bulk.engines import EngineOptions; f, d = Path(sys.argv[1]), Path(sys.argv[2]); "
+              "o = EngineOptions(memory_limit='4GB', temp_dir=f / 'spill'); "
+              "apply_diff(f, 'citations', [d / 'citations-update.jsonl.gz'], [], o); "
+              "apply_diff(f, 'papers', [d / 'papers-update.jsonl.gz'], [d / 'papers-delete.jsonl.gz'], o)")
+    seconds, peak = measured_run([sys.executable, "-c", script, str(release), str(diff["papers"].parent)])
+    table.add("datasets", f"update: diff of {changed:,} citation rows + their papers applied", round(seconds, 1), "s")
+    table.add("datasets", "update peak memory (--memory-limit 4GB)", round(peak, 2), "GB")
+    shutil.rmtree(tmp / "diff", ignore_errors=True)

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
+import orjson
+
 from citegraph.errors import StoreError
 from citegraph.s2.records import BatchPaper, LinksPage
 
@@ -149,6 +151,17 @@ def _running(pid: int, host: str, since: float) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _parsed(text: str):
+    """Stored JSON back as values: orjson for speed (a build reads every stored row), json for what
+    only it reads (NaN, which json.dumps may have written)."""
+    if text == "[]":  # most stored intents and contexts
+        return []
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _json(value) -> str | None:
@@ -298,6 +311,7 @@ class Store:
         stub only when ``replace_stubs`` (a /references page's stub has more fields than a nested item's)."""
         now = time.time()
         rows = [(p["paperId"], _json(p), detail, now) for p in papers if p and p.get("paperId")]
+        rows.sort(key=lambda row: row[0])  # in key order, the primary key's index is appended to rather than rewritten
         if detail == "full" or replace_stubs:
             db.executemany("INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO UPDATE SET "
                            "data=excluded.data, detail=excluded.detail, updated_at=excluded.updated_at"
@@ -398,6 +412,38 @@ class Store:
                 (paper_id,)).fetchone()[0]
             reason = page.truncated_reason
             self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
+
+    def record_complete_links(self, kind: FetchKind, subjects: list[str], papers: list[dict], links: list[tuple],
+                              unresolved: list[str]) -> None:
+        """Many papers' whole link lists in one transaction, as a bulk release answers them.
+
+        ``subjects`` are the papers whose lists these are (each logged OK with its count), ``papers``
+        the linked papers' stubs, ``links`` rows (citing, cited, is_influential, intents JSON, contexts
+        JSON, origin), ``unresolved`` one citing paperId per unresolved reference. The same effect as
+        `record_links_pages` with one last page per subject, in a few statements: when the links
+        outnumber what the store holds, the secondary indexes are built once after the rows go in.
+        """
+        self.db.execute("PRAGMA cache_size = -262144")  # 256 MiB: large batches touch many pages of the indexes
+        with self._tx() as db:
+            db.executemany("DELETE FROM unresolved WHERE citing=? AND origin=?", ((p, kind) for p in subjects))
+            if kind == FetchKind.REFERENCES:  # the lists replace what a batch's nested list said
+                db.executemany("DELETE FROM edges WHERE citing=? AND origin='batch'", ((p,) for p in subjects))
+            rebuild = len(links) > db.execute("SELECT count(*) FROM edges").fetchone()[0]
+            if rebuild:
+                db.execute("DROP INDEX IF EXISTS edges_cited")
+                db.execute("DROP INDEX IF EXISTS unresolved_citing")
+            self._upsert_papers(db, papers, "stub", replace_stubs=True)
+            self._upsert_edges(db, links)
+            if kind == FetchKind.REFERENCES:
+                db.executemany("INSERT INTO unresolved VALUES (?,NULL,?)", ((p, kind) for p in unresolved))
+            if rebuild:
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    if "CREATE INDEX" in statement:
+                        db.execute(statement)
+            side = "citing" if kind == FetchKind.REFERENCES else "cited"
+            now = time.time()
+            db.executemany(f"INSERT OR REPLACE INTO fetch_log SELECT ?1, ?2, 'ok', NULL, "
+                           f"(SELECT count(*) FROM edges WHERE {side} = ?1), ?3", ((p, kind, now) for p in subjects))
 
     def _upsert_edges(self, db, edges: list[tuple]) -> None:
         # Flags from /references or /citations are never overwritten by a batch answer's unknowns.
@@ -503,12 +549,12 @@ class Store:
 
     def papers(self) -> Iterator[tuple[str, dict, str]]:
         for paper_id, data, detail in self.db.execute("SELECT paper_id, data, detail FROM papers"):
-            yield paper_id, json.loads(data), detail
+            yield paper_id, _parsed(data), detail
 
     def edges(self) -> Iterator[tuple[str, str, bool | None, list | None, list | None, str]]:
         for citing, cited, influential, intents, contexts, origin in self.db.execute("SELECT * FROM edges"):
             yield (citing, cited, None if influential is None else bool(influential),
-                   json.loads(intents) if intents else None, json.loads(contexts) if contexts else None, origin)
+                   _parsed(intents) if intents else None, _parsed(contexts) if contexts else None, origin)
 
     def cited_by(self, citing_ids: Iterable[str]) -> set[str]:
         ids = list(citing_ids)

@@ -8,6 +8,7 @@ dialects accept) over the same three Parquet tables an import writes (``papers``
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,14 +26,16 @@ MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s?(B|[KMGT]i?B)", re.IGNORECASE)
 class EngineOptions:
     """Which engine, and its settings.
 
-    ``memory_limit`` (e.g. ``"4GB"``) and ``temp_dir`` apply to DuckDB; ``spark_master`` to Spark
-    (``local[*]``, ``spark://host:7077`` or Spark Connect ``sc://host``).
+    ``memory_limit`` (e.g. ``"4GB"``) and ``temp_dir`` apply to DuckDB; ``spark_master``
+    (``local[*]``, ``spark://host:7077`` or Spark Connect ``sc://host``) and ``spark_conf``
+    (``(key, value)`` settings, e.g. ``("spark.executor.memory", "4g")``) to Spark.
     """
 
     engine: str = ENGINES[0]
     memory_limit: str | None = None
     temp_dir: Path | None = None
     spark_master: str = SPARK_MASTER
+    spark_conf: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         if self.memory_limit is not None and not MEMORY_LIMIT.fullmatch(str(self.memory_limit)):
@@ -131,42 +134,92 @@ class DuckDBEngine(_Engine):
         self.db.close()
 
 
-_spark_sessions: dict[str, object] = {}
+# Set for every Spark session citegraph starts; --spark-conf adds to them and wins. Input tables go to
+# Spark as Arrow batches, decoded in the JVM: executors never need citegraph's Python.
+# (A Spark Connect server keeps its own settings of the driver, and always sends rows as Arrow.)
+SPARK_DEFAULTS = (("spark.sql.shuffle.partitions", "8"),)
+SPARK_STARTED_DEFAULTS = (("spark.ui.enabled", "false"), ("spark.ui.showConsoleProgress", "false"),
+                          ("spark.sql.execution.arrow.pyspark.enabled", "true"),
+                          ("spark.sql.execution.arrow.pyspark.fallback.enabled", "false"))
+_spark_sessions: dict[tuple, object] = {}
 
 
-def spark_session(master: str):
-    """One SparkSession per master for the whole process (starting one takes seconds)."""
-    if master not in _spark_sessions:
-        try:
-            from pyspark.sql import SparkSession
-        except ImportError:
-            raise CitegraphError("--engine spark needs pyspark: pip install 'citegraph[spark]'") from None
-        builder = SparkSession.builder.appName("citegraph")
-        builder = builder.remote(master) if master.startswith("sc://") else builder.master(master)
-        try:
-            session = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "8") \
-                .getOrCreate()
-        except Exception as exc:  # Spark's own errors are Java stack traces: one line is enough
-            raise CitegraphError(f"Spark did not start at {master} ({(str(exc).splitlines() or [''])[0][:200]}); "
-                                 "check --spark-master, and that Java is installed for local mode") from None
-        session.sparkContext.setLogLevel("ERROR") if not master.startswith("sc://") else None
-        _spark_sessions[master] = session
-    return _spark_sessions[master]
+def _spark_error(master: str, exc: Exception) -> CitegraphError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    where = ("is the Spark Connect server running there?" if master.startswith("sc://") else
+             "is the master running, and Java installed?")
+    return CitegraphError(f"Spark did not start at {master} ({first}); check --spark-master ({where}) "
+                          "and --spark-conf")
+
+
+def stop_spark_sessions() -> None:
+    """Stop the Spark sessions this process started (a cluster's cores go back to it)."""
+    while _spark_sessions:
+        _, session = _spark_sessions.popitem()
+        session.stop()
+
+
+def spark_session(master: str, settings: Sequence[tuple[str, str]] = ()):
+    """One SparkSession per master and settings for the whole process (starting one takes seconds).
+
+    A process holds one Spark driver (``local[N]`` or ``spark://``): asking for another master or
+    other settings stops the one it holds. Spark Connect sessions (``sc://``) are clients and coexist.
+    """
+    key = (master, tuple(settings))
+    if key in _spark_sessions:
+        return _spark_sessions[key]
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise CitegraphError("--engine spark needs pyspark: pip install 'citegraph[spark]'") from None
+    remote = master.startswith("sc://")
+    if not remote:
+        for held in [k for k in _spark_sessions if not k[0].startswith("sc://")]:
+            _spark_sessions.pop(held).stop()
+    builder = SparkSession.builder.appName("citegraph")
+    builder = builder.remote(master) if remote else builder.master(master)
+    for name, value in (*SPARK_DEFAULTS, *(() if remote else SPARK_STARTED_DEFAULTS), *settings):
+        builder = builder.config(name, value)
+    try:
+        with warnings.catch_warnings():  # pyspark's notes on pandas versions are not the user's business
+            warnings.simplefilter("ignore", FutureWarning)
+            session = builder.getOrCreate()
+        if not remote:
+            session.sparkContext.setLogLevel("ERROR")
+    except Exception as exc:  # Spark's own errors are Java stack traces or gRPC statuses: one line is enough
+        raise _spark_error(master, exc) from None
+    _spark_sessions[key] = session
+    return session
 
 
 class SparkEngine(_Engine):
-    """The same SQL on Apache Spark over the same Parquet files (local mode, a cluster, or Spark Connect)."""
+    """The same SQL on Apache Spark over the same Parquet files (local mode, a cluster, or Spark Connect).
+
+    The Parquet files are named by path: on a cluster every executor reads them itself, so the
+    release must lie on storage every worker sees, at the same path.
+    """
 
     def __init__(self, release_dir: Path, options: EngineOptions):
         self.release_dir = release_dir
-        self.spark = spark_session(options.spark_master)
-        for name, path in parquet_files(release_dir).items():
-            self.spark.read.parquet(str(Path(path).resolve())).createOrReplaceTempView(name)
+        self.spark = spark_session(options.spark_master, options.spark_conf)
+        try:
+            for name, path in parquet_files(release_dir).items():
+                self.spark.read.parquet(str(Path(path).resolve())).createOrReplaceTempView(name)
+        except CitegraphError:
+            raise
+        except Exception as exc:
+            raise engine_error("Spark", release_dir, exc) from None
 
     def query(self, sql: str, inputs: dict[str, tuple[str, Sequence[tuple]]] | None = None) -> list[tuple]:
+        import pandas as pd
+
         try:
             for name, (schema, rows) in (inputs or {}).items():
-                self.spark.createDataFrame([tuple(r) for r in rows], schema=schema).createOrReplaceTempView(name)
+                columns = [column.split()[0] for column in schema.split(",")]
+                table = pd.DataFrame(list(rows), columns=columns)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", FutureWarning)
+                    self.spark.createDataFrame(table, schema=schema).createOrReplaceTempView(name)
             return [tuple(row) for row in self.spark.sql(sql).collect()]
         except Exception as exc:  # py4j and Spark Connect errors share no base class we could name
             raise engine_error("Spark", self.release_dir, exc) from None

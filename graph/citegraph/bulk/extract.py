@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import networkx as nx
+import orjson
 
 from citegraph.assemble import compute_pagerank, node_attributes
 from citegraph.text import title_key
@@ -29,11 +30,9 @@ from citegraph.notes.ids import parse_identifier
 from citegraph.notes.reader import Notes
 from citegraph.s2 import schema
 from citegraph.s2.client import LINKED_PAPER_FIELDS, PAPER_FIELDS
-from citegraph.s2.records import Link, LinksPage
 from citegraph.store import FetchKind, FetchStatus, Store
 
 MAX_GLOBAL_HOPS = 4
-STORE_BATCH = 2000  # papers' references per store transaction: few commits, and still stored as we go
 # A notes key's prefix -> the papers column holding that id (values lower-cased at import).
 ID_COLUMNS = {"arxiv": "arxiv", "doi": "doi", "pmid": "pubmed", "acl": "acl", "corpusid": "corpusid",
               "paperid": "paper_id", "title": "title_key"}
@@ -129,11 +128,20 @@ def api_record(row: dict, paper_id: str, fields: list[str]) -> dict:
 
 
 def _json_or_none(text: str | None):
-    """A JSON column's value; None when it is not JSON (or nested deeper than Python parses)."""
+    """A JSON column's value; None when it is not JSON (or nested deeper than a parser goes)."""
     try:
-        return json.loads(text) if text else None
+        return orjson.loads(text) if text else None
     except (ValueError, RecursionError):
         return None
+
+
+def _text_list(text: str | None) -> str:
+    """A release's intents or contexts as stored: its JSON text when it is a list of strings, else ``[]``
+    (a row of the wrong type never reaches the store)."""
+    value = _json_or_none(text) if text and text.lstrip().startswith("[") else None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return text
+    return "[]"
 
 
 @dataclass
@@ -187,25 +195,27 @@ class Extraction:
         self.load_papers(c for row in rows for c in row[:2])
         return rows
 
-    def page(self, rows: list[tuple], kind: FetchKind) -> LinksPage:
-        """Rows linking one paper, as the Graph API's answer for it (one page holding everything)."""
-        page = LinksPage(0)
-        for citing, cited, influential, intents, contexts in rows:
-            citing_id, cited_id = self.papers.paper_id(citing), self.papers.paper_id(cited)
-            if not (citing_id and cited_id):
-                page.unresolved.append(None)  # the release has no title for an unresolved reference
-                continue
-            if citing_id == cited_id:  # a paper citing itself is a data error, not a citation
-                continue
-            linked = cited if kind == FetchKind.REFERENCES else citing
-            if linked not in self.stubbed:
-                self.stubbed.add(linked)
-                page.papers.append(self.papers.record(linked, LINKED_PAPER_FIELDS))
-            flags = schema.checked_record({"isInfluential": influential, "intents": _json_or_none(intents) or [],
-                                           "contexts": _json_or_none(contexts) or []}, schema.LinkFlags)
-            page.links.append(Link(citing_id, cited_id, flags.get("isInfluential"), flags.get("intents") or [],
-                                   flags.get("contexts") or []))
-        return page
+    def store_lists(self, store: Store, kind: FetchKind, lists: list[tuple[str, list[tuple]]]) -> None:
+        """Papers' whole link lists (paperId, its rows) into the store at once, as the Graph API's
+        pages for them would be stored; intents and contexts go in as the release's JSON text."""
+        papers, links, unresolved = [], [], []
+        known = self.papers.rows
+        for paper_id, rows in lists:
+            for citing, cited, influential, intents, contexts in rows:
+                citing_found, cited_found = known.get(citing), known.get(cited)
+                if not (citing_found and cited_found):
+                    unresolved.append(paper_id)  # the release has no title for an unresolved reference
+                    continue
+                if citing_found[0] == cited_found[0]:  # a paper citing itself is a data error, not a citation
+                    continue
+                linked = cited if kind == FetchKind.REFERENCES else citing
+                if linked not in self.stubbed:
+                    self.stubbed.add(linked)
+                    papers.append(self.papers.record(linked, LINKED_PAPER_FIELDS))
+                links.append((citing_found[0], cited_found[0], None if influential is None else int(influential),
+                              _text_list(intents), _text_list(contexts), kind))
+        links.sort(key=lambda link: (link[0], link[1]))  # in the primary key's order: appended, not rewritten
+        store.record_complete_links(kind, [paper_id for paper_id, _ in lists], papers, links, unresolved)
 
 
 def _grouped(rows: list[tuple], column: int) -> dict[int, list[tuple]]:
@@ -251,20 +261,17 @@ def fill_store(store: Store, notes: Notes, engine, options: FetchOptions | None 
         phase = "references" if depth == 1 else f"references (depth {depth})"
         progress(phase, 0, len(frontier))
         by_citing = _grouped(extraction.links(REFERENCES_SQL, frontier), 0)
-        citing = [(paper_id, corpus_id) for corpus_id in frontier if (paper_id := extraction.papers.paper_id(corpus_id))]
-        for start in range(0, len(citing), STORE_BATCH):
-            store.record_links_pages(FetchKind.REFERENCES, [
-                (paper_id, extraction.page(by_citing.get(corpus_id, []), FetchKind.REFERENCES))
-                for paper_id, corpus_id in citing[start:start + STORE_BATCH]])
-            progress(phase, min(start + STORE_BATCH, len(citing)), len(citing))
-        frontier = sorted({row[1] for rows in by_citing.values() for row in rows
-                           if row[1] is not None and extraction.papers.paper_id(row[1])} - seen)
+        extraction.store_lists(store, FetchKind.REFERENCES, [
+            (paper_id, by_citing.get(corpus_id, [])) for corpus_id in frontier
+            if (paper_id := extraction.papers.paper_id(corpus_id))])
+        progress(phase, len(frontier), len(frontier))
+        known = extraction.papers.rows
+        frontier = sorted({row[1] for rows in by_citing.values() for row in rows if row[1] in known} - seen)
         seen.update(frontier)
     if options.citations:
         by_cited = _grouped(extraction.links(CITATIONS_SQL, read), 1)
-        store.record_links_pages(FetchKind.CITATIONS, [
-            (paper_id, extraction.page(by_cited.get(corpus_id, [])[:options.max_citations], FetchKind.CITATIONS))
-            for corpus_id, paper_id in read.items()])
+        extraction.store_lists(store, FetchKind.CITATIONS, [
+            (paper_id, by_cited.get(corpus_id, [])[:options.max_citations]) for corpus_id, paper_id in read.items()])
     for key in ids:
         if key not in found:
             store.record_status([key], FetchKind.METADATA, FetchStatus.NOT_FOUND, "the release does not hold this id")

@@ -39,10 +39,12 @@ PAPERS_SELECT = """
     title_key(json_extract_string(json, '$.title')) AS title_key,
     CAST(json AS VARCHAR) AS record
 FROM read_json_objects({files}, format = 'newline_delimited', compression = 'gzip')"""
+# maximum_object_size: DuckDB's default (16 MiB; a citation row is kilobytes). Each reading thread holds
+# twice it, so a larger bound would be memory every import needs, however small the release.
 CITATIONS_SELECT = """
     CAST(citingcorpusid AS BIGINT) AS citing, CAST(citedcorpusid AS BIGINT) AS cited, isinfluential,
     CAST(intents AS VARCHAR) AS intents, CAST(contexts AS VARCHAR) AS contexts
-FROM read_json({files}, format = 'newline_delimited', compression = 'gzip', maximum_object_size = 268435456,
+FROM read_json({files}, format = 'newline_delimited', compression = 'gzip', maximum_object_size = 16777216,
      columns = {{citingcorpusid: 'VARCHAR', citedcorpusid: 'VARCHAR', isinfluential: 'BOOLEAN',
                  intents: 'JSON', contexts: 'JSON'}})"""
 SORT_KEYS = {"papers": "corpusid", "citations": "citing, cited"}
@@ -244,8 +246,9 @@ def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_file
         if update_files:
             db.execute(f"CREATE TEMP TABLE updates AS {_select(dataset, update_files)}")
             removed.append(f"SELECT {column} AS k FROM updates")
-        kept = f"SELECT * FROM read_parquet({current})" + (
-            f" WHERE {column} NOT IN ({' UNION ALL '.join(removed)})" if removed else "")
+        # An anti-join: a million keys are hashed once, and a null key removes nothing (NOT IN would remove all).
+        kept = f"SELECT c.* FROM read_parquet({current}) c" + (
+            f" ANTI JOIN ({' UNION ALL '.join(removed)}) r ON c.{column} = r.k" if removed else "")
         merged = kept + (" UNION ALL SELECT * FROM updates" if update_files else "")
         _write(db, f"SELECT * FROM ({merged}) ORDER BY {SORT_KEYS[dataset]}", parquet / f"{dataset}.parquet")
         if dataset == "citations":

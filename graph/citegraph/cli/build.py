@@ -136,7 +136,8 @@ class ProgressBars:
 @map_options
 def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, refresh_after, keep,
                   rps, max_wait, output, report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master,
-                  no_crossref, refresh_crossref, keep_versions, quick, data_dir, color, show, max_nodes, layout):
+                  spark_conf, no_crossref, refresh_crossref, keep_versions, quick, data_dir, color, show, max_nodes,
+                  layout):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment; CROSSREF_API_URL and
@@ -175,7 +176,7 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
             map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
             progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
             release=release_source(source),
-            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master), quick=quick,
+            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master, spark_conf), quick=quick,
             first_view=first_view, keep=keep, crossref=not no_crossref,
             crossref_config=CrossrefConfig.from_env(max_wait=max_wait), refresh_crossref=refresh_crossref,
             merge_versions=not keep_versions)

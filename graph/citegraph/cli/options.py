@@ -115,8 +115,22 @@ def duckdb_options(func):
     return click.option("--memory-limit", metavar="SIZE", help="DuckDB's memory limit, e.g. 4GB.")(func)
 
 
+def _spark_settings(ctx, param, values) -> tuple[tuple[str, str], ...]:
+    settings = []
+    for value in values:
+        key, sign, setting = value.partition("=")
+        if not sign or not key.strip():
+            raise click.BadParameter(f"{value!r}: write KEY=VALUE, e.g. spark.executor.memory=4g",
+                                     param_hint="--spark-conf")
+        settings.append((key.strip(), setting.strip()))
+    return tuple(settings)
+
+
 def engine_options(func):
-    """--engine, --memory-limit, --temp-dir, --spark-master: how a Datasets release is read."""
+    """--engine, --memory-limit, --temp-dir, --spark-master, --spark-conf: how a Datasets release is read."""
+    func = click.option("--spark-conf", metavar="KEY=VALUE", multiple=True, callback=_spark_settings,
+                        help="With --engine spark: a Spark setting for the session, e.g. spark.executor.memory=4g "
+                             "(repeatable).")(func)
     func = click.option("--spark-master", default=SPARK_MASTER, show_default=True,
                         help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.")(func)
     func = duckdb_options(func)
@@ -124,10 +138,10 @@ def engine_options(func):
                         help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').")(func)
 
 
-def make_engine_options(engine, memory_limit, temp_dir, spark_master):
+def make_engine_options(engine, memory_limit, temp_dir, spark_master, spark_conf=()):
     from citegraph.bulk.engines import EngineOptions
 
     try:
-        return EngineOptions(engine, memory_limit, temp_dir, spark_master)
+        return EngineOptions(engine, memory_limit, temp_dir, spark_master, tuple(spark_conf))
     except ValueError as exc:
         raise click.BadParameter(str(exc).replace("memory_limit=", ""), param_hint="--memory-limit") from None

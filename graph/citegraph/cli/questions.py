@@ -112,7 +112,7 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @data_dir_option
 @map_options
 def path_command(source, target, undirected, all_paths, fmt, html, whole_release, release, engine, memory_limit,
-                 temp_dir, spark_master, data_dir, color, show, max_nodes, layout):
+                 temp_dir, spark_master, spark_conf, data_dir, color, show, max_nodes, layout):
     """Shortest chain of citations from FROM to TO (or back, or --undirected).
 
     FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment
@@ -126,7 +126,8 @@ def path_command(source, target, undirected, all_paths, fmt, html, whole_release
 
         if release is None or undirected:
             raise click.UsageError("--global needs --source datasets:DIR, and follows citations (no --undirected)")
-        with open_engine(release_source(release), make_engine_options(engine, memory_limit, temp_dir, spark_master)) as found_in:
+        chosen = make_engine_options(engine, memory_limit, temp_dir, spark_master, spark_conf)
+        with open_engine(release_source(release), chosen) as found_in:
             graph, source, target = global_path_graph(found_in, release_key(source), release_key(target))
     else:
         graph = saved_graph(data_dir)
