@@ -21,7 +21,7 @@ from citegraph.mcp_server import create_server
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
 PACKAGE = Path(citegraph.__file__).parent
-PAGE_SCRIPTS = sorted((PACKAGE / "map" / "templates").glob("*.js"))
+PAGE_SCRIPTS = sorted((PACKAGE / "map" / "templates").rglob("*.js"))
 
 
 def cli_reference_script():
