@@ -18,4 +18,7 @@ STAGES = [
     "hostile_notes",
     "hostile_server",
     "datasets",
+    "map_light",
+    "history",
+    "withheld",
 ]

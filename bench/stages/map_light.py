@@ -15,7 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from bench.benchmark import BARE_PAGE, ROOT, Table, first_frame, library_graph, synthetic_graph
+from bench.harness import ROOT, Table
+from bench.inputs import synthetic_graph
+from bench.stages.map_library import BARE_PAGE, first_frame, library_graph
 
 STAGE = "map-light"
 CHROMIUM = "/usr/bin/chromium"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from citegraph.demo.world import generate_library
 
-from bench.benchmark import Table, run_citegraph
+from bench.harness import Table, run_citegraph
 from tests.standin import StandinS2
 from tests.standin.growth import gain_citers
 
