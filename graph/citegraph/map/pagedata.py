@@ -165,15 +165,31 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
         entries = bibtex_entries(papers, list(later.table["paperId"]))
         for row in later.table.itertuples(index=False):
             data, why = papers.nodes[row.paperId], later.reasons.get(row.paperId, {})
-            rows.append({"paperId": row.paperId, "title": row.title,
+            title = data.get("title")  # the checked record's (None when S2 gave none), never a frame's NaN
+            rows.append({"paperId": row.paperId, "title": title,
                          "year": None if _missing(row.year) else int(row.year), "venue": row.venue,
                          "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
                          "new": bool(row.new), "cites": [p for p in why.get("cites", []) if p in graph],
                          "shares": [[p, n] for p, n in why.get("shares", {}).items() if p in graph],
-                         "label": short_label(row.title, data.get("year")), "link": row.url,
+                         "label": short_label(title, data.get("year")), "link": row.url,
                          "s2url": data.get("url") or "",
-                         "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
+                         "markdown": f"- [{_markdown_text(title or row.paperId)}]({row.url})",
+                         "bibtex": entries[row.paperId]})
     return {"citing": citing, "suggestions": rows,
             "asked": later.asked_at[:10] if later is not None else None,
             "previous": later.previous[:10] if later is not None and later.previous else None}
 
+
+
+# ---- What changed since the previous build -----------------------------------------------------------
+
+
+def changes_data(graph: nx.DiGraph, changes=None) -> dict:
+    """The page data of the "What changed" panel: the rows `citegraph changes` prints (``rows``, as they
+    are: the page's ``citegraph.changes()`` answers them), the papers marked new (``new``: a paper's number
+    in ``papers``, its paperId when the graph lacks it), the summary and the build's saturation figure."""
+    if changes is None or changes.since is None:  # a first build's page is the page of its graph alone
+        return {"rows": [], "new": [], "summary": None, "saturation": None}
+    index = {n: i for i, n in enumerate(graph.nodes)}
+    return {"rows": changes.rows, "new": [index.get(paper, paper) for paper in changes.new_papers()],
+            "summary": changes.summary(), "saturation": changes.saturation_words()}

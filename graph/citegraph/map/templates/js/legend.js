@@ -18,5 +18,7 @@ legend.appendChild(el("div", "Size: citations (log) and how many of your papers 
 item("line", function (s) { s.borderColor = style.influential; }, "influential citation (S2)");
 item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
 item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
-legend.appendChild(el("div", page.summary, "note"));
+// the summary line, and the build's saturation figure when there was a build before it
+var saturation = page.changes && page.changes.saturation;
+legend.appendChild(el("div", page.summary + (saturation ? " · " + saturation : ""), "note"));
 if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
