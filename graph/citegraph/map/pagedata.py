@@ -15,10 +15,11 @@ import networkx as nx
 
 from citegraph.constants import INFLUENCE
 from citegraph.map.looks import KINDS, STYLE
-from citegraph.map.selection import MapOptions, Selection, short_label
+from citegraph.map.selection import MapOptions, Selection, paper_label, short_label
 from citegraph.paths import first_context
-from citegraph.questions import flags_pending_note, paper_link, read_papers, reading_status, your_papers
-from citegraph.text import one_line
+from citegraph.questions import (flags_pending_note, paper_link, read_papers, reading_status, withheld_note,
+                                 your_papers)
+from citegraph.text import one_line, shown_title
 
 KIND_CODES = list(KINDS)  # a paper's kind in ``papers``: its index here
 S2_PAGE = "https://www.semanticscholar.org/paper/"
@@ -27,13 +28,14 @@ FLAG_CODE = {False: 0, True: 1, None: 2}  # an adjacency entry is cited * 3 + th
 
 def paper_rows(graph: nx.DiGraph) -> list[list]:
     """``[id, title, year, kind, citationCount, link, s2url, label]`` per paper, in the graph's order; ``kind``
-    a code (``KIND_CODES``), ``s2url`` 0 when it is S2's page for the id, ``link`` 0 when it is ``s2url``."""
+    a code (``KIND_CODES``), ``s2url`` 0 when it is S2's page for the id, ``link`` 0 when it is ``s2url``. An
+    untitled paper's title is its paperId (`citegraph.text.shown_title`), its label empty."""
     rows = []
     for node, data in graph.nodes(data=True):
         s2url, link = data.get("url") or "", paper_link(data)
-        rows.append([node, data.get("title") or "", data.get("year"), KIND_CODES.index(reading_status(data)),
-                     data.get("citationCount"), 0 if link == s2url else link, 0 if s2url == S2_PAGE + node else s2url,
-                     short_label(data.get("title"), data.get("year"))])
+        rows.append([node, shown_title(data.get("title"), node), data.get("year"),
+                     KIND_CODES.index(reading_status(data)), data.get("citationCount"), 0 if link == s2url else link,
+                     0 if s2url == S2_PAGE + node else s2url, paper_label(data)])
     return rows
 
 
@@ -67,6 +69,18 @@ def markdown_line(title: str | None, link: str) -> str:
     '- [\\[Re\\] Attention is all](https://arxiv.org/abs/1706.03762)'
     """
     return f"- [{_markdown_text(title)}]({link})"
+
+
+def edge_marks(edges: list[dict], index: dict[str, int]) -> dict[str, list[int]]:
+    """The drawn citations the page draws apart from their influence flag, as flat lists of paper numbers
+    (citing, cited, citing, cited...): ``crossref`` (Crossref gave them) and ``unknownShown`` (where
+    influence is unknown, shown anyway: `citegraph.map.looks.vis_edges`)."""
+    marks = {"crossref": [], "unknownShown": []}
+    for item in edges:
+        mark = "crossref" if item.get("source") == "crossref" else "unknownShown" if item.get("unknownShown") else None
+        if mark:
+            marks[mark] += [index[item["from"]], index[item["to"]]]
+    return marks
 
 
 def page_nodes(nodes: list[dict], index: dict[str, int], looks: list[str]) -> list[list]:
@@ -121,6 +135,10 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
                                                                                      (None, "null"))},
         "flagsPending": flags_pending_note(graph),
+        "crossrefCitations": sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
+        "retracted": sum(1 for _, flag in graph.nodes(data="retracted") if flag),
+        "withheld": withheld_note(graph),
+        "versions": graph.graph.get("version_ids") or {},  # ids of S2 records merged into another: resolve() maps them
     }
 
 

@@ -29,10 +29,12 @@ import networkx as nx
 from citegraph.errors import OutputError
 from citegraph.map.geometry import Box, cached_layout, extent, label_box, layout  # noqa: F401  (the public names)
 from citegraph.map.keptfiles import UNREADABLE, read_kept, write_kept
-from citegraph.map.looks import (KINDS, OTHER_COLOR, PALETTE, SMALL_MAP, node_colors, node_size, vis_edges, vis_nodes,
+from citegraph.map.looks import (KINDS, OTHER_COLOR, PALETTE, SMALL_MAP, STYLE, UNKNOWN_PER_PAPER,  # noqa: F401
+                                 UNKNOWN_SHOWN_MAX, node_colors, node_size, vis_edges, vis_nodes,
                                  vis_options)
-from citegraph.map.pagedata import changes_data, later_work_data, page_data, page_nodes
-from citegraph.map.selection import MapOptions, Selection, choose_papers, color_mode, short_label  # noqa: F401
+from citegraph.map.pagedata import changes_data, edge_marks, later_work_data, page_data, page_nodes
+from citegraph.map.selection import (RETRACTED_MARK, MapOptions, Selection, choose_papers, color_mode,  # noqa: F401
+                                     paper_label, short_label)
 from citegraph.questions import reading_status, unread_papers, your_papers
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -71,7 +73,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
     for node in selection.drawn:
         kind = reading_status(graph.nodes[node])
         labelled = kind != "unread" or node in top_unread or node in options.path
-        label = short_label(graph.nodes[node].get("title"), graph.nodes[node].get("year")) if labelled else ""
+        label = paper_label(graph.nodes[node]) if labelled else ""
         labels[node] = label
         boxes[node] = Box(node_size(graph, node, yours), *label_box(label if room else "", KINDS[kind]["font"]))
     number = {name: i for i, name in enumerate(names)}
@@ -85,6 +87,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
     index = {n: i for i, n in enumerate(graph.nodes)}
     data["looks"] = sorted({item["group"] for item in nodes})
     data["nodes"] = page_nodes(nodes, index, data["looks"])
+    data["edgeMarks"] = edge_marks(edges, index)
     data["hideOrdinary"] = not small
     data["labelRoom"] = room
     data["edgeBudget"] = TIMELINE_EDGE_BUDGET if options.layout == "timeline" else 0
