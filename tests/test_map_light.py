@@ -8,7 +8,8 @@ import os
 import pytest
 
 from citegraph.assemble import load_graph
-from tests.test_map import MEASURE, OpenedMap, browser, dense_reading_list  # noqa: F401  (the browser fixture)
+from tests.conftest import MEASURE, OpenedMap
+from tests.test_map_page import dense_reading_list
 
 
 def test_a_rebuild_that_changed_nothing_keeps_the_page(citegraph):

@@ -16,7 +16,7 @@ from citegraph.map.render import MapOptions, render_map
 from citegraph.paths import shortest_paths
 from citegraph.questions import paper_link
 from citegraph.text import title_key
-from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
+from tests.conftest import OpenedMap
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "twin_cases.json").read_text(encoding="utf-8"))
 

@@ -17,7 +17,7 @@ from citegraph.cli import main
 from citegraph.notes.reader import read_notes
 from tests.standin import Faults, StandinS2
 from tests.standin.realworld import REAL_CORPUS, load_world, read_world_file
-from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
+from tests.conftest import OpenedMap
 
 DCS = "Direct current stimulation: cellular and in vitro studies"
 SHOTS = Path("/work/helpers/shots")  # where a person looks at the map, when that folder exists

@@ -9,7 +9,7 @@ import pytest
 from citegraph.map.render import UNKNOWN_PER_PAPER, MapOptions, render_map
 from citegraph.questions import your_papers
 from tests.library import build_library
-from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
+from tests.conftest import OpenedMap
 
 SHOWN = "() => window.citegraph.edges.get().filter(e => !e.hidden)"
 LEGEND = "() => document.getElementById('legend').innerText"

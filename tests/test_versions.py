@@ -13,7 +13,7 @@ from citegraph.assemble import load_graph
 from citegraph.cli import main
 from tests.conftest import SAMPLE_NOTES
 from tests.standin import Citation, Faults, StandinS2, sample_notes_seeds
-from tests.test_map import OpenedMap, browser  # noqa: F401  (the browser fixture)
+from tests.conftest import OpenedMap
 
 VERSION_ID = "f" * 40
 VERSION_DOI = "10.9999/published.version"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from citegraph.map.keptfiles import UNREADABLE, read_kept, write_kept
+
 SPRING_ITERATIONS = 30
 SPRING_WORK = 3000        # a group of n papers gets SPRING_WORK / n spring rounds (within 10 and 30)
 # A bigger group is laid out in linear time, a spiral in breadth-first order (NetworkX switches to a slower
@@ -91,20 +93,15 @@ def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mo
     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     if cache is not None:
         try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
+            stored = read_kept(cache)  # a FIFO or a planted, deep or oddly shaped JSON there is no cache
             if stored.get("digest") == digest:
-                return ({n: tuple(at) for n, at in stored["positions"].items()},
+                return ({n: (float(at[0]), float(at[1])) for n, at in stored["positions"].items()},
                         {int(k): v for k, v in stored["regions"].items()})
-        except (OSError, ValueError, AttributeError, KeyError):
+        except UNREADABLE:
             pass  # no cache yet, or an unreadable one: compute
     positions, regions = layout(graph, nodes, boxes, mode, group_of)
     if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            kept = {"digest": digest, "positions": positions, "regions": regions}
-            cache.write_text(json.dumps(kept), encoding="utf-8")
-        except OSError:
-            pass  # a cache that cannot be written only costs the next build time
+        write_kept(cache, {"digest": digest, "positions": positions, "regions": regions})
     return positions, regions
 
 

@@ -9,7 +9,8 @@ import networkx as nx
 
 from citegraph.map.geometry import Box, skeleton
 from citegraph.map.selection import Selection
-from citegraph.questions import reading_status
+from citegraph.questions import notice_line, reading_status, your_papers
+from citegraph.text import withheld_words
 
 SMALL_MAP = 300           # up to this many drawn papers, room is kept for every label Python gives (yours, top unread)
 
@@ -20,7 +21,10 @@ OTHER_COLOR = "#9e9e9e"
 STYLE = {
     "influential": "#e8590c", "ordinary": "#9a9a9a", "path": "#d6336c", "outline": "#111111",
     "other": OTHER_COLOR, "dimmedNode": 0.15, "dimmedEdge": 0.08, "pathWidth": 5, "influentialWidth": 2.5,
+    "crossref": "#1c7ed6", "retracted": "#c92a2a",  # a citation Crossref gave; a retracted paper's outline
 }
+UNKNOWN_PER_PAPER = 3  # where influence is unknown: each of your papers' links to its most-cited references shown
+UNKNOWN_SHOWN_MAX = 2000  # and at most this many such citations in all (those between your papers first)
 # How each kind of paper is drawn (greyscale-safe: outline and lightness, not colour alone). "font": the label's size in
 # canvas units; a small map keeps room for labels this big, so they read at 12 px once fitted to a window.
 KINDS = {
@@ -105,12 +109,17 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
         details = {"authors": (data.get("authors") or [])[:12], "venue": data.get("venue"),
                    "influentialCitationCount": data.get("influentialCitationCount"),
                    "readers": readers[:10],
-                   "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000]}
+                   "folded": selection.folded_into.get(node, 0), "note": (data.get("note") or "")[:1000],
+                   "notice": ("Crossref: " + notice_line(data)) if data.get("updates") else None,
+                   "withheld": withheld_words(data.get("referenceCount")) if data.get("referencesWithheld") else None,
+                   "retracted": bool(data.get("retracted"))}
         item = {"id": node, "group": f"{reading_status(data)} {colors[node]}", "size": boxes[node].radius,
                 "x": positions[node][0], "y": positions[node][1],
                 "paper": {k: v for k, v in details.items() if v is not None and v != "" and v != [] and v != 0}}
         if labels.get(node):
             item["label"] = labels[node]
+        if data.get("retracted"):  # marked whatever its kind: a thick red outline (and its label: paper_label)
+            item.update(borderWidth=4, color={"background": colors[node], "border": STYLE["retracted"]})
         # per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
         if KINDS[reading_status(data)]["opacity"] != 1.0:
             item["opacity"] = KINDS[reading_status(data)]["opacity"]
@@ -119,25 +128,53 @@ def vis_nodes(graph: nx.DiGraph, selection: Selection, yours: set[str], colors: 
 
 
 def vis_edges(graph: nx.DiGraph, drawn: list[str], hide_ordinary: bool = False) -> list[dict]:
-    """Citations between drawn papers: influential ones thick and orange, unknown influence dashed.
+    """Citations between drawn papers: influential ones thick and orange, unknown influence dashed, those
+    Crossref gave (``source``: S2 withholds the paper's references) dotted blue.
 
     ``hide_ordinary``: on a library's map only the influential ones show; the page shows the others
-    on demand and around the hovered or selected paper."""
+    on demand and around the hovered or selected paper. A paper none of whose references has a known
+    flag (S2 gave none, or they are pending) would show nothing, so for those a bounded set of its
+    citations shows, dashed (``unknownShown``): those between your papers first, then each such
+    paper's links to its ``UNKNOWN_PER_PAPER`` most-cited references; once flags arrive, its
+    influential citations take over."""
     shown = set(drawn)
+    structure = unknown_influence_structure(graph, drawn, shown) if hide_ordinary else set()
     items = []
-    for citing, cited, influential in graph.edges(drawn, data="isInfluential"):
+    for citing, cited, edge in graph.edges(drawn, data=True):
         if cited not in shown:
             continue
+        influential = edge.get("isInfluential")
         item = {"from": citing, "to": cited}
-        if influential:
+        if edge.get("source") == "crossref":
+            item.update(source="crossref", dashes=[2, 5], color={"color": STYLE["crossref"], "opacity": 0.8})
+        elif influential:
             item.update(width=STYLE["influentialWidth"], color={"color": STYLE["influential"], "opacity": 0.9})
         else:
             if influential is None:
                 item["dashes"] = True
-            if hide_ordinary:
+            if (citing, cited) in structure:
+                item["unknownShown"] = True
+            elif hide_ordinary:
                 item["hidden"] = item["ordinaryHidden"] = True
         items.append(item)
     return items
+
+
+def unknown_influence_structure(graph: nx.DiGraph, drawn: list[str], shown: set[str]) -> set[tuple[str, str]]:
+    """The citations :func:`vis_edges` shows for your drawn papers whose references carry no known flag."""
+    ordered = your_papers(graph)
+    unknown = [p for p in ordered if p in shown and graph.succ[p]
+               and all(flag is None for _, _, flag in graph.out_edges(p, data="isInfluential"))]
+    if not unknown:
+        return set()
+    yours = set(ordered)
+    between = [(p, c) for p in unknown for c in graph.succ[p] if c in yours and c in shown]
+    most_cited = []
+    for paper in unknown:
+        cited = sorted((c for c in graph.succ[paper] if c in shown and c not in yours),
+                       key=lambda c: (-(graph.nodes[c].get("citationCount") or graph.in_degree(c)), c))
+        most_cited += [(paper, c) for c in cited[:UNKNOWN_PER_PAPER]]
+    return set((between + most_cited)[:UNKNOWN_SHOWN_MAX])
 
 
 def groups(names: set[str]) -> dict:

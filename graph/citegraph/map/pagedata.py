@@ -15,10 +15,11 @@ import networkx as nx
 
 from citegraph.constants import INFLUENCE
 from citegraph.map.looks import KINDS, STYLE
-from citegraph.map.selection import MapOptions, Selection, short_label
+from citegraph.map.selection import MapOptions, Selection, paper_label, short_label
 from citegraph.paths import first_context
-from citegraph.questions import flags_pending_note, paper_link, read_papers, reading_status, your_papers
-from citegraph.text import one_line
+from citegraph.questions import (flags_pending_note, paper_link, read_papers, reading_status, withheld_note,
+                                 your_papers)
+from citegraph.text import one_line, shown_title
 
 KIND_CODES = list(KINDS)  # a paper's kind in ``papers``: its index here
 S2_PAGE = "https://www.semanticscholar.org/paper/"
@@ -27,13 +28,14 @@ FLAG_CODE = {False: 0, True: 1, None: 2}  # an adjacency entry is cited * 3 + th
 
 def paper_rows(graph: nx.DiGraph) -> list[list]:
     """``[id, title, year, kind, citationCount, link, s2url, label]`` per paper, in the graph's order; ``kind``
-    a code (``KIND_CODES``), ``s2url`` 0 when it is S2's page for the id, ``link`` 0 when it is ``s2url``."""
+    a code (``KIND_CODES``), ``s2url`` 0 when it is S2's page for the id, ``link`` 0 when it is ``s2url``. An
+    untitled paper's title is its paperId (`citegraph.text.shown_title`), its label empty."""
     rows = []
     for node, data in graph.nodes(data=True):
         s2url, link = data.get("url") or "", paper_link(data)
-        rows.append([node, data.get("title") or "", data.get("year"), KIND_CODES.index(reading_status(data)),
-                     data.get("citationCount"), 0 if link == s2url else link, 0 if s2url == S2_PAGE + node else s2url,
-                     short_label(data.get("title"), data.get("year"))])
+        rows.append([node, shown_title(data.get("title"), node), data.get("year"),
+                     KIND_CODES.index(reading_status(data)), data.get("citationCount"), 0 if link == s2url else link,
+                     0 if s2url == S2_PAGE + node else s2url, paper_label(data)])
     return rows
 
 
@@ -67,6 +69,18 @@ def markdown_line(title: str | None, link: str) -> str:
     '- [\\[Re\\] Attention is all](https://arxiv.org/abs/1706.03762)'
     """
     return f"- [{_markdown_text(title)}]({link})"
+
+
+def edge_marks(edges: list[dict], index: dict[str, int]) -> dict[str, list[int]]:
+    """The drawn citations the page draws apart from their influence flag, as flat lists of paper numbers
+    (citing, cited, citing, cited...): ``crossref`` (Crossref gave them) and ``unknownShown`` (where
+    influence is unknown, shown anyway: `citegraph.map.looks.vis_edges`)."""
+    marks = {"crossref": [], "unknownShown": []}
+    for item in edges:
+        mark = "crossref" if item.get("source") == "crossref" else "unknownShown" if item.get("unknownShown") else None
+        if mark:
+            marks[mark] += [index[item["from"]], index[item["to"]]]
+    return marks
 
 
 def page_nodes(nodes: list[dict], index: dict[str, int], looks: list[str]) -> list[list]:
@@ -121,6 +135,10 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
         "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
                                                                                      (None, "null"))},
         "flagsPending": flags_pending_note(graph),
+        "crossrefCitations": sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
+        "retracted": sum(1 for _, flag in graph.nodes(data="retracted") if flag),
+        "withheld": withheld_note(graph),
+        "versions": graph.graph.get("version_ids") or {},  # ids of S2 records merged into another: resolve() maps them
     }
 
 
@@ -165,15 +183,31 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
         entries = bibtex_entries(papers, list(later.table["paperId"]))
         for row in later.table.itertuples(index=False):
             data, why = papers.nodes[row.paperId], later.reasons.get(row.paperId, {})
-            rows.append({"paperId": row.paperId, "title": row.title,
+            title = data.get("title")  # the checked record's (None when S2 gave none), never a frame's NaN
+            rows.append({"paperId": row.paperId, "title": title,
                          "year": None if _missing(row.year) else int(row.year), "venue": row.venue,
                          "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
                          "new": bool(row.new), "cites": [p for p in why.get("cites", []) if p in graph],
                          "shares": [[p, n] for p, n in why.get("shares", {}).items() if p in graph],
-                         "label": short_label(row.title, data.get("year")), "link": row.url,
+                         "label": short_label(title, data.get("year")), "link": row.url,
                          "s2url": data.get("url") or "",
-                         "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
+                         "markdown": f"- [{_markdown_text(title or row.paperId)}]({row.url})",
+                         "bibtex": entries[row.paperId]})
     return {"citing": citing, "suggestions": rows,
             "asked": later.asked_at[:10] if later is not None else None,
             "previous": later.previous[:10] if later is not None and later.previous else None}
 
+
+
+# ---- What changed since the previous build -----------------------------------------------------------
+
+
+def changes_data(graph: nx.DiGraph, changes=None) -> dict:
+    """The page data of the "What changed" panel: the rows `citegraph changes` prints (``rows``, as they
+    are: the page's ``citegraph.changes()`` answers them), the papers marked new (``new``: a paper's number
+    in ``papers``, its paperId when the graph lacks it), the summary and the build's saturation figure."""
+    if changes is None or changes.since is None:  # a first build's page is the page of its graph alone
+        return {"rows": [], "new": [], "summary": None, "saturation": None}
+    index = {n: i for i, n in enumerate(graph.nodes)}
+    return {"rows": changes.rows, "new": [index.get(paper, paper) for paper in changes.new_papers()],
+            "summary": changes.summary(), "saturation": changes.saturation_words()}

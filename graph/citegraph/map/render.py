@@ -28,27 +28,30 @@ import networkx as nx
 
 from citegraph.errors import OutputError
 from citegraph.map.geometry import Box, cached_layout, extent, label_box, layout  # noqa: F401  (the public names)
-from citegraph.map.looks import (KINDS, OTHER_COLOR, PALETTE, SMALL_MAP, node_colors, node_size, vis_edges, vis_nodes,
+from citegraph.map.keptfiles import UNREADABLE, read_kept, write_kept
+from citegraph.map.looks import (KINDS, OTHER_COLOR, PALETTE, SMALL_MAP, STYLE, UNKNOWN_PER_PAPER,  # noqa: F401
+                                 UNKNOWN_SHOWN_MAX, node_colors, node_size, vis_edges, vis_nodes,
                                  vis_options)
-from citegraph.map.pagedata import later_work_data, page_data, page_nodes
-from citegraph.map.selection import MapOptions, Selection, choose_papers, color_mode, short_label  # noqa: F401
+from citegraph.map.pagedata import changes_data, edge_marks, later_work_data, page_data, page_nodes
+from citegraph.map.selection import (RETRACTED_MARK, MapOptions, Selection, choose_papers, color_mode,  # noqa: F401
+                                     paper_label, short_label)
 from citegraph.questions import reading_status, unread_papers, your_papers
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The page's script, one file per feature in templates/js/, inlined in this order (they share one closure:
 # a file may use what an earlier one defined when it runs).
 SCRIPTS = ["text.js", "papers.js", "lazy.js", "paths.js", "items.js", "network.js", "tooltip.js", "hash.js", "card.js",
-           "search.js", "path_panel.js", "unread.js", "later.js", "legend.js", "keys.js", "labels.js", "edges.js",
-           "focus.js", "groups.js", "api.js"]
+           "search.js", "path_panel.js", "unread.js", "later.js", "changes.js", "legend.js", "keys.js", "labels.js",
+           "edges.js", "focus.js", "groups.js", "api.js"]
 LABELLED_UNREAD = 10      # the best unread papers carry a label too
 ALL_LABELLED = 100        # with up to this many papers of yours, every one of them is labelled at once
 TIMELINE_EDGE_BUDGET = 40  # influential citations drawn per band of the timeline (the rest: on demand, on hover)
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None,
+def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None, changes=None,
               bibtex: bool = True) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
-    ``layout_cache``, see :func:`cached_layout`; ``later``: see `render_map`). The page makes its
+    ``layout_cache``, see :func:`cached_layout`; ``later``, ``changes``: see `render_map`). The page makes its
     nodes from ``data["nodes"]`` and its edges from the adjacency; ``bibtex``: see `page_data`."""
     from citegraph.clustering import ensure_clusters
 
@@ -70,7 +73,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
     for node in selection.drawn:
         kind = reading_status(graph.nodes[node])
         labelled = kind != "unread" or node in top_unread or node in options.path
-        label = short_label(graph.nodes[node].get("title"), graph.nodes[node].get("year")) if labelled else ""
+        label = paper_label(graph.nodes[node]) if labelled else ""
         labels[node] = label
         boxes[node] = Box(node_size(graph, node, yours), *label_box(label if room else "", KINDS[kind]["font"]))
     number = {name: i for i, name in enumerate(names)}
@@ -84,6 +87,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
     index = {n: i for i, n in enumerate(graph.nodes)}
     data["looks"] = sorted({item["group"] for item in nodes})
     data["nodes"] = page_nodes(nodes, index, data["looks"])
+    data["edgeMarks"] = edge_marks(edges, index)
     data["hideOrdinary"] = not small
     data["labelRoom"] = room
     data["edgeBudget"] = TIMELINE_EDGE_BUDGET if options.layout == "timeline" else 0
@@ -98,6 +102,7 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
         reading_status(graph.nodes[n]) == "unread", n not in top_unread, -(scores.get(n) or 0),
         -(graph.nodes[n].get("citationCount") or 0), n))]
     data["laterWork"] = later_work_data(graph, later)
+    data["changes"] = changes_data(graph, changes)
     return nodes, edges, data
 
 
@@ -128,7 +133,7 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
     return net.generate_html(name="map.html")  # the name only passes pyvis's ".html" check; we write the file
 
 
-def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None, *,
+def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None, changes=None, *,
                stamp: dict | None = None, first_view: bool = False) -> dict:
     """Write the interactive map of ``graph`` to ``output``.
 
@@ -142,9 +147,12 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         Colours, folding, ``max_nodes``, layout and a path to highlight (a list of paperIds).
     later : citegraph.suggestions.Suggestions, optional
         The last stored suggestions, for the "Later work & suggestions" panel (see `later_work_data`).
+    changes : citegraph.history.Changes, optional
+        What changed since the previous build: the "What changed" panel, the "new" badges and filter and
+        the saturation figure (see `changes_data`).
     stamp : dict, optional
         What the graph was built from (`citegraph.graphfile.read_stamp`): a page drawn from the same
-        stamp with the same options and suggestions is kept as it is, nothing computed.
+        stamp with the same options, suggestions and changes is kept as it is, nothing computed.
     first_view : bool
         A build's first view, drawn again moments later: its page carries no BibTeX entries.
 
@@ -173,13 +181,13 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     options = options or MapOptions()
     output = Path(output)
     kept = output.with_name(f".{output.name}.page.json")
-    key = page_key(stamp, options, later, first_view) if stamp is not None else None
+    key = page_key(stamp, options, later, first_view, changes) if stamp is not None else None
     meta = _kept_page(kept, key, output)
     if meta is not None:
         return meta
     # The layout is kept beside the page (a hidden file): an unchanged graph is not laid out again.
     nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later,
-                                   bibtex=not first_view)
+                                   changes, bibtex=not first_view)
     html = render_page(nodes, edges, vis_options(nodes), data)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -188,22 +196,24 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         raise OutputError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from exc
     meta = {key: data[key] for key in ("drawn", "total", "folded", "unlinked", "overMaxNodes", "summary")}
     if key is not None:
-        try:
-            kept.write_text(json.dumps({"key": key, "size": output.stat().st_size, "meta": meta}), encoding="utf-8")
+        try:  # a note that cannot be written only costs the next build the drawing
+            write_kept(kept, {"key": key, "size": output.stat().st_size, "meta": meta})
         except OSError:
-            pass  # a note that cannot be written only costs the next build the drawing
+            pass
     return meta
 
 
-def page_key(stamp: dict, options: MapOptions, later, first_view: bool) -> str:
+def page_key(stamp: dict, options: MapOptions, later, first_view: bool, changes=None) -> str:
     """A digest of everything a built page depends on: the graph's stamp, the options, the stored
-    suggestions, the kind of page and the map's own code (a changed map never reuses an old page)."""
+    suggestions, the changes since the previous build, the kind of page and the map's own code (a changed
+    map never reuses an old page)."""
     code = hashlib.sha256()
     for source in sorted(Path(__file__).parent.rglob("*")):
         if source.suffix in (".py", ".js", ".j2"):
             code.update(source.read_bytes())
     suggestions = None if later is None else [later.asked_at, later.previous, len(later.table)]
-    inputs = [stamp, dataclasses.asdict(options), suggestions, first_view, code.hexdigest()]
+    changed = None if changes is None else changes.to_dict()
+    inputs = [stamp, dataclasses.asdict(options), suggestions, changed, first_view, code.hexdigest()]
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -212,9 +222,9 @@ def _kept_page(kept: Path, key: str | None, output: Path) -> dict | None:
     if key is None:
         return None
     try:
-        note = json.loads(kept.read_text(encoding="utf-8"))
-        if note["key"] == key and output.stat().st_size == note["size"]:
+        note = read_kept(kept)  # a FIFO or a planted, oddly shaped JSON there is no note
+        if note["key"] == key and output.stat().st_size == note["size"] and isinstance(note["meta"], dict):
             return note["meta"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except UNREADABLE:
         pass  # no note, or an unreadable one: draw the page
     return None

@@ -57,9 +57,14 @@ class Selection:
         return "; ".join(parts)
 
 
+RETRACTED_MARK = "⊘ "  # before a retracted paper's label
+
+
 def short_label(title: str | None, year: int | None) -> str:
     """A label readable at a glance: the name before the colon ("LoRA 2021"), else the first words."""
     title = one_line(title or "")
+    if not title.strip():  # an untitled paper is not labelled (its card names its paperId)
+        return ""
     head, colon, _ = title.partition(":")
     if colon and 0 < len(head) <= 17:
         name = head
@@ -72,6 +77,12 @@ def short_label(title: str | None, year: int | None) -> str:
             name = f"{name} {word}".strip()
         name = name[:18]
     return f"{name} {year}" if year else name
+
+
+def paper_label(data: dict) -> str:
+    """A paper's label on the map: its short label, marked when Crossref records it retracted."""
+    label = short_label(data.get("title"), data.get("year"))
+    return RETRACTED_MARK + label if label and data.get("retracted") else label
 
 
 def choose_papers(graph: nx.DiGraph, yours: set[str], scores: dict[str, float], by_score: list[str],

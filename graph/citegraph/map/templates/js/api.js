@@ -31,6 +31,12 @@ window.citegraph.later = {
   tick: function (id) { laterTicked.add(id); renderLater(); },
   copy: copyLater,
 };
+/** The rows `citegraph changes --format json` prints for this build (since the previous one). */
+window.citegraph.changes = function () { return changes.rows.map(function (r) { return Object.assign({}, r); }); };
+/** The paperIds the What changed list shows (with "new only" ticked: the new papers). */
+window.citegraph.newShown = function () {
+  return Array.prototype.map.call(changesList.querySelectorAll("li[data-paper-id]"), function (li) { return li.dataset.paperId; });
+};
 renderUnread();
 fitView();
 // The first frame (body[data-ready]); then the packed block, the view the URL asks for, and

@@ -36,6 +36,7 @@ function showCard(id) {
   links.appendChild(button("Path to here", function () { setEndpoint(pathTo, id); pathFrom.focus(); }));
   card.appendChild(links);
   related("Its references in the graph", outAdj[i]);
+  if (d.withheld) card.appendChild(el("div", d.withheld, "m withheld"));
   related("Cited by, in the graph", inAdj[i]);
   card.hidden = false;
 }

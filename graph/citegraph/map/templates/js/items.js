@@ -7,12 +7,23 @@ var nodeList = page.nodes.map(function (r) {
   if (scoreOf.has(p[0])) details.score = scoreOf.get(p[0]);
   detailsOf.set(p[0], details);
   if (r[6]) item.label = p[7];
+  if (details.retracted)  // marked whatever its kind: a thick red outline (its label starts with the mark)
+    Object.assign(item, { borderWidth: 4, color: { background: page.looks[r[4]].split(" ")[1], border: style.retracted } });
   // per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
   if (page.opacity[p[3]] !== 1) item.opacity = page.opacity[p[3]];
   return item;
 });
+// Citations drawn apart from their influence flag (page.edgeMarks: pairs of paper numbers): those Crossref
+// gave, dotted blue; where influence is unknown, the bounded set shown anyway (dashed).
+function markedPairs(flat) {
+  var pairs = new Set();
+  for (var k = 0; k < flat.length; k += 2) pairs.add(flat[k] * N + flat[k + 1]);
+  return pairs;
+}
 var edgeList = (function () {
   var drawn = new Uint8Array(N), rank = new Map(), list = [], byBand = new Map();
+  var marks = page.edgeMarks || { crossref: [], unknownShown: [] };
+  var fromCrossref = markedPairs(marks.crossref), unknownShown = markedPairs(marks.unknownShown);
   page.nodes.forEach(function (r) { drawn[r[0]] = 1; });
   page.labelPriority.forEach(function (i, at) { rank.set(i, at); });
   page.nodes.forEach(function (r) {
@@ -21,7 +32,9 @@ var edgeList = (function () {
       var b = (row[k] / 3) | 0, flag = row[k] % 3;
       if (!drawn[b]) continue;
       var item = { from: P[a][0], to: P[b][0], influential: flag === 1 };
-      if (flag === 1) {
+      if (fromCrossref.has(a * N + b)) {
+        item.dashes = [2, 5]; item.color = { color: style.crossref, opacity: 0.8 }; item.source = "crossref";
+      } else if (flag === 1) {
         item.width = style.influentialWidth; item.color = { color: style.influential, opacity: 0.9 };
         if (page.edgeBudget) {  // the timeline: each band keeps its most important influential citations
           if (!byBand.has(r[5])) byBand.set(r[5], []);
@@ -29,7 +42,8 @@ var edgeList = (function () {
         }
       } else {
         if (flag === 2) item.dashes = true;
-        if (page.hideOrdinary) item.hidden = item.ordinaryHidden = true;
+        if (unknownShown.has(a * N + b)) item.unknownShown = true;
+        else if (page.hideOrdinary) item.hidden = item.ordinaryHidden = true;
       }
       list.push(item);
     }

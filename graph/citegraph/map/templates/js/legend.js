@@ -17,6 +17,16 @@ page.kindOrder.forEach(function (kind) {  // the page data's objects reach here 
 legend.appendChild(el("div", "Size: citations (log) and how many of your papers cite it.", "note"));
 item("line", function (s) { s.borderColor = style.influential; }, "influential citation (S2)");
 item("line", function (s) { s.borderColor = style.ordinary; }, "ordinary citation; dashed: influence unknown");
+if (edgeList.some(function (e) { return e.unknownShown; }))
+  item("line", function (s) { s.borderColor = style.ordinary; s.borderTopStyle = "dashed"; },
+       "influence unknown: citations between your papers and to their most-cited references shown");
 item("line", function (s) { s.borderColor = style.path; }, "a highlighted path");
-legend.appendChild(el("div", page.summary, "note"));
+if (page.crossrefCitations) item("line", function (s) { s.borderColor = style.crossref; s.borderTopStyle = "dotted"; },
+  "citation from Crossref (S2 withholds the paper's references; influence unknown)");
+if (page.retracted) item("swatch", function (s) { s.border = "3px solid " + style.retracted; },
+  "⊘ retracted (Crossref): red outline");
+// the summary line, and the build's saturation figure when there was a build before it
+var saturation = page.changes && page.changes.saturation;
+legend.appendChild(el("div", page.summary + (saturation ? " · " + saturation : ""), "note"));
 if (page.flagsPending) legend.appendChild(el("div", page.flagsPending, "note flags-pending"));
+if (page.withheld) legend.appendChild(el("div", page.withheld, "note withheld"));

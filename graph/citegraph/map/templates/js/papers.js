@@ -27,6 +27,7 @@ function titleKeys() { if (!keys) keys = P.map(function (p) { return " " + title
 function resolve(query) {
   query = String(query || "").trim();
   if (index.has(query)) return query;
+  if (page.versions[query.toLowerCase()]) return page.versions[query.toLowerCase()];  // a version merged into another
   var identifier = query.replace(/^(arxiv|doi):\s*/i, "").toLowerCase();  // arXiv:2106.09685, a DOI, a link
   if (/\d[.\/]\d/.test(identifier)) {
     for (var at = 0; at < N; at++) {

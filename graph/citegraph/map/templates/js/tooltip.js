@@ -11,6 +11,7 @@ function paperFacts(id, box, long) {
   if (d.readers && d.readers.length) box.appendChild(el("div", clip("Cited by your papers: " + d.readers.join("; "), long ? 2000 : 300), "m"));
   if (d.folded) box.appendChild(el("div", d.folded + " more references cited only by this paper (folded)", "m"));
   if (d.note) box.appendChild(el("div", clip(d.note, long ? 1000 : 300), "n"));
+  if (d.notice) box.appendChild(el("div", clip(d.notice, 600), "notice"));  // Crossref's retraction or correction
 }
 network.on("hoverNode", function (params) {
   var box = el("div");
