@@ -55,6 +55,25 @@ def test_a_planted_layout_cache_is_ignored(citegraph, tmp_path, planted):
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("planted", ["deep", "wrong types", "fifo"])
+def test_a_planted_page_note_is_ignored_and_the_page_drawn_again(citegraph, planted):
+    assert citegraph.build().exit_code == 0
+    note = citegraph.output.with_name(f".{citegraph.output.name}.page.json")
+    note.unlink()
+    if planted == "deep":
+        note.write_text('{"key": ' + DEEP_JSON + "}")
+    elif planted == "wrong types":
+        note.write_text('{"key": [1], "size": "big", "meta": 3}')
+    else:
+        os.mkfifo(note)
+    os.utime(citegraph.output, (1, 1))
+    done = subprocess.run([sys.executable, "-m", "citegraph", "build", str(SAMPLE_NOTES), "--offline", "--data-dir",
+                           str(citegraph.data_dir), "-o", str(citegraph.output)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert citegraph.output.stat().st_mtime != 1 and note.is_file()
+
+
 def test_bidirectional_controls_in_titles_never_reach_the_terminal(tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_text("# Reading\n\n- [Attention \u202eevil\u202c Is All You Need](https://arxiv.org/abs/1706.03762)\n")

@@ -132,3 +132,23 @@ def test_group_names_never_sit_under_the_panel(browser, tmp_path):
             assert any(g["box"] for g in opened.js("window.citegraph.clusters()")), "names move, not all vanish"
     finally:
         opened.close()
+
+
+def test_a_rebuild_whose_changes_differ_draws_the_page_again(tmp_path):
+    import networkx as nx
+
+    from citegraph.history import Changes, Snapshot
+    from citegraph.map.render import render_map
+
+    graph = nx.DiGraph()
+    graph.add_node("a", title="LoRA: Low-Rank Adaptation", year=2021, read=True)
+    graph.add_node("b", title="Attention Is All You Need", year=2017)
+    graph.add_edge("a", "b", isInfluential=True)
+    output, stamp = tmp_path / "map.html", {"notes": "the same notes"}
+    earlier, now = Snapshot(1, "2026-01-01T10:00:00", {}), Snapshot(2, "2026-01-02T10:00:00", {})
+    render_map(graph, output, stamp=stamp, changes=Changes(earlier, now, []))
+    os.utime(output, (1, 1))
+    row = {"change": "cites yours", "paperId": "b", "title": "Attention Is All You Need", "year": 2017, "rank": None,
+           "score": None, "detail": "cites LoRA"}
+    render_map(graph, output, stamp=stamp, changes=Changes(earlier, now, [row]))
+    assert output.stat().st_mtime != 1 and "cites LoRA" in output.read_text(encoding="utf-8")

@@ -203,11 +203,29 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
 
 
 def changes_data(graph: nx.DiGraph, changes=None) -> dict:
-    """The page data of the "What changed" panel: the rows `citegraph changes` prints (``rows``, as they
-    are: the page's ``citegraph.changes()`` answers them), the papers marked new (``new``: a paper's number
-    in ``papers``, its paperId when the graph lacks it), the summary and the build's saturation figure."""
+    """The page data of the "What changed" panel: the rows `citegraph changes` prints (``rows``, compact: a
+    paper of the graph by its number, its title and year left to ``papers``; the page's ``citegraph.changes()``
+    answers them whole), the papers marked new (``new``: a paper's number in ``papers``, its paperId when the
+    graph lacks it), the summary and the build's saturation figure."""
     if changes is None or changes.since is None:  # a first build's page is the page of its graph alone
         return {"rows": [], "new": [], "summary": None, "saturation": None}
     index = {n: i for i, n in enumerate(graph.nodes)}
-    return {"rows": changes.rows, "new": [index.get(paper, paper) for paper in changes.new_papers()],
+    return {"rows": [_compact_change(row, graph, index) for row in changes.rows],
+            "new": [index.get(paper, paper) for paper in changes.new_papers()],
             "summary": changes.summary(), "saturation": changes.saturation_words()}
+
+
+def _compact_change(row: dict, graph: nx.DiGraph, index: dict[str, int]) -> dict:
+    """A change row naming a paper of the graph by number (``paper``); its title and year only where they are
+    not the paper's own (the page's ``papers`` hold those: a missing title is kept, as ``papers`` shows the id)."""
+    paper = row.get("paperId")
+    if paper not in index:
+        return dict(row)
+    data = graph.nodes[paper]
+    compact = {key: value for key, value in row.items() if key not in ("paperId", "title", "year")}
+    compact["paper"] = index[paper]
+    if not row.get("title") or row["title"] != data.get("title"):
+        compact["title"] = row.get("title")
+    if row.get("year") != data.get("year"):
+        compact["year"] = row.get("year")
+    return compact

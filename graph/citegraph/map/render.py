@@ -212,7 +212,9 @@ def page_key(stamp: dict, options: MapOptions, later, first_view: bool, changes=
         if source.suffix in (".py", ".js", ".j2"):
             code.update(source.read_bytes())
     suggestions = None if later is None else [later.asked_at, later.previous, len(later.table)]
-    changed = None if changes is None else changes.to_dict()
+    # the changes' rows, not the builds' numbers and times: a rebuild that changed nothing keeps its page
+    # (whose "What changed" note then still names the build that drew it)
+    changed = [] if changes is None else changes.rows
     inputs = [stamp, dataclasses.asdict(options), suggestions, changed, first_view, code.hexdigest()]
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
 

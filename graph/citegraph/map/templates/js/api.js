@@ -35,7 +35,8 @@ window.citegraph.later = {
 window.citegraph.changes = function () { return changes.rows.map(function (r) { return Object.assign({}, r); }); };
 /** The paperIds the What changed list shows (with "new only" ticked: the new papers). */
 window.citegraph.newShown = function () {
-  return Array.prototype.map.call(changesList.querySelectorAll("li[data-paper-id]"), function (li) { return li.dataset.paperId; });
+  var shown = changesList.querySelectorAll("li[data-paper-id]");
+  return Array.prototype.map.call(shown, function (li) { return li.dataset.paperId; });
 };
 renderUnread();
 fitView();

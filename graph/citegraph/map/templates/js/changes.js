@@ -1,6 +1,12 @@
 // What changed since the previous build: the rows `citegraph changes` prints; the papers they name
 // are badged "new" and the "new only" filter keeps only them (with your papers) on the map and in the list.
 var changes = page.changes || { rows: [], new: [], summary: null, saturation: null };
+changes.rows = changes.rows.map(function (r) {  // a compact row names its paper by number: made whole again
+  if (r.paper === undefined) return r;
+  var whole = { change: r.change, paperId: P[r.paper][0], title: P[r.paper][1], year: P[r.paper][2] };
+  Object.keys(r).forEach(function (key) { if (key !== "paper") whole[key] = r[key]; });
+  return whole;
+});
 var newIds = new Set(changes.new.map(function (x) { return typeof x === "number" ? P[x][0] : x; }));
 var changesList = document.getElementById("changesList"), newOnly = document.getElementById("newOnly");
 document.getElementById("changesNote").textContent = changes.summary || "the first build: nothing to compare yet";

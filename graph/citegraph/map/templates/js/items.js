@@ -8,7 +8,8 @@ var nodeList = page.nodes.map(function (r) {
   detailsOf.set(p[0], details);
   if (r[6]) item.label = p[7];
   if (details.retracted)  // marked whatever its kind: a thick red outline (its label starts with the mark)
-    Object.assign(item, { borderWidth: 4, color: { background: page.looks[r[4]].split(" ")[1], border: style.retracted } });
+    Object.assign(item, { borderWidth: 4,
+                          color: { background: page.looks[r[4]].split(" ")[1], border: style.retracted } });
   // per paper, not per group: vis lets a group's opacity override the paper's, and the page dims papers
   if (page.opacity[p[3]] !== 1) item.opacity = page.opacity[p[3]];
   return item;
