@@ -21,8 +21,14 @@ REGENERATE = "python scripts/cli_reference.py > docs/cli.md"
 
 def command_contexts(command: click.Command, name: str, parent: click.Context | None = None):
     """Each command of the tree as a context (whose help names its full command line), depth first."""
-    context = click.Context(command, info_name=name, parent=parent, terminal_width=WIDTH, max_content_width=WIDTH,
-                            **command.context_settings)
+    context = click.Context(
+        command,
+        info_name=name,
+        parent=parent,
+        terminal_width=WIDTH,
+        max_content_width=WIDTH,
+        **command.context_settings,
+    )
     yield context
     if isinstance(command, click.Group):
         for sub_name in sorted(command.commands):
@@ -30,9 +36,13 @@ def command_contexts(command: click.Command, name: str, parent: click.Context | 
 
 
 def reference() -> str:
-    parts = ["# Command reference", "",
-             "Every command's `--help`, as `citegraph` prints it. This page is generated: after changing a",
-             f"command, run `{REGENERATE}` (a test fails until it matches).", ""]
+    parts = [
+        "# Command reference",
+        "",
+        "Every command's `--help`, as `citegraph` prints it. This page is generated: after changing a",
+        f"command, run `{REGENERATE}` (a test fails until it matches).",
+        "",
+    ]
     for context in command_contexts(main, "citegraph"):
         heading = "#" * min(context.command_path.count(" ") + 2, 4)
         parts += [f"{heading} `{context.command_path}`", "", "```text", context.get_help().rstrip(), "```", ""]

@@ -7,6 +7,7 @@ executors); ``with`` stops them all, also when the test inside fails.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -38,9 +39,15 @@ def free_port() -> int:
 def spark_env(folder: Path) -> dict:
     """The environment of a loopback Spark process: its own conf and log folders, nothing from the machine's."""
     (folder / "conf").mkdir(parents=True, exist_ok=True)
-    return {**os.environ, "SPARK_HOME": str(spark_home()), "SPARK_LOCAL_IP": "127.0.0.1",
-            "SPARK_CONF_DIR": str(folder / "conf"), "SPARK_LOG_DIR": str(folder / "logs"),
-            "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false", "SPARK_NO_DAEMONIZE": "1"}
+    return {
+        **os.environ,
+        "SPARK_HOME": str(spark_home()),
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "SPARK_CONF_DIR": str(folder / "conf"),
+        "SPARK_LOG_DIR": str(folder / "logs"),
+        "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false",
+        "SPARK_NO_DAEMONIZE": "1",
+    }
 
 
 @contextmanager
@@ -64,10 +71,8 @@ def stop_group(process: subprocess.Popen) -> None:
             process.wait(wait)
         except subprocess.TimeoutExpired:
             continue
-        try:  # the leader is gone; children of the group (executors) may linger a moment
+        with contextlib.suppress(ProcessLookupError):  # the leader is gone; its group's executors may linger
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         return
 
 
@@ -103,17 +108,51 @@ def standalone_cluster(folder: Path, workers: int = 2):
     port, url = free_port(), None
     with ExitStack() as running:
         master_log = folder / "master.log"
-        master = running.enter_context(spark_process(
-            [spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-             "--webui-port", str(free_port())], master_log, env))
+        master = running.enter_context(
+            spark_process(
+                [
+                    spark_class,
+                    "org.apache.spark.deploy.master.Master",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--webui-port",
+                    str(free_port()),
+                ],
+                master_log,
+                env,
+            )
+        )
         url = wait_for("the Spark master", lambda: (master_state(master_log) or {}).get("url"), master, master_log)
         for n in range(workers):
-            running.enter_context(spark_process(
-                [spark_class, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
-                 "--memory", WORKER_MEMORY, "--webui-port", "0", "--work-dir", str(folder / f"worker{n}"), url],
-                folder / f"worker{n}.log", env))
-        wait_for(f"{workers} Spark workers", lambda: (master_state(master_log) or {}).get("aliveworkers") == workers,
-                 master, master_log)
+            running.enter_context(
+                spark_process(
+                    [
+                        spark_class,
+                        "org.apache.spark.deploy.worker.Worker",
+                        "--host",
+                        "127.0.0.1",
+                        "--cores",
+                        "1",
+                        "--memory",
+                        WORKER_MEMORY,
+                        "--webui-port",
+                        "0",
+                        "--work-dir",
+                        str(folder / f"worker{n}"),
+                        url,
+                    ],
+                    folder / f"worker{n}.log",
+                    env,
+                )
+            )
+        wait_for(
+            f"{workers} Spark workers",
+            lambda: (master_state(master_log) or {}).get("aliveworkers") == workers,
+            master,
+            master_log,
+        )
         yield url
 
 
@@ -122,11 +161,22 @@ def connect_server(folder: Path, master: str = "local[2]"):
     """A Spark Connect server on loopback (its driver on ``master``); yields its ``sc://`` URL."""
     folder.mkdir(parents=True, exist_ok=True)
     port, log = free_port(), folder / "connect.log"
-    command = [str(spark_home() / "bin" / "spark-submit"), "--class",
-               "org.apache.spark.sql.connect.service.SparkConnectServer", "--name", "Spark Connect server",
-               "--master", master, "--conf", f"spark.connect.grpc.binding.port={port}",
-               "--conf", "spark.connect.grpc.binding.address=127.0.0.1", "--conf", "spark.ui.enabled=false",
-               "spark-internal"]
+    command = [
+        str(spark_home() / "bin" / "spark-submit"),
+        "--class",
+        "org.apache.spark.sql.connect.service.SparkConnectServer",
+        "--name",
+        "Spark Connect server",
+        "--master",
+        master,
+        "--conf",
+        f"spark.connect.grpc.binding.port={port}",
+        "--conf",
+        "spark.connect.grpc.binding.address=127.0.0.1",
+        "--conf",
+        "spark.ui.enabled=false",
+        "spark-internal",
+    ]
     with spark_process(command, log, spark_env(folder)) as server:
         wait_for("the Spark Connect server", lambda: "Spark Connect server started at" in log.read_text(), server, log)
         yield f"sc://127.0.0.1:{port}"

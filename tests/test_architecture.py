@@ -123,29 +123,44 @@ def test_the_layers_name_every_module_once():
 def test_the_package_has_no_import_cycle():
     graph = import_graph()
     cycles = [sorted(component) for component in nx.strongly_connected_components(graph) if len(component) > 1]
-    described = [" -> ".join([a for a, _ in cycle] + [cycle[0][0]])
-                 for cycle in (nx.find_cycle(graph.subgraph(component)) for component in cycles)]
+    described = [
+        " -> ".join([a for a, _ in cycle] + [cycle[0][0]])
+        for cycle in (nx.find_cycle(graph.subgraph(component)) for component in cycles)
+    ]
     assert not cycles, "import cycles: " + "; ".join(described)
 
 
 def test_a_module_imports_only_its_own_layer_or_lower_ones():
-    crossings = [f"{a} (layer {layer_of(a)}) imports {b} (layer {layer_of(b)})"
-                 for a, b in import_graph().edges if layer_of(b) > layer_of(a)]
+    crossings = [
+        f"{a} (layer {layer_of(a)}) imports {b} (layer {layer_of(b)})"
+        for a, b in import_graph().edges
+        if layer_of(b) > layer_of(a)
+    ]
     assert not crossings, "\n".join(crossings)
 
 
 @pytest.mark.parametrize("owner", sorted(NEVER))
 def test_a_boundary_between_citegraph_modules_is_kept(owner):
     graph = import_graph()
-    crossings = [f"{name} imports {imported}" for name in MODULES if matches(name, owner)
-                 for imported in sorted(graph.succ[name]) if any(matches(imported, never) for never in NEVER[owner])]
+    crossings = [
+        f"{name} imports {imported}"
+        for name in MODULES
+        if matches(name, owner)
+        for imported in sorted(graph.succ[name])
+        if any(matches(imported, never) for never in NEVER[owner])
+    ]
     assert not crossings, "\n".join(crossings)
 
 
 @pytest.mark.parametrize("owner", sorted(NEVER_PACKAGES))
 def test_a_boundary_with_other_packages_is_kept(owner):
-    crossings = [f"{name} imports {imported}" for name in MODULES if matches(name, owner)
-                 for imported in sorted(imported_names(name)) if imported.split(".")[0] in NEVER_PACKAGES[owner]]
+    crossings = [
+        f"{name} imports {imported}"
+        for name in MODULES
+        if matches(name, owner)
+        for imported in sorted(imported_names(name))
+        if imported.split(".")[0] in NEVER_PACKAGES[owner]
+    ]
     assert not crossings, "\n".join(crossings)
 
 

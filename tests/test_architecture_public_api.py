@@ -82,8 +82,11 @@ def _every_citegraph_module():
     import importlib
     import pkgutil
 
-    names = [info.name for info in pkgutil.walk_packages(citegraph.__path__, "citegraph.")
-             if info.name != "citegraph.__main__"]
+    names = [
+        info.name
+        for info in pkgutil.walk_packages(citegraph.__path__, "citegraph.")
+        if info.name != "citegraph.__main__"
+    ]
     return [importlib.import_module(name) for name in names]
 
 

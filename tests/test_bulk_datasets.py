@@ -13,10 +13,10 @@ import networkx as nx
 import pytest
 
 from citegraph.bulk.download import DownloadFailed, download_file
-from citegraph.datadir import load
 from citegraph.bulk.release import import_release
-from citegraph.demo.world import generate_world, sample_notes_seeds
+from citegraph.datadir import load
 from citegraph.demo.release_writer import write_papers_diff, write_release
+from citegraph.demo.world import generate_world, sample_notes_seeds
 from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.spark_cluster import EXECUTOR_MEMORY, connect_server, executors_run, standalone_cluster
 from tests.standin import StandinS2
@@ -107,8 +107,18 @@ def build_both(run, tmp_path, release, notes, *args, engine=()):
     assert api.exit_code == 0, api.output
     api_graph = load(run.data_dir)
     bulk = Citegraph(tmp_path / "bulk", "http://127.0.0.1:9")  # nothing answers there: 0 requests possible
-    done = bulk("build", notes, "--data-dir", bulk.data_dir, "-o", bulk.output, "--source", f"datasets:{release}",
-                *engine, *args)
+    done = bulk(
+        "build",
+        notes,
+        "--data-dir",
+        bulk.data_dir,
+        "-o",
+        bulk.output,
+        "--source",
+        f"datasets:{release}",
+        *engine,
+        *args,
+    )
     assert done.exit_code == 0, done.output
     assert "0 requests to Semantic Scholar" in done.output
     return api_graph, load(bulk.data_dir)
@@ -156,8 +166,20 @@ def duckdb_and_spark_stores(tmp_path, release, *spark_args):
     try:
         for name, engine in (("duckdb", ()), ("spark", ("--engine", "spark", *spark_args))):
             bulk = Citegraph(tmp_path / name, "http://127.0.0.1:9")  # nothing answers there: 0 requests possible
-            done = bulk("build", SAMPLE_NOTES, "--data-dir", bulk.data_dir, "-o", bulk.output, "--depth", "2",
-                        "--citations", "--source", f"datasets:{release}", *engine)
+            done = bulk(
+                "build",
+                SAMPLE_NOTES,
+                "--data-dir",
+                bulk.data_dir,
+                "-o",
+                bulk.output,
+                "--depth",
+                "2",
+                "--citations",
+                "--source",
+                f"datasets:{release}",
+                *engine,
+            )
             assert done.exit_code == 0, done.output
             stores.append(bulk.dump())
     finally:
@@ -169,8 +191,17 @@ def duckdb_and_spark_stores(tmp_path, release, *spark_args):
 def test_a_build_on_a_standalone_cluster_of_two_workers_equals_the_duckdb_build(tmp_path, release, spark_available):
     with standalone_cluster(tmp_path / "cluster") as master:
         duckdb, spark = duckdb_and_spark_stores(
-            tmp_path, release, "--spark-master", master, "--spark-conf", f"spark.executor.memory={EXECUTOR_MEMORY}",
-            "--spark-conf", "spark.driver.host=127.0.0.1", "--spark-conf", "spark.driver.bindAddress=127.0.0.1")
+            tmp_path,
+            release,
+            "--spark-master",
+            master,
+            "--spark-conf",
+            f"spark.executor.memory={EXECUTOR_MEMORY}",
+            "--spark-conf",
+            "spark.driver.host=127.0.0.1",
+            "--spark-conf",
+            "spark.driver.bindAddress=127.0.0.1",
+        )
         assert executors_run(tmp_path / "cluster") == ["worker0", "worker1"]
     assert spark == duckdb
 
@@ -183,8 +214,18 @@ def test_a_build_through_spark_connect_equals_the_duckdb_build(tmp_path, release
 
 
 def test_a_spark_setting_without_a_value_is_refused_before_spark_starts(run, release, tmp_path):
-    done = run("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "--source", f"datasets:{release}",
-               "--engine", "spark", "--spark-conf", "spark.executor.memory")
+    done = run(
+        "build",
+        SAMPLE_NOTES,
+        "--data-dir",
+        tmp_path / "data",
+        "--source",
+        f"datasets:{release}",
+        "--engine",
+        "spark",
+        "--spark-conf",
+        "spark.executor.memory",
+    )
     assert done.exit_code == 2 and "--spark-conf" in done.output and "KEY=VALUE" in done.output
     assert not (tmp_path / "data").exists()
 
@@ -243,8 +284,9 @@ def test_an_update_applies_an_updated_and_a_deleted_paper(run, service, world, t
     assert NEXT_RELEASE in done.output
     notes = tmp_path / "two.md"
     notes.write_text(f"- CorpusId:{updated['corpusId']}\n- CorpusId:{deleted['corpusId']}\n")
-    built = run("build", notes, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-                "--source", f"datasets:{folder}")
+    built = run(
+        "build", notes, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html", "--source", f"datasets:{folder}"
+    )
     assert "1 resolved" in built.output and "1 not found" in built.output
     assert load(tmp_path / "data").nodes[updated["paperId"]]["title"] == "A retitled paper in the next release"
 
@@ -262,8 +304,16 @@ def test_a_global_path_is_the_shortest_chain_in_the_release(run, release, world)
     distances = nx.single_source_shortest_path_length(graph, start, cutoff=4)
     far = min(p for p, d in distances.items() if d == max(distances.values()))
     expected = distances[far]
-    done = run("path", f"CorpusId:{world.papers[start]['corpusId']}", f"CorpusId:{world.papers[far]['corpusId']}",
-               "--global", "--source", f"datasets:{release}", "--format", "json")
+    done = run(
+        "path",
+        f"CorpusId:{world.papers[start]['corpusId']}",
+        f"CorpusId:{world.papers[far]['corpusId']}",
+        "--global",
+        "--source",
+        f"datasets:{release}",
+        "--format",
+        "json",
+    )
     assert done.exit_code == 0, done.output
     found = json.loads(done.output)
     assert found["direction"] == "forward" and found["length"] == expected
@@ -271,17 +321,38 @@ def test_a_global_path_is_the_shortest_chain_in_the_release(run, release, world)
     assert chain[0] == start and chain[-1] == far
     for hop, (a, b) in zip(found["hops"][0], zip(chain, chain[1:])):
         assert graph.has_edge(a, b) and hop["isInfluential"] == graph.edges[a, b]["flag"]
-    back = json.loads(run("path", f"CorpusId:{world.papers[far]['corpusId']}", f"CorpusId:{world.papers[start]['corpusId']}",
-                          "--global", "--source", f"datasets:{release}", "--format", "json").output)
+    back = json.loads(
+        run(
+            "path",
+            f"CorpusId:{world.papers[far]['corpusId']}",
+            f"CorpusId:{world.papers[start]['corpusId']}",
+            "--global",
+            "--source",
+            f"datasets:{release}",
+            "--format",
+            "json",
+        ).output
+    )
     assert back["direction"] == "reverse" and back["length"] == expected
 
 
 def test_the_key_and_the_links_are_never_written(run, service, tmp_path, world):
     folder = tmp_path / "r"
     service.datasets.faults.cut_after_bytes = 3000
-    outputs = [run("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder),
-               run("datasets", "import", folder), run("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data",
-                                                       "-o", tmp_path / "map.html", "--source", f"datasets:{folder}")]
+    outputs = [
+        run("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder),
+        run("datasets", "import", folder),
+        run(
+            "build",
+            SAMPLE_NOTES,
+            "--data-dir",
+            tmp_path / "data",
+            "-o",
+            tmp_path / "map.html",
+            "--source",
+            f"datasets:{folder}",
+        ),
+    ]
     assert service.stats()["api_keys"] == [KEY]
     for written in tmp_path.rglob("*"):
         if written.is_file():
@@ -304,8 +375,16 @@ def test_a_damaged_release_is_one_error_line(run, release, tmp_path):
     damaged = tmp_path / "damaged"
     shutil.copytree(release / "parquet", damaged / "parquet")
     (damaged / "parquet" / "citations.parquet").write_bytes(b"not parquet at all")
-    done = run("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-               "--source", f"datasets:{damaged}")
+    done = run(
+        "build",
+        SAMPLE_NOTES,
+        "--data-dir",
+        tmp_path / "data",
+        "-o",
+        tmp_path / "map.html",
+        "--source",
+        f"datasets:{damaged}",
+    )
     assert done.exit_code == 1 and "Traceback" not in done.output
     assert done.output.startswith(f"error: DuckDB could not read the release in {damaged}")
     assert done.output.count("\n") == 1

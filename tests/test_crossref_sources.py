@@ -12,20 +12,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
-from click.testing import CliRunner
 from mcp import Client
 
-from citegraph.cli import main
 from citegraph.crossref.client import CrossrefClient, CrossrefConfig
+from citegraph.demo.world import add_later_work
 from citegraph.errors import CrossrefError
 from citegraph.mcp_server import create_server
-from tests.conftest import SAMPLE_NOTES, Citegraph
-from citegraph.demo.world import add_later_work
 from citegraph.pipeline import load
+from tests.conftest import SAMPLE_NOTES, Citegraph, OpenedMap
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
-from tests.standin.server import withhold_references
 from tests.standin.crossref import StandinCrossref, give_every_paper_a_doi
-from tests.conftest import OpenedMap
+from tests.standin.server import withhold_references
 
 MAILTO = "researcher@example.org"
 
@@ -76,13 +73,22 @@ def retracted(doi_world, tmp_path_factory):
     assert run.build().exit_code == 0
     first, second = unread_json(run, "--top", "2")
     yours = your_paper_ids(doi_world)[0]
-    notices = {"top": running.crossref.plant(first["paperId"], date=(2010, 2, 6)),
-               "corrected": running.crossref.plant(second["paperId"], "correction", "publisher"),
-               "yours": running.crossref.plant(yours, source="publisher")}
+    notices = {
+        "top": running.crossref.plant(first["paperId"], date=(2010, 2, 6)),
+        "corrected": running.crossref.plant(second["paperId"], "correction", "publisher"),
+        "yours": running.crossref.plant(yours, source="publisher"),
+    }
     rebuilt = run.build("--refresh-crossref", "0")
     assert rebuilt.exit_code == 0, rebuilt.output
-    yield {"run": run, "top": first, "second": second, "yours": yours, "notices": notices, "output": rebuilt.output,
-           "crossref": running.crossref}
+    yield {
+        "run": run,
+        "top": first,
+        "second": second,
+        "yours": yours,
+        "notices": notices,
+        "output": rebuilt.output,
+        "crossref": running.crossref,
+    }
     running.stop()
 
 
@@ -109,8 +115,14 @@ def test_show_prints_the_retraction_notice_with_its_doi_and_date(retracted):
     assert re.search(rf"notice: retracted 2010-02-06 \(notice {re.escape(retracted['notices']['top'])}\)", shown)
     card = json.loads(retracted["run"].query("show", retracted["top"]["paperId"], "--format", "json").stdout)
     assert card["retracted"] is True
-    assert card["updates"] == [{"kind": "retraction", "notice": retracted["notices"]["top"],
-                                "source": "retraction-watch", "date": "2010-02-06"}]
+    assert card["updates"] == [
+        {
+            "kind": "retraction",
+            "notice": retracted["notices"]["top"],
+            "source": "retraction-watch",
+            "date": "2010-02-06",
+        }
+    ]
 
 
 def test_stats_and_the_build_summary_say_how_many_of_your_papers_are_retracted(retracted):
@@ -143,8 +155,9 @@ def test_the_map_marks_retracted_papers_with_a_red_outline_and_the_notice_on_the
         # its label (the page's papers hold each one's short label) starts with the mark
         assert re.search(rf'\["{yours}", [^\]]*?"\\u2298 ', retracted["run"].output.read_text())
         opened.js("id => window.citegraph.select(id)", yours)
-        assert (f"Crossref: retracted 2020-02-06 (notice {retracted['notices']['yours']})"
-                in opened.page.inner_text("#card"))
+        assert f"Crossref: retracted 2020-02-06 (notice {retracted['notices']['yours']})" in opened.page.inner_text(
+            "#card"
+        )
         assert "⊘ retracted (Crossref): red outline" in opened.page.inner_text("#legend")
         assert opened.console_errors == []
     finally:
@@ -155,6 +168,7 @@ def mcp_answer(data_dir, name, **arguments):
     async def session():
         async with Client(create_server(data_dir)) as client:
             return await client.call_tool(name, arguments)
+
     with ThreadPoolExecutor(1) as thread:  # the map tests' browser holds this thread's event loop
         result = thread.submit(anyio.run, session).result()
     assert not result.is_error, result.content[0].text
@@ -235,9 +249,12 @@ def test_crossref_429s_are_retried_and_its_rate_headers_slow_the_pace(doi_world)
 def test_an_answer_that_is_no_crossref_work_list_is_one_error_line(doi_world, mode):
     crossref = StandinCrossref(doi_world, mode=mode).start()
     try:
-        with CrossrefClient(CrossrefConfig(api_url=crossref.url, rps=100, max_wait=1)) as client:
-            with pytest.raises(CrossrefError, match="unexpected answer from Crossref") as raised:
-                client.works(["10.5555/any"])
+        config = CrossrefConfig(api_url=crossref.url, rps=100, max_wait=1)
+        with (
+            CrossrefClient(config) as client,
+            pytest.raises(CrossrefError, match="unexpected answer from Crossref") as raised,
+        ):
+            client.works(["10.5555/any"])
     finally:
         crossref.stop()
     assert "\n" not in str(raised.value)
@@ -259,17 +276,28 @@ def recovered(tmp_path_factory):
     cold = run.build()
     cold_requests = running.crossref.count()
     warm = run.build()
-    yield {"world": world, "withheld": withheld, "run": run, "cold": cold, "warm": warm, "cold_requests": cold_requests,
-           "warm_requests": running.crossref.count() - cold_requests, "crossref": running.crossref}
+    yield {
+        "world": world,
+        "withheld": withheld,
+        "run": run,
+        "cold": cold,
+        "warm": warm,
+        "cold_requests": cold_requests,
+        "warm_requests": running.crossref.count() - cold_requests,
+        "crossref": running.crossref,
+    }
     running.stop()
 
 
 def listed_with_a_doi(recovered) -> set[tuple[str, str]]:
     """The withheld citations Crossref lists with the DOI of a paper S2 knows (every world paper)."""
     crossref, world = recovered["crossref"], recovered["world"]
-    return {(paper, citation.cited) for paper in recovered["withheld"]
-            for n, citation in enumerate(world.references[paper])
-            if citation.cited and not crossref._deposited_without_doi(world.papers[paper]["externalIds"]["DOI"], n)}
+    return {
+        (paper, citation.cited)
+        for paper in recovered["withheld"]
+        for n, citation in enumerate(world.references[paper])
+        if citation.cited and not crossref._deposited_without_doi(world.papers[paper]["externalIds"]["DOI"], n)
+    }
 
 
 def test_withheld_references_crossref_lists_with_a_known_doi_are_in_the_graph_marked_crossref(recovered):
@@ -284,9 +312,16 @@ def test_withheld_references_crossref_lists_with_a_known_doi_are_in_the_graph_ma
 
 
 def test_the_unread_ranking_recovers_the_papers_withheld_references_add(recovered):
-    only_there = {cited for _, cited in listed_with_a_doi(recovered)} - {
-        c.cited for p in your_paper_ids(recovered["world"]) if p not in recovered["withheld"]
-        for c in recovered["world"].references[p]} - set(your_paper_ids(recovered["world"]))
+    only_there = (
+        {cited for _, cited in listed_with_a_doi(recovered)}
+        - {
+            c.cited
+            for p in your_paper_ids(recovered["world"])
+            if p not in recovered["withheld"]
+            for c in recovered["world"].references[p]
+        }
+        - set(your_paper_ids(recovered["world"]))
+    )
     ranked = {row["paperId"] for row in unread_json(recovered["run"], "--top", "100000")}
     assert only_there and only_there <= ranked
 
@@ -304,8 +339,10 @@ def test_references_are_counted_by_source_in_coverage_stats_and_the_build_summar
     assert totals["references_from_crossref"] == from_crossref > 0
     counts = sum(recovered["world"].papers[p]["referenceCount"] for p in recovered["withheld"])
     assert totals["references_withheld_not_recovered"] == counts - from_crossref > 0
-    assert (f"references: {totals['references_from_s2']:,} from S2, {from_crossref:,} from Crossref"
-            in recovered["cold"].output)
+    assert (
+        f"references: {totals['references_from_s2']:,} from S2, {from_crossref:,} from Crossref"
+        in recovered["cold"].output
+    )
     assert f"{totals['references_withheld_not_recovered']:,} references not recovered" in recovered["cold"].output
     figures = json.loads(recovered["run"].query("stats", "--format", "json").stdout)
     assert figures["citations_from_crossref"] == from_crossref
@@ -336,8 +373,10 @@ def test_show_path_exports_and_mcp_say_a_citation_came_from_crossref(recovered, 
 def test_the_map_draws_citations_from_crossref_in_their_own_style_with_a_legend_entry(recovered, browser):
     opened = OpenedMap(browser, recovered["run"].output)
     try:
-        edges = opened.js("() => window.citegraph.network.body.data.edges.get().filter(e => e.color && "
-                          "e.color.color === '#1c7ed6').length")
+        edges = opened.js(
+            "() => window.citegraph.network.body.data.edges.get().filter(e => e.color && "
+            "e.color.color === '#1c7ed6').length"
+        )
         assert edges > 0
         assert "citation from Crossref" in opened.page.inner_text("#legend")
         assert opened.console_errors == []
@@ -348,31 +387,68 @@ def test_the_map_draws_citations_from_crossref_in_their_own_style_with_a_legend_
 # -- Crossref's answers as they come: real shapes, wrong types -----------------------------------
 
 WAKEFIELD = {  # the shape of Crossref's answer for a retracted work (fields as the API writes them)
-    "status": "ok", "message-type": "work-list", "message-version": "1.0.0",
-    "message": {"total-results": 1, "items-per-page": 2, "items": [{
-        "DOI": "10.1016/S0140-6736(97)11096-0",
-        "updated-by": [
-            {"updated": {"date-parts": [[2010, 2, 6]], "date-time": "2010-02-06T00:00:00Z", "timestamp": 1265414400000},
-             "DOI": "10.1016/S0140-6736(10)60175-4", "type": "retraction", "source": "retraction-watch",
-             "label": "Retraction", "record-id": 3253},
-            {"updated": {"date-parts": [[2004]]}, "DOI": "10.1016/S0140-6736(04)15715-2", "type": "partial_retraction",
-             "source": "publisher", "label": "Partial retraction"},
-            "not a notice", {"type": 5, "updated": "yesterday"}],
-        "reference": [
-            {"key": "r1", "doi-asserted-by": "publisher", "DOI": "10.1002/(SICI)1098-1063(1996)6:1<79::AID-HIPO13>3.0.CO;2-H"},
-            {"key": "r2", "unstructured": "A. Author. An old paper. 1990"},
-            {"key": "r3", "DOI": "not a doi"}, ["a list"]]}]}}
+    "status": "ok",
+    "message-type": "work-list",
+    "message-version": "1.0.0",
+    "message": {
+        "total-results": 1,
+        "items-per-page": 2,
+        "items": [
+            {
+                "DOI": "10.1016/S0140-6736(97)11096-0",
+                "updated-by": [
+                    {
+                        "updated": {
+                            "date-parts": [[2010, 2, 6]],
+                            "date-time": "2010-02-06T00:00:00Z",
+                            "timestamp": 1265414400000,
+                        },
+                        "DOI": "10.1016/S0140-6736(10)60175-4",
+                        "type": "retraction",
+                        "source": "retraction-watch",
+                        "label": "Retraction",
+                        "record-id": 3253,
+                    },
+                    {
+                        "updated": {"date-parts": [[2004]]},
+                        "DOI": "10.1016/S0140-6736(04)15715-2",
+                        "type": "partial_retraction",
+                        "source": "publisher",
+                        "label": "Partial retraction",
+                    },
+                    "not a notice",
+                    {"type": 5, "updated": "yesterday"},
+                ],
+                "reference": [
+                    {
+                        "key": "r1",
+                        "doi-asserted-by": "publisher",
+                        "DOI": "10.1002/(SICI)1098-1063(1996)6:1<79::AID-HIPO13>3.0.CO;2-H",
+                    },
+                    {"key": "r2", "unstructured": "A. Author. An old paper. 1990"},
+                    {"key": "r3", "DOI": "not a doi"},
+                    ["a list"],
+                ],
+            }
+        ],
+    },
+}
 
 
 def test_a_real_shaped_work_keeps_its_notices_and_references_and_drops_what_is_no_notice():
     from citegraph.crossref.schema import work_list
 
-    work, = work_list(WAKEFIELD, with_references=True)
+    (work,) = work_list(WAKEFIELD, with_references=True)
     assert work.doi == "10.1016/s0140-6736(97)11096-0"
     assert [(u.kind, u.notice, u.source, u.date) for u in work.updates] == [
         ("retraction", "10.1016/s0140-6736(10)60175-4", "retraction-watch", "2010-02-06"),
-        ("partial_retraction", "10.1016/s0140-6736(04)15715-2", "publisher", "2004")]
-    assert [r.doi for r in work.references] == ["10.1002/(sici)1098-1063(1996)6:1<79::aid-hipo13>3.0.co;2-h", None, None]
+        ("partial_retraction", "10.1016/s0140-6736(04)15715-2", "publisher", "2004"),
+    ]
+    assert [r.doi for r in work.references] == [
+        "10.1002/(sici)1098-1063(1996)6:1<79::aid-hipo13>3.0.co;2-h",
+        None,
+        None,
+    ]
     assert work.references[1].unstructured == "A. Author. An old paper. 1990"
 
 

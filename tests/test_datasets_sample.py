@@ -34,9 +34,21 @@ def built(tmp_path_factory):
     assert imported.exit_code == 0, imported.output
     notes = folder / "notes.md"
     notes.write_text("".join(f"- {row['url']}\n" for row in sample_rows("papers")), encoding="utf-8")
-    result = runner.invoke(main, ["build", str(notes), "--data-dir", str(folder / "data"),
-                                  "-o", str(folder / "map.html"), "--source", f"datasets:{release}"], env={"S2_API_URL": "http://127.0.0.1:9"},
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            str(notes),
+            "--data-dir",
+            str(folder / "data"),
+            "-o",
+            str(folder / "map.html"),
+            "--source",
+            f"datasets:{release}",
+        ],
+        env={"S2_API_URL": "http://127.0.0.1:9"},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert "100 resolved" in result.output and "0 requests to Semantic Scholar" in result.output
     return folder
@@ -59,7 +71,8 @@ def test_every_sample_paper_keeps_its_ids_as_s2_wrote_them(built):
 
 def test_a_sample_paper_is_found_by_its_corpus_id(built):
     row = sample_rows("papers")[7]
-    result = CliRunner().invoke(main, ["show", f"CorpusId:{row['corpusid']}", "--format", "json",
-                                       "--data-dir", str(built / "data")])
+    result = CliRunner().invoke(
+        main, ["show", f"CorpusId:{row['corpusid']}", "--format", "json", "--data-dir", str(built / "data")]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["title"] == row["title"]

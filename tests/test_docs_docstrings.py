@@ -11,16 +11,46 @@ from citegraph.demo.examples import example_graph
 
 # The modules whose docstrings show how to use them; the others (the CLI, the store, the S2
 # transport, file readers, the generated world…) are tested through what they do, not by example.
-MODULES = ["citegraph", "citegraph.questions", "citegraph.assemble", "citegraph.constants", "citegraph.datafiles", "citegraph.bulk.download", "citegraph.bulk.engines", "citegraph.demo.run",
-           "citegraph.text", "citegraph.demo.examples", "citegraph.export.formats", "citegraph.bulk.extract", "citegraph.fetch", "citegraph.graphfile", "citegraph.clustering",
-           "citegraph.notes.ids", "citegraph.mcp_server", "citegraph.lookup", "citegraph.notes.reader", "citegraph.paths",
-           "citegraph.map.render", "citegraph.map.pagedata", "citegraph.s2.client", "citegraph.s2.transport", "citegraph.s2.adapter", "citegraph.s2.schema", "citegraph.demo.release_writer",
-           "citegraph.crossref.schema"]
+MODULES = [
+    "citegraph",
+    "citegraph.questions",
+    "citegraph.assemble",
+    "citegraph.constants",
+    "citegraph.datafiles",
+    "citegraph.bulk.download",
+    "citegraph.bulk.engines",
+    "citegraph.demo.run",
+    "citegraph.text",
+    "citegraph.demo.examples",
+    "citegraph.export.formats",
+    "citegraph.bulk.extract",
+    "citegraph.fetch",
+    "citegraph.graphfile",
+    "citegraph.clustering",
+    "citegraph.notes.ids",
+    "citegraph.mcp_server",
+    "citegraph.lookup",
+    "citegraph.notes.reader",
+    "citegraph.paths",
+    "citegraph.map.render",
+    "citegraph.map.pagedata",
+    "citegraph.s2.client",
+    "citegraph.s2.transport",
+    "citegraph.s2.adapter",
+    "citegraph.s2.schema",
+    "citegraph.demo.release_writer",
+    "citegraph.crossref.schema",
+    "citegraph.versions",
+]
 
 
 def runnable_examples(module) -> int:
-    return sum(1 for test in doctest.DocTestFinder().find(module) for example in test.examples
-               if not example.options.get(doctest.SKIP))
+    return sum(
+        1
+        for test in doctest.DocTestFinder().find(module)
+        for example in test.examples
+        if not example.options.get(doctest.SKIP)
+    )
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -38,7 +68,9 @@ def test_docstring_examples_run(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # an example that writes a file writes it here
     module = importlib.import_module(name)
     # Every example may use the five-paper graph without importing it.
-    result = doctest.testmod(module, extraglobs={"example_graph": example_graph}, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        module, extraglobs={"example_graph": example_graph}, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed (see above)"
 
 

@@ -41,8 +41,9 @@ def command_sections() -> dict[str, str]:
     """The text under each ``## `citegraph NAME ...` `` heading of the docs, up to the next heading, by command."""
     sections = {}
     for page in PAGES:
-        for heading, body in re.findall(r"^#{2,4} (`citegraph \w+[^\n]*)\n(.*?)(?=^#{1,4} |\Z)", page.read_text(),
-                                        re.M | re.S):
+        for heading, body in re.findall(
+            r"^#{2,4} (`citegraph \w+[^\n]*)\n(.*?)(?=^#{1,4} |\Z)", page.read_text(), re.M | re.S
+        ):
             name = re.match(r"`citegraph (\w+)", heading).group(1)
             if page.name != "cli.md":  # the generated reference is checked on its own
                 sections[name] = sections.get(name, "") + heading + "\n" + body
@@ -66,8 +67,9 @@ def test_every_option_is_in_its_commands_section(name):
     section = command_sections()[name]
     for option in options(main.commands[name]):
         long_names = [o for o in option.opts if o.startswith("--")]
-        assert any(re.search(rf"{re.escape(o)}\b", section) for o in long_names), \
+        assert any(re.search(rf"{re.escape(o)}\b", section) for o in long_names), (
             f"`citegraph {name}` option {'/'.join(option.opts)} is not in its section of the docs"
+        )
         if isinstance(option.type, click.Choice) and option.name == "fmt":
             for choice in option.type.choices:
                 assert choice in section, f"`citegraph {name} --format {choice}` is not in its section of the docs"
@@ -157,8 +159,9 @@ def run_every_command(page: Path, folder: Path, standin_url: str, monkeypatch) -
 
 
 @pytest.mark.parametrize("page", PAGES_WITH_COMMANDS, ids=page_name)
-def test_every_command_a_page_shows_runs_verbatim_against_the_standin(page, built_folder, standin_url, tmp_path,
-                                                                      monkeypatch):
+def test_every_command_a_page_shows_runs_verbatim_against_the_standin(
+    page, built_folder, standin_url, tmp_path, monkeypatch
+):
     """With S2_API_URL pointing at the stand-in."""
     shutil.copytree(built_folder, tmp_path / "user")
     run_every_command(page, tmp_path / "user", standin_url, monkeypatch)
@@ -183,18 +186,21 @@ def resolve(args: list[str]) -> tuple[click.Command, list[str]]:
 def test_commands_shown_but_not_run_name_real_commands_and_options(page):
     for args in shown_commands(page, "shell"):
         command, given = resolve(args)
-        assert not isinstance(command, click.Group), f"{page_name(page)}: `citegraph {shlex.join(args)}` names no command"
+        assert not isinstance(command, click.Group), (
+            f"{page_name(page)}: `citegraph {shlex.join(args)}` names no command"
+        )
         known = {o for p in command.params for o in getattr(p, "opts", [])}
         assert set(given) <= known, f"{page_name(page)}: `citegraph {shlex.join(args)}`: {sorted(set(given) - known)}"
 
 
 def test_standin_paragraph_says_what_it_is_and_its_options_exist():
     text = STANDIN_PAGE.read_text()
-    paragraph = text[text.index("## No route to Semantic Scholar?"):text.index("## First questions")]
+    paragraph = text[text.index("## No route to Semantic Scholar?") : text.index("## First questions")]
     assert "generated" in paragraph and "made up" in paragraph, "the user must know the data is not real"
     assert "kill %1" in paragraph and "429" in paragraph
-    usage = subprocess.run([sys.executable, "-m", "tests.standin", "--help"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "tests.standin", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     build_options = {o for p in options(main.commands["build"]) for o in p.opts}
     shown = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", paragraph))
     assert {"--rps", "--port"} <= shown

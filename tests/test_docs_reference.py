@@ -36,7 +36,7 @@ def section(page: str, heading: str) -> str:
     text = (DOCS / page).read_text()
     start = text.index(f"\n## {heading}\n")
     end = text.find("\n## ", start + 1)
-    return text[start:end if end != -1 else None]
+    return text[start : end if end != -1 else None]
 
 
 # -- the command reference ----------------------------------------------------------------------------
@@ -44,8 +44,9 @@ def section(page: str, heading: str) -> str:
 
 def test_the_command_reference_is_what_the_commands_help_says():
     script = cli_reference_script()
-    assert (DOCS / "cli.md").read_text() == script.reference(), \
+    assert (DOCS / "cli.md").read_text() == script.reference(), (
         f"docs/cli.md is out of date with the commands' --help: run `{script.REGENERATE}`"
+    )
 
 
 def every_command(command: click.Command, path: str = "citegraph"):
@@ -61,12 +62,13 @@ COMMANDS = dict(every_command(main))
 def test_every_command_and_option_is_in_the_command_reference(path):
     command = COMMANDS[path]
     reference = (DOCS / "cli.md").read_text()
-    part = reference[reference.index(f"`{path}`\n"):]
-    part = part[:part.index("\n```\n") + 1]
+    part = reference[reference.index(f"`{path}`\n") :]
+    part = part[: part.index("\n```\n") + 1]
     for option in command.params:
         if isinstance(option, click.Option):
-            assert any(re.search(rf"(?<![\w-]){re.escape(name)}\b", part) for name in option.opts), \
+            assert any(re.search(rf"(?<![\w-]){re.escape(name)}\b", part) for name in option.opts), (
                 f"`{path}` option {'/'.join(option.opts)} is not in docs/cli.md"
+            )
 
 
 def test_the_reference_script_checks_and_says_how_to_regenerate(tmp_path, monkeypatch, capsys):
@@ -138,15 +140,17 @@ def page_functions() -> list[str]:
 
 def test_the_page_api_is_found_in_the_page_scripts():
     found = page_functions()
-    assert {"window.citegraph.path", "window.citegraph.select", "window.citegraph.later.copy"} <= set(found), \
+    assert {"window.citegraph.path", "window.citegraph.select", "window.citegraph.later.copy"} <= set(found), (
         f"the page's window.citegraph object was not found as `window.citegraph = {{…}}` in {PAGE_SCRIPTS}: {found}"
+    )
 
 
 @pytest.mark.parametrize("function", page_functions())
 def test_every_page_function_is_documented(function):
     api = section("map.md", "The page's script API")
-    assert re.search(rf"`{re.escape(function)}\b", api), \
+    assert re.search(rf"`{re.escape(function)}\b", api), (
         f"{function} is not in docs/map.md's table of the page's script API"
+    )
 
 
 # -- the MCP server ----------------------------------------------------------------------------------
@@ -158,10 +162,12 @@ def mcp_listing(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mcp")
 
     async def listing():
-        server = create_server(folder / "data", notes=[folder / "notes.md"], allow_fetch=True,
-                               map_file=folder / "graph.html")
+        server = create_server(
+            folder / "data", notes=[folder / "notes.md"], allow_fetch=True, map_file=folder / "graph.html"
+        )
         async with Client(server) as client:
             return (await client.list_tools()).tools, (await client.list_resources()).resources
+
     return anyio.run(listing)
 
 
@@ -202,7 +208,9 @@ def test_the_environment_variables_are_found():
 
 @pytest.mark.parametrize("name", sorted(environment_variables()))
 def test_every_environment_variable_is_documented(name):
-    assert f"`{name}`" in (DOCS / "settings.md").read_text(), f"the environment variable {name} is not in docs/settings.md"
+    assert f"`{name}`" in (DOCS / "settings.md").read_text(), (
+        f"the environment variable {name} is not in docs/settings.md"
+    )
 
 
 SETTINGS = sorted(name for name in vars(constants) if re.fullmatch(r"[A-Z][A-Z0-9_]+", name))
@@ -219,9 +227,21 @@ def test_every_setting_is_documented(name):
 
 def test_the_docs_site_builds_with_no_broken_link(tmp_path):
     """MkDocs in strict mode: a link to a missing page or anchor, or a page left out of the nav, fails."""
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-                            str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
-                           capture_output=True, text=True)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(tmp_path / "site"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "site" / "cli" / "index.html").exists()
 

@@ -24,8 +24,9 @@ PLAIN = "10.1109/IEMBS.2006.259636"
 def real_dois_with(characters: str) -> list[str]:
     """The real corpus's DOIs holding any of these characters (S2's spelling)."""
     papers = read_world_file()["papers"].values()
-    return sorted({doi for p in papers if (doi := (p.get("externalIds") or {}).get("DOI"))
-                   and any(c in doi for c in characters)})
+    return sorted(
+        {doi for p in papers if (doi := (p.get("externalIds") or {}).get("DOI")) and any(c in doi for c in characters)}
+    )
 
 
 REAL_ODD = real_dois_with("<;(")
@@ -95,15 +96,18 @@ def test_a_doi_in_csl_json_is_read_whole(tmp_path):
     assert read_one(tmp_path, "refs.json", text) == [doi_id(SICI)]
 
 
-@pytest.mark.parametrize("line, expected", [
-    (f"- see doi:{PLAIN}</a> and more", PLAIN),            # an HTML tag is no SICI part
-    (f"- <doi:{PLAIN}>", PLAIN),                           # an autolink's closing >
-    (f"- ({ELSEVIER}).", ELSEVIER),                        # the DOI's own parentheses stay, the prose's go
-    (f"- [{PLAIN}]", PLAIN),
-    (f'- "{SICI}"', SICI),
-    (f"- {SICI};", SICI),
-    (f"- {SICI}<br>", SICI),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        (f"- see doi:{PLAIN}</a> and more", PLAIN),  # an HTML tag is no SICI part
+        (f"- <doi:{PLAIN}>", PLAIN),  # an autolink's closing >
+        (f"- ({ELSEVIER}).", ELSEVIER),  # the DOI's own parentheses stay, the prose's go
+        (f"- [{PLAIN}]", PLAIN),
+        (f'- "{SICI}"', SICI),
+        (f"- {SICI};", SICI),
+        (f"- {SICI}<br>", SICI),
+    ],
+)
 def test_a_doi_ends_where_its_neighbours_begin(tmp_path, line, expected):
     assert read_one(tmp_path, "n.md", line + "\n") == [doi_id(expected)]
 
@@ -126,9 +130,12 @@ def test_the_references_of_a_sici_doi_are_asked_with_the_doi_percent_encoded(rea
 def test_a_build_finds_the_sici_doi_paper_of_the_real_corpus(tmp_path, real_standin):
     notes = tmp_path / "notes.md"
     notes.write_text(f"- [Dendritic electrogenesis](https://doi.org/{SICI})\n")
-    result = CliRunner().invoke(main, ["build", str(notes), "--data-dir", str(tmp_path / "data"), "-o",
-                                       str(tmp_path / "map.html"), "--rps", "500"],
-                                env={"S2_API_URL": real_standin.url}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["build", str(notes), "--data-dir", str(tmp_path / "data"), "-o", str(tmp_path / "map.html"), "--rps", "500"],
+        env={"S2_API_URL": real_standin.url},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
-    entry, = json.loads((tmp_path / "data" / "coverage.json").read_text())["entries"]
+    (entry,) = json.loads((tmp_path / "data" / "coverage.json").read_text())["entries"]
     assert entry["status"] == "ok" and entry["paperId"] == "608031026535a2b0f44c911a1319c24d131afe0a"

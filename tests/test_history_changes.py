@@ -9,14 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
 from citegraph.cli import main
 from citegraph.demo.world import Citation, World, _paper_id, _record, generate_library
 from citegraph.mcp_server import create_server
-from click.testing import CliRunner
-
+from tests.conftest import CHROMIUM, OpenedMap
 from tests.standin import StandinS2
 from tests.standin.growth import gain_citers
-from tests.conftest import CHROMIUM, OpenedMap
 from tests.test_mcp_server import answer
 
 TOP = 20
@@ -24,8 +24,9 @@ S2_PAPER = "https://www.semanticscholar.org/paper/"
 
 
 def run(data_dir: Path, *args, env=None):
-    result = CliRunner().invoke(main, [str(a) for a in args] + ["--data-dir", str(data_dir)], env=env,
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, [str(a) for a in args] + ["--data-dir", str(data_dir)], env=env, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -66,21 +67,32 @@ def life(tmp_path_factory):
         added = sorted(top_before, key=lambda p: p)[:10]
         newly_read, queued = set(added[:5]), set(added[5:])
         with notes.open("a", encoding="utf-8") as handle:
-            handle.write("\n# Added later\n\n" + "".join(
-                f"- [{'x' if p in newly_read else ' '}] {S2_PAPER}{p}\n" for p in added))
+            handle.write(
+                "\n# Added later\n\n" + "".join(f"- [{'x' if p in newly_read else ' '}] {S2_PAPER}{p}\n" for p in added)
+            )
         gained = gain_citers(world, sorted(read), 30, seed=5)
         service.reset()
-        result = run(data_dir, "build", notes, "--citations", "--refresh-after", "0", "--rps", "1000", "-o", output,
-                     env=env)
+        result = run(
+            data_dir, "build", notes, "--citations", "--refresh-after", "0", "--rps", "1000", "-o", output, env=env
+        )
         asked = [r["path"] for r in service.log.requests]
     finally:
         service.stop()
     yours = read | set(added)
     grown = {c.cited for p in gained for c in world.references[p]}
-    return {"data_dir": data_dir, "output": output, "build": result.output, "gained": set(gained),
-            "new_citers": world_citers(world, yours) - citers_before,
-            "asked": asked, "grown": grown, "added": set(added),
-            "top_before": top_before, "top_after": world_top(world, read | newly_read, queued), "read": newly_read}
+    return {
+        "data_dir": data_dir,
+        "output": output,
+        "build": result.output,
+        "gained": set(gained),
+        "new_citers": world_citers(world, yours) - citers_before,
+        "asked": asked,
+        "grown": grown,
+        "added": set(added),
+        "top_before": top_before,
+        "top_after": world_top(world, read | newly_read, queued),
+        "read": newly_read,
+    }
 
 
 def changes_json(life) -> dict:
@@ -150,12 +162,14 @@ def test_the_maps_new_filter_shows_the_rows_of_changes(life, browser):
         assert rows == changes_json(life)["changes"]
         page.page.locator("#newOnly").check()
         shown = page.js("() => window.citegraph.newShown()")
-        new = {r["paperId"] for r in rows
-               if r["paperId"] and r["change"] != "read" and not r["change"].startswith("left")}
+        new = {
+            r["paperId"] for r in rows if r["paperId"] and r["change"] != "read" and not r["change"].startswith("left")
+        }
         assert set(shown) == new  # a paper may have two rows (it cites yours and entered the top 20)
         assert life["new_citers"] <= set(shown)
         hidden_new = page.js(
-            "ids => ids.filter(id => { const n = window.citegraph.nodes.get(id); return n && n.hidden; })", sorted(new))
+            "ids => ids.filter(id => { const n = window.citegraph.nodes.get(id); return n && n.hidden; })", sorted(new)
+        )
         assert hidden_new == [] and not page.console_errors
     finally:
         page.close()
@@ -208,8 +222,10 @@ def saturation_series(folder: Path, rounds: list[list[str]], world: World) -> di
 def test_saturation_falls_to_zero_new_as_the_reading_covers_a_topic(tmp_path):
     rng, world = random.Random(1), World()
     core = [_paper(world, n, [], rng) for n in range(30)]
-    rounds = [[_paper(world, 100 + 10 * r + i, rng.sample(core[:15] if r == 0 else core, 8), rng) for i in range(10)]
-              for r in range(4)]
+    rounds = [
+        [_paper(world, 100 + 10 * r + i, rng.sample(core[:15] if r == 0 else core, 8), rng) for i in range(10)]
+        for r in range(4)
+    ]
     found = saturation_series(tmp_path, rounds, world)
     assert found["series"][0]["new"] is None
     assert found["series"][1]["new"] > 0 and [row["new"] for row in found["series"][2:]] == [0, 0]
@@ -257,8 +273,10 @@ def test_a_store_from_before_gets_its_first_snapshot_at_its_next_build(citegraph
 
 def test_groups_that_grew_say_their_size_as_clusters_gives_it(life):
     rows = [row for row in changes_json(life)["changes"] if row["change"] == "group grew"]
-    sizes = {group["cluster"]: group["size"] for group in json.loads(run(life["data_dir"], "clusters", "--format",
-                                                                         "json").stdout)}
+    sizes = {
+        group["cluster"]: group["size"]
+        for group in json.loads(run(life["data_dir"], "clusters", "--format", "json").stdout)
+    }
     assert rows, "the new citers and the added papers make groups grow"
     for row in rows:
         before, after = map(int, row["detail"].removesuffix(" papers").split(" → "))

@@ -34,8 +34,10 @@ def test_a_coverage_report_nested_100000_deep_is_one_line(tmp_path):
     (data_dir / "coverage.json").write_text('{"totals": ' + DEEP_JSON + "}")
     done = cli("stats", "--data-dir", data_dir)
     assert done.exit_code == 1 and "Traceback" not in done.output
-    assert done.output == f"error: {data_dir / 'coverage.json'} is damaged (nested deeper than any report); " \
-                          "`citegraph build NOTES --offline` writes it again\n"
+    assert (
+        done.output == f"error: {data_dir / 'coverage.json'} is damaged (nested deeper than any report); "
+        "`citegraph build NOTES --offline` writes it again\n"
+    )
 
 
 @pytest.mark.parametrize("planted", ["deep", "wrong types", "fifo"])
@@ -49,9 +51,23 @@ def test_a_planted_layout_cache_is_ignored(citegraph, tmp_path, planted):
         cache.write_text('{"digest": 5, "positions": [1, 2], "regions": "x"}')
     else:
         os.mkfifo(cache)
-    done = subprocess.run([sys.executable, "-m", "citegraph", "build", str(SAMPLE_NOTES), "--offline", "--data-dir",
-                           str(citegraph.data_dir), "-o", str(citegraph.output)], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "citegraph",
+            "build",
+            str(SAMPLE_NOTES),
+            "--offline",
+            "--data-dir",
+            str(citegraph.data_dir),
+            "-o",
+            str(citegraph.output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
 
 
@@ -67,9 +83,23 @@ def test_a_planted_page_note_is_ignored_and_the_page_drawn_again(citegraph, plan
     else:
         os.mkfifo(note)
     os.utime(citegraph.output, (1, 1))
-    done = subprocess.run([sys.executable, "-m", "citegraph", "build", str(SAMPLE_NOTES), "--offline", "--data-dir",
-                           str(citegraph.data_dir), "-o", str(citegraph.output)], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "citegraph",
+            "build",
+            str(SAMPLE_NOTES),
+            "--offline",
+            "--data-dir",
+            str(citegraph.data_dir),
+            "-o",
+            str(citegraph.output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert citegraph.output.stat().st_mtime != 1 and note.is_file()
 
@@ -97,17 +127,35 @@ def test_a_group_name_from_a_heading_is_text_in_markdown(citegraph, tmp_path):
 def test_the_demo_in_a_read_only_folder_says_where_and_how_to_move_it(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    done = in_mount_namespace(f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && "
-                              f"cd {folder} && {CITEGRAPH} demo", env=dict(os.environ), timeout=300)
+    done = in_mount_namespace(
+        f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && cd {folder} && {CITEGRAPH} demo",
+        env=dict(os.environ),
+        timeout=300,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"the demo cannot write in {folder}/data/demo (Read-only file system)" in done.stderr
     assert "--data-dir DIR" in done.stderr
 
 
 def test_three_demos_at_once_share_one_release(tmp_path):
-    processes = [subprocess.Popen([sys.executable, "-m", "citegraph", "demo", "--data-dir", str(tmp_path / "demo"),
-                                   "-o", str(tmp_path / f"demo{n}.html")], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for n in range(3)]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "citegraph",
+                "demo",
+                "--data-dir",
+                str(tmp_path / "demo"),
+                "-o",
+                str(tmp_path / f"demo{n}.html"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(3)
+    ]
     results = [(p.wait(timeout=600), p.stderr.read()) for p in processes]
     assert all(code == 0 for code, _ in results), results
     assert all((tmp_path / f"demo{n}.html").exists() for n in range(3))

@@ -77,9 +77,21 @@ def files_outside(tmp_path: Path, folder: Path) -> list[Path]:
 
 
 def diff_answer(start: str, end: str, update_files=(), delete_files=()) -> str:
-    return json.dumps({"dataset": "papers", "start_release": start, "end_release": end,
-                       "diffs": [{"from_release": start, "to_release": end, "update_files": list(update_files),
-                                  "delete_files": list(delete_files)}]})
+    return json.dumps(
+        {
+            "dataset": "papers",
+            "start_release": start,
+            "end_release": end,
+            "diffs": [
+                {
+                    "from_release": start,
+                    "to_release": end,
+                    "update_files": list(update_files),
+                    "delete_files": list(delete_files),
+                }
+            ],
+        }
+    )
 
 
 @pytest.mark.parametrize("release_id", ["x/../../escaped", "/tmp/absolute-release", "..", "a\x1b]0;title\x07"])
@@ -188,11 +200,16 @@ def test_a_link_planted_at_the_manifests_temporary_name_is_never_written_through
     assert json.loads((folder / "manifest.json").read_text())["release"] == RELEASE
 
 
-@pytest.mark.parametrize("bad_link", ["http://[::1/x", "https://host/a\nb.jsonl.gz", "https://host/",
-                                      "https://host/shards/..", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "bad_link",
+    ["http://[::1/x", "https://host/a\nb.jsonl.gz", "https://host/", "https://host/shards/..", "file:///etc/passwd"],
+)
 def test_a_malformed_link_is_one_line(run, service, tmp_path, bad_link):
-    service.replay(r"GET /datasets/v1/release/[^/]+/dataset/papers", 200,
-                   json.dumps({"name": "papers", "description": "", "files": [bad_link]}))
+    service.replay(
+        r"GET /datasets/v1/release/[^/]+/dataset/papers",
+        200,
+        json.dumps({"name": "papers", "description": "", "files": [bad_link]}),
+    )
     done = run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
     one_line_error(done)
     assert not (tmp_path / "r" / "papers").exists() or list((tmp_path / "r" / "papers").iterdir()) == []
@@ -200,8 +217,11 @@ def test_a_malformed_link_is_one_line(run, service, tmp_path, bad_link):
 
 def test_two_links_naming_one_file_are_refused(run, service, tmp_path):
     links = [f"{service.url}/_files/a/papers-part0.jsonl.gz?x=1", f"{service.url}/_files/b/papers-part0.jsonl.gz?x=2"]
-    service.replay(r"GET /datasets/v1/release/[^/]+/dataset/papers", 200,
-                   json.dumps({"name": "papers", "description": "", "files": links}))
+    service.replay(
+        r"GET /datasets/v1/release/[^/]+/dataset/papers",
+        200,
+        json.dumps({"name": "papers", "description": "", "files": links}),
+    )
     done = run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
     assert "two download links name the same file papers-part0.jsonl.gz" in one_line_error(done)
 
@@ -215,8 +235,16 @@ def test_a_release_folder_named_with_a_quote_imports_and_builds(run, service, tm
     shutil.copytree(imported, quoted)
     shutil.rmtree(quoted / "parquet")
     assert run("datasets", "import", quoted).exit_code == 0
-    done = run("build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-               "--source", f"datasets:{quoted}")
+    done = run(
+        "build",
+        SAMPLE_NOTES,
+        "--data-dir",
+        tmp_path / "data",
+        "-o",
+        tmp_path / "map.html",
+        "--source",
+        f"datasets:{quoted}",
+    )
     assert done.exit_code == 0, done.output
     assert load(tmp_path / "data").number_of_nodes() > 0
 
@@ -231,8 +259,14 @@ def test_a_memory_limit_that_is_no_size_is_refused(run, imported, tmp_path, limi
 
 def run_bounded(args: list, cwd: Path, seconds: float = 60) -> subprocess.CompletedProcess:
     """A citegraph process that a hang would otherwise hold for ever."""
-    return subprocess.run([sys.executable, "-m", "citegraph", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=seconds, env={**os.environ, "S2_API_URL": "http://127.0.0.1:9"})
+    return subprocess.run(
+        [sys.executable, "-m", "citegraph", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        env={**os.environ, "S2_API_URL": "http://127.0.0.1:9"},
+    )
 
 
 def test_a_fifo_in_place_of_a_shard_does_not_hang_the_import(imported, tmp_path):
@@ -244,19 +278,40 @@ def test_a_fifo_in_place_of_a_shard_does_not_hang_the_import(imported, tmp_path)
 def test_a_fifo_in_place_of_a_parquet_file_does_not_hang_a_build(imported, tmp_path):
     (imported / "parquet" / "citers.parquet").unlink()
     os.mkfifo(imported / "parquet" / "citers.parquet")
-    done = run_bounded(["build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-                        "--source", f"datasets:{imported}"], tmp_path)
+    done = run_bounded(
+        [
+            "build",
+            SAMPLE_NOTES,
+            "--data-dir",
+            tmp_path / "data",
+            "-o",
+            tmp_path / "map.html",
+            "--source",
+            f"datasets:{imported}",
+        ],
+        tmp_path,
+    )
     assert done.returncode == 1 and "is not a regular file" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_three_imports_at_once_do_not_collide(imported, tmp_path):
     shutil.rmtree(imported / "parquet")
-    processes = [subprocess.Popen([sys.executable, "-m", "citegraph", "datasets", "import", str(imported)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "citegraph", "datasets", "import", str(imported)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in processes]
     assert all(code == 0 for code, _ in results), results
-    assert sorted(p.name for p in (imported / "parquet").iterdir()) == ["citations.parquet", "citers.parquet",
-                                                                       "papers.parquet"]
+    assert sorted(p.name for p in (imported / "parquet").iterdir()) == [
+        "citations.parquet",
+        "citers.parquet",
+        "papers.parquet",
+    ]
     import_release(imported)  # what they left is a release that imports and reads again
 
 
@@ -264,8 +319,9 @@ def rewrite_shards(folder: Path, dataset: str, change) -> None:
     """Each row of the dataset's shards through ``change`` (a list of rows out for each row in)."""
     for shard in sorted((folder / dataset).glob("*.jsonl.gz")):
         rows = [json.loads(line) for line in gzip.decompress(shard.read_bytes()).decode().splitlines()]
-        shard.write_bytes(gzip.compress("".join(json.dumps(out) + "\n" for row in rows for out in change(row))
-                                        .encode()))
+        shard.write_bytes(
+            gzip.compress("".join(json.dumps(out) + "\n" for row in rows for out in change(row)).encode())
+        )
 
 
 def notes_corpus_ids(world) -> set[int]:
@@ -279,9 +335,21 @@ def hostile_paper(row: dict, spared: set[int]) -> list[dict]:
     if row["corpusid"] % 2 or row["corpusid"] in spared:  # the notes' own papers stay findable by their ids
         return [row]
     paper_id = row["url"][-40:]
-    return [{**row, "externalids": ["a", "list"], "title": 123, "year": 1e308, "citationcount": "many",
-             "authors": {"an": "object"}, "journal": [1], "venue": {"x": 1}, "url": f"javascript:alert(1)//{paper_id}",
-             "s2fieldsofstudy": "a string", "referencecount": -5}]
+    return [
+        {
+            **row,
+            "externalids": ["a", "list"],
+            "title": 123,
+            "year": 1e308,
+            "citationcount": "many",
+            "authors": {"an": "object"},
+            "journal": [1],
+            "venue": {"x": 1},
+            "url": f"javascript:alert(1)//{paper_id}",
+            "s2fieldsofstudy": "a string",
+            "referencecount": -5,
+        }
+    ]
 
 
 def test_release_rows_of_the_wrong_types_build_and_rebuild_offline(shards, world, tmp_path):
@@ -290,24 +358,49 @@ def test_release_rows_of_the_wrong_types_build_and_rebuild_offline(shards, world
         shutil.copytree(shards[0] / dataset, folder / dataset)
     spared = notes_corpus_ids(world)
     rewrite_shards(folder, "papers", lambda row: hostile_paper(row, spared))
-    rewrite_shards(folder, "citations", lambda row: [{**row, "intents": 5, "contexts": "a string"}
-                                                      if int(row["citingcorpusid"]) % 3 == 0 else row])
-    deep_row = ('{"corpusid": 1000000000, "url": "https://www.semanticscholar.org/paper/' + "f" * 40
-                + '", "title": "deep", "extra": ' + "[" * 10_000 + "]" * 10_000 + "}\n")
+    rewrite_shards(
+        folder,
+        "citations",
+        lambda row: [{**row, "intents": 5, "contexts": "a string"} if int(row["citingcorpusid"]) % 3 == 0 else row],
+    )
+    deep_row = (
+        '{"corpusid": 1000000000, "url": "https://www.semanticscholar.org/paper/'
+        + "f" * 40
+        + '", "title": "deep", "extra": '
+        + "[" * 10_000
+        + "]" * 10_000
+        + "}\n"
+    )
     (folder / "papers" / "papers-deep.jsonl.gz").write_bytes(gzip.compress(deep_row.encode()))
     import_release(folder)
-    built = run_bounded(["build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-                         "--source", f"datasets:{folder}"], tmp_path, seconds=300)
+    built = run_bounded(
+        [
+            "build",
+            SAMPLE_NOTES,
+            "--data-dir",
+            tmp_path / "data",
+            "-o",
+            tmp_path / "map.html",
+            "--source",
+            f"datasets:{folder}",
+        ],
+        tmp_path,
+        seconds=300,
+    )
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
     graph = load(tmp_path / "data")
     wrong = [n for n, d in graph.nodes(data=True) if d.get("year") is None and d.get("citationCount") is None]
     assert wrong, "the wrong-typed rows' papers are in the graph, their wrong fields empty"
     assert all(not str(d.get("url") or "").startswith("javascript:") for _, d in graph.nodes(data=True))
-    again = run_bounded(["build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html",
-                         "--offline"], tmp_path, seconds=300)
+    again = run_bounded(
+        ["build", SAMPLE_NOTES, "--data-dir", tmp_path / "data", "-o", tmp_path / "map.html", "--offline"],
+        tmp_path,
+        seconds=300,
+    )
     assert again.returncode == 0, again.stderr
-    exported = run_bounded(["export", "--format", "bibtex", "-o", tmp_path / "all.bib", "--data-dir",
-                            tmp_path / "data"], tmp_path)
+    exported = run_bounded(
+        ["export", "--format", "bibtex", "-o", tmp_path / "all.bib", "--data-dir", tmp_path / "data"], tmp_path
+    )
     assert exported.returncode == 0 and "javascript:" not in (tmp_path / "all.bib").read_text()
 
 
@@ -317,16 +410,38 @@ def test_a_twin_row_is_reported_used_the_same_way_each_time_and_a_self_citation_
     for dataset in ("papers", "citations"):
         shutil.copytree(shards[0] / dataset, folder / dataset)
     lora_corpus = world.papers[lora]["corpusId"]
-    rewrite_shards(folder, "papers", lambda row: [row, {**row, "title": "A twin's title"}]
-                   if row["corpusid"] == lora_corpus else [row])
-    rewrite_shards(folder, "citations", lambda row: [row, {**row, "citedcorpusid": row["citingcorpusid"]}]
-                   if int(row["citingcorpusid"]) == lora_corpus else [row])
+    rewrite_shards(
+        folder,
+        "papers",
+        lambda row: [row, {**row, "title": "A twin's title"}] if row["corpusid"] == lora_corpus else [row],
+    )
+    rewrite_shards(
+        folder,
+        "citations",
+        lambda row: (
+            [row, {**row, "citedcorpusid": row["citingcorpusid"]}]
+            if int(row["citingcorpusid"]) == lora_corpus
+            else [row]
+        ),
+    )
     imported = run_bounded(["datasets", "import", folder], tmp_path, seconds=300)
     assert imported.returncode == 0 and "warning: 1 papers rows repeat a corpus id" in imported.stderr
     titles = []
     for build in ("one", "two"):
-        built = run_bounded(["build", SAMPLE_NOTES, "--data-dir", tmp_path / build, "-o", tmp_path / f"{build}.html",
-                             "--source", f"datasets:{folder}"], tmp_path, seconds=300)
+        built = run_bounded(
+            [
+                "build",
+                SAMPLE_NOTES,
+                "--data-dir",
+                tmp_path / build,
+                "-o",
+                tmp_path / f"{build}.html",
+                "--source",
+                f"datasets:{folder}",
+            ],
+            tmp_path,
+            seconds=300,
+        )
         assert built.returncode == 0, built.stderr
         graph = load(tmp_path / build)
         titles.append(graph.nodes[lora]["title"])

@@ -33,6 +33,7 @@ def read_map_then_stats(data_dir: Path, map_file: Path):
                 with anyio.fail_after(30):
                     await client.read_resource(map_file.resolve().as_uri())
             return str(refused.value), await client.call_tool("stats", {})
+
     return anyio.run(session)
 
 
@@ -60,6 +61,7 @@ def test_a_whole_number_written_as_a_float_is_an_integer(example_dir, top):
     async def session():
         async with Client(create_server(example_dir)) as client:
             return await client.call_tool("unread", {"top": top}), await client.call_tool("unread", {"top": int(top)})
+
     as_float, as_int = anyio.run(session)
     assert not as_float.is_error, as_float.content[0].text
     assert as_float.structured_content == as_int.structured_content
@@ -69,18 +71,26 @@ def test_suggest_for_a_paper_and_a_group_at_once_is_an_argument_error(example_di
     async def session():
         async with Client(create_server(example_dir)) as client:
             return await client.call_tool("suggest", {"from_paper": "A", "cluster": "x"})
+
     result = anyio.run(session)
     assert result.is_error and result.content[0].text == "suggest: give from_paper or cluster, not both"
 
 
 def start_server(data_dir: Path, tmp_path: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "citegraph", "mcp", "--data-dir", str(data_dir)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=(tmp_path / "err.txt").open("w"))
+    return subprocess.Popen(
+        [sys.executable, "-m", "citegraph", "mcp", "--data-dir", str(data_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=(tmp_path / "err.txt").open("w"),
+    )
 
 
-INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
-              "params": {"protocolVersion": "2025-06-18", "capabilities": {},
-                         "clientInfo": {"name": "test", "version": "1"}}}
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}},
+}
 
 
 def send(process, line: bytes) -> dict:
@@ -103,8 +113,11 @@ def test_a_line_that_is_not_json_gets_a_parse_error_and_the_server_goes_on(examp
 def test_a_line_longer_than_any_message_is_skipped_with_a_parse_error(example_dir, tmp_path, monkeypatch):
     process = start_server(example_dir, tmp_path)
     try:
-        huge = b'{"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"x": "' \
-            + b"x" * (mcp_stdio.MAX_MESSAGE_BYTES + 10) + b'"}}'
+        huge = (
+            b'{"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"x": "'
+            + b"x" * (mcp_stdio.MAX_MESSAGE_BYTES + 10)
+            + b'"}}'
+        )
         answer = send(process, huge)
         assert answer["error"]["code"] == -32700 and answer["id"] == 9 and "longer than" in answer["error"]["message"]
         assert send(process, json.dumps(INITIALIZE).encode())["id"] == 1

@@ -8,16 +8,24 @@ from tests.test_suggest_command import cg, later_world, service, suggestions  # 
 RECOMMEND = r"POST /recommendations/v1/papers"
 
 
-def unread_papers(service, count: int) -> list[str]:
-    return [p for p in sorted(service.world.papers) if not service.world.papers[p].get("read")][:count]
+def unread_papers(world, count: int) -> list[str]:
+    return [p for p in sorted(world.papers) if not world.papers[p].get("read")][:count]
 
 
 def test_wrong_typed_duplicated_and_unusable_recommendations_never_reach_the_store(cg, service):  # noqa: F811
     assert cg.build().exit_code == 0
-    first, second = unread_papers(service, 2)
+    first, second = unread_papers(service.world, 2)
     hostile = [
-        {"paperId": first, "title": 123, "venue": ["a", "list"], "journal": "a string", "authors": {"an": "object"},
-         "year": 1e308, "citationCount": "many", "url": "javascript:alert(1)"},
+        {
+            "paperId": first,
+            "title": 123,
+            "venue": ["a", "list"],
+            "journal": "a string",
+            "authors": {"an": "object"},
+            "year": 1e308,
+            "citationCount": "many",
+            "url": "javascript:alert(1)",
+        },
         {"paperId": first, "title": "the same paper again"},
         {"paperId": second, "title": "A usable paper", "year": 2024, "url": "https://example.org/p"},
         {"paperId": "../../etc/passwd", "title": "a path"},

@@ -104,9 +104,12 @@ def test_a_hovered_paper_stands_out_too(browser, citegraph):
     try:
         centre = opened.centre(bert)
         opened.page.mouse.move(centre["x"], centre["y"])
-        opened.page.wait_for_function("id => window.citegraph.network.body.nodes[id].options.opacity === 1 &&"
-                                      " Object.values(window.citegraph.network.body.nodes).some(n => n.options.opacity"
-                                      " === window.citegraph.page.style.dimmedNode)", arg=bert)
+        opened.page.wait_for_function(
+            "id => window.citegraph.network.body.nodes[id].options.opacity === 1 &&"
+            " Object.values(window.citegraph.network.body.nodes).some(n => n.options.opacity"
+            " === window.citegraph.page.style.dimmedNode)",
+            arg=bert,
+        )
         assert max(opened.js(EDGE_OPACITY, bert)["rest"]) <= 0.1
     finally:
         opened.close()
@@ -124,9 +127,12 @@ def test_group_names_never_sit_under_the_panel(browser, tmp_path):
         groups = opened.js("window.citegraph.clusters()")
         assert len(groups) >= 2 and opened.js(NAMES_CLEAR_OF_PANEL) == 0
         for shift in (150, 150):  # the drawing dragged left, under the panel, twice
-            opened.js("dx => new Promise(done => { const n = window.citegraph.network, c = n.getViewPosition();"
-                      " n.once('afterDrawing', done);"
-                      " n.moveTo({position: {x: c.x + dx / n.getScale(), y: c.y}, animation: false}); })", shift)
+            opened.js(
+                "dx => new Promise(done => { const n = window.citegraph.network, c = n.getViewPosition();"
+                " n.once('afterDrawing', done);"
+                " n.moveTo({position: {x: c.x + dx / n.getScale(), y: c.y}, animation: false}); })",
+                shift,
+            )
             opened.page.wait_for_selector("body[data-stable]", state="attached")
             assert opened.js(NAMES_CLEAR_OF_PANEL) == 0
             assert any(g["box"] for g in opened.js("window.citegraph.clusters()")), "names move, not all vanish"
@@ -148,7 +154,14 @@ def test_a_rebuild_whose_changes_differ_draws_the_page_again(tmp_path):
     earlier, now = Snapshot(1, "2026-01-01T10:00:00", {}), Snapshot(2, "2026-01-02T10:00:00", {})
     render_map(graph, output, stamp=stamp, changes=Changes(earlier, now, []))
     os.utime(output, (1, 1))
-    row = {"change": "cites yours", "paperId": "b", "title": "Attention Is All You Need", "year": 2017, "rank": None,
-           "score": None, "detail": "cites LoRA"}
+    row = {
+        "change": "cites yours",
+        "paperId": "b",
+        "title": "Attention Is All You Need",
+        "year": 2017,
+        "rank": None,
+        "score": None,
+        "detail": "cites LoRA",
+    }
     render_map(graph, output, stamp=stamp, changes=Changes(earlier, now, [row]))
     assert output.stat().st_mtime != 1 and "cites LoRA" in output.read_text(encoding="utf-8")

@@ -24,8 +24,15 @@ CASES = json.loads((Path(__file__).parent / "fixtures" / "twin_cases.json").read
 def case_graph() -> nx.DiGraph:
     graph = nx.DiGraph()
     for paper in CASES["papers"]:
-        graph.add_node(paper["id"], title=paper["title"], year=paper["year"], read=paper.get("read", False),
-                       queued=paper.get("queued", False), not_relevant=paper.get("not_relevant", False), externalIds={})
+        graph.add_node(
+            paper["id"],
+            title=paper["title"],
+            year=paper["year"],
+            read=paper.get("read", False),
+            queued=paper.get("queued", False),
+            not_relevant=paper.get("not_relevant", False),
+            externalIds={},
+        )
     for citing, cited, influential in CASES["citations"]:
         graph.add_edge(citing, cited, isInfluential=influential, intents=[], contexts=[])
     compute_pagerank(graph)
@@ -108,8 +115,9 @@ def test_the_page_copies_the_markdown_lines_python_makes(browser, tmp_path):
         for row in rows:
             opened.js("id => window.citegraph.tick(id)", row["paperId"])
         copied = opened.js("() => window.citegraph.copyRows('markdown')").splitlines()
-        assert copied == [markdown_line(graph.nodes[r["paperId"]]["title"], paper_link(graph.nodes[r["paperId"]]))
-                          for r in rows], CASES["markdown"]
+        assert copied == [
+            markdown_line(graph.nodes[r["paperId"]]["title"], paper_link(graph.nodes[r["paperId"]])) for r in rows
+        ], CASES["markdown"]
         assert any("\\[Re\\] Attention is all you need" in line for line in copied)
     finally:
         opened.close()

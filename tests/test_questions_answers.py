@@ -14,11 +14,11 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from citegraph.questions import graph_stats, most_similar, paper_card, reading_status, top_citing, unread
-from citegraph.paths import shortest_paths
 from citegraph.cli import main
 from citegraph.constants import ReadingStatus
 from citegraph.datadir import COVERAGE_FILE, load
+from citegraph.paths import shortest_paths
+from citegraph.questions import graph_stats, most_similar, paper_card, reading_status, top_citing, unread
 from tests.conftest import ROOT, SAMPLE_NOTES
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
 
@@ -26,8 +26,13 @@ LIBRARY_PAPERS = 60
 
 
 def library_notes(path: Path) -> Path:
-    path.write_text("# Library\n" + "".join(f"- [Library paper {i}](https://arxiv.org/abs/2{i % 4}0{i % 9 + 1}.{20000 + i})\n"
-                                            for i in range(LIBRARY_PAPERS)))
+    path.write_text(
+        "# Library\n"
+        + "".join(
+            f"- [Library paper {i}](https://arxiv.org/abs/2{i % 4}0{i % 9 + 1}.{20000 + i})\n"
+            for i in range(LIBRARY_PAPERS)
+        )
+    )
     return path
 
 
@@ -44,8 +49,21 @@ def built(request, tmp_path_factory):
     service = StandinS2(world).start()
     try:
         data_dir = tmp / "data"
-        result = CliRunner().invoke(main, ["build", str(notes), "--data-dir", str(data_dir), "-o", str(tmp / "g.html"),
-                                           "--rps", "1000", "--citations"], env={"S2_API_URL": service.url})
+        result = CliRunner().invoke(
+            main,
+            [
+                "build",
+                str(notes),
+                "--data-dir",
+                str(data_dir),
+                "-o",
+                str(tmp / "g.html"),
+                "--rps",
+                "1000",
+                "--citations",
+            ],
+            env={"S2_API_URL": service.url},
+        )
         assert result.exit_code == 0, result.output
     finally:
         service.stop()
@@ -78,11 +96,13 @@ def test_unread_similar_citing_answers_equal_the_networkx_graphs(built):
     first, _, middle = picks(graph)
     assert cli_json(built, "unread") == frame_json(unread(graph))
     assert cli_json(built, "unread", "--top", "500", "--since", "2015", "--min-cited-by", "2") == frame_json(
-        unread(graph, top=500, min_cited_by=2, since=2015))
+        unread(graph, top=500, min_cited_by=2, since=2015)
+    )
     for paper in (first, middle):
         assert cli_json(built, "similar", paper, "--top", "50") == frame_json(most_similar(graph, paper, top=50))
     assert cli_json(built, "citing", "--min-cites", "1", "--top", "100") == frame_json(
-        top_citing(graph, top=100, min_cites=1))
+        top_citing(graph, top=100, min_cites=1)
+    )
 
 
 def test_path_show_stats_answers_equal_the_networkx_graphs(built):
@@ -109,17 +129,30 @@ def test_paths_are_the_ones_networkx_finds(built):
             assert [[p.paperId for p in path] for path in found.paths] == expected[:20]
             assert found.more == max(0, len(expected) - 20)
             assert [p.paperId for p in shortest_paths(graph, source, target).paths[0]] == nx.shortest_path(
-                graph, source, target)
+                graph, source, target
+            )
 
 
-@pytest.mark.parametrize("args", [["unread"], ["path", "{a}", "{b}"], ["path", "{a}", "{b}", "--undirected"],
-                                  ["show", "{a}"], ["similar", "{a}"], ["citing", "--min-cites", "1"], ["stats"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["unread"],
+        ["path", "{a}", "{b}"],
+        ["path", "{a}", "{b}", "--undirected"],
+        ["show", "{a}"],
+        ["similar", "{a}"],
+        ["citing", "--min-cites", "1"],
+        ["stats"],
+    ],
+)
 def test_questions_never_import_networkx_pandas_or_scipy(built, args):
     first, last, _ = picks(load(built))
     argv = [arg.format(a=first, b=last) for arg in args] + ["--data-dir", str(built)]
-    code = ("import sys; from citegraph.cli import main\n"
-            f"try: main({argv!r})\nexcept SystemExit as exc: assert not exc.code, exc.code\n"
-            "print(sorted(m for m in ('networkx', 'pandas', 'scipy', 'numpy') if m in sys.modules), file=sys.stderr)")
+    code = (
+        "import sys; from citegraph.cli import main\n"
+        f"try: main({argv!r})\nexcept SystemExit as exc: assert not exc.code, exc.code\n"
+        "print(sorted(m for m in ('networkx', 'pandas', 'scipy', 'numpy') if m in sys.modules), file=sys.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"

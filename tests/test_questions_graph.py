@@ -89,10 +89,26 @@ def test_unread_ranking_signals_and_ties(hand_graph):
     pr = nx.pagerank(graph)
     assert y["score"] == pytest.approx(2 + 2 + pr["Y"] / pr["X"], abs=1e-4)
     assert sorted(x["cited_by"]) == ["Alpha paper", "Beta paper", "Gamma paper"]
-    assert set(x) == {"paperId", "title", "year", "score", "queued", "cited_by_count", "influential_count", "pagerank",
-                      "citationCount", "cited_by", "url", "notice"}
-    assert [r["paperId"] for r in json.loads(query(data_dir, "unread", "--min-cited-by", "2", "--format", "json").stdout)] == ["X", "Y"]
-    assert [r["paperId"] for r in json.loads(query(data_dir, "unread", "--since", "2011", "--format", "json").stdout)] == ["X", "Y", "Z2"]
+    assert set(x) == {
+        "paperId",
+        "title",
+        "year",
+        "score",
+        "queued",
+        "cited_by_count",
+        "influential_count",
+        "pagerank",
+        "citationCount",
+        "cited_by",
+        "url",
+        "notice",
+    }
+    assert [
+        r["paperId"] for r in json.loads(query(data_dir, "unread", "--min-cited-by", "2", "--format", "json").stdout)
+    ] == ["X", "Y"]
+    assert [
+        r["paperId"] for r in json.loads(query(data_dir, "unread", "--since", "2011", "--format", "json").stdout)
+    ] == ["X", "Y", "Z2"]
     assert "W" not in unread(graph, top=None)["paperId"].tolist(), "cited only by unread papers: not a candidate"
 
 
@@ -225,7 +241,9 @@ def test_unread_markdown_links_papers_as_the_map_copies_them(hand_graph):
 
     table = query(data_dir, "unread", "--format", "md").stdout
     # the lines the map's "copy as markdown" copies (the page makes them as markdown_line does: tests/test_map_twins.py)
-    copied = [(row.paperId, markdown_line(row.title, paper_link(graph.nodes[row.paperId]))) for row in unread_papers(graph)]
+    copied = [
+        (row.paperId, markdown_line(row.title, paper_link(graph.nodes[row.paperId]))) for row in unread_papers(graph)
+    ]
     assert copied
     for paper, line in copied:
         link = re.search(r"\]\((\S+)\)$", line).group(1)

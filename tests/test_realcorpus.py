@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from citegraph.assemble import load_graph
 from citegraph.cli import main
 from citegraph.notes.reader import read_notes
+from tests.conftest import OpenedMap
 from tests.standin import Faults, StandinS2
 from tests.standin.realworld import REAL_CORPUS, load_world, read_world_file
-from tests.conftest import OpenedMap
 
 DCS = "Direct current stimulation: cellular and in vitro studies"
 SHOTS = Path("/work/helpers/shots")  # where a person looks at the map, when that folder exists
@@ -39,9 +39,21 @@ def real_service():
 @pytest.fixture(scope="module", params=["notes.md", "notes-flat.md"])
 def built(request, real_service, tmp_path_factory):
     folder = tmp_path_factory.mktemp(request.param.replace(".", "-"))
-    result = CliRunner().invoke(main, ["build", str(REAL_CORPUS / request.param), "--data-dir", str(folder / "data"),
-                                       "-o", str(folder / "map.html"), "--rps", "1000"],
-                                env={"S2_API_URL": real_service.url}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(REAL_CORPUS / request.param),
+            "--data-dir",
+            str(folder / "data"),
+            "-o",
+            str(folder / "map.html"),
+            "--rps",
+            "1000",
+        ],
+        env={"S2_API_URL": real_service.url},
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return folder
 
@@ -100,6 +112,7 @@ def test_every_group_of_more_than_20_papers_is_drawn_with_citations(browser, bui
         shown = opened.js("() => window.citegraph.edges.get().filter(e => !e.hidden).map(e => [e.from, e.to])")
     finally:
         opened.close()
-    within = {g["label"]: sum(1 for a, b in shown if a in set(g["paperIds"]) and b in set(g["paperIds"]))
-              for g in groups}
+    within = {
+        g["label"]: sum(1 for a, b in shown if a in set(g["paperIds"]) and b in set(g["paperIds"])) for g in groups
+    }
     assert [g["label"] for g in groups if len(g["paperIds"]) > 20 and not within[g["label"]]] == []

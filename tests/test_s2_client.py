@@ -115,8 +115,11 @@ def test_the_async_client_uses_our_transport_too(standin, no_own_requester):
 
 def test_a_wrong_shaped_datasets_answer_is_one_error_line_at_once(standin):
     standin.set_faults(Faults(status=200, body="empty_object", matching="^/datasets/"))
-    with pytest.raises(S2Unavailable, match=r"^Semantic Scholar's Datasets API gave an answer citegraph cannot use "
-                                            r"\(releases are a list") as error:
+    with pytest.raises(
+        S2Unavailable,
+        match=r"^Semantic Scholar's Datasets API gave an answer citegraph cannot use "
+        r"\(releases are a list",
+    ) as error:
         client(config(standin, max_wait=30)).get_available_releases()
     assert "\n" not in str(error.value) and standin.stats()["requests"] == 1  # it would not change if asked again
 

@@ -33,8 +33,16 @@ def withheld_build(tmp_path_factory):
     notes.write_text(library.notes(), encoding="utf-8")
     service = StandinS2(library.world, Faults()).start()
     try:
-        args = ["build", str(notes), "--data-dir", str(folder / "data"), "-o", str(folder / "map.html"),
-                "--rps", "1000"]
+        args = [
+            "build",
+            str(notes),
+            "--data-dir",
+            str(folder / "data"),
+            "-o",
+            str(folder / "map.html"),
+            "--rps",
+            "1000",
+        ]
         first = CliRunner().invoke(main, args, env={"S2_API_URL": service.url}, catch_exceptions=False)
         asked = [r["path"] for r in service.log.requests if r["path"].endswith("/references")]
         service.reset()
@@ -42,8 +50,16 @@ def withheld_build(tmp_path_factory):
         asked_again = [r["path"] for r in service.log.requests if r["path"].endswith("/references")]
     finally:
         service.stop()
-    return {"folder": folder, "data": folder / "data", "withheld": withheld, "library": library, "first": first,
-            "asked": asked, "again": again, "asked_again": asked_again}
+    return {
+        "folder": folder,
+        "data": folder / "data",
+        "withheld": withheld,
+        "library": library,
+        "first": first,
+        "asked": asked,
+        "again": again,
+        "asked_again": asked_again,
+    }
 
 
 def run(data_dir: Path, *args):
@@ -95,6 +111,7 @@ def test_the_mcp_coverage_tool_names_withheld_papers(withheld_build):
     async def call():
         async with Client(create_server(withheld_build["data"])) as client:
             return await client.call_tool("coverage", {})
+
     result = anyio.run(call)
     assert "references withheld by the publisher: 8 of your papers" in result.content[0].text
     assert result.structured_content["totals"]["references_withheld"] == 8
@@ -114,14 +131,29 @@ def test_the_map_card_and_legend_say_the_references_are_withheld(withheld_build)
 
 def test_a_null_list_without_a_notice_fails_that_paper_only_and_is_asked_once(tmp_path, standin, sample_notes):
     standin.replay(r"GET .*/references", 200, json.dumps({"offset": 0, "data": None}))
-    result = CliRunner().invoke(main, ["build", str(sample_notes), "--data-dir", str(tmp_path / "data"), "-o",
-                                       str(tmp_path / "map.html"), "--rps", "500", "--max-wait", "60"],
-                                env={"S2_API_URL": standin.url}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(sample_notes),
+            "--data-dir",
+            str(tmp_path / "data"),
+            "-o",
+            str(tmp_path / "map.html"),
+            "--rps",
+            "500",
+            "--max-wait",
+            "60",
+        ],
+        env={"S2_API_URL": standin.url},
+        catch_exceptions=False,
+    )
     report = json.loads((tmp_path / "data" / "coverage.json").read_text())
     failed = [e for e in report["entries"] if e["status"] == "failed"]
     assert len(failed) == 1 and "data null" in failed[0]["reason"]
     assert report["totals"]["ok"] + report["totals"]["title_matched"] == report["totals"]["entries"] - 1 - (
-        report["totals"]["skipped"] + report["totals"]["not_found"] + report["totals"]["uncertain_match"])
+        report["totals"]["skipped"] + report["totals"]["not_found"] + report["totals"]["uncertain_match"]
+    )
     paper = failed[0]["paperId"]
     assert sum(paper in r["path"] for r in standin.log.requests if r["path"].endswith("/references")) == 1
     assert result.output.count("data null") == 2  # the notice while fetching, the summary's failed line
@@ -131,10 +163,12 @@ def test_a_store_from_before_withheld_references_is_upgraded(tmp_path):
     path = tmp_path / "citegraph.db"
     Store(path).close()
     db = sqlite3.connect(path)
-    db.executescript("ALTER TABLE fetch_log RENAME TO x; CREATE TABLE fetch_log (subject TEXT NOT NULL, what TEXT "
-                     "NOT NULL, status TEXT NOT NULL CHECK (status IN ('ok', 'not_found', 'failed', 'partial')), "
-                     "reason TEXT, items INTEGER, fetched_at REAL NOT NULL, PRIMARY KEY (subject, what)); DROP TABLE x;"
-                     "INSERT INTO fetch_log VALUES ('p', 'references', 'ok', NULL, 3, 0); PRAGMA user_version=1;")
+    db.executescript(
+        "ALTER TABLE fetch_log RENAME TO x; CREATE TABLE fetch_log (subject TEXT NOT NULL, what TEXT "
+        "NOT NULL, status TEXT NOT NULL CHECK (status IN ('ok', 'not_found', 'failed', 'partial')), "
+        "reason TEXT, items INTEGER, fetched_at REAL NOT NULL, PRIMARY KEY (subject, what)); DROP TABLE x;"
+        "INSERT INTO fetch_log VALUES ('p', 'references', 'ok', NULL, 3, 0); PRAGMA user_version=1;"
+    )
     db.close()
     store = Store(path)
     store.record_status(["q"], FetchKind.REFERENCES, FetchStatus.WITHHELD, "withheld")

@@ -20,8 +20,15 @@ from citegraph.mcp_server import create_server
 
 # The setting an argument or parameter of this name reads, wherever it appears: a name, not a value.
 SETTING_OF = {
-    "top": "TOP", "pool": "SUGGESTION_POOLS", "since": None, "cluster": None, "from_paper": None,
-    "min_cited_by": "MIN_CITED_BY", "min_cites": "MIN_CITES", "data_dir": "DATA_DIR", "map_file": "MAP_FILE",
+    "top": "TOP",
+    "pool": "SUGGESTION_POOLS",
+    "since": None,
+    "cluster": None,
+    "from_paper": None,
+    "min_cited_by": "MIN_CITED_BY",
+    "min_cites": "MIN_CITES",
+    "data_dir": "DATA_DIR",
+    "map_file": "MAP_FILE",
 }
 
 
@@ -46,17 +53,20 @@ def cli_default(command: click.Command, option: click.Option):
 
 def listed_tools() -> dict:
     """The tools an assistant's client sees from a server started with --allow-fetch (every tool)."""
+
     async def session():
         async with Client(create_server(Path("no-data-here"), allow_fetch=True)) as client:
             return {tool.name: tool for tool in (await client.list_tools()).tools}
+
     return anyio.run(session)
 
 
 def cli_option(command: click.Command, argument: str) -> click.Option | None:
     """The option of ``command`` an MCP argument mirrors: same name, or ``--name`` with dashes."""
     flag = "--" + argument.replace("_", "-")
-    return next((p for p in command.params if isinstance(p, click.Option) and (p.name == argument or flag in p.opts)),
-                None)
+    return next(
+        (p for p in command.params if isinstance(p, click.Option) and (p.name == argument or flag in p.opts)), None
+    )
 
 
 def mirrored_pairs() -> list[tuple[str, str, dict, click.Command, click.Option]]:
@@ -95,8 +105,9 @@ def test_an_mcp_argument_has_its_cli_options_default_and_allowed_values(tool, ar
 
 
 @pytest.mark.parametrize("tool,argument,schema,command,option", MIRRORED)
-def test_an_mcp_argument_takes_its_default_and_allowed_values_from_the_settings(tool, argument, schema, command,
-                                                                              option):
+def test_an_mcp_argument_takes_its_default_and_allowed_values_from_the_settings(
+    tool, argument, schema, command, option
+):
     if argument not in SETTING_OF:  # a flag: false in both
         assert schema.get("default") in (None, False)
         return
@@ -132,8 +143,9 @@ def _library_functions():
             continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
-            if getattr(value, "__module__", None) == module.__name__ and (inspect.isfunction(value)
-                                                                          or inspect.isclass(value)):
+            if getattr(value, "__module__", None) == module.__name__ and (
+                inspect.isfunction(value) or inspect.isclass(value)
+            ):
                 yield f"{module.__name__}.{name}", value
                 if inspect.isclass(value):
                     for method_name, method in vars(value).items():

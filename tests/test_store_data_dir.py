@@ -21,8 +21,8 @@ from click.testing import CliRunner
 
 from citegraph.assemble import assemble, graph_path, graph_stamp, load_graph, read_stamp, save_graph
 from citegraph.cli import main
-from citegraph.notes.reader import read_notes
 from citegraph.datadir import load, open_store
+from citegraph.notes.reader import read_notes
 from tests.conftest import ROOT, SAMPLE_NOTES
 
 
@@ -185,10 +185,16 @@ def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
         limit_file_size=limit,
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == [f"error: could not save the graph as {path}: File too large; "
-                                                "free some space or use another --data-dir, then run `citegraph build` again"]
-    assert sorted(p.name for p in citegraph.data_dir.iterdir()) == ["citegraph.db", "coverage.json", "crossref-rate",
-                                                                     "s2-rate"]
+    assert done.stderr.strip().splitlines() == [
+        f"error: could not save the graph as {path}: File too large; "
+        "free some space or use another --data-dir, then run `citegraph build` again"
+    ]
+    assert sorted(p.name for p in citegraph.data_dir.iterdir()) == [
+        "citegraph.db",
+        "coverage.json",
+        "crossref-rate",
+        "s2-rate",
+    ]
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 
 from citegraph.map.render import UNKNOWN_PER_PAPER, MapOptions, render_map
 from citegraph.questions import your_papers
-from tests.library import build_library
 from tests.conftest import OpenedMap
+from tests.library import build_library
 
 SHOWN = "() => window.citegraph.edges.get().filter(e => !e.hidden)"
 LEGEND = "() => document.getElementById('legend').innerText"
@@ -64,8 +64,9 @@ def test_unknown_influence_shows_a_bounded_set_between_your_papers_first(browser
 def test_the_legend_says_which_citations_of_unknown_influence_are_shown(browser, unknown_map):
     opened = OpenedMap(browser, unknown_map[1])
     try:
-        assert "influence unknown: citations between your papers and to their most-cited references shown" \
-            in opened.js(LEGEND)
+        assert "influence unknown: citations between your papers and to their most-cited references shown" in opened.js(
+            LEGEND
+        )
     finally:
         opened.close()
 

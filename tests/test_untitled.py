@@ -25,9 +25,21 @@ def untitled_build(sample_world, tmp_path_factory):
     folder = tmp_path_factory.mktemp("untitled")
     service = StandinS2(world, Faults()).start()
     try:
-        result = CliRunner().invoke(main, ["build", str(SAMPLE_NOTES), "--data-dir", str(folder / "data"), "-o",
-                                           str(folder / "map.html"), "--rps", "500"],
-                                    env={"S2_API_URL": service.url}, catch_exceptions=False)
+        result = CliRunner().invoke(
+            main,
+            [
+                "build",
+                str(SAMPLE_NOTES),
+                "--data-dir",
+                str(folder / "data"),
+                "-o",
+                str(folder / "map.html"),
+                "--rps",
+                "500",
+            ],
+            env={"S2_API_URL": service.url},
+            catch_exceptions=False,
+        )
     finally:
         service.stop()
     assert result.exit_code == 0, result.output

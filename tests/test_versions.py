@@ -11,9 +11,8 @@ from click.testing import CliRunner
 
 from citegraph.assemble import load_graph
 from citegraph.cli import main
-from tests.conftest import SAMPLE_NOTES
+from tests.conftest import SAMPLE_NOTES, OpenedMap
 from tests.standin import Citation, Faults, StandinS2, sample_notes_seeds
-from tests.conftest import OpenedMap
 
 VERSION_ID = "f" * 40
 VERSION_DOI = "10.9999/published.version"
@@ -26,8 +25,13 @@ def versions_world(sample_world):
     read = sorted(world.resolve(f"ARXIV:{arxiv}") for arxiv, _ in sample_notes_seeds([SAMPLE_NOTES]))
     preprint, citing = read[0], read[1]
     record = copy.deepcopy(world.papers[preprint])
-    record.update(paperId=VERSION_ID, year=record["year"] + 1, externalIds={"DOI": VERSION_DOI},
-                  title=record["title"].upper() + "\n", url=f"https://www.semanticscholar.org/paper/{VERSION_ID}")
+    record.update(
+        paperId=VERSION_ID,
+        year=record["year"] + 1,
+        externalIds={"DOI": VERSION_DOI},
+        title=record["title"].upper() + "\n",
+        url=f"https://www.semanticscholar.org/paper/{VERSION_ID}",
+    )
     world.add_paper(record, [])
     citation = Citation(VERSION_ID, record["title"], True, [], [])
     world.references[citing].append(citation)
@@ -39,9 +43,22 @@ def versions_world(sample_world):
 def build(world, folder, *extra):
     service = StandinS2(world, Faults()).start()
     try:
-        result = CliRunner().invoke(main, ["build", str(SAMPLE_NOTES), "--data-dir", str(folder / "data"), "-o",
-                                           str(folder / "map.html"), "--rps", "500", *extra],
-                                    env={"S2_API_URL": service.url}, catch_exceptions=False)
+        result = CliRunner().invoke(
+            main,
+            [
+                "build",
+                str(SAMPLE_NOTES),
+                "--data-dir",
+                str(folder / "data"),
+                "-o",
+                str(folder / "map.html"),
+                "--rps",
+                "500",
+                *extra,
+            ],
+            env={"S2_API_URL": service.url},
+            catch_exceptions=False,
+        )
     finally:
         service.stop()
     assert result.exit_code == 0, result.output

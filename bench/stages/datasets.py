@@ -101,16 +101,31 @@ def generate_diff(folder: Path, papers: int, changed_citations: int) -> dict[str
     citing = max(1, changed_citations * 2 // sum(REFS))
     start = papers - citing
     db = duckdb.connect()
-    files = {"papers": folder / "papers-update.jsonl.gz", "citations": folder / "citations-update.jsonl.gz",
-             "deleted": folder / "papers-delete.jsonl.gz"}
+    files = {
+        "papers": folder / "papers-update.jsonl.gz",
+        "citations": folder / "citations-update.jsonl.gz",
+        "deleted": folder / "papers-delete.jsonl.gz",
+    }
     folder.mkdir(parents=True, exist_ok=True)
-    formatted = dict(base=FIRST_CORPUS_ID, start=start, end=papers, papers=papers, refs_mid=sum(REFS) // 2,
-                     refs_min=REFS[0], refs_max=REFS[1], unresolved=UNRESOLVED)
-    db.execute(f"COPY (SELECT * REPLACE (title || ' (revised)' AS title) FROM ({PAPERS_SQL.format(**formatted)})) "
-               f"TO '{files['papers']}' (FORMAT json, COMPRESSION gzip)")
+    formatted = dict(
+        base=FIRST_CORPUS_ID,
+        start=start,
+        end=papers,
+        papers=papers,
+        refs_mid=sum(REFS) // 2,
+        refs_min=REFS[0],
+        refs_max=REFS[1],
+        unresolved=UNRESOLVED,
+    )
+    db.execute(
+        f"COPY (SELECT * REPLACE (title || ' (revised)' AS title) FROM ({PAPERS_SQL.format(**formatted)})) "
+        f"TO '{files['papers']}' (FORMAT json, COMPRESSION gzip)"
+    )
     db.execute(f"COPY ({CITATIONS_SQL.format(**formatted)}) TO '{files['citations']}' (FORMAT json, COMPRESSION gzip)")
-    db.execute(f"COPY (SELECT ({FIRST_CORPUS_ID} + i)::VARCHAR AS corpusid FROM range(100) t(i)) "
-               f"TO '{files['deleted']}' (FORMAT json, COMPRESSION gzip)")
+    db.execute(
+        f"COPY (SELECT ({FIRST_CORPUS_ID} + i)::VARCHAR AS corpusid FROM range(100) t(i)) "
+        f"TO '{files['deleted']}' (FORMAT json, COMPRESSION gzip)"
+    )
     db.close()
     return files
 
@@ -263,11 +278,13 @@ def measure_update(table: Table, tmp: Path, release: Path, papers: int, changed:
     import sys
 
     diff = generate_diff(tmp / "diff", papers, changed)
-    script = ("import sys; from pathlib import Path; from citegraph.bulk.release import apply_diff; "
-              "from citegraph.bulk.engines import EngineOptions; f, d = Path(sys.argv[1]), Path(sys.argv[2]); "
-              "o = EngineOptions(memory_limit='4GB', temp_dir=f / 'spill'); "
-              "apply_diff(f, 'citations', [d / 'citations-update.jsonl.gz'], [], o); "
-              "apply_diff(f, 'papers', [d / 'papers-update.jsonl.gz'], [d / 'papers-delete.jsonl.gz'], o)")
+    script = (
+        "import sys; from pathlib import Path; from citegraph.bulk.release import apply_diff; "
+        "from citegraph.bulk.engines import EngineOptions; f, d = Path(sys.argv[1]), Path(sys.argv[2]); "
+        "o = EngineOptions(memory_limit='4GB', temp_dir=f / 'spill'); "
+        "apply_diff(f, 'citations', [d / 'citations-update.jsonl.gz'], [], o); "
+        "apply_diff(f, 'papers', [d / 'papers-update.jsonl.gz'], [d / 'papers-delete.jsonl.gz'], o)"
+    )
     seconds, peak = measured_run([sys.executable, "-c", script, str(release), str(diff["papers"].parent)])
     table.add("datasets", f"update: diff of {changed:,} citation rows + their papers applied", round(seconds, 1), "s")
     table.add("datasets", "update peak memory (--memory-limit 4GB)", round(peak, 2), "GB")

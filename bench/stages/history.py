@@ -7,9 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from citegraph.demo.world import generate_library
-
 from bench.harness import Table, run_citegraph
+from citegraph.demo.world import generate_library
 from tests.standin import StandinS2
 from tests.standin.growth import gain_citers
 
@@ -23,10 +22,22 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     service = StandinS2(library.world).start()
     data = tmp / "history"
     try:
+
         def build(*options) -> int:
             service.reset()
-            run_citegraph("build", notes, "--citations", "--data-dir", data, "-o", data / "g.html", "--rps", "1000",
-                          *options, env_url=service.url)
+            run_citegraph(
+                "build",
+                notes,
+                "--citations",
+                "--data-dir",
+                data,
+                "-o",
+                data / "g.html",
+                "--rps",
+                "1000",
+                *options,
+                env_url=service.url,
+            )
             return service.stats()["requests"]
 
         cold = build()
@@ -45,6 +56,12 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
         sizes = [size for (size,) in db.execute("SELECT length(snapshot) FROM builds ORDER BY build")]
     finally:
         db.close()
-    table.add("history", f"snapshot of a later build, {count} yours", round(max(sizes[1:]) / 1024, 1), "KB",
-              "a few KB", max(sizes[1:]) < 8 * 1024)
+    table.add(
+        "history",
+        f"snapshot of a later build, {count} yours",
+        round(max(sizes[1:]) / 1024, 1),
+        "KB",
+        "a few KB",
+        max(sizes[1:]) < 8 * 1024,
+    )
     table.add("history", f"first snapshot (every citer seen), {count} yours", round(sizes[0] / 1024, 1), "KB")

@@ -38,8 +38,9 @@ def pages(table: Table, tmp: Path, quick: bool) -> None:
 
     libraries = [(400, 30, 2.5)] if quick else [(400, 30, 2.5), (2000, 30, 5.0)]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         try:
             for read, per_read, most_mb in libraries:
                 graph = library_graph(read, per_read)
@@ -51,17 +52,26 @@ def pages(table: Table, tmp: Path, quick: bool) -> None:
                 cached_layout(graph, [n["id"] for n in nodes], boxes, "auto", group_of, None)
                 seconds = graph.graph["groups_seconds"] + time.perf_counter() - started
                 goal = read >= 2000
-                table.add(STAGE, f"{name}: groups + layout", round(seconds, 2), "s", "<= 3 s" if goal else "",
-                          seconds <= 3 if goal else None)
+                table.add(
+                    STAGE,
+                    f"{name}: groups + layout",
+                    round(seconds, 2),
+                    "s",
+                    "<= 3 s" if goal else "",
+                    seconds <= 3 if goal else None,
+                )
                 page_file = tmp / f"light-{read}.html"
                 render_map(graph, page_file)
                 size = page_file.stat().st_size / 1e6
                 table.add(STAGE, f"{name}: page size", round(size, 2), "MB", f"<= {most_mb:g} MB", size <= most_mb)
                 bare_file = tmp / f"light-bare-{read}.html"
-                vis = (Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2"
-                       / "vis-network.min.js").read_text()
-                bare = {"nodes": [{"id": n["id"], "x": n["x"], "y": n["y"], "size": n["size"]} for n in nodes],
-                        "edges": [{"from": e["from"], "to": e["to"]} for e in edges]}
+                vis = (
+                    Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+                ).read_text()
+                bare = {
+                    "nodes": [{"id": n["id"], "x": n["x"], "y": n["y"], "size": n["size"]} for n in nodes],
+                    "edges": [{"from": e["from"], "to": e["to"]} for e in edges],
+                }
                 bare_file.write_text(BARE_PAGE.format(vis=vis, data=json.dumps(bare)))
                 runs = 1 if quick else 3
                 ours = statistics.median(first_frame(browser, page_file) for _ in range(runs))
@@ -82,8 +92,9 @@ def imports_time() -> float:
 def citegraph(*args, url: str) -> float:
     env = {**os.environ, "S2_API_URL": url}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "citegraph", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "citegraph", *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"citegraph {' '.join(map(str, args))} failed:\n{done.stderr}")
     return time.perf_counter() - started
@@ -97,8 +108,10 @@ def warm_rebuilds(table: Table, tmp: Path, quick: bool) -> None:
     library = generate_library(n_read=400, n_topics=8, seed=0)
     library_notes = tmp / "light-library.md"
     library_notes.write_text(library.notes(True), encoding="utf-8")
-    cases = [("sample", generate_world(sample_notes_seeds([sample_notes]), n_papers=1500, seed=13), sample_notes),
-             ("400-paper library", library.world, library_notes)]
+    cases = [
+        ("sample", generate_world(sample_notes_seeds([sample_notes]), n_papers=1500, seed=13), sample_notes),
+        ("400-paper library", library.world, library_notes),
+    ]
     runs = 1 if quick else 5
     for label, world, notes in cases:
         service = StandinS2(world).start()
@@ -113,8 +126,12 @@ def warm_rebuilds(table: Table, tmp: Path, quick: bool) -> None:
         finally:
             service.stop()
         ratio = statistics.median(warm) / statistics.median(imports)
-        table.add(STAGE, f"warm rebuild, {label} / import networkx, pandas, pyvis",
-                  f"{statistics.median(warm):.2f} / {statistics.median(imports):.2f}", "s")
+        table.add(
+            STAGE,
+            f"warm rebuild, {label} / import networkx, pandas, pyvis",
+            f"{statistics.median(warm):.2f} / {statistics.median(imports):.2f}",
+            "s",
+        )
         table.add(STAGE, f"warm rebuild ratio, {label}", round(ratio, 2), "x", "<= 1.3", ratio <= 1.3)
 
 
@@ -128,8 +145,14 @@ def show_on_a_large_graph(table: Table, tmp: Path, quick: bool) -> None:
     paper = [n for n, r in graph.nodes(data="read") if r][-1]
     runs = 1 if quick else 3
     seconds = statistics.median(citegraph("show", paper, "--data-dir", data, url="") for _ in range(runs))
-    table.add(STAGE, f"show one paper, {papers:,} papers / {citations:,} citations", round(seconds, 2), "s",
-              "<= 1 s" if not quick else "", seconds <= 1 if not quick else None)
+    table.add(
+        STAGE,
+        f"show one paper, {papers:,} papers / {citations:,} citations",
+        round(seconds, 2),
+        "s",
+        "<= 1 s" if not quick else "",
+        seconds <= 1 if not quick else None,
+    )
 
 
 if __name__ == "__main__":

@@ -27,9 +27,20 @@ def timed_build(read: int, share: float, rps: float, folder: Path) -> float:
     service = StandinS2(library.world, Faults()).start()
     try:
         started = time.perf_counter()
-        result = CliRunner().invoke(main, ["build", str(notes), "--data-dir", str(folder / "data"), "-o",
-                                           str(folder / "map.html"), "--rps", str(rps)],
-                                    env={"S2_API_URL": service.url})
+        result = CliRunner().invoke(
+            main,
+            [
+                "build",
+                str(notes),
+                "--data-dir",
+                str(folder / "data"),
+                "-o",
+                str(folder / "map.html"),
+                "--rps",
+                str(rps),
+            ],
+            env={"S2_API_URL": service.url},
+        )
         seconds = time.perf_counter() - started
     finally:
         service.stop()

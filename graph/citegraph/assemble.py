@@ -22,8 +22,18 @@ if TYPE_CHECKING:  # the queries import this module's file functions without Net
     from citegraph.notes.reader import Notes
     from citegraph.store import Store
 
-__all__ = ["assemble", "build_graph", "compute_pagerank", "node_attributes", "GRAPH_FILE", "graph_path",
-           "graph_stamp", "load_graph", "read_stamp", "save_graph"]
+__all__ = [
+    "assemble",
+    "build_graph",
+    "compute_pagerank",
+    "node_attributes",
+    "GRAPH_FILE",
+    "graph_path",
+    "graph_stamp",
+    "load_graph",
+    "read_stamp",
+    "save_graph",
+]
 
 
 def compute_pagerank(graph: nx.DiGraph) -> None:
@@ -93,8 +103,9 @@ def _drawn_edges(store: Store, citations: bool, yours: set[str], depth: int) -> 
     return [edge for edge in edges if edge[0] in referencing or (citations and edge[-1] == "citations")]
 
 
-def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1,
-             merge_versions: bool = MERGE_VERSIONS) -> nx.DiGraph:
+def assemble(
+    store: Store, notes: Notes, citations: bool = False, depth: int = 1, merge_versions: bool = MERGE_VERSIONS
+) -> nx.DiGraph:
     """The citation graph of everything stored, with the notes' papers marked read.
 
     Parameters
@@ -125,8 +136,8 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
 
     from citegraph.clustering import assign_clusters
     from citegraph.crossref.stored import annotate as annotate_from_crossref
-    from citegraph.versions import merge_versions as _merge_versions
     from citegraph.store import FINAL, FetchKind, FetchStatus
+    from citegraph.versions import merge_versions as _merge_versions
 
     graph = nx.DiGraph(citations=citations)
     aliases = store.aliases()
@@ -159,8 +170,9 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
     versions = _merge_versions(graph) if merge_versions else {}
     yours = {versions.get(paper, paper) for paper in yours}
     flagged = {versions.get(p, p): entry for p, entry in store.statuses(FetchKind.REFERENCES).items()}
-    graph.graph["flags_pending"] = sum(1 for paper in yours if paper in graph
-                                       and (paper not in flagged or flagged[paper][0] not in FINAL))
+    graph.graph["flags_pending"] = sum(
+        1 for paper in yours if paper in graph and (paper not in flagged or flagged[paper][0] not in FINAL)
+    )
     withheld = [p for p, (status, _, _) in flagged.items() if status == FetchStatus.WITHHELD and p in graph]
     for paper, count in store.reference_counts(withheld).items():
         graph.nodes[paper].update(referencesWithheld=True, referenceCount=count)
@@ -170,8 +182,14 @@ def assemble(store: Store, notes: Notes, citations: bool = False, depth: int = 1
     return graph
 
 
-def build_graph(store: Store, notes: Notes, data_dir: Path, citations: bool = False,
-                depth: int = 1, merge_versions: bool = MERGE_VERSIONS) -> tuple[nx.DiGraph, bool]:
+def build_graph(
+    store: Store,
+    notes: Notes,
+    data_dir: Path,
+    citations: bool = False,
+    depth: int = 1,
+    merge_versions: bool = MERGE_VERSIONS,
+) -> tuple[nx.DiGraph, bool]:
     """The graph for these notes and this store: loaded when unchanged, else assembled and saved.
 
     Returns the graph and whether it was assembled anew. A read-only store's graph is assembled

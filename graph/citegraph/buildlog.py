@@ -56,17 +56,28 @@ def log_rows(snapshots: list[Snapshot], full_hashes: bool = False) -> list[dict]
         data = snap.data
         options, counts, requests = data.get("options", {}), data.get("counts", {}), data.get("requests", {})
         files = data.get("notes_files", [])
-        rows.append({
-            "build": snap.build, "built_at": snap.built_at, "version": data.get("version"),
-            "source": source_words(data.get("source", {})),
-            "notes": files if full_hashes else _files_cell(files),
-            "depth": options.get("depth"), "citations": options.get("citations"),
-            "max_citations": options.get("max_citations"), "max_nodes": options.get("max_nodes"),
-            "requests": requests.get("s2", 0), "rate_limited": requests.get("rate_limited", 0),
-            "resolved": counts.get("ok"), "title_matched": counts.get("title_matched"),
-            "not_found": counts.get("not_found"), "withheld": counts.get("withheld", 0),
-            "failed": counts.get("failed"), "papers": counts.get("papers"), "graph_citations": counts.get("citations"),
-        })
+        rows.append(
+            {
+                "build": snap.build,
+                "built_at": snap.built_at,
+                "version": data.get("version"),
+                "source": source_words(data.get("source", {})),
+                "notes": files if full_hashes else _files_cell(files),
+                "depth": options.get("depth"),
+                "citations": options.get("citations"),
+                "max_citations": options.get("max_citations"),
+                "max_nodes": options.get("max_nodes"),
+                "requests": requests.get("s2", 0),
+                "rate_limited": requests.get("rate_limited", 0),
+                "resolved": counts.get("ok"),
+                "title_matched": counts.get("title_matched"),
+                "not_found": counts.get("not_found"),
+                "withheld": counts.get("withheld", 0),
+                "failed": counts.get("failed"),
+                "papers": counts.get("papers"),
+                "graph_citations": counts.get("citations"),
+            }
+        )
     return rows
 
 
@@ -80,23 +91,38 @@ def methods_markdown(snapshots: list[Snapshot], table: str) -> str:
     sources = sorted({source_words(s.data.get("source", {})) for s in snapshots})
     requests = sum(s.data.get("requests", {}).get("s2", 0) for s in snapshots)
     files = data.get("notes_files", [])
-    when = (f"on {first.built_at[:10]}" if len(snapshots) == 1 else
-            f"on {first.built_at[:10]} ({len(snapshots)} builds)" if first.built_at[:10] == last.built_at[:10] else
-            f"in {len(snapshots)} builds between {first.built_at[:10]} and {last.built_at[:10]}")
-    seed = (f"At the last build the seed set was the {counts.get('notes_papers', '?')} papers of our reading notes "
-            f"({len(files)} file(s): " + "; ".join(f"{f['path']}, {f['bytes']:,} bytes, SHA-256 {f['sha256']}"
-                                                    for f in files) + ")")
-    found = (f"{counts.get('ok', 0)} were resolved by identifier, {counts.get('title_matched', 0)} by title match, "
-             f"{counts.get('not_found', 0)} were not found, {counts.get('withheld', 0)} withheld and "
-             f"{counts.get('failed', 0)} could not be fetched")
-    collected = "its references" + (
-        f" (to depth {options.get('depth')})" if (options.get("depth") or 1) > 1 else "") + (
-        f" and the papers citing it (at most {options.get('max_citations'):,} per paper)" if options.get("citations")
-        else "")
+    when = (
+        f"on {first.built_at[:10]}"
+        if len(snapshots) == 1
+        else f"on {first.built_at[:10]} ({len(snapshots)} builds)"
+        if first.built_at[:10] == last.built_at[:10]
+        else f"in {len(snapshots)} builds between {first.built_at[:10]} and {last.built_at[:10]}"
+    )
+    seed = (
+        f"At the last build the seed set was the {counts.get('notes_papers', '?')} papers of our reading notes "
+        f"({len(files)} file(s): "
+        + "; ".join(f"{f['path']}, {f['bytes']:,} bytes, SHA-256 {f['sha256']}" for f in files)
+        + ")"
+    )
+    found = (
+        f"{counts.get('ok', 0)} were resolved by identifier, {counts.get('title_matched', 0)} by title match, "
+        f"{counts.get('not_found', 0)} were not found, {counts.get('withheld', 0)} withheld and "
+        f"{counts.get('failed', 0)} could not be fetched"
+    )
+    collected = (
+        "its references"
+        + (f" (to depth {options.get('depth')})" if (options.get("depth") or 1) > 1 else "")
+        + (
+            f" and the papers citing it (at most {options.get('max_citations'):,} per paper)"
+            if options.get("citations")
+            else ""
+        )
+    )
     paragraph = (
         f"We chased citations with citegraph {data.get('version')} {when}, querying {'; '.join(sources)}. "
         f"{seed}; of these, {found}. For every seed paper we collected {collected}, with Semantic Scholar's "
         f"influence flags. The last build's citation graph holds {counts.get('papers', 0):,} papers and "
         f"{counts.get('citations', 0):,} citations; {requests:,} requests were made in all. "
-        "Each build is listed below.")
+        "Each build is listed below."
+    )
     return f"{paragraph}\n\n{table}\n"

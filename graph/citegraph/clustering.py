@@ -26,16 +26,86 @@ from citegraph.text import shown_title
 if TYPE_CHECKING:  # listing the groups of a saved graph needs no NetworkX
     import networkx as nx
 
-SEED = 1                 # Louvain's seed: the same graph gives the same groups
-MAX_CLUSTERS = 16        # the map has this many distinct colours; smaller groups join their neighbours
-MIN_YOURS = 2            # a group holds at least this many of your papers (when you have any)
+SEED = 1  # Louvain's seed: the same graph gives the same groups
+MAX_CLUSTERS = 16  # the map has this many distinct colours; smaller groups join their neighbours
+MIN_YOURS = 2  # a group holds at least this many of your papers (when you have any)
 NAME_WORDS = 3
-SHARED_BY_ALL = 0.9      # a topic this share of your papers sits under names no group (it tells none apart)
-ATTACH_ROUNDS = 6        # papers further than this from any group stay without one
-STOPWORDS = set("""a an and are as at be by for from in into is its of on or the to with via using towards toward
-without over under their our we new based study studies paper approach approaches method methods model models
-learning analysis improved simple large small deep neural network networks data task tasks through between
-beyond can how what when which why all more than not one two three""".split())
+SHARED_BY_ALL = 0.9  # a topic this share of your papers sits under names no group (it tells none apart)
+ATTACH_ROUNDS = 6  # papers further than this from any group stay without one
+STOPWORDS = set(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "via",
+        "using",
+        "towards",
+        "toward",
+        "without",
+        "over",
+        "under",
+        "their",
+        "our",
+        "we",
+        "new",
+        "based",
+        "study",
+        "studies",
+        "paper",
+        "approach",
+        "approaches",
+        "method",
+        "methods",
+        "model",
+        "models",
+        "learning",
+        "analysis",
+        "improved",
+        "simple",
+        "large",
+        "small",
+        "deep",
+        "neural",
+        "network",
+        "networks",
+        "data",
+        "task",
+        "tasks",
+        "through",
+        "between",
+        "beyond",
+        "can",
+        "how",
+        "what",
+        "when",
+        "which",
+        "why",
+        "all",
+        "more",
+        "than",
+        "not",
+        "one",
+        "two",
+        "three",
+    ]
+)
 WORD = re.compile(r"[a-z][a-z\-]{2,}")
 
 
@@ -54,8 +124,9 @@ def _core(graph: nx.DiGraph, yours: set[str]) -> nx.Graph:
     else:
         members = set(yours)
         for node in graph:
-            if node not in yours and (sum(p in yours for p in graph.pred[node]) >= 2
-                                      or sum(s in yours for s in graph.succ[node]) >= 2):
+            if node not in yours and (
+                sum(p in yours for p in graph.pred[node]) >= 2 or sum(s in yours for s in graph.succ[node]) >= 2
+            ):
                 members.add(node)
     core = nx.Graph()
     core.add_nodes_from(sorted(members))
@@ -129,21 +200,28 @@ def cluster_names(graph: nx.DiGraph, group_of: dict[str, int]) -> list[str]:
     # A heading nearly all your papers sit under ("# Papers I have read", a file's title) tells no
     # group from another: it names none, as a placeholder would not.
     total = sum(map(len, yours))
-    shared_by_all = {t for t, c in overall.items() if c >= SHARED_BY_ALL * total} \
-        if sum(1 for group in yours if group) > 1 else set()
+    shared_by_all = (
+        {t for t, c in overall.items() if c >= SHARED_BY_ALL * total}
+        if sum(1 for group in yours if group) > 1
+        else set()
+    )
     names: list[str] = []
     for number, group in enumerate(members):
         read = yours[number]
-        topics = Counter(t for n in read for t in dict.fromkeys(graph.nodes[n].get("topics") or [])
-                         if t not in shared_by_all)
+        topics = Counter(
+            t for n in read for t in dict.fromkeys(graph.nodes[n].get("topics") or []) if t not in shared_by_all
+        )
         name = None
         if topics:  # the topic most of them share; of equals, the most specific (the rarest among your papers)
             topic, shared = min(topics.items(), key=lambda item: (-item[1], overall[item[0]], item[0]))
             if shared * 2 >= len(read) and topic not in names:
                 name = topic
         if name is None:
-            scored = sorted(((in_group / len(group)) * (in_group / everywhere[w]), w)
-                            for w, in_group in words[number].items() if in_group >= 2)
+            scored = sorted(
+                ((in_group / len(group)) * (in_group / everywhere[w]), w)
+                for w, in_group in words[number].items()
+                if in_group >= 2
+            )
             best = [w for _, w in sorted(scored, key=lambda item: (-item[0], item[1]))[:NAME_WORDS]]
             name = " · ".join(best) or f"group {number + 1}"
         unique, suffix = name, 2
@@ -170,7 +248,7 @@ def assign_clusters(graph: nx.DiGraph) -> None:
     """
     group_of = find_clusters(graph)
     names = cluster_names(graph, group_of)
-    for node, data in graph.nodes(data=True):
+    for _, data in graph.nodes(data=True):
         data.pop("cluster", None)
     for node, number in group_of.items():
         graph.nodes[node]["cluster"] = names[number]
@@ -182,8 +260,6 @@ def ensure_clusters(graph: nx.DiGraph) -> list[str]:
     if "clusters" not in graph.graph:
         assign_clusters(graph)
     return list(graph.graph["clusters"])
-
-
 
 
 def cluster_name(graph: nx.DiGraph, name: str) -> str:
@@ -199,8 +275,9 @@ def cluster_name(graph: nx.DiGraph, name: str) -> str:
     for known in names:
         if " ".join(known.lower().split()) == wanted:
             return known
-    raise UnknownCluster(f"no group named {name!r}; the groups are: {'; '.join(names) or '(none)'} "
-                         "(see `citegraph clusters`)")
+    raise UnknownCluster(
+        f"no group named {name!r}; the groups are: {'; '.join(names) or '(none)'} (see `citegraph clusters`)"
+    )
 
 
 @dataclass(frozen=True)
@@ -236,9 +313,12 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = CLUSTER_TOP_UNREAD) -> 
         listed = best.get(graph.nodes[row.paperId].get("cluster"))
         if listed is not None and len(listed) < top_unread:
             listed.append(row.paperId)
-    return [Cluster(name, size[name], mine[name], [shown_title(graph.nodes[p].get("title"), p) for p in best[name]],
-                    best[name])
-            for name in names]
+    return [
+        Cluster(
+            name, size[name], mine[name], [shown_title(graph.nodes[p].get("title"), p) for p in best[name]], best[name]
+        )
+        for name in names
+    ]
 
 
 def clusters(graph: nx.DiGraph, top_unread: int = CLUSTER_TOP_UNREAD):
@@ -269,8 +349,9 @@ def clusters(graph: nx.DiGraph, top_unread: int = CLUSTER_TOP_UNREAD):
     return records_frame(cluster_rows(graph, top_unread=top_unread), Cluster)
 
 
-def unread_in_cluster(graph: nx.DiGraph, name: str, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY,
-                      since: int | None = None) -> list:
+def unread_in_cluster(
+    graph: nx.DiGraph, name: str, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY, since: int | None = None
+) -> list:
     """`citegraph.questions.unread_papers`' ranking restricted to one group's papers (records).
 
     Raises
@@ -286,6 +367,9 @@ def unread_in_cluster(graph: nx.DiGraph, name: str, *, top: int | None = TOP, mi
     from citegraph.questions import unread_papers
 
     known = cluster_name(graph, name)
-    ranking = [row for row in unread_papers(graph, top=None, min_cited_by=min_cited_by, since=since)
-               if graph.nodes[row.paperId].get("cluster") == known]
+    ranking = [
+        row
+        for row in unread_papers(graph, top=None, min_cited_by=min_cited_by, since=since)
+        if graph.nodes[row.paperId].get("cluster") == known
+    ]
     return ranking[:top] if top else ranking

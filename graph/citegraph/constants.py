@@ -41,7 +41,13 @@ SUGGESTION_POOLS = ("recent", "all-cs")  # recent: papers of the last 60 days; a
 MAX_SUGGESTIONS = 500  # S2 recommends at most this many papers per request
 
 # The map (MapOptions; build's and path's map options)
-MAP_COLORS = ("auto", "topic", "cluster", "community", "year")  # what node colours mean; auto: by topic when your notes have two or more, else by group
+MAP_COLORS = (
+    "auto",
+    "topic",
+    "cluster",
+    "community",
+    "year",
+)  # what node colours mean; auto: by topic when your notes have two or more, else by group
 MAP_SHOWS = ("folded", "all")  # folded: references cited by one of your papers only are folded into it
 MAP_LAYOUTS = ("auto", "timeline")  # timeline: x is the publication year
 MAP_MAX_NODES, MAP_MIN_NODES = 2000, 10  # papers drawn at most (default), and the smallest such limit
@@ -71,8 +77,13 @@ CROSSREF_REFERENCED_PER_REQUEST = 20  # the same when their reference lists come
 UPDATE_KINDS = ("retraction", "withdrawal", "removal", "correction", "expression_of_concern")
 RETRACTING_KINDS = ("retraction", "withdrawal", "removal")  # the paper is withdrawn from the record
 # A notice's kind in words (the map's card, `show`, the `unread` and `suggest` column); others as Crossref names them.
-UPDATE_WORDS = {"retraction": "retracted", "withdrawal": "withdrawn", "removal": "removed",
-                "correction": "corrected", "expression_of_concern": "expression of concern"}
+UPDATE_WORDS = {
+    "retraction": "retracted",
+    "withdrawal": "withdrawn",
+    "removal": "removed",
+    "correction": "corrected",
+    "expression_of_concern": "expression of concern",
+}
 REFERENCE_SOURCES = ("s2", "crossref")  # where a citation came from (the edges' ``source``)
 
 MERGE_VERSIONS = True  # S2 records that are versions of one paper are one node (build --no-merge-versions: not)
@@ -93,8 +104,11 @@ class InfluenceWords(NamedTuple):
 
 
 # S2's isInfluential flag (True, False, or None: S2 did not say) in words: the one mapping.
-INFLUENCE = {True: InfluenceWords("influential", "influential"), False: InfluenceWords("not influential", ""),
-             None: InfluenceWords("influence unknown", "?")}
+INFLUENCE = {
+    True: InfluenceWords("influential", "influential"),
+    False: InfluenceWords("not influential", ""),
+    None: InfluenceWords("influence unknown", "?"),
+}
 
 
 def check_choice(name: str, value, allowed) -> None:
@@ -125,6 +139,7 @@ def check_range(name: str, value, minimum) -> None:
         raise ValueError(f"{name}={value!r} is not a number")
     if value < minimum:
         raise ValueError(f"{name}={value!r} is less than {minimum}")
+
 
 # History of builds (`citegraph changes`, `log`, `saturation`; the map's "new" filter)
 REFRESH_AFTER_DAYS = 7.0  # build: what can change (your papers' counts, their citers) is asked again once this old

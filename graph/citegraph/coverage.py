@@ -16,8 +16,8 @@ from pathlib import Path
 from citegraph.datafiles import NotRegularFile, read_regular
 from citegraph.errors import CoverageDamaged
 from citegraph.notes.reader import Notes
-from citegraph.text import withheld_words
 from citegraph.store import AliasHow, FetchKind, FetchStatus, Store
+from citegraph.text import withheld_words
 
 
 class CoverageStatus(StrEnum):
@@ -95,9 +95,13 @@ class CoverageReport:
         return sum(1 for e in self.entries if e.status in (CoverageStatus.OK, CoverageStatus.TITLE_MATCHED))
 
     def to_dict(self) -> dict:
-        return {"entries": [asdict(e) for e in self.entries], "totals": self.totals,
-                "dropped_fields": self.dropped_fields, "versions": self.versions,
-                **({"crossref": self.crossref} if self.crossref else {})}
+        return {
+            "entries": [asdict(e) for e in self.entries],
+            "totals": self.totals,
+            "dropped_fields": self.dropped_fields,
+            "versions": self.versions,
+            **({"crossref": self.crossref} if self.crossref else {}),
+        }
 
 
 def coverage(store: Store, notes: Notes, offline: bool = False, flags_to_come: bool = False) -> CoverageReport:
@@ -131,11 +135,20 @@ class FetchLog:
     @classmethod
     def read(cls, store: Store, missing: str) -> FetchLog:
         references = store.statuses(FetchKind.REFERENCES)
-        withheld = store.reference_counts(pid for pid, status in references.items()
-                                          if status[0] == FetchStatus.WITHHELD)
-        return cls(store.aliases(), store.uncertain_matches(), store.statuses(FetchKind.METADATA),
-                   store.statuses(FetchKind.MATCH), references, store.statuses(FetchKind.NESTED_REFERENCES),
-                   store.unresolved_counts(), withheld, missing)
+        withheld = store.reference_counts(
+            pid for pid, status in references.items() if status[0] == FetchStatus.WITHHELD
+        )
+        return cls(
+            store.aliases(),
+            store.uncertain_matches(),
+            store.statuses(FetchKind.METADATA),
+            store.statuses(FetchKind.MATCH),
+            references,
+            store.statuses(FetchKind.NESTED_REFERENCES),
+            store.unresolved_counts(),
+            withheld,
+            missing,
+        )
 
 
 def _entry_row(entry, log: FetchLog, flags_to_come: bool) -> CoverageRow:
@@ -206,8 +219,10 @@ def version_rows(graph) -> list[dict]:
     kept: dict[str, list[str]] = {}
     for other, paper in (graph.graph.get("versions") or {}).items():
         kept.setdefault(paper, []).append(other)
-    return [{"paperId": paper, "title": graph.nodes[paper].get("title") if paper in graph else None,
-             "also": sorted(others)} for paper, others in sorted(kept.items())]
+    return [
+        {"paperId": paper, "title": graph.nodes[paper].get("title") if paper in graph else None, "also": sorted(others)}
+        for paper, others in sorted(kept.items())
+    ]
 
 
 def write_report(report: CoverageReport, *paths: Path) -> None:
@@ -234,14 +249,20 @@ def read_coverage(coverage_file: Path) -> dict | None:
         if not isinstance(report["totals"], dict) or not isinstance(report["entries"], list):
             raise TypeError("totals is not an object or entries not a list")
     except NotRegularFile:
-        raise CoverageDamaged(f"{coverage_file} is not a regular file (a pipe or device); move it away, "
-                              f"`citegraph build NOTES --offline` writes it again") from None
+        raise CoverageDamaged(
+            f"{coverage_file} is not a regular file (a pipe or device); move it away, "
+            f"`citegraph build NOTES --offline` writes it again"
+        ) from None
     except RecursionError:
-        raise CoverageDamaged(f"{coverage_file} is damaged (nested deeper than any report); "
-                              f"`citegraph build NOTES --offline` writes it again") from None
+        raise CoverageDamaged(
+            f"{coverage_file} is damaged (nested deeper than any report); "
+            f"`citegraph build NOTES --offline` writes it again"
+        ) from None
     except (ValueError, KeyError, TypeError) as exc:
-        raise CoverageDamaged(f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
-                              f"`citegraph build NOTES --offline` writes it again") from exc
+        raise CoverageDamaged(
+            f"{coverage_file} is damaged ({type(exc).__name__}: {exc}); "
+            f"`citegraph build NOTES --offline` writes it again"
+        ) from exc
     return report
 
 

@@ -36,10 +36,34 @@ The tree::
 """
 
 __all__ = [
-    "CitegraphError", "NotesError", "NoPapersFound", "StoreError", "S2Error", "S2Unreachable", "S2AuthError", "S2NotFound",
-    "S2Unavailable", "UnusableAnswer", "ConflictingOptions", "S2NoList", "CrossrefError", "CrossrefNotFound", "CrossrefUnreachable",
-    "GraphMissing", "CoverageDamaged", "CitationsMissing", "OutputError", "PaperNotFound", "AmbiguousPaper", "NoPath",
-    "UnknownCluster", "ReleaseMissing", "ShardDamaged", "DownloadFailed", "ToolProblem", "NoHistory",
+    "CitegraphError",
+    "NotesError",
+    "NoPapersFound",
+    "StoreError",
+    "S2Error",
+    "S2Unreachable",
+    "S2AuthError",
+    "S2NotFound",
+    "S2Unavailable",
+    "UnusableAnswer",
+    "ConflictingOptions",
+    "S2NoList",
+    "CrossrefError",
+    "CrossrefNotFound",
+    "CrossrefUnreachable",
+    "GraphMissing",
+    "CoverageDamaged",
+    "CitationsMissing",
+    "OutputError",
+    "PaperNotFound",
+    "AmbiguousPaper",
+    "NoPath",
+    "UnknownCluster",
+    "ReleaseMissing",
+    "ShardDamaged",
+    "DownloadFailed",
+    "ToolProblem",
+    "NoHistory",
 ]
 
 
@@ -95,6 +119,8 @@ class ConflictingOptions(CitegraphError, ValueError):
     """Two options that exclude each other were given together (a usage error, also a ValueError)."""
 
     exit_code = 2
+
+
 class CrossrefError(CitegraphError):
     """Crossref gave no usable answer (retries exhausted, a refusal); a build goes on without it."""
 

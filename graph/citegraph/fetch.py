@@ -23,14 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from citegraph.constants import DEPTHS, MAX_CITATIONS, REFRESH_AFTER_DAYS, S2_LINKED_CAP, check_choice, check_range
-from citegraph.text import short_title_key, title_key
 from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.notes.reader import Notes
 from citegraph.s2.client import BATCH_SIZE, PAGE_SIZE, S2Client
-from citegraph.s2.records import Progress
-from citegraph.s2.records import Alert
+from citegraph.s2.records import Alert, Progress
 from citegraph.s2.transport import PACE_MARGIN
 from citegraph.store import FINAL, FetchKind, FetchStatus, Store, new_owner
+from citegraph.text import short_title_key, title_key
 
 OUTAGE_FAILURES = 3
 CLAIM_POLL = 0.2  # seconds between looks at subjects another build is fetching
@@ -58,7 +57,7 @@ class _Outage(Exception):
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def titles_agree(asked: str, found: str) -> bool:
@@ -123,7 +122,7 @@ class Fetcher:
         while waiting:
             skipped = []
             for start in range(0, len(waiting), size):
-                chunk = waiting[start:start + size]
+                chunk = waiting[start : start + size]
                 claimed = self.store.claim(kind, chunk, self._owner)
                 skipped += [s for s in chunk if s not in claimed]
                 fresh = [s for s in claimed if not self._done(kind, s)]
@@ -147,8 +146,12 @@ class Fetcher:
         with self._stopping_on_outage():
             ids = [entry.key for entry in notes.papers if entry.id]
             titles = {entry.key: entry.title for entry in notes.papers if not entry.id and entry.title}
-            self._in_batches(ids, FetchKind.METADATA, "metadata",
-                             lambda batch: self.store.record_batch_references(self.client.papers_with_references(batch)))
+            self._in_batches(
+                ids,
+                FetchKind.METADATA,
+                "metadata",
+                lambda batch: self.store.record_batch_references(self.client.papers_with_references(batch)),
+            )
             self.match_titles(list(titles), titles)
         aliases = self.store.aliases()
         self.yours = list(dict.fromkeys(aliases[s][0] for s in ids + list(titles) if s in aliases))
@@ -157,8 +160,11 @@ class Fetcher:
         """Your papers whose influence flags (/references) are not stored yet: those whose references
         the batch may have cut (or did not give) first, then in ``order`` (most useful first)."""
         todo = self._todo(self.yours, FetchKind.REFERENCES)
-        complete = {s for s, (status, _, _) in self.store.statuses(FetchKind.NESTED_REFERENCES).items()
-                    if status == FetchStatus.OK}
+        complete = {
+            s
+            for s, (status, _, _) in self.store.statuses(FetchKind.NESTED_REFERENCES).items()
+            if status == FetchStatus.OK
+        }
         rank = {paper: n for n, paper in enumerate(order or [])}
         return sorted(todo, key=lambda p: (p in complete, rank.get(p, len(rank))))
 
@@ -200,8 +206,9 @@ class Fetcher:
         def ask_again(batch: list[str]) -> None:
             answers = self.client.papers(batch)
             self.store.update_papers(p for p in answers.values() if p)
-            self.grown.update(p for p, paper in answers.items()
-                              if paper and (paper.get("citationCount") or 0) > counts[p])
+            self.grown.update(
+                p for p, paper in answers.items() if paper and (paper.get("citationCount") or 0) > counts[p]
+            )
 
         for batch in _chunks(self.rechecked, BATCH_SIZE):
             try:
@@ -230,8 +237,9 @@ class Fetcher:
     def _answered(self) -> None:
         self._failures_in_a_row = 0
 
-    def _in_batches(self, subjects: list[str], kind: FetchKind, phase: str,
-                    fetch_and_store: Callable[[list[str]], None]):
+    def _in_batches(
+        self, subjects: list[str], kind: FetchKind, phase: str, fetch_and_store: Callable[[list[str]], None]
+    ):
         todo = self._todo(subjects, kind)
         total = math.ceil(len(todo) / BATCH_SIZE)
         self.progress(phase, 0, total)
@@ -269,7 +277,8 @@ class Fetcher:
             resumes = not self.options.refresh and status in (FetchStatus.PARTIAL, FetchStatus.FAILED)
             start = (resume_at or 0) if resumes else 0
             count = (self.store.paper(paper_id) or {}).get(
-                "referenceCount" if kind == FetchKind.REFERENCES else "citationCount")
+                "referenceCount" if kind == FetchKind.REFERENCES else "citationCount"
+            )
             try:
                 for page in self.client.linked_pages(paper_id, kind, max_items, start, expected=count):
                     self.store.record_links_page(paper_id, kind, page)
@@ -288,5 +297,8 @@ class Fetcher:
 
     def fetch_nested_references(self, paper_ids: list[str]) -> None:
         self._in_batches(
-            paper_ids, FetchKind.NESTED_REFERENCES, "deeper references",
-            lambda batch: self.store.record_nested_references(self.client.nested_references(batch)))
+            paper_ids,
+            FetchKind.NESTED_REFERENCES,
+            "deeper references",
+            lambda batch: self.store.record_nested_references(self.client.nested_references(batch)),
+        )

@@ -38,8 +38,16 @@ from citegraph.errors import GraphMissing, OutputError, describe_write_error
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["GRAPH_FILE", "graph_path", "graph_stamp", "save_graph", "read_stamp", "load_graph", "read_saved_graph",
-           "SavedGraph"]
+__all__ = [
+    "GRAPH_FILE",
+    "graph_path",
+    "graph_stamp",
+    "save_graph",
+    "read_stamp",
+    "load_graph",
+    "read_saved_graph",
+    "SavedGraph",
+]
 
 GRAPH_FILE = "graph.jsonl"
 FORMAT = "citegraph graph"
@@ -54,8 +62,14 @@ def graph_path(data_dir: Path) -> Path:
 
 def graph_stamp(generation: int, fingerprint: str, citations: bool = False, depth: int = 1) -> dict:
     """What a saved graph was built from: equal stamps mean the saved graph can be used as it is."""
-    return {"format": FORMAT, "version": FORMAT_VERSION, "generation": generation,
-            "notes_fingerprint": fingerprint, "citations": citations, "depth": depth}
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "generation": generation,
+        "notes_fingerprint": fingerprint,
+        "citations": citations,
+        "depth": depth,
+    }
 
 
 def _columns(records: list[dict]) -> dict:
@@ -63,8 +77,10 @@ def _columns(records: list[dict]) -> dict:
     columns = {}
     for key, count in Counter(key for record in records for key in record).items():
         if count * 2 >= len(records):
-            columns[key] = {"values": [record.get(key) for record in records],
-                            "absent": [] if count == len(records) else [i for i, r in enumerate(records) if key not in r]}
+            columns[key] = {
+                "values": [record.get(key) for record in records],
+                "absent": [] if count == len(records) else [i for i, r in enumerate(records) if key not in r],
+            }
         else:
             at = [i for i, record in enumerate(records) if key in record]
             columns[key] = {"at": at, "values": [records[i][key] for i in at]}
@@ -142,8 +158,10 @@ def save_graph(graph: nx.DiGraph, path: Path, stamp: dict) -> None:
             raise TypeError(f"the graph holds a value JSON cannot save: {exc}") from None
         if not isinstance(exc, OSError):
             raise
-        raise OutputError(f"could not save the graph as {path}: {describe_write_error(exc, path.parent)}; "
-                          "free some space or use another --data-dir, then run `citegraph build` again") from None
+        raise OutputError(
+            f"could not save the graph as {path}: {describe_write_error(exc, path.parent)}; "
+            "free some space or use another --data-dir, then run `citegraph build` again"
+        ) from None
 
 
 def _json_line(value) -> bytes:
@@ -205,8 +223,6 @@ def _lock(handle, blocking: bool) -> bool:
     return True
 
 
-
-
 def _damaged(path: Path, why: str) -> GraphMissing:
     return GraphMissing(f"{path} is damaged ({why}); run `citegraph build NOTES` again")
 
@@ -216,12 +232,15 @@ def _read(path: Path, whole: bool = True) -> bytes:
     try:
         with open_regular(path) as handle:
             # Bounded by the size the file had when opened: a file that keeps growing is read no further.
-            return handle.read(os.fstat(handle.fileno()).st_size) if whole else handle.readline(1 << 16)  # the stamp: a small first line
+            return (
+                handle.read(os.fstat(handle.fileno()).st_size) if whole else handle.readline(1 << 16)
+            )  # the stamp: a small first line
     except FileNotFoundError:
         raise GraphMissing(f"no stored graph at {path}; run `citegraph build NOTES` first") from None
     except NotRegularFile:
-        raise GraphMissing(f"{path} is not a regular file (a pipe or device); move it away and run "
-                           "`citegraph build NOTES` again") from None
+        raise GraphMissing(
+            f"{path} is not a regular file (a pipe or device); move it away and run `citegraph build NOTES` again"
+        ) from None
 
 
 def _parse_stamp(path: Path, line: bytes) -> dict:
@@ -272,7 +291,9 @@ class _Sections:
             raise _damaged(path, f"{type(exc).__name__}: {exc}"[:200]) from None
         self._lines = dict(zip(self.names, lines))
         self._parsed: dict = {}
-        self.columns = {prefix: [n[len(prefix):] for n in self.names if n.startswith(prefix)] for prefix in (NODE, EDGE)}
+        self.columns = {
+            prefix: [n[len(prefix) :] for n in self.names if n.startswith(prefix)] for prefix in (NODE, EDGE)
+        }
 
     def _parse(self, line):
         try:
@@ -283,13 +304,21 @@ class _Sections:
     def __getitem__(self, name: str):
         if name not in self._parsed:
             value = self._parse(self._lines[name])
-            expected = {"ids": self.nodes, "out_degree": self.nodes, "in_degree": self.nodes, "target": self.edges,
-                        "in_edges": self.edges, "in_source": self.edges}.get(name)
+            expected = {
+                "ids": self.nodes,
+                "out_degree": self.nodes,
+                "in_degree": self.nodes,
+                "target": self.edges,
+                "in_edges": self.edges,
+                "in_source": self.edges,
+            }.get(name)
             try:
                 if name.startswith((NODE, EDGE)):
                     _check_column(value, self.nodes if name.startswith(NODE) else self.edges)
                 elif not isinstance(value, list) or len(value) != expected:
-                    raise ValueError(f"{name}: {len(value) if isinstance(value, list) else 'no'} entries, not {expected}")
+                    raise ValueError(
+                        f"{name}: {len(value) if isinstance(value, list) else 'no'} entries, not {expected}"
+                    )
             except (KeyError, TypeError, ValueError) as exc:
                 raise _damaged(self.path, f"{type(exc).__name__}: {exc}"[:200]) from None
             self._parsed[name] = value
@@ -534,11 +563,10 @@ class _Adjacency(_ByPaper):
             ends, degree, others, edges = self._starts()
             i = self._graph.position[node]
             start = ends[i] - degree[i]
-            positions = range(start, ends[i]) if edges is None else edges[start:ends[i]]
-            neighbours = dict(zip(map(self._graph.ids.__getitem__, others[start:ends[i]]), positions))
+            positions = range(start, ends[i]) if edges is None else edges[start : ends[i]]
+            neighbours = dict(zip(map(self._graph.ids.__getitem__, others[start : ends[i]]), positions))
             self._built[node] = _Neighbours(neighbours, self._graph._edge_records)
         return self._built[node]
-
 
 
 class SavedGraph:

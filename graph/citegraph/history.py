@@ -117,7 +117,7 @@ def take_snapshot(graph, earlier: list[Snapshot], facts: dict) -> dict:
     yours = your_papers(graph)
     ranking = unread_papers(graph, top=RANKING_KEPT)
     groups: dict[str, dict] = {}
-    for node, name in graph.nodes(data="cluster"):
+    for _, name in graph.nodes(data="cluster"):
         if name:
             group = groups.setdefault(name, {"size": 0, "yours": []})
             group["size"] += 1
@@ -168,17 +168,25 @@ class Changes:
 
     def summary(self) -> str:
         if self.since is None:
-            return (f"build {self.current.build} ({self.current.built_at[:10]}) is the first kept build: "
-                    "nothing to compare")
+            return (
+                f"build {self.current.build} ({self.current.built_at[:10]}) is the first kept build: nothing to compare"
+            )
         kinds = Counter(row["change"] for row in self.rows)
         counted = ", ".join(f"{n} {kind}" for kind, n in kinds.items()) or "no change"
-        return (f"since build {self.since.build} ({self.since.built_at[:16].replace('T', ' ')}), "
-                f"build {self.current.build} ({self.current.built_at[:16].replace('T', ' ')}): {counted}")
+        return (
+            f"since build {self.since.build} ({self.since.built_at[:16].replace('T', ' ')}), "
+            f"build {self.current.build} ({self.current.built_at[:16].replace('T', ' ')}): {counted}"
+        )
 
     def to_dict(self) -> dict:
-        return {"summary": self.summary(), "since_build": self.since and self.since.build,
-                "since": self.since and self.since.built_at, "build": self.current.build,
-                "built_at": self.current.built_at, "changes": self.rows}
+        return {
+            "summary": self.summary(),
+            "since_build": self.since and self.since.build,
+            "since": self.since and self.since.built_at,
+            "build": self.current.build,
+            "built_at": self.current.built_at,
+            "changes": self.rows,
+        }
 
     def saturation_words(self) -> str | None:
         """The build's saturation figure in words (None for a first build)."""
@@ -187,23 +195,45 @@ class Changes:
 
     def new_papers(self) -> list[str]:
         """The paperIds the map marks new."""
-        return list(dict.fromkeys(row["paperId"] for row in self.rows if row["paperId"] and row["change"] != "read"
-                                  and not row["change"].startswith("left top")))
+        return list(
+            dict.fromkeys(
+                row["paperId"]
+                for row in self.rows
+                if row["paperId"] and row["change"] != "read" and not row["change"].startswith("left top")
+            )
+        )
 
 
-def _row(change: str, graph, paper: str | None, detail: str, rank: int | None = None, score: float | None = None,
-         title: str | None = None) -> dict:
+def _row(
+    change: str,
+    graph,
+    paper: str | None,
+    detail: str,
+    rank: int | None = None,
+    score: float | None = None,
+    title: str | None = None,
+) -> dict:
     data = graph.nodes[paper] if paper is not None and paper in graph else {}
-    return {"change": change, "paperId": paper, "title": title if title is not None else data.get("title"),
-            "year": data.get("year"), "rank": rank, "score": score, "detail": detail}
+    return {
+        "change": change,
+        "paperId": paper,
+        "title": title if title is not None else data.get("title"),
+        "year": data.get("year"),
+        "rank": rank,
+        "score": score,
+        "detail": detail,
+    }
 
 
 def _citing_rows(graph, since: Snapshot, later: list[Snapshot]) -> list[dict]:
     yours = set(since.yours) | set(later[-1].yours)
     rows = []
     for citer in sorted({c for snap in later for c in snap.data.get("citers_new", [])}):
-        cited = sorted(graph.nodes[p].get("title") or p for p in graph.succ[citer] if p in yours) if (
-            citer in graph) else []
+        cited = (
+            sorted(graph.nodes[p].get("title") or p for p in graph.succ[citer] if p in yours)
+            if (citer in graph)
+            else []
+        )
         rows.append(_row("cites yours", graph, citer, "cites " + "; ".join(cited) if cited else "cites your papers"))
     rows.sort(key=lambda r: (-(r["year"] or 0), r["title"] or "", r["paperId"]))
     return rows
@@ -217,8 +247,9 @@ def _ranking_rows(graph, since: Snapshot, now: Snapshot) -> list[dict]:
     for paper, (rank, score) in after.items():
         was = before.get(paper, (None, None))[0]
         if rank <= top and (was is None or was > top):
-            rows.append(_row(f"entered top {top}", graph, paper, f"was #{was}" if was else "new to the ranking",
-                             rank, score))
+            rows.append(
+                _row(f"entered top {top}", graph, paper, f"was #{was}" if was else "new to the ranking", rank, score)
+            )
         elif rank <= top and was - rank >= CLIMB_RANKS:
             rows.append(_row("climbed", graph, paper, f"#{was} → #{rank}", rank, score))
     statuses = now.yours
@@ -226,8 +257,15 @@ def _ranking_rows(graph, since: Snapshot, now: Snapshot) -> list[dict]:
         rank = after.get(paper, (None, None))[0]
         status = statuses.get(paper)
         if was <= top and (rank is None or rank > top):
-            why = ("you read it" if status == "read" else f"now {status}" if status else
-                   f"now #{rank}" if rank else f"below #{RANKING_KEPT} or no longer cited")
+            why = (
+                "you read it"
+                if status == "read"
+                else f"now {status}"
+                if status
+                else f"now #{rank}"
+                if rank
+                else f"below #{RANKING_KEPT} or no longer cited"
+            )
             rows.append(_row(f"left top {top}", graph, paper, why, rank, score))
         elif was > top and status == "read":
             rows.append(_row("read", graph, paper, f"was #{was}; you read it", None, score))
@@ -244,8 +282,9 @@ def _group_rows(since: Snapshot, now: Snapshot, graph) -> list[dict]:
             rows.append(_row("group split", graph, None, "your papers now in: " + "; ".join(moved_to), title=name))
     for name, group in new.items():
         if name not in old:
-            rows.append(_row("new group", graph, None, f"{group['size']} papers, {len(group['yours'])} of yours",
-                             title=name))
+            rows.append(
+                _row("new group", graph, None, f"{group['size']} papers, {len(group['yours'])} of yours", title=name)
+            )
         elif group["size"] > old[name]["size"]:
             rows.append(_row("group grew", graph, None, f"{old[name]['size']} → {group['size']} papers", title=name))
     return rows
@@ -264,22 +303,28 @@ def changes_between(graph, since: Snapshot | None, later: list[Snapshot]) -> Cha
     if since is None:
         return Changes(None, now)
     rows = _citing_rows(graph, since, later) + _ranking_rows(graph, since, now) + _group_rows(since, now, graph)
-    rows += [_row("withheld", graph, p, "S2 withholds it now")
-             for p in sorted(set(now.data.get("withheld", [])) - set(since.data.get("withheld", [])))]
-    rows += [_row("new suggestion", graph, p, "suggested by S2")
-             for p in now.data.get("suggestions", []) if p not in set(since.data.get("suggestions", []))]
+    rows += [
+        _row("withheld", graph, p, "S2 withholds it now")
+        for p in sorted(set(now.data.get("withheld", [])) - set(since.data.get("withheld", [])))
+    ]
+    rows += [
+        _row("new suggestion", graph, p, "suggested by S2")
+        for p in now.data.get("suggestions", [])
+        if p not in set(since.data.get("suggestions", []))
+    ]
     return Changes(since, now, rows)
 
 
-def pick_since(snapshots: list[Snapshot], since_date: str | None = None, since_build: int | None = None
-               ) -> Snapshot | None:
+def pick_since(
+    snapshots: list[Snapshot], since_date: str | None = None, since_build: int | None = None
+) -> Snapshot | None:
     """The build to compare the last one with: the previous build (default), build ``since_build``, or the
     last build made before ``since_date`` (ISO date); None when there is none."""
     earlier = snapshots[:-1]
     if since_build is not None:
         return next((s for s in earlier if s.build == since_build), None)
     if since_date is not None:
-        before = [s for s in earlier if s.built_at[:len(since_date)] < since_date]
+        before = [s for s in earlier if s.built_at[: len(since_date)] < since_date]
         return before[-1] if before else (earlier[0] if earlier else None)
     return earlier[-1] if earlier else None
 
@@ -293,9 +338,17 @@ def saturation_series(snapshots: list[Snapshot]) -> list[dict]:
     for snap in snapshots:
         figure = snap.data.get("saturation") or {}
         options = snap.data.get("options", {})
-        rows.append({"build": snap.build, "built_at": snap.built_at, "depth": options.get("depth"),
-                     "citations": options.get("citations"), "top": figure.get("top", SATURATION_TOP),
-                     "new": figure.get("new"), "known": figure.get("known")})
+        rows.append(
+            {
+                "build": snap.build,
+                "built_at": snap.built_at,
+                "depth": options.get("depth"),
+                "citations": options.get("citations"),
+                "top": figure.get("top", SATURATION_TOP),
+                "new": figure.get("new"),
+                "known": figure.get("known"),
+            }
+        )
     return rows
 
 
@@ -307,14 +360,19 @@ def saturation_reading(series: list[dict]) -> str:
     last = figures[-1]
     top = last["top"]
     if last["new"]:
-        return (f"the last build added {last['new']} new reference(s) to your top {top}: "
-                "your reading is still finding new papers")
+        return (
+            f"the last build added {last['new']} new reference(s) to your top {top}: "
+            "your reading is still finding new papers"
+        )
     tries = [f"--depth {last['depth'] + 1}"] * bool(last["depth"] and last["depth"] < 3) + ["--citations"] * (
-        not last["citations"])
+        not last["citations"]
+    )
     advice = f"; try {' or '.join(tries)}" if tries else ""
     if len(figures) >= 2 and not figures[-2]["new"]:
-        return (f"the last two builds added no new reference to your top {top}: at depth {last['depth']} "
-                f"your reading looks saturated{advice}")
+        return (
+            f"the last two builds added no new reference to your top {top}: at depth {last['depth']} "
+            f"your reading looks saturated{advice}"
+        )
     return f"the last build added no new reference to your top {top}; one more such build would suggest saturation"
 
 
@@ -326,8 +384,8 @@ def stored_snapshots(data_dir) -> list[Snapshot]:
     """The kept builds of ``data_dir``'s store, oldest first; raises NoHistory when there are none."""
     from pathlib import Path
 
-    from citegraph.errors import NoHistory
     from citegraph.datadir import STORE_FILE
+    from citegraph.errors import NoHistory
     from citegraph.store import Store
 
     path = Path(data_dir) / STORE_FILE
@@ -339,8 +397,10 @@ def stored_snapshots(data_dir) -> list[Snapshot]:
     finally:
         store.close()
     if not snapshots:
-        raise NoHistory(f"no build is kept in {path} yet: a store from before the history of builds keeps its "
-                        "first one at its next build; run `citegraph build NOTES` again")
+        raise NoHistory(
+            f"no build is kept in {path} yet: a store from before the history of builds keeps its "
+            "first one at its next build; run `citegraph build NOTES` again"
+        )
     return snapshots
 
 

@@ -10,10 +10,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from citegraph.text import short_title_key, title_key
 from citegraph.errors import AmbiguousPaper, PaperNotFound
 from citegraph.notes.ids import identifiers_of, parse_identifier
-
+from citegraph.text import short_title_key, title_key
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -120,8 +119,9 @@ def find_paper(graph: nx.DiGraph, query: str) -> PaperMatch:
         raise PaperNotFound(f"{query!r} names no paper")
     ranks = {"exact title": [], "short title": [], "in your notes": [], "title words": []}
     # Column by column (a saved graph parses only these): title, the notes' title, reading flags.
-    columns = zip(graph.nodes(data="title"), graph.nodes(data="notesTitle"), graph.nodes(data="read"),
-                  graph.nodes(data="queued"))
+    columns = zip(
+        graph.nodes(data="title"), graph.nodes(data="notesTitle"), graph.nodes(data="read"), graph.nodes(data="queued")
+    )
     for (node, title), (_, notes_title), (_, read), (_, queued) in columns:
         titles = [t for t in (title, notes_title) if t]
         keys = {title_key(t) for t in titles}

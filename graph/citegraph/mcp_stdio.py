@@ -12,6 +12,7 @@ blocking, from the event loop:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -33,8 +34,9 @@ def parse_error(detail: str, head: bytes = b"") -> str:
         request_id = json.loads(found.group(1)) if found else None
     except ValueError:
         request_id = None
-    return json.dumps({"jsonrpc": "2.0", "id": request_id,
-                       "error": {"code": -32700, "message": f"Parse error: {detail}"}})
+    return json.dumps(
+        {"jsonrpc": "2.0", "id": request_id, "error": {"code": -32700, "message": f"Parse error: {detail}"}}
+    )
 
 
 class ClientGone(Exception):
@@ -58,10 +60,8 @@ class BoundedStdio:
 
     def close(self) -> None:
         for fd, blocking in self._restore:
-            try:
+            with contextlib.suppress(OSError):
                 os.set_blocking(fd, blocking)
-            except OSError:
-                pass
 
     def __aiter__(self) -> AsyncIterator[str]:
         return self._lines()
@@ -82,8 +82,12 @@ class BoundedStdio:
                 if end < 0:
                     if len(self._pending) > MAX_MESSAGE_BYTES:
                         if not oversized:
-                            await self.write(parse_error(f"a message is longer than {MAX_MESSAGE_BYTES:,} bytes",
-                                                         bytes(self._pending[:4096])) + "\n")
+                            await self.write(
+                                parse_error(
+                                    f"a message is longer than {MAX_MESSAGE_BYTES:,} bytes", bytes(self._pending[:4096])
+                                )
+                                + "\n"
+                            )
                         oversized = True
                         self._pending.clear()
                     break

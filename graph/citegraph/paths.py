@@ -88,8 +88,15 @@ class Hop:
     def between(cls, graph: nx.DiGraph, a: str, b: str) -> Hop:
         citing, cited = (a, b) if b in graph.succ[a] else (b, a)
         edge = graph.succ[citing][cited]
-        return cls(citing, cited, "cites" if citing == a else "is cited by", edge.get("isInfluential"),
-                   list(edge.get("intents") or []), first_context(edge), edge.get("source") or "s2")
+        return cls(
+            citing,
+            cited,
+            "cites" if citing == a else "is cited by",
+            edge.get("isInfluential"),
+            list(edge.get("intents") or []),
+            first_context(edge),
+            edge.get("source") or "s2",
+        )
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,9 @@ class PathResult:
         return {"from": data.pop("source"), "to": data.pop("target"), **data}
 
 
-def shortest_paths(graph: nx.DiGraph, source: str, target: str, *, undirected: bool = False,
-                   all_paths: bool = False) -> PathResult:
+def shortest_paths(
+    graph: nx.DiGraph, source: str, target: str, *, undirected: bool = False, all_paths: bool = False
+) -> PathResult:
     """How two papers are connected: the shortest chain of citations between them.
 
     Parameters
@@ -163,8 +171,9 @@ def shortest_paths(graph: nx.DiGraph, source: str, target: str, *, undirected: b
     >>> shortest_paths(example_graph(), "W", "A").direction
     'reverse'
     """
-    attempts = [("undirected", source, target)] if undirected else [
-        ("forward", source, target), ("reverse", target, source)]
+    attempts = (
+        [("undirected", source, target)] if undirected else [("forward", source, target), ("reverse", target, source)]
+    )
     for direction, a, b in attempts:
         neighbours = _neighbours(graph, direction == "undirected")
         if all_paths:
@@ -179,14 +188,20 @@ def shortest_paths(graph: nx.DiGraph, source: str, target: str, *, undirected: b
             more = sum(1 for _ in islice(_all_shortest_paths(neighbours, a, b), COUNTING_MORE_PATHS)) - MAX_PATHS
             found = found[:MAX_PATHS]
         return PathResult(
-            source=PaperRef.of(graph, source), target=PaperRef.of(graph, target), directed=not undirected,
-            direction=direction, length=len(found[0]) - 1,
+            source=PaperRef.of(graph, source),
+            target=PaperRef.of(graph, target),
+            directed=not undirected,
+            direction=direction,
+            length=len(found[0]) - 1,
             paths=[[PaperRef.of(graph, n) for n in path] for path in found],
             hops=[[Hop.between(graph, x, y) for x, y in zip(path, path[1:])] for path in found],
-            more=more)
+            more=more,
+        )
     how = "connected" if undirected else "linked by a chain of citations in either direction"
-    raise NoPath(f"{paper_label(graph, source)} and {paper_label(graph, target)} are not {how} in the stored graph"
-                 + ("" if undirected else "; try --undirected"))
+    raise NoPath(
+        f"{paper_label(graph, source)} and {paper_label(graph, target)} are not {how} in the stored graph"
+        + ("" if undirected else "; try --undirected")
+    )
 
 
 def _neighbours(graph, undirected: bool):
@@ -197,8 +212,10 @@ def _neighbours(graph, undirected: bool):
     """
     succ, pred = graph.succ, graph.pred
     if undirected:
+
         def both(node):
             return list(dict.fromkeys([*succ[node], *pred[node]]))
+
         return both, both
     return (lambda node: succ[node]), (lambda node: pred[node])
 

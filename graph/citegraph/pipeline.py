@@ -13,22 +13,22 @@ from pathlib import Path
 
 import networkx as nx
 
-from citegraph.questions import unread_papers, your_papers
 from citegraph.assemble import build_graph, graph_stamp, notes_fingerprint
+from citegraph.bulk.engines import EngineOptions
+from citegraph.bulk.extract import fill_store_from_release
 from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, MAP_FILE, MAP_TOP_UNREAD, MERGE_VERSIONS
-from citegraph.datadir import COVERAGE_FILE, CROSSREF_RATE_FILE, RATE_FILE, STORE_FILE, load, open_store
 from citegraph.coverage import CoverageReport, CoverageStatus, coverage, version_rows, write_report
 from citegraph.crossref.ask import CrossrefAsker, CrossrefRun, withheld_papers
 from citegraph.crossref.client import CrossrefClient, CrossrefConfig
 from citegraph.crossref.report import crossref_section
-from citegraph.bulk.engines import EngineOptions
+from citegraph.datadir import COVERAGE_FILE, CROSSREF_RATE_FILE, RATE_FILE, STORE_FILE, open_store
 from citegraph.errors import CitegraphError, S2Unreachable, StoreError
-from citegraph.bulk.extract import fill_store_from_release
 from citegraph.fetch import Fetcher, FetchOptions
-from citegraph.notes.reader import Notes, ZoteroSource, read_notes, require_papers
 from citegraph.map.render import MapOptions, render_map
-from citegraph.s2.records import Notice, Progress
+from citegraph.notes.reader import Notes, ZoteroSource, read_notes, require_papers
+from citegraph.questions import unread_papers, your_papers
 from citegraph.s2.client import S2Client
+from citegraph.s2.records import Notice, Progress
 from citegraph.s2.transport import S2Config
 from citegraph.store import Store, damaged
 from citegraph.suggestions import Suggestions, stored_suggestions
@@ -36,10 +36,12 @@ from citegraph.suggestions import suggest as ask_suggestions
 
 TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
 RANKED_FOR_CROSSREF = 4 * MAP_TOP_UNREAD  # the unread ranking's first papers whose retraction status is asked
-NOTHING_STORED = ("nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
-                  "stand-in: `python -m tests.standin --port 8765 &` then "
-                  "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` "
-                  "(docs/getting-started.md: No route to Semantic Scholar?)")
+NOTHING_STORED = (
+    "nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
+    "stand-in: `python -m tests.standin --port 8765 &` then "
+    "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` "
+    "(docs/getting-started.md: No route to Semantic Scholar?)"
+)
 
 
 @dataclass
@@ -158,9 +160,29 @@ def build(
     >>> result.report.totals["ok"]  # doctest: +SKIP
     35
     """
-    plan = BuildPlan(list(paths), Path(data_dir), output, fetch_options or FetchOptions(), s2_config, offline,
-                     map_options, report_file, progress, notice, zotero, suggest, release, engine_options, quick,
-                     first_view, keep, crossref, crossref_config, refresh_crossref, merge_versions)
+    plan = BuildPlan(
+        list(paths),
+        Path(data_dir),
+        output,
+        fetch_options or FetchOptions(),
+        s2_config,
+        offline,
+        map_options,
+        report_file,
+        progress,
+        notice,
+        zotero,
+        suggest,
+        release,
+        engine_options,
+        quick,
+        first_view,
+        keep,
+        crossref,
+        crossref_config,
+        refresh_crossref,
+        merge_versions,
+    )
     return run_build(plan)
 
 
@@ -215,17 +237,30 @@ class BuildRun:
 
     def result(self, plan: BuildPlan) -> BuildResult:
         failed = 0 if plan.offline else self.report.totals["failed"]
-        return BuildResult(self.notes, self.report, self.graph, self.changed, self.requests, self.map_meta,
-                           self.rate_limited, self.stop_line(), failed, self.suggested, changes=self.changes,
-                           crossref=self.crossref)
+        return BuildResult(
+            self.notes,
+            self.report,
+            self.graph,
+            self.changed,
+            self.requests,
+            self.map_meta,
+            self.rate_limited,
+            self.stop_line(),
+            failed,
+            self.suggested,
+            changes=self.changes,
+            crossref=self.crossref,
+        )
 
     def stop_line(self) -> str | None:
         """The one-line account of an early stop, or None."""
         if not self.stopped:
             return None
-        return (f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(self.stopped_at))} "
-                f"({self.stopped}); {self.report.resolved} of {self.report.papers} papers fetched; run the same "
-                "command later to resume")
+        return (
+            f"Semantic Scholar stopped answering at {time.strftime('%H:%M', time.localtime(self.stopped_at))} "
+            f"({self.stopped}); {self.report.resolved} of {self.report.papers} papers fetched; run the same "
+            "command later to resume"
+        )
 
 
 def run_build(plan: BuildPlan) -> BuildResult:
@@ -255,8 +290,10 @@ def opened_store(plan: BuildPlan) -> Iterator[Store]:
     store = open_store(plan.data_dir)
     if store.read_only and not plan.offline:
         store.close()
-        raise StoreError(f"{plan.data_dir} is read-only: a build that fetches stores every answer there; "
-                         "build from what is stored with --offline, or use a writable --data-dir")
+        raise StoreError(
+            f"{plan.data_dir} is read-only: a build that fetches stores every answer there; "
+            "build from what is stored with --offline, or use a writable --data-dir"
+        )
     try:
         yield store
     except sqlite3.DatabaseError as exc:
@@ -270,8 +307,7 @@ def fill_the_store(plan: BuildPlan, run: BuildRun, store: Store) -> None:
     if plan.offline and store.is_empty():
         raise CitegraphError(f"--offline builds from {plan.data_dir / STORE_FILE}, but {NOTHING_STORED}")
     if plan.release is not None:
-        fill_store_from_release(store, run.notes, plan.release, plan.engine_options, plan.fetch_options,
-                                plan.progress)
+        fill_store_from_release(store, run.notes, plan.release, plan.engine_options, plan.fetch_options, plan.progress)
     elif not plan.offline:
         fetch_from_s2(plan, run, store)
 
@@ -292,8 +328,11 @@ def fetch_from_s2(plan: BuildPlan, run: BuildRun, store: Store) -> None:
             if plan.crossref and not fetcher.stopped:
                 ask_crossref(plan, run, store, client, fetcher.yours)
         except S2Unreachable as exc:
-            advice = NOTHING_STORED if store.is_empty() else (
-                "check the network and S2_API_URL, or use --offline to build from stored data")
+            advice = (
+                NOTHING_STORED
+                if store.is_empty()
+                else ("check the network and S2_API_URL, or use --offline to build from stored data")
+            )
             raise S2Unreachable(f"{exc}; {advice}") from None
         except KeyboardInterrupt:
             run.interrupted = True  # what is stored is drawn, then the interrupt goes on
@@ -302,39 +341,57 @@ def fetch_from_s2(plan: BuildPlan, run: BuildRun, store: Store) -> None:
         run.stopped, run.stopped_at = fetcher.stopped, fetcher.stopped_at
 
 
-def draw_the_first_view(plan: BuildPlan, run: BuildRun, store: Store, client: S2Client, fetcher: Fetcher,
-                        pending: list) -> list[str]:
+def draw_the_first_view(
+    plan: BuildPlan, run: BuildRun, store: Store, client: S2Client, fetcher: Fetcher, pending: list
+) -> list[str]:
     """The map drawn from the batch, before the flags; the order in which the flags are fetched."""
     run.requests, run.skipped = client.requests, client.tally.skipped
     _, graph, _ = report_and_assemble(plan, run, store, flags_to_come=True)
-    meta = (render_map(graph, Path(plan.output), plan.map_options, stored_suggestions(store, graph), stamp=run.stamp,
-                       first_view=True)
-            if plan.output and your_papers(graph) else None)
+    meta = (
+        render_map(
+            graph,
+            Path(plan.output),
+            plan.map_options,
+            stored_suggestions(store, graph),
+            stamp=run.stamp,
+            first_view=True,
+        )
+        if plan.output and your_papers(graph)
+        else None
+    )
     if plan.first_view:
-        plan.first_view(FirstView(meta, len(pending), len(fetcher.yours), fetcher.seconds_to_finish(pending),
-                                  client.config.rps))
+        plan.first_view(
+            FirstView(meta, len(pending), len(fetcher.yours), fetcher.seconds_to_finish(pending), client.config.rps)
+        )
     return most_useful_first(graph)
 
 
-def report_and_assemble(plan: BuildPlan, run: BuildRun, store: Store,
-                        flags_to_come: bool) -> tuple[CoverageReport, nx.DiGraph, bool]:
+def report_and_assemble(
+    plan: BuildPlan, run: BuildRun, store: Store, flags_to_come: bool
+) -> tuple[CoverageReport, nx.DiGraph, bool]:
     """The coverage report (written to the data dir and ``report_file``) and the graph, saved."""
     report = coverage(store, run.notes, plan.offline, flags_to_come)
     report.totals["requests"] = run.requests
     report.totals["skipped_items"] = run.skipped
     yours = [e.paperId for e in report.entries if e.paperId]
     asked = run.crossref
-    added, report.crossref = crossref_section(store, yours, withheld_papers(store, yours), asked and asked.outage,
-                                              asked is not None)
+    added, report.crossref = crossref_section(
+        store, yours, withheld_papers(store, yours), asked and asked.outage, asked is not None
+    )
     report.totals.update(added, crossref_requests=asked.requests if asked else 0)
-    graph, changed = build_graph(store, run.notes, plan.data_dir, plan.fetch_options.citations,
-                                 plan.fetch_options.depth, plan.merge_versions)
-    run.stamp = graph_stamp(store.generation(), notes_fingerprint(run.notes), plan.fetch_options.citations,
-                            plan.fetch_options.depth)
+    graph, changed = build_graph(
+        store, run.notes, plan.data_dir, plan.fetch_options.citations, plan.fetch_options.depth, plan.merge_versions
+    )
+    run.stamp = graph_stamp(
+        store.generation(), notes_fingerprint(run.notes), plan.fetch_options.citations, plan.fetch_options.depth
+    )
     report.versions = version_rows(graph)
     report.totals["versions_merged"] = sum(len(row["also"]) for row in report.versions)
-    write_report(report, *([] if store.read_only else [plan.data_dir / COVERAGE_FILE]),
-                 *([Path(plan.report_file)] if plan.report_file else []))
+    write_report(
+        report,
+        *([] if store.read_only else [plan.data_dir / COVERAGE_FILE]),
+        *([Path(plan.report_file)] if plan.report_file else []),
+    )
     return report, graph, changed
 
 
@@ -352,8 +409,9 @@ def require_a_graph(plan: BuildPlan, run: BuildRun) -> None:
         raise KeyboardInterrupt
     if run.stop_line():
         raise CitegraphError(run.stop_line())
-    reasons = Counter(e.reason for e in run.report.entries
-                      if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND))
+    reasons = Counter(
+        e.reason for e in run.report.entries if e.status in (CoverageStatus.FAILED, CoverageStatus.NOT_FOUND)
+    )
     common = f" (most often: {reasons.most_common(1)[0][0]})" if reasons else ""
     raise CitegraphError(f"none of the notes' papers could be resolved{common}; see {plan.data_dir / COVERAGE_FILE}")
 
@@ -372,8 +430,9 @@ def ask_for_suggestions(plan: BuildPlan, run: BuildRun) -> None:
 def draw_the_map(plan: BuildPlan, run: BuildRun) -> None:
     """The map, with the later-work panel's suggestions (none asked for ``output=None``)."""
     if plan.output:
-        run.map_meta = render_map(run.graph, Path(plan.output), plan.map_options, run.later, stamp=run.stamp,
-                                  changes=run.changes)
+        run.map_meta = render_map(
+            run.graph, Path(plan.output), plan.map_options, run.later, stamp=run.stamp, changes=run.changes
+        )
 
 
 def ask_crossref(plan: BuildPlan, run: BuildRun, store: Store, s2: S2Client, yours: list[str]) -> CrossrefRun:
@@ -382,8 +441,9 @@ def ask_crossref(plan: BuildPlan, run: BuildRun, store: Store, s2: S2Client, you
     list first. An outage is said in one line and ends Crossref's part; the build goes on."""
     from citegraph.s2.records import Alert
 
-    config = dataclasses.replace(plan.crossref_config or CrossrefConfig.from_env(),
-                                 rate_file=plan.data_dir / CROSSREF_RATE_FILE)
+    config = dataclasses.replace(
+        plan.crossref_config or CrossrefConfig.from_env(), rate_file=plan.data_dir / CROSSREF_RATE_FILE
+    )
     with CrossrefClient(config, plan.notice) as client:
         asker = CrossrefAsker(store, client, s2, plan.refresh_crossref)
         run.crossref = asker.run
@@ -392,13 +452,19 @@ def ask_crossref(plan: BuildPlan, run: BuildRun, store: Store, s2: S2Client, you
             run.requests, run.skipped = s2.requests, s2.tally.skipped
             _, graph, changed = report_and_assemble(plan, run, store, plan.quick)  # ranked as it now stands
             run.assembled_midway = run.assembled_midway or changed
-            ranked = [graph.nodes[row.paperId] for row in unread_papers(graph, top=RANKED_FOR_CROSSREF,
-                                                                        include_retracted=True)]
+            ranked = [
+                graph.nodes[row.paperId]
+                for row in unread_papers(graph, top=RANKED_FOR_CROSSREF, include_retracted=True)
+            ]
             later = stored_suggestions(store, graph)
             asker.ranked(ranked + list(later.papers.values() if later else []))
     if asker.run.outage and plan.notice:
-        plan.notice(Alert(f"Crossref: no answer ({asker.run.outage}); the map is drawn without what Crossref would "
-                          f"add (see {plan.data_dir / COVERAGE_FILE}, \"crossref\")"))
+        plan.notice(
+            Alert(
+                f"Crossref: no answer ({asker.run.outage}); the map is drawn without what Crossref would "
+                f'add (see {plan.data_dir / COVERAGE_FILE}, "crossref")'
+            )
+        )
     return asker.run
 
 
@@ -407,8 +473,11 @@ def most_useful_first(graph: nx.DiGraph) -> list[str]:
     flags move that ranking most."""
     position = {row.paperId: rank for rank, row in enumerate(unread_papers(graph, top=None))}
     # Compared by their best-ranked reference, then the next best, …; papers citing none come last.
-    ranks = {paper: sorted(position[cited] for cited in graph.succ[paper] if cited in position)[:TOP_REFERENCES]
-             or [len(position)] for paper in your_papers(graph)}
+    ranks = {
+        paper: sorted(position[cited] for cited in graph.succ[paper] if cited in position)[:TOP_REFERENCES]
+        or [len(position)]
+        for paper in your_papers(graph)
+    }
     return sorted(ranks, key=ranks.__getitem__)
 
 
@@ -426,17 +495,27 @@ def record_the_history(plan: BuildPlan, run: BuildRun) -> None:
         if store.read_only:
             return
         earlier = load_snapshots(store)
-        counts = {**run.report.totals, "notes_papers": run.report.papers, "papers": run.graph.number_of_nodes(),
-                  "citations": run.graph.number_of_edges()}
-        facts = {"version": __version__, "source": build_source(plan), "options": build_options(plan),
-                 "notes_files": notes_files(plan.paths), "counts": counts,
-                 "requests": {"s2": run.requests, "rate_limited": run.rate_limited},
-                 "suggestions": list(run.later.table["paperId"]) if run.later is not None else []}
+        counts = {
+            **run.report.totals,
+            "notes_papers": run.report.papers,
+            "papers": run.graph.number_of_nodes(),
+            "citations": run.graph.number_of_edges(),
+        }
+        facts = {
+            "version": __version__,
+            "source": build_source(plan),
+            "options": build_options(plan),
+            "notes_files": notes_files(plan.paths),
+            "counts": counts,
+            "requests": {"s2": run.requests, "rate_limited": run.rate_limited},
+            "suggestions": list(run.later.table["paperId"]) if run.later is not None else [],
+        }
         data = take_snapshot(run.graph, earlier, facts)
         built_at = now_iso()
         build_number = store.record_snapshot(built_at, pack(data), plan.keep, fold)
-        run.changes = changes_between(run.graph, earlier[-1] if earlier else None,
-                                      [Snapshot(build_number, built_at, data)])
+        run.changes = changes_between(
+            run.graph, earlier[-1] if earlier else None, [Snapshot(build_number, built_at, data)]
+        )
     except sqlite3.DatabaseError as exc:
         raise damaged(store.path, exc) from None
     finally:
@@ -446,8 +525,11 @@ def record_the_history(plan: BuildPlan, run: BuildRun) -> None:
 def build_source(plan: BuildPlan) -> dict:
     """Where a build's papers came from, as its snapshot records it."""
     if plan.release is not None:
-        return {"kind": "datasets", "release": str(plan.release),
-                "engine": (plan.engine_options or EngineOptions()).engine}
+        return {
+            "kind": "datasets",
+            "release": str(plan.release),
+            "engine": (plan.engine_options or EngineOptions()).engine,
+        }
     if plan.offline:
         return {"kind": "store"}
     return {"kind": "s2", "url": (plan.s2_config or S2Config.from_env()).shown_url}
@@ -456,5 +538,11 @@ def build_source(plan: BuildPlan) -> dict:
 def build_options(plan: BuildPlan) -> dict:
     """The options that shaped a build's result, as its snapshot records them."""
     fetch, drawn = plan.fetch_options, plan.map_options or MapOptions()
-    return {"depth": fetch.depth, "citations": fetch.citations, "max_citations": fetch.max_citations,
-            "refresh": fetch.refresh, "refresh_after": fetch.refresh_after, "max_nodes": drawn.max_nodes}
+    return {
+        "depth": fetch.depth,
+        "citations": fetch.citations,
+        "max_citations": fetch.max_citations,
+        "refresh": fetch.refresh,
+        "refresh_after": fetch.refresh_after,
+        "max_nodes": drawn.max_nodes,
+    }

@@ -39,9 +39,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "paper_link", "notice_line", "reading_status", "your_papers", "unread", "unread_papers", "most_similar",
-    "similar_papers", "top_citing", "citing_papers", "paper_card", "graph_stats",
-    "LinkedPaper", "PaperCard", "GraphStats", "UnreadPaper", "SimilarPaper", "CitingPaper",
+    "paper_link",
+    "notice_line",
+    "reading_status",
+    "your_papers",
+    "unread",
+    "unread_papers",
+    "most_similar",
+    "similar_papers",
+    "top_citing",
+    "citing_papers",
+    "paper_card",
+    "graph_stats",
+    "LinkedPaper",
+    "PaperCard",
+    "GraphStats",
+    "UnreadPaper",
+    "SimilarPaper",
+    "CitingPaper",
 ]
 
 YEAR = "Int64"  # pandas' integer dtype with missing values: years print as 2016, never 2016.0
@@ -140,8 +155,11 @@ def your_papers(graph: nx.DiGraph) -> list[str]:
     ['A', 'B', 'Y']
     """
     # From the two flag columns, without a status per paper: this runs on every question.
-    return [node for (node, read), (_, queued) in zip(graph.nodes(data="read"), graph.nodes(data="queued"))
-            if read or queued]
+    return [
+        node
+        for (node, read), (_, queued) in zip(graph.nodes(data="read"), graph.nodes(data="queued"))
+        if read or queued
+    ]
 
 
 def _rounded(value: float) -> float:
@@ -184,8 +202,14 @@ def notice_line(data: Mapping) -> str:
     return "; ".join(parts)
 
 
-def unread_papers(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY,
-                  since: int | None = None, include_retracted: bool = False) -> list[UnreadPaper]:
+def unread_papers(
+    graph: nx.DiGraph,
+    *,
+    top: int | None = TOP,
+    min_cited_by: int = MIN_CITED_BY,
+    since: int | None = None,
+    include_retracted: bool = False,
+) -> list[UnreadPaper]:
     """`unread` as records: the rows, best first; retracted papers last unless ``include_retracted``.
 
     Examples
@@ -210,18 +234,36 @@ def unread_papers(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int
             continue
         candidates.append((node, data, readers))
     top_rank = max((data.get("pagerank", 0.0) for _, data, _ in candidates), default=0.0) or 1.0
-    rows = [UnreadPaper(
-        paperId=node, title=shown_title(data.get("title"), node), year=data.get("year"),
-        score=_rounded(len(readers) + influential[node] + data.get("pagerank", 0.0) / top_rank),
-        queued=bool(data.get("queued")), cited_by_count=len(readers), influential_count=influential[node],
-        pagerank=data.get("pagerank", 0.0), citationCount=data.get("citationCount"),
-        cited_by=_titles(graph, readers), url=paper_link(data), notice=notice_line(data))
-        for node, data, readers in candidates]
-    retracted = set() if include_retracted else {
-        row.paperId for row in rows if graph.nodes[row.paperId].get("retracted")}
+    rows = [
+        UnreadPaper(
+            paperId=node,
+            title=shown_title(data.get("title"), node),
+            year=data.get("year"),
+            score=_rounded(len(readers) + influential[node] + data.get("pagerank", 0.0) / top_rank),
+            queued=bool(data.get("queued")),
+            cited_by_count=len(readers),
+            influential_count=influential[node],
+            pagerank=data.get("pagerank", 0.0),
+            citationCount=data.get("citationCount"),
+            cited_by=_titles(graph, readers),
+            url=paper_link(data),
+            notice=notice_line(data),
+        )
+        for node, data, readers in candidates
+    ]
+    retracted = (
+        set() if include_retracted else {row.paperId for row in rows if graph.nodes[row.paperId].get("retracted")}
+    )
     # Stable: papers that tie on every key keep the graph's order.
-    rows.sort(key=lambda row: (row.paperId in retracted, not row.queued, -row.score, row.citationCount is None,
-                               -(row.citationCount or 0)))
+    rows.sort(
+        key=lambda row: (
+            row.paperId in retracted,
+            not row.queued,
+            -row.score,
+            row.citationCount is None,
+            -(row.citationCount or 0),
+        )
+    )
     return rows[:top] if top else rows
 
 
@@ -242,8 +284,14 @@ def records_frame(rows: list, row_type: type) -> pd.DataFrame:
     return frame.astype({name: YEAR for name in ("year", "citationCount") if name in columns})
 
 
-def unread(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int = MIN_CITED_BY, since: int | None = None,
-           include_retracted: bool = False) -> pd.DataFrame:
+def unread(
+    graph: nx.DiGraph,
+    *,
+    top: int | None = TOP,
+    min_cited_by: int = MIN_CITED_BY,
+    since: int | None = None,
+    include_retracted: bool = False,
+) -> pd.DataFrame:
     """Which references have I not read yet, ranked by how much my reading depends on them?
 
     Papers in your reading queue count as your reading (their references count) and, when your
@@ -279,9 +327,10 @@ def unread(graph: nx.DiGraph, *, top: int | None = TOP, min_cited_by: int = MIN_
     0       X  2016               2                  1    4.0
     1       Y  2019               1                  1    2.5
     """
-    return records_frame(unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since,
-                                       include_retracted=include_retracted), UnreadPaper)
-
+    return records_frame(
+        unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since, include_retracted=include_retracted),
+        UnreadPaper,
+    )
 
 
 def unread_scores(ranking: pd.DataFrame) -> dict[str, float]:
@@ -334,9 +383,18 @@ def similar_papers(graph: nx.DiGraph, paper: str, *, top: int = TOP) -> list[Sim
         cocitation = len(shared_citers) / math.sqrt(len(citers) * len(graph.pred[node])) if shared_citers else 0.0
         coupling = len(shared_refs) / math.sqrt(len(refs) * len(graph.succ[node])) if shared_refs else 0.0
         shared = _titles(graph, shared_citers | shared_refs)
-        rows.append(SimilarPaper(node, shown_title(graph.nodes[node].get("title"), node), graph.nodes[node].get("year"),
-                                 round(cocitation + coupling, 4), round(cocitation, 4), round(coupling, 4),
-                                 shared, len(shared)))
+        rows.append(
+            SimilarPaper(
+                node,
+                shown_title(graph.nodes[node].get("title"), node),
+                graph.nodes[node].get("year"),
+                round(cocitation + coupling, 4),
+                round(cocitation, 4),
+                round(coupling, 4),
+                shared,
+                len(shared),
+            )
+        )
     # Candidates come out of a set: paperId orders ties, so the same graph always gives the same list.
     rows.sort(key=lambda row: (-row.score, -row.shared_count, row.paperId))
     return rows[:top]
@@ -397,8 +455,9 @@ class CitingPaper:
     url: str
 
 
-def citing_papers(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None,
-                  sort: str = "cites") -> list[CitingPaper]:
+def citing_papers(
+    graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None, sort: str = "cites"
+) -> list[CitingPaper]:
     """`top_citing` as records: the rows, best first (CitationsMissing as `top_citing` raises it).
 
     Examples
@@ -412,7 +471,10 @@ def citing_papers(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CIT
     if sort not in CITING_SORTS:
         raise ValueError(f"sort is one of {', '.join(CITING_SORTS)}, not {sort!r}")
     if not has_citations(graph):
-        raise CitationsMissing("no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)")
+        raise CitationsMissing(
+            "no citing papers in the graph; run `citegraph build NOTES --citations` "
+            "(papers fetched before are drawn again without a request)"
+        )
     yours = your_papers(graph)
     mine = set(yours)
     cites: dict[str, list[str]] = {}
@@ -424,20 +486,30 @@ def citing_papers(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CIT
     for node, cited in cites.items():
         data = graph.nodes[node]
         if len(cited) >= min_cites and not (since and (data.get("year") or 0) < since):
-            rows.append(CitingPaper(node, shown_title(data.get("title"), node), data.get("year"), len(cited),
-                                    data.get("citationCount"),
-                                    _titles(graph, cited), paper_link(data)))
+            rows.append(
+                CitingPaper(
+                    node,
+                    shown_title(data.get("title"), node),
+                    data.get("year"),
+                    len(cited),
+                    data.get("citationCount"),
+                    _titles(graph, cited),
+                    paper_link(data),
+                )
+            )
     # paperId orders ties, so the same graph always gives the same list.
     if sort == "year":
         rows.sort(key=lambda row: (row.year is None, -(row.year or 0), -row.cites_read_count, row.paperId))
     else:
-        rows.sort(key=lambda row: (-row.cites_read_count, row.citationCount is None, -(row.citationCount or 0),
-                                   row.paperId))
+        rows.sort(
+            key=lambda row: (-row.cites_read_count, row.citationCount is None, -(row.citationCount or 0), row.paperId)
+        )
     return rows[:top]
 
 
-def top_citing(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None,
-               sort: str = "cites") -> pd.DataFrame:
+def top_citing(
+    graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES, since: int | None = None, sort: str = "cites"
+) -> pd.DataFrame:
     """Which papers outside my notes cite many of my papers? (Local Citation Network's "top citing";
     with ``since`` and ``sort="year"``, the later work building on my reading, newest first)
 
@@ -473,13 +545,12 @@ def top_citing(graph: nx.DiGraph, *, top: int = TOP, min_cites: int = MIN_CITES,
 
     Examples
     --------
-    >>> top_citing(example_graph())
+    >>> top_citing(example_graph())  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    citegraph.errors.CitationsMissing: no citing papers in the graph; run `citegraph build NOTES --citations` (papers fetched before are drawn again without a request)
+    citegraph.errors.CitationsMissing: no citing papers in the graph; run `citegraph build NOTES --citations` ...
     """
     return records_frame(citing_papers(graph, top=top, min_cites=min_cites, since=since, sort=sort), CitingPaper)
-
 
 
 @dataclass(frozen=True)
@@ -522,8 +593,12 @@ class PaperCard:
 
     def to_dict(self) -> dict:
         """The JSON ``citegraph show --format json`` prints: the paper's fields, then its links."""
-        return {**self.paper, "references": [asdict(r) for r in self.references],
-                "cited_by": [asdict(c) for c in self.cited_by], "unresolved_references": self.unresolved_references}
+        return {
+            **self.paper,
+            "references": [asdict(r) for r in self.references],
+            "cited_by": [asdict(c) for c in self.cited_by],
+            "unresolved_references": self.unresolved_references,
+        }
 
 
 def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
@@ -546,19 +621,31 @@ def paper_card(graph: nx.DiGraph, paper: str) -> PaperCard:
     >>> card.paper["title"], [c.paperId for c in card.cited_by], [r.paperId for r in card.references]
     ('Layer Normalization', ['A', 'B'], ['W'])
     """
+
     def linked(pairs):
-        return [LinkedPaper(other, shown_title(graph.nodes[other].get("title"), other), graph.nodes[other].get("year"),
-                            bool(graph.nodes[other].get("read")), edge.get("isInfluential"),
-                            list(edge.get("intents") or []), edge.get("source") or "s2",
-                            notice_line(graph.nodes[other]))
-                for other, edge in pairs]
+        return [
+            LinkedPaper(
+                other,
+                shown_title(graph.nodes[other].get("title"), other),
+                graph.nodes[other].get("year"),
+                bool(graph.nodes[other].get("read")),
+                edge.get("isInfluential"),
+                list(edge.get("intents") or []),
+                edge.get("source") or "s2",
+                notice_line(graph.nodes[other]),
+            )
+            for other, edge in pairs
+        ]
 
     data = {"paperId": paper, **{k: v for k, v in graph.nodes[paper].items() if k != "bibtex"}}
     if data.get("updates"):
         data["notice"] = notice_line(data)
-    return PaperCard(data, linked(graph.succ[paper].items()),
-                     linked(graph.pred[paper].items()),
-                     graph.graph.get("unresolved_references", {}).get(paper, 0))
+    return PaperCard(
+        data,
+        linked(graph.succ[paper].items()),
+        linked(graph.pred[paper].items()),
+        graph.graph.get("unresolved_references", {}).get(paper, 0),
+    )
 
 
 @dataclass(frozen=True)
@@ -645,13 +732,22 @@ def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> Grap
     flags = Counter(f for _, _, f in graph.edges(data="isInfluential"))
     years = sorted(y for _, y in graph.nodes(data="year") if y)
     return GraphStats(
-        papers=graph.number_of_nodes(), read=statuses[ReadingStatus.READ], queued=statuses[ReadingStatus.QUEUED],
+        papers=graph.number_of_nodes(),
+        read=statuses[ReadingStatus.READ],
+        queued=statuses[ReadingStatus.QUEUED],
         unread=statuses[ReadingStatus.UNREAD],
-        citations=graph.number_of_edges(), influential=flags.get(True, 0), not_influential=flags.get(False, 0),
+        citations=graph.number_of_edges(),
+        influential=flags.get(True, 0),
+        not_influential=flags.get(False, 0),
         influence_unknown=flags.get(None, 0),
         unresolved_references=sum(graph.graph.get("unresolved_references", {}).values()),
-        years={"min": int(years[0]), "median": int((years[(len(years) - 1) // 2] + years[len(years) // 2]) / 2),
-               "max": int(years[-1])} if years else {},
+        years={
+            "min": int(years[0]),
+            "median": int((years[(len(years) - 1) // 2] + years[len(years) // 2]) / 2),
+            "max": int(years[-1]),
+        }
+        if years
+        else {},
         by_decade={f"{int(decade)}s": count for decade, count in sorted(Counter(y // 10 * 10 for y in years).items())},
         coverage=read_coverage_totals(coverage_file) if coverage_file else None,
         flags_pending=graph.graph.get("flags_pending", 0),
@@ -662,7 +758,7 @@ def graph_stats(graph: nx.DiGraph, *, coverage_file: Path | None = None) -> Grap
 
 
 def retraction_note(figures: GraphStats) -> str | None:
-    """"2 of your papers are retracted: TITLE; TITLE", None when none is.
+    """ "2 of your papers are retracted: TITLE; TITLE", None when none is.
 
     Example
     -------
@@ -691,8 +787,10 @@ def withheld_note(graph: nx.DiGraph) -> str | None:
     withheld = graph.graph.get("references_withheld", 0)
     if not withheld:
         return None
-    return (f"references withheld by the publisher: {withheld} of your {len(your_papers(graph))} papers "
-            "(S2 counts them but may not give them)")
+    return (
+        f"references withheld by the publisher: {withheld} of your {len(your_papers(graph))} papers "
+        "(S2 counts them but may not give them)"
+    )
 
 
 def flags_pending_note(graph: nx.DiGraph) -> str | None:

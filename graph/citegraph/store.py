@@ -101,10 +101,10 @@ CREATE TABLE IF NOT EXISTS builds (
 class FetchKind(StrEnum):
     """What was asked of Semantic Scholar about a subject (a notes key or a paperId)."""
 
-    METADATA = "metadata"            # batch metadata for an identifier from the notes
-    MATCH = "match"                  # title match for a title-only notes entry
-    REFERENCES = "references"        # /references pages of a read paper (with influence flags)
-    CITATIONS = "citations"          # /citations pages of a read paper
+    METADATA = "metadata"  # batch metadata for an identifier from the notes
+    MATCH = "match"  # title match for a title-only notes entry
+    REFERENCES = "references"  # /references pages of a read paper (with influence flags)
+    CITATIONS = "citations"  # /citations pages of a read paper
     NESTED_REFERENCES = "nested_references"  # references through the batch endpoint (no influence flags)
 
 
@@ -114,7 +114,7 @@ class FetchStatus(StrEnum):
     OK = "ok"
     NOT_FOUND = "not_found"
     FAILED = "failed"
-    PARTIAL = "partial"              # some pages stored; ``items`` is the offset to resume at
+    PARTIAL = "partial"  # some pages stored; ``items`` is the offset to resume at
     # S2 answered that the publisher withholds this paper's references (/references: data null and
     # openAccessPdf.disclaimer naming 'references'): final, never asked again; no edges, and the
     # paper keeps S2's referenceCount.
@@ -124,8 +124,8 @@ class FetchStatus(StrEnum):
 class AliasHow(StrEnum):
     """How a notes key was tied to an S2 paper."""
 
-    ID = "id"                        # S2 resolved the identifier
-    TITLE_MATCH = "title_match"      # S2's title match, and the titles agree
+    ID = "id"  # S2 resolved the identifier
+    TITLE_MATCH = "title_match"  # S2's title match, and the titles agree
     UNCERTAIN_MATCH = "uncertain_match"  # S2's title match, but the titles differ: not read
 
 
@@ -174,7 +174,10 @@ def disk_full(path: Path, exc: sqlite3.Error) -> bool:
     if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
         return True
     try:
-        return getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR") and shutil.disk_usage(path.parent).free < 1 << 16
+        return (
+            getattr(exc, "sqlite_errorname", "").startswith("SQLITE_IOERR")
+            and shutil.disk_usage(path.parent).free < 1 << 16
+        )
     except OSError:
         return False
 
@@ -183,10 +186,13 @@ def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
     """The error for a store SQLite cannot read or write any more (a damaged page, a torn copy), or
     for a full disk, which SQLite may report as "disk I/O error" too."""
     if disk_full(path, exc):
-        return StoreError(f"disk full: cannot write {path} ({path.parent} has no space left); "
-                          "free some space and run the same command again (what was fetched before is stored)")
-    return StoreError(f"{path} is damaged ({exc}); move it away and run `citegraph build` again "
-                      "(everything is fetched again)")
+        return StoreError(
+            f"disk full: cannot write {path} ({path.parent} has no space left); "
+            "free some space and run the same command again (what was fetched before is stored)"
+        )
+    return StoreError(
+        f"{path} is damaged ({exc}); move it away and run `citegraph build` again (everything is fetched again)"
+    )
 
 
 class Store:
@@ -203,10 +209,14 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.read_only = self.path.exists() and not (os.access(self.path.parent, os.W_OK) and os.access(self.path, os.W_OK))
+        self.read_only = self.path.exists() and not (
+            os.access(self.path.parent, os.W_OK) and os.access(self.path, os.W_OK)
+        )
         if not self.path.exists() and self.path.parent.is_dir() and not os.access(self.path.parent, os.W_OK):
-            raise StoreError(f"{self.path.parent} is read-only and holds no citegraph store yet; "
-                             "use --data-dir to choose a folder citegraph can write")
+            raise StoreError(
+                f"{self.path.parent} is read-only and holds no citegraph store yet; "
+                "use --data-dir to choose a folder citegraph can write"
+            )
         try:
             if self.read_only:
                 self._open_read_only()
@@ -215,7 +225,9 @@ class Store:
                 self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
                 self._initialise()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a usable citegraph store ({exc}); move it away or use --data-dir") from None
+            raise StoreError(
+                f"{self.path} is not a usable citegraph store ({exc}); move it away or use --data-dir"
+            ) from None
 
     def _open_read_only(self) -> None:
         # mode=ro still needs to create the WAL index beside the file; in a read-only folder (or on a
@@ -267,7 +279,7 @@ class Store:
         if row is None or "'withheld'" in row[0]:
             return
         self.db.execute("ALTER TABLE fetch_log RENAME TO fetch_log_v1")
-        self.db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS fetch_log"):].split(";")[0])
+        self.db.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS fetch_log") :].split(";")[0])
         self.db.execute("INSERT INTO fetch_log SELECT * FROM fetch_log_v1")
         self.db.execute("DROP TABLE fetch_log_v1")
 
@@ -299,7 +311,9 @@ class Store:
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"{self.path} is locked by another citegraph process; try again when it ends") from None
+                raise StoreError(
+                    f"{self.path} is locked by another citegraph process; try again when it ends"
+                ) from None
             if disk_full(self.path, exc) or not isinstance(exc, sqlite3.OperationalError):
                 raise damaged(self.path, exc) from None
             raise StoreError(f"{self.path}: {exc}") from None
@@ -313,27 +327,44 @@ class Store:
         rows = [(p["paperId"], _json(p), detail, now) for p in papers if p and p.get("paperId")]
         rows.sort(key=lambda row: row[0])  # in key order, the primary key's index is appended to rather than rewritten
         if detail == "full" or replace_stubs:
-            db.executemany("INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO UPDATE SET "
-                           "data=excluded.data, detail=excluded.detail, updated_at=excluded.updated_at"
-                           + ("" if detail == "full" else " WHERE papers.detail = 'stub'"), rows)
+            db.executemany(
+                "INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO UPDATE SET "
+                "data=excluded.data, detail=excluded.detail, updated_at=excluded.updated_at"
+                + ("" if detail == "full" else " WHERE papers.detail = 'stub'"),
+                rows,
+            )
         else:
             db.executemany("INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO NOTHING", rows)
 
-    def _log(self, db, subject: str, kind: FetchKind, status: FetchStatus, reason: str | None = None,
-             items: int | None = None):
-        db.execute("INSERT OR REPLACE INTO fetch_log VALUES (?,?,?,?,?,?)",
-                   (subject, kind, status, reason, items, time.time()))
+    def _log(
+        self,
+        db,
+        subject: str,
+        kind: FetchKind,
+        status: FetchStatus,
+        reason: str | None = None,
+        items: int | None = None,
+    ):
+        db.execute(
+            "INSERT OR REPLACE INTO fetch_log VALUES (?,?,?,?,?,?)", (subject, kind, status, reason, items, time.time())
+        )
 
     def _record_metadata(self, db, answers: dict[str, dict | None]) -> None:
         """The found papers of a batch answer, their aliases, and a log line per requested id."""
         self._upsert_papers(db, (p for p in answers.values() if p), "full")
         for identifier, paper in answers.items():
             if paper:
-                db.execute("INSERT OR REPLACE INTO aliases VALUES (?,?,?,NULL)",
-                           (identifier.lower(), paper["paperId"], AliasHow.ID))
-            self._log(db, identifier.lower(), FetchKind.METADATA,
-                      FetchStatus.OK if paper else FetchStatus.NOT_FOUND,
-                      None if paper else "Semantic Scholar does not know this id")
+                db.execute(
+                    "INSERT OR REPLACE INTO aliases VALUES (?,?,?,NULL)",
+                    (identifier.lower(), paper["paperId"], AliasHow.ID),
+                )
+            self._log(
+                db,
+                identifier.lower(),
+                FetchKind.METADATA,
+                FetchStatus.OK if paper else FetchStatus.NOT_FOUND,
+                None if paper else "Semantic Scholar does not know this id",
+            )
 
     def record_metadata(self, answers: dict[str, dict | None]) -> None:
         """One batch answer without nested references (a bulk release's papers): see `_record_metadata`."""
@@ -349,29 +380,39 @@ class Store:
             self._record_metadata(db, {key: answer and answer.paper for key, answer in answers.items()})
             for answer in filter(None, answers.values()):
                 paper_id, refs = answer.paper["paperId"], answer.references
-                paged = db.execute("SELECT status, items FROM fetch_log WHERE subject=? AND what=?",
-                                   (paper_id, FetchKind.REFERENCES)).fetchone()
+                paged = db.execute(
+                    "SELECT status, items FROM fetch_log WHERE subject=? AND what=?", (paper_id, FetchKind.REFERENCES)
+                ).fetchone()
                 if paged and (paged[0] in FINAL or paged[1]):
                     continue
                 self._upsert_papers(db, refs, "stub")
-                db.executemany("INSERT INTO edges VALUES (?,?,NULL,NULL,NULL,'batch') ON CONFLICT DO NOTHING",
-                               [(paper_id, r["paperId"]) for r in refs if r.get("paperId")])
+                db.executemany(
+                    "INSERT INTO edges VALUES (?,?,NULL,NULL,NULL,'batch') ON CONFLICT DO NOTHING",
+                    [(paper_id, r["paperId"]) for r in refs if r.get("paperId")],
+                )
                 # Counted as the references' unresolved items until the pages replace them.
                 db.execute("DELETE FROM unresolved WHERE citing=? AND origin=?", (paper_id, FetchKind.REFERENCES))
-                db.executemany("INSERT INTO unresolved VALUES (?,?,?)",
-                               [(paper_id, r.get("title"), FetchKind.REFERENCES) for r in refs if not r.get("paperId")])
+                db.executemany(
+                    "INSERT INTO unresolved VALUES (?,?,?)",
+                    [(paper_id, r.get("title"), FetchKind.REFERENCES) for r in refs if not r.get("paperId")],
+                )
                 expected = answer.paper.get("referenceCount")
-                self._log(db, paper_id, FetchKind.NESTED_REFERENCES,
-                          FetchStatus.OK if answer.complete else FetchStatus.PARTIAL,
-                          None if answer.complete else f"the batch listed {len(refs):,} of {expected or '?'} references",
-                          sum(1 for r in refs if r.get("paperId")))
+                self._log(
+                    db,
+                    paper_id,
+                    FetchKind.NESTED_REFERENCES,
+                    FetchStatus.OK if answer.complete else FetchStatus.PARTIAL,
+                    None if answer.complete else f"the batch listed {len(refs):,} of {expected or '?'} references",
+                    sum(1 for r in refs if r.get("paperId")),
+                )
 
     def record_match(self, subject: str, paper: dict | None, agrees: bool = True) -> None:
         """A title match: ``paper`` is S2's candidate (None: no match), ``agrees`` whether the titles agree."""
         with self._tx() as db:
             if not paper:
-                self._log(db, subject, FetchKind.MATCH, FetchStatus.NOT_FOUND,
-                          "no Semantic Scholar paper matches this title")
+                self._log(
+                    db, subject, FetchKind.MATCH, FetchStatus.NOT_FOUND, "no Semantic Scholar paper matches this title"
+                )
                 return
             score = paper.get("matchScore")
             self._upsert_papers(db, [{k: v for k, v in paper.items() if k != "matchScore"}], "full")
@@ -399,22 +440,37 @@ class Store:
             if kind == FetchKind.REFERENCES:  # the pages replace what the batch's nested list said
                 db.execute("DELETE FROM edges WHERE citing=? AND origin='batch'", (paper_id,))
         self._upsert_papers(db, page.papers, "stub", replace_stubs=True)
-        self._upsert_edges(db, [(link.citing, link.cited, None if link.is_influential is None else int(link.is_influential),
-                                 _json(link.intents), _json(link.contexts), kind) for link in page.links])
+        self._upsert_edges(
+            db,
+            [
+                (
+                    link.citing,
+                    link.cited,
+                    None if link.is_influential is None else int(link.is_influential),
+                    _json(link.intents),
+                    _json(link.contexts),
+                    kind,
+                )
+                for link in page.links
+            ],
+        )
         if kind == FetchKind.REFERENCES:
-            db.executemany("INSERT INTO unresolved VALUES (?,?,?)",
-                           [(paper_id, title, kind) for title in page.unresolved])
+            db.executemany(
+                "INSERT INTO unresolved VALUES (?,?,?)", [(paper_id, title, kind) for title in page.unresolved]
+            )
         if page.next_offset is not None:
             self._log(db, paper_id, kind, FetchStatus.PARTIAL, "interrupted while paging", page.next_offset)
         else:
             count = db.execute(
                 "SELECT count(*) FROM edges WHERE " + ("citing=?" if kind == FetchKind.REFERENCES else "cited=?"),
-                (paper_id,)).fetchone()[0]
+                (paper_id,),
+            ).fetchone()[0]
             reason = page.truncated_reason
             self._log(db, paper_id, kind, FetchStatus.OK, reason, count)
 
-    def record_complete_links(self, kind: FetchKind, subjects: list[str], papers: list[dict], links: list[tuple],
-                              unresolved: list[str]) -> None:
+    def record_complete_links(
+        self, kind: FetchKind, subjects: list[str], papers: list[dict], links: list[tuple], unresolved: list[str]
+    ) -> None:
         """Many papers' whole link lists in one transaction, as a bulk release answers them.
 
         ``subjects`` are the papers whose lists these are (each logged OK with its count), ``papers``
@@ -442,8 +498,11 @@ class Store:
                         db.execute(statement)
             side = "citing" if kind == FetchKind.REFERENCES else "cited"
             now = time.time()
-            db.executemany(f"INSERT OR REPLACE INTO fetch_log SELECT ?1, ?2, 'ok', NULL, "
-                           f"(SELECT count(*) FROM edges WHERE {side} = ?1), ?3", ((p, kind, now) for p in subjects))
+            db.executemany(
+                f"INSERT OR REPLACE INTO fetch_log SELECT ?1, ?2, 'ok', NULL, "
+                f"(SELECT count(*) FROM edges WHERE {side} = ?1), ?3",
+                ((p, kind, now) for p in subjects),
+            )
 
     def _upsert_edges(self, db, edges: list[tuple]) -> None:
         # Flags from /references or /citations are never overwritten by a batch answer's unknowns.
@@ -463,14 +522,19 @@ class Store:
                     self._log(db, paper_id, FetchKind.NESTED_REFERENCES, FetchStatus.NOT_FOUND)
                     continue
                 self._upsert_papers(db, refs, "stub")
-                self._upsert_edges(db, [(paper_id, r["paperId"], None, None, None, "batch") for r in refs if r.get("paperId")])
+                self._upsert_edges(
+                    db, [(paper_id, r["paperId"], None, None, None, "batch") for r in refs if r.get("paperId")]
+                )
                 db.execute("DELETE FROM unresolved WHERE citing=? AND origin='batch'", (paper_id,))
-                db.executemany("INSERT INTO unresolved VALUES (?,?,'batch')",
-                               [(paper_id, r.get("title")) for r in refs if not r.get("paperId")])
+                db.executemany(
+                    "INSERT INTO unresolved VALUES (?,?,'batch')",
+                    [(paper_id, r.get("title")) for r in refs if not r.get("paperId")],
+                )
                 self._log(db, paper_id, FetchKind.NESTED_REFERENCES, FetchStatus.OK, None, len(refs))
 
-    def record_status(self, subjects: Iterable[str], kind: FetchKind, status: FetchStatus, reason: str,
-                      resume_at: int | None = None) -> None:
+    def record_status(
+        self, subjects: Iterable[str], kind: FetchKind, status: FetchStatus, reason: str, resume_at: int | None = None
+    ) -> None:
         """A fetch that ended without an answer to store; ``resume_at`` keeps a paged fetch's place."""
         with self._tx() as db:
             for subject in subjects:
@@ -483,11 +547,19 @@ class Store:
         now held, in order. A claim of a build that ended without releasing it (killed) is taken over."""
         host, pid = socket.gethostname(), os.getpid()
         with self._tx(changes_graph=False) as db:
-            held = {subject: (holder, holder_pid, holder_host, since) for subject, holder, holder_pid, holder_host, since
-                    in db.execute("SELECT subject, owner, pid, host, claimed_at FROM claims WHERE what=?", (kind,))}
-            mine = [s for s in dict.fromkeys(subjects) if s not in held or held[s][0] == owner or not _running(*held[s][1:])]
-            db.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?)",
-                           [(s, kind, owner, pid, host, time.time()) for s in mine])
+            held = {
+                subject: (holder, holder_pid, holder_host, since)
+                for subject, holder, holder_pid, holder_host, since in db.execute(
+                    "SELECT subject, owner, pid, host, claimed_at FROM claims WHERE what=?", (kind,)
+                )
+            }
+            mine = [
+                s for s in dict.fromkeys(subjects) if s not in held or held[s][0] == owner or not _running(*held[s][1:])
+            ]
+            db.executemany(
+                "INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?)",
+                [(s, kind, owner, pid, host, time.time()) for s in mine],
+            )
         return mine
 
     def release(self, owner: str, kind: FetchKind | None = None, subjects: Iterable[str] | None = None) -> None:
@@ -496,27 +568,32 @@ class Store:
             if subjects is None:
                 db.execute("DELETE FROM claims WHERE owner=?", (owner,))
             else:
-                db.executemany("DELETE FROM claims WHERE owner=? AND what=? AND subject=?",
-                               [(owner, kind, s) for s in subjects])
+                db.executemany(
+                    "DELETE FROM claims WHERE owner=? AND what=? AND subject=?", [(owner, kind, s) for s in subjects]
+                )
 
     # -- reads ---------------------------------------------------------------------------------
 
     def statuses(self, kind: FetchKind) -> dict[str, tuple[FetchStatus, str | None, int | None]]:
-        """``{subject: (status, reason, items)}`` of the last fetch of this kind; for PARTIAL, items is the resume offset."""
+        """``{subject: (status, reason, items)}`` of the last fetch of this kind; for PARTIAL, items is the
+        resume offset."""
         rows = self.db.execute("SELECT subject, status, reason, items FROM fetch_log WHERE what=?", (kind,))
         return {subject: (FetchStatus(status), reason, items) for subject, status, reason, items in rows}
 
     def log_entry(self, kind: FetchKind, subject: str) -> tuple[FetchStatus | None, str | None, int | None]:
         """``(status, reason, items)`` of the last fetch of this kind of this subject (all None: never asked)."""
-        row = self.db.execute("SELECT status, reason, items FROM fetch_log WHERE what=? AND subject=?",
-                              (kind, subject)).fetchone()
+        row = self.db.execute(
+            "SELECT status, reason, items FROM fetch_log WHERE what=? AND subject=?", (kind, subject)
+        ).fetchone()
         return (FetchStatus(row[0]), row[1], row[2]) if row else (None, None, None)
 
     def finished(self, kind: FetchKind, subject: str, since: float = 0.0) -> bool:
         """Whether a fetch of this kind of this subject ended ok or not found, at ``since`` (epoch seconds) or later."""
         marks = ",".join("?" * len(FINAL))
-        row = self.db.execute(f"SELECT 1 FROM fetch_log WHERE what=? AND subject=? AND status IN ({marks}) "
-                              "AND fetched_at>=?", (kind, subject, *FINAL, since)).fetchone()
+        row = self.db.execute(
+            f"SELECT 1 FROM fetch_log WHERE what=? AND subject=? AND status IN ({marks}) AND fetched_at>=?",
+            (kind, subject, *FINAL, since),
+        ).fetchone()
         return row is not None
 
     def reference_counts(self, paper_ids: Iterable[str]) -> dict[str, int | None]:
@@ -524,10 +601,14 @@ class Store:
         ids = list(paper_ids)
         counts: dict[str, int | None] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            counts.update(self.db.execute(
-                "SELECT paper_id, json_extract(data, '$.referenceCount') FROM papers "
-                f"WHERE paper_id IN ({','.join('?' * len(chunk))})", chunk))
+            chunk = ids[start : start + 500]
+            counts.update(
+                self.db.execute(
+                    "SELECT paper_id, json_extract(data, '$.referenceCount') FROM papers "
+                    f"WHERE paper_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
         return counts
 
     def aliases(self) -> dict[str, tuple[str, AliasHow, float | None]]:
@@ -537,11 +618,15 @@ class Store:
 
     def uncertain_matches(self) -> dict[str, dict]:
         """``{notes key: {"paperId", "title", "matchScore"}}``: S2's candidates for titles that did not agree."""
-        rows = self.db.execute("SELECT a.identifier, a.paper_id, a.score, p.data FROM aliases a "
-                               "LEFT JOIN papers p ON p.paper_id = a.paper_id WHERE a.how = ?",
-                               (AliasHow.UNCERTAIN_MATCH,))
-        return {ident: {"paperId": pid, "title": json.loads(data).get("title") if data else None, "matchScore": score}
-                for ident, pid, score, data in rows}
+        rows = self.db.execute(
+            "SELECT a.identifier, a.paper_id, a.score, p.data FROM aliases a "
+            "LEFT JOIN papers p ON p.paper_id = a.paper_id WHERE a.how = ?",
+            (AliasHow.UNCERTAIN_MATCH,),
+        )
+        return {
+            ident: {"paperId": pid, "title": json.loads(data).get("title") if data else None, "matchScore": score}
+            for ident, pid, score, data in rows
+        }
 
     def is_empty(self) -> bool:
         """Whether nothing was ever stored (no paper at all)."""
@@ -553,14 +638,20 @@ class Store:
 
     def edges(self) -> Iterator[tuple[str, str, bool | None, list | None, list | None, str]]:
         for citing, cited, influential, intents, contexts, origin in self.db.execute("SELECT * FROM edges"):
-            yield (citing, cited, None if influential is None else bool(influential),
-                   _parsed(intents) if intents else None, _parsed(contexts) if contexts else None, origin)
+            yield (
+                citing,
+                cited,
+                None if influential is None else bool(influential),
+                _parsed(intents) if intents else None,
+                _parsed(contexts) if contexts else None,
+                origin,
+            )
 
     def cited_by(self, citing_ids: Iterable[str]) -> set[str]:
         ids = list(citing_ids)
         found: set[str] = set()
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(r[0] for r in self.db.execute(f"SELECT cited FROM edges WHERE citing IN ({marks})", chunk))
         return found
@@ -571,8 +662,10 @@ class Store:
 
     def dropped_fields(self) -> dict[str, list[str]]:
         """``{paperId: names of the fields S2 sent with a wrong type}`` (stored as nulls), for coverage."""
-        rows = self.db.execute("SELECT paper_id, json_extract(data, '$.droppedFields') FROM papers "
-                               "WHERE json_extract(data, '$.droppedFields') IS NOT NULL")
+        rows = self.db.execute(
+            "SELECT paper_id, json_extract(data, '$.droppedFields') FROM papers "
+            "WHERE json_extract(data, '$.droppedFields') IS NOT NULL"
+        )
         return {paper_id: json.loads(names) for paper_id, names in rows}
 
     def paper(self, paper_id: str) -> dict | None:
@@ -586,18 +679,30 @@ class Store:
 
     # -- suggestions (S2's recommendations, kept so the page and `suggest --offline` need no network) --
 
-    def record_suggestions(self, asked_at: str, scope: str, pool: str, positives: list[str], negatives: list[str],
-                           rows: list[tuple[str, dict, dict]]) -> int:
+    def record_suggestions(
+        self,
+        asked_at: str,
+        scope: str,
+        pool: str,
+        positives: list[str],
+        negatives: list[str],
+        rows: list[tuple[str, dict, dict]],
+    ) -> int:
         """One `suggest` answer: ``rows`` are (paperId, paper record, reasons), best first. Returns its run number."""
         with self._tx() as db:
-            run = db.execute("INSERT INTO suggestion_runs (asked_at, scope, pool, positives, negatives) VALUES (?,?,?,?,?)",
-                             (asked_at, scope, pool, _json(positives), _json(negatives))).lastrowid
-            db.executemany("INSERT INTO suggestions VALUES (?,?,?,?,?)",
-                           [(run, rank, pid, _json(paper), _json(reasons)) for rank, (pid, paper, reasons) in enumerate(rows)])
+            run = db.execute(
+                "INSERT INTO suggestion_runs (asked_at, scope, pool, positives, negatives) VALUES (?,?,?,?,?)",
+                (asked_at, scope, pool, _json(positives), _json(negatives)),
+            ).lastrowid
+            db.executemany(
+                "INSERT INTO suggestions VALUES (?,?,?,?,?)",
+                [(run, rank, pid, _json(paper), _json(reasons)) for rank, (pid, paper, reasons) in enumerate(rows)],
+            )
         return run
 
     def suggestion_runs(self, scope: str | None = None, pool: str | None = None) -> list[tuple[int, str, str, str]]:
-        """(run, asked_at, scope, pool) of every stored `suggest` answer, oldest first, optionally of one scope and pool."""
+        """(run, asked_at, scope, pool) of every stored `suggest` answer, oldest first, optionally of one scope
+        and pool."""
         try:
             rows = self.db.execute("SELECT run, asked_at, scope, pool FROM suggestion_runs ORDER BY run").fetchall()
         except sqlite3.OperationalError:  # a read-only store written before suggestions existed
@@ -609,11 +714,15 @@ class Store:
         rows = self.db.execute("SELECT paper_id, data, reasons FROM suggestions WHERE run=? ORDER BY rank", (run,))
         return [(pid, json.loads(data), json.loads(reasons)) for pid, data, reasons in rows]
 
-
     # -- the history of builds: one compressed snapshot each (citegraph.history) ----------------------
 
-    def record_snapshot(self, built_at: str, snapshot: bytes, keep: int | None = None,
-                        fold: Callable[[list[bytes], bytes], bytes] | None = None) -> int:
+    def record_snapshot(
+        self,
+        built_at: str,
+        snapshot: bytes,
+        keep: int | None = None,
+        fold: Callable[[list[bytes], bytes], bytes] | None = None,
+    ) -> int:
         """Store one build's snapshot; returns its build number. With ``keep``, only the last ``keep``
         builds stay: ``fold(dropped, oldest_kept)`` gives the oldest kept snapshot what it must inherit."""
         with self._tx(changes_graph=False) as db:
@@ -623,13 +732,16 @@ class Store:
                 dropped, kept = rows[:-keep], rows[-keep:]
                 if dropped:
                     if fold:
-                        db.execute("UPDATE builds SET snapshot=? WHERE build=?",
-                                   (fold([s for _, s in dropped], kept[0][1]), kept[0][0]))
+                        db.execute(
+                            "UPDATE builds SET snapshot=? WHERE build=?",
+                            (fold([s for _, s in dropped], kept[0][1]), kept[0][0]),
+                        )
                     db.execute("DELETE FROM builds WHERE build<=?", (dropped[-1][0],))
         return build
 
     def snapshots(self) -> list[tuple[int, str, bytes]]:
-        """(build, built_at, snapshot) of every kept build, oldest first ([] for a store from before builds were kept)."""
+        """(build, built_at, snapshot) of every kept build, oldest first ([] for a store from before builds
+        were kept)."""
         try:
             return self.db.execute("SELECT build, built_at, snapshot FROM builds ORDER BY build").fetchall()
         except sqlite3.OperationalError:  # a read-only store written before the history existed
@@ -645,8 +757,13 @@ class Store:
         ids = list(paper_ids)
         old: list[str] = []
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            old += [r[0] for r in self.db.execute(
-                f"SELECT paper_id FROM papers WHERE detail='full' AND updated_at<? AND paper_id IN "
-                f"({','.join('?' * len(chunk))})", (before, *chunk))]
+            chunk = ids[start : start + 500]
+            old += [
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT paper_id FROM papers WHERE detail='full' AND updated_at<? AND paper_id IN "
+                    f"({','.join('?' * len(chunk))})",
+                    (before, *chunk),
+                )
+            ]
         return sorted(old, key=ids.index)

@@ -22,20 +22,31 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from citegraph.questions import YEAR, notice_line, paper_link, your_papers
 from citegraph.constants import DATA_DIR, MAX_SUGGESTIONS, SUGGESTION_POOLS, TOP
 from citegraph.datadir import CROSSREF_RATE_FILE, RATE_FILE, load, open_store
 from citegraph.errors import CitegraphError, ConflictingOptions, S2Unavailable
-from citegraph.s2.records import Notice
+from citegraph.questions import YEAR, notice_line, paper_link, your_papers
 from citegraph.s2 import schema
-from citegraph.text import shown_title
 from citegraph.s2.client import S2Client
+from citegraph.s2.records import Notice
 from citegraph.s2.transport import S2Config
+from citegraph.text import shown_title
 
 __all__ = ["Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
 
-SUGGESTION_FIELDS = ["title", "year", "venue", "citationCount", "externalIds", "url", "authors", "publicationDate",
-                     "citationStyles", "journal", "publicationTypes"]
+SUGGESTION_FIELDS = [
+    "title",
+    "year",
+    "venue",
+    "citationCount",
+    "externalIds",
+    "url",
+    "authors",
+    "publicationDate",
+    "citationStyles",
+    "journal",
+    "publicationTypes",
+]
 COLUMNS = ["paperId", "title", "year", "venue", "citationCount", "new", "notice", "cites", "shares", "url"]
 
 
@@ -70,15 +81,26 @@ class Suggestions:
         asked = self.asked_at[:10]
         how = f"stored answer of {asked}" if self.offline else f"asked {asked}"
         since = f"{self.new} new since {self.previous[:10]}" if self.previous else "first answer for these papers"
-        hint = "; S2 has none from papers of the last 60 days: try --pool all-cs" if (
-            self.table.empty and self.pool == "recent") else ""
+        hint = (
+            "; S2 has none from papers of the last 60 days: try --pool all-cs"
+            if (self.table.empty and self.pool == "recent")
+            else ""
+        )
         return f"{len(self.table)} suggestions ({self.pool} pool, {self.scope}, {how}); {since}{hint}"
 
     def to_dict(self) -> dict:
         """The answer as plain values (for JSON, an MCP tool): summary, dates and the rows."""
         rows = self.table.astype(object).where(self.table.notna(), None).to_dict("records")
-        return {"summary": self.summary(), "scope": self.scope, "pool": self.pool, "asked_at": self.asked_at,
-                "previous": self.previous, "offline": self.offline, "new": self.new, "suggestions": rows}
+        return {
+            "summary": self.summary(),
+            "scope": self.scope,
+            "pool": self.pool,
+            "asked_at": self.asked_at,
+            "previous": self.previous,
+            "offline": self.offline,
+            "new": self.new,
+            "suggestions": rows,
+        }
 
     def graph(self) -> nx.DiGraph:
         """The suggested papers as graph nodes (for `citegraph.export.formats.bibtex`)."""
@@ -102,8 +124,8 @@ def in_notes(graph: nx.DiGraph) -> set[str]:
 
 def _positives(graph: nx.DiGraph, from_paper: str | None, cluster: str | None) -> tuple[str, list[str]]:
     """(scope, positive paperIds) for the options given."""
-    from citegraph.questions import read_papers
     from citegraph.lookup import resolve_paper
+    from citegraph.questions import read_papers
 
     if from_paper is not None and cluster is not None:
         raise ConflictingOptions("suggest: give from_paper or cluster, not both")
@@ -117,16 +139,17 @@ def _positives(graph: nx.DiGraph, from_paper: str | None, cluster: str | None) -
         cluster = cluster_name(graph, cluster)
         chosen = [n for n in read if graph.nodes[n].get("cluster") == cluster]
         if not chosen:
-            raise CitegraphError(f"--cluster {cluster!r}: none of your read papers is in it; "
-                                 "see `citegraph clusters` for the groups holding your papers")
+            raise CitegraphError(
+                f"--cluster {cluster!r}: none of your read papers is in it; "
+                "see `citegraph clusters` for the groups holding your papers"
+            )
         return f"cluster {cluster}", chosen
     if not read:
         raise CitegraphError("no read papers in the graph to suggest from; build from your notes first")
     return "your read papers", read
 
 
-def _recommended(transport: S2Client, positives: list[str], negatives: list[str], pool: str,
-                 limit: int) -> list[dict]:
+def _recommended(transport: S2Client, positives: list[str], negatives: list[str], pool: str, limit: int) -> list[dict]:
     """S2's recommendations as paper records, best first, through the `semanticscholar` client."""
     from citegraph.s2.adapter import client
 
@@ -139,8 +162,9 @@ def _recommended(transport: S2Client, positives: list[str], negatives: list[str]
     votes: Counter = Counter()
     best: dict[str, tuple[int, dict]] = {}
     for positive in positives:
-        recommended = schema.usable_papers([p.raw_data for p in s2.get_recommended_papers(positive, SUGGESTION_FIELDS,
-                                                                                             limit, pool)])
+        recommended = schema.usable_papers(
+            [p.raw_data for p in s2.get_recommended_papers(positive, SUGGESTION_FIELDS, limit, pool)]
+        )
         for rank, record in enumerate(recommended):
             votes[record["paperId"]] += 1
             if record["paperId"] not in best or rank < best[record["paperId"]][0]:
@@ -165,9 +189,11 @@ def _reasons(graph: nx.DiGraph, transport: S2Client, paper_ids: list[str], notic
     for paper_id, refs in references.items():
         cited = {r["paperId"] for r in refs or [] if r.get("paperId")}
         shares = {p: len(cited & your_refs[p]) for p in yours if cited & your_refs[p]}
-        reasons[paper_id] = {"cites": sorted(p for p in yours if p in cited),
-                             "shares": dict(sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))),
-                             "references": None if refs is None else len(refs)}
+        reasons[paper_id] = {
+            "cites": sorted(p for p in yours if p in cited),
+            "shares": dict(sorted(shares.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "references": None if refs is None else len(refs),
+        }
     return reasons
 
 
@@ -195,20 +221,27 @@ def _ask_crossref(store, papers: list[dict], data_dir: Path, notice: Notice) -> 
         notice(f"Crossref: no answer ({asker.run.outage}); the suggestions' retraction notices are not known")
 
 
-def _table(graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str],
-           notices: dict | None = None) -> pd.DataFrame:
+def _table(
+    graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str], notices: dict | None = None
+) -> pd.DataFrame:
     from citegraph.crossref.stored import paper_doi
 
     records = []
     for paper_id, paper, reasons in rows:
-        records.append({
-            "paperId": paper_id, "title": paper.get("title"), "year": paper.get("year"), "venue": paper.get("venue") or "",
-            "citationCount": paper.get("citationCount"), "new": paper_id not in seen_before,
-            "notice": notice_line({"updates": (notices or {}).get(paper_doi(paper) or "")}),
-            "cites": [_title(graph, p) for p in reasons.get("cites", [])],
-            "shares": [f"{n}× {_title(graph, p)}" for p, n in reasons.get("shares", {}).items()],
-            "url": paper_link(paper),
-        })
+        records.append(
+            {
+                "paperId": paper_id,
+                "title": paper.get("title"),
+                "year": paper.get("year"),
+                "venue": paper.get("venue") or "",
+                "citationCount": paper.get("citationCount"),
+                "new": paper_id not in seen_before,
+                "notice": notice_line({"updates": (notices or {}).get(paper_doi(paper) or "")}),
+                "cites": [_title(graph, p) for p in reasons.get("cites", [])],
+                "shares": [f"{n}× {_title(graph, p)}" for p, n in reasons.get("shares", {}).items()],
+                "url": paper_link(paper),
+            }
+        )
     return pd.DataFrame(records, columns=COLUMNS).astype({"year": YEAR, "citationCount": YEAR})
 
 
@@ -223,8 +256,9 @@ def _usable_rows(rows) -> list[tuple[str, dict, dict]]:
     return list(usable.values())
 
 
-def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool: str | None = None,
-                       top: int | None = None) -> Suggestions | None:
+def stored_suggestions(
+    store, graph: nx.DiGraph, scope: str | None = None, pool: str | None = None, top: int | None = None
+) -> Suggestions | None:
     """The last stored answer (of this scope and pool, if given), without the papers now in your notes.
 
     Parameters
@@ -247,14 +281,29 @@ def stored_suggestions(store, graph: nx.DiGraph, scope: str | None = None, pool:
     seen_before = {pid for r in earlier for pid, _, _ in store.suggestions(r[0])}
     notes = in_notes(graph)
     rows = [row for row in _usable_rows(store.suggestions(run)) if row[0] not in notes][:top]
-    return Suggestions(_table(graph, rows, seen_before, _notices(store)), scope, pool, asked_at,
-                       earlier[-1][1] if earlier else None, offline=True,
-                       papers={pid: paper for pid, paper, _ in rows}, reasons={pid: why for pid, _, why in rows})
+    return Suggestions(
+        _table(graph, rows, seen_before, _notices(store)),
+        scope,
+        pool,
+        asked_at,
+        earlier[-1][1] if earlier else None,
+        offline=True,
+        papers={pid: paper for pid, paper, _ in rows},
+        reasons={pid: why for pid, _, why in rows},
+    )
 
 
-def suggest(data_dir: Path = DATA_DIR, pool: str = SUGGESTION_POOLS[0], top: int = TOP,
-            from_paper: str | None = None, cluster: str | None = None, offline: bool = False,
-            s2_config: S2Config | None = None, notice: Notice | None = None, crossref: bool = True) -> Suggestions:
+def suggest(
+    data_dir: Path = DATA_DIR,
+    pool: str = SUGGESTION_POOLS[0],
+    top: int = TOP,
+    from_paper: str | None = None,
+    cluster: str | None = None,
+    offline: bool = False,
+    s2_config: S2Config | None = None,
+    notice: Notice | None = None,
+    crossref: bool = True,
+) -> Suggestions:
     """Which papers does Semantic Scholar recommend for my reading, and why?
 
     Parameters
@@ -300,31 +349,47 @@ def suggest(data_dir: Path = DATA_DIR, pool: str = SUGGESTION_POOLS[0], top: int
         if offline:
             found = stored_suggestions(store, graph, scope, pool, top)
             if found is None:
-                raise CitegraphError(f"no stored suggestions for {scope} ({pool} pool) in {data_dir}; "
-                                     "run `citegraph suggest` once with the network")
+                raise CitegraphError(
+                    f"no stored suggestions for {scope} ({pool} pool) in {data_dir}; "
+                    "run `citegraph suggest` once with the network"
+                )
             return found
         if store.read_only:
-            raise CitegraphError(f"{data_dir} is read-only: suggestions are stored there; use --offline "
-                                 "for the last stored ones, or a writable --data-dir")
+            raise CitegraphError(
+                f"{data_dir} is read-only: suggestions are stored there; use --offline "
+                "for the last stored ones, or a writable --data-dir"
+            )
         config = dataclasses.replace(s2_config or S2Config.from_env(), rate_file=data_dir / RATE_FILE)
         return _ask_and_store(store, graph, scope, positives, pool, top, config, notice, data_dir if crossref else None)
     finally:
         store.close()
 
 
-def _ask_and_store(store, graph: nx.DiGraph, scope: str, positives: list[str], pool: str, top: int,
-                   config: S2Config, notice: Notice, crossref_data_dir: Path | None) -> Suggestions:
+def _ask_and_store(
+    store,
+    graph: nx.DiGraph,
+    scope: str,
+    positives: list[str],
+    pool: str,
+    top: int,
+    config: S2Config,
+    notice: Notice,
+    crossref_data_dir: Path | None,
+) -> Suggestions:
     """S2 asked for ``top`` suggestions and why each fits; the answer stored with the time asked, and
     (given the data dir) Crossref asked for the suggestions' notices."""
     negatives = sorted(n for n, d in graph.nodes(data=True) if d.get("not_relevant"))
     excluded = in_notes(graph) | set(positives)
     if negatives and (len(positives) == 1 or pool == "all-cs"):
-        notice(f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
-               "marked not relevant are only left out")
+        notice(
+            f"S2 takes no negatives for one paper or the all-cs pool: the {len(negatives)} paper(s) "
+            "marked not relevant are only left out"
+        )
     with S2Client(config, notice) as transport:
         limit = min(MAX_SUGGESTIONS, top + len(excluded))
-        papers = [p for p in _recommended(transport, positives, negatives, pool, limit)
-                  if p["paperId"] not in excluded][:top]
+        papers = [
+            p for p in _recommended(transport, positives, negatives, pool, limit) if p["paperId"] not in excluded
+        ][:top]
         reasons = _reasons(graph, transport, [p["paperId"] for p in papers], notice)
         requests = transport.requests
     asked_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
@@ -334,7 +399,14 @@ def _ask_and_store(store, graph: nx.DiGraph, scope: str, positives: list[str], p
     store.record_suggestions(asked_at, scope, pool, positives, negatives, rows)
     if crossref_data_dir is not None:
         _ask_crossref(store, papers, crossref_data_dir, notice)
-    return Suggestions(_table(graph, rows, seen_before, _notices(store)), scope, pool, asked_at,
-                       earlier[-1][1] if earlier else None,
-                       offline=False, requests=requests, papers={p["paperId"]: p for p in papers},
-                       reasons={pid: why for pid, _, why in rows})
+    return Suggestions(
+        _table(graph, rows, seen_before, _notices(store)),
+        scope,
+        pool,
+        asked_at,
+        earlier[-1][1] if earlier else None,
+        offline=False,
+        requests=requests,
+        papers={p["paperId"]: p for p in papers},
+        reasons={pid: why for pid, _, why in rows},
+    )

@@ -61,7 +61,6 @@ def spreadsheet_cell(text: str, terminal: bool = False) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-
 def terminal_text(value) -> str:
     """``value`` as one line of text without control characters (terminal escapes, newlines, tabs)."""
     text = "" if value is None else str(value)
@@ -71,8 +70,6 @@ def terminal_text(value) -> str:
 def cut(text: str, width: int) -> str:
     """``text`` at most ``width`` characters, ending in "…" when cut."""
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|!#])")
@@ -88,6 +85,8 @@ def markdown_text(value) -> str:
     \<img src=x\> \[click\](javascript:alert(1)) \| \*x\*
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal_text(value))
+
+
 def withheld_words(reference_count: int | None) -> str:
     """How a paper whose references the publisher withholds is described, wherever it is.
 

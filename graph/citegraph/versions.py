@@ -83,7 +83,7 @@ def find_versions(graph: nx.DiGraph) -> dict[str, str]:
         if not 2 <= len(nodes) <= MAX_VERSIONS:
             continue
         for i, first in enumerate(nodes):
-            for second in nodes[i + 1:]:
+            for second in nodes[i + 1 :]:
                 if root(first) != root(second) and same_paper(graph.nodes[first], graph.nodes[second]):
                     parent[root(second)] = root(first)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -91,9 +91,14 @@ def find_versions(graph: nx.DiGraph) -> dict[str, str]:
         groups[root(node)].append(node)
     merged = {}
     for top, members in groups.items():
-        members = sorted(set(members) | {top}, key=lambda n: (
-            not (graph.nodes[n].get("read") or graph.nodes[n].get("queued")),
-            -(graph.nodes[n].get("citationCount") or 0), n))
+        members = sorted(
+            set(members) | {top},
+            key=lambda n: (
+                not (graph.nodes[n].get("read") or graph.nodes[n].get("queued")),
+                -(graph.nodes[n].get("citationCount") or 0),
+                n,
+            ),
+        )
         merged.update({other: members[0] for other in members[1:]})
     return merged
 
@@ -116,8 +121,12 @@ def merge_versions(graph: nx.DiGraph) -> dict[str, str]:
         for listed in ("topics", "sources"):
             node[listed] = list(dict.fromkeys((node.get(listed) or []) + (data.get(listed) or [])))
         node["alsoS2"] = sorted({*node.get("alsoS2", []), other})
-        version_ids.update({identifier: kept for identifier in identifiers_of(
-            {"paperId": other, "externalIds": data.get("externalIds")})})
+        version_ids.update(
+            {
+                identifier: kept
+                for identifier in identifiers_of({"paperId": other, "externalIds": data.get("externalIds")})
+            }
+        )
         graph.remove_node(other)
     graph.graph["versions"] = merged
     graph.graph["version_ids"] = version_ids

@@ -6,12 +6,13 @@ import datetime
 import json
 import sys
 
+from citegraph.demo.world import add_later_work, generate_library, generate_world, sample_notes_seeds
+
 from .crossref import MODES as CROSSREF_MODES
 from .crossref import StandinCrossref, give_every_paper_a_doi
 from .hostile import MODES, HostileS2
 from .realworld import load_world
 from .server import BODIES, Faults, StandinS2, withhold_references
-from citegraph.demo.world import add_later_work, generate_library, generate_world, sample_notes_seeds
 
 
 def main() -> None:
@@ -38,19 +39,41 @@ def main() -> None:
     parser.add_argument("--after", type=int, default=0, help="--status/--body from this request on")
     parser.add_argument("--until", type=int, help="--status/--body until this request")
     parser.add_argument("--matching", help="--status/--body only for paths matching this regex")
-    parser.add_argument("--world", metavar="PATH", help="serve this world file instead (JSON, or gzipped JSON, "
-                        "as tests/fixtures/realcorpus/world.json.gz: real S2 records)")
-    parser.add_argument("--library", type=int, metavar="N",
-                        help="serve a generated library instead: N read papers in 8 topics among about 30*N papers")
+    parser.add_argument(
+        "--world",
+        metavar="PATH",
+        help="serve this world file instead (JSON, or gzipped JSON, "
+        "as tests/fixtures/realcorpus/world.json.gz: real S2 records)",
+    )
+    parser.add_argument(
+        "--library",
+        type=int,
+        metavar="N",
+        help="serve a generated library instead: N read papers in 8 topics among about 30*N papers",
+    )
     parser.add_argument("--library-notes", metavar="FILE", help="with --library: write its reading notes here")
     parser.add_argument("--no-headings", action="store_true", help="with --library-notes: no topic headings")
-    parser.add_argument("--withheld", type=float, default=0.0, metavar="SHARE",
-                        help="this share of the notes' (or the library's read) papers have references the publisher "
-                             "withholds, answered as S2 does")
-    parser.add_argument("--crossref-port", type=int, metavar="PORT",
-                        help="also serve the world as Crossref here (every paper gets a DOI; see tests/standin/crossref.py)")
-    parser.add_argument("--retracted", type=int, default=0, metavar="N",
-                        help="with --crossref-port: Crossref records the N most cited papers as retracted")
+    parser.add_argument(
+        "--withheld",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="this share of the notes' (or the library's read) papers have references the publisher "
+        "withholds, answered as S2 does",
+    )
+    parser.add_argument(
+        "--crossref-port",
+        type=int,
+        metavar="PORT",
+        help="also serve the world as Crossref here (every paper gets a DOI; see tests/standin/crossref.py)",
+    )
+    parser.add_argument(
+        "--retracted",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --crossref-port: Crossref records the N most cited papers as retracted",
+    )
     parser.add_argument("--crossref-mode", choices=CROSSREF_MODES, help="with --crossref-port: a hostile Crossref")
     parser.add_argument("--hostile", choices=MODES, help="serve as a hostile server in this mode (faults ignored)")
     args = parser.parse_args()
@@ -71,15 +94,29 @@ def main() -> None:
         add_later_work(world, datetime.date.today(), args.later_work, seed=args.seed)
         yours = list(filter(None, (world.resolve(f"ARXIV:{arxiv}") for arxiv, _ in seeds)))
     withhold_references(world, yours, args.withheld)
-    faults = Faults(rate_429=args.rate_429, rate_5xx=args.rate_5xx, rps=args.rps, hang_after=args.hang_after,
-                    die_after=args.die_after, status=args.status, body=args.body, after=args.after, until=args.until,
-                    matching=args.matching, seed=args.seed)
+    faults = Faults(
+        rate_429=args.rate_429,
+        rate_5xx=args.rate_5xx,
+        rps=args.rps,
+        hang_after=args.hang_after,
+        die_after=args.die_after,
+        status=args.status,
+        body=args.body,
+        after=args.after,
+        until=args.until,
+        matching=args.matching,
+        seed=args.seed,
+    )
     if args.crossref_port:
-        crossref = StandinCrossref(give_every_paper_a_doi(world), mode=args.crossref_mode, port=args.crossref_port).start()
-        for paper in sorted(world.papers, key=lambda p: -len(world.citations.get(p, [])))[:args.retracted]:
+        crossref = StandinCrossref(
+            give_every_paper_a_doi(world), mode=args.crossref_mode, port=args.crossref_port
+        ).start()
+        for paper in sorted(world.papers, key=lambda p: -len(world.citations.get(p, [])))[: args.retracted]:
             crossref.plant(paper)
         print(f"export CROSSREF_API_URL={crossref.url}", file=sys.stderr, flush=True)
-    service = HostileS2(world, args.hostile, port=args.port) if args.hostile else StandinS2(world, faults, port=args.port)
+    service = (
+        HostileS2(world, args.hostile, port=args.port) if args.hostile else StandinS2(world, faults, port=args.port)
+    )
     print(json.dumps({"url": service.url, "papers": len(world.papers)}), flush=True)
     print(f"export S2_API_URL={service.url}", file=sys.stderr, flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -48,8 +48,16 @@ def give_every_paper_a_doi(world: World) -> World:
 class StandinCrossref:
     """The service: a world's papers as Crossref works, planted notices, faults, and a request log."""
 
-    def __init__(self, world: World, references_without_doi: float = 0.0, mode: str | None = None,
-                 rate_429: float = 0.0, seed: int = 0, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        world: World,
+        references_without_doi: float = 0.0,
+        mode: str | None = None,
+        rate_429: float = 0.0,
+        seed: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ):
         self.world = world
         self.references_without_doi = references_without_doi
         self.mode = mode
@@ -60,8 +68,11 @@ class StandinCrossref:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._release = threading.Event()
-        self.by_doi = {str((r.get("externalIds") or {}).get("DOI")).lower(): p
-                       for p, r in world.papers.items() if (r.get("externalIds") or {}).get("DOI")}
+        self.by_doi = {
+            str((r.get("externalIds") or {}).get("DOI")).lower(): p
+            for p, r in world.papers.items()
+            if (r.get("externalIds") or {}).get("DOI")
+        }
         self.httpd = _QuietServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
 
@@ -79,15 +90,29 @@ class StandinCrossref:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def plant(self, paper_id: str, kind: str = "retraction", source: str = "retraction-watch",
-              date: tuple[int, int, int] = (2020, 2, 6)) -> str:
+    def plant(
+        self,
+        paper_id: str,
+        kind: str = "retraction",
+        source: str = "retraction-watch",
+        date: tuple[int, int, int] = (2020, 2, 6),
+    ) -> str:
         """Record a notice (``retraction``, ``correction``, ``expression_of_concern``) on a world
         paper's work; returns the notice's DOI."""
         doi = self.world.papers[paper_id]["externalIds"]["DOI"]
         notice = f"10.5555/notice.{kind}.{hashlib.sha1(doi.encode()).hexdigest()[:8]}"
         self.notices.setdefault(doi.lower(), []).append(
-            {"type": kind, "DOI": notice, "source": source, "label": kind.replace("_", " ").title(),
-             "updated": {"date-parts": [list(date)], "date-time": f"{date[0]:04d}-{date[1]:02d}-{date[2]:02d}T00:00:00Z"}})
+            {
+                "type": kind,
+                "DOI": notice,
+                "source": source,
+                "label": kind.replace("_", " ").title(),
+                "updated": {
+                    "date-parts": [list(date)],
+                    "date-time": f"{date[0]:04d}-{date[1]:02d}-{date[2]:02d}T00:00:00Z",
+                },
+            }
+        )
         return notice
 
     def count(self, path_contains: str = "") -> int:
@@ -113,8 +138,13 @@ class StandinCrossref:
             else:
                 item["unstructured"] = f"{citation.title}. {cited.get('year') if cited else ''}"
             references.append(item)
-        work = {"DOI": own, "title": [record.get("title")], "type": "journal-article",
-                "reference-count": len(references), "reference": references}
+        work = {
+            "DOI": own,
+            "title": [record.get("title")],
+            "type": "journal-article",
+            "reference-count": len(references),
+            "reference": references,
+        }
         if doi.lower() in self.notices:
             work["updated-by"] = self.notices[doi.lower()]
         if select:
@@ -126,19 +156,53 @@ class StandinCrossref:
         if path.rstrip("/") == "/works":
             rows = int(query.get("rows", 20))
             if rows > MAX_ROWS:
-                return 400, json.dumps({"status": "failed", "message-type": "validation-failure",
-                                        "message": [{"type": "integer-not-valid", "value": rows}]}).encode(), "json"
-            wanted = [f[len("doi:"):].lower() for f in query.get("filter", "").split(",") if f.startswith("doi:")]
+                return (
+                    400,
+                    json.dumps(
+                        {
+                            "status": "failed",
+                            "message-type": "validation-failure",
+                            "message": [{"type": "integer-not-valid", "value": rows}],
+                        }
+                    ).encode(),
+                    "json",
+                )
+            wanted = [f[len("doi:") :].lower() for f in query.get("filter", "").split(",") if f.startswith("doi:")]
             items = [self.work(d, select) for d in dict.fromkeys(wanted) if d in self.by_doi][:rows]
-            return 200, _json({"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
-                               "message": {"facets": {}, "total-results": len(items), "items": items,
-                                           "items-per-page": rows, "query": {"start-index": 0}}}), "json"
+            return (
+                200,
+                _json(
+                    {
+                        "status": "ok",
+                        "message-type": "work-list",
+                        "message-version": "1.0.0",
+                        "message": {
+                            "facets": {},
+                            "total-results": len(items),
+                            "items": items,
+                            "items-per-page": rows,
+                            "query": {"start-index": 0},
+                        },
+                    }
+                ),
+                "json",
+            )
         if path.startswith("/works/"):
-            doi = unquote(path[len("/works/"):]).lower()
+            doi = unquote(path[len("/works/") :]).lower()
             if doi not in self.by_doi:
                 return 404, NOT_FOUND, "text"
-            return 200, _json({"status": "ok", "message-type": "work", "message-version": "1.0.0",
-                               "message": self.work(doi, select)}), "json"
+            return (
+                200,
+                _json(
+                    {
+                        "status": "ok",
+                        "message-type": "work",
+                        "message-version": "1.0.0",
+                        "message": self.work(doi, select),
+                    }
+                ),
+                "json",
+            )
         return 404, NOT_FOUND, "text"
 
 
@@ -160,8 +224,9 @@ def _handler_for(service: StandinCrossref):
             parts = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
             with service._lock:
-                service.requests.append({"path": unquote(parts.path), "query": query,
-                                         "user_agent": self.headers.get("user-agent")})
+                service.requests.append(
+                    {"path": unquote(parts.path), "query": query, "user_agent": self.headers.get("user-agent")}
+                )
                 roll = service._rng.random()
             if service.mode == "drop":
                 self.close_connection = True
@@ -177,14 +242,16 @@ def _handler_for(service: StandinCrossref):
                 return self._send(200, HTML, "html")
             if service.mode == "wrong_shape":
                 return self._send(200, b'{"status": "ok", "message-type": "work-list", "message": []}', "json")
-            status, body, kind = service.answer(unquote(parts.path) if parts.path.startswith("/works/") else parts.path,
-                                                query)
+            status, body, kind = service.answer(
+                unquote(parts.path) if parts.path.startswith("/works/") else parts.path, query
+            )
             self._send(status, body, kind)
 
         def _send(self, status: int, body: bytes, kind: str, headers: dict | None = None):
             self.send_response(status)
-            self.send_header("Content-Type", {"json": "application/json", "text": "text/plain",
-                                              "html": "text/html"}[kind])
+            self.send_header(
+                "Content-Type", {"json": "application/json", "text": "text/plain", "html": "text/html"}[kind]
+            )
             self.send_header("Content-Length", str(len(body)))
             limit, interval = service.rate_limit
             self.send_header("X-Rate-Limit-Limit", str(limit))

@@ -18,8 +18,10 @@ def gain_citers(world: World, targets: list[str], count: int, year: int = 2026, 
         number = 5_000_000 + seed * 10_000 + k
         paper_id = _paper_id(seed + 77, number)
         title = " ".join(rng.sample(WORDS, rng.randint(3, 6))).capitalize() + f" {number}"
-        citations = [Citation(target, world.papers[target]["title"], rng.random() < 0.3, rng.sample(INTENTS, 1), [])
-                     for target in cited]
+        citations = [
+            Citation(target, world.papers[target]["title"], rng.random() < 0.3, rng.sample(INTENTS, 1), [])
+            for target in cited
+        ]
         added.append(world.add_paper(_record(paper_id, number, title, year, rng), citations))
         world.papers[paper_id].update(citationCount=0, influentialCitationCount=0, referenceCount=len(citations))
         for citation in citations:

@@ -31,8 +31,15 @@ def load_world(path: str | Path = REAL_WORLD) -> World:
     raw = read_world_file(path)
     world = World()
     for paper_id, record in raw["papers"].items():
-        references = [Citation(item.get("paperId"), item.get("title") or "", item.get("isInfluential"),
-                               item.get("intents") or [], item.get("contexts") or [])
-                      for item in raw["references"].get(paper_id, [])]
+        references = [
+            Citation(
+                item.get("paperId"),
+                item.get("title") or "",
+                item.get("isInfluential"),
+                item.get("intents") or [],
+                item.get("contexts") or [],
+            )
+            for item in raw["references"].get(paper_id, [])
+        ]
         world.add_paper(dict(record), references)
     return world

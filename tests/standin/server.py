@@ -508,24 +508,30 @@ class StandinS2:
         return 404, {"message": "Not Found"}
 
 
-ELIDED_NOTICE = ("Notice: The following paper fields have been elided by the publisher: {{'references'}}. Paper or "
-                 "abstract available at https://doi.org/{doi}, which is subject to the license by the author or "
-                 "copyright owner provided with this content. Please go to the source to verify the license and "
-                 "copyright information for your use.")
+ELIDED_NOTICE = (
+    "Notice: The following paper fields have been elided by the publisher: {{'references'}}. Paper or "
+    "abstract available at https://doi.org/{doi}, which is subject to the license by the author or "
+    "copyright owner provided with this content. Please go to the source to verify the license and "
+    "copyright information for your use."
+)
 
 
 def withheld_answer(record: dict, paper_fields: list[str]) -> dict:
     """S2's /references answer for a paper whose publisher withholds its references (observed, undocumented)."""
     citing = _select(record, [f for f in paper_fields if f not in CITATION_FIELDS])
     doi = (record.get("externalIds") or {}).get("DOI") or "10.0000/unknown"
-    citing["openAccessPdf"] = {"url": "", "status": "CLOSED", "license": None,
-                               "disclaimer": ELIDED_NOTICE.format(doi=doi)}
+    citing["openAccessPdf"] = {
+        "url": "",
+        "status": "CLOSED",
+        "license": None,
+        "disclaimer": ELIDED_NOTICE.format(doi=doi),
+    }
     return {"offset": 0, "data": None, "citingPaperInfo": citing}
 
 
 def withhold_references(world: World, papers: list[str], share: float) -> list[str]:
     """Mark ``share`` of ``papers`` (chosen by paperId, the same ones each time) as withheld; returns them."""
-    chosen = sorted(papers, key=lambda p: hashlib.sha1(p.encode()).hexdigest())[:round(share * len(papers))]
+    chosen = sorted(papers, key=lambda p: hashlib.sha1(p.encode()).hexdigest())[: round(share * len(papers))]
     world.withheld.update(chosen)
     return chosen
 

@@ -52,14 +52,15 @@ def safe_name(value: object, what: str) -> str:
     -------
     >>> safe_name("2025-12-05", "release id")
     '2025-12-05'
-    >>> safe_name("x/../../etc", "release id")
+    >>> safe_name("x/../../etc", "release id")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    citegraph.errors.UnusableAnswer: release id 'x/../../etc' is not a name citegraph writes to disk (letters, digits, '.', '_' and '-' only)
+    citegraph.errors.UnusableAnswer: release id 'x/../../etc' is not a name citegraph writes to disk ...
     """
     if isinstance(value, str) and SAFE_NAME.fullmatch(value) and ".." not in value:
         return value
-    raise UnusableAnswer(f"{what} {shown(value)} is not a name citegraph writes to disk "
-                                 "(letters, digits, '.', '_' and '-' only)")
+    raise UnusableAnswer(
+        f"{what} {shown(value)} is not a name citegraph writes to disk (letters, digits, '.', '_' and '-' only)"
+    )
 
 
 def inside(folder: Path, path: Path) -> Path:
@@ -104,8 +105,9 @@ class ReleaseInfo:
     datasets: list[tuple[str, str]]
 
 
-def list_releases(config: S2Config | None = None, release: str | None = None,
-                  notice: Notice | None = None) -> list[ReleaseInfo]:
+def list_releases(
+    config: S2Config | None = None, release: str | None = None, notice: Notice | None = None
+) -> list[ReleaseInfo]:
     """The releases S2 offers (newest first); with ``release``, only that one, with its datasets.
 
     Example
@@ -149,8 +151,7 @@ def _target_names(urls: list, folder: Path) -> list[tuple[str, Path]]:
     seen: set[str] = set()
     for _, target in pairs:
         if target.name in seen:
-            raise UnusableAnswer(f"two download links name the same file {target.name}; "
-                                         "nothing was downloaded for it")
+            raise UnusableAnswer(f"two download links name the same file {target.name}; nothing was downloaded for it")
         seen.add(target.name)
         inside(folder, target)
     return pairs
@@ -198,8 +199,11 @@ def _receive(answer, out, have: int, declared: int | None, name: str, progress: 
         have += len(chunk)
         window_bytes += len(chunk)
         if have > limit:
-            what = f"longer than the {declared:,} bytes it declared" if declared is not None else \
-                f"larger than {MAX_SHARD_BYTES >> 30} GiB"
+            what = (
+                f"longer than the {declared:,} bytes it declared"
+                if declared is not None
+                else f"larger than {MAX_SHARD_BYTES >> 30} GiB"
+            )
             raise DownloadFailed(f"{name}: the server sent a file {what}; nothing of it was kept")
         out.write(chunk)
         if progress:
@@ -261,8 +265,10 @@ def download_file(url: str, target: Path, progress: Progress | None = None, http
     finally:
         if own:
             http.close()
-    raise DownloadFailed(f"{target.name} could not be downloaded complete from {redact_link(url)} ({problem}); "
-                         "run the same command again to resume")
+    raise DownloadFailed(
+        f"{target.name} could not be downloaded complete from {redact_link(url)} ({problem}); "
+        "run the same command again to resume"
+    )
 
 
 def _declared_length(header: str | None, have: int, name: str) -> int | None:
@@ -272,8 +278,10 @@ def _declared_length(header: str | None, have: int, name: str) -> int | None:
         raise DownloadFailed(f"{name}: the server declared a length of {shown(header)}, not a number")
     declared = int(header)
     if have + declared > MAX_SHARD_BYTES:
-        raise DownloadFailed(f"{name}: the server declared {have + declared:,} bytes, more than the "
-                             f"{MAX_SHARD_BYTES >> 30} GiB a shard may have; nothing was downloaded")
+        raise DownloadFailed(
+            f"{name}: the server declared {have + declared:,} bytes, more than the "
+            f"{MAX_SHARD_BYTES >> 30} GiB a shard may have; nothing was downloaded"
+        )
     return declared
 
 
@@ -284,9 +292,15 @@ def _download_all(urls: list, folder: Path, progress: Progress | None) -> list[P
     return [target for _, target in pairs]
 
 
-def download_release(release: str, datasets: list[str], folder: Path, shards: int | None = None,
-                     config: S2Config | None = None, progress: Progress | None = None,
-                     notice: Notice | None = None) -> dict[str, list[Path]]:
+def download_release(
+    release: str,
+    datasets: list[str],
+    folder: Path,
+    shards: int | None = None,
+    config: S2Config | None = None,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+) -> dict[str, list[Path]]:
     """Download the named datasets of a release into ``folder/<dataset>/`` (the first ``shards`` of each).
 
     Shards already downloaded complete (in the manifest at their size) are skipped, so running it
@@ -306,14 +320,18 @@ def download_release(release: str, datasets: list[str], folder: Path, shards: in
     folder.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(folder)
     if manifest.get("release") not in (None, release):
-        raise CitegraphError(f"{folder} holds release {manifest['release']}; download {release} into another folder, "
-                             "or bring it up to date with `citegraph datasets update`")
+        raise CitegraphError(
+            f"{folder} holds release {manifest['release']}; download {release} into another folder, "
+            "or bring it up to date with `citegraph datasets update`"
+        )
     manifest["release"] = release
     found: dict[str, list[Path]] = {}
     with _client(config, notice) as s2:
         links = {name: s2.get_dataset_download_links(release, name).files for name in datasets}
-    planned = {name: _target_names(urls[:shards] if shards else urls, inside(folder, folder / name))
-               for name, urls in links.items()}
+    planned = {
+        name: _target_names(urls[:shards] if shards else urls, inside(folder, folder / name))
+        for name, urls in links.items()
+    }
     for name, pairs in planned.items():
         found[name] = []
         for url, target in pairs:
@@ -326,9 +344,14 @@ def download_release(release: str, datasets: list[str], folder: Path, shards: in
     return found
 
 
-def update_release(folder: Path, to_release: str = LATEST_RELEASE, config: S2Config | None = None,
-                   options: EngineOptions | None = None, progress: Progress | None = None,
-                   notice: Notice | None = None) -> str:
+def update_release(
+    folder: Path,
+    to_release: str = LATEST_RELEASE,
+    config: S2Config | None = None,
+    options: EngineOptions | None = None,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+) -> str:
     """Bring an imported release up to ``to_release`` by S2's diffs: upserts and deletes by corpus id.
 
     Every dataset imported in ``folder`` is updated; the diff files are downloaded (verified) into
@@ -350,34 +373,47 @@ def update_release(folder: Path, to_release: str = LATEST_RELEASE, config: S2Con
     start = safe_name(start, f"the release recorded in {folder}'s manifest")
     datasets = sorted({relative.split("/", 1)[0] for relative in manifest["files"]} & {"papers", "citations"})
     with _client(config, notice) as s2:
-        plans = {name: _fitting_steps(s2.get_dataset_diffs(name, start, to_release).diffs or [], start, name)
-                 for name in datasets}
+        plans = {
+            name: _fitting_steps(s2.get_dataset_diffs(name, start, to_release).diffs or [], start, name)
+            for name in datasets
+        }
     ends = {steps[-1].to_release if steps else start for steps in plans.values()}
     if len(ends) > 1:
-        raise UnusableAnswer(f"S2's diffs bring the datasets of {folder} to different releases "
-                                     f"({', '.join(sorted(ends))}); nothing was changed")
+        raise UnusableAnswer(
+            f"S2's diffs bring the datasets of {folder} to different releases "
+            f"({', '.join(sorted(ends))}); nothing was changed"
+        )
     for name, steps in plans.items():
         for step in steps:
             where = inside(folder, folder / "diffs" / f"{step.from_release}_{step.to_release}" / name)
-            apply_diff(folder, name, _download_all(step.update_files or [], where / "updates", progress),
-                       _download_all(step.delete_files or [], where / "deletes", progress), options)
+            apply_diff(
+                folder,
+                name,
+                _download_all(step.update_files or [], where / "updates", progress),
+                _download_all(step.delete_files or [], where / "deletes", progress),
+                options,
+            )
     manifest["release"] = ends.pop() if ends else start
     write_manifest(folder, manifest)
     return manifest["release"]
 
 
 def _fitting_steps(steps: list, start: str, dataset: str) -> list:
-    """The diff steps, checked to chain from ``start`` (each starting where the last ended) with usable ids and links."""
+    """The diff steps, checked to chain from ``start`` (each starting where the last ended), with usable ids
+    and links."""
     held = start
     for step in steps:
         origin = safe_name(getattr(step, "from_release", None), "a diff's from_release")
         reached = safe_name(getattr(step, "to_release", None), "a diff's to_release")
         if origin != held:
-            raise UnusableAnswer(f"S2's diff for {dataset} starts at release {origin}, but the folder holds "
-                                         f"{held}; nothing was changed")
+            raise UnusableAnswer(
+                f"S2's diff for {dataset} starts at release {origin}, but the folder holds {held}; nothing was changed"
+            )
         for links in (step.update_files, step.delete_files):
             if not isinstance(links, list | None) or any(not isinstance(link, str) for link in links or []):
-                raise UnusableAnswer(f"S2's diff {origin} to {reached} for {dataset} lists something "
-                                             "other than links; nothing was changed")
+                raise UnusableAnswer(
+                    f"S2's diff {origin} to {reached} for {dataset} lists something "
+                    "other than links; nothing was changed"
+                )
         held = reached
     return steps

@@ -69,20 +69,25 @@ def parquet_files(release_dir: Path) -> dict[str, Path]:
     missing = [name for name, path in files.items() if not path.exists()]
     not_files = [str(path) for path in files.values() if path.exists() and not path.is_file()]
     if not_files:  # a FIFO would hang the engine's read for ever
-        raise ReleaseMissing(f"{not_files[0]} is not a regular file; run `citegraph datasets import {release_dir}` "
-                             "again")
+        raise ReleaseMissing(
+            f"{not_files[0]} is not a regular file; run `citegraph datasets import {release_dir}` again"
+        )
     if missing:
-        raise ReleaseMissing(f"{release_dir} holds no imported release ({', '.join(missing)} missing); "
-                             f"run `citegraph datasets import {release_dir}` first")
+        raise ReleaseMissing(
+            f"{release_dir} holds no imported release ({', '.join(missing)} missing); "
+            f"run `citegraph datasets import {release_dir}` first"
+        )
     return files
 
 
 def engine_error(engine: str, release_dir: Path, exc: Exception) -> CitegraphError:
     """An engine's failure as one line (its first line: Spark's are Java stack traces)."""
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
-    return CitegraphError(f"{engine} could not read the release in {release_dir} ({first}); if it ran out of memory, "
-                          "raise --memory-limit or give --temp-dir room; if a file is damaged, run "
-                          "`citegraph datasets import` again")
+    return CitegraphError(
+        f"{engine} could not read the release in {release_dir} ({first}); if it ran out of memory, "
+        "raise --memory-limit or give --temp-dir room; if a file is damaged, run "
+        "`citegraph datasets import` again"
+    )
 
 
 class _Engine:
@@ -138,18 +143,23 @@ class DuckDBEngine(_Engine):
 # Spark as Arrow batches, decoded in the JVM: executors never need citegraph's Python.
 # (A Spark Connect server keeps its own settings of the driver, and always sends rows as Arrow.)
 SPARK_DEFAULTS = (("spark.sql.shuffle.partitions", "8"),)
-SPARK_STARTED_DEFAULTS = (("spark.ui.enabled", "false"), ("spark.ui.showConsoleProgress", "false"),
-                          ("spark.sql.execution.arrow.pyspark.enabled", "true"),
-                          ("spark.sql.execution.arrow.pyspark.fallback.enabled", "false"))
+SPARK_STARTED_DEFAULTS = (
+    ("spark.ui.enabled", "false"),
+    ("spark.ui.showConsoleProgress", "false"),
+    ("spark.sql.execution.arrow.pyspark.enabled", "true"),
+    ("spark.sql.execution.arrow.pyspark.fallback.enabled", "false"),
+)
 _spark_sessions: dict[tuple, object] = {}
 
 
 def _spark_error(master: str, exc: Exception) -> CitegraphError:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-    where = ("is the Spark Connect server running there?" if master.startswith("sc://") else
-             "is the master running, and Java installed?")
-    return CitegraphError(f"Spark did not start at {master} ({first}); check --spark-master ({where}) "
-                          "and --spark-conf")
+    where = (
+        "is the Spark Connect server running there?"
+        if master.startswith("sc://")
+        else "is the master running, and Java installed?"
+    )
+    return CitegraphError(f"Spark did not start at {master} ({first}); check --spark-master ({where}) and --spark-conf")
 
 
 def stop_spark_sessions() -> None:

@@ -14,7 +14,6 @@ whole release by semi-joins.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ import networkx as nx
 import orjson
 
 from citegraph.assemble import compute_pagerank, node_attributes
-from citegraph.text import title_key
 from citegraph.errors import CitegraphError, NoPath
 from citegraph.fetch import FetchOptions
 from citegraph.notes.ids import parse_identifier
@@ -31,11 +29,19 @@ from citegraph.notes.reader import Notes
 from citegraph.s2 import schema
 from citegraph.s2.client import LINKED_PAPER_FIELDS, PAPER_FIELDS
 from citegraph.store import FetchKind, FetchStatus, Store
+from citegraph.text import title_key
 
 MAX_GLOBAL_HOPS = 4
 # A notes key's prefix -> the papers column holding that id (values lower-cased at import).
-ID_COLUMNS = {"arxiv": "arxiv", "doi": "doi", "pmid": "pubmed", "acl": "acl", "corpusid": "corpusid",
-              "paperid": "paper_id", "title": "title_key"}
+ID_COLUMNS = {
+    "arxiv": "arxiv",
+    "doi": "doi",
+    "pmid": "pubmed",
+    "acl": "acl",
+    "corpusid": "corpusid",
+    "paperid": "paper_id",
+    "title": "title_key",
+}
 WANTED = "key STRING, kind STRING, value STRING"
 FRONTIER = "corpusid BIGINT"
 LINK_COLUMNS = "c.citing, c.cited, c.isinfluential, c.intents, c.contexts"
@@ -44,18 +50,29 @@ LINK_COLUMNS = "c.citing, c.cited, c.isinfluential, c.intents, c.contexts"
 
 RESOLVE_SQL = "\nUNION ALL\n".join(
     f"SELECT w.key, p.corpusid FROM wanted w JOIN papers p ON p.{column} = "
-    + ("CAST(w.value AS BIGINT)" if column == "corpusid" else "w.value") + f" WHERE w.kind = '{kind}'"
-    for kind, column in ID_COLUMNS.items())
-METADATA_SQL = "SELECT p.corpusid, p.paper_id, p.record FROM papers p WHERE p.corpusid IN (SELECT corpusid FROM frontier)"
+    + ("CAST(w.value AS BIGINT)" if column == "corpusid" else "w.value")
+    + f" WHERE w.kind = '{kind}'"
+    for kind, column in ID_COLUMNS.items()
+)
+METADATA_SQL = (
+    "SELECT p.corpusid, p.paper_id, p.record FROM papers p WHERE p.corpusid IN (SELECT corpusid FROM frontier)"
+)
 REFERENCES_SQL = f"SELECT {LINK_COLUMNS} FROM citations c WHERE c.citing IN (SELECT corpusid FROM frontier)"
 # Citing papers: their ids from ``citers`` (sorted by cited), their rows from ``citations`` (sorted by citing).
-CITATIONS_SQL = (f"SELECT {LINK_COLUMNS} FROM citations c "
-                 "WHERE c.citing IN (SELECT r.citing FROM citers r WHERE r.cited IN (SELECT corpusid FROM frontier)) "
-                 "AND c.cited IN (SELECT corpusid FROM frontier)")
-CITED_SQL = "SELECT DISTINCT c.citing, c.cited FROM citations c WHERE c.citing IN (SELECT corpusid FROM frontier) AND c.cited IS NOT NULL"
+CITATIONS_SQL = (
+    f"SELECT {LINK_COLUMNS} FROM citations c "
+    "WHERE c.citing IN (SELECT r.citing FROM citers r WHERE r.cited IN (SELECT corpusid FROM frontier)) "
+    "AND c.cited IN (SELECT corpusid FROM frontier)"
+)
+CITED_SQL = (
+    "SELECT DISTINCT c.citing, c.cited FROM citations c "
+    "WHERE c.citing IN (SELECT corpusid FROM frontier) AND c.cited IS NOT NULL"
+)
 CITING_SQL = "SELECT DISTINCT r.citing, r.cited FROM citers r WHERE r.cited IN (SELECT corpusid FROM frontier)"
-BETWEEN_SQL = (f"SELECT {LINK_COLUMNS} FROM citations c WHERE c.citing IN (SELECT corpusid FROM frontier) "
-               "AND c.cited IN (SELECT corpusid FROM frontier)")
+BETWEEN_SQL = (
+    f"SELECT {LINK_COLUMNS} FROM citations c WHERE c.citing IN (SELECT corpusid FROM frontier) "
+    "AND c.cited IN (SELECT corpusid FROM frontier)"
+)
 
 
 def id_lookup(key: str) -> tuple[str, str] | None:
@@ -111,19 +128,32 @@ def api_record(row: dict, paper_id: str, fields: list[str]) -> dict:
     row = _mapping(row)
     journal = {k: v for k, v in _mapping(row.get("journal")).items() if v is not None} or None
     studies = row.get("s2fieldsofstudy") if isinstance(row.get("s2fieldsofstudy"), list) else []
-    record = schema.checked_record({
-        "paperId": paper_id,
-        "corpusId": row.get("corpusid"),
-        "externalIds": _external_ids(row.get("externalids")),
-        "url": row.get("url"), "title": row.get("title"), "year": row.get("year"), "authors": row.get("authors") or [],
-        "venue": row.get("venue"), "citationCount": row.get("citationcount"),
-        "influentialCitationCount": row.get("influentialcitationcount"), "referenceCount": row.get("referencecount"),
-        "publicationDate": row.get("publicationdate"), "publicationTypes": row.get("publicationtypes"),
-        "journal": journal,
-        "fieldsOfStudy": list(dict.fromkeys(f["category"] for f in studies
-                                            if isinstance(f, dict) and f.get("source") == "external"
-                                            and isinstance(f.get("category"), str))) or None,
-    })
+    record = schema.checked_record(
+        {
+            "paperId": paper_id,
+            "corpusId": row.get("corpusid"),
+            "externalIds": _external_ids(row.get("externalids")),
+            "url": row.get("url"),
+            "title": row.get("title"),
+            "year": row.get("year"),
+            "authors": row.get("authors") or [],
+            "venue": row.get("venue"),
+            "citationCount": row.get("citationcount"),
+            "influentialCitationCount": row.get("influentialcitationcount"),
+            "referenceCount": row.get("referencecount"),
+            "publicationDate": row.get("publicationdate"),
+            "publicationTypes": row.get("publicationtypes"),
+            "journal": journal,
+            "fieldsOfStudy": list(
+                dict.fromkeys(
+                    f["category"]
+                    for f in studies
+                    if isinstance(f, dict) and f.get("source") == "external" and isinstance(f.get("category"), str)
+                )
+            )
+            or None,
+        }
+    )
     return {"paperId": paper_id, **{name: record.get(name) for name in fields}}
 
 
@@ -174,16 +204,18 @@ class Extraction:
         """Notes keys -> corpus ids (keys the release does not know are left out; on a tie, the lowest id)."""
         wanted = [(key, *found) for key in dict.fromkeys(keys) if (found := id_lookup(key))]
         answer: dict[str, int] = {}
-        for key, corpus_id in sorted(self.engine.query(RESOLVE_SQL, {"wanted": (WANTED, wanted)}),
-                                     key=lambda row: row[1], reverse=True):
+        for key, corpus_id in sorted(
+            self.engine.query(RESOLVE_SQL, {"wanted": (WANTED, wanted)}), key=lambda row: row[1], reverse=True
+        ):
             answer[key] = corpus_id
         return answer
 
     def load_papers(self, corpus_ids: Iterable[int]) -> None:
         missing = {c for c in corpus_ids if c is not None and c not in self.papers.rows}
         if missing:
-            for corpus_id, paper_id, record in sorted(self.query_frontier(METADATA_SQL, missing),
-                                                      key=lambda row: (row[0], row[2] or "")):
+            for corpus_id, paper_id, record in sorted(
+                self.query_frontier(METADATA_SQL, missing), key=lambda row: (row[0], row[2] or "")
+            ):
                 row = _json_or_none(record)
                 # A corpus id twice in a release: the first row (in a fixed order) stays; a twin never replaces it.
                 if paper_id and isinstance(row, dict) and corpus_id not in self.papers.rows:
@@ -212,8 +244,16 @@ class Extraction:
                 if linked not in self.stubbed:
                     self.stubbed.add(linked)
                     papers.append(self.papers.record(linked, LINKED_PAPER_FIELDS))
-                links.append((citing_found[0], cited_found[0], None if influential is None else int(influential),
-                              _text_list(intents), _text_list(contexts), kind))
+                links.append(
+                    (
+                        citing_found[0],
+                        cited_found[0],
+                        None if influential is None else int(influential),
+                        _text_list(intents),
+                        _text_list(contexts),
+                        kind,
+                    )
+                )
         links.sort(key=lambda link: (link[0], link[1]))  # in the primary key's order: appended, not rewritten
         store.record_complete_links(kind, [paper_id for paper_id, _ in lists], papers, links, unresolved)
 
@@ -225,8 +265,13 @@ def _grouped(rows: list[tuple], column: int) -> dict[int, list[tuple]]:
     return groups
 
 
-def fill_store(store: Store, notes: Notes, engine, options: FetchOptions | None = None,
-               progress: Callable[[str, int, int], None] | None = None) -> None:
+def fill_store(
+    store: Store,
+    notes: Notes,
+    engine,
+    options: FetchOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
     """Find the notes' papers in the release and store them as a Graph API build would (0 requests).
 
     Parameters
@@ -249,8 +294,9 @@ def fill_store(store: Store, notes: Notes, engine, options: FetchOptions | None 
     progress("resolve ids", 0, 1)
     found = extraction.resolve(ids + titles)
     extraction.load_papers(found.values())
-    store.record_metadata({key: extraction.papers.record(found[key], PAPER_FIELDS) if key in found else None
-                           for key in ids})
+    store.record_metadata(
+        {key: extraction.papers.record(found[key], PAPER_FIELDS) if key in found else None for key in ids}
+    )
     for key in titles:
         paper = extraction.papers.record(found[key], PAPER_FIELDS) if key in found else None
         store.record_match(key, paper and {**paper, "matchScore": None})
@@ -261,23 +307,33 @@ def fill_store(store: Store, notes: Notes, engine, options: FetchOptions | None 
         phase = "references" if depth == 1 else f"references (depth {depth})"
         progress(phase, 0, len(frontier))
         by_citing = _grouped(extraction.links(REFERENCES_SQL, frontier), 0)
-        extraction.store_lists(store, FetchKind.REFERENCES, [
-            (paper_id, by_citing.get(corpus_id, [])) for corpus_id in frontier
-            if (paper_id := extraction.papers.paper_id(corpus_id))])
+        extraction.store_lists(
+            store,
+            FetchKind.REFERENCES,
+            [
+                (paper_id, by_citing.get(corpus_id, []))
+                for corpus_id in frontier
+                if (paper_id := extraction.papers.paper_id(corpus_id))
+            ],
+        )
         progress(phase, len(frontier), len(frontier))
         known = extraction.papers.rows
         frontier = sorted({row[1] for rows in by_citing.values() for row in rows if row[1] in known} - seen)
         seen.update(frontier)
     if options.citations:
         by_cited = _grouped(extraction.links(CITATIONS_SQL, read), 1)
-        extraction.store_lists(store, FetchKind.CITATIONS, [
-            (paper_id, by_cited.get(corpus_id, [])[:options.max_citations]) for corpus_id, paper_id in read.items()])
+        extraction.store_lists(
+            store,
+            FetchKind.CITATIONS,
+            [(paper_id, by_cited.get(corpus_id, [])[: options.max_citations]) for corpus_id, paper_id in read.items()],
+        )
     for key in ids:
         if key not in found:
             store.record_status([key], FetchKind.METADATA, FetchStatus.NOT_FOUND, "the release does not hold this id")
 
 
 # -- the global path -------------------------------------------------------------------------------
+
 
 def _meet(forward: dict[int, int | None], backward: dict[int, int | None]) -> list[int] | None:
     """The chain through a paper both searches reached (parents lead back to each end), if any."""
@@ -313,7 +369,9 @@ def _grow(parents: dict[int, int | None], reached: Iterable[tuple[int, int]]) ->
     return grown
 
 
-def citation_chain(extraction: Extraction, source: int, target: int, max_hops: int = MAX_GLOBAL_HOPS) -> list[int] | None:
+def citation_chain(
+    extraction: Extraction, source: int, target: int, max_hops: int = MAX_GLOBAL_HOPS
+) -> list[int] | None:
     """A shortest chain source cites … cites target over the whole release (corpus ids), or None.
 
     Bidirectional breadth-first search: the smaller frontier grows by one semi-join per step
@@ -335,7 +393,9 @@ def citation_chain(extraction: Extraction, source: int, target: int, max_hops: i
     return _meet(forward, backward)
 
 
-def global_path_graph(engine, source_key: str, target_key: str, max_hops: int = MAX_GLOBAL_HOPS) -> tuple[nx.DiGraph, str, str]:
+def global_path_graph(
+    engine, source_key: str, target_key: str, max_hops: int = MAX_GLOBAL_HOPS
+) -> tuple[nx.DiGraph, str, str]:
     """The papers on a shortest citation chain between two papers over the whole release, as a small graph.
 
     Tries source → target, then target → source (as ``path`` does). The graph holds the chain's
@@ -364,26 +424,41 @@ def global_path_graph(engine, source_key: str, target_key: str, max_hops: int = 
     chain = citation_chain(extraction, source, target, max_hops) or citation_chain(extraction, target, source, max_hops)
     extraction.load_papers([source, target, *(chain or [])])
     if chain is None:
-        raise NoPath(f"no chain of at most {max_hops} citations links {source_key} and {target_key} in either direction")
+        raise NoPath(
+            f"no chain of at most {max_hops} citations links {source_key} and {target_key} in either direction"
+        )
     graph = nx.DiGraph()
     for corpus_id in chain:
-        graph.add_node(extraction.papers.paper_id(corpus_id),
-                       **node_attributes(extraction.papers.record(corpus_id, PAPER_FIELDS)))
+        graph.add_node(
+            extraction.papers.paper_id(corpus_id), **node_attributes(extraction.papers.record(corpus_id, PAPER_FIELDS))
+        )
     on_chain = set(zip(chain, chain[1:]))
     for citing, cited, influential, intents, contexts in extraction.query_frontier(BETWEEN_SQL, chain):
         if (citing, cited) in on_chain:
-            flags = schema.checked_record({"isInfluential": influential, "intents": _json_or_none(intents),
-                                           "contexts": _json_or_none(contexts)}, schema.LinkFlags)
+            flags = schema.checked_record(
+                {"isInfluential": influential, "intents": _json_or_none(intents), "contexts": _json_or_none(contexts)},
+                schema.LinkFlags,
+            )
             extra = {k: flags[k] for k in ("intents", "contexts") if flags.get(k)}
-            graph.add_edge(extraction.papers.paper_id(citing), extraction.papers.paper_id(cited),
-                           isInfluential=flags.get("isInfluential"), origin="references", **extra)
+            graph.add_edge(
+                extraction.papers.paper_id(citing),
+                extraction.papers.paper_id(cited),
+                isInfluential=flags.get("isInfluential"),
+                origin="references",
+                **extra,
+            )
     compute_pagerank(graph)
     return graph, extraction.papers.paper_id(source), extraction.papers.paper_id(target)
 
 
-def fill_store_from_release(store: Store, notes: Notes, release_dir, engine_options=None,
-                            options: FetchOptions | None = None,
-                            progress: Callable[[str, int, int], None] | None = None) -> None:
+def fill_store_from_release(
+    store: Store,
+    notes: Notes,
+    release_dir,
+    engine_options=None,
+    options: FetchOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
     """`fill_store` on the engine ``engine_options`` names, over the release imported in ``release_dir``."""
     from citegraph.bulk.engines import open_engine
 

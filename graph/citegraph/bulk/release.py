@@ -21,8 +21,8 @@ from pathlib import Path
 
 from citegraph.bulk.engines import PARQUET_DIR, EngineOptions, apply_settings, engine_error, sql_string
 from citegraph.datafiles import NotRegularFile, open_regular, read_regular
-from citegraph.text import title_key
 from citegraph.errors import CitegraphError, ShardDamaged
+from citegraph.text import title_key
 
 MANIFEST = "manifest.json"
 DATASETS = ("papers", "citations")
@@ -70,11 +70,16 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads(read_regular(path))
     except (OSError, ValueError, RecursionError):
         manifest = None
-    if not (isinstance(manifest, dict) and isinstance(manifest.get("release"), str | None)
-            and isinstance(manifest.get("files"), dict)
-            and all(isinstance(size, int) for size in manifest["files"].values())):
-        raise CitegraphError(f"{path} is not a manifest citegraph wrote; move it away and download the release "
-                             "again (shards already here are verified, not fetched again)")
+    if not (
+        isinstance(manifest, dict)
+        and isinstance(manifest.get("release"), str | None)
+        and isinstance(manifest.get("files"), dict)
+        and all(isinstance(size, int) for size in manifest["files"].values())
+    ):
+        raise CitegraphError(
+            f"{path} is not a manifest citegraph wrote; move it away and download the release "
+            "again (shards already here are verified, not fetched again)"
+        )
     return manifest
 
 
@@ -127,8 +132,10 @@ def verified_shards(folder: Path, dataset: str) -> list[Path]:
             continue
         problem = gzip_problem(shard)
         if problem:
-            raise ShardDamaged(f"{shard} is damaged ({problem}); run `citegraph datasets download` again "
-                               "to fetch it again (nothing was imported)")
+            raise ShardDamaged(
+                f"{shard} is damaged ({problem}); run `citegraph datasets download` again "
+                "to fetch it again (nothing was imported)"
+            )
     return shards
 
 
@@ -140,8 +147,9 @@ def _connect(options: EngineOptions | None):
     options = options or EngineOptions()
     apply_settings(db, options)
     db.execute("SET preserve_insertion_order = false")  # the ORDER BY decides the order, not the input
-    db.create_function("title_key", lambda title: title_key(title) if title else None, [VARCHAR], VARCHAR,
-                       null_handling="special")
+    db.create_function(
+        "title_key", lambda title: title_key(title) if title else None, [VARCHAR], VARCHAR, null_handling="special"
+    )
     return db
 
 
@@ -167,15 +175,24 @@ def _write(db, query: str, target: Path) -> None:
 
 
 def _write_citers(db, parquet: Path) -> None:
-    _write(db, f"SELECT cited, citing FROM read_parquet({sql_string(parquet / 'citations.parquet')}) "
-               "WHERE cited IS NOT NULL ORDER BY cited, citing", parquet / "citers.parquet")
+    _write(
+        db,
+        f"SELECT cited, citing FROM read_parquet({sql_string(parquet / 'citations.parquet')}) "
+        "WHERE cited IS NOT NULL ORDER BY cited, citing",
+        parquet / "citers.parquet",
+    )
 
 
 def _summary(db, parquet: Path) -> ImportResult:
-    rows = {name: db.execute("SELECT count(*) FROM read_parquet(?)", [(parquet / f"{name}.parquet").as_posix()]).fetchone()[0]
-            for name in ("papers", "citations", "citers")}
-    repeated = db.execute("SELECT count(*) - count(DISTINCT corpusid) FROM read_parquet(?)",
-                          [(parquet / "papers.parquet").as_posix()]).fetchone()[0]
+    rows = {
+        name: db.execute("SELECT count(*) FROM read_parquet(?)", [(parquet / f"{name}.parquet").as_posix()]).fetchone()[
+            0
+        ]
+        for name in ("papers", "citations", "citers")
+    }
+    repeated = db.execute(
+        "SELECT count(*) - count(DISTINCT corpusid) FROM read_parquet(?)", [(parquet / "papers.parquet").as_posix()]
+    ).fetchone()[0]
     return ImportResult(rows, sum(p.stat().st_size for p in parquet.glob("*.parquet")), repeated)
 
 
@@ -204,8 +221,10 @@ def import_release(folder: Path, options: EngineOptions | None = None) -> Import
     shards = {dataset: verified_shards(folder, dataset) for dataset in DATASETS}
     for dataset, found in shards.items():
         if not found:
-            raise CitegraphError(f"{folder / dataset} holds no shards (*.jsonl.gz); run `citegraph datasets "
-                                 f"download --release R papers citations --to {folder}` first")
+            raise CitegraphError(
+                f"{folder / dataset} holds no shards (*.jsonl.gz); run `citegraph datasets "
+                f"download --release R papers citations --to {folder}` first"
+            )
     parquet = folder / PARQUET_DIR
     parquet.mkdir(exist_ok=True)
     import duckdb
@@ -222,8 +241,9 @@ def import_release(folder: Path, options: EngineOptions | None = None) -> Import
         db.close()
 
 
-def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_files: list[Path],
-               options: EngineOptions | None = None) -> None:
+def apply_diff(
+    folder: Path, dataset: str, update_files: list[Path], delete_files: list[Path], options: EngineOptions | None = None
+) -> None:
     """Apply one diff to an imported dataset: rows in ``update_files`` inserted or replacing the rows
     with their key, rows whose key is in ``delete_files`` removed.
 
@@ -240,15 +260,21 @@ def apply_diff(folder: Path, dataset: str, update_files: list[Path], delete_file
 
     db = _connect(options)
     try:
-        removed = [f"SELECT CAST({raw_key} AS BIGINT) AS k FROM read_json({_file_list(delete_files)}, "
-                   f"format = 'newline_delimited', compression = 'gzip', columns = {{{raw_key}: 'VARCHAR'}})"] \
-            if delete_files else []
+        removed = (
+            [
+                f"SELECT CAST({raw_key} AS BIGINT) AS k FROM read_json({_file_list(delete_files)}, "
+                f"format = 'newline_delimited', compression = 'gzip', columns = {{{raw_key}: 'VARCHAR'}})"
+            ]
+            if delete_files
+            else []
+        )
         if update_files:
             db.execute(f"CREATE TEMP TABLE updates AS {_select(dataset, update_files)}")
             removed.append(f"SELECT {column} AS k FROM updates")
         # An anti-join: a million keys are hashed once, and a null key removes nothing (NOT IN would remove all).
         kept = f"SELECT c.* FROM read_parquet({current}) c" + (
-            f" ANTI JOIN ({' UNION ALL '.join(removed)}) r ON c.{column} = r.k" if removed else "")
+            f" ANTI JOIN ({' UNION ALL '.join(removed)}) r ON c.{column} = r.k" if removed else ""
+        )
         merged = kept + (" UNION ALL SELECT * FROM updates" if update_files else "")
         _write(db, f"SELECT * FROM ({merged}) ORDER BY {SORT_KEYS[dataset]}", parquet / f"{dataset}.parquet")
         if dataset == "citations":

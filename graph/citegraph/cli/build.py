@@ -21,17 +21,17 @@ from citegraph.cli.options import (
 )
 from citegraph.cli.output import NOTES_COLUMNS, about, print_json, print_rows, print_warnings
 from citegraph.constants import (
+    CROSSREF_REFRESH_DAYS,
     DEMO_DATA_DIR,
     DEMO_MAP_FILE,
-    CROSSREF_REFRESH_DAYS,
     DEPTHS,
     MAP_FILE,
     MAX_CITATIONS,
-    MERGE_VERSIONS,
     MAX_WAIT,
+    MERGE_VERSIONS,
     MIN_RPS,
-    ROW_FORMATS,
     REFRESH_AFTER_DAYS,
+    ROW_FORMATS,
     RPS,
 )
 from citegraph.datadir import COVERAGE_FILE
@@ -59,14 +59,26 @@ def notes_command(paths, zotero, collection, fmt, wide):
     elif fmt in ("csv", "md"):
         print_rows(found.to_dict()["papers"], fmt)
     else:
-        print_rows([{"id": p.id, "title": p.title, "status": p.status, "sources": ", ".join(p.sources),
-                     "topics": ", ".join(p.topics)} for p in found.papers], "table", NOTES_COLUMNS, wide)
+        print_rows(
+            [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "status": p.status,
+                    "sources": ", ".join(p.sources),
+                    "topics": ", ".join(p.topics),
+                }
+                for p in found.papers
+            ],
+            "table",
+            NOTES_COLUMNS,
+            wide,
+        )
         click.echo(f"\n{len(found.papers)} papers", nl=False)
         click.echo(f", {len(found.skipped)} links skipped:" if found.skipped else "")
         for skip in found.skipped:
             click.echo(terminal_text(f"  {skip.source}  {skip.reason}  {skip.url}"))
     require_papers(found, paths, source)
-
 
 
 class ProgressBars:
@@ -97,47 +109,136 @@ class ProgressBars:
 @main.command("build")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @zotero_options
-@click.option("--depth", type=click.IntRange(DEPTHS[0], DEPTHS[-1]), default=DEPTHS[0], show_default=True,
-              help="1: your papers' references. 2: also their references (no influence flags).")
+@click.option(
+    "--depth",
+    type=click.IntRange(DEPTHS[0], DEPTHS[-1]),
+    default=DEPTHS[0],
+    show_default=True,
+    help="1: your papers' references. 2: also their references (no influence flags).",
+)
 @click.option("--citations", is_flag=True, help="Also fetch papers citing your papers.")
-@click.option("--max-citations", type=click.IntRange(1), default=MAX_CITATIONS, show_default=True,
-              help="At most this many citing papers per paper.")
+@click.option(
+    "--max-citations",
+    type=click.IntRange(1),
+    default=MAX_CITATIONS,
+    show_default=True,
+    help="At most this many citing papers per paper.",
+)
 @click.option("--offline", is_flag=True, help="Never touch the network: build from the store, report what is missing.")
 @click.option("--refresh", is_flag=True, help="Fetch everything again, even what is stored.")
-@click.option("--refresh-after", type=click.FloatRange(0), default=REFRESH_AFTER_DAYS, show_default=True,
-              metavar="DAYS", help="Ask again what can change (your papers' citation counts, then the citations of "
-                                   "those that gained citers) once stored this many days; 0: now.")
-@click.option("--keep", type=click.IntRange(1), metavar="N",
-              help="Keep the snapshots of the last N builds (default: all); see `citegraph changes` and `log`.")
-@click.option("--rps", type=click.FloatRange(MIN_RPS), default=RPS, show_default=True,
-              help="Requests per second to Semantic Scholar (about 1/s with a key).")
-@click.option("--max-wait", type=click.FloatRange(0), default=MAX_WAIT, show_default=True,
-              help="Seconds of retrying one request (429, 5xx, timeouts) before marking it failed.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=MAP_FILE,
-              show_default=True, help="The interactive map.")
+@click.option(
+    "--refresh-after",
+    type=click.FloatRange(0),
+    default=REFRESH_AFTER_DAYS,
+    show_default=True,
+    metavar="DAYS",
+    help="Ask again what can change (your papers' citation counts, then the citations of "
+    "those that gained citers) once stored this many days; 0: now.",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Keep the snapshots of the last N builds (default: all); see `citegraph changes` and `log`.",
+)
+@click.option(
+    "--rps",
+    type=click.FloatRange(MIN_RPS),
+    default=RPS,
+    show_default=True,
+    help="Requests per second to Semantic Scholar (about 1/s with a key).",
+)
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(0),
+    default=MAX_WAIT,
+    show_default=True,
+    help="Seconds of retrying one request (429, 5xx, timeouts) before marking it failed.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=MAP_FILE,
+    show_default=True,
+    help="The interactive map.",
+)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
-@click.option("--suggest", "ask_suggestions", is_flag=True,
-              help="Also ask S2 what's new for your reading (as `citegraph suggest`) and draw it on the map.")
-@click.option("--source", metavar="datasets:DIR",
-              help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.")
+@click.option(
+    "--suggest",
+    "ask_suggestions",
+    is_flag=True,
+    help="Also ask S2 what's new for your reading (as `citegraph suggest`) and draw it on the map.",
+)
+@click.option(
+    "--source",
+    metavar="datasets:DIR",
+    help="Build from a Semantic Scholar Datasets release imported in DIR: 0 requests.",
+)
 @engine_options
-@click.option("--no-crossref", "no_crossref", is_flag=True,
-              help="Send no DOI to Crossref (by default your papers', those of the unread ranking and the suggestions "
-                   "are sent, for retraction notices and the references S2 withholds).")
-@click.option("--refresh-crossref", type=click.FloatRange(0), default=CROSSREF_REFRESH_DAYS, show_default=True,
-              metavar="DAYS", help="Ask Crossref again about retraction notices stored more than DAYS ago.")
-@click.option("--no-merge-versions", "keep_versions", is_flag=True, default=not MERGE_VERSIONS,
-              help="Keep apart S2 records that are versions of one paper (by default merged into one node: same "
-                   "title, an author, years <= 2 apart, or a shared DOI/arXiv id).")
-@click.option("--quick", is_flag=True,
-              help="Stop after the first map (references from the batch, influence unknown); "
-                   "a later build fetches S2's influence flags.")
+@click.option(
+    "--no-crossref",
+    "no_crossref",
+    is_flag=True,
+    help="Send no DOI to Crossref (by default your papers', those of the unread ranking and the suggestions "
+    "are sent, for retraction notices and the references S2 withholds).",
+)
+@click.option(
+    "--refresh-crossref",
+    type=click.FloatRange(0),
+    default=CROSSREF_REFRESH_DAYS,
+    show_default=True,
+    metavar="DAYS",
+    help="Ask Crossref again about retraction notices stored more than DAYS ago.",
+)
+@click.option(
+    "--no-merge-versions",
+    "keep_versions",
+    is_flag=True,
+    default=not MERGE_VERSIONS,
+    help="Keep apart S2 records that are versions of one paper (by default merged into one node: same "
+    "title, an author, years <= 2 apart, or a shared DOI/arXiv id).",
+)
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="Stop after the first map (references from the batch, influence unknown); "
+    "a later build fetches S2's influence flags.",
+)
 @data_dir_option
 @map_options
-def build_command(paths, zotero, collection, depth, citations, max_citations, offline, refresh, refresh_after, keep,
-                  rps, max_wait, output, report, ask_suggestions, source, engine, memory_limit, temp_dir, spark_master,
-                  spark_conf, no_crossref, refresh_crossref, keep_versions, quick, data_dir, color, show, max_nodes,
-                  layout):
+def build_command(
+    paths,
+    zotero,
+    collection,
+    depth,
+    citations,
+    max_citations,
+    offline,
+    refresh,
+    refresh_after,
+    keep,
+    rps,
+    max_wait,
+    output,
+    report,
+    ask_suggestions,
+    source,
+    engine,
+    memory_limit,
+    temp_dir,
+    spark_master,
+    spark_conf,
+    no_crossref,
+    refresh_crossref,
+    keep_versions,
+    quick,
+    data_dir,
+    color,
+    show,
+    max_nodes,
+    layout,
+):
     """Fetch your notes' papers from Semantic Scholar, store them, and draw the map.
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment; CROSSREF_API_URL and
@@ -164,22 +265,41 @@ def build_command(paths, zotero, collection, depth, citations, max_citations, of
 
     def first_view(view) -> None:
         progress.close()
-        click.echo(f"map: {output} — first view; influence flags for {view.pending} papers follow, "
-                   f"{about(view.seconds)} at {view.rps:g} request{'' if view.rps == 1 else 's'}/s")
+        click.echo(
+            f"map: {output} — first view; influence flags for {view.pending} papers follow, "
+            f"{about(view.seconds)} at {view.rps:g} request{'' if view.rps == 1 else 's'}/s"
+        )
 
     try:
         result = build(
-            list(paths), data_dir=data_dir, output=output,
-            fetch_options=FetchOptions(depth=depth, citations=citations, max_citations=max_citations, refresh=refresh,
-                                       refresh_after=refresh_after),
-            s2_config=S2Config.from_env(rps=rps, max_wait=max_wait), offline=offline,
-            map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout), report_file=report,
-            progress=progress, notice=notice, zotero=zotero_source(paths, zotero, collection), suggest=ask_suggestions,
+            list(paths),
+            data_dir=data_dir,
+            output=output,
+            fetch_options=FetchOptions(
+                depth=depth,
+                citations=citations,
+                max_citations=max_citations,
+                refresh=refresh,
+                refresh_after=refresh_after,
+            ),
+            s2_config=S2Config.from_env(rps=rps, max_wait=max_wait),
+            offline=offline,
+            map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout),
+            report_file=report,
+            progress=progress,
+            notice=notice,
+            zotero=zotero_source(paths, zotero, collection),
+            suggest=ask_suggestions,
             release=release_source(source),
-            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master, spark_conf), quick=quick,
-            first_view=first_view, keep=keep, crossref=not no_crossref,
-            crossref_config=CrossrefConfig.from_env(max_wait=max_wait), refresh_crossref=refresh_crossref,
-            merge_versions=not keep_versions)
+            engine_options=make_engine_options(engine, memory_limit, temp_dir, spark_master, spark_conf),
+            quick=quick,
+            first_view=first_view,
+            keep=keep,
+            crossref=not no_crossref,
+            crossref_config=CrossrefConfig.from_env(max_wait=max_wait),
+            refresh_crossref=refresh_crossref,
+            merge_versions=not keep_versions,
+        )
     finally:
         progress.close()
     print_build(result, data_dir, output, offline)
@@ -197,16 +317,20 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
         f"{totals['uncertain_match']} uncertain matches, {totals['not_found']} not found, "
         f"{totals['skipped']} skipped, {totals['failed']} failed; {totals['references']:,} references "
         f"({totals['unresolved_references']:,} unresolved); {result.requests} requests to Semantic Scholar"
-        + (f" ({result.rate_limited} rate limited)" if result.rate_limited else ""))
+        + (f" ({result.rate_limited} rate limited)" if result.rate_limited else "")
+    )
     unresolved = [e for e in result.report.entries if e.status in UNRESOLVED]
     for entry in unresolved[:LISTED_PROBLEMS]:
-        click.echo(terminal_text(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}"),
-                   err=True)
+        click.echo(
+            terminal_text(f"  {entry.status.replace('_', ' ')}: {entry.id or entry.title}: {entry.reason}"), err=True
+        )
     if len(unresolved) > LISTED_PROBLEMS:
         click.echo(f"  … and {len(unresolved) - LISTED_PROBLEMS} more: see {data_dir / COVERAGE_FILE}", err=True)
     graph = result.graph
-    click.echo(f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
-               f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}")
+    click.echo(
+        f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
+        f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}"
+    )
     if line := crossref_line(totals, result.crossref):
         click.echo(line)
     if result.suggested:
@@ -216,15 +340,20 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
     if result.map_meta:
         click.echo(f"map: {output} ({result.map_meta['summary']})")
     if offline and totals["failed"]:
-        click.echo(f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True)
+        click.echo(
+            f"offline: {totals['failed']} entries are not stored yet; run without --offline to fetch them", err=True
+        )
     for note in (flags_pending_note(graph), withheld_note(graph)):
         if note:
             click.echo(note, err=True)
     if result.stopped:
         click.echo(f"error: {result.stopped}", err=True)
     elif result.failed:
-        click.echo(f"partial: {result.failed} of {result.report.papers} papers could not be fetched; "
-                   "run the same command later to fetch them", err=True)
+        click.echo(
+            f"partial: {result.failed} of {result.report.papers} papers could not be fetched; "
+            "run the same command later to fetch them",
+            err=True,
+        )
     if not result.complete:
         click.get_current_context().exit(PARTIAL_EXIT)
 
@@ -235,11 +364,15 @@ def crossref_line(totals: dict, asked) -> str | None:
     retracted = totals.get("retracted_papers", 0)
     if not (asked or withheld or retracted):
         return None
-    parts = [f"references: {totals.get('references_from_s2', 0):,} from S2, "
-             f"{totals.get('references_from_crossref', 0):,} from Crossref"]
+    parts = [
+        f"references: {totals.get('references_from_s2', 0):,} from S2, "
+        f"{totals.get('references_from_crossref', 0):,} from Crossref"
+    ]
     if withheld:
-        parts.append(f"references withheld by the publisher: {withheld} of your papers, "
-                     f"{totals.get('references_withheld_not_recovered', 0):,} references not recovered")
+        parts.append(
+            f"references withheld by the publisher: {withheld} of your papers, "
+            f"{totals.get('references_withheld_not_recovered', 0):,} references not recovered"
+        )
     if retracted:
         parts.append(f"{retracted} of your papers {'is' if retracted == 1 else 'are'} retracted")
     if asked is not None:
@@ -248,11 +381,21 @@ def crossref_line(totals: dict, asked) -> str | None:
 
 
 @main.command("demo")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_MAP_FILE,
-              show_default=True, help="Where to write the map.")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEMO_DATA_DIR,
-              show_default=True,
-              help="The demo's store and graph: the queries take it as --data-dir.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEMO_MAP_FILE,
+    show_default=True,
+    help="Where to write the map.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEMO_DATA_DIR,
+    show_default=True,
+    help="The demo's store and graph: the queries take it as --data-dir.",
+)
 @map_options
 def demo_command(output, data_dir, color, show, max_nodes, layout):
     """Try citegraph now: the map of the sample notes on a generated citation world, no network, no key."""
@@ -260,8 +403,13 @@ def demo_command(output, data_dir, color, show, max_nodes, layout):
     from citegraph.map.render import MapOptions
 
     click.echo(f"demo: {NOTICE}", err=True)
-    result = demo(output=output, data_dir=data_dir,
-                  map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout))
+    result = demo(
+        output=output,
+        data_dir=data_dir,
+        map_options=MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout),
+    )
     print_build(result, data_dir, output)
-    click.echo(f"next: citegraph unread --data-dir {data_dir}; citegraph path LoRA \"Attention Is All You Need\" "
-               f"--data-dir {data_dir}; for your own notes: citegraph build NOTES")
+    click.echo(
+        f'next: citegraph unread --data-dir {data_dir}; citegraph path LoRA "Attention Is All You Need" '
+        f"--data-dir {data_dir}; for your own notes: citegraph build NOTES"
+    )

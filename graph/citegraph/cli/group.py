@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -31,10 +32,8 @@ class CitegraphGroup(click.Group):
         except BrokenPipeError:
             # The reader of our output (head, less) has gone: stop quietly, as Unix tools do. Point
             # stdout at /dev/null so the interpreter's final flush does not fail a second time.
-            try:
+            with contextlib.suppress(OSError, ValueError):  # stdout is no file descriptor (a test runner's buffer)
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            except (OSError, ValueError):  # stdout is no file descriptor (a test runner's buffer)
-                pass
             ctx.exit(0)  # what click itself does when stdout's pipe breaks outside a command
         except OSError as exc:
             if not exc.filename:  # no file named: not the user's file problem but a bug, keep the traceback

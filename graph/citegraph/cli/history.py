@@ -16,9 +16,26 @@ from citegraph.constants import CHANGE_FORMATS, LOG_FORMATS, REPORT_FORMATS
 from citegraph.text import terminal_text
 
 CHANGE_COLUMNS = ("change", "title", "detail", "rank", "score", "year", "paperId")
-LOG_TABLE_COLUMNS = ("build", "built_at", "source", "requests", "resolved", "title_matched", "not_found", "withheld",
-                     "failed", "papers", "graph_citations", "depth", "citations", "max_citations", "max_nodes",
-                     "version", "rate_limited", "notes")
+LOG_TABLE_COLUMNS = (
+    "build",
+    "built_at",
+    "source",
+    "requests",
+    "resolved",
+    "title_matched",
+    "not_found",
+    "withheld",
+    "failed",
+    "papers",
+    "graph_citations",
+    "depth",
+    "citations",
+    "max_citations",
+    "max_nodes",
+    "version",
+    "rate_limited",
+    "notes",
+)
 
 
 @main.command("changes")

@@ -29,21 +29,33 @@ def resolve(graph, query: str) -> str:
 
     match = find_paper(graph, query)
     if match.how not in ("id", "exact title"):
-        why = {"short title": "the only paper whose title before the colon is this",
-               "in your notes": "the only paper in your notes whose title has these words",
-               "title words": "the only paper whose title has these words"}[match.how]
+        why = {
+            "short title": "the only paper whose title before the colon is this",
+            "in your notes": "the only paper in your notes whose title has these words",
+            "title words": "the only paper whose title has these words",
+        }[match.how]
         also = f"; {len(match.others)} other paper(s) match less closely" if match.others else ""
-        click.echo(terminal_text(f"{query!r} is {PaperRef.of(graph, match.paper_id).label} [{match.paper_id}]: "
-                                 f"{why}{also}"), err=True)
+        click.echo(
+            terminal_text(f"{query!r} is {PaperRef.of(graph, match.paper_id).label} [{match.paper_id}]: {why}{also}"),
+            err=True,
+        )
     return match.paper_id
 
 
 def zotero_options(func):
-    func = click.option("--collection", metavar="NAME",
-                        help="With --zotero: only this collection (and its subcollections).")(func)
-    return click.option("--zotero", "zotero", is_flag=False, flag_value="", default=None, metavar="[PATH]",
-                        help="Also read a Zotero library, read-only (default ~/Zotero/zotero.sqlite). "
-                             "Put it after the notes paths, or write --zotero=PATH.")(func)
+    func = click.option(
+        "--collection", metavar="NAME", help="With --zotero: only this collection (and its subcollections)."
+    )(func)
+    return click.option(
+        "--zotero",
+        "zotero",
+        is_flag=False,
+        flag_value="",
+        default=None,
+        metavar="[PATH]",
+        help="Also read a Zotero library, read-only (default ~/Zotero/zotero.sqlite). "
+        "Put it after the notes paths, or write --zotero=PATH.",
+    )(func)
 
 
 def zotero_source(paths, zotero, collection):
@@ -58,14 +70,22 @@ def zotero_source(paths, zotero, collection):
 
 
 def data_dir_option(func):
-    return click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DATA_DIR,
-                        envvar="CITEGRAPH_DATA_DIR", show_default=True,
-                        help="Where the store, the saved graph and coverage.json live.")(func)
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DATA_DIR,
+        envvar="CITEGRAPH_DATA_DIR",
+        show_default=True,
+        help="Where the store, the saved graph and coverage.json live.",
+    )(func)
 
 
 def wide_option(func):
-    return click.option("--wide", is_flag=True,
-                        help="table: every column, titles cut at 60 characters only, whatever the terminal's width.")(func)
+    return click.option(
+        "--wide",
+        is_flag=True,
+        help="table: every column, titles cut at 60 characters only, whatever the terminal's width.",
+    )(func)
 
 
 def saved_graph(data_dir: Path):
@@ -76,8 +96,14 @@ def saved_graph(data_dir: Path):
 
 
 def format_option(choices=PAPER_FORMATS):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
-                        help="table cuts long values with …; the other formats carry them in full.")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="table cuts long values with …; the other formats carry them in full.",
+    )
 
 
 def top_option(maximum: int | None = None):
@@ -85,17 +111,35 @@ def top_option(maximum: int | None = None):
 
 
 def map_options(func):
-    func = click.option("--color", type=click.Choice(MAP_COLORS), default=MAP_COLORS[0], show_default=True,
-                        help="What node colours mean on the map (auto: topic when your notes have two topics or more, "
-                             "else cluster).")(func)
-    func = click.option("--show", type=click.Choice(MAP_SHOWS), default=MAP_SHOWS[0], show_default=True,
-                        help="folded: references cited by one of your papers only are folded into it.")(func)
-    func = click.option("--max-nodes", type=click.IntRange(MAP_MIN_NODES), default=MAP_MAX_NODES, show_default=True,
-                        help="Draw at most this many papers (your papers and the best unread ones).")(func)
-    func = click.option("--layout", type=click.Choice(MAP_LAYOUTS), default=MAP_LAYOUTS[0], show_default=True,
-                        help="timeline: x is the publication year.")(func)
+    func = click.option(
+        "--color",
+        type=click.Choice(MAP_COLORS),
+        default=MAP_COLORS[0],
+        show_default=True,
+        help="What node colours mean on the map (auto: topic when your notes have two topics or more, else cluster).",
+    )(func)
+    func = click.option(
+        "--show",
+        type=click.Choice(MAP_SHOWS),
+        default=MAP_SHOWS[0],
+        show_default=True,
+        help="folded: references cited by one of your papers only are folded into it.",
+    )(func)
+    func = click.option(
+        "--max-nodes",
+        type=click.IntRange(MAP_MIN_NODES),
+        default=MAP_MAX_NODES,
+        show_default=True,
+        help="Draw at most this many papers (your papers and the best unread ones).",
+    )(func)
+    func = click.option(
+        "--layout",
+        type=click.Choice(MAP_LAYOUTS),
+        default=MAP_LAYOUTS[0],
+        show_default=True,
+        help="timeline: x is the publication year.",
+    )(func)
     return func
-
 
 
 def release_source(value: str | None) -> Path | None:
@@ -104,14 +148,19 @@ def release_source(value: str | None) -> Path | None:
         return None
     kind, _, folder = value.partition(":")
     if kind != "datasets" or not folder:
-        raise click.BadParameter(f"{value!r}: write datasets:DIR (a release imported with `citegraph datasets import`)",
-                                 param_hint="--source")
+        raise click.BadParameter(
+            f"{value!r}: write datasets:DIR (a release imported with `citegraph datasets import`)",
+            param_hint="--source",
+        )
     return Path(folder)
 
 
 def duckdb_options(func):
-    func = click.option("--temp-dir", type=click.Path(file_okay=False, path_type=Path),
-                        help="DuckDB spills here when the memory limit is reached.")(func)
+    func = click.option(
+        "--temp-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="DuckDB spills here when the memory limit is reached.",
+    )(func)
     return click.option("--memory-limit", metavar="SIZE", help="DuckDB's memory limit, e.g. 4GB.")(func)
 
 
@@ -120,22 +169,36 @@ def _spark_settings(ctx, param, values) -> tuple[tuple[str, str], ...]:
     for value in values:
         key, sign, setting = value.partition("=")
         if not sign or not key.strip():
-            raise click.BadParameter(f"{value!r}: write KEY=VALUE, e.g. spark.executor.memory=4g",
-                                     param_hint="--spark-conf")
+            raise click.BadParameter(
+                f"{value!r}: write KEY=VALUE, e.g. spark.executor.memory=4g", param_hint="--spark-conf"
+            )
         settings.append((key.strip(), setting.strip()))
     return tuple(settings)
 
 
 def engine_options(func):
     """--engine, --memory-limit, --temp-dir, --spark-master, --spark-conf: how a Datasets release is read."""
-    func = click.option("--spark-conf", metavar="KEY=VALUE", multiple=True, callback=_spark_settings,
-                        help="With --engine spark: a Spark setting for the session, e.g. spark.executor.memory=4g "
-                             "(repeatable).")(func)
-    func = click.option("--spark-master", default=SPARK_MASTER, show_default=True,
-                        help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.")(func)
+    func = click.option(
+        "--spark-conf",
+        metavar="KEY=VALUE",
+        multiple=True,
+        callback=_spark_settings,
+        help="With --engine spark: a Spark setting for the session, e.g. spark.executor.memory=4g (repeatable).",
+    )(func)
+    func = click.option(
+        "--spark-master",
+        default=SPARK_MASTER,
+        show_default=True,
+        help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.",
+    )(func)
     func = duckdb_options(func)
-    return click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True,
-                        help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').")(func)
+    return click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default=ENGINES[0],
+        show_default=True,
+        help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').",
+    )(func)
 
 
 def make_engine_options(engine, memory_limit, temp_dir, spark_master, spark_conf=()):

@@ -11,14 +11,25 @@ from dataclasses import asdict, is_dataclass
 
 import click
 
-from citegraph.text import markdown_text, cut, terminal_text
+from citegraph.text import cut, markdown_text, terminal_text
 
 TABLE_TITLE_WIDTH = 60
 MIN_TITLE_WIDTH = 24  # a table on a narrow terminal shortens titles to this before dropping columns
 # Each listing's table columns, most important first: a narrow terminal drops them from the right
 # (docs/questions.md: Tables fit the terminal). --wide, a pipe and the other formats keep every column.
-UNREAD_COLUMNS = ("title", "year", "score", "queued", "notice", "cited_by_count", "influential_count", "citationCount",
-                  "paperId", "pagerank", "cited_by")
+UNREAD_COLUMNS = (
+    "title",
+    "year",
+    "score",
+    "queued",
+    "notice",
+    "cited_by_count",
+    "influential_count",
+    "citationCount",
+    "paperId",
+    "pagerank",
+    "cited_by",
+)
 SIMILAR_COLUMNS = ("title", "year", "score", "cocitation", "coupling", "shared_count", "paperId", "shared")
 CITING_COLUMNS = ("title", "year", "cites_read_count", "citationCount", "paperId", "cites")
 CLUSTER_COLUMNS = ("cluster", "size", "your_papers", "top_unread")
@@ -60,8 +71,10 @@ def _cell(value, fmt: str) -> str:
 
 def markdown_table(header, rows) -> str:
     """The one writer of markdown tables: every cell on one line, ``|`` escaped."""
+
     def row(cells):
         return "| " + " | ".join(markdown_text(cell) for cell in cells) + " |"
+
     return "\n".join([row(header), "|" + "---|" * len(header), *(row(cells) for cells in rows)])
 
 
@@ -75,6 +88,7 @@ def table_width(wide: bool) -> int | None:
 def fit_table(columns: list[str], cells: list[list[str]], width: int | None) -> tuple[list[str], list[list[str]]]:
     """Fit a table into ``width`` characters: titles are shortened with "…" (to MIN_TITLE_WIDTH),
     then columns are dropped from the right, ``columns`` being in order of importance."""
+
     def widths(names, rows):
         return [max([len(name), *(len(row[i]) for row in rows)]) for i, name in enumerate(names)]
 
@@ -87,7 +101,7 @@ def fit_table(columns: list[str], cells: list[list[str]], width: int | None) -> 
         at = columns.index("title")
         others = total(columns, cells) - widths(columns, cells)[at]
         title_width = max(MIN_TITLE_WIDTH, width - others)
-        cells = [[*row[:at], cut(row[at], title_width), *row[at + 1:]] for row in cells]
+        cells = [[*row[:at], cut(row[at], title_width), *row[at + 1 :]] for row in cells]
     while len(columns) > 1 and total(columns, cells) > width:
         columns, cells = columns[:-1], [row[:-1] for row in cells]
     return columns, cells
@@ -115,8 +129,15 @@ def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, w
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(columns)
         # Text cells only: a negative number is no formula.
-        writer.writerows([spreadsheet_cell(_cell(row[c], "csv"), terminal) if isinstance(row[c], str) or _is_list(row[c])
-                          else _cell(row[c], "csv") for c in columns] for row in rows)
+        writer.writerows(
+            [
+                spreadsheet_cell(_cell(row[c], "csv"), terminal)
+                if isinstance(row[c], str) or _is_list(row[c])
+                else _cell(row[c], "csv")
+                for c in columns
+            ]
+            for row in rows
+        )
         click.echo(text.getvalue(), nl=False)
     elif fmt == "md":
         click.echo(markdown_table(columns, [[_cell(row[c], "md") for c in columns] for row in rows]))
@@ -127,22 +148,22 @@ def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, w
         cells = [[terminal_text(_cell(row[c], "table")) for c in shown] for row in rows]
         if "title" in shown:
             at = shown.index("title")
-            cells = [[*row[:at], cut(row[at], TABLE_TITLE_WIDTH), *row[at + 1:]] for row in cells]
+            cells = [[*row[:at], cut(row[at], TABLE_TITLE_WIDTH), *row[at + 1 :]] for row in cells]
         shown, cells = fit_table(shown, cells, table_width(wide))
         widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(shown)]
         # Text left-aligned, numbers right-aligned, as in a spreadsheet.
         numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows) for c in shown]
+
         def line(values):
             return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)).rstrip()
-        click.echo("\n".join([line(shown), *(line(row) for row in cells)]))
 
+        click.echo("\n".join([line(shown), *(line(row) for row in cells)]))
 
 
 def print_warnings(notes) -> None:
     """The notes' warnings (unreadable files, bytes, …) on stderr, one line each, made safe for a terminal."""
     for warning in notes.warnings:
         click.echo(f"warning: {terminal_text(warning)}", err=True)
-
 
 
 def about(seconds: float) -> str:

@@ -63,9 +63,17 @@ def stats_command(data_dir, fmt):
     if fmt == "json":
         print_json(figures)
         return
-    rows = [(key, ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict)
-             else "; ".join(map(str, value)) if isinstance(value, list) else str(value))
-            for key, value in figures.to_dict().items()]
+    rows = [
+        (
+            key,
+            ", ".join(f"{k}: {v}" for k, v in value.items())
+            if isinstance(value, dict)
+            else "; ".join(map(str, value))
+            if isinstance(value, list)
+            else str(value),
+        )
+        for key, value in figures.to_dict().items()
+    ]
     if fmt == "md":
         click.echo(markdown_table(["figure", "value"], rows))
     else:
@@ -85,10 +93,15 @@ def _hop_text(hop, markdown: bool) -> str:
 def _path_lines(found, markdown: bool) -> list[str]:
     lines = []
     if found.direction == "reverse":
-        lines.append(terminal_text(f"No chain from {found.source.label} to {found.target.label}; "
-                                   f"found one from {found.target.label} to {found.source.label}:"))
-    lines.append(f"{found.length} hop(s), {len(found.paths)} shortest path(s)"
-                 + (f" (+{found.more} more)" if found.more else ""))
+        lines.append(
+            terminal_text(
+                f"No chain from {found.source.label} to {found.target.label}; "
+                f"found one from {found.target.label} to {found.source.label}:"
+            )
+        )
+    lines.append(
+        f"{found.length} hop(s), {len(found.paths)} shortest path(s)" + (f" (+{found.more} more)" if found.more else "")
+    )
     for number, (papers, hops) in enumerate(zip(found.paths, found.hops), start=1):
         lines.append(f"\n### path {number}\n" if markdown else f"\npath {number}:")
         for paper, hop in zip(papers, hops + [None]):
@@ -104,15 +117,39 @@ def _path_lines(found, markdown: bool) -> list[str]:
 @click.option("--undirected", is_flag=True, help="Ignore citation direction: how are they connected at all?")
 @click.option("--all", "all_paths", is_flag=True, help=f"All shortest paths (up to {MAX_PATHS}; says how many more).")
 @format_option(PAPER_REPORT_FORMATS)
-@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted.")
-@click.option("--global", "whole_release", is_flag=True,
-              help="Search the whole Datasets release given by --source (up to 4 hops), not your graph.")
+@click.option(
+    "--html", type=click.Path(dir_okay=False, path_type=Path), help="Also write the map with the path highlighted."
+)
+@click.option(
+    "--global",
+    "whole_release",
+    is_flag=True,
+    help="Search the whole Datasets release given by --source (up to 4 hops), not your graph.",
+)
 @click.option("--source", "release", metavar="datasets:DIR", help="With --global: the imported release.")
 @engine_options
 @data_dir_option
 @map_options
-def path_command(source, target, undirected, all_paths, fmt, html, whole_release, release, engine, memory_limit,
-                 temp_dir, spark_master, spark_conf, data_dir, color, show, max_nodes, layout):
+def path_command(
+    source,
+    target,
+    undirected,
+    all_paths,
+    fmt,
+    html,
+    whole_release,
+    release,
+    engine,
+    memory_limit,
+    temp_dir,
+    spark_master,
+    spark_conf,
+    data_dir,
+    color,
+    show,
+    max_nodes,
+    layout,
+):
     """Shortest chain of citations from FROM to TO (or back, or --undirected).
 
     FROM and TO: an S2 paperId, any identifier the notes accept (arXiv, DOI, URL...), or a title fragment
@@ -143,15 +180,13 @@ def path_command(source, target, undirected, all_paths, fmt, html, whole_release
     else:
         click.echo("\n".join(_path_lines(found, markdown=fmt == "md")))
     if html:
-        from citegraph.map.render import MapOptions, render_map
         from citegraph.datadir import load
+        from citegraph.map.render import MapOptions, render_map
 
         graph = load(data_dir)  # the map is drawn from the NetworkX graph
         first_path = list(dict.fromkeys(paper.paperId for paper in found.paths[0]))
         render_map(graph, html, MapOptions(color=color, show=show, max_nodes=max_nodes, layout=layout, path=first_path))
         click.echo(f"map: {html}", err=fmt != "table")
-
-
 
 
 def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool) -> None:
@@ -171,12 +206,20 @@ def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool)
 
 @main.command("unread")
 @top_option()
-@click.option("--min-cited-by", type=click.IntRange(1), default=MIN_CITED_BY, show_default=True,
-              help="Only papers cited by at least this many of your papers.")
+@click.option(
+    "--min-cited-by",
+    type=click.IntRange(1),
+    default=MIN_CITED_BY,
+    show_default=True,
+    help="Only papers cited by at least this many of your papers.",
+)
 @click.option("--since", type=int, help="Only papers published in or after this year.")
 @click.option("--cluster", metavar="NAME", help="Only papers of this group (see `citegraph clusters`).")
-@click.option("--include-retracted", is_flag=True,
-              help="Rank retracted papers (Crossref's notices) as any other; by default they come last.")
+@click.option(
+    "--include-retracted",
+    is_flag=True,
+    help="Rank retracted papers (Crossref's notices) as any other; by default they come last.",
+)
 @format_option()
 @wide_option
 @data_dir_option
@@ -199,8 +242,9 @@ def unread_command(top, min_cited_by, since, cluster, include_retracted, fmt, wi
 
         rows = unread_in_cluster(graph, cluster, top=top, min_cited_by=min_cited_by, since=since)
     else:
-        rows = unread_papers(graph, top=top, min_cited_by=min_cited_by, since=since,
-                             include_retracted=include_retracted)
+        rows = unread_papers(
+            graph, top=top, min_cited_by=min_cited_by, since=since, include_retracted=include_retracted
+        )
     _print_papers(graph, rows, fmt, UNREAD_COLUMNS, wide)
     if note := flags_pending_note(graph):
         click.echo(f"{note} (rankings count the flags known so far)", err=True)
@@ -222,11 +266,21 @@ def similar_command(paper, top, fmt, wide, data_dir):
 
 @main.command("citing")
 @top_option()
-@click.option("--min-cites", type=click.IntRange(1), default=MIN_CITES, show_default=True,
-              help="Only papers citing at least this many of your papers.")
+@click.option(
+    "--min-cites",
+    type=click.IntRange(1),
+    default=MIN_CITES,
+    show_default=True,
+    help="Only papers citing at least this many of your papers.",
+)
 @click.option("--since", type=int, help="Only papers published in or after this year (later work).")
-@click.option("--sort", type=click.Choice(CITING_SORTS), default=CITING_SORTS[0], show_default=True,
-              help="cites: most of your papers cited first; year: newest first.")
+@click.option(
+    "--sort",
+    type=click.Choice(CITING_SORTS),
+    default=CITING_SORTS[0],
+    show_default=True,
+    help="cites: most of your papers cited first; year: newest first.",
+)
 @format_option()
 @wide_option
 @data_dir_option
@@ -235,34 +289,65 @@ def citing_command(top, min_cites, since, sort, fmt, wide, data_dir):
     from citegraph.questions import citing_papers
 
     graph = saved_graph(data_dir)
-    _print_papers(graph, citing_papers(graph, top=top, min_cites=min_cites, since=since, sort=sort), fmt,
-                  CITING_COLUMNS, wide)
+    _print_papers(
+        graph, citing_papers(graph, top=top, min_cites=min_cites, since=since, sort=sort), fmt, CITING_COLUMNS, wide
+    )
 
-SHOW_FIELDS = ("title", "paperId", "year", "venue", "authors", "citationCount", "influentialCitationCount",
-               "url", "read", "topics", "sources", "note", "pagerank", "unresolved_references", "notice")
+
+SHOW_FIELDS = (
+    "title",
+    "paperId",
+    "year",
+    "venue",
+    "authors",
+    "citationCount",
+    "influentialCitationCount",
+    "url",
+    "read",
+    "topics",
+    "sources",
+    "note",
+    "pagerank",
+    "unresolved_references",
+    "notice",
+)
 SHOW_LINKS_SHOWN = 30
 
 
 def _card_lines(card, markdown: bool) -> list[str]:
     fields = {**card.paper, "unresolved_references": card.unresolved_references}
-    values = [(key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
-              for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS) if key != "notice" or value]
-    lines = [markdown_table(["field", "value"], values)] if markdown else [f"{key:>24}: {value}" for key, value in values]
+    values = [
+        (key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
+        for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS)
+        if key != "notice" or value
+    ]
+    lines = (
+        [markdown_table(["field", "value"], values)] if markdown else [f"{key:>24}: {value}" for key, value in values]
+    )
     if card.paper.get("alsoS2"):  # S2 records merged into this one as versions of one paper
         lines.append(f"\nalso S2 record {', '.join(card.paper['alsoS2'])} (a version of this paper)")
     for label, links in (("references in the graph", card.references), ("cited by (in the graph)", card.cited_by)):
-        lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}"
-                     + (" (* = in your notes)" if links else ""))
+        lines.append(f"\n{'### ' if markdown else ''}{label}: {len(links)}" + (" (* = in your notes)" if links else ""))
         if markdown and links:
             lines.append("")
         for item in sorted(links, key=lambda i: (not i.read, -(i.year or 0)))[:SHOW_LINKS_SHOWN]:
             mark = "*" if item.read else " "
-            flag = " ".join(filter(None, [INFLUENCE[item.isInfluential].mark,
-                                          "[from Crossref]" if item.source == "crossref" else "",
-                                          f"[{item.notice}]" if item.notice else ""]))
+            flag = " ".join(
+                filter(
+                    None,
+                    [
+                        INFLUENCE[item.isInfluential].mark,
+                        "[from Crossref]" if item.source == "crossref" else "",
+                        f"[{item.notice}]" if item.notice else "",
+                    ],
+                )
+            )
             title = terminal_text(item.title)
-            lines.append(f"- {mark} {markdown_text(item.title)} ({item.year or 'n.d.'}) {flag}".rstrip() if markdown
-                         else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip())
+            lines.append(
+                f"- {mark} {markdown_text(item.title)} ({item.year or 'n.d.'}) {flag}".rstrip()
+                if markdown
+                else f"  {mark} {cut(title, 70)} ({item.year or 'n.d.'}) {flag}".rstrip()
+            )
         if len(links) > SHOW_LINKS_SHOWN:
             lines.append(f"  (+{len(links) - SHOW_LINKS_SHOWN} more; --format json lists all)")
         if links is card.references and card.paper.get("referencesWithheld"):
@@ -297,25 +382,39 @@ def show_command(paper, fmt, data_dir):
 
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write, - for standard output (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).")
-@click.option("--papers", type=click.Choice(PAPER_SELECTIONS), default="all", show_default=True,
-              help="Write only the papers in your notes (read), in their reading queue (queued) or the others (unread).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write, - for standard output (csv: PATH.nodes.csv and PATH.edges.csv, a .csv suffix dropped).",
+)
+@click.option(
+    "--papers",
+    type=click.Choice(PAPER_SELECTIONS),
+    default="all",
+    show_default=True,
+    help="Write only the papers in your notes (read), in their reading queue (queued) or the others (unread).",
+)
 @data_dir_option
 def export_command(fmt, output, papers, data_dir):
     """Write the graph for Gephi/Cytoscape (GraphML, GEXF), as node-link JSON, CSV tables or BibTeX."""
-    from citegraph.export.formats import export_graph
     from citegraph.datadir import load
+    from citegraph.export.formats import export_graph
 
     for written in export_graph(load(data_dir), fmt, output, papers=papers):
         if str(written) != "-":
             click.echo(f"wrote {written}", err=True)
 
 
-
 @main.command("clusters")
-@click.option("--top", type=click.IntRange(0), default=CLUSTER_TOP_UNREAD, show_default=True,
-              help="Best unread papers listed per group.")
+@click.option(
+    "--top",
+    type=click.IntRange(0),
+    default=CLUSTER_TOP_UNREAD,
+    show_default=True,
+    help="Best unread papers listed per group.",
+)
 @format_option(ROW_FORMATS)
 @wide_option
 @data_dir_option

@@ -16,11 +16,20 @@ from citegraph.text import terminal_text
 
 @main.command("mcp")
 @click.argument("notes", nargs=-1, type=click.Path(exists=True))
-@click.option("--allow-fetch", is_flag=True,
-              help="Add the refresh tool: a build of NOTES that fetches from Semantic Scholar. Without it the "
-                   "server never touches the network.")
-@click.option("--map", "map_file", type=click.Path(dir_okay=False, path_type=Path), default=MAP_FILE,
-              show_default=True, help="The map the server's map resource points to (and refresh draws).")
+@click.option(
+    "--allow-fetch",
+    is_flag=True,
+    help="Add the refresh tool: a build of NOTES that fetches from Semantic Scholar. Without it the "
+    "server never touches the network.",
+)
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=MAP_FILE,
+    show_default=True,
+    help="The map the server's map resource points to (and refresh draws).",
+)
 @data_dir_option
 def mcp_command(notes, allow_fetch, map_file, data_dir):
     """Answer an AI assistant's questions about the stored graph: a Model Context Protocol server on stdio.
@@ -36,6 +45,7 @@ def mcp_command(notes, allow_fetch, map_file, data_dir):
 
 
 # -- Semantic Scholar Datasets: bulk releases instead of the Graph API ------------------------------
+
 
 def say_waiting(line: str) -> None:
     """A wait for Semantic Scholar (a retry after 429 or 5xx) said on stderr, so a slow command is not silent."""
@@ -63,8 +73,13 @@ def datasets_list_command(release):
 @click.argument("names", metavar="DATASET...", nargs=-1, required=True)
 @click.option("--release", metavar="R", required=True, help="The release id, e.g. 2025-12-05, or latest.")
 @click.option("--shards", type=click.IntRange(1), help="Only the first K shards of each dataset (a sample).")
-@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The release folder; run again to resume.")
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The release folder; run again to resume.",
+)
 def datasets_download_command(names, release, shards, folder):
     """Download a release's datasets (papers citations), resumable, each shard verified."""
     from citegraph.bulk.download import download_release
@@ -86,16 +101,23 @@ def datasets_import_command(folder, memory_limit, temp_dir):
     from citegraph.bulk.release import import_release
 
     result = import_release(folder, make_engine_options(ENGINES[0], memory_limit, temp_dir, None))
-    click.echo(", ".join(f"{name}: {rows:,} rows" for name, rows in result.rows.items())
-               + f"; {result.parquet_bytes / 1e6:,.1f} MB of Parquet in {folder / 'parquet'}")
+    click.echo(
+        ", ".join(f"{name}: {rows:,} rows" for name, rows in result.rows.items())
+        + f"; {result.parquet_bytes / 1e6:,.1f} MB of Parquet in {folder / 'parquet'}"
+    )
     if result.repeated_papers:
-        click.echo(f"warning: {result.repeated_papers:,} papers rows repeat a corpus id of another row; builds use "
-                   "one row per corpus id, the same each time", err=True)
+        click.echo(
+            f"warning: {result.repeated_papers:,} papers rows repeat a corpus id of another row; builds use "
+            "one row per corpus id, the same each time",
+            err=True,
+        )
 
 
 @datasets_group.command("update")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--to-release", metavar="R", default=LATEST_RELEASE, show_default=True, help="The release to bring it to.")
+@click.option(
+    "--to-release", metavar="R", default=LATEST_RELEASE, show_default=True, help="The release to bring it to."
+)
 @duckdb_options
 def datasets_update_command(folder, to_release, memory_limit, temp_dir):
     """Apply S2's diffs to an imported release: upserts and deletes by corpus id."""
@@ -110,16 +132,26 @@ def datasets_update_command(folder, to_release, memory_limit, temp_dir):
     click.echo(terminal_text(f"{folder}: release {reached}"))
 
 
-
 @main.command("suggest")
-@click.option("--pool", type=click.Choice(SUGGESTION_POOLS), default=SUGGESTION_POOLS[0], show_default=True,
-              help="recent: papers of the last 60 days; all-cs: all computer-science papers.")
+@click.option(
+    "--pool",
+    type=click.Choice(SUGGESTION_POOLS),
+    default=SUGGESTION_POOLS[0],
+    show_default=True,
+    help="recent: papers of the last 60 days; all-cs: all computer-science papers.",
+)
 @top_option(MAX_SUGGESTIONS)
-@click.option("--from-paper", "from_paper", metavar="PAPER", help="Suggest for this one paper instead of your read papers.")
+@click.option(
+    "--from-paper", "from_paper", metavar="PAPER", help="Suggest for this one paper instead of your read papers."
+)
 @click.option("--cluster", metavar="NAME", help="Suggest for your read papers in this cluster of the map.")
 @click.option("--offline", is_flag=True, help="No network: the last stored suggestions for the same papers and pool.")
-@click.option("--no-crossref", "no_crossref", is_flag=True,
-              help="Do not send the suggestions' DOIs to Crossref (for their retraction notices).")
+@click.option(
+    "--no-crossref",
+    "no_crossref",
+    is_flag=True,
+    help="Do not send the suggestions' DOIs to Crossref (for their retraction notices).",
+)
 @format_option()
 @data_dir_option
 def suggest_command(pool, top, from_paper, cluster, offline, no_crossref, fmt, data_dir):
@@ -133,8 +165,16 @@ def suggest_command(pool, top, from_paper, cluster, offline, no_crossref, fmt, d
 
     if from_paper is not None and cluster is not None:
         raise click.UsageError("give --from-paper or --cluster, not both")
-    result = suggest(data_dir, pool, top, from_paper, cluster, offline,
-                     notice=lambda line: click.echo(terminal_text(line), err=True), crossref=not no_crossref)
+    result = suggest(
+        data_dir,
+        pool,
+        top,
+        from_paper,
+        cluster,
+        offline,
+        notice=lambda line: click.echo(terminal_text(line), err=True),
+        crossref=not no_crossref,
+    )
     click.echo(terminal_text(result.summary()), err=True)
     if fmt == "bibtex":
         click.echo(bibtex(result.graph(), list(result.table["paperId"])), nl=False)
@@ -142,6 +182,8 @@ def suggest_command(pool, top, from_paper, cluster, offline, no_crossref, fmt, d
         table = result.table.astype(object).where(result.table.notna(), None)
         if fmt == "table":
             # Shared references go to many of your papers: the table names the one sharing most, and how many.
-            table = table.assign(new=table["new"].map({True: "new", False: ""}),
-                                 shares=table["shares"].map(lambda s: f"{len(s)}, most: {s[0]}" if s else ""))
+            table = table.assign(
+                new=table["new"].map({True: "new", False: ""}),
+                shares=table["shares"].map(lambda s: f"{len(s)}, most: {s[0]}" if s else ""),
+            )
         print_rows(table.to_dict("records"), fmt, SUGGESTION_COLUMNS)

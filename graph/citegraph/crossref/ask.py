@@ -41,14 +41,15 @@ def withheld_papers(store: Store, yours: list[str]) -> list[str]:
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class CrossrefAsker:
     """Asks Crossref through ``client`` and stores the answers; resolves reference DOIs through ``s2``."""
 
-    def __init__(self, store: Store, client: CrossrefClient, s2: S2Client | None,
-                 refresh_days: float = CROSSREF_REFRESH_DAYS):
+    def __init__(
+        self, store: Store, client: CrossrefClient, s2: S2Client | None, refresh_days: float = CROSSREF_REFRESH_DAYS
+    ):
         self.store = store
         self.client = client
         self.s2 = s2
@@ -82,8 +83,11 @@ class CrossrefAsker:
         """Your papers' notices, with the reference lists of those whose references S2 withholds;
         then those references resolved to S2 papers and stored as citations of origin ``crossref``."""
         withheld_dois = self._dois(withheld)
-        self._ask(stored.stale(self.store, withheld_dois.values(), self.refresh_days, references=True), True,
-                  CROSSREF_REFERENCED_PER_REQUEST)
+        self._ask(
+            stored.stale(self.store, withheld_dois.values(), self.refresh_days, references=True),
+            True,
+            CROSSREF_REFERENCED_PER_REQUEST,
+        )
         others = [d for p, d in self._dois(yours).items() if p not in withheld_dois]
         self._ask(stored.stale(self.store, others, self.refresh_days), False, CROSSREF_DOIS_PER_REQUEST)
         self.recover(withheld_dois)

@@ -23,8 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citegraph.constants import (CROSSREF_API_URL, CROSSREF_DOIS_PER_REQUEST, CROSSREF_RPS, MAX_WAIT, MIN_RPS,
-                                 TIMEOUT, check_range)
+from citegraph.constants import (
+    CROSSREF_API_URL,
+    CROSSREF_DOIS_PER_REQUEST,
+    CROSSREF_RPS,
+    MAX_WAIT,
+    MIN_RPS,
+    TIMEOUT,
+    check_range,
+)
 from citegraph.crossref import schema
 from citegraph.crossref.records import Work
 from citegraph.errors import CrossrefError, CrossrefNotFound, CrossrefUnreachable
@@ -64,14 +71,18 @@ class CrossrefConfig:
         check_range("timeout", self.timeout, 0)
         problem = _url_problem(self.api_url)
         if problem:
-            raise CrossrefUnreachable(f"CROSSREF_API_URL ({redact_url(self.api_url)!r}) is not a usable URL "
-                                      f"({problem}); set it to the API's base URL, like {CROSSREF_API_URL}, "
-                                      "or unset it")
+            raise CrossrefUnreachable(
+                f"CROSSREF_API_URL ({redact_url(self.api_url)!r}) is not a usable URL "
+                f"({problem}); set it to the API's base URL, like {CROSSREF_API_URL}, "
+                "or unset it"
+            )
 
     @classmethod
     def from_env(cls, **overrides) -> CrossrefConfig:
-        values = {"api_url": os.environ.get("CROSSREF_API_URL") or CROSSREF_API_URL,
-                  "mailto": os.environ.get("CROSSREF_MAILTO") or None}
+        values = {
+            "api_url": os.environ.get("CROSSREF_API_URL") or CROSSREF_API_URL,
+            "mailto": os.environ.get("CROSSREF_MAILTO") or None,
+        }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -105,8 +116,9 @@ class CrossrefClient(Transport):
         fields = ",".join(REFERENCE_FIELDS if with_references else WORK_FIELDS)
         if filterable:
             params = {"filter": ",".join(f"doi:{d}" for d in filterable), "rows": len(filterable), "select": fields}
-            for work in self.request_json("GET", "/works", params, None, api="",
-                                          read=lambda body: schema.work_list(body, with_references)):
+            for work in self.request_json(
+                "GET", "/works", params, None, api="", read=lambda body: schema.work_list(body, with_references)
+            ):
                 if work.doi in found:
                     found[work.doi] = work
         for doi in dois:
@@ -117,8 +129,14 @@ class CrossrefClient(Transport):
     def work(self, doi: str, with_references: bool = True) -> Work | None:
         """One work by its DOI (escaped as one path segment), None when Crossref holds none."""
         try:
-            return self.request_json("GET", f"/works/{path_segment(doi)}", {}, None, api="",
-                                     read=lambda body: schema.single_work(body, with_references))
+            return self.request_json(
+                "GET",
+                f"/works/{path_segment(doi)}",
+                {},
+                None,
+                api="",
+                read=lambda body: schema.single_work(body, with_references),
+            )
         except CrossrefNotFound:
             return None
 
@@ -151,9 +169,11 @@ class CrossrefClient(Transport):
         if status == 404 and response.request.url.path.rstrip("/") != "/works":
             if message.strip() == NOT_FOUND or (isinstance(body, dict) and body.get("status") == "error"):
                 return CrossrefNotFound(message)
-            return CrossrefUnreachable(f"Crossref has no such endpoint (HTTP 404 for {response.request.url.path}); "
-                                       f"CROSSREF_API_URL ({self.config.shown_url}) should be the API's base URL, "
-                                       f"like {CROSSREF_API_URL}")
+            return CrossrefUnreachable(
+                f"Crossref has no such endpoint (HTTP 404 for {response.request.url.path}); "
+                f"CROSSREF_API_URL ({self.config.shown_url}) should be the API's base URL, "
+                f"like {CROSSREF_API_URL}"
+            )
         if status == 400:
             return CrossrefError(f"Crossref rejected the request (HTTP 400: {message})")
         return CrossrefError(f"Crossref answered HTTP {status} ({message}); not retried")

@@ -11,8 +11,9 @@ from citegraph.crossref import stored
 from citegraph.store import Store
 
 
-def crossref_section(store: Store, yours: list[str], withheld: list[str], outage: str | None,
-                     asked: bool) -> tuple[dict, dict]:
+def crossref_section(
+    store: Store, yours: list[str], withheld: list[str], outage: str | None, asked: bool
+) -> tuple[dict, dict]:
     """``(totals to add, the report's "crossref" section)`` for these papers of yours."""
     recovered = stored.recovered_counts(store)
     papers = {p: store.paper(p) or {} for p in dict.fromkeys(yours + withheld)}
@@ -37,26 +38,43 @@ def crossref_section(store: Store, yours: list[str], withheld: list[str], outage
             why = "Crossref holds no reference list for it"
         else:
             without = sum(1 for r in refs if not r.doi)
-            why = (f"{gained} of Crossref's {len(refs)} references recovered; {without} without a DOI, "
-                   f"{len(refs) - without - gained} with a DOI S2 does not know") if gained < len(refs) else None
+            why = (
+                (
+                    f"{gained} of Crossref's {len(refs)} references recovered; {without} without a DOI, "
+                    f"{len(refs) - without - gained} with a DOI S2 does not know"
+                )
+                if gained < len(refs)
+                else None
+            )
         if why:
             missing.append({"paperId": paper, "doi": doi, "title": papers[paper].get("title"), "why": why})
     retracted = [p for p in yours if any(u.kind in RETRACTING_KINDS for u in notices.get(dois.get(p) or "", []))]
     unknown = [p for p in yours if dois.get(p) and dois[p] not in answered]
-    totals = {"references_from_s2": from_s2 - sum(recovered.get(p, 0) for p in yours),
-              "references_from_crossref": sum(recovered.get(p, 0) for p in yours),
-              "references_withheld_not_recovered": not_recovered,
-              "references_withheld_papers": len(withheld),
-              "retracted_papers": len(retracted)}
-    section = {"asked": asked, "outage": outage, "retracted": retracted,
-               "retraction_status_unknown": len(unknown), "withheld_not_recovered": missing}
+    totals = {
+        "references_from_s2": from_s2 - sum(recovered.get(p, 0) for p in yours),
+        "references_from_crossref": sum(recovered.get(p, 0) for p in yours),
+        "references_withheld_not_recovered": not_recovered,
+        "references_withheld_papers": len(withheld),
+        "retracted_papers": len(retracted),
+    }
+    section = {
+        "asked": asked,
+        "outage": outage,
+        "retracted": retracted,
+        "retraction_status_unknown": len(unknown),
+        "withheld_not_recovered": missing,
+    }
     return totals, section
 
 
 def _edge_counts(store: Store, papers: list[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for start in range(0, len(papers), 500):
-        chunk = papers[start:start + 500]
-        counts.update(store.db.execute(f"SELECT citing, count(*) FROM edges WHERE citing IN "
-                                       f"({','.join('?' * len(chunk))}) GROUP BY citing", chunk).fetchall())
+        chunk = papers[start : start + 500]
+        counts.update(
+            store.db.execute(
+                f"SELECT citing, count(*) FROM edges WHERE citing IN ({','.join('?' * len(chunk))}) GROUP BY citing",
+                chunk,
+            ).fetchall()
+        )
     return counts

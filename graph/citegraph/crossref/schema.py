@@ -37,7 +37,7 @@ def normal_doi(value: object) -> str | None:
     text = value.strip()
     for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
         if text.lower().startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     if not text.startswith("10.") or "/" not in text or len(text) > MAX_DOI or any(c.isspace() for c in text):
         return None
     return text.lower()
@@ -99,12 +99,20 @@ def _work(raw: Any, with_references: bool) -> Work | None:
     updates = []
     for notice in filter(None, (_item(UpdatedBy, u) for u in item.updated_by or [])):
         if notice.type:
-            updates.append(Update(notice.type.strip().lower().replace("-", "_"), normal_doi(notice.DOI),
-                                  notice.source, _date(notice.updated)))
+            updates.append(
+                Update(
+                    notice.type.strip().lower().replace("-", "_"),
+                    normal_doi(notice.DOI),
+                    notice.source,
+                    _date(notice.updated),
+                )
+            )
     references = None
     if with_references and item.reference is not None:
-        references = [Reference(normal_doi(r.DOI), r.unstructured or r.article_title)
-                      for r in filter(None, (_item(ReferenceItem, r) for r in item.reference))]
+        references = [
+            Reference(normal_doi(r.DOI), r.unstructured or r.article_title)
+            for r in filter(None, (_item(ReferenceItem, r) for r in item.reference))
+        ]
     return Work(doi, updates, references)
 
 

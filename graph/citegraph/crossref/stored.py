@@ -44,10 +44,11 @@ def ensure_table(store: Store) -> None:
 def _rows(store: Store, dois: list[str], columns: str) -> list[tuple]:
     rows: list[tuple] = []
     for start in range(0, len(dois), 500):
-        chunk = dois[start:start + 500]
+        chunk = dois[start : start + 500]
         try:
-            rows += store.db.execute(f"SELECT doi, {columns} FROM crossref_works WHERE doi IN "
-                                     f"({','.join('?' * len(chunk))})", chunk).fetchall()
+            rows += store.db.execute(
+                f"SELECT doi, {columns} FROM crossref_works WHERE doi IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
         except sqlite3.OperationalError:  # a read-only store written before Crossref was asked
             return []
     return rows
@@ -58,8 +59,11 @@ def stale(store: Store, dois: Iterable[str], refresh_days: float, references: bo
     ``references``) stored without a reference list."""
     dois = list(dict.fromkeys(d.lower() for d in dois))
     since = time.time() - refresh_days * DAY
-    fresh = {doi for doi, fetched, refs, found in _rows(store, dois, "fetched_at, refs, found")
-             if fetched >= since and (not references or refs is not None or not found)}
+    fresh = {
+        doi
+        for doi, fetched, refs, found in _rows(store, dois, "fetched_at, refs, found")
+        if fetched >= since and (not references or refs is not None or not found)
+    }
     return [d for d in dois if d not in fresh]
 
 
@@ -75,15 +79,20 @@ def record_works(store: Store, answers: dict[str, Work | None], with_references:
         rows.append((doi, int(work is not None), updates, refs, now))
     with store._tx() as db:
         db.execute(SCHEMA)
-        db.executemany("INSERT INTO crossref_works VALUES (?,?,?,?,?) ON CONFLICT(doi) DO UPDATE SET "
-                       "found=excluded.found, updates=excluded.updates, fetched_at=excluded.fetched_at, "
-                       "refs=coalesce(excluded.refs, crossref_works.refs)", rows)
+        db.executemany(
+            "INSERT INTO crossref_works VALUES (?,?,?,?,?) ON CONFLICT(doi) DO UPDATE SET "
+            "found=excluded.found, updates=excluded.updates, fetched_at=excluded.fetched_at, "
+            "refs=coalesce(excluded.refs, crossref_works.refs)",
+            rows,
+        )
 
 
 def references(store: Store, dois: list[str]) -> dict[str, list[Reference] | None]:
     """The stored reference list of each DOI that has one (None: Crossref holds no list for it)."""
-    return {doi: None if refs is None else [Reference(d, u) for d, u in json.loads(refs)]
-            for doi, refs in _rows(store, dois, "refs")}
+    return {
+        doi: None if refs is None else [Reference(d, u) for d, u in json.loads(refs)]
+        for doi, refs in _rows(store, dois, "refs")
+    }
 
 
 def asked(store: Store, dois: list[str]) -> dict[str, bool]:
@@ -108,8 +117,10 @@ def record_recovered(store: Store, citing: str, cited: list[str]) -> None:
     if not new:
         return  # nothing changes: the saved graph stays valid
     with store._tx() as db:
-        db.executemany(f"INSERT INTO edges VALUES (?,?,NULL,NULL,NULL,'{CROSSREF_ORIGIN}') ON CONFLICT DO NOTHING",
-                       [(citing, c) for c in new])
+        db.executemany(
+            f"INSERT INTO edges VALUES (?,?,NULL,NULL,NULL,'{CROSSREF_ORIGIN}') ON CONFLICT DO NOTHING",
+            [(citing, c) for c in new],
+        )
 
 
 def recovered_counts(store: Store) -> dict[str, int]:
@@ -130,7 +141,7 @@ def annotate(graph: nx.DiGraph, store: Store) -> None:
     ``retracted`` (True when one retracts it); each recovered citation's ``source`` as ``crossref``."""
     notices = all_updates(store)
     if notices:
-        for node, data in graph.nodes(data=True):
+        for _node, data in graph.nodes(data=True):
             doi = paper_doi(data)
             if doi in notices:
                 data["updates"] = [u.to_dict() for u in notices[doi]]

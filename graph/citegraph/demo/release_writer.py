@@ -10,6 +10,7 @@ writes diffs between two releases (update and delete files keyed by corpus id).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 from collections.abc import Iterable, Iterator
@@ -34,7 +35,9 @@ def paper_row(record: dict) -> dict:
     journal = record.get("journal")
     return {
         "corpusid": record["corpusId"],
-        "externalids": {kind: None if external.get(kind) is None else str(external[kind]) for kind in EXTERNAL_ID_KINDS},
+        "externalids": {
+            kind: None if external.get(kind) is None else str(external[kind]) for kind in EXTERNAL_ID_KINDS
+        },
         "url": record.get("url") or f"https://www.semanticscholar.org/paper/{record['paperId']}",
         "title": record.get("title"),
         "authors": [{"authorId": a.get("authorId"), "name": a.get("name")} for a in record.get("authors") or []],
@@ -48,8 +51,9 @@ def paper_row(record: dict) -> dict:
         "s2fieldsofstudy": record.get("s2FieldsOfStudy"),
         "publicationtypes": record.get("publicationTypes"),
         "publicationdate": record.get("publicationDate"),
-        "journal": None if not journal else {"name": journal.get("name"), "pages": journal.get("pages"),
-                                             "volume": journal.get("volume")},
+        "journal": None
+        if not journal
+        else {"name": journal.get("name"), "pages": journal.get("pages"), "volume": journal.get("volume")},
         "updated": UPDATED,
     }
 
@@ -79,13 +83,10 @@ def write_shards(rows: Iterable[dict], folder: Path, dataset: str, shards: int) 
     """``rows`` spread round-robin over ``shards`` gzipped JSON-lines files ``{dataset}-part{i}.jsonl.gz``."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{dataset}-part{i}.jsonl.gz" for i in range(shards)]
-    files = [gzip.open(path, "wt", encoding="utf-8", compresslevel=1) for path in paths]
-    try:
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(gzip.open(path, "wt", encoding="utf-8", compresslevel=1)) for path in paths]
         for n, row in enumerate(rows):
             files[n % shards].write(json.dumps(row, ensure_ascii=False) + "\n")
-    finally:
-        for handle in files:
-            handle.close()
     return paths
 
 
@@ -98,12 +99,16 @@ def write_release(world: World, folder: Path, shards: int = 3) -> dict[str, list
     """
     folder = Path(folder)
     papers = (paper_row(record) for record in world.papers.values() if record.get("corpusId") is not None)
-    return {"papers": write_shards(papers, folder / "papers", "papers", shards),
-            "citations": write_shards(citation_rows(world), folder / "citations", "citations", shards)}
+    return {
+        "papers": write_shards(papers, folder / "papers", "papers", shards),
+        "citations": write_shards(citation_rows(world), folder / "citations", "citations", shards),
+    }
 
 
 def write_papers_diff(folder: Path, updated: list[dict], deleted: list[int]) -> dict[str, list[Path]]:
     """A ``papers`` diff: ``updated`` Graph API records to insert or replace, ``deleted`` corpus ids to remove."""
     folder = Path(folder)
-    return {"update_files": write_shards((paper_row(r) for r in updated), folder / "updates", "papers", 1),
-            "delete_files": write_shards(({"corpusid": c} for c in deleted), folder / "deletes", "papers", 1)}
+    return {
+        "update_files": write_shards((paper_row(r) for r in updated), folder / "updates", "papers", 1),
+        "delete_files": write_shards(({"corpusid": c} for c in deleted), folder / "deletes", "papers", 1),
+    }

@@ -9,23 +9,26 @@ datasets:DIR``): in-process, through the same store, graph, map and queries as a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from citegraph.errors import CitegraphError
 from citegraph.constants import DEMO_DATA_DIR, DEMO_MAP_FILE
-from citegraph.pipeline import BuildResult, build
+from citegraph.errors import CitegraphError
 from citegraph.map.render import MapOptions
+from citegraph.pipeline import BuildResult, build
 
 SAMPLE_NOTES = Path(__file__).parent / "sample_notes"
 WORLD_PAPERS = 3000  # papers around the sample's, as many as the stand-in serves by default
 WORLD_SEED = 0
 RELEASE_FOLDER = "release"  # in the demo's data dir
-NOTICE = ("the papers of the sample notes are real (titles and arXiv ids); their references, the "
-          f"{WORLD_PAPERS:,} papers around them, authors and citation contexts are generated: "
-          "try citegraph with it, never read about a field from it")
+NOTICE = (
+    "the papers of the sample notes are real (titles and arXiv ids); their references, the "
+    f"{WORLD_PAPERS:,} papers around them, authors and citation contexts are generated: "
+    "try citegraph with it, never read about a field from it"
+)
 
 __all__ = ["demo", "SAMPLE_NOTES", "NOTICE"]
 
@@ -38,12 +41,15 @@ def _check_writable(folder: Path, option: str) -> None:
         os.close(descriptor)
         os.unlink(probe)
     except OSError as exc:
-        raise CitegraphError(f"the demo cannot write in {folder.absolute()} ({exc.strerror}); run it from a folder "
-                             f"you can write to, or give it one with {option}") from None
+        raise CitegraphError(
+            f"the demo cannot write in {folder.absolute()} ({exc.strerror}); run it from a folder "
+            f"you can write to, or give it one with {option}"
+        ) from None
 
 
-def demo(*, output: Path = DEMO_MAP_FILE, data_dir: Path = DEMO_DATA_DIR,
-         map_options: MapOptions | None = None) -> BuildResult:
+def demo(
+    *, output: Path = DEMO_MAP_FILE, data_dir: Path = DEMO_DATA_DIR, map_options: MapOptions | None = None
+) -> BuildResult:
     """Build the map of the sample notes on the generated world, with no network.
 
     Parameters
@@ -67,8 +73,8 @@ def demo(*, output: Path = DEMO_MAP_FILE, data_dir: Path = DEMO_DATA_DIR,
     (0, 35, True)
     """
     from citegraph.bulk.release import import_release
-    from citegraph.demo.world import generate_world, sample_notes_seeds
     from citegraph.demo.release_writer import write_release
+    from citegraph.demo.world import generate_world, sample_notes_seeds
 
     for folder, option in ((Path(data_dir), "--data-dir DIR"), (Path(output).parent, "-o FILE")):
         _check_writable(folder, option)
@@ -78,16 +84,14 @@ def demo(*, output: Path = DEMO_MAP_FILE, data_dir: Path = DEMO_DATA_DIR,
         # write one file at the same time, and whichever moves first is the release they all use.
         staging = Path(tempfile.mkdtemp(dir=data_dir, prefix=".release-"))
         try:
-            write_release(generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=WORLD_PAPERS,
-                                         seed=WORLD_SEED), staging)
+            write_release(
+                generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=WORLD_PAPERS, seed=WORLD_SEED), staging
+            )
             import_release(staging)
             if release.is_dir() and not (release / "parquet").is_dir():
                 shutil.rmtree(release, ignore_errors=True)  # a release an interrupted demo left unfinished
-            try:
+            with contextlib.suppress(OSError):  # another demo moved its release there first: the same release
                 os.rename(staging, release)
-            except OSError:
-                pass  # another demo moved its release there first: the same release
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return build([SAMPLE_NOTES], data_dir=Path(data_dir), output=Path(output), map_options=map_options,
-                 release=release)
+    return build([SAMPLE_NOTES], data_dir=Path(data_dir), output=Path(output), map_options=map_options, release=release)

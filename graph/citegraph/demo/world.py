@@ -17,11 +17,39 @@ from dataclasses import dataclass, field
 
 INTENTS = ["background", "methodology", "result"]
 VENUES = ["NeurIPS", "ICML", "ICLR", "ACL", "EMNLP", "CVPR", "arXiv.org", "Nature", "JMLR", ""]
-WORDS = (
-    "learning deep neural network language model attention transformer graph efficient scalable robust "
-    "adaptive sparse latent diffusion contrastive representation reinforcement policy optimization "
-    "generative pretraining inference quantization retrieval reasoning alignment vision speech memory"
-).split()
+WORDS = [
+    "learning",
+    "deep",
+    "neural",
+    "network",
+    "language",
+    "model",
+    "attention",
+    "transformer",
+    "graph",
+    "efficient",
+    "scalable",
+    "robust",
+    "adaptive",
+    "sparse",
+    "latent",
+    "diffusion",
+    "contrastive",
+    "representation",
+    "reinforcement",
+    "policy",
+    "optimization",
+    "generative",
+    "pretraining",
+    "inference",
+    "quantization",
+    "retrieval",
+    "reasoning",
+    "alignment",
+    "vision",
+    "speech",
+    "memory",
+]
 
 
 @dataclass
@@ -71,8 +99,15 @@ class World:
         if re.fullmatch(r"[0-9a-f]{40}", raw_id):
             return raw_id if raw_id in self.papers else None
         prefix, _, value = raw_id.partition(":")
-        kind = {"arxiv": "arxiv", "doi": "doi", "corpusid": "corpusid", "acl": "acl", "pmid": "pubmed",
-                "pmcid": "pubmedcentral", "mag": "mag"}.get(prefix.lower())
+        kind = {
+            "arxiv": "arxiv",
+            "doi": "doi",
+            "corpusid": "corpusid",
+            "acl": "acl",
+            "pmid": "pubmed",
+            "pmcid": "pubmedcentral",
+            "mag": "mag",
+        }.get(prefix.lower())
         if kind:
             return self.by_external.get(f"{kind}:{value.lower()}")
         if raw_id.startswith("10."):
@@ -95,8 +130,13 @@ def _record(paper_id: str, index: int, title: str, year: int, rng: random.Random
         external["DOI"] = f"10.48550/arXiv.{arxiv}"
     elif rng.random() < 0.6:
         external["DOI"] = f"10.{5000 + index % 400}/world.{index}"
-    authors = [{"authorId": str(100_000 + rng.randrange(50_000)), "name": f"{rng.choice('ABCDEFGHJKLMNPRS')}. Author{rng.randrange(9999)}"}
-               for _ in range(rng.randint(1, 6))]
+    authors = [
+        {
+            "authorId": str(100_000 + rng.randrange(50_000)),
+            "name": f"{rng.choice('ABCDEFGHJKLMNPRS')}. Author{rng.randrange(9999)}",
+        }
+        for _ in range(rng.randint(1, 6))
+    ]
     venue = rng.choice(VENUES)
     return {
         "paperId": paper_id,
@@ -141,9 +181,11 @@ def generate_world(
     """
     rng = random.Random(seed)
     world = World()
-    background = sorted(((rng.randint(1990, 2024), i) for i in range(n_papers)))
-    entries = [(year, _paper_id(seed, i), " ".join(rng.sample(WORDS, rng.randint(3, 7))).capitalize(), None)
-               for i, (year, _) in enumerate(background)]
+    background = sorted((rng.randint(1990, 2024), i) for i in range(n_papers))
+    entries = [
+        (year, _paper_id(seed, i), " ".join(rng.sample(WORDS, rng.randint(3, 7))).capitalize(), None)
+        for i, (year, _) in enumerate(background)
+    ]
     for k, (arxiv, title) in enumerate(seeds):
         entries.append((_arxiv_year(arxiv), _paper_id(seed, n_papers + k), title, arxiv))
     entries.sort(key=lambda e: (e[0], e[3] is not None))
@@ -158,9 +200,15 @@ def generate_world(
             if arxiv:
                 targets.update(p for p in seed_positions if rng.random() < 0.35)
             for target in sorted(targets):
-                citations.append(Citation(entries[target][1], entries[target][2], rng.random() < influential_fraction,
-                                          rng.sample(INTENTS, rng.randint(0, 2)),
-                                          [f"... as shown by {entries[target][2][:40]} ({entries[target][0]}) ..."]))
+                citations.append(
+                    Citation(
+                        entries[target][1],
+                        entries[target][2],
+                        rng.random() < influential_fraction,
+                        rng.sample(INTENTS, rng.randint(0, 2)),
+                        [f"... as shown by {entries[target][2][:40]} ({entries[target][0]}) ..."],
+                    )
+                )
         for n in range(sum(rng.random() < unresolved_fraction for _ in range(wanted))):
             citations.append(Citation(None, f"Unresolved reference {n} of {title[:30]}", False, [], []))
         world.add_paper(_record(paper_id, index, title, year, rng, arxiv), citations)
@@ -195,7 +243,6 @@ def load_recorded_paper(world: World, record: dict) -> str:
     return paper_id
 
 
-
 def add_later_work(world: World, today, count: int = 60, seed: int = 0) -> list[str]:
     """Add ``count`` papers published in the 120 days before ``today`` (a date) that build on the
     world's arXiv papers (the notes' papers): each cites one to three of them and some of their
@@ -215,8 +262,16 @@ def add_later_work(world: World, today, count: int = 60, seed: int = 0) -> list[
         paper_id = _paper_id(seed, 1_000_000 + k)
         record = _record(paper_id, 1_000_000 + k, title, published.year, rng)
         record["publicationDate"] = published.isoformat()
-        citations = [Citation(target, world.papers[target]["title"], rng.random() < 0.15, rng.sample(INTENTS, 1),
-                              [f"... building on {world.papers[target]['title'][:40]} ..."]) for target in cited]
+        citations = [
+            Citation(
+                target,
+                world.papers[target]["title"],
+                rng.random() < 0.15,
+                rng.sample(INTENTS, 1),
+                [f"... building on {world.papers[target]['title'][:40]} ..."],
+            )
+            for target in cited
+        ]
         added.append(world.add_paper(record, citations))
     world.finish()  # counts for the new papers; older papers keep theirs, as S2's counts lag
     return added
@@ -234,10 +289,26 @@ LIBRARY_TOPICS = [
     ("Vision transformers", "vision transformer patch detection segmentation visual backbone pixel"),
     ("Time series", "forecasting temporal series seasonal anomaly horizon sequential traffic"),
     ("Causal inference", "causal treatment counterfactual confounding effect intervention instrument observational"),
-    ("Federated learning", "federated clients privacy aggregation heterogeneous communication decentralized differential"),
+    (
+        "Federated learning",
+        "federated clients privacy aggregation heterogeneous communication decentralized differential",
+    ),
     ("Protein modelling", "protein folding structure residue sequence binding enzyme biology"),
 ]
-GENERIC_WORDS = "towards learning improved scalable simple robust analysis deep neural methods large study".split()
+GENERIC_WORDS = [
+    "towards",
+    "learning",
+    "improved",
+    "scalable",
+    "simple",
+    "robust",
+    "analysis",
+    "deep",
+    "neural",
+    "methods",
+    "large",
+    "study",
+]
 
 
 @dataclass
@@ -245,8 +316,8 @@ class Library:
     """A generated researcher's library: a citation world and the read papers' true topics."""
 
     world: World
-    topic_of: dict[str, str]          # arXiv id of each read paper -> its topic's name
-    titles: dict[str, str]            # arXiv id -> title
+    topic_of: dict[str, str]  # arXiv id of each read paper -> its topic's name
+    titles: dict[str, str]  # arXiv id -> title
 
     def notes(self, headings: bool = True) -> str:
         """The reading notes: markdown, one line per paper, under topic headings or in one shuffled list."""
@@ -254,7 +325,9 @@ class Library:
         if headings:
             for topic in dict.fromkeys(self.topic_of.values()):
                 lines.append(f"# {topic}\n")
-                lines += [f"- https://arxiv.org/abs/{a}: {self.titles[a]}" for a, t in self.topic_of.items() if t == topic]
+                lines += [
+                    f"- https://arxiv.org/abs/{a}: {self.titles[a]}" for a, t in self.topic_of.items() if t == topic
+                ]
                 lines.append("")
         else:
             order = sorted(self.topic_of, key=lambda a: hashlib.sha1(a.encode()).hexdigest())
@@ -262,8 +335,15 @@ class Library:
         return "\n".join(lines) + "\n"
 
 
-def generate_library(n_read: int = 400, n_topics: int = 8, papers_per_read: int = 30, refs: tuple[int, int] = (12, 30),
-                     within_topic: float = 0.9, read_links: int = 3, seed: int = 0) -> Library:
+def generate_library(
+    n_read: int = 400,
+    n_topics: int = 8,
+    papers_per_read: int = 30,
+    refs: tuple[int, int] = (12, 30),
+    within_topic: float = 0.9,
+    read_links: int = 3,
+    seed: int = 0,
+) -> Library:
     """A library world: ``n_read`` read papers in ``n_topics`` topics among about ``papers_per_read * n_read`` papers.
 
     Each paper cites earlier papers, ``within_topic`` of them in its own topic, by preferential
@@ -279,7 +359,7 @@ def generate_library(n_read: int = 400, n_topics: int = 8, papers_per_read: int 
     entries.sort(key=lambda e: (e[0], e[2]))
     world = World()
     topic_of, titles = {}, {}
-    urns: list[list[int]] = [[] for _ in topics]   # an index once per citation received, plus once: preferential
+    urns: list[list[int]] = [[] for _ in topics]  # an index once per citation received, plus once: preferential
     everything: list[int] = []
     read_by_topic: list[list[int]] = [[] for _ in topics]
     ids, names, arxiv_count = [], [], 0
@@ -303,8 +383,10 @@ def generate_library(n_read: int = 400, n_topics: int = 8, papers_per_read: int 
                 targets.add(rng.choice(urn))
         if is_read and read_by_topic[topic]:
             targets.update(rng.sample(read_by_topic[topic], min(read_links, len(read_by_topic[topic]))))
-        citations = [Citation(ids[t], names[t], rng.random() < 0.15, rng.sample(INTENTS, rng.randint(0, 2)), [])
-                     for t in sorted(targets)]
+        citations = [
+            Citation(ids[t], names[t], rng.random() < 0.15, rng.sample(INTENTS, rng.randint(0, 2)), [])
+            for t in sorted(targets)
+        ]
         world.add_paper(_record(paper_id, number, title, year, rng, arxiv), citations)
         for target in targets:
             urns[entries[target][1]].append(target)

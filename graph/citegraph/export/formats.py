@@ -18,17 +18,31 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from citegraph.questions import papers_by_status
 from citegraph.constants import EXPORT_FORMATS, PAPER_SELECTIONS
-from citegraph.text import one_line, spreadsheet_cell
 from citegraph.errors import OutputError
+from citegraph.questions import papers_by_status
+from citegraph.text import one_line, spreadsheet_cell
 
 __all__ = ["EXPORT_FORMATS", "PAPER_SELECTIONS", "export_graph", "bibtex", "bibtex_entries", "flat_graph"]
 
-STANDARD_ENTRY_TYPES = frozenset({
-    "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
-    "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
-})
+STANDARD_ENTRY_TYPES = frozenset(
+    {
+        "article",
+        "book",
+        "booklet",
+        "conference",
+        "inbook",
+        "incollection",
+        "inproceedings",
+        "manual",
+        "mastersthesis",
+        "misc",
+        "phdthesis",
+        "proceedings",
+        "techreport",
+        "unpublished",
+    }
+)
 # Fields holding identifiers or URLs: LaTeX reads them verbatim (url/doi packages), so LaTeX escapes
 # would show; what could end the field or the entry (braces, a backslash, spaces, line breaks) is
 # percent-encoded instead, as in a URL.
@@ -36,8 +50,16 @@ VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "archiveprefix"})
 _VERBATIM_UNSAFE = re.compile(r"[{}\\\s\x00-\x1f\x7f]")
 LATEX_SPECIALS = {
     # Braces as commands: an escaped \{ still counts for BibTeX's brace balance, \textbraceleft{} does not.
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in LATEX_SPECIALS))
 # The field an entry of these types must have: S2's own entries sometimes leave it out.
@@ -111,13 +133,17 @@ def xml_safe_graph(graph: nx.DiGraph) -> nx.DiGraph:
     >>> xml_safe_graph(graph).nodes["A"]["title"]
     'Bell curve'
     """
+
     def clean(value):
         return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
     safe = nx.DiGraph()
-    safe.add_nodes_from((clean(node), {clean(k): clean(v) for k, v in data.items()}) for node, data in graph.nodes(data=True))
-    safe.add_edges_from((clean(a), clean(b), {clean(k): clean(v) for k, v in data.items()})
-                        for a, b, data in graph.edges(data=True))
+    safe.add_nodes_from(
+        (clean(node), {clean(k): clean(v) for k, v in data.items()}) for node, data in graph.nodes(data=True)
+    )
+    safe.add_edges_from(
+        (clean(a), clean(b), {clean(k): clean(v) for k, v in data.items()}) for a, b, data in graph.edges(data=True)
+    )
     return safe
 
 
@@ -134,7 +160,9 @@ def csv_safe(frame: pd.DataFrame, terminal: bool = False) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):  # text columns (object or string dtype)
-            safe[column] = safe[column].map(lambda value: spreadsheet_cell(value, terminal) if isinstance(value, str) else value)
+            safe[column] = safe[column].map(
+                lambda value: spreadsheet_cell(value, terminal) if isinstance(value, str) else value
+            )
     return safe
 
 
@@ -202,18 +230,26 @@ def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all"
     chosen = graph if papers == "all" else graph.subgraph(nodes)
     targets = csv_paths(path) if fmt == "csv" else (path,)
     # /dev/stdout is a regular file when stdout is redirected to one: the /dev test catches it too.
-    if fmt == "csv" and (to_stdout or path.exists() and not path.is_file() or path.absolute().parts[:2] == ("/", "dev")):
-        raise OutputError(f"cannot write {path}: csv writes two files, PREFIX.nodes.csv and PREFIX.edges.csv; "
-                          f"give a file name prefix, not a device, folder or -")
+    if fmt == "csv" and (
+        to_stdout or path.exists() and not path.is_file() or path.absolute().parts[:2] == ("/", "dev")
+    ):
+        raise OutputError(
+            f"cannot write {path}: csv writes two files, PREFIX.nodes.csv and PREFIX.edges.csv; "
+            f"give a file name prefix, not a device, folder or -"
+        )
     try:
         if fmt == "csv":
             path.parent.mkdir(parents=True, exist_ok=True)
             flat = flat_graph(chosen)
-            csv_safe(pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)])).to_csv(targets[0], index=False)
-            csv_safe(pd.DataFrame([{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
-                                  columns=["citing", "cited", "isInfluential", "source", "intents", "contexts",
-                                           "origin"]
-                                  )).to_csv(targets[1], index=False)
+            csv_safe(pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)])).to_csv(
+                targets[0], index=False
+            )
+            csv_safe(
+                pd.DataFrame(
+                    [{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
+                    columns=["citing", "cited", "isInfluential", "source", "intents", "contexts", "origin"],
+                )
+            ).to_csv(targets[1], index=False)
             return list(targets)
         content = _single_file(graph, chosen, nodes, fmt)
         if to_stdout:
@@ -301,8 +337,10 @@ def bibtex_key(data: dict) -> str:
     authors = data.get("authors") or []
     surname = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
     words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", data.get("title") or "")]
-    word = next((w for w in words if len(w) > 3 and w.lower() not in {"with", "from", "that", "this"}),
-                next((w for w in words if w), ""))
+    word = next(
+        (w for w in words if len(w) > 3 and w.lower() not in {"with", "from", "that", "this"}),
+        next((w for w in words if w), ""),
+    )
     return f"{surname or 'Anon'}{data.get('year') or ''}{word.capitalize() if word.islower() else word}"
 
 
@@ -350,14 +388,21 @@ def _entry(key: str, data: dict):
     from bibtexparser.model import Entry, Field
 
     entry_type, generated = _generated_fields(data)
-    fields = {name: latex_escape(one_line(str(value))) if name.lower() not in VERBATIM_FIELDS else verbatim_value(value)
-              for name, value in generated.items() if value not in (None, "")}
+    fields = {
+        name: latex_escape(one_line(str(value))) if name.lower() not in VERBATIM_FIELDS else verbatim_value(value)
+        for name, value in generated.items()
+        if value not in (None, "")
+    }
     s2_entry = _s2_entry(data.get("bibtex"))
     if s2_entry is not None:
         s2_type = s2_entry.entry_type.lower()
-        s2_fields = {f.key.lower(): verbatim_value(f.value) if f.key.lower() in VERBATIM_FIELDS
-                     else latex_escape(one_line(str(f.value)), markup=True)
-                     for f in s2_entry.fields if str(f.value).strip()}
+        s2_fields = {
+            f.key.lower(): verbatim_value(f.value)
+            if f.key.lower() in VERBATIM_FIELDS
+            else latex_escape(one_line(str(f.value)), markup=True)
+            for f in s2_entry.fields
+            if str(f.value).strip()
+        }
         venue_field = VENUE_FIELD.get(s2_type)
         venue = data.get("journal") or data.get("venue")
         if venue_field and venue_field not in s2_fields and venue:
@@ -429,7 +474,8 @@ def bibtex_entries(graph: nx.DiGraph, paper_ids: list[str]) -> dict[str, str]:
         # Each entry is built here and written once: writing it in place saves bibtexparser's deep copy,
         # most of the time a map with thousands of unread rows takes.
         entries[paper_id] = bibtexparser.write_string(
-            library, unparse_stack=default_unparse_stack(allow_inplace_modification=True), bibtex_format=layout)
+            library, unparse_stack=default_unparse_stack(allow_inplace_modification=True), bibtex_format=layout
+        )
     return entries
 
 

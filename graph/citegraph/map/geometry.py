@@ -15,7 +15,7 @@ import networkx as nx
 from citegraph.map.keptfiles import UNREADABLE, read_kept, write_kept
 
 SPRING_ITERATIONS = 30
-SPRING_WORK = 3000        # a group of n papers gets SPRING_WORK / n spring rounds (within 10 and 30)
+SPRING_WORK = 3000  # a group of n papers gets SPRING_WORK / n spring rounds (within 10 and 30)
 # A bigger group is laid out in linear time, a spiral in breadth-first order (NetworkX switches to a slower
 # method at 500)
 SPRING_GROUP_LIMIT = 400
@@ -25,12 +25,12 @@ SPRING_GROUP_LIMIT = 400
 # which is quicker to place.
 DENSITY = {"labelled": 0.7, "dots": 0.3}
 SPREAD = {"labelled": 0.5, "dots": 1.0}
-PADDING = 2.0             # around every box: dots never touch
-GROUP_GAP = 40.0          # between two groups' regions
-NAME_STRIP = 28.0         # above a group's region, for its name
-FONT_WIDTH = 0.62         # a label character's width, in font sizes (Arial's widest labels: 0.60)
-VIEW_ASPECT = 1.14        # width / height of the part of a window the panel leaves free
-LABEL_GAP = 13            # vis draws a dot's label about this far below the dot
+PADDING = 2.0  # around every box: dots never touch
+GROUP_GAP = 40.0  # between two groups' regions
+NAME_STRIP = 28.0  # above a group's region, for its name
+FONT_WIDTH = 0.62  # a label character's width, in font sizes (Arial's widest labels: 0.60)
+VIEW_ASPECT = 1.14  # width / height of the part of a window the panel leaves free
+LABEL_GAP = 13  # vis draws a dot's label about this far below the dot
 
 
 def skeleton(graph: nx.DiGraph, nodes: list[str]) -> nx.Graph:
@@ -40,7 +40,6 @@ def skeleton(graph: nx.DiGraph, nodes: list[str]) -> nx.Graph:
     skeleton.add_nodes_from(nodes)
     skeleton.add_edges_from((a, b) for a, b in graph.edges(nodes) if b in drawn)
     return skeleton
-
 
 
 @dataclass
@@ -58,8 +57,9 @@ def label_box(label: str | None, font_size: int) -> tuple[float, float]:
     return len(label) * font_size * FONT_WIDTH + 6, font_size * 1.3
 
 
-def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str,
-           group_of: dict[str, int] | None = None) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+def layout(
+    graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str, group_of: dict[str, int] | None = None
+) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
     """Deterministic positions in canvas units (about screen pixels at scale 1), and each group's region.
 
     Each group (``group_of``: paper -> group number, see :mod:`citegraph.clustering`) is laid out on
@@ -80,30 +80,35 @@ def layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str
     return _pack(placed, boxes, group_order(graph, members))
 
 
-def cached_layout(graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str, group_of: dict[str, int],
-                  cache: Path | None) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+def cached_layout(
+    graph: nx.DiGraph, nodes: list[str], boxes: dict[str, Box], mode: str, group_of: dict[str, int], cache: Path | None
+) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
     """:func:`layout`, kept in ``cache`` (a JSON file) under a digest of everything it depends on: the
     drawn papers, their boxes and groups, the citations among them and the mode. A rebuild of an
     unchanged graph reads the positions instead of computing them again."""
     drawn = set(nodes)
     # this module's own source too: a changed layout algorithm never reuses old positions
-    inputs = [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), mode,
-              [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
-              [(a, b) for a in nodes for b in graph.succ[a] if b in drawn]]
+    inputs = [
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        mode,
+        [(n, boxes[n].radius, boxes[n].label_width, boxes[n].label_height, group_of.get(n, -1)) for n in nodes],
+        [(a, b) for a in nodes for b in graph.succ[a] if b in drawn],
+    ]
     digest = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     if cache is not None:
         try:
             stored = read_kept(cache)  # a FIFO or a planted, deep or oddly shaped JSON there is no cache
             if stored.get("digest") == digest:
-                return ({n: (float(at[0]), float(at[1])) for n, at in stored["positions"].items()},
-                        {int(k): v for k, v in stored["regions"].items()})
+                return (
+                    {n: (float(at[0]), float(at[1])) for n, at in stored["positions"].items()},
+                    {int(k): v for k, v in stored["regions"].items()},
+                )
         except UNREADABLE:
             pass  # no cache yet, or an unreadable one: compute
     positions, regions = layout(graph, nodes, boxes, mode, group_of)
     if cache is not None:
         write_kept(cache, {"digest": digest, "positions": positions, "regions": regions})
     return positions, regions
-
 
 
 def _rect(node: str, at: tuple[float, float], boxes: dict[str, Box]) -> tuple[float, float, float, float]:
@@ -191,8 +196,10 @@ def _spiral(graph: nx.DiGraph, group: list[str], side: float) -> dict[str, tuple
                 queue.append(other)
     golden = math.pi * (3 - math.sqrt(5))
     radius = side / 2 / math.sqrt(len(order))
-    return {n: (radius * math.sqrt(i) * math.cos(i * golden), radius * math.sqrt(i) * math.sin(i * golden))
-            for i, n in enumerate(order)}
+    return {
+        n: (radius * math.sqrt(i) * math.cos(i * golden), radius * math.sqrt(i) * math.sin(i * golden))
+        for i, n in enumerate(order)
+    }
 
 
 def _extent_of(positions: dict[str, tuple[float, float]], boxes: dict[str, Box]) -> list[float]:
@@ -236,8 +243,9 @@ def _rows(order: list[int], widths: dict[int, float], row_width: float) -> list[
     return rows
 
 
-def _pack(placed: dict[int, dict[str, tuple[float, float]]], boxes: dict[str, Box], order: list[int]
-          ) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+def _pack(
+    placed: dict[int, dict[str, tuple[float, float]]], boxes: dict[str, Box], order: list[int]
+) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
     """Groups packed in rows, in ``order``, each with its name's strip above it. Rows run left to right,
     then right to left (so a group's neighbours in ``order`` stay its neighbours on the map); the row
     width is the one whose drawing fills a ``VIEW_ASPECT`` window best."""
@@ -259,7 +267,7 @@ def _pack(placed: dict[int, dict[str, tuple[float, float]]], boxes: dict[str, Bo
     y = 0.0
     for at, row in enumerate(rows):
         x = 0.0
-        for number in (row if at % 2 == 0 else row[::-1]):
+        for number in row if at % 2 == 0 else row[::-1]:
             left, top = extents[number][0], extents[number][1]
             dx, dy = x - left, y + heading[number] - top
             for node, (px, py) in placed[number].items():
@@ -270,8 +278,9 @@ def _pack(placed: dict[int, dict[str, tuple[float, float]]], boxes: dict[str, Bo
     return positions, regions
 
 
-def _timeline(graph: nx.DiGraph, members: dict[int, list[str]], boxes: dict[str, Box]
-              ) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
+def _timeline(
+    graph: nx.DiGraph, members: dict[int, list[str]], boxes: dict[str, Box]
+) -> tuple[dict[str, tuple[float, float]], dict[int, list[float]]]:
     """x is the publication year (each year a column, wide enough for its fullest group), each group a band."""
     years = {n: graph.nodes[n].get("year") for group in members.values() for n in group}
     first = min((y for y in years.values() if y), default=2000)
@@ -279,10 +288,12 @@ def _timeline(graph: nx.DiGraph, members: dict[int, list[str]], boxes: dict[str,
     count: Counter = Counter()
     for number, group in members.items():
         for node in group:
-            count[number, years[node] or first - 2]  += 1  # undated: a column of their own, left of the oldest
+            count[number, years[node] or first - 2] += 1  # undated: a column of their own, left of the oldest
     rows = max(4, math.ceil(math.sqrt(max(count.values(), default=1) * 2)))
-    columns = {year: max(math.ceil(c / rows) for (n, y), c in count.items() if y == year)
-               for year in sorted({y for _, y in count})}
+    columns = {
+        year: max(math.ceil(c / rows) for (n, y), c in count.items() if y == year)
+        for year in sorted({y for _, y in count})
+    }
     x_of, x = {}, 0.0
     for year in sorted(columns):
         x_of[year] = x
@@ -299,8 +310,10 @@ def _timeline(graph: nx.DiGraph, members: dict[int, list[str]], boxes: dict[str,
             year = years[node] or first - 2
             slot = used[year]
             used[year] += 1
-            positions[node] = (round(x_of[year] + (slot // band_rows) * cell, 1),
-                               round(top + (slot % band_rows) * cell, 1))
+            positions[node] = (
+                round(x_of[year] + (slot // band_rows) * cell, 1),
+                round(top + (slot % band_rows) * cell, 1),
+            )
         regions[number] = [-cell, round(top - strip, 1), round(x, 1), round(top + band_rows * cell, 1)]
         top += band_rows * cell + GROUP_GAP
     # Years drawn apart (never closer) until the timeline is as wide as a window: x stays monotone.
@@ -319,5 +332,3 @@ def extent(positions: dict[str, tuple[float, float]], boxes: dict[str, Box], reg
         left, top = min(left, region[0]), min(top, region[1])
         right, bottom = max(right, region[2]), max(bottom, region[3])
     return {"left": left, "right": right, "top": top, "bottom": bottom}
-
-

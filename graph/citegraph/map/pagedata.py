@@ -17,8 +17,7 @@ from citegraph.constants import INFLUENCE
 from citegraph.map.looks import KINDS, STYLE
 from citegraph.map.selection import MapOptions, Selection, paper_label, short_label
 from citegraph.paths import first_context
-from citegraph.questions import (flags_pending_note, paper_link, read_papers, reading_status, withheld_note,
-                                 your_papers)
+from citegraph.questions import flags_pending_note, paper_link, read_papers, reading_status, withheld_note, your_papers
 from citegraph.text import one_line, shown_title
 
 KIND_CODES = list(KINDS)  # a paper's kind in ``papers``: its index here
@@ -33,9 +32,18 @@ def paper_rows(graph: nx.DiGraph) -> list[list]:
     rows = []
     for node, data in graph.nodes(data=True):
         s2url, link = data.get("url") or "", paper_link(data)
-        rows.append([node, shown_title(data.get("title"), node), data.get("year"),
-                     KIND_CODES.index(reading_status(data)), data.get("citationCount"), 0 if link == s2url else link,
-                     0 if s2url == S2_PAGE + node else s2url, paper_label(data)])
+        rows.append(
+            [
+                node,
+                shown_title(data.get("title"), node),
+                data.get("year"),
+                KIND_CODES.index(reading_status(data)),
+                data.get("citationCount"),
+                0 if link == s2url else link,
+                0 if s2url == S2_PAGE + node else s2url,
+                paper_label(data),
+            ]
+        )
     return rows
 
 
@@ -92,13 +100,24 @@ def page_nodes(nodes: list[dict], index: dict[str, int], looks: list[str]) -> li
         details = dict(item["paper"])
         if "readers" in details:
             details["readers"] = [index[p] for p in details["readers"]]
-        rows.append([index[item["id"]], item["x"], item["y"], item["size"], looks.index(item["group"]), item["cluster"],
-                     1 if item.get("label") else 0, details])
+        rows.append(
+            [
+                index[item["id"]],
+                item["x"],
+                item["y"],
+                item["size"],
+                looks.index(item["group"]),
+                item["cluster"],
+                1 if item.get("label") else 0,
+                details,
+            ]
+        )
     return rows
 
 
-def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: MapOptions, ranked: list,
-              bibtex: bool = True) -> dict:
+def page_data(
+    graph: nx.DiGraph, selection: Selection, legend: list, options: MapOptions, ranked: list, bibtex: bool = True
+) -> dict:
     """What the page computes with: every paper (compact), the adjacency, the ranked unread rows.
 
     ``ranked`` is :func:`citegraph.questions.unread_papers` ``(graph, top=None)``: the page's
@@ -110,10 +129,21 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     yours = set(your_papers(graph))
     title = {p: graph.nodes[p].get("title") or "" for p in yours}
     # cited_by as `unread_papers` lists it: the titles of your papers citing the paper, sorted
-    rows = [[index[row.paperId], row.score, row.cited_by_count, row.influential_count,
-             [index[p] for p in sorted((p for p in graph.pred[row.paperId] if p in yours and p != row.paperId),
-                                       key=title.__getitem__)]]
-            for row in ranked]
+    rows = [
+        [
+            index[row.paperId],
+            row.score,
+            row.cited_by_count,
+            row.influential_count,
+            [
+                index[p]
+                for p in sorted(
+                    (p for p in graph.pred[row.paperId] if p in yours and p != row.paperId), key=title.__getitem__
+                )
+            ],
+        ]
+        for row in ranked
+    ]
     links, hops = adjacency(graph, index)
     from citegraph.export.formats import bibtex_entries
 
@@ -122,18 +152,30 @@ def page_data(graph: nx.DiGraph, selection: Selection, legend: list, options: Ma
     # The legend's kinds, in KINDS' order: "not relevant" only when the notes mark a paper so.
     kinds = [k for k in KINDS if k != "not-relevant" or any(flag for _, flag in graph.nodes(data="not_relevant"))]
     return {
-        "papers": paper_rows(graph), "kindCodes": KIND_CODES, "s2Page": S2_PAGE, "adjacency": links, "unread": rows,
+        "papers": paper_rows(graph),
+        "kindCodes": KIND_CODES,
+        "s2Page": S2_PAGE,
+        "adjacency": links,
+        "unread": rows,
         "lazy": packed({"hops": hops, "bibtex": [entries.get(row.paperId, "") for row in ranked]}),
-        "legend": legend, "kinds": {k: v["legend"] for k, v in KINDS.items() if k in kinds}, "kindOrder": kinds,
+        "legend": legend,
+        "kinds": {k: v["legend"] for k, v in KINDS.items() if k in kinds},
+        "kindOrder": kinds,
         "style": STYLE,
-        "drawn": len(selection.drawn), "total": graph.number_of_nodes(),
-        "folded": sum(selection.folded_into.values()), "unlinked": selection.unlinked,
-        "overMaxNodes": selection.over_max_nodes, "maxNodes": options.max_nodes,
+        "drawn": len(selection.drawn),
+        "total": graph.number_of_nodes(),
+        "folded": sum(selection.folded_into.values()),
+        "unlinked": selection.unlinked,
+        "overMaxNodes": selection.over_max_nodes,
+        "maxNodes": options.max_nodes,
         "summary": selection.summary(graph.number_of_nodes(), options.max_nodes),
-        "colorMode": options.color, "path": list(options.path), "read": len(read_papers(graph)),
+        "colorMode": options.color,
+        "path": list(options.path),
+        "read": len(read_papers(graph)),
         # S2's influence flag in words, as `path` writes it (keys: the flag as JS's String() has it)
-        "influenceWords": {json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"),
-                                                                                     (None, "null"))},
+        "influenceWords": {
+            json_flag: INFLUENCE[flag].words for flag, json_flag in ((True, "true"), (False, "false"), (None, "null"))
+        },
         "flagsPending": flags_pending_note(graph),
         "crossrefCitations": sum(1 for _, _, source in graph.edges(data="source") if source == "crossref"),
         "retracted": sum(1 for _, flag in graph.nodes(data="retracted") if flag),
@@ -151,7 +193,6 @@ def _missing(value) -> bool:
 
 def _markdown_text(title: str | None) -> str:
     return re.sub(r"([\[\]\\])", r"\\\1", one_line(title or ""))
-
 
 
 LATER_WORK_ROWS = 200  # papers citing yours listed at most, newest first
@@ -173,10 +214,17 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
         frame = top_citing(graph, top=LATER_WORK_ROWS, min_cites=1, sort="year")
         entries = bibtex_entries(graph, list(frame["paperId"]))
         for row in frame.itertuples(index=False):
-            citing.append({"paperId": row.paperId, "title": row.title,
-                           "year": None if _missing(row.year) else int(row.year),
-                           "cites_read_count": int(row.cites_read_count), "cites": list(row.cites),
-                           "markdown": f"- [{_markdown_text(row.title)}]({row.url})", "bibtex": entries[row.paperId]})
+            citing.append(
+                {
+                    "paperId": row.paperId,
+                    "title": row.title,
+                    "year": None if _missing(row.year) else int(row.year),
+                    "cites_read_count": int(row.cites_read_count),
+                    "cites": list(row.cites),
+                    "markdown": f"- [{_markdown_text(row.title)}]({row.url})",
+                    "bibtex": entries[row.paperId],
+                }
+            )
     rows = []
     if later is not None and len(later.table):
         papers = later.graph()
@@ -184,19 +232,29 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
         for row in later.table.itertuples(index=False):
             data, why = papers.nodes[row.paperId], later.reasons.get(row.paperId, {})
             title = data.get("title")  # the checked record's (None when S2 gave none), never a frame's NaN
-            rows.append({"paperId": row.paperId, "title": title,
-                         "year": None if _missing(row.year) else int(row.year), "venue": row.venue,
-                         "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
-                         "new": bool(row.new), "cites": [p for p in why.get("cites", []) if p in graph],
-                         "shares": [[p, n] for p, n in why.get("shares", {}).items() if p in graph],
-                         "label": short_label(title, data.get("year")), "link": row.url,
-                         "s2url": data.get("url") or "",
-                         "markdown": f"- [{_markdown_text(title or row.paperId)}]({row.url})",
-                         "bibtex": entries[row.paperId]})
-    return {"citing": citing, "suggestions": rows,
-            "asked": later.asked_at[:10] if later is not None else None,
-            "previous": later.previous[:10] if later is not None and later.previous else None}
-
+            rows.append(
+                {
+                    "paperId": row.paperId,
+                    "title": title,
+                    "year": None if _missing(row.year) else int(row.year),
+                    "venue": row.venue,
+                    "citationCount": None if _missing(row.citationCount) else int(row.citationCount),
+                    "new": bool(row.new),
+                    "cites": [p for p in why.get("cites", []) if p in graph],
+                    "shares": [[p, n] for p, n in why.get("shares", {}).items() if p in graph],
+                    "label": short_label(title, data.get("year")),
+                    "link": row.url,
+                    "s2url": data.get("url") or "",
+                    "markdown": f"- [{_markdown_text(title or row.paperId)}]({row.url})",
+                    "bibtex": entries[row.paperId],
+                }
+            )
+    return {
+        "citing": citing,
+        "suggestions": rows,
+        "asked": later.asked_at[:10] if later is not None else None,
+        "previous": later.previous[:10] if later is not None and later.previous else None,
+    }
 
 
 # ---- What changed since the previous build -----------------------------------------------------------
@@ -210,9 +268,12 @@ def changes_data(graph: nx.DiGraph, changes=None) -> dict:
     if changes is None or changes.since is None:  # a first build's page is the page of its graph alone
         return {"rows": [], "new": [], "summary": None, "saturation": None}
     index = {n: i for i, n in enumerate(graph.nodes)}
-    return {"rows": [_compact_change(row, graph, index) for row in changes.rows],
-            "new": [index.get(paper, paper) for paper in changes.new_papers()],
-            "summary": changes.summary(), "saturation": changes.saturation_words()}
+    return {
+        "rows": [_compact_change(row, graph, index) for row in changes.rows],
+        "new": [index.get(paper, paper) for paper in changes.new_papers()],
+        "summary": changes.summary(),
+        "saturation": changes.saturation_words(),
+    }
 
 
 def _compact_change(row: dict, graph: nx.DiGraph, index: dict[str, int]) -> dict:

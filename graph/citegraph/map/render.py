@@ -19,6 +19,7 @@ only place that talks to pyvis. The page's script is ``templates/js/``, one file
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -29,27 +30,66 @@ import networkx as nx
 from citegraph.errors import OutputError
 from citegraph.map.geometry import Box, cached_layout, extent, label_box, layout  # noqa: F401  (the public names)
 from citegraph.map.keptfiles import UNREADABLE, read_kept, write_kept
-from citegraph.map.looks import (KINDS, OTHER_COLOR, PALETTE, SMALL_MAP, STYLE, UNKNOWN_PER_PAPER,  # noqa: F401
-                                 UNKNOWN_SHOWN_MAX, node_colors, node_size, vis_edges, vis_nodes,
-                                 vis_options)
+from citegraph.map.looks import (
+    KINDS,
+    OTHER_COLOR,
+    PALETTE,
+    SMALL_MAP,
+    UNKNOWN_PER_PAPER,  # noqa: F401
+    node_colors,
+    node_size,
+    vis_edges,
+    vis_nodes,
+    vis_options,
+)
 from citegraph.map.pagedata import changes_data, edge_marks, later_work_data, page_data, page_nodes
-from citegraph.map.selection import (RETRACTED_MARK, MapOptions, Selection, choose_papers, color_mode,  # noqa: F401
-                                     paper_label, short_label)
+from citegraph.map.selection import (
+    MapOptions,
+    choose_papers,
+    color_mode,  # noqa: F401
+    paper_label,
+)
 from citegraph.questions import reading_status, unread_papers, your_papers
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The page's script, one file per feature in templates/js/, inlined in this order (they share one closure:
 # a file may use what an earlier one defined when it runs).
-SCRIPTS = ["text.js", "papers.js", "lazy.js", "paths.js", "items.js", "network.js", "tooltip.js", "hash.js", "card.js",
-           "search.js", "path_panel.js", "unread.js", "later.js", "changes.js", "legend.js", "keys.js", "labels.js",
-           "edges.js", "focus.js", "groups.js", "api.js"]
-LABELLED_UNREAD = 10      # the best unread papers carry a label too
-ALL_LABELLED = 100        # with up to this many papers of yours, every one of them is labelled at once
+SCRIPTS = [
+    "text.js",
+    "papers.js",
+    "lazy.js",
+    "paths.js",
+    "items.js",
+    "network.js",
+    "tooltip.js",
+    "hash.js",
+    "card.js",
+    "search.js",
+    "path_panel.js",
+    "unread.js",
+    "later.js",
+    "changes.js",
+    "legend.js",
+    "keys.js",
+    "labels.js",
+    "edges.js",
+    "focus.js",
+    "groups.js",
+    "api.js",
+]
+LABELLED_UNREAD = 10  # the best unread papers carry a label too
+ALL_LABELLED = 100  # with up to this many papers of yours, every one of them is labelled at once
 TIMELINE_EDGE_BUDGET = 40  # influential citations drawn per band of the timeline (the rest: on demand, on hover)
 
 
-def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None = None, later=None, changes=None,
-              bibtex: bool = True) -> tuple[list[dict], list[dict], dict]:
+def map_items(
+    graph: nx.DiGraph,
+    options: MapOptions,
+    layout_cache: Path | None = None,
+    later=None,
+    changes=None,
+    bibtex: bool = True,
+) -> tuple[list[dict], list[dict], dict]:
     """The map's vis-network nodes and edges and the page's data, for ``options`` (positions kept in
     ``layout_cache``, see :func:`cached_layout`; ``later``, ``changes``: see `render_map`). The page makes its
     nodes from ``data["nodes"]`` and its edges from the adjacency; ``bibtex``: see `page_data`."""
@@ -93,18 +133,33 @@ def map_items(graph: nx.DiGraph, options: MapOptions, layout_cache: Path | None 
     data["edgeBudget"] = TIMELINE_EDGE_BUDGET if options.layout == "timeline" else 0
     data["colorMode"] = mode
     data["extent"] = extent(positions, boxes, regions.values())
-    data["clusters"] = [{"id": n, "label": names[n] if n >= 0 else "other papers", "region": region,
-                         "color": PALETTE[n] if 0 <= n < len(PALETTE) else OTHER_COLOR}
-                        for n, region in sorted(regions.items())]
+    data["clusters"] = [
+        {
+            "id": n,
+            "label": names[n] if n >= 0 else "other papers",
+            "region": region,
+            "color": PALETTE[n] if 0 <= n < len(PALETTE) else OTHER_COLOR,
+        }
+        for n, region in sorted(regions.items())
+    ]
     data["labelFonts"] = {kind: look["font"] for kind, look in KINDS.items()}
     data["opacity"] = {kind: look["opacity"] for kind, look in KINDS.items()}
-    data["labelPriority"] = [index[n] for n in sorted(selection.drawn, key=lambda n: (
-        reading_status(graph.nodes[n]) == "unread", n not in top_unread, -(scores.get(n) or 0),
-        -(graph.nodes[n].get("citationCount") or 0), n))]
+    data["labelPriority"] = [
+        index[n]
+        for n in sorted(
+            selection.drawn,
+            key=lambda n: (
+                reading_status(graph.nodes[n]) == "unread",
+                n not in top_unread,
+                -(scores.get(n) or 0),
+                -(graph.nodes[n].get("citationCount") or 0),
+                n,
+            ),
+        )
+    ]
     data["laterWork"] = later_work_data(graph, later)
     data["changes"] = changes_data(graph, changes)
     return nodes, edges, data
-
 
 
 def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict) -> str:
@@ -133,8 +188,16 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
     return net.generate_html(name="map.html")  # the name only passes pyvis's ".html" check; we write the file
 
 
-def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = None, later=None, changes=None, *,
-               stamp: dict | None = None, first_view: bool = False) -> dict:
+def render_map(
+    graph: nx.DiGraph,
+    output: Path,
+    options: MapOptions | None = None,
+    later=None,
+    changes=None,
+    *,
+    stamp: dict | None = None,
+    first_view: bool = False,
+) -> dict:
     """Write the interactive map of ``graph`` to ``output``.
 
     Parameters
@@ -186,8 +249,9 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
     if meta is not None:
         return meta
     # The layout is kept beside the page (a hidden file): an unchanged graph is not laid out again.
-    nodes, edges, data = map_items(graph, options, output.with_name(f".{output.name}.layout.json"), later,
-                                   changes, bibtex=not first_view)
+    nodes, edges, data = map_items(
+        graph, options, output.with_name(f".{output.name}.layout.json"), later, changes, bibtex=not first_view
+    )
     html = render_page(nodes, edges, vis_options(nodes), data)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -196,10 +260,8 @@ def render_map(graph: nx.DiGraph, output: Path, options: MapOptions | None = Non
         raise OutputError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from exc
     meta = {key: data[key] for key in ("drawn", "total", "folded", "unlinked", "overMaxNodes", "summary")}
     if key is not None:
-        try:  # a note that cannot be written only costs the next build the drawing
+        with contextlib.suppress(OSError):  # a note that cannot be written only costs the next build the drawing
             write_kept(kept, {"key": key, "size": output.stat().st_size, "meta": meta})
-        except OSError:
-            pass
     return meta
 
 

@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from citegraph.constants import (MAP_COLORS, MAP_LAYOUTS, MAP_MAX_NODES, MAP_MIN_NODES, MAP_SHOWS, MAP_TOP_UNREAD,
-                                 check_choice, check_range)
+from citegraph.constants import (
+    MAP_COLORS,
+    MAP_LAYOUTS,
+    MAP_MAX_NODES,
+    MAP_MIN_NODES,
+    MAP_SHOWS,
+    MAP_TOP_UNREAD,
+    check_choice,
+    check_range,
+)
 from citegraph.questions import your_papers
 from citegraph.text import one_line
 
@@ -40,9 +48,9 @@ class Selection:
     """
 
     drawn: list[str]
-    folded_into: Counter          # read paper -> how many references are folded into it
-    unlinked: int                 # not cited by your papers, citing fewer than two of them
-    over_max_nodes: int           # would be drawn, left out by --max-nodes (lowest unread scores)
+    folded_into: Counter  # read paper -> how many references are folded into it
+    unlinked: int  # not cited by your papers, citing fewer than two of them
+    over_max_nodes: int  # would be drawn, left out by --max-nodes (lowest unread scores)
 
     def summary(self, total: int, max_nodes: int) -> str:
         """One sentence that accounts for every paper (the build prints it, the legend shows it)."""
@@ -50,8 +58,10 @@ class Selection:
         if self.folded_into:
             parts.append(f"{sum(self.folded_into.values()):,} folded into the one paper of yours citing them")
         if self.unlinked:
-            parts.append(f"{self.unlinked:,} left out: not cited by your papers, citing fewer than two of them "
-                         "(--show all draws them)")
+            parts.append(
+                f"{self.unlinked:,} left out: not cited by your papers, citing fewer than two of them "
+                "(--show all draws them)"
+            )
         if self.over_max_nodes:
             parts.append(f"{self.over_max_nodes:,} left out by --max-nodes {max_nodes:,} (the lowest unread scores)")
         return "; ".join(parts)
@@ -85,8 +95,9 @@ def paper_label(data: dict) -> str:
     return RETRACTED_MARK + label if label and data.get("retracted") else label
 
 
-def choose_papers(graph: nx.DiGraph, yours: set[str], scores: dict[str, float], by_score: list[str],
-                  options: MapOptions) -> Selection:
+def choose_papers(
+    graph: nx.DiGraph, yours: set[str], scores: dict[str, float], by_score: list[str], options: MapOptions
+) -> Selection:
     """Which papers to draw; every other paper is counted as folded, unlinked or over --max-nodes.
 
     ``yours`` are the papers in your notes (read or queued, `citegraph.questions.your_papers`),
@@ -109,14 +120,14 @@ def choose_papers(graph: nx.DiGraph, yours: set[str], scores: dict[str, float], 
     over = 0
     if len(drawn) > options.max_nodes:
         keep = yours | on_path
-        rest = sorted(drawn - keep, key=lambda n: (scores.get(n, 0.0), graph.nodes[n].get("citationCount") or 0),
-                      reverse=True)
+        rest = sorted(
+            drawn - keep, key=lambda n: (scores.get(n, 0.0), graph.nodes[n].get("citationCount") or 0), reverse=True
+        )
         kept = set(rest[: max(0, options.max_nodes - len(keep))])
         over = len(drawn) - len(keep) - len(kept)
         drawn = keep | kept
     unlinked = graph.number_of_nodes() - len(drawn) - sum(folded_into.values()) - over
     return Selection(sorted(drawn), folded_into, unlinked, over)
-
 
 
 def color_mode(graph: nx.DiGraph, mode: str) -> str:
@@ -125,4 +136,3 @@ def color_mode(graph: nx.DiGraph, mode: str) -> str:
         return mode
     topics = {t for n in your_papers(graph) for t in graph.nodes[n].get("topics") or []}
     return "topic" if len(topics) >= 2 else "cluster"
-

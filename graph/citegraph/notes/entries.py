@@ -22,8 +22,18 @@ _WORD_NOISE = re.compile(r"[^a-z]+")
 # Status words, compared by their letters only, without case ("To Read (2024)" = "to-read" = "_toread").
 # Used for headings, frontmatter `status:`, tags and keywords (Zotero, RIS KW, BibTeX keywords, CSL-JSON
 # keyword); a heading naming a queued word queues everything under it.
-QUEUED_WORDS = {"toread", "unread", "reading", "queued", "queue", "todo", "readlater", "readinglist",
-                "readingqueue", "backlog"}
+QUEUED_WORDS = {
+    "toread",
+    "unread",
+    "reading",
+    "queued",
+    "queue",
+    "todo",
+    "readlater",
+    "readinglist",
+    "readingqueue",
+    "backlog",
+}
 READ_WORDS = {"read", "done", "finished"}
 NOT_RELEVANT_WORDS = {"notrelevant", "irrelevant"}
 

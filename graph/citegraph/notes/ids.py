@@ -21,7 +21,8 @@ ARXIV_OLD = r"[a-z][a-z\-]{0,20}(?:\.[A-Z]{2})?/[0-9]{7}"
 _ARXIV_ID = rf"(?:{ARXIV_NEW}|{ARXIV_OLD})"
 # arxiv.org/html/ID is the HTML rendering (arxiv.org/html/IDvN/ or .../IDvN/#S2); alphaxiv.org/overview/ID.
 _ARXIV_IN_PATH = re.compile(
-    rf"/(?:abs|pdf|html|format|ps|papers|paper|overview)/({_ARXIV_ID})(?:v[0-9]+)?(?:\.pdf|/index\.html)?/?$")
+    rf"/(?:abs|pdf|html|format|ps|papers|paper|overview)/({_ARXIV_ID})(?:v[0-9]+)?(?:\.pdf|/index\.html)?/?$"
+)
 _ARXIV_FULL = re.compile(rf"({_ARXIV_ID})(?:v[0-9]+)?")
 # A DOI, after Crossref's guidance ("DOIs and matching regular expressions", 2015): ``10.``, a
 # registrant code of 4-9 digits, ``/``, and a suffix that may hold ``;()/:`` and, in Wiley's early
@@ -58,15 +59,55 @@ ACL_HOSTS = {"aclanthology.org", "aclweb.org"}
 
 # Hosts of papers whose links carry no identifier S2 accepts: the link text is used as a title.
 SCHOLARLY_HOSTS = {
-    "openreview.net", "proceedings.neurips.cc", "papers.nips.cc", "neurips.cc", "nips.cc",
-    "proceedings.mlr.press", "jmlr.org", "openaccess.thecvf.com", "dl.acm.org", "ieeexplore.ieee.org",
-    "link.springer.com", "sciencedirect.com", "nature.com", "science.org", "aaai.org", "ojs.aaai.org",
-    "ijcai.org", "researchgate.net", "paperswithcode.com", "scholar.google.com", "biorxiv.org",
-    "medrxiv.org", "ssrn.com", "papers.ssrn.com", "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov",
-    "pmc.ncbi.nlm.nih.gov", "semanticscholar.org", "aclanthology.org", "aclweb.org", "arxiv.org",
-    "iclr.cc", "icml.cc", "ecva.net", "jstor.org", "pnas.org", "cell.com", "plos.org", "journals.plos.org",
-    "academic.oup.com", "tandfonline.com", "onlinelibrary.wiley.com", "mdpi.com", "frontiersin.org",
-    "osf.io", "hal.science", "zenodo.org", "dblp.org", "citeseerx.ist.psu.edu",
+    "openreview.net",
+    "proceedings.neurips.cc",
+    "papers.nips.cc",
+    "neurips.cc",
+    "nips.cc",
+    "proceedings.mlr.press",
+    "jmlr.org",
+    "openaccess.thecvf.com",
+    "dl.acm.org",
+    "ieeexplore.ieee.org",
+    "link.springer.com",
+    "sciencedirect.com",
+    "nature.com",
+    "science.org",
+    "aaai.org",
+    "ojs.aaai.org",
+    "ijcai.org",
+    "researchgate.net",
+    "paperswithcode.com",
+    "scholar.google.com",
+    "biorxiv.org",
+    "medrxiv.org",
+    "ssrn.com",
+    "papers.ssrn.com",
+    "pubmed.ncbi.nlm.nih.gov",
+    "ncbi.nlm.nih.gov",
+    "pmc.ncbi.nlm.nih.gov",
+    "semanticscholar.org",
+    "aclanthology.org",
+    "aclweb.org",
+    "arxiv.org",
+    "iclr.cc",
+    "icml.cc",
+    "ecva.net",
+    "jstor.org",
+    "pnas.org",
+    "cell.com",
+    "plos.org",
+    "journals.plos.org",
+    "academic.oup.com",
+    "tandfonline.com",
+    "onlinelibrary.wiley.com",
+    "mdpi.com",
+    "frontiersin.org",
+    "osf.io",
+    "hal.science",
+    "zenodo.org",
+    "dblp.org",
+    "citeseerx.ist.psu.edu",
 }
 
 
@@ -115,7 +156,7 @@ def normalise_doi(raw: str) -> str:
     """
     doi = strip_trailing_punctuation(unquote(_DOI_PREFIX.sub("", raw.strip()))).lower()
     if doi.startswith("10.48550/arxiv."):
-        arxiv = normalise_arxiv(doi[len("10.48550/arxiv."):])
+        arxiv = normalise_arxiv(doi[len("10.48550/arxiv.") :])
         if arxiv:
             return arxiv
     return f"DOI:{doi}"
@@ -272,8 +313,15 @@ def parse_identifier(text: str) -> str | None:
 
 
 # S2's externalIds kinds, named by the prefixes our canonical ids use.
-EXTERNAL_ID_PREFIXES = {"arxiv": "arxiv", "doi": "doi", "corpusid": "corpusid", "acl": "acl", "pubmed": "pmid",
-                        "pubmedcentral": "pmcid", "mag": "mag"}
+EXTERNAL_ID_PREFIXES = {
+    "arxiv": "arxiv",
+    "doi": "doi",
+    "corpusid": "corpusid",
+    "acl": "acl",
+    "pubmed": "pmid",
+    "pubmedcentral": "pmcid",
+    "mag": "mag",
+}
 
 
 def identifiers_of(paper: dict) -> set[str]:
@@ -284,5 +332,5 @@ def identifiers_of(paper: dict) -> set[str]:
         if prefix and value is not None:
             found.add(f"{prefix}:{str(value).lower()}")
             if prefix == "doi" and str(value).lower().startswith("10.48550/arxiv."):
-                found.add("arxiv:" + str(value)[len("10.48550/arxiv."):].lower())
+                found.add("arxiv:" + str(value)[len("10.48550/arxiv.") :].lower())
     return found

@@ -13,15 +13,33 @@ import re
 from pathlib import Path
 
 from citegraph.datafiles import read_regular
-from citegraph.notes.entries import NOT_RELEVANT, QUEUED, READ, NoteEntry, Notes, Skipped, split_status_tags, status_word
-from citegraph.text import one_line, title_key
 from citegraph.errors import NoPapersFound, NotesError
+from citegraph.notes.entries import (
+    NOT_RELEVANT,
+    QUEUED,
+    READ,
+    NoteEntry,
+    Notes,
+    Skipped,
+    split_status_tags,
+    status_word,
+)
 from citegraph.notes.ids import SICI_PART, LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
 from citegraph.notes.reference_files import read_bibtex, read_csl_json, read_ris
 from citegraph.notes.zotero import ZoteroSource, read_zotero
+from citegraph.text import one_line, title_key
 
-__all__ = ["NoteEntry", "Notes", "Skipped", "ZoteroSource", "NOTE_SUFFIXES", "collect_files", "read_notes",
-           "require_papers", "title_key"]
+__all__ = [
+    "NoteEntry",
+    "Notes",
+    "Skipped",
+    "ZoteroSource",
+    "NOTE_SUFFIXES",
+    "collect_files",
+    "read_notes",
+    "require_papers",
+    "title_key",
+]
 
 # Every pattern here is linear: no two unbounded quantifiers that could share characters sit next to
 # each other or inside one another (a run of spaces after a heading would otherwise be tried in
@@ -143,8 +161,9 @@ def require_papers(notes: Notes, paths: list[str | Path], zotero: ZoteroSource |
     return notes
 
 
-def _collect(found: list[NoteEntry], skips: list[Skipped], mentions: dict[str, list[NoteEntry]],
-             skipped: dict[str, Skipped]) -> None:
+def _collect(
+    found: list[NoteEntry], skips: list[Skipped], mentions: dict[str, list[NoteEntry]], skipped: dict[str, Skipped]
+) -> None:
     for entry in found:
         mentions.setdefault(entry.key, []).append(entry)
     for skip in skips:
@@ -224,7 +243,8 @@ def file_name(path: str | Path) -> str:
 
 def _reader_for(path: Path):
     return {".bib": read_bibtex, ".ris": read_ris, ".json": read_csl_json, ".org": _read_org}.get(
-        path.suffix.lower(), _read_markdown)
+        path.suffix.lower(), _read_markdown
+    )
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str | None]:
@@ -287,7 +307,7 @@ class _MarkdownReader:
         if not match:
             return None
         # The closing #s of "## Title ##" are not part of the title.
-        text = line[match.end():].strip().rstrip("#").rstrip()
+        text = line[match.end() :].strip().rstrip("#").rstrip()
         status = _heading_status(text)
         # A queue heading ("To read") says what the papers are, not what they are about: not a topic.
         return len(match.group(1)), [] if status else [text], status, None
@@ -314,7 +334,7 @@ class _MarkdownReader:
             self.set_note_target(found)
             return
         label = _BOLD_LABEL.match(line)
-        if label and _is_label_end(line[label.end():]):
+        if label and _is_label_end(line[label.end() :]):
             self.label = label.group(1).strip()
             self.set_note_target([])
             return
@@ -350,7 +370,9 @@ class _MarkdownReader:
             found += self.ids_in_text(gap_before, where, status)
             if title is None:
                 next_start = links[index + 1][0] if index + 1 < len(links) else len(line)
-                title = _clean_title(line[end:min(next_start, end + MAX_TITLE)]) or _clean_title(gap_before[-MAX_TITLE:])
+                title = _clean_title(line[end : min(next_start, end + MAX_TITLE)]) or _clean_title(
+                    gap_before[-MAX_TITLE:]
+                )
             if re.match(r"(?i)https?://", url):
                 entry = self.entry_for(classify_url(url), url, title, where, status)
                 if entry:
@@ -367,13 +389,15 @@ class _MarkdownReader:
             # each piece of the line is looked at twice at most.
             after = text_ids[index + 1].start if index + 1 < len(text_ids) else len(text)
             before = text_ids[index - 1].end if index else 0
-            title = (_clean_title(text[text_id.end:min(after, text_id.end + MAX_TITLE)])
-                     or _clean_title(text[max(before, text_id.start - MAX_TITLE):text_id.start]))
+            title = _clean_title(text[text_id.end : min(after, text_id.end + MAX_TITLE)]) or _clean_title(
+                text[max(before, text_id.start - MAX_TITLE) : text_id.start]
+            )
             found.append(NoteEntry(text_id.paper_id, title, [where], self.topics(), status=status))
         return found
 
-    def entry_for(self, verdict: LinkVerdict, url: str, title: str | None, where: str,
-                  status: str | None) -> NoteEntry | None:
+    def entry_for(
+        self, verdict: LinkVerdict, url: str, title: str | None, where: str, status: str | None
+    ) -> NoteEntry | None:
         if verdict.skip_reason:
             self.skipped.append(Skipped(url, verdict.skip_reason, where))
             return None
@@ -398,7 +422,7 @@ class _OrgReader(_MarkdownReader):
         match = _ORG_HEADING.match(line)
         if not match:
             return None
-        keyword, text, tags = _org_heading_parts(line[match.end():])
+        keyword, text, tags = _org_heading_parts(line[match.end() :])
         tag_topics, tag_status = split_status_tags((tags or "").split(":"))
         queue_heading = _heading_status(text)
         status = _ORG_KEYWORD_STATUS.get(keyword or "") or tag_status or queue_heading
@@ -414,7 +438,7 @@ class _OrgReader(_MarkdownReader):
         prop = _ORG_PROPERTY.match(line)
         if prop:
             # A heading with a :URL: (or :DOI:) property is the paper itself, not a topic.
-            found, _ = self.papers_on_line(number, line[prop.end():], self.status(""))
+            found, _ = self.papers_on_line(number, line[prop.end() :], self.status(""))
             for entry in found:
                 entry.title = entry.title or self.heading_title
                 entry.topics = [t for t in entry.topics if t != self.heading_title]
@@ -432,7 +456,7 @@ def _is_label_end(rest: str) -> bool:
         close = rest.find(")")
         if close < 0 or "(" in rest[1:close]:
             return False
-        rest = rest[close + 1:].strip()
+        rest = rest[close + 1 :].strip()
     return rest in ("", ":")
 
 
@@ -445,7 +469,7 @@ def _org_heading_parts(rest: str) -> tuple[str | None, str, str | None]:
         rest = words[1] if len(words) > 1 else ""
     priority = _ORG_PRIORITY.match(rest)
     if priority:
-        rest = rest[priority.end():].lstrip()
+        rest = rest[priority.end() :].lstrip()
     words = rest.rsplit(None, 1)
     if len(words) == 2 and _ORG_TAGS.fullmatch(words[1]):
         return keyword, words[0], words[1]
@@ -469,7 +493,7 @@ def _frontmatter_status(lines: list[str]) -> str | None:
             return None
         match = _FRONTMATTER_STATUS.match(line.strip())
         if match:
-            value = line.strip()[match.end():].lstrip().lstrip("\"'")
+            value = line.strip()[match.end() :].lstrip().lstrip("\"'")
             return status_word(re.split(r"[\"'#]", value, maxsplit=1)[0].strip())
     return None
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 
 from citegraph.notes.entries import NoteEntry, Skipped, split_status_tags
-from citegraph.text import one_line
 from citegraph.notes.ids import classify_url, find_text_ids, normalise_arxiv, normalise_doi
+from citegraph.text import one_line
 
 _RIS_RECORD_START = re.compile(r"^TY  - ", re.MULTILINE)
 
@@ -29,9 +29,19 @@ def _text_arxiv_id(values: Iterable[str | None]) -> str | None:
     return None
 
 
-def record_entry(where: str, title: str | None, doi: str | None, urls: list[str], skipped: list[Skipped], *,
-                 text_fields: Iterable[str | None] = (), keywords: Iterable[str] = (), note: str | None = None,
-                 label: str | None = None, arxiv_id: str | None = None) -> NoteEntry | None:
+def record_entry(
+    where: str,
+    title: str | None,
+    doi: str | None,
+    urls: list[str],
+    skipped: list[Skipped],
+    *,
+    text_fields: Iterable[str | None] = (),
+    keywords: Iterable[str] = (),
+    note: str | None = None,
+    label: str | None = None,
+    arxiv_id: str | None = None,
+) -> NoteEntry | None:
     """One record -> an entry: DOI first, then an arXiv id (given, or in the text fields), then the URLs,
     then the title alone. A record with none of them is added to ``skipped`` under its URL, else its
     ``label`` (``where`` by default)."""
@@ -51,6 +61,7 @@ def record_entry(where: str, title: str | None, doi: str | None, urls: list[str]
 
 
 # -- BibTeX -------------------------------------------------------------------------------------
+
 
 def _bib_value(fields: dict, name: str) -> str | None:
     value = fields.get(name)
@@ -72,10 +83,18 @@ def read_bibtex(text: str, source: str) -> Result:
         eprint, prefix = value("eprint"), (value("archiveprefix") or "").lower()
         eprint_id = normalise_arxiv(eprint) if eprint and prefix in ("arxiv", "") else None
         keywords = (value("keywords") or "").split(",")
-        entry = record_entry(f"{source}:{bib.start_line + 1}", value("title"), value("doi"), [u for u in [value("url")] if u],
-                             skipped, text_fields=[value("journal"), value("howpublished"), value("note")],
-                             keywords=keywords, note=value("annote") or value("note"),
-                             label=f"@{bib.entry_type}{{{bib.key}}}", arxiv_id=eprint_id)
+        entry = record_entry(
+            f"{source}:{bib.start_line + 1}",
+            value("title"),
+            value("doi"),
+            [u for u in [value("url")] if u],
+            skipped,
+            text_fields=[value("journal"), value("howpublished"), value("note")],
+            keywords=keywords,
+            note=value("annote") or value("note"),
+            label=f"@{bib.entry_type}{{{bib.key}}}",
+            arxiv_id=eprint_id,
+        )
         if entry:
             entries.append(entry)
     for block in library.failed_blocks:
@@ -84,6 +103,7 @@ def read_bibtex(text: str, source: str) -> Result:
 
 
 # -- RIS ----------------------------------------------------------------------------------------
+
 
 def read_ris(text: str, source: str) -> Result:
     """RIS (Zotero, Mendeley, EndNote, publishers): ``DO``, ``UR``/``L1``…, ``TI``/``T1``, ``KW`` as topics,
@@ -99,18 +119,32 @@ def read_ris(text: str, source: str) -> Result:
         return [], [], [f"{source}: not a readable RIS file ({exc}); skipped"]
     warnings = []
     if len(records) != len(starts):
-        warnings.append(f"{source}: {len(starts)} RIS records start but {len(records)} were read; sources show the file")
+        warnings.append(
+            f"{source}: {len(starts)} RIS records start but {len(records)} were read; sources show the file"
+        )
     entries, skipped = [], []
     for index, record in enumerate(records):
         where = f"{source}:{starts[index]}" if len(records) == len(starts) else source
         title = record.get("title") or record.get("primary_title") or record.get("short_title")
         urls = [u for key in ("urls", "file_attachments1") for u in _as_list(record.get(key))]
         notes = record.get("notes") or []
-        entry = record_entry(where, title, record.get("doi"), urls, skipped,
-                             text_fields=[record.get("journal_name"), record.get("secondary_title"),
-                                          record.get("type_of_work"), record.get("alternate_title3"), *notes],
-                             keywords=record.get("keywords") or [], note="\n".join(notes),
-                             label=f"RIS record {index + 1}")
+        entry = record_entry(
+            where,
+            title,
+            record.get("doi"),
+            urls,
+            skipped,
+            text_fields=[
+                record.get("journal_name"),
+                record.get("secondary_title"),
+                record.get("type_of_work"),
+                record.get("alternate_title3"),
+                *notes,
+            ],
+            keywords=record.get("keywords") or [],
+            note="\n".join(notes),
+            label=f"RIS record {index + 1}",
+        )
         if entry:
             entries.append(entry)
     return entries, skipped, warnings
@@ -132,6 +166,7 @@ def _record_lines(text: str) -> list[int]:
 
 
 # -- CSL-JSON -----------------------------------------------------------------------------------
+
 
 def read_csl_json(text: str, source: str) -> Result:
     """CSL-JSON (Zotero, Better BibTeX, pandoc): a list of items with ``DOI``, ``URL``, ``title``, ``note``,
@@ -161,9 +196,17 @@ def read_csl_json(text: str, source: str) -> Result:
         else:
             keywords = re.split(r"[,;]", text("keyword") or "")
         url, note = text("URL"), text("note")
-        entry = record_entry(f"{source}:{line}", text("title"), text("DOI"), [url] if url else [], skipped,
-                             text_fields=[*(text(k) for k in ("number", "container-title", "archive_location")), note],
-                             keywords=keywords, note=note, label=label)
+        entry = record_entry(
+            f"{source}:{line}",
+            text("title"),
+            text("DOI"),
+            [url] if url else [],
+            skipped,
+            text_fields=[*(text(k) for k in ("number", "container-title", "archive_location")), note],
+            keywords=keywords,
+            note=note,
+            label=label,
+        )
         if entry:
             entries.append(entry)
     return entries, skipped, warnings

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from citegraph.datafiles import copy_regular
-from citegraph.notes.entries import NoteEntry, Skipped
 from citegraph.errors import NotesError
+from citegraph.notes.entries import NoteEntry, Skipped
 from citegraph.notes.reference_files import record_entry
 
 # Item types that are parts of other items, never papers.
@@ -90,7 +90,8 @@ def read_zotero(source: ZoteroSource) -> tuple[list[NoteEntry], list[Skipped], l
 
     Example
     -------
-    >>> entries, skipped, warnings = read_zotero(ZoteroSource(Path("~/Zotero").expanduser(), "Thesis"))  # doctest: +SKIP
+    >>> library = ZoteroSource(Path("~/Zotero").expanduser(), "Thesis")  # doctest: +SKIP
+    >>> entries, skipped, warnings = read_zotero(library)  # doctest: +SKIP
     """
     database = zotero_database(source.path)
     with tempfile.TemporaryDirectory(prefix="citegraph-zotero-") as folder:
@@ -161,18 +162,22 @@ class _ItemReader:
         return self.problems + (replaced if self.replaced else [])
 
 
-def _read_items(connection: sqlite3.Connection, collection: str | None,
-                reader: _ItemReader) -> tuple[list[NoteEntry], list[Skipped]]:
+def _read_items(
+    connection: sqlite3.Connection, collection: str | None, reader: _ItemReader
+) -> tuple[list[NoteEntry], list[Skipped]]:
     database = reader.database
     types, fields = _table(connection, "itemTypesCombined", "itemTypes"), _table(connection, "fieldsCombined", "fields")
     if not types or not fields or not _table(connection, "items"):
         raise NotesError(f"{database} is not a Zotero database (no items, itemTypes or fields table)")
     hidden = [f"SELECT itemID FROM {t}" for t in ("deletedItems", "feedItems") if _table(connection, t)]
     items = {
-        item_id: key for item_id, key in connection.execute(
+        item_id: key
+        for item_id, key in connection.execute(
             f"SELECT i.itemID, i.key FROM items i JOIN {types} t ON t.itemTypeID = i.itemTypeID "
             f"WHERE t.typeName NOT IN ({','.join('?' * len(_NOT_PAPERS))})"
-            + "".join(f" AND i.itemID NOT IN ({q})" for q in hidden), _NOT_PAPERS)
+            + "".join(f" AND i.itemID NOT IN ({q})" for q in hidden),
+            _NOT_PAPERS,
+        )
     }
     collection_rows = _collection_rows(connection, reader)
     collections = _collections_of(connection, collection_rows)
@@ -182,24 +187,29 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
 
     values: dict[int, dict[str, str]] = defaultdict(dict)
     for item_id, name, value in connection.execute(
-            f"SELECT d.itemID, f.fieldName, v.value FROM itemData d JOIN {fields} f ON f.fieldID = d.fieldID "
-            f"JOIN itemDataValues v ON v.valueID = d.valueID WHERE f.fieldName IN ({','.join('?' * len(_FIELDS))})",
-            _FIELDS):
+        f"SELECT d.itemID, f.fieldName, v.value FROM itemData d JOIN {fields} f ON f.fieldID = d.fieldID "
+        f"JOIN itemDataValues v ON v.valueID = d.valueID WHERE f.fieldName IN ({','.join('?' * len(_FIELDS))})",
+        _FIELDS,
+    ):
         if item_id not in items:  # a note's or attachment's field: not read, so not warned about
             continue
         text = reader.text(value, f"the {name} of item {items[item_id]}")
         if text is not None:
             values[item_id][name] = text
     tags: dict[int, list[str]] = defaultdict(list)
-    for item_id, name in connection.execute("SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"):
+    for item_id, name in connection.execute(
+        "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
+    ):
         name = reader.text(name, f"a tag of item {items[item_id]}") if item_id in items else None
         if name:
             tags[item_id].append(name)
     notes: dict[int, list[str]] = defaultdict(list)
     for parent, note, key in connection.execute(
-            "SELECT n.parentItemID, n.note, i.key FROM itemNotes n JOIN items i ON i.itemID = n.itemID "
-            "WHERE n.parentItemID IS NOT NULL AND n.note IS NOT NULL"
-            + "".join(f" AND n.itemID NOT IN ({q})" for q in hidden) + " ORDER BY n.itemID"):
+        "SELECT n.parentItemID, n.note, i.key FROM itemNotes n JOIN items i ON i.itemID = n.itemID "
+        "WHERE n.parentItemID IS NOT NULL AND n.note IS NOT NULL"
+        + "".join(f" AND n.itemID NOT IN ({q})" for q in hidden)
+        + " ORDER BY n.itemID"
+    ):
         note = reader.text(note, f"note {key} of item {items[parent]}") if parent in items else None
         text = _note_text(note) if note else None
         if text:
@@ -211,9 +221,16 @@ def _read_items(connection: sqlite3.Connection, collection: str | None,
         extra = data.get("extra", "")
         doi = data.get("DOI") or next(iter(_EXTRA_DOI.findall(extra)), None)
         topics = [name for _, name in collections.get(item_id, [])] + tags.get(item_id, [])
-        entry = record_entry(f"zotero:{key}", data.get("title"), doi, [data["url"]] if data.get("url") else [], skipped,
-                             text_fields=[data.get("archiveID"), extra, data.get("number"), data.get("publicationTitle")],
-                             keywords=topics, note="\n".join(notes.get(item_id, [])))
+        entry = record_entry(
+            f"zotero:{key}",
+            data.get("title"),
+            doi,
+            [data["url"]] if data.get("url") else [],
+            skipped,
+            text_fields=[data.get("archiveID"), extra, data.get("number"), data.get("publicationTitle")],
+            keywords=topics,
+            note="\n".join(notes.get(item_id, [])),
+        )
         if entry:
             entries.append(entry)
     return entries, skipped
@@ -223,7 +240,8 @@ def _collection_rows(connection: sqlite3.Connection, reader: _ItemReader) -> lis
     """(id, name, parent id) of every collection with a name; one without is left out, with a warning."""
     rows = []
     for collection_id, name, parent, key in connection.execute(
-            "SELECT collectionID, collectionName, parentCollectionID, key FROM collections ORDER BY collectionName"):
+        "SELECT collectionID, collectionName, parentCollectionID, key FROM collections ORDER BY collectionName"
+    ):
         if name is None or name == "":
             reader.problems.append(f"{reader.database}: collection {key} has no name; left out")
         name = reader.text(name, f"the name of collection {key}")
@@ -232,8 +250,9 @@ def _collection_rows(connection: sqlite3.Connection, reader: _ItemReader) -> lis
     return rows
 
 
-def _collections_of(connection: sqlite3.Connection,
-                    rows: list[tuple[int, str, int | None]]) -> dict[int, list[tuple[int, str]]]:
+def _collections_of(
+    connection: sqlite3.Connection, rows: list[tuple[int, str, int | None]]
+) -> dict[int, list[tuple[int, str]]]:
     """Each item's collections as (id, name), by name."""
     names = {collection_id: name for collection_id, name, _ in rows}
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)

@@ -23,8 +23,8 @@ from semanticscholar import AsyncSemanticScholar, SemanticScholar
 from semanticscholar.ApiRequester import ApiRequester
 
 from citegraph.errors import UnusableAnswer
-from citegraph.s2.records import Notice
 from citegraph.s2.client import S2Client
+from citegraph.s2.records import Notice
 from citegraph.s2.transport import S2Config
 
 __all__ = ["S2ApiClient", "AsyncS2ApiClient", "TransportRequester", "client", "async_client"]
@@ -42,8 +42,9 @@ def _papers_problem(body) -> str | None:
 # The Datasets API's answers are checked strictly: what they name becomes folders and files, and an
 # answer of the wrong shape is not a glitch that asking again would cure (UnusableAnswer is not retried).
 def _unusable(problem: str) -> UnusableAnswer:
-    return UnusableAnswer(f"Semantic Scholar's Datasets API gave an answer citegraph cannot use ({problem}); "
-                          "nothing was written")
+    return UnusableAnswer(
+        f"Semantic Scholar's Datasets API gave an answer citegraph cannot use ({problem}); nothing was written"
+    )
 
 
 def _releases_problem(body) -> str | None:
@@ -53,16 +54,23 @@ def _releases_problem(body) -> str | None:
 
 
 def _release_problem(body) -> str | None:
-    if not (isinstance(body, dict) and isinstance(body.get("release_id"), str)
-            and isinstance(body.get("datasets"), list)
-            and all(isinstance(d, dict) and isinstance(d.get("name"), str) for d in body["datasets"])):
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("release_id"), str)
+        and isinstance(body.get("datasets"), list)
+        and all(isinstance(d, dict) and isinstance(d.get("name"), str) for d in body["datasets"])
+    ):
         raise _unusable("a release is an object with a release_id and a datasets list")
     return None
 
 
 def _dataset_problem(body) -> str | None:
-    if not (isinstance(body, dict) and isinstance(body.get("name"), str) and isinstance(body.get("files"), list)
-            and all(isinstance(f, str) for f in body["files"])):
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("name"), str)
+        and isinstance(body.get("files"), list)
+        and all(isinstance(f, str) for f in body["files"])
+    ):
         raise _unusable("a dataset is an object with a name and a files list of links")
     return None
 
@@ -72,12 +80,21 @@ def _links(value) -> bool:
 
 
 def _diffs_problem(body) -> str | None:
-    if not (isinstance(body, dict) and isinstance(body.get("diffs"), list)
-            and all(isinstance(d, dict) and isinstance(d.get("from_release"), str)
-                    and isinstance(d.get("to_release"), str)
-                    and _links(d.get("update_files")) and _links(d.get("delete_files")) for d in body["diffs"])):
-        raise _unusable("dataset diffs are an object with a diffs list, each with from_release, to_release "
-                        "and lists of links")
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("diffs"), list)
+        and all(
+            isinstance(d, dict)
+            and isinstance(d.get("from_release"), str)
+            and isinstance(d.get("to_release"), str)
+            and _links(d.get("update_files"))
+            and _links(d.get("delete_files"))
+            for d in body["diffs"]
+        )
+    ):
+        raise _unusable(
+            "dataset diffs are an object with a diffs list, each with from_release, to_release and lists of links"
+        )
     return None
 
 
@@ -119,10 +136,10 @@ class TransportRequester(ApiRequester):
         root = self.transport.config.root_url
         if not url.startswith(root + "/"):
             raise ValueError(f"not a Semantic Scholar API URL under {root}: {url}")
-        rest = url[len(root):]
+        rest = url[len(root) :]
         for api, pattern, check in ROUTES:
-            if rest.startswith(api + "/") and re.fullmatch(pattern, rest[len(api):]):
-                path = rest[len(api):]
+            if rest.startswith(api + "/") and re.fullmatch(pattern, rest[len(api) :]):
+                path = rest[len(api) :]
                 if ".." in path.split("/"):
                     raise ValueError(f"a path segment '..' would leave the API: {path}")
                 # An id such as DOI:10.1145/x keeps its slashes (S2 reads them); '?', '#' and spaces are escaped.

@@ -14,16 +14,36 @@ from citegraph.constants import S2_LINKED_CAP
 from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.s2 import schema
 from citegraph.s2.records import BatchPaper, Link, LinksPage
+
 # The transport imports httpx only when a client is made: a build with nothing to fetch never pays for it.
 from citegraph.s2.transport import Transport, path_segment
 
 PAPER_FIELDS = [
-    "title", "year", "authors", "venue", "externalIds", "citationCount", "influentialCitationCount",
-    "referenceCount", "fieldsOfStudy", "url", "openAccessPdf", "publicationDate", "citationStyles",
-    "publicationTypes", "journal",
+    "title",
+    "year",
+    "authors",
+    "venue",
+    "externalIds",
+    "citationCount",
+    "influentialCitationCount",
+    "referenceCount",
+    "fieldsOfStudy",
+    "url",
+    "openAccessPdf",
+    "publicationDate",
+    "citationStyles",
+    "publicationTypes",
+    "journal",
 ]
 LINKED_PAPER_FIELDS = [
-    "title", "year", "authors", "venue", "externalIds", "citationCount", "influentialCitationCount", "url",
+    "title",
+    "year",
+    "authors",
+    "venue",
+    "externalIds",
+    "citationCount",
+    "influentialCitationCount",
+    "url",
     "publicationDate",
 ]
 # Nested reference items carry no authors: 500 papers' lists must stay under the batch's 10 MB.
@@ -51,8 +71,13 @@ class S2Client(Transport):
             raise ValueError(f"a batch takes 1 to {BATCH_SIZE} ids, not {len(ids)}")
         nested = any(f.startswith("references.") for f in fields)
         try:
-            answer = self.request_json("POST", "/paper/batch", {"fields": ",".join(fields)}, {"ids": list(ids)},
-                                       read=lambda body: schema.batch_papers(body, len(ids), self.tally, nested))
+            answer = self.request_json(
+                "POST",
+                "/paper/batch",
+                {"fields": ",".join(fields)},
+                {"ids": list(ids)},
+                read=lambda body: schema.batch_papers(body, len(ids), self.tally, nested),
+            )
         except S2NotFound as exc:  # a batch answers null for unknown ids: a 404 is no answer at all
             raise S2Unavailable(f"unexpected answer from Semantic Scholar (HTTP 404: {exc})") from None
         return dict(zip(ids, answer))
@@ -77,11 +102,14 @@ class S2Client(Transport):
 
     def nested_references(self, ids: list[str]) -> dict[str, list[dict] | None]:
         """Depth >= 2: ``{paperId: its references (paper dicts, paperId None when unresolved) or None}``."""
-        return {paper_id: None if paper is None else paper["references"]
-                for paper_id, paper in self.papers(ids, NESTED_REFERENCE_FIELDS).items()}
+        return {
+            paper_id: None if paper is None else paper["references"]
+            for paper_id, paper in self.papers(ids, NESTED_REFERENCE_FIELDS).items()
+        }
 
-    def linked_pages(self, paper_id: str, direction: str, max_items: int | None = None,
-                     start: int = 0, expected: int | None = None) -> Iterator[LinksPage]:
+    def linked_pages(
+        self, paper_id: str, direction: str, max_items: int | None = None, start: int = 0, expected: int | None = None
+    ) -> Iterator[LinksPage]:
         """Pages of ``/references`` or ``/citations`` from offset ``start``, following ``next``
         while :func:`paging_stop` allows (``expected``: the paper's referenceCount or citationCount).
 
@@ -95,15 +123,20 @@ class S2Client(Transport):
             limit = PAGE_SIZE if max_items is None else min(PAGE_SIZE, max_items - offset)
             try:
                 rows, following = self.request_json(
-                    "GET", f"/paper/{path_segment(paper_id)}/{direction}",
+                    "GET",
+                    f"/paper/{path_segment(paper_id)}/{direction}",
                     {"fields": fields, "offset": offset, "limit": limit},
-                    None, read=lambda body: schema.links_page(body, other, self.tally))
+                    None,
+                    read=lambda body: schema.links_page(body, other, self.tally),
+                )
             except schema.NoList as answer:
                 if direction == "references" and "references" in answer.elided:
                     yield LinksPage(offset, withheld=True)
                     return
-                raise S2NoList(f"Semantic Scholar answered no {direction} list for {paper_id} (data null, "
-                               f"{answer}); the next build asks again") from None
+                raise S2NoList(
+                    f"Semantic Scholar answered no {direction} list for {paper_id} (data null, "
+                    f"{answer}); the next build asks again"
+                ) from None
             page = _links_page(paper_id, direction, offset, rows)
             pages += 1
             if max_items is not None and following is not None and following >= max_items:
@@ -113,8 +146,11 @@ class S2Client(Transport):
             stop = paging_stop(offset, following, pages, expected)
             if empty or stop:
                 page.truncated_at = reached if empty else offset + len(rows)
-                page.truncated_reason = (f"truncated by S2 at {page.truncated_at:,}" if empty or stop == CAP_REACHED
-                                         else f"truncated at {page.truncated_at:,}: {stop}")
+                page.truncated_reason = (
+                    f"truncated by S2 at {page.truncated_at:,}"
+                    if empty or stop == CAP_REACHED
+                    else f"truncated at {page.truncated_at:,}: {stop}"
+                )
                 following = None
             reached = offset + len(rows)
             page.next_offset = following
@@ -126,8 +162,13 @@ class S2Client(Transport):
     def match_title(self, title: str) -> dict | None:
         """The paper S2 matches to a title (with ``matchScore``), or None when it matches none."""
         try:
-            return self.request_json("GET", "/paper/search/match", {"query": title, "fields": ",".join(PAPER_FIELDS)},
-                                     None, read=lambda body: schema.title_match(body, self.tally))
+            return self.request_json(
+                "GET",
+                "/paper/search/match",
+                {"query": title, "fields": ",".join(PAPER_FIELDS)},
+                None,
+                read=lambda body: schema.title_match(body, self.tally),
+            )
         except S2NotFound:
             return None
 
@@ -154,7 +195,9 @@ def paging_stop(offset: int, following: int | None, pages: int, expected: int | 
         return CAP_REACHED
     allowed = math.ceil(min(S2_LINKED_CAP, max(0, expected if expected is not None else S2_LINKED_CAP)) / PAGE_SIZE) + 1
     if pages >= allowed:
-        return f"more than the {allowed} pages its count of {expected if expected is not None else 'at most 9,999'} needs"
+        return (
+            f"more than the {allowed} pages its count of {expected if expected is not None else 'at most 9,999'} needs"
+        )
     return None
 
 
@@ -162,8 +205,11 @@ def _batch_paper(answer: dict) -> BatchPaper:
     paper = {k: v for k, v in answer.items() if k != "references"}
     references = [r for r in answer.get("references") or [] if isinstance(r, dict)]
     expected = paper.get("referenceCount")
-    cut = len(references) >= NESTED_CAP or (not references and expected != 0) or (
-        isinstance(expected, int) and len(references) < NESTED_SHORT * expected)
+    cut = (
+        len(references) >= NESTED_CAP
+        or (not references and expected != 0)
+        or (isinstance(expected, int) and len(references) < NESTED_SHORT * expected)
+    )
     return BatchPaper(paper, references, not cut)
 
 
@@ -179,8 +225,9 @@ def _links_page(paper_id: str, direction: str, offset: int, rows: list[tuple[dic
     return page
 
 
-def parse_links_page(paper_id: str, direction: str, offset: int, rows: list[dict],
-                     tally: schema.Tally | None = None) -> LinksPage:
+def parse_links_page(
+    paper_id: str, direction: str, offset: int, rows: list[dict], tally: schema.Tally | None = None
+) -> LinksPage:
     """The items of a /references (or /citations) page of ``paper_id``, checked, as plain records."""
     checked, _ = schema.links_page({"data": rows}, _LINKED[direction], tally or schema.Tally())
     return _links_page(paper_id, direction, offset, checked)

@@ -31,8 +31,10 @@ PAPER_ID = re.compile(r"[0-9a-f]{40}")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # In the JSON text: an escaped backslash (kept, so that alignment holds), a surrogate pair (kept),
 # or a lone surrogate escape (removed: the parser rejects the whole answer for one).
-_SURROGATE_ESCAPE = re.compile(r"\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-                               r"|u[dD][89a-fA-F][0-9a-fA-F]{2})")
+_SURROGATE_ESCAPE = re.compile(
+    r"\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    r"|u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
 
 
 class WrongShape(ValueError):
@@ -234,8 +236,9 @@ def batch_papers(body: Any, count: int, tally: Tally, nested: bool = False) -> l
             if not isinstance(references, list):
                 references = []
                 tally.dropped[paper["paperId"]].append("references")
-            paper["references"] = [ref for ref in (_paper(r, LinkedPaper, tally, False) for r in references)
-                                   if ref is not None]
+            paper["references"] = [
+                ref for ref in (_paper(r, LinkedPaper, tally, False) for r in references) if ref is not None
+            ]
         papers.append(paper)
     return papers
 
@@ -320,7 +323,8 @@ def usable_papers(items: Any) -> list[dict]:
     Example
     -------
     >>> [p["paperId"][:4] for p in usable_papers([{"paperId": "../../etc/passwd"}, {"title": "no id"},
-    ...     {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b"}, {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b"}])]
+    ...     {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b"},
+    ...     {"paperId": "649def34f8be52c8b66281af98ae884c09aef38b"}])]
     ['649d']
     """
     papers: dict[str, dict] = {}

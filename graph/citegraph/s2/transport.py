@@ -63,8 +63,6 @@ _READ_CHUNK = 64 * 1024
 _INFLATE_STEP = 1024 * 1024  # bytes inflated at a time: a bomb never holds more than this beyond the body
 
 
-
-
 @dataclass(frozen=True)
 class S2Config:
     """How to reach Semantic Scholar.
@@ -96,8 +94,10 @@ class S2Config:
         check_range("timeout", self.timeout, 0)
         problem = _url_problem(self.api_url)
         if problem:
-            raise S2Unreachable(f"S2_API_URL ({redact_url(self.api_url)!r}) is not a usable URL ({problem}); "
-                                f"set it to the API's base URL, like {DEFAULT_API_URL}, or unset it")
+            raise S2Unreachable(
+                f"S2_API_URL ({redact_url(self.api_url)!r}) is not a usable URL ({problem}); "
+                f"set it to the API's base URL, like {DEFAULT_API_URL}, or unset it"
+            )
 
     @property
     def shown_url(self) -> str:
@@ -106,8 +106,10 @@ class S2Config:
 
     @classmethod
     def from_env(cls, **overrides) -> S2Config:
-        values = {"api_url": os.environ.get("S2_API_URL") or DEFAULT_API_URL,
-                  "api_key": os.environ.get("S2_API_KEY") or None}
+        values = {
+            "api_url": os.environ.get("S2_API_URL") or DEFAULT_API_URL,
+            "api_key": os.environ.get("S2_API_KEY") or None,
+        }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -120,8 +122,15 @@ class S2Config:
 class _Transient(Exception):
     """A failure worth retrying; ``connection`` marks failures to connect at all."""
 
-    def __init__(self, reason: str, retry_after: float | None = None, connection: bool = False, status: int | None = None,
-                 silent: bool = False, cut_short: bool = False):
+    def __init__(
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        connection: bool = False,
+        status: int | None = None,
+        silent: bool = False,
+        cut_short: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
@@ -308,9 +317,16 @@ class Transport:
 
     # -- transport -----------------------------------------------------------------------------
 
-    def request_json(self, method: str, path: str, params: dict, payload: dict | None,
-                     check: Callable[[object], str | None] | None = None, read: Callable[[Any], Any] | None = None,
-                     api: str = GRAPH_API):
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        params: dict,
+        payload: dict | None,
+        check: Callable[[object], str | None] | None = None,
+        read: Callable[[Any], Any] | None = None,
+        api: str = GRAPH_API,
+    ):
         """The transport's one entry point: the answer to one request, retried until it can be read.
 
         Parameters
@@ -329,8 +345,13 @@ class Transport:
         """
         if self._down:
             raise self.unavailable(self._down)
-        retrying = Retrying(retry=retry_if_exception_type(_Transient), wait=self._backoff, stop=self._should_stop,
-                            before_sleep=self._announce, reraise=True)
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Transient),
+            wait=self._backoff,
+            stop=self._should_stop,
+            before_sleep=self._announce,
+            reraise=True,
+        )
         started = time.monotonic()
         telling = None  # the last failure that says something about the server
         try:
@@ -346,7 +367,9 @@ class Transport:
         except _Transient:
             exc = telling
             if exc.connection and not self._connected:
-                raise self.unreachable(f"cannot reach {self.service} at {self.config.shown_url} ({exc.reason})") from None
+                raise self.unreachable(
+                    f"cannot reach {self.service} at {self.config.shown_url} ({exc.reason})"
+                ) from None
             if exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
                 self._down = f"nothing answered for {self._silent_for():.0f} s; the last try: {exc.reason}"
                 raise self.unavailable(self._down) from None
@@ -376,7 +399,11 @@ class Transport:
         if state.seconds_since_start + self._pacer.interval > self.config.max_wait:
             return True
         exc = state.outcome.exception()
-        if isinstance(exc, _Transient) and exc.silent and self._silent_for() + self._pacer.interval >= self.config.outage_window:
+        if (
+            isinstance(exc, _Transient)
+            and exc.silent
+            and self._silent_for() + self._pacer.interval >= self.config.outage_window
+        ):
             return True
         never_connected = isinstance(exc, _Transient) and exc.connection and not self._connected
         return never_connected and state.attempt_number >= UNREACHABLE_ATTEMPTS
@@ -394,8 +421,9 @@ class Transport:
 
             # Only encodings decoded here in bounded steps are asked for (see _read_body).
             headers = {**self._headers(), "accept-encoding": "gzip, deflate"}
-            self._http = httpx.Client(timeout=self.config.timeout, headers=headers,
-                                      transport=_deadline_transport(self._deadline))
+            self._http = httpx.Client(
+                timeout=self.config.timeout, headers=headers, transport=_deadline_transport(self._deadline)
+            )
         return self._http
 
     def _headers(self) -> dict[str, str]:
@@ -405,8 +433,9 @@ class Transport:
     def _observe(self, response: httpx.Response) -> None:
         """Called with every answer's headers (Crossref announces its rate limit in them)."""
 
-    def _send(self, method: str, path: str, params: dict, payload: dict | None, check, read, started: float,
-              first: bool):
+    def _send(
+        self, method: str, path: str, params: dict, payload: dict | None, check, read, started: float, first: bool
+    ):
         """One attempt, ended by its deadline: within ``timeout``, and within ``max_wait`` of ``started``
         (a first attempt gets at least ``MIN_ATTEMPT``: a tiny ``max_wait`` still lets an answer in)."""
         import httpx
@@ -437,9 +466,11 @@ class Transport:
         self._silent_since = None
         self._observe(response)
         if status == 200 and not whole:  # asking again would bring the same bytes: not retried
-            raise self.unavailable(f"{self.service}'s answer to {self.redact(path)} is larger than "
-                                   f"{MAX_ANSWER_BYTES >> 20} MB or in an encoding not asked for; citegraph does not "
-                                   "read it")
+            raise self.unavailable(
+                f"{self.service}'s answer to {self.redact(path)} is larger than "
+                f"{MAX_ANSWER_BYTES >> 20} MB or in an encoding not asked for; citegraph does not "
+                "read it"
+            )
         if status == 200:
             try:
                 body = schema.read_json(raw)
@@ -449,7 +480,9 @@ class Transport:
                         raise schema.WrongShape(problem)
                 answer = read(body) if read is not None else body
             except schema.WrongShape as exc:
-                raise _Transient(f"unexpected answer from {self.service} ({self._summary(response, raw, exc)})") from None
+                raise _Transient(
+                    f"unexpected answer from {self.service} ({self._summary(response, raw, exc)})"
+                ) from None
             self._pacer.recover()
             return answer
         body = _json_or_none(raw)
@@ -459,8 +492,9 @@ class Transport:
             self._pacer.slow_down()
             raise _Transient("rate limited (HTTP 429)", retry_after=_retry_after(response), status=429)
         if status in RETRIED_STATUSES:
-            raise _Transient(f"server error (HTTP {status}: {message})", retry_after=_retry_after(response),
-                             status=status)
+            raise _Transient(
+                f"server error (HTTP {status}: {message})", retry_after=_retry_after(response), status=status
+            )
         raise self._refusal(status, message, response, body)
 
     def _silence(self, reason: str, attempt_started: float, connect_failed: bool = False) -> _Transient:
@@ -470,8 +504,12 @@ class Transport:
             self._silent_since = attempt_started
             if self._connected:
                 until = time.time() + self.config.outage_window - self._silent_for()
-                self.notice(Alert(f"{self.service} is not answering ({reason}); retrying until "
-                                  f"{_clock(until)}; Ctrl-C stops, a later build resumes"))
+                self.notice(
+                    Alert(
+                        f"{self.service} is not answering ({reason}); retrying until "
+                        f"{_clock(until)}; Ctrl-C stops, a later build resumes"
+                    )
+                )
         return _Transient(reason, connection=connect_failed, silent=True)
 
     def _summary(self, response: httpx.Response, raw: bytes, problem: Exception) -> str:
@@ -489,10 +527,14 @@ class Transport:
             return self._wrong_endpoint(403, response)  # what S2's gateway answers for a path it does not serve
         if status == 403:
             if self.config.api_key:
-                return S2AuthError("Semantic Scholar refused the API key (HTTP 403 Forbidden); check S2_API_KEY "
-                                   "(keys unused for about 60 days are withdrawn), or unset it to use the public pool")
-            return S2AuthError(f"Semantic Scholar refused the request (HTTP 403: {message}); is S2_API_URL "
-                               f"({self.config.shown_url}) the API's base URL?")
+                return S2AuthError(
+                    "Semantic Scholar refused the API key (HTTP 403 Forbidden); check S2_API_KEY "
+                    "(keys unused for about 60 days are withdrawn), or unset it to use the public pool"
+                )
+            return S2AuthError(
+                f"Semantic Scholar refused the request (HTTP 403: {message}); is S2_API_URL "
+                f"({self.config.shown_url}) the API's base URL?"
+            )
         if status == 404:
             if isinstance(body, dict) and "error" in body:  # S2's backend: the paper (or title) does not exist
                 return S2NotFound(message)
@@ -502,8 +544,10 @@ class Transport:
         return S2Unavailable(f"Semantic Scholar answered HTTP {status} ({message}); not retried")
 
     def _wrong_endpoint(self, status: int, response: httpx.Response) -> S2Unreachable:
-        return S2Unreachable(f"Semantic Scholar has no such endpoint (HTTP {status} for {response.request.url.path}); "
-                       f"S2_API_URL ({self.config.shown_url}) should be the API's base URL, like {DEFAULT_API_URL}")
+        return S2Unreachable(
+            f"Semantic Scholar has no such endpoint (HTTP {status} for {response.request.url.path}); "
+            f"S2_API_URL ({self.config.shown_url}) should be the API's base URL, like {DEFAULT_API_URL}"
+        )
 
     def _error_text(self, response: httpx.Response, raw: bytes, body) -> str:
         """An error answer (``raw``: its first bytes, ``body``: their JSON, None if none) as one line:
@@ -601,7 +645,7 @@ def _html_title(raw: bytes) -> str | None:
     start = lowered.find("<title")
     opened = lowered.find(">", start) if start >= 0 else -1
     end = lowered.find("</title", opened) if opened >= 0 else -1
-    return one_line(head[opened + 1:end])[:200] if end >= 0 else None
+    return one_line(head[opened + 1 : end])[:200] if end >= 0 else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:
