@@ -382,9 +382,11 @@ def report_and_assemble(
     graph, changed = build_graph(
         store, run.notes, plan.data_dir, plan.fetch_options.citations, plan.fetch_options.depth, plan.merge_versions
     )
+    # what the graph was built from, as build_graph stamps it: the map keeps a page drawn from the same
     run.stamp = graph_stamp(
         store.generation(), notes_fingerprint(run.notes), plan.fetch_options.citations, plan.fetch_options.depth
     )
+    run.stamp["merge_versions"] = plan.merge_versions
     report.versions = version_rows(graph)
     report.totals["versions_merged"] = sum(len(row["also"]) for row in report.versions)
     write_report(
