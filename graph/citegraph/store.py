@@ -325,7 +325,6 @@ class Store:
         stub only when ``replace_stubs`` (a /references page's stub has more fields than a nested item's)."""
         now = time.time()
         rows = [(p["paperId"], _json(p), detail, now) for p in papers if p and p.get("paperId")]
-        rows.sort(key=lambda row: row[0])  # in key order, the primary key's index is appended to rather than rewritten
         if detail == "full" or replace_stubs:
             db.executemany(
                 "INSERT INTO papers VALUES (?,?,?,?) ON CONFLICT(paper_id) DO UPDATE SET "
