@@ -14,9 +14,9 @@ import pytest
 import citegraph.bulk.download as download
 from citegraph.bulk.download import DownloadFailed, download_file
 from citegraph.bulk.release import import_release
+from citegraph.datadir import load
 from citegraph.demo.release_writer import write_release
 from citegraph.demo.world import generate_world, sample_notes_seeds
-from citegraph.pipeline import load
 from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.standin import StandinS2
 from tests.standin.datasets import SIGNATURE

@@ -108,7 +108,7 @@ def measure_memory(table: Table, tmp: Path, edges: int) -> None:
     store_dir = tmp / "memory"
     fill_store(store_dir, edges // 10, edges)
     code = (
-        "import resource, sys; from pathlib import Path; from citegraph.pipeline import open_store; "
+        "import resource, sys; from pathlib import Path; from citegraph.datadir import open_store; "
         "from citegraph.assemble import build_graph; from citegraph.notes.reader import Notes; "
         f"s = open_store(Path('{store_dir}')); g, _ = build_graph(s, Notes([], [], []), Path('{store_dir}')); "
         "print(g.number_of_edges(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
@@ -164,7 +164,7 @@ def mcp_answer_cpu(data: Path, questions: dict[str, dict], runs: int) -> dict[st
 
 
 def fill_store(data_dir: Path, papers: int, citations: int) -> None:
-    from citegraph.pipeline import open_store
+    from citegraph.datadir import open_store
 
     open_store(data_dir).close()
     rng = random.Random(3)
