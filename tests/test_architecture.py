@@ -22,7 +22,7 @@ LAYERS = [
     ["store", "graphfile", "datadir"],  # what is kept on disk: the SQLite store, the saved graph, the data dir
     ["crossref.*"],  # Crossref: withheld references and retraction notices, kept in the store
     ["fetch", "coverage"],  # notes + S2 -> the store; what was found for each entry
-    ["questions", "lookup", "paths", "versions"],  # questions asked of a graph; versions of one paper
+    ["questions.*", "lookup", "paths", "versions"],  # questions asked of a graph; versions of one paper
     ["clustering", "assemble"],  # the store -> the graph, and its groups
     ["bulk.*"],  # Semantic Scholar Datasets releases -> the store
     ["export.*", "map.*"],  # the graph -> files for other tools, the interactive page
@@ -39,7 +39,7 @@ NEVER = {
     "notes.*": ["s2.*", "store", "fetch", "assemble", "graphfile"],
     "store": ["s2.transport", "s2.client", "s2.adapter"],
     "map.*": ["s2.*", "fetch"],
-    "questions": ["cli.*", "mcp_server"],
+    "questions.*": ["cli.*", "mcp_server"],
     "lookup": ["cli.*", "mcp_server"],
     "paths": ["cli.*", "mcp_server"],
 }

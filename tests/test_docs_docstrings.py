@@ -13,7 +13,12 @@ from citegraph.demo.examples import example_graph
 # transport, file readers, the generated world…) are tested through what they do, not by example.
 MODULES = [
     "citegraph",
-    "citegraph.questions",
+    "citegraph.questions.reading",
+    "citegraph.questions.tables",
+    "citegraph.questions.ranking",
+    "citegraph.questions.related",
+    "citegraph.questions.card",
+    "citegraph.questions.stats",
     "citegraph.assemble",
     "citegraph.constants",
     "citegraph.datafiles",
