@@ -30,7 +30,7 @@ LAYERS = [
     ["history", "buildlog"],  # each build's snapshot: what changed, the log, saturation
     ["pipeline"],  # the whole build
     ["demo.*"],  # the demo: a generated world built as a release
-    ["cli.*", "mcp_server", "mcp_stdio", "__main__", "citegraph"],  # the entry points
+    ["cli.*", "mcp.*", "__main__", "citegraph"],  # the entry points
 ]
 
 # Boundaries the layers alone do not keep: the module (or folder) never imports these citegraph
@@ -39,9 +39,9 @@ NEVER = {
     "notes.*": ["s2.*", "store", "fetch", "assemble", "graphfile"],
     "store": ["s2.transport", "s2.client", "s2.adapter"],
     "map.*": ["s2.*", "fetch"],
-    "questions.*": ["cli.*", "mcp_server"],
-    "lookup": ["cli.*", "mcp_server"],
-    "paths": ["cli.*", "mcp_server"],
+    "questions.*": ["cli.*", "mcp.*"],
+    "lookup": ["cli.*", "mcp.*"],
+    "paths": ["cli.*", "mcp.*"],
 }
 NEVER_PACKAGES = {
     "notes.*": ["networkx", "pandas", "httpx", "semanticscholar"],

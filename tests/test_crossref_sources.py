@@ -18,7 +18,7 @@ from citegraph.crossref.client import CrossrefClient, CrossrefConfig
 from citegraph.datadir import load
 from citegraph.demo.world import add_later_work
 from citegraph.errors import CrossrefError
-from citegraph.mcp_server import create_server
+from citegraph.mcp import create_server
 from tests.conftest import SAMPLE_NOTES, Citegraph, OpenedMap
 from tests.standin import StandinS2, generate_world, sample_notes_seeds
 from tests.standin.crossref import StandinCrossref, give_every_paper_a_doi

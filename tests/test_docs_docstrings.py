@@ -33,7 +33,7 @@ MODULES = [
     "citegraph.graphfile",
     "citegraph.clustering",
     "citegraph.notes.ids",
-    "citegraph.mcp_server",
+    "citegraph.mcp.resources",
     "citegraph.lookup",
     "citegraph.notes.reader",
     "citegraph.paths",

@@ -16,7 +16,7 @@ from mcp import Client
 import citegraph
 from citegraph import constants
 from citegraph.cli import main
-from citegraph.mcp_server import create_server
+from citegraph.mcp import create_server
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"

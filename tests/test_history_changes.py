@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from citegraph.cli import main
 from citegraph.demo.world import Citation, World, _paper_id, _record, generate_library
-from citegraph.mcp_server import create_server
+from citegraph.mcp import create_server
 from tests.conftest import CHROMIUM, OpenedMap
 from tests.standin import StandinS2
 from tests.standin.growth import gain_citers

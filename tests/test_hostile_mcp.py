@@ -12,11 +12,11 @@ import anyio
 import pytest
 from mcp import Client, MCPError
 
-import citegraph.mcp_server as mcp_server
-import citegraph.mcp_stdio as mcp_stdio
+import citegraph.mcp.resources as mcp_resources
+import citegraph.mcp.stdio as mcp_stdio
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.demo.examples import example_graph
-from citegraph.mcp_server import create_server
+from citegraph.mcp import create_server
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_a_link_to_an_endless_device_at_the_map_path_is_no_map(example_dir, tmp_
 
 
 def test_a_map_larger_than_any_map_is_not_read(example_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(mcp_server, "MAX_MAP_BYTES", 1000)
+    monkeypatch.setattr(mcp_resources, "MAX_MAP_BYTES", 1000)
     (tmp_path / "graph.html").write_text("<p>" * 1000)
     refused, _ = read_map_then_stats(example_dir, tmp_path / "graph.html")
     assert "more than the 0 MB a map citegraph draws can be" in refused

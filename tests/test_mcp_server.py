@@ -14,7 +14,7 @@ from mcp import Client, MCPError, StdioServerParameters, stdio_client
 from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 from citegraph.demo.examples import example_graph
-from citegraph.mcp_server import create_server
+from citegraph.mcp import create_server
 from citegraph.s2.transport import S2Config
 from tests.standin import StandinS2
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from mcp import Client
 
 from citegraph.cli import main
-from citegraph.mcp_server import create_server
+from citegraph.mcp import create_server
 from citegraph.store import FetchKind, FetchStatus, Store
 from tests.standin import Faults, StandinS2, generate_library
 from tests.standin.server import withhold_references

@@ -151,14 +151,15 @@ def mcp_answer_times(data: Path, questions: dict[str, dict], runs: int) -> tuple
 def mcp_answer_cpu(data: Path, questions: dict[str, dict], runs: int) -> dict[str, float]:
     """Median CPU seconds the server's own answer takes (the tool's call of the library and its JSON),
     measured in this process on the same graph: what the protocol and the machine's load do not add."""
-    from citegraph.mcp_server import Citegraph
+    from citegraph.mcp.server import all_tools
+    from citegraph.mcp.state import ServerState
 
-    state = Citegraph(data)
+    tools = all_tools(ServerState(data))
     cpu = {name: [] for name in questions}
     for _ in range(runs):
         for name, arguments in questions.items():
             started = time.process_time()
-            state.tools[name].answer(**arguments)
+            tools[name].answer(**arguments)
             cpu[name].append(time.process_time() - started)
     return {name: statistics.median(times) for name, times in cpu.items()}
 

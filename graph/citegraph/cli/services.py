@@ -39,7 +39,7 @@ def mcp_command(notes, allow_fetch, map_file, data_dir):
     """
     if allow_fetch and not notes:
         raise click.UsageError("--allow-fetch needs the notes to build: citegraph mcp NOTES... --allow-fetch")
-    from citegraph.mcp_server import serve
+    from citegraph.mcp import serve
 
     serve(data_dir, list(notes), allow_fetch, map_file)
 
