@@ -447,3 +447,10 @@ def test_a_twin_row_is_reported_used_the_same_way_each_time_and_a_self_citation_
         titles.append(graph.nodes[lora]["title"])
         assert not any(a == b for a, b in graph.edges)
     assert titles[0] == titles[1] and titles[0] in {world.papers[lora]["title"], "A twin's title"}
+
+
+def test_the_datasets_commands_say_when_they_wait_for_the_server(run, service):
+    service.replay(r"GET /datasets/v1/release", 429, '{"message": "Too Many Requests"}', {"Retry-After": "0"})
+    done = run("datasets", "list")
+    assert done.exit_code == 0 and RELEASE in done.stdout, done.output
+    assert "waiting 0.0 s after HTTP 429 (attempt 2)" in done.stderr

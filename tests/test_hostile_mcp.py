@@ -144,3 +144,24 @@ def test_a_client_that_closes_its_end_stops_the_server_without_a_traceback(examp
     assert process.wait(timeout=60) == 0
     log = (tmp_path / "err.txt").read_text()
     assert "Traceback" not in log and "the client closed the connection; stopped" in log
+
+
+def test_a_client_that_stops_reading_without_closing_is_let_go(monkeypatch):
+    # A pipe whose reading end stays open but is never read: the answer fills it and the write waits.
+    monkeypatch.setattr(mcp_stdio, "WRITE_TIMEOUT", 1.0)
+    never_read, stdout = os.pipe()
+    stdin, _ = os.pipe()
+    gone: list[str] = []
+    stdio = mcp_stdio.BoundedStdio(gone.append, stdin_fd=stdin, stdout_fd=stdout)
+
+    async def answer_too_long_for_the_pipe():
+        with anyio.fail_after(30):
+            await stdio.write("x" * (4 << 20) + "\n")
+
+    try:
+        anyio.run(answer_too_long_for_the_pipe)
+    finally:
+        stdio.close()
+        for fd in (never_read, stdout, stdin, _):
+            os.close(fd)
+    assert gone == ["the client stopped reading for 1 s"]

@@ -17,6 +17,7 @@ STAGES = [
     "suggest",
     "hostile_notes",
     "hostile_server",
+    "hostile_datasets",
     "datasets",
     "map_light",
     "history",
