@@ -119,3 +119,17 @@ def test_exports_carry_each_papers_group(small_library, tmp_path, fmt):
         exported = dict(zip(table["paperId"], table["cluster"]))
     grouped = {n: c for n, c in graph.nodes(data="cluster") if c}
     assert grouped and {n: exported[n] for n in grouped} == grouped
+
+
+def test_clusters_of_a_graph_saved_from_python_without_groups_are_found_when_asked(tmp_path):
+    from citegraph.assemble import graph_path, graph_stamp, save_graph
+    from citegraph.demo.examples import example_graph
+    from tests.conftest import query
+
+    data_dir = tmp_path / "data"
+    save_graph(example_graph(), graph_path(data_dir), graph_stamp(1, "hand-made"))
+    done = query(data_dir, "clusters", "--format", "json")
+    assert done.exit_code == 0, done.output
+    assert [row["cluster"] for row in json.loads(done.output)] == citegraph.clusters(example_graph())[
+        "cluster"
+    ].tolist()

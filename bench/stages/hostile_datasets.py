@@ -93,7 +93,7 @@ def _deep_coverage(table: Table, tmp: Path) -> None:
 
 MCP_MAP = (
     "import resource, sys, anyio\nfrom pathlib import Path\nfrom mcp import Client\n"
-    "from citegraph.mcp_server import create_server\n"
+    "from citegraph.mcp import create_server\n"
     "async def session():\n"
     "    async with Client(create_server(Path(sys.argv[1]), map_file=Path(sys.argv[2]))) as client:\n"
     "        try:\n            await client.read_resource(Path(sys.argv[2]).resolve().as_uri())\n"

@@ -246,20 +246,29 @@ def assign_clusters(graph: nx.DiGraph) -> None:
     >>> graph.graph["clusters"], graph.nodes["X"]["cluster"]
     (['Normalization'], 'Normalization')
     """
-    group_of = find_clusters(graph)
-    names = cluster_names(graph, group_of)
+    names, cluster_of = _found_clusters(graph)
     for _, data in graph.nodes(data=True):
         data.pop("cluster", None)
-    for node, number in group_of.items():
-        graph.nodes[node]["cluster"] = names[number]
+    for node, name in cluster_of.items():
+        graph.nodes[node]["cluster"] = name
     graph.graph["clusters"] = names
 
 
-def ensure_clusters(graph: nx.DiGraph) -> list[str]:
-    """The graph's group names, finding the groups first for a graph not made by a build."""
-    if "clusters" not in graph.graph:
-        assign_clusters(graph)
-    return list(graph.graph["clusters"])
+def _found_clusters(graph) -> tuple[list[str], dict[str, str]]:
+    group_of = find_clusters(graph)
+    names = cluster_names(graph, group_of)
+    return names, {node: names[number] for node, number in group_of.items()}
+
+
+def ensure_clusters(graph: nx.DiGraph) -> tuple[list[str], dict[str, str]]:
+    """The graph's group names and each grouped paper's group: as its build stored them, else found now
+    (and stored on a NetworkX graph; a saved graph read in place, which cannot change, is left as it is)."""
+    if "clusters" in graph.graph:
+        return list(graph.graph["clusters"]), {node: name for node, name in graph.nodes(data="cluster") if name}
+    if not hasattr(graph, "add_node"):
+        return _found_clusters(graph)
+    assign_clusters(graph)
+    return ensure_clusters(graph)
 
 
 def cluster_name(graph: nx.DiGraph, name: str) -> str:
@@ -270,7 +279,7 @@ def cluster_name(graph: nx.DiGraph, name: str) -> str:
     UnknownCluster
         No group has this name; the message lists the groups.
     """
-    names = ensure_clusters(graph)
+    names, _ = ensure_clusters(graph)
     wanted = " ".join(name.lower().split())
     for known in names:
         if " ".join(known.lower().split()) == wanted:
@@ -301,16 +310,15 @@ def cluster_rows(graph: nx.DiGraph, *, top_unread: int = CLUSTER_TOP_UNREAD) -> 
     """
     from citegraph.questions import unread_papers
 
-    names = ensure_clusters(graph)
+    names, cluster_of = ensure_clusters(graph)
     yours = _yours(graph)
     size, mine = Counter(), Counter()
-    for node, name in graph.nodes(data="cluster"):
-        if name:
-            size[name] += 1
-            mine[name] += node in yours
+    for node, name in cluster_of.items():
+        size[name] += 1
+        mine[name] += node in yours
     best: dict[str, list[str]] = {name: [] for name in names}
     for row in unread_papers(graph, top=None):
-        listed = best.get(graph.nodes[row.paperId].get("cluster"))
+        listed = best.get(cluster_of.get(row.paperId))
         if listed is not None and len(listed) < top_unread:
             listed.append(row.paperId)
     return [

@@ -100,7 +100,7 @@ def map_items(
     scores = {row.paperId: float(row.score) for row in ranked}
     by_score = sorted(scores, key=scores.get, reverse=True)
     yours = set(your_papers(graph))
-    names = ensure_clusters(graph)
+    names, _ = ensure_clusters(graph)
     selection = choose_papers(graph, yours, scores, by_score, options)
     mode = color_mode(graph, options.color)
     colors, legend = node_colors(graph, selection.drawn, mode)
