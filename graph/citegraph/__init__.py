@@ -1,10 +1,10 @@
 """citegraph: reading notes -> Semantic Scholar -> a citation graph you can question and explore.
 
-The data flow, one module per stage::
+The data flow, one module or folder per stage::
 
-    notes -> ids -> s2 -> store -> fetch -> coverage -> assemble -> analysis -> render / export
-                                                  (graphfile: the saved graph on disk)
-                                                   pipeline chains them; cli prints them
+    notes/ -> s2/ (or bulk/) -> store -> fetch -> coverage -> assemble -> questions/, paths -> map/, export/
+                                      (graphfile: the saved graph on disk)
+                       pipeline chains them; cli/ prints them; mcp/ serves them to an assistant
 
 The names below are what a script needs; each is imported on first use, so ``import citegraph``
 (and ``citegraph --help``) stays instant.
