@@ -28,7 +28,9 @@ from citegraph.notes.reader import Notes
 from citegraph.s2.client import BATCH_SIZE, PAGE_SIZE, S2Client
 from citegraph.s2.records import Alert, Progress
 from citegraph.s2.transport import PACE_MARGIN
-from citegraph.store import FINAL, FetchKind, FetchStatus, Store, new_owner
+from citegraph.store import Store
+from citegraph.store.claims import new_owner
+from citegraph.store.schema import FINAL, FetchKind, FetchStatus
 from citegraph.text import short_title_key, title_key
 
 OUTAGE_FAILURES = 3
