@@ -37,7 +37,7 @@ LAYERS = [
 # modules, nor these other packages.
 NEVER = {
     "notes.*": ["s2.*", "store.*", "fetch", "assemble", "graphfile"],
-    "store.*": ["s2.transport", "s2.client", "s2.adapter"],
+    "store.*": ["s2.transport", "s2.answers", "s2.pacing", "s2.client", "s2.adapter"],
     "map.*": ["s2.*", "fetch"],
     "questions": ["cli.*", "mcp_server"],
     "lookup": ["cli.*", "mcp_server"],

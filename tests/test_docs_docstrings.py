@@ -35,7 +35,7 @@ MODULES = [
     "citegraph.map.render",
     "citegraph.map.pagedata",
     "citegraph.s2.client",
-    "citegraph.s2.transport",
+    "citegraph.s2.config",
     "citegraph.s2.adapter",
     "citegraph.s2.schema",
     "citegraph.demo.release_writer",

@@ -11,7 +11,7 @@ import pytest
 
 from citegraph.errors import S2AuthError, S2Unavailable
 from citegraph.s2.client import S2Client
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from citegraph.store import Store
 from citegraph.store.schema import FetchKind, FetchStatus
 from tests.conftest import Citegraph

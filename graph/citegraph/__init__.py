@@ -29,7 +29,7 @@ _EXPORTS = {
     "load": "datadir",
     "BuildResult": "pipeline",
     "FetchOptions": "fetch",
-    "S2Config": "s2.transport",
+    "S2Config": "s2.config",
     "CrossrefConfig": "crossref.client",
     "read_notes": "notes.reader",
     "unread": "questions",

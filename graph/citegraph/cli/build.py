@@ -252,8 +252,8 @@ def build_command(
     from citegraph.fetch import FetchOptions
     from citegraph.map.render import MapOptions
     from citegraph.pipeline import build
+    from citegraph.s2.config import S2Config
     from citegraph.s2.records import Alert
-    from citegraph.s2.transport import S2Config
 
     progress = ProgressBars()
 

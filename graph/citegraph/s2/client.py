@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from citegraph.constants import S2_LINKED_CAP
 from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.s2 import schema
-from citegraph.s2.records import BatchPaper, Link, LinksPage
 
 # The transport imports httpx only when a client is made: a build with nothing to fetch never pays for it.
-from citegraph.s2.transport import Transport, path_segment
+from citegraph.s2.config import path_segment
+from citegraph.s2.records import BatchPaper, Link, LinksPage
+from citegraph.s2.transport import Transport
 
 PAPER_FIELDS = [
     "title",
