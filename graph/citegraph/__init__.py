@@ -50,7 +50,7 @@ _EXPORTS = {
     "render_map": "map.render",
     "MapOptions": "map.render",
     "export_graph": "export.formats",
-    "bibtex": "export.formats",
+    "bibtex": "export.bibtex",
     "suggest": "suggestions",
     "Suggestions": "suggestions",
     "stored_changes": "history",

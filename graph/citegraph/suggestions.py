@@ -103,7 +103,7 @@ class Suggestions:
         }
 
     def graph(self) -> nx.DiGraph:
-        """The suggested papers as graph nodes (for `citegraph.export.formats.bibtex`)."""
+        """The suggested papers as graph nodes (for `citegraph.export.bibtex.bibtex`)."""
         return suggestion_graph(self.papers)
 
 

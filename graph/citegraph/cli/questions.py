@@ -174,7 +174,7 @@ def path_command(
     if fmt == "json":
         print_json(found)
     elif fmt == "bibtex":
-        from citegraph.export.formats import bibtex
+        from citegraph.export.bibtex import bibtex
 
         click.echo(bibtex(graph, on_path), nl=False)
     else:
@@ -192,7 +192,7 @@ def path_command(
 def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool) -> None:
     """A listing's records in ``fmt``: BibTeX of its papers, or `print_rows` (the table without urls)."""
     if fmt == "bibtex":
-        from citegraph.export.formats import bibtex
+        from citegraph.export.bibtex import bibtex
 
         click.echo(bibtex(graph, [row.paperId for row in rows]), nl=False)
         return
@@ -371,7 +371,7 @@ def show_command(paper, fmt, data_dir):
     graph = saved_graph(data_dir)
     node = resolve(graph, paper)
     if fmt == "bibtex":
-        from citegraph.export.formats import bibtex
+        from citegraph.export.bibtex import bibtex
 
         click.echo(bibtex(graph, [node]), nl=False)
     elif fmt == "json":

@@ -160,7 +160,7 @@ def suggest_command(pool, top, from_paper, cluster, offline, no_crossref, fmt, d
     Positives: your read papers (or --from-paper / --cluster); negatives: papers your notes mark
     not relevant. Papers in your notes are never listed. Each answer is stored with its date.
     """
-    from citegraph.export.formats import bibtex
+    from citegraph.export.bibtex import bibtex
     from citegraph.suggestions import suggest
 
     if from_paper is not None and cluster is not None:
