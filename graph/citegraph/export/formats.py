@@ -192,17 +192,7 @@ def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all"
         )
     try:
         if fmt == "csv":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            flat = flat_graph(chosen)
-            csv_safe(pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)])).to_csv(
-                targets[0], index=False
-            )
-            csv_safe(
-                pd.DataFrame(
-                    [{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
-                    columns=["citing", "cited", "isInfluential", "source", "intents", "contexts", "origin"],
-                )
-            ).to_csv(targets[1], index=False)
+            _write_csv(chosen, *targets)
             return list(targets)
         content = _single_file(graph, chosen, nodes, fmt)
         if to_stdout:
@@ -221,6 +211,19 @@ def export_graph(graph: nx.DiGraph, fmt: str, path: Path, *, papers: str = "all"
         where = exc.filename or next((t for t in targets if not t.exists()), targets[-1])
         raise OutputError(f"cannot write {where}: {exc.strerror or exc}") from exc
     return list(targets)
+
+
+def _write_csv(graph: nx.DiGraph, nodes_file: Path, edges_file: Path) -> None:
+    """The two tables of a csv export: one row per paper, one per citation."""
+    nodes_file.parent.mkdir(parents=True, exist_ok=True)
+    flat = flat_graph(graph)
+    csv_safe(pd.DataFrame([{"paperId": n, **d} for n, d in flat.nodes(data=True)])).to_csv(nodes_file, index=False)
+    csv_safe(
+        pd.DataFrame(
+            [{"citing": a, "cited": b, **d} for a, b, d in flat.edges(data=True)],
+            columns=["citing", "cited", "isInfluential", "source", "intents", "contexts", "origin"],
+        )
+    ).to_csv(edges_file, index=False)
 
 
 def _node_link(graph: nx.DiGraph) -> dict:

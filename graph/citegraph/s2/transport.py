@@ -276,19 +276,7 @@ class Transport:
                 "read it"
             )
         if status == 200:
-            try:
-                body = schema.read_json(raw)
-                if check is not None:
-                    problem = check(body)
-                    if problem:
-                        raise schema.WrongShape(problem)
-                answer = read(body) if read is not None else body
-            except schema.WrongShape as exc:
-                raise _Transient(
-                    f"unexpected answer from {self.service} ({self._summary(response, raw, exc)})"
-                ) from None
-            self._pacer.recover()
-            return answer
+            return self._answer(response, raw, check, read)
         body = json_or_none(raw)
         message = self._error_text(response, raw, body)
         if status == 429:
@@ -300,6 +288,20 @@ class Transport:
                 f"server error (HTTP {status}: {message})", retry_after=retry_after(response), status=status
             )
         raise self._refusal(status, message, response, body)
+
+    def _answer(self, response: httpx.Response, raw: bytes, check, read):
+        """A whole 200 answer read (and checked) as the caller asked; retried when it cannot be."""
+        try:
+            body = schema.read_json(raw)
+            if check is not None:
+                problem = check(body)
+                if problem:
+                    raise schema.WrongShape(problem)
+            answer = read(body) if read is not None else body
+        except schema.WrongShape as exc:
+            raise _Transient(f"unexpected answer from {self.service} ({self._summary(response, raw, exc)})") from None
+        self._pacer.recover()
+        return answer
 
     def _silence(self, reason: str, attempt_started: float, connect_failed: bool = False) -> _Transient:
         """No answer at all: the first such since the last answer is said at once, with when the build
