@@ -36,17 +36,10 @@ PAPER_FIELDS = [
     "publicationTypes",
     "journal",
 ]
-LINKED_PAPER_FIELDS = [
-    "title",
-    "year",
-    "authors",
-    "venue",
-    "externalIds",
-    "citationCount",
-    "influentialCitationCount",
-    "url",
-    "publicationDate",
-]
+# A linked paper (a reference or a citer) is stored as a stub: the detail only a full record carries
+# (its reference count, BibTeX, journal, open access…) is not asked for.
+FULL_RECORD_ONLY = {"referenceCount", "fieldsOfStudy", "openAccessPdf", "citationStyles", "publicationTypes", "journal"}
+LINKED_PAPER_FIELDS = [field for field in PAPER_FIELDS if field not in FULL_RECORD_ONLY]
 # Nested reference items carry no authors: 500 papers' lists must stay under the batch's 10 MB.
 NESTED_FIELDS = [f"references.{f}" for f in ["paperId"] + LINKED_PAPER_FIELDS if f != "authors"]
 NESTED_REFERENCE_FIELDS = ["title"] + NESTED_FIELDS
