@@ -19,7 +19,7 @@ LAYERS = [
     ["constants", "errors", "text", "datafiles"],  # settings, the exception tree, plain helpers
     ["notes.*"],  # reading your notes: files and Zotero, no network, no graph
     ["s2.*"],  # Semantic Scholar: records, answer schema, transport, Graph API calls
-    ["store", "graphfile", "datadir"],  # what is kept on disk: the SQLite store, the saved graph, the data dir
+    ["store.*", "graphfile", "datadir"],  # what is kept on disk: the SQLite store, the saved graph, the data dir
     ["crossref.*"],  # Crossref: withheld references and retraction notices, kept in the store
     ["fetch", "coverage"],  # notes + S2 -> the store; what was found for each entry
     ["questions.*", "lookup", "paths", "versions"],  # questions asked of a graph; versions of one paper
@@ -36,8 +36,8 @@ LAYERS = [
 # Boundaries the layers alone do not keep: the module (or folder) never imports these citegraph
 # modules, nor these other packages.
 NEVER = {
-    "notes.*": ["s2.*", "store", "fetch", "assemble", "graphfile"],
-    "store": ["s2.transport", "s2.client", "s2.adapter"],
+    "notes.*": ["s2.*", "store.*", "fetch", "assemble", "graphfile"],
+    "store.*": ["s2.transport", "s2.answers", "s2.pacing", "s2.client", "s2.adapter"],
     "map.*": ["s2.*", "fetch"],
     "questions.*": ["cli.*", "mcp.*"],
     "lookup": ["cli.*", "mcp.*"],
@@ -45,7 +45,7 @@ NEVER = {
 }
 NEVER_PACKAGES = {
     "notes.*": ["networkx", "pandas", "httpx", "semanticscholar"],
-    "store": ["httpx", "semanticscholar"],
+    "store.*": ["httpx", "semanticscholar"],
     "map.*": ["httpx", "semanticscholar"],
     "citegraph.*": ["tests", "bench"],  # the package never depends on its tests or its benchmarks
 }

@@ -9,7 +9,7 @@ import pytest
 import citegraph
 from citegraph.fetch import FetchOptions
 from citegraph.map.render import MapOptions
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from tests.conftest import ROOT
 
 CHECK = """

@@ -28,6 +28,7 @@ MODULES = [
     "citegraph.text",
     "citegraph.demo.examples",
     "citegraph.export.formats",
+    "citegraph.export.bibtex",
     "citegraph.bulk.extract",
     "citegraph.fetch",
     "citegraph.graphfile",
@@ -40,7 +41,7 @@ MODULES = [
     "citegraph.map.render",
     "citegraph.map.pagedata",
     "citegraph.s2.client",
-    "citegraph.s2.transport",
+    "citegraph.s2.config",
     "citegraph.s2.adapter",
     "citegraph.s2.schema",
     "citegraph.demo.release_writer",
@@ -80,7 +81,8 @@ def test_docstring_examples_run(name, tmp_path, monkeypatch):
 
 
 def test_public_functions_have_examples():
-    for module in (importlib.import_module("citegraph.questions"), importlib.import_module("citegraph.export.formats")):
+    for module_name in ("citegraph.questions", "citegraph.export.formats", "citegraph.export.bibtex"):
+        module = importlib.import_module(module_name)
         for name in module.__all__:
             value = getattr(module, name)
             if callable(value) and not isinstance(value, type):

@@ -197,8 +197,11 @@ def test_every_mcp_resource_is_documented(mcp_listing):
 
 
 def environment_variables() -> set[str]:
-    """Every environment variable the package reads, by name."""
-    pattern = re.compile(r"""(?:os\.environ\.get\(|os\.environ\[|os\.getenv\(|envvar=)\s*["'](\w+)["']""")
+    """Every environment variable the package reads, by name (a service's URL variable is declared
+    once, as its config's ``url_variable``)."""
+    pattern = re.compile(
+        r"""(?:os\.environ\.get\(|os\.environ\[|os\.getenv\(|envvar=|url_variable: ClassVar\[str\] =)\s*["'](\w+)["']"""
+    )
     return {name for path in PACKAGE.rglob("*.py") for name in pattern.findall(path.read_text())}
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from citegraph.cli import main
 from citegraph.notes.reader import read_notes
 from citegraph.s2.client import S2Client
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from tests.standin import Faults, StandinS2
 from tests.standin.realworld import load_world, read_world_file
 

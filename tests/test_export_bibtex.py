@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from citegraph.assemble import graph_path, graph_stamp, node_attributes, save_graph
 from citegraph.cli import main
-from citegraph.export.formats import STANDARD_ENTRY_TYPES, bibtex
+from citegraph.export.bibtex import STANDARD_ENTRY_TYPES, bibtex
 
 RECORDED = Path(__file__).parent / "fixtures" / "recorded"
 # Both served by the real S2 (s2-folks #89, #104; /work/shared/reference/s2-observed-behaviour.md).

@@ -16,7 +16,7 @@ import pytest
 from citegraph.assemble import graph_path, load_graph
 from citegraph.pipeline import build
 from citegraph.s2.client import NESTED_FIELDS, PAPER_FIELDS
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env, two_builds_at_once
 from tests.standin import Citation, Faults, StandinS2, World, generate_world, sample_notes_seeds
 

@@ -10,8 +10,9 @@ import time
 import pytest
 
 from citegraph.s2.client import S2Client, parse_links_page
-from citegraph.s2.transport import S2Config
-from citegraph.store import FetchKind, Store
+from citegraph.s2.config import S2Config
+from citegraph.store import Store
+from citegraph.store.schema import FetchKind
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env, two_builds_at_once
 from tests.standin import Citation, Faults, StandinS2, World, load_recorded_paper
 

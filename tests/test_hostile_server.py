@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from citegraph.pipeline import build
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from tests.conftest import Citegraph
 from tests.standin import Faults, StandinS2
 from tests.standin.hostile import BAD_IDS, WRONG_TYPES, HostileS2

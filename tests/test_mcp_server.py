@@ -15,7 +15,7 @@ from citegraph.assemble import graph_path, graph_stamp, save_graph
 from citegraph.cli import main
 from citegraph.demo.examples import example_graph
 from citegraph.mcp import create_server
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from tests.standin import StandinS2
 
 SAMPLE_NOTES = Path(__file__).parent.parent / "data" / "notes"

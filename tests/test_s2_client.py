@@ -10,7 +10,7 @@ from semanticscholar.Paper import Paper
 from citegraph.errors import S2NotFound, S2Unavailable
 from citegraph.s2.adapter import async_client, client
 from citegraph.s2.client import S2Client
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from tests.standin import Faults
 
 KEY = "test-key-do-not-leak"

@@ -8,7 +8,7 @@ import pytest
 
 from citegraph.pipeline import build
 from citegraph.s2.client import S2Client
-from citegraph.s2.transport import S2Config
+from citegraph.s2.config import S2Config
 from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.standin import Faults
 
@@ -164,7 +164,7 @@ def test_an_echoed_key_is_redacted_everywhere(citegraph, standin, status):
 
 
 def test_builds_sharing_a_data_dir_share_one_rate_budget(tmp_path):
-    from citegraph.s2.transport import RateBudget
+    from citegraph.s2.pacing import RateBudget
 
     first, second = RateBudget(2.0, tmp_path / "rate"), RateBudget(2.0, tmp_path / "rate")
     starts = [budget.reserve(now=1000.0) for budget in (first, second, first, second)]
@@ -173,7 +173,7 @@ def test_builds_sharing_a_data_dir_share_one_rate_budget(tmp_path):
 
 
 def test_a_429_slows_the_pace_and_success_recovers_it_slowly():
-    from citegraph.s2.transport import RateBudget
+    from citegraph.s2.pacing import RateBudget
 
     budget = RateBudget(1.0, None)
     paced = budget.interval

@@ -11,8 +11,9 @@ import pytest
 
 from citegraph.errors import S2AuthError, S2Unavailable
 from citegraph.s2.client import S2Client
-from citegraph.s2.transport import S2Config
-from citegraph.store import FetchKind, FetchStatus, Store
+from citegraph.s2.config import S2Config
+from citegraph.store import Store
+from citegraph.store.schema import FetchKind, FetchStatus
 from tests.conftest import Citegraph
 from tests.standin import Faults, StandinS2
 from tests.standin.recorded import load_recording, recorded_world, recording_names

@@ -15,7 +15,8 @@ from mcp import Client
 
 from citegraph.cli import main
 from citegraph.mcp import create_server
-from citegraph.store import FetchKind, FetchStatus, Store
+from citegraph.store import Store
+from citegraph.store.schema import FetchKind, FetchStatus
 from tests.standin import Faults, StandinS2, generate_library
 from tests.standin.server import withhold_references
 

@@ -283,7 +283,7 @@ def test_build_suggest_draws_fresh_suggestions(cg, service):
 def test_python_callers_get_a_dataclass_with_a_frame(cg, service):
     import citegraph
     import citegraph.pipeline  # noqa: F401 (binds the package's submodules: the function must still win)
-    from citegraph.s2.transport import S2Config
+    from citegraph.s2.config import S2Config
 
     assert cg.build().exit_code == 0
     result = citegraph.suggest(cg.data_dir, top=3, s2_config=S2Config(api_url=service.url, rps=500))

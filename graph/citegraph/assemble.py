@@ -136,7 +136,7 @@ def assemble(
 
     from citegraph.clustering import assign_clusters
     from citegraph.crossref.stored import annotate as annotate_from_crossref
-    from citegraph.store import FINAL, FetchKind, FetchStatus
+    from citegraph.store.schema import FINAL, FetchKind, FetchStatus
     from citegraph.versions import merge_versions as _merge_versions
 
     graph = nx.DiGraph(citations=citations)

@@ -16,7 +16,8 @@ from pathlib import Path
 from citegraph.datafiles import NotRegularFile, read_regular
 from citegraph.errors import CoverageDamaged
 from citegraph.notes.reader import Notes
-from citegraph.store import AliasHow, FetchKind, FetchStatus, Store
+from citegraph.store import Store
+from citegraph.store.schema import AliasHow, FetchKind, FetchStatus
 from citegraph.text import withheld_words
 
 

@@ -26,9 +26,11 @@ from citegraph.constants import DEPTHS, MAX_CITATIONS, REFRESH_AFTER_DAYS, S2_LI
 from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.notes.reader import Notes
 from citegraph.s2.client import BATCH_SIZE, PAGE_SIZE, S2Client
+from citegraph.s2.pacing import PACE_MARGIN
 from citegraph.s2.records import Alert, Progress
-from citegraph.s2.transport import PACE_MARGIN
-from citegraph.store import FINAL, FetchKind, FetchStatus, Store, new_owner
+from citegraph.store import Store
+from citegraph.store.claims import new_owner
+from citegraph.store.schema import FINAL, FetchKind, FetchStatus
 from citegraph.text import short_title_key, title_key
 
 OUTAGE_FAILURES = 3

@@ -28,9 +28,10 @@ from citegraph.map.render import MapOptions, render_map
 from citegraph.notes.reader import Notes, ZoteroSource, read_notes, require_papers
 from citegraph.questions import unread_papers, your_papers
 from citegraph.s2.client import S2Client
+from citegraph.s2.config import S2Config
 from citegraph.s2.records import Notice, Progress
-from citegraph.s2.transport import S2Config
-from citegraph.store import Store, damaged
+from citegraph.store import Store
+from citegraph.store.connection import damaged
 from citegraph.suggestions import Suggestions, stored_suggestions
 from citegraph.suggestions import suggest as ask_suggestions
 

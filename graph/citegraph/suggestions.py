@@ -28,8 +28,8 @@ from citegraph.errors import CitegraphError, ConflictingOptions, S2Unavailable
 from citegraph.questions import YEAR, notice_line, paper_link, your_papers
 from citegraph.s2 import schema
 from citegraph.s2.client import S2Client
+from citegraph.s2.config import S2Config
 from citegraph.s2.records import Notice
-from citegraph.s2.transport import S2Config
 from citegraph.text import shown_title
 
 __all__ = ["Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
@@ -103,7 +103,7 @@ class Suggestions:
         }
 
     def graph(self) -> nx.DiGraph:
-        """The suggested papers as graph nodes (for `citegraph.export.formats.bibtex`)."""
+        """The suggested papers as graph nodes (for `citegraph.export.bibtex.bibtex`)."""
         return suggestion_graph(self.papers)
 
 

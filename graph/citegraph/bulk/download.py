@@ -23,8 +23,8 @@ from citegraph.bulk.engines import EngineOptions
 from citegraph.bulk.release import apply_diff, gzip_problem, read_manifest, write_manifest
 from citegraph.constants import LATEST_RELEASE
 from citegraph.errors import CitegraphError, DownloadFailed, UnusableAnswer
+from citegraph.s2.config import S2Config
 from citegraph.s2.records import Notice, Progress
-from citegraph.s2.transport import S2Config
 from citegraph.text import terminal_text
 
 ATTEMPTS = 4  # tries per file: a cut connection resumes, a damaged file starts over

@@ -28,7 +28,8 @@ from citegraph.notes.ids import parse_identifier
 from citegraph.notes.reader import Notes
 from citegraph.s2 import schema
 from citegraph.s2.client import LINKED_PAPER_FIELDS, PAPER_FIELDS
-from citegraph.store import FetchKind, FetchStatus, Store
+from citegraph.store import Store
+from citegraph.store.schema import FetchKind, FetchStatus
 from citegraph.text import title_key
 
 MAX_GLOBAL_HOPS = 4

@@ -9,10 +9,13 @@ import click
 
 from citegraph.cli.group import main
 from citegraph.cli.options import (
+    count_option,
     data_dir_option,
+    days_option,
     engine_options,
     format_option,
     make_engine_options,
+    map_file_option,
     map_options,
     release_source,
     wide_option,
@@ -117,22 +120,13 @@ class ProgressBars:
     help="1: your papers' references. 2: also their references (no influence flags).",
 )
 @click.option("--citations", is_flag=True, help="Also fetch papers citing your papers.")
-@click.option(
-    "--max-citations",
-    type=click.IntRange(1),
-    default=MAX_CITATIONS,
-    show_default=True,
-    help="At most this many citing papers per paper.",
-)
+@count_option("--max-citations", MAX_CITATIONS, "At most this many citing papers per paper.")
 @click.option("--offline", is_flag=True, help="Never touch the network: build from the store, report what is missing.")
 @click.option("--refresh", is_flag=True, help="Fetch everything again, even what is stored.")
-@click.option(
+@days_option(
     "--refresh-after",
-    type=click.FloatRange(0),
-    default=REFRESH_AFTER_DAYS,
-    show_default=True,
-    metavar="DAYS",
-    help="Ask again what can change (your papers' citation counts, then the citations of "
+    REFRESH_AFTER_DAYS,
+    "Ask again what can change (your papers' citation counts, then the citations of "
     "those that gained citers) once stored this many days; 0: now.",
 )
 @click.option(
@@ -155,14 +149,7 @@ class ProgressBars:
     show_default=True,
     help="Seconds of retrying one request (429, 5xx, timeouts) before marking it failed.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=MAP_FILE,
-    show_default=True,
-    help="The interactive map.",
-)
+@map_file_option("-o", "--output", default=MAP_FILE, help="The interactive map.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the coverage JSON here.")
 @click.option(
     "--suggest",
@@ -183,13 +170,10 @@ class ProgressBars:
     help="Send no DOI to Crossref (by default your papers', those of the unread ranking and the suggestions "
     "are sent, for retraction notices and the references S2 withholds).",
 )
-@click.option(
+@days_option(
     "--refresh-crossref",
-    type=click.FloatRange(0),
-    default=CROSSREF_REFRESH_DAYS,
-    show_default=True,
-    metavar="DAYS",
-    help="Ask Crossref again about retraction notices stored more than DAYS ago.",
+    CROSSREF_REFRESH_DAYS,
+    "Ask Crossref again about retraction notices stored more than DAYS ago.",
 )
 @click.option(
     "--no-merge-versions",
@@ -252,8 +236,8 @@ def build_command(
     from citegraph.fetch import FetchOptions
     from citegraph.map.render import MapOptions
     from citegraph.pipeline import build
+    from citegraph.s2.config import S2Config
     from citegraph.s2.records import Alert
-    from citegraph.s2.transport import S2Config
 
     progress = ProgressBars()
 
@@ -381,14 +365,7 @@ def crossref_line(totals: dict, asked) -> str | None:
 
 
 @main.command("demo")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEMO_MAP_FILE,
-    show_default=True,
-    help="Where to write the map.",
-)
+@map_file_option("-o", "--output", default=DEMO_MAP_FILE, help="Where to write the map.")
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),

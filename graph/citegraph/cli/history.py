@@ -6,10 +6,8 @@ import click
 
 from citegraph.cli.group import main
 from citegraph.cli.options import (
-    data_dir_option,
-    format_option,
+    output_options,
     saved_graph,
-    wide_option,
 )
 from citegraph.cli.output import markdown_table, print_json, print_rows
 from citegraph.constants import CHANGE_FORMATS, LOG_FORMATS, REPORT_FORMATS
@@ -41,9 +39,7 @@ LOG_TABLE_COLUMNS = (
 @main.command("changes")
 @click.option("--since", metavar="DATE", help="Compare with the last build made before this date (YYYY-MM-DD).")
 @click.option("--since-build", type=click.IntRange(1), metavar="N", help="Compare with build N (see `citegraph log`).")
-@format_option(CHANGE_FORMATS)
-@wide_option
-@data_dir_option
+@output_options(CHANGE_FORMATS)
 def changes_command(since, since_build, fmt, wide, data_dir):
     """What changed since the previous build (or --since DATE, --since-build N): new papers citing yours,
     unread references entering, climbing or leaving your top 20, groups that grew or split, new suggestions."""
@@ -61,8 +57,7 @@ def changes_command(since, since_build, fmt, wide, data_dir):
 
 
 @main.command("log")
-@format_option(LOG_FORMATS)
-@data_dir_option
+@output_options(LOG_FORMATS, wide=False)
 def log_command(fmt, data_dir):
     """One row per kept build: when, citegraph's version, the source, the notes files (sizes, SHA-256),
     the options, the requests made and the counts. md: a methods paragraph and the table, for a review."""
@@ -87,8 +82,7 @@ def _md(value) -> str:
 
 
 @main.command("saturation")
-@format_option(REPORT_FORMATS)
-@data_dir_option
+@output_options(REPORT_FORMATS, wide=False)
 def saturation_command(fmt, data_dir):
     """Per build, how many of your top 20 unread references are new (in no earlier build's ranking)
     against already known, and what the series says: is your reading saturated?"""

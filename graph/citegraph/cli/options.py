@@ -95,51 +95,74 @@ def saved_graph(data_dir: Path):
     return read_saved_graph(graph_path(data_dir))
 
 
+def choice_option(*names: str, choices, help: str, **more):
+    """An option taking one of ``choices``, the first being the default (so it is written once)."""
+    return click.option(*names, type=click.Choice(choices), default=choices[0], show_default=True, help=help, **more)
+
+
+def count_option(name: str, default: int, help: str, minimum: int = 1, **more):
+    """A whole-number option of at least ``minimum``, its default shown."""
+    return click.option(name, type=click.IntRange(minimum), default=default, show_default=True, help=help, **more)
+
+
+def days_option(name: str, default: float, help: str):
+    """A number of days (0 or more, fractions allowed), its default shown."""
+    return click.option(name, type=click.FloatRange(0), default=default, show_default=True, metavar="DAYS", help=help)
+
+
 def format_option(choices=PAPER_FORMATS):
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=choices[0],
-        show_default=True,
-        help="table cuts long values with …; the other formats carry them in full.",
+    return choice_option(
+        "--format", "fmt", choices=choices, help="table cuts long values with …; the other formats carry them in full."
     )
+
+
+def output_options(formats=PAPER_FORMATS, wide: bool = True):
+    """What every question of the saved graph takes: --format (one of ``formats``), --wide when its
+    answer is a table of rows, and --data-dir."""
+
+    def decorate(func):
+        func = data_dir_option(func)
+        if wide:
+            func = wide_option(func)
+        return format_option(formats)(func)
+
+    return decorate
 
 
 def top_option(maximum: int | None = None):
     return click.option("--top", type=click.IntRange(1, maximum), default=TOP, show_default=True, help="Rows to print.")
 
 
+def since_option(help: str = "Only papers published in or after this year."):
+    return click.option("--since", type=int, help=help)
+
+
+def map_file_option(*names: str, default: Path, help: str):
+    """A file the map is written to (or read from)."""
+    return click.option(
+        *names, type=click.Path(dir_okay=False, path_type=Path), default=default, show_default=True, help=help
+    )
+
+
 def map_options(func):
-    func = click.option(
+    """--color, --show, --max-nodes, --layout: how the map is drawn."""
+    func = choice_option(
         "--color",
-        type=click.Choice(MAP_COLORS),
-        default=MAP_COLORS[0],
-        show_default=True,
+        choices=MAP_COLORS,
         help="What node colours mean on the map (auto: topic when your notes have two topics or more, else cluster).",
     )(func)
-    func = click.option(
+    func = choice_option(
         "--show",
-        type=click.Choice(MAP_SHOWS),
-        default=MAP_SHOWS[0],
-        show_default=True,
+        choices=MAP_SHOWS,
         help="folded: references cited by one of your papers only are folded into it.",
     )(func)
-    func = click.option(
+    func = count_option(
         "--max-nodes",
-        type=click.IntRange(MAP_MIN_NODES),
-        default=MAP_MAX_NODES,
-        show_default=True,
-        help="Draw at most this many papers (your papers and the best unread ones).",
+        MAP_MAX_NODES,
+        "Draw at most this many papers (your papers and the best unread ones).",
+        minimum=MAP_MIN_NODES,
     )(func)
-    func = click.option(
-        "--layout",
-        type=click.Choice(MAP_LAYOUTS),
-        default=MAP_LAYOUTS[0],
-        show_default=True,
-        help="timeline: x is the publication year.",
-    )(func)
-    return func
+    return choice_option("--layout", choices=MAP_LAYOUTS, help="timeline: x is the publication year.")(func)
 
 
 def release_source(value: str | None) -> Path | None:
@@ -192,11 +215,9 @@ def engine_options(func):
         help="With --engine spark: local[N], spark://HOST:PORT, or Spark Connect sc://HOST.",
     )(func)
     func = duckdb_options(func)
-    return click.option(
+    return choice_option(
         "--engine",
-        type=click.Choice(ENGINES),
-        default=ENGINES[0],
-        show_default=True,
+        choices=ENGINES,
         help="Reads a Datasets release: DuckDB embedded, or Spark (pip install 'citegraph[spark]').",
     )(func)
 

@@ -9,16 +9,19 @@ import click
 
 from citegraph.cli.group import main
 from citegraph.cli.options import (
+    choice_option,
+    count_option,
     data_dir_option,
     engine_options,
     format_option,
     make_engine_options,
     map_options,
+    output_options,
     release_source,
     resolve,
     saved_graph,
+    since_option,
     top_option,
-    wide_option,
 )
 from citegraph.cli.output import (
     CITING_COLUMNS,
@@ -47,8 +50,7 @@ from citegraph.text import cut, markdown_text, terminal_text, withheld_words
 
 
 @main.command("stats")
-@data_dir_option
-@format_option(REPORT_FORMATS)
+@output_options(REPORT_FORMATS, wide=False)
 def stats_command(data_dir, fmt):
     """Counts of papers (read/unread), citations (influential), coverage and years."""
     from citegraph.questions import flags_pending_note, graph_stats, retraction_note, withheld_note
@@ -174,7 +176,7 @@ def path_command(
     if fmt == "json":
         print_json(found)
     elif fmt == "bibtex":
-        from citegraph.export.formats import bibtex
+        from citegraph.export.bibtex import bibtex
 
         click.echo(bibtex(graph, on_path), nl=False)
     else:
@@ -192,7 +194,7 @@ def path_command(
 def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool) -> None:
     """A listing's records in ``fmt``: BibTeX of its papers, or `print_rows` (the table without urls)."""
     if fmt == "bibtex":
-        from citegraph.export.formats import bibtex
+        from citegraph.export.bibtex import bibtex
 
         click.echo(bibtex(graph, [row.paperId for row in rows]), nl=False)
         return
@@ -206,23 +208,15 @@ def _print_papers(graph, rows: list, fmt: str, table_columns: tuple, wide: bool)
 
 @main.command("unread")
 @top_option()
-@click.option(
-    "--min-cited-by",
-    type=click.IntRange(1),
-    default=MIN_CITED_BY,
-    show_default=True,
-    help="Only papers cited by at least this many of your papers.",
-)
-@click.option("--since", type=int, help="Only papers published in or after this year.")
+@count_option("--min-cited-by", MIN_CITED_BY, "Only papers cited by at least this many of your papers.")
+@since_option()
 @click.option("--cluster", metavar="NAME", help="Only papers of this group (see `citegraph clusters`).")
 @click.option(
     "--include-retracted",
     is_flag=True,
     help="Rank retracted papers (Crossref's notices) as any other; by default they come last.",
 )
-@format_option()
-@wide_option
-@data_dir_option
+@output_options()
 def unread_command(top, min_cited_by, since, cluster, include_retracted, fmt, wide, data_dir):
     """References you have not read, ranked by how much your reading depends on them.
 
@@ -253,9 +247,7 @@ def unread_command(top, min_cited_by, since, cluster, include_retracted, fmt, wi
 @main.command("similar")
 @click.argument("paper")
 @top_option()
-@format_option()
-@wide_option
-@data_dir_option
+@output_options()
 def similar_command(paper, top, fmt, wide, data_dir):
     """Unread papers most related to PAPER (co-citation + bibliographic coupling, Salton cosine)."""
     from citegraph.questions import similar_papers
@@ -266,24 +258,10 @@ def similar_command(paper, top, fmt, wide, data_dir):
 
 @main.command("citing")
 @top_option()
-@click.option(
-    "--min-cites",
-    type=click.IntRange(1),
-    default=MIN_CITES,
-    show_default=True,
-    help="Only papers citing at least this many of your papers.",
-)
-@click.option("--since", type=int, help="Only papers published in or after this year (later work).")
-@click.option(
-    "--sort",
-    type=click.Choice(CITING_SORTS),
-    default=CITING_SORTS[0],
-    show_default=True,
-    help="cites: most of your papers cited first; year: newest first.",
-)
-@format_option()
-@wide_option
-@data_dir_option
+@count_option("--min-cites", MIN_CITES, "Only papers citing at least this many of your papers.")
+@since_option("Only papers published in or after this year (later work).")
+@choice_option("--sort", choices=CITING_SORTS, help="cites: most of your papers cited first; year: newest first.")
+@output_options()
 def citing_command(top, min_cites, since, sort, fmt, wide, data_dir):
     """Papers that cite many of your papers, read or queued (needs `build --citations`)."""
     from citegraph.questions import citing_papers
@@ -357,8 +335,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
 
 @main.command("show")
 @click.argument("paper")
-@format_option(PAPER_REPORT_FORMATS)
-@data_dir_option
+@output_options(PAPER_REPORT_FORMATS, wide=False)
 def show_command(paper, fmt, data_dir):
     """Everything known about one paper, with its references and citers in the graph.
 
@@ -371,7 +348,7 @@ def show_command(paper, fmt, data_dir):
     graph = saved_graph(data_dir)
     node = resolve(graph, paper)
     if fmt == "bibtex":
-        from citegraph.export.formats import bibtex
+        from citegraph.export.bibtex import bibtex
 
         click.echo(bibtex(graph, [node]), nl=False)
     elif fmt == "json":
@@ -408,16 +385,8 @@ def export_command(fmt, output, papers, data_dir):
 
 
 @main.command("clusters")
-@click.option(
-    "--top",
-    type=click.IntRange(0),
-    default=CLUSTER_TOP_UNREAD,
-    show_default=True,
-    help="Best unread papers listed per group.",
-)
-@format_option(ROW_FORMATS)
-@wide_option
-@data_dir_option
+@count_option("--top", CLUSTER_TOP_UNREAD, "Best unread papers listed per group.", minimum=0)
+@output_options(ROW_FORMATS)
 def clusters_command(top, fmt, wide, data_dir):
     """The groups your papers fall into: name, size, your papers in it, its best unread papers.
 

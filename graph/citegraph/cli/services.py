@@ -8,7 +8,15 @@ import click
 
 from citegraph.cli.build import ProgressBars
 from citegraph.cli.group import main
-from citegraph.cli.options import data_dir_option, duckdb_options, format_option, make_engine_options, top_option
+from citegraph.cli.options import (
+    choice_option,
+    data_dir_option,
+    duckdb_options,
+    make_engine_options,
+    map_file_option,
+    output_options,
+    top_option,
+)
 from citegraph.cli.output import SUGGESTION_COLUMNS, print_rows
 from citegraph.constants import ENGINES, LATEST_RELEASE, MAP_FILE, MAX_SUGGESTIONS, SUGGESTION_POOLS
 from citegraph.text import terminal_text
@@ -22,13 +30,8 @@ from citegraph.text import terminal_text
     help="Add the refresh tool: a build of NOTES that fetches from Semantic Scholar. Without it the "
     "server never touches the network.",
 )
-@click.option(
-    "--map",
-    "map_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=MAP_FILE,
-    show_default=True,
-    help="The map the server's map resource points to (and refresh draws).",
+@map_file_option(
+    "--map", "map_file", default=MAP_FILE, help="The map the server's map resource points to (and refresh draws)."
 )
 @data_dir_option
 def mcp_command(notes, allow_fetch, map_file, data_dir):
@@ -133,12 +136,8 @@ def datasets_update_command(folder, to_release, memory_limit, temp_dir):
 
 
 @main.command("suggest")
-@click.option(
-    "--pool",
-    type=click.Choice(SUGGESTION_POOLS),
-    default=SUGGESTION_POOLS[0],
-    show_default=True,
-    help="recent: papers of the last 60 days; all-cs: all computer-science papers.",
+@choice_option(
+    "--pool", choices=SUGGESTION_POOLS, help="recent: papers of the last 60 days; all-cs: all computer-science papers."
 )
 @top_option(MAX_SUGGESTIONS)
 @click.option(
@@ -152,15 +151,14 @@ def datasets_update_command(folder, to_release, memory_limit, temp_dir):
     is_flag=True,
     help="Do not send the suggestions' DOIs to Crossref (for their retraction notices).",
 )
-@format_option()
-@data_dir_option
+@output_options(wide=False)
 def suggest_command(pool, top, from_paper, cluster, offline, no_crossref, fmt, data_dir):
     """Papers Semantic Scholar recommends for your reading, and why (needs a build).
 
     Positives: your read papers (or --from-paper / --cluster); negatives: papers your notes mark
     not relevant. Papers in your notes are never listed. Each answer is stored with its date.
     """
-    from citegraph.export.formats import bibtex
+    from citegraph.export.bibtex import bibtex
     from citegraph.suggestions import suggest
 
     if from_paper is not None and cluster is not None:

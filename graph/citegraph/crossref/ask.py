@@ -20,7 +20,8 @@ from citegraph.crossref import stored
 from citegraph.crossref.client import CrossrefClient
 from citegraph.errors import CrossrefError, S2Error
 from citegraph.s2.client import BATCH_SIZE, S2Client
-from citegraph.store import FINAL, FetchKind, FetchStatus, Store
+from citegraph.store import Store
+from citegraph.store.schema import FINAL, FetchKind, FetchStatus
 
 
 @dataclass

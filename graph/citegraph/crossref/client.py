@@ -20,22 +20,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from citegraph.constants import (
-    CROSSREF_API_URL,
-    CROSSREF_DOIS_PER_REQUEST,
-    CROSSREF_RPS,
-    MAX_WAIT,
-    MIN_RPS,
-    TIMEOUT,
-    check_range,
-)
+from citegraph.constants import CROSSREF_API_URL, CROSSREF_DOIS_PER_REQUEST, CROSSREF_RPS
 from citegraph.crossref import schema
 from citegraph.crossref.records import Work
 from citegraph.errors import CrossrefError, CrossrefNotFound, CrossrefUnreachable
-from citegraph.s2.transport import OUTAGE_WINDOW, Transport, _url_problem, path_segment, redact_url
+from citegraph.s2.config import ServiceConfig, path_segment
+from citegraph.s2.pacing import PACE_MARGIN
+from citegraph.s2.transport import Transport
 
 if TYPE_CHECKING:
     import httpx
@@ -46,53 +39,26 @@ NOT_FOUND = "Resource not found."  # Crossref's 404 body (text/plain) for a DOI 
 
 
 @dataclass(frozen=True)
-class CrossrefConfig:
-    """How to reach Crossref.
+class CrossrefConfig(ServiceConfig):
+    """How to reach Crossref: see :class:`citegraph.s2.config.ServiceConfig`, and
 
     Parameters
     ----------
     api_url : the API's base URL (``CROSSREF_API_URL``).
     mailto : an address sent in the User-Agent (``CROSSREF_MAILTO``): Crossref's "polite pool".
-    rps, max_wait, timeout, rate_file, outage_window : as for :class:`citegraph.s2.transport.S2Config`.
     """
 
     api_url: str = CROSSREF_API_URL
-    mailto: str | None = None
     rps: float = CROSSREF_RPS
-    max_wait: float = MAX_WAIT
-    timeout: float = TIMEOUT
-    rate_file: Path | None = None
-    outage_window: float = OUTAGE_WINDOW
-    api_key = None  # Crossref's public API takes no key: nothing to send or redact
+    mailto: str | None = None
+    api_key: ClassVar[None] = None  # Crossref's public API takes no key: nothing to send or redact
 
-    def __post_init__(self):
-        check_range("rps", self.rps, MIN_RPS)
-        check_range("max_wait", self.max_wait, 0)
-        check_range("timeout", self.timeout, 0)
-        problem = _url_problem(self.api_url)
-        if problem:
-            raise CrossrefUnreachable(
-                f"CROSSREF_API_URL ({redact_url(self.api_url)!r}) is not a usable URL "
-                f"({problem}); set it to the API's base URL, like {CROSSREF_API_URL}, "
-                "or unset it"
-            )
+    url_variable: ClassVar[str] = "CROSSREF_API_URL"
+    unusable_url: ClassVar[type[Exception]] = CrossrefUnreachable
 
     @classmethod
-    def from_env(cls, **overrides) -> CrossrefConfig:
-        values = {
-            "api_url": os.environ.get("CROSSREF_API_URL") or CROSSREF_API_URL,
-            "mailto": os.environ.get("CROSSREF_MAILTO") or None,
-        }
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
-
-    @property
-    def shown_url(self) -> str:
-        return redact_url(self.api_url)
-
-    @property
-    def root_url(self) -> str:
-        return self.api_url.rstrip("/")
+    def environment(cls) -> dict:
+        return {"mailto": os.environ.get("CROSSREF_MAILTO") or None}
 
 
 class CrossrefClient(Transport):
@@ -103,7 +69,7 @@ class CrossrefClient(Transport):
     unreachable = CrossrefUnreachable
 
     def __init__(self, config: CrossrefConfig, notice=None):
-        super().__init__(config, notice)  # type: ignore[arg-type]
+        super().__init__(config, notice)
 
     def works(self, dois: list[str], with_references: bool = False) -> dict[str, Work | None]:
         """``{doi: its work, or None when Crossref holds none}`` for these DOIs (lower case), in one
@@ -161,7 +127,7 @@ class CrossrefClient(Transport):
         except ValueError:
             allowed = None
         if allowed and allowed > 0:
-            slowest = 1.04 / allowed
+            slowest = PACE_MARGIN / allowed
             if slowest > self._pacer.base:
                 self._pacer.base = self._pacer.interval = slowest
 

@@ -145,7 +145,7 @@ def page_data(
         for row in ranked
     ]
     links, hops = adjacency(graph, index)
-    from citegraph.export.formats import bibtex_entries
+    from citegraph.export.bibtex import bibtex_entries
 
     # One call for the whole list: keys stay unique whichever rows are ticked and copied together.
     entries = bibtex_entries(graph, [row.paperId for row in ranked]) if bibtex else {}
@@ -206,7 +206,7 @@ def later_work_data(graph: nx.DiGraph, later=None) -> dict:
     the last stored `citegraph.suggestions.Suggestions` (``later``), each with the paperIds of your papers
     it cites and shares references with (the page draws it near them), ``new`` and its copy texts.
     """
-    from citegraph.export.formats import bibtex_entries
+    from citegraph.export.bibtex import bibtex_entries
     from citegraph.questions import has_citations, top_citing
 
     citing = []

@@ -137,7 +137,7 @@ def create_server(
         Add the ``refresh`` tool, the only one that reaches Semantic Scholar.
     map_file : Path
         The map the ``map`` resource points to and ``refresh`` draws.
-    s2_config : citegraph.s2.transport.S2Config, optional
+    s2_config : citegraph.s2.config.S2Config, optional
         How ``refresh`` reaches Semantic Scholar (default: from the environment).
 
     Returns

@@ -24,8 +24,8 @@ from semanticscholar.ApiRequester import ApiRequester
 
 from citegraph.errors import UnusableAnswer
 from citegraph.s2.client import S2Client
+from citegraph.s2.config import S2Config
 from citegraph.s2.records import Notice
-from citegraph.s2.transport import S2Config
 
 __all__ = ["S2ApiClient", "AsyncS2ApiClient", "TransportRequester", "client", "async_client"]
 
@@ -201,7 +201,7 @@ def client(source: S2Config | S2Client, notice: Notice | None = None) -> S2ApiCl
     Parameters
     ----------
     source : an :class:`~citegraph.s2.client.S2Client` to share (one pacing for all calls of a command), or an
-        :class:`~citegraph.s2.transport.S2Config` to make one from (give it ``rate_file`` to share a data dir's budget).
+        :class:`~citegraph.s2.config.S2Config` to make one from (give it ``rate_file`` to share a data dir's budget).
     notice : called with one line while waiting to retry (only when ``source`` is a config).
 
     Returns
@@ -213,7 +213,7 @@ def client(source: S2Config | S2Client, notice: Notice | None = None) -> S2ApiCl
 
     Example
     -------
-    >>> from citegraph.s2.transport import S2Config
+    >>> from citegraph.s2.config import S2Config
     >>> with client(S2Config(api_url="http://127.0.0.1:9")) as s2:
     ...     type(s2).__mro__[1].__name__
     'SemanticScholar'
@@ -234,7 +234,7 @@ def async_client(source: S2Config | S2Client, notice: Notice | None = None) -> A
 
     Example
     -------
-    >>> from citegraph.s2.transport import S2Config
+    >>> from citegraph.s2.config import S2Config
     >>> async_client(S2Config(api_url="http://127.0.0.1:9")).transport.config.root_url
     'http://127.0.0.1:9'
     """

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from citegraph.constants import S2_LINKED_CAP
 from citegraph.errors import S2NoList, S2NotFound, S2Unavailable
 from citegraph.s2 import schema
-from citegraph.s2.records import BatchPaper, Link, LinksPage
 
 # The transport imports httpx only when a client is made: a build with nothing to fetch never pays for it.
-from citegraph.s2.transport import Transport, path_segment
+from citegraph.s2.config import path_segment
+from citegraph.s2.records import BatchPaper, Link, LinksPage
+from citegraph.s2.transport import Transport
 
 PAPER_FIELDS = [
     "title",
@@ -35,17 +36,10 @@ PAPER_FIELDS = [
     "publicationTypes",
     "journal",
 ]
-LINKED_PAPER_FIELDS = [
-    "title",
-    "year",
-    "authors",
-    "venue",
-    "externalIds",
-    "citationCount",
-    "influentialCitationCount",
-    "url",
-    "publicationDate",
-]
+# A linked paper (a reference or a citer) is stored as a stub: the detail only a full record carries
+# (its reference count, BibTeX, journal, open access…) is not asked for.
+FULL_RECORD_ONLY = {"referenceCount", "fieldsOfStudy", "openAccessPdf", "citationStyles", "publicationTypes", "journal"}
+LINKED_PAPER_FIELDS = [field for field in PAPER_FIELDS if field not in FULL_RECORD_ONLY]
 # Nested reference items carry no authors: 500 papers' lists must stay under the batch's 10 MB.
 NESTED_FIELDS = [f"references.{f}" for f in ["paperId"] + LINKED_PAPER_FIELDS if f != "authors"]
 NESTED_REFERENCE_FIELDS = ["title"] + NESTED_FIELDS
