@@ -25,7 +25,7 @@ MODULES = [
     "citegraph.export.formats",
     "citegraph.bulk.extract",
     "citegraph.fetch",
-    "citegraph.graphfile",
+    "citegraph.savedgraph",
     "citegraph.clustering",
     "citegraph.notes.ids",
     "citegraph.mcp_server",

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from citegraph.constants import MERGE_VERSIONS, ReadingStatus
 from citegraph.errors import GraphMissing
-from citegraph.graphfile import GRAPH_FILE, graph_path, graph_stamp, load_graph, read_stamp, save_graph
+from citegraph.graphfile import GRAPH_FILE, graph_path, graph_stamp, save_graph
+from citegraph.graphload import load_graph, read_stamp
 
 if TYPE_CHECKING:  # the queries import this module's file functions without NetworkX
     import networkx as nx

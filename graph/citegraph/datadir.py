@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citegraph.graphfile import GRAPH_FILE, graph_path, load_graph
+from citegraph.graphfile import GRAPH_FILE, graph_path
+from citegraph.graphload import load_graph
 from citegraph.store import Store
 
 if TYPE_CHECKING:
