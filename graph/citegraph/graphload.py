@@ -209,9 +209,13 @@ def load_graph(path: Path) -> nx.DiGraph:
     GraphMissing
         No file, or a file that is not a whole citegraph graph of this version.
     """
+    return graph_from_sections(GraphSections(path))
+
+
+def graph_from_sections(sections: GraphSections) -> nx.DiGraph:
+    """The NetworkX DiGraph of a saved graph's sections (see `load_graph`)."""
     import networkx as nx
 
-    sections = GraphSections(path)
     # Loading creates a million small dicts and no cycles: pausing the collector makes it three
     # times faster.
     gc.disable()
@@ -237,7 +241,7 @@ def load_graph(path: Path) -> nx.DiGraph:
             raise ValueError("a citation is listed twice")
         graph._succ, graph._pred = succ, pred
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise damaged(path, f"{type(exc).__name__}: {exc}"[:200]) from None
+        raise damaged(sections.path, f"{type(exc).__name__}: {exc}"[:200]) from None
     finally:
         gc.enable()
     return graph

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from citegraph.graphload import GraphSections, damaged
+from citegraph.graphload import GraphSections, damaged, graph_from_sections
 from citegraph.graphfile import EDGE, NODE
 
 __all__ = ["read_saved_graph", "SavedGraph"]
@@ -260,3 +260,7 @@ class SavedGraph:
         sections, ids = self._sections, self.ids
         citing = (ids[i] for i, outs in enumerate(sections["out_degree"]) for _ in range(outs))
         return zip(citing, map(ids.__getitem__, sections["target"]), self._edge_records.values_of(data, default))
+
+    def networkx(self):
+        """The whole graph as a NetworkX DiGraph (as `citegraph.load` gives it), from the same file read."""
+        return graph_from_sections(self._sections)
