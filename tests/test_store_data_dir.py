@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.assemble import assemble, graph_path, graph_stamp, load_graph, read_stamp, save_graph
-from citegraph.graphfile import BLOCK
 from citegraph.cli import main
 from citegraph.datadir import load, open_store
+from citegraph.graphfile import BLOCK
 from citegraph.notes.reader import read_notes
 from tests.conftest import ROOT, SAMPLE_NOTES
 
@@ -231,6 +231,7 @@ def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
         "free some space or use another --data-dir, then run `citegraph build` again"
     ]
     assert sorted(p.name for p in citegraph.data_dir.iterdir()) == [
+        ".rankings.json",  # kept by the first build
         "citegraph.db",
         "coverage.json",
         "crossref-rate",

@@ -28,7 +28,16 @@ def measure(table: Table, data: Path, name: str, notes: Path, world, rate: float
     service = StandinS2(world, Faults(rps=rate)).start()
     try:
         wall = run_citegraph(
-            "build", notes, "--data-dir", data, "-o", data / "g.html", "--rps", rate, "--no-crossref", env_url=service.url
+            "build",
+            notes,
+            "--data-dir",
+            data,
+            "-o",
+            data / "g.html",
+            "--rps",
+            rate,
+            "--no-crossref",
+            env_url=service.url,
         )
         served = service.log.count(served_only=True)
         floor = served / rate
@@ -36,6 +45,8 @@ def measure(table: Table, data: Path, name: str, notes: Path, world, rate: float
         table.add("rate", f"{name}: paced build at --rps {rate:g} vs a strict {rate:g}/s bucket", served, "req")
         table.add("rate", f"{name}: 429 answers received", limited, "", "<= 1", limited <= 1)
         table.add("rate", f"{name}: wall time, whole command", round(wall, 2), "s")
-        table.add("rate", f"{name}: wall time / request floor", round(wall / floor, 2), "x", "<= 1.1", wall / floor <= 1.1)
+        table.add(
+            "rate", f"{name}: wall time / request floor", round(wall / floor, 2), "x", "<= 1.1", wall / floor <= 1.1
+        )
     finally:
         service.stop()

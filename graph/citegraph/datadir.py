@@ -23,6 +23,7 @@ STORE_FILE = "citegraph.db"  # every answer fetched (see citegraph.store)
 COVERAGE_FILE = "coverage.json"  # the last build's coverage report
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
 CROSSREF_RATE_FILE = "crossref-rate"  # the same for Crossref's requests
+RANKINGS_FILE = ".rankings.json"  # the unread rankings a build uses, kept under the saved graph's stamp
 
 
 def open_store(data_dir: Path) -> Store:

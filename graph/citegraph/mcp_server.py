@@ -42,9 +42,9 @@ from citegraph.coverage import read_coverage
 from citegraph.datadir import COVERAGE_FILE
 from citegraph.datafiles import open_regular
 from citegraph.errors import AmbiguousPaper, CitegraphError, GraphMissing, NoPath, PaperNotFound, ToolProblem
-from citegraph.savedgraph import read_saved_graph
 from citegraph.questions import paper_link, reading_status, retraction_note, unread_papers, your_papers
 from citegraph.s2.records import Progress
+from citegraph.savedgraph import read_saved_graph
 from citegraph.suggestions import suggest
 from citegraph.text import cut
 

@@ -6,6 +6,7 @@ one read when nothing changed), the build recorded, the map drawn (or kept).
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -150,29 +151,9 @@ def build(
     >>> result.report.totals["ok"]  # doctest: +SKIP
     35
     """
-    plan = BuildPlan(
-        list(paths),
-        Path(data_dir),
-        output,
-        fetch_options or FetchOptions(),
-        s2_config,
-        offline,
-        map_options,
-        report_file,
-        progress,
-        notice,
-        zotero,
-        suggest,
-        release,
-        engine_options,
-        quick,
-        first_view,
-        keep,
-        crossref,
-        crossref_config,
-        refresh_crossref,
-        merge_versions,
-    )
+    asked = {**locals(), "paths": list(paths), "data_dir": Path(data_dir)}  # every argument, as the plan holds it
+    asked["fetch_options"] = fetch_options or FetchOptions()
+    plan = BuildPlan(**{field.name: asked[field.name] for field in dataclasses.fields(BuildPlan)})
     return run_build(plan)
 
 

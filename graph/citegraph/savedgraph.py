@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from citegraph.graphload import GraphSections, damaged, graph_from_sections
 from citegraph.graphfile import EDGE, NODE
+from citegraph.graphload import GraphSections, damaged, graph_from_sections
 
 __all__ = ["read_saved_graph", "SavedGraph"]
 

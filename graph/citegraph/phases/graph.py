@@ -13,7 +13,7 @@ from citegraph.constants import MAP_TOP_UNREAD, RANKING_KEPT
 from citegraph.coverage import CoverageStatus, coverage, version_rows, write_report
 from citegraph.crossref.ask import withheld_papers
 from citegraph.crossref.report import crossref_section
-from citegraph.datadir import COVERAGE_FILE
+from citegraph.datadir import COVERAGE_FILE, RANKINGS_FILE
 from citegraph.errors import CitegraphError
 from citegraph.map.keptfiles import UNREADABLE, read_kept, write_kept
 from citegraph.phases.plan import BuildPlan, BuildRun
@@ -21,7 +21,6 @@ from citegraph.questions import unread_papers, your_papers
 from citegraph.store import Store
 
 RANKED_FOR_CROSSREF = 4 * MAP_TOP_UNREAD  # the unread ranking's first papers whose retraction status is asked
-RANKINGS_FILE = ".rankings.json"  # beside the saved graph: its stamp and the rankings drawn from it
 
 
 def assemble_graph(plan: BuildPlan, run: BuildRun, store: Store) -> tuple[object, bool]:
