@@ -5,6 +5,8 @@ beside the graph under its stamp so that a build that changed nothing does not r
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -85,21 +87,27 @@ def rankings(plan: BuildPlan, run: BuildRun, graph) -> dict:
     ``[paperId, score]`` as `citegraph.unread_papers` ranks them (retracted papers last), for the
     build's snapshot. Kept beside the saved graph under its stamp: computed once per graph."""
     kept_file = plan.data_dir / RANKINGS_FILE
+    key = {"graph": run.stamp, "ranking": _ranking_code()}
     with contextlib.suppress(*UNREADABLE):
         kept = read_kept(kept_file)
-        if kept["stamp"] == run.stamp and _rankings_of(kept, graph):
+        if kept["stamp"] == key and _rankings_of(kept, graph):
             return kept
     rows = unread_papers(graph, top=None, include_retracted=True)
     retracted = {row.paperId for row in rows if graph.nodes[row.paperId].get("retracted")}
     # unread_papers sorts retracted papers last, stably: the same order with them moved to the end
     ranked = [row for row in rows if row.paperId not in retracted] + [row for row in rows if row.paperId in retracted]
     found = {
-        "stamp": run.stamp,
+        "stamp": key,
         "crossref": [row.paperId for row in rows[:RANKED_FOR_CROSSREF]],
         "kept": [[row.paperId, row.score] for row in ranked[:RANKING_KEPT]],
     }
     write_kept(kept_file, found)
     return found
+
+
+def _ranking_code() -> str:
+    """A digest of the ranking's code: rankings kept by another version of it are ranked again."""
+    return hashlib.sha256(Path(sys.modules[unread_papers.__module__].__file__).read_bytes()).hexdigest()
 
 
 def _rankings_of(kept: dict, graph) -> bool:
