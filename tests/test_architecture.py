@@ -19,7 +19,13 @@ LAYERS = [
     ["constants", "errors", "text", "datafiles"],  # settings, the exception tree, plain helpers
     ["notes.*"],  # reading your notes: files and Zotero, no network, no graph
     ["s2.*"],  # Semantic Scholar: records, answer schema, transport, Graph API calls
-    ["store.*", "graphfile", "datadir"],  # what is kept on disk: the SQLite store, the saved graph, the data dir
+    [
+        "store.*",
+        "graphfile",
+        "graphload",
+        "savedgraph",
+        "datadir",
+    ],  # what is kept on disk: the SQLite store, the saved graph, the data dir
     ["crossref.*"],  # Crossref: withheld references and retraction notices, kept in the store
     ["fetch", "coverage"],  # notes + S2 -> the store; what was found for each entry
     ["questions.*", "lookup", "paths", "versions"],  # questions asked of a graph; versions of one paper
@@ -28,7 +34,7 @@ LAYERS = [
     ["export.*", "map.*"],  # the graph -> files for other tools, the interactive page
     ["suggestions"],  # S2's recommendations for your reading
     ["history", "buildlog"],  # each build's snapshot: what changed, the log, saturation
-    ["pipeline"],  # the whole build
+    ["phases.*", "pipeline"],  # the whole build, and its phases
     ["demo.*"],  # the demo: a generated world built as a release
     ["cli.*", "mcp.*", "__main__", "citegraph"],  # the entry points
 ]
@@ -36,7 +42,7 @@ LAYERS = [
 # Boundaries the layers alone do not keep: the module (or folder) never imports these citegraph
 # modules, nor these other packages.
 NEVER = {
-    "notes.*": ["s2.*", "store.*", "fetch", "assemble", "graphfile"],
+    "notes.*": ["s2.*", "store.*", "fetch", "assemble", "graphfile", "graphload", "savedgraph"],
     "store.*": ["s2.transport", "s2.answers", "s2.pacing", "s2.client", "s2.adapter"],
     "map.*": ["s2.*", "fetch"],
     "questions.*": ["cli.*", "mcp.*"],

@@ -31,7 +31,7 @@ MODULES = [
     "citegraph.export.bibtex",
     "citegraph.bulk.extract",
     "citegraph.fetch",
-    "citegraph.graphfile",
+    "citegraph.savedgraph",
     "citegraph.clustering",
     "citegraph.notes.ids",
     "citegraph.mcp.resources",

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from citegraph.assemble import assemble, graph_path, graph_stamp, load_graph, read_stamp, save_graph
 from citegraph.cli import main
 from citegraph.datadir import load, open_store
+from citegraph.graphfile import BLOCK
 from citegraph.notes.reader import read_notes
 from tests.conftest import ROOT, SAMPLE_NOTES
 
@@ -90,12 +91,44 @@ def test_the_saved_graph_loads_as_it_was_assembled(citegraph):
 def test_the_saved_graph_is_plain_json_with_its_stamp_first(citegraph):
     assert citegraph.build().exit_code == 0
     path = graph_path(citegraph.data_dir)
-    stamp_line, header_line, *section_lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    data = path.read_bytes()
+    stamp_line, header_line, *block_lines = data.rstrip(b"\n").split(b"\n")
     assert json.loads(stamp_line) == read_stamp(path) and read_stamp(path)["citations"] is False
     header = json.loads(header_line)
-    assert len(header["sections"]) == len(section_lines), "the index names one section per line"
-    sections = dict(zip(header["sections"], map(json.loads, section_lines)))
-    assert len(sections["ids"]) == header["nodes"] and len(sections["target"]) == header["edges"]
+    body = data[len(stamp_line) + len(header_line) + 2 :]
+    blocks = {
+        name: [json.loads(body[start:end]) for start, end in zip(offsets, offsets[1:])]
+        for name, offsets in header["offsets"].items()
+    }
+    assert sum(map(len, blocks.values())) == len(block_lines), "the index says where each line starts"
+    assert sum(map(len, blocks["ids"])) == header["nodes"] and sum(map(len, blocks["target"])) == header["edges"]
+
+
+def test_an_older_saved_graph_is_one_line_asking_for_a_build(citegraph):
+    assert citegraph.build().exit_code == 0
+    path = graph_path(citegraph.data_dir)
+    stamp_line, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    path.write_text(json.dumps({**json.loads(stamp_line), "version": 2}) + "\n" + rest)
+    line = one_line_error(citegraph.query("show", "Attention Is All You Need"))
+    assert line == f"error: {path} was saved by another citegraph version; run `citegraph build NOTES` again"
+    result = citegraph.build()
+    assert result.exit_code == 0 and "(unchanged)" not in result.output
+    assert citegraph.query("show", "Attention Is All You Need").exit_code == 0
+
+
+def test_show_reads_only_the_blocks_of_the_papers_it_prints(tmp_path):
+    data_dir = tmp_path / "data"
+    path = graph_path(data_dir)
+    graph = nx.DiGraph()
+    for i in range(3 * BLOCK):
+        graph.add_node(f"p{i}", title=f"Paper {i}", year=2000 + i % 20, read=i < 10)
+    graph.add_edge("p0", "p1", isInfluential=True)
+    save_graph(graph, path, graph_stamp(1, "blocks"))
+    path.write_bytes(damage_block(path.read_bytes(), "node:title", 2))  # titles of papers far from p0 and p1
+    shown = CliRunner().invoke(main, ["show", "p0", "--data-dir", str(data_dir)])
+    assert shown.exit_code == 0 and "Paper 0" in shown.output and "Paper 1 " in shown.output
+    line = one_line_error(CliRunner().invoke(main, ["show", f"p{3 * BLOCK - 1}", "--data-dir", str(data_dir)]))
+    assert str(path) in line and "is damaged" in line
 
 
 def test_a_stale_graph_is_replaced_without_being_loaded(citegraph):
@@ -116,11 +149,19 @@ def small_graph() -> nx.DiGraph:
     return graph
 
 
+def damage_block(data: bytes, section: str, number: int) -> bytes:
+    """``data`` with one block of ``section`` replaced by a shorter list of the same byte length: the
+    index still points at every line, only that block no longer holds its rows."""
+    stamp_end = data.index(b"\n") + 1
+    body = data.index(b"\n", stamp_end) + 1
+    offsets = json.loads(data[stamp_end:body])["offsets"][section]
+    start, end = body + offsets[number], body + offsets[number + 1]
+    shorter = json.dumps(json.loads(data[start:end])[:-1] if section == "target" else [1]).encode()
+    return data[:start] + shorter.ljust(end - start - 1) + b"\n" + data[end:]
+
+
 def damage_body(text: str) -> str:
-    stamp, header, *sections = text.rstrip("\n").split("\n")
-    at = json.loads(header)["sections"].index("target")
-    sections[at] = json.dumps(json.loads(sections[at]) + [0])
-    return "\n".join([stamp, header, *sections])
+    return damage_block(text.encode(), "target", 0).decode()
 
 
 DAMAGES = {
@@ -190,6 +231,7 @@ def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
         "free some space or use another --data-dir, then run `citegraph build` again"
     ]
     assert sorted(p.name for p in citegraph.data_dir.iterdir()) == [
+        ".rankings.json",  # kept by the first build
         "citegraph.db",
         "coverage.json",
         "crossref-rate",

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from citegraph.constants import MERGE_VERSIONS, ReadingStatus
 from citegraph.errors import GraphMissing
-from citegraph.graphfile import GRAPH_FILE, graph_path, graph_stamp, load_graph, read_stamp, save_graph
+from citegraph.graphfile import GRAPH_FILE, graph_path, graph_stamp, save_graph
+from citegraph.graphload import load_graph, read_stamp
+from citegraph.savedgraph import read_saved_graph
 
 if TYPE_CHECKING:  # the queries import this module's file functions without NetworkX
     import networkx as nx
@@ -189,19 +191,25 @@ def build_graph(
     citations: bool = False,
     depth: int = 1,
     merge_versions: bool = MERGE_VERSIONS,
+    *,
+    stamp: dict | None = None,
+    view: bool = False,
 ) -> tuple[nx.DiGraph, bool]:
     """The graph for these notes and this store: loaded when unchanged, else assembled and saved.
 
     Returns the graph and whether it was assembled anew. A read-only store's graph is assembled
-    in memory and not saved.
+    in memory and not saved. ``stamp``: the stamp these arguments give, when already computed.
+    ``view``: an unchanged graph is returned as its lazy `citegraph.savedgraph.SavedGraph` (its
+    checksum checked), not loaded.
     """
     path = graph_path(data_dir)
-    stamp = graph_stamp(store.generation(), notes_fingerprint(notes), citations, depth)
-    stamp["merge_versions"] = merge_versions
+    if stamp is None:
+        stamp = graph_stamp(store.generation(), notes_fingerprint(notes), citations, depth)
+        stamp["merge_versions"] = merge_versions
     try:
         # Only the stamp is read to decide: a stale graph is never loaded just to be replaced.
         if read_stamp(path) == stamp:
-            return load_graph(path), False
+            return (read_saved_graph(path, verify=True) if view else load_graph(path)), False
     except GraphMissing:
         pass
     graph = assemble(store, notes, citations, depth, merge_versions)

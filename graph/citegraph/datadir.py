@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citegraph.graphfile import GRAPH_FILE, graph_path, load_graph
+from citegraph.graphfile import GRAPH_FILE, graph_path
+from citegraph.graphload import load_graph
 from citegraph.store import Store
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ STORE_FILE = "citegraph.db"  # every answer fetched (see citegraph.store)
 COVERAGE_FILE = "coverage.json"  # the last build's coverage report
 RATE_FILE = "s2-rate"  # the next free request slot: builds sharing a data dir share one rate budget
 CROSSREF_RATE_FILE = "crossref-rate"  # the same for Crossref's requests
+RANKINGS_FILE = ".rankings.json"  # the unread rankings a build uses, kept under the saved graph's stamp
 
 
 def open_store(data_dir: Path) -> Store:

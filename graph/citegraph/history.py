@@ -111,11 +111,13 @@ def citers_of_yours(graph, yours: set[str]) -> set[str]:
     return {citing for paper in yours if paper in graph for citing in graph.pred[paper] if citing not in yours}
 
 
-def take_snapshot(graph, earlier: list[Snapshot], facts: dict) -> dict:
+def take_snapshot(graph, earlier: list[Snapshot], facts: dict, ranking: list | None = None) -> dict:
     """This build's snapshot: ``facts`` (source, notes files, options, requests, counts, suggestions)
-    and what the graph says now; ``earlier`` gives the citers already seen and the saturation figure."""
+    and what the graph says now; ``earlier`` gives the citers already seen and the saturation figure.
+    ``ranking``: the graph's first ``RANKING_KEPT`` unread papers as ``[paperId, score]``, when known."""
     yours = your_papers(graph)
-    ranking = unread_papers(graph, top=RANKING_KEPT)
+    if ranking is None:
+        ranking = [[row.paperId, row.score] for row in unread_papers(graph, top=RANKING_KEPT)]
     groups: dict[str, dict] = {}
     for _, name in graph.nodes(data="cluster"):
         if name:
@@ -129,7 +131,7 @@ def take_snapshot(graph, earlier: list[Snapshot], facts: dict) -> dict:
     data = {
         **facts,
         "yours": _by_status(graph, yours),
-        "ranking": [[row.paperId, row.score] for row in ranking],
+        "ranking": [list(row) for row in ranking],
         "groups": {name: groups[name] for name in sorted(groups)},
         "citers_new": sorted(citers_of_yours(graph, set(yours)) - seen),
         "withheld": sorted(node for node, flag in graph.nodes(data="withheld") if flag),

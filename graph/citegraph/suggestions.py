@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from citegraph.constants import DATA_DIR, MAX_SUGGESTIONS, SUGGESTION_POOLS, TOP
 from citegraph.datadir import CROSSREF_RATE_FILE, RATE_FILE, load, open_store
@@ -31,6 +30,10 @@ from citegraph.s2.client import S2Client
 from citegraph.s2.config import S2Config
 from citegraph.s2.records import Notice
 from citegraph.text import shown_title
+
+if TYPE_CHECKING:  # pandas and NetworkX are imported when a table or a graph is asked for, not by every build
+    import networkx as nx
+    import pandas as pd
 
 __all__ = ["Suggestions", "suggest", "suggestion_graph", "stored_suggestions"]
 
@@ -59,10 +62,10 @@ class Suggestions:
     pool), ``cites`` (titles of your papers it cites), ``shares`` (``"n× title"`` for each of your
     papers it shares n references with, most first), ``url``. ``asked_at`` is when S2 was asked
     (ISO date and time, UTC), ``previous`` the date of the earlier answer compared with (None the
-    first time), ``requests`` the requests made (0 offline).
+    first time), ``requests`` the requests made (0 offline). ``rows`` are the table's rows as dicts.
     """
 
-    table: pd.DataFrame
+    rows: list[dict]
     scope: str
     pool: str
     asked_at: str
@@ -72,9 +75,15 @@ class Suggestions:
     papers: dict = dataclasses.field(default_factory=dict, repr=False)
     reasons: dict = dataclasses.field(default_factory=dict, repr=False)
 
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=COLUMNS).astype({"year": YEAR, "citationCount": YEAR})
+
     @property
     def new(self) -> int:
-        return int(self.table["new"].sum())
+        return sum(bool(row["new"]) for row in self.rows)
 
     def summary(self) -> str:
         """One line: how many, from which pool, asked when, how many new since when."""
@@ -83,10 +92,10 @@ class Suggestions:
         since = f"{self.new} new since {self.previous[:10]}" if self.previous else "first answer for these papers"
         hint = (
             "; S2 has none from papers of the last 60 days: try --pool all-cs"
-            if (self.table.empty and self.pool == "recent")
+            if (not self.rows and self.pool == "recent")
             else ""
         )
-        return f"{len(self.table)} suggestions ({self.pool} pool, {self.scope}, {how}); {since}{hint}"
+        return f"{len(self.rows)} suggestions ({self.pool} pool, {self.scope}, {how}); {since}{hint}"
 
     def to_dict(self) -> dict:
         """The answer as plain values (for JSON, an MCP tool): summary, dates and the rows."""
@@ -109,6 +118,8 @@ class Suggestions:
 
 def suggestion_graph(papers: dict[str, dict]) -> nx.DiGraph:
     """Paper records (``{paperId: S2 record}``) as the nodes of a graph, with citegraph's node attributes."""
+    import networkx as nx
+
     from citegraph.assemble import node_attributes
 
     graph = nx.DiGraph()
@@ -223,7 +234,7 @@ def _ask_crossref(store, papers: list[dict], data_dir: Path, notice: Notice) -> 
 
 def _table(
     graph: nx.DiGraph, rows: list[tuple[str, dict, dict]], seen_before: set[str], notices: dict | None = None
-) -> pd.DataFrame:
+) -> list[dict]:
     from citegraph.crossref.stored import paper_doi
 
     records = []
@@ -242,7 +253,7 @@ def _table(
                 "url": paper_link(paper),
             }
         )
-    return pd.DataFrame(records, columns=COLUMNS).astype({"year": YEAR, "citationCount": YEAR})
+    return records
 
 
 def _usable_rows(rows) -> list[tuple[str, dict, dict]]:

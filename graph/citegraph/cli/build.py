@@ -310,7 +310,7 @@ def print_build(result, data_dir: Path, output: Path | None, offline: bool = Fal
         )
     if len(unresolved) > LISTED_PROBLEMS:
         click.echo(f"  … and {len(unresolved) - LISTED_PROBLEMS} more: see {data_dir / COVERAGE_FILE}", err=True)
-    graph = result.graph
+    graph = result.view  # counts and graph attributes: an unchanged saved graph is not loaded
     click.echo(
         f"graph: {graph.number_of_nodes():,} papers, {graph.number_of_edges():,} citations"
         f"{'' if result.graph_changed else ' (unchanged)'}; coverage: {data_dir / COVERAGE_FILE}"

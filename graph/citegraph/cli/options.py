@@ -90,7 +90,8 @@ def wide_option(func):
 
 def saved_graph(data_dir: Path):
     """The graph the last build saved in ``data_dir``, read for a question (no NetworkX)."""
-    from citegraph.graphfile import graph_path, read_saved_graph
+    from citegraph.graphfile import graph_path
+    from citegraph.savedgraph import read_saved_graph
 
     return read_saved_graph(graph_path(data_dir))
 

@@ -265,6 +265,16 @@ def render_map(
     return meta
 
 
+def kept_page(
+    output: Path, options: MapOptions | None, later=None, changes=None, *, stamp: dict, first_view: bool = False
+) -> dict | None:
+    """What `render_map` would return for a page already at ``output``, drawn under the same stamp,
+    options, suggestions and changes (None: it must be drawn): asked before the graph is loaded."""
+    output = Path(output)
+    key = page_key(stamp, options or MapOptions(), later, first_view, changes)
+    return _kept_page(output.with_name(f".{output.name}.page.json"), key, output)
+
+
 def page_key(stamp: dict, options: MapOptions, later, first_view: bool, changes=None) -> str:
     """A digest of everything a built page depends on: the graph's stamp, the options, the stored
     suggestions, the changes since the previous build, the kind of page and the map's own code (a changed
@@ -273,7 +283,7 @@ def page_key(stamp: dict, options: MapOptions, later, first_view: bool, changes=
     for source in sorted(Path(__file__).parent.rglob("*")):
         if source.suffix in (".py", ".js", ".j2"):
             code.update(source.read_bytes())
-    suggestions = None if later is None else [later.asked_at, later.previous, len(later.table)]
+    suggestions = None if later is None else [later.asked_at, later.previous, len(later.papers)]
     # the changes' rows, not the builds' numbers and times: a rebuild that changed nothing keeps its page
     # (whose "What changed" note then still names the build that drew it)
     changed = [] if changes is None else changes.rows

@@ -15,9 +15,9 @@ from citegraph.constants import MAP_FILE
 from citegraph.coverage import read_coverage
 from citegraph.datadir import COVERAGE_FILE
 from citegraph.errors import CitegraphError, GraphMissing
-from citegraph.graphfile import read_saved_graph
 from citegraph.lookup import find_paper
 from citegraph.questions import unread_papers
+from citegraph.savedgraph import read_saved_graph
 
 log = logging.getLogger("citegraph.mcp")
 
