@@ -77,6 +77,7 @@ SCRIPTS = [
     "edges.js",
     "focus.js",
     "groups.js",
+    "years.js",
     "api.js",
 ]
 LABELLED_UNREAD = 10  # the best unread papers carry a label too
@@ -134,6 +135,7 @@ def map_items(
     data["labelRoom"] = room
     data["edgeBudget"] = TIMELINE_EDGE_BUDGET if options.layout == "timeline" else 0
     data["colorMode"] = mode
+    data["layout"] = options.layout
     data["extent"] = extent(positions, boxes, regions.values())
     data["clusters"] = [
         {

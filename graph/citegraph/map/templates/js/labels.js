@@ -3,7 +3,7 @@
 // more of them; a label that would touch one already placed is left out, by priority: the selected
 // or hovered paper, the papers it links to while it is in focus (focus.js), a highlighted path, your
 // papers, the top unread, then by citations. A paper faded by the focus has its label faded too.
-var LABEL_PX = [10, 16], READABLE_PX = 12, hovered = null, onPathNow = new Set(), focusNear = null;
+var LABEL_PX = [12, 16], hovered = null, onPathNow = new Set(), focusNear = null;
 var widths = new Map();
 function labelWidth(text) {  // at 100 px: scaled to any size
   if (!widths.has(text)) { measure.font = "100px " + FONT; widths.set(text, measure.measureText(text).width); }
@@ -53,8 +53,8 @@ function chooseLabels(scene) {
     var kind = P[index.get(id)][3], room = reserved.has(id) && !onPathNow.size && !faded;
     if (!must.has(id) && (p.x < 0 || p.y < 0 || p.x > innerWidth || p.y > innerHeight)) return;  // vis sizes drawn labels only
     var px = Math.min(LABEL_PX[1], page.labelFonts[kind] * scale), text = P[index.get(id)][7];
-    // beside labels kept room for, one more shows only at a size as readable as theirs
-    if (!room) px = Math.max(page.labelRoom ? READABLE_PX : LABEL_PX[0], px);
+    // a label without room of its own shows only at a readable size (the fitted view of a library is small)
+    if (!room) px = Math.max(LABEL_PX[0], px);
     var r = (item.size || 8) * scale, w = labelWidth(text) * px / 100 + 10, top = p.y + r + 1;
     var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.35 + 6];
     // a label cut by the window's edge or under the panel is no label: left out, unless it must show

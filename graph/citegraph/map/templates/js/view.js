@@ -10,10 +10,10 @@ function freeArea() {
 // A box of the drawing (canvas units; default: all of it, labels included) scaled into the part of
 // the window the panel leaves free: vis's moveTo options and the camera they give.
 function fitCamera(box, maxScale) {
-  var e = box || page.extent, free = freeArea(), margin = 16;
-  var width = window.innerWidth - free.left - 2 * margin, height = window.innerHeight - free.top - 2 * margin;
+  var e = box || page.extent, free = freeArea(), margin = 16, axis = page.layout === "timeline" ? 18 : 0;  // years.js
+  var width = window.innerWidth - free.left - 2 * margin, height = window.innerHeight - free.top - 2 * margin - axis;
   var scale = Math.min(width / Math.max(1, e.right - e.left), height / Math.max(1, e.bottom - e.top), maxScale || 1.5);
-  var centre = { x: (e.left + e.right) / 2, y: (e.top + e.bottom) / 2 }, offset = { x: free.left / 2, y: free.top / 2 };
+  var centre = { x: (e.left + e.right) / 2, y: (e.top + e.bottom) / 2 }, offset = { x: free.left / 2, y: (free.top - axis) / 2 };
   // vis centres `position` in its canvas, shifted by `offset`
   return { moveTo: { position: centre, scale: scale, offset: offset, animation: false }, scale: scale,
            x: mapFrame.clientWidth / 2 - centre.x * scale + offset.x, y: mapFrame.clientHeight / 2 - centre.y * scale + offset.y };
