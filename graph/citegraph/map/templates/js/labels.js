@@ -26,8 +26,8 @@ function labelOrder(ids, must) {
   take(Array.from(onPathNow));
   return first.concat(ids.filter(function (id) { return !taken.has(id); }).sort(byRank));
 }
-// The labels a view shows: id -> [canvas font size, faded]. ``scene``: the camera (view.js), the
-// papers' positions and vis items by id, every drawn paper's id and those that must be labelled.
+// The labels a view shows: id -> [canvas font size, faded]. ``scene``: the camera (view.js), a paper's
+// vis item and position by id, every drawn paper's id and those that must be labelled.
 function chooseLabels(scene) {
   var camera = scene.camera, scale = camera.scale, cell = 80, grid = new Map(), show = new Map();
   var must = new Set(scene.must), panelBox = panel.getBoundingClientRect();
@@ -45,7 +45,7 @@ function chooseLabels(scene) {
   }
   placeNames(camera).forEach(function (box) { if (box) cells([box[0], box[1], box[0] + box[2], box[1] + box[3]], true); });  // labels keep off the group names
   labelOrder(scene.ids, scene.must).forEach(function (id) {
-    var item = scene.item(id), at = scene.at[id];
+    var item = scene.item(id), at = item && scene.at(id, item);
     if (!item || item.hidden || !at) return;
     var p = toDOM(camera, at), faded = !!focusNear && !focusNear.has(id);
     if (onPathNow.size && !onPathNow.has(id) && !must.has(id)) return;  // a path's view labels the path only
@@ -78,7 +78,7 @@ function withAlpha(hex, alpha) {
 // The labels of the first view, given to the items before vis is (vis measures every label it is given).
 function labelFirstView(camera) {
   var byId = new Map(nodeList.map(function (n) { return [n.id, n]; }));
-  chooseLabels({ camera: camera, at: byId, item: function (id) { return byId.get(id); }, ids: Array.from(byId.keys()), must: [] })
+  chooseLabels({ camera: camera, at: function (id, item) { return item; }, item: function (id) { return byId.get(id); }, ids: Array.from(byId.keys()), must: [] })
     .forEach(function (choice, id) {
       var text = P[index.get(id)][7];
       Object.assign(byId.get(id), labelItem(id, text, choice[0], choice[1]));
@@ -87,7 +87,8 @@ function labelFirstView(camera) {
 }
 function updateLabels() {
   var must = [view.paper, hovered].filter(function (id) { return id && nodes.get(id); }), changes = [];
-  var show = chooseLabels({ camera: cameraNow(), at: network.getPositions(), item: function (id) { return nodes.get(id); },
+  var positions = network.getPositions();
+  var show = chooseLabels({ camera: cameraNow(), at: function (id) { return positions[id]; }, item: function (id) { return nodes.get(id); },
                             ids: nodes.getIds(), must: must });
   nodes.getIds().forEach(function (id) {
     var choice = show.get(id) || [0, false], text = show.has(id) ? P[index.get(id)][7] : "", was = shownLabel.get(id);
