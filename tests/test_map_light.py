@@ -115,6 +115,53 @@ def test_a_hovered_paper_stands_out_too(browser, citegraph):
         opened.close()
 
 
+LABEL_ALPHA = """id => { const net = window.citegraph.network, near = new Set(net.getConnectedNodes(id).concat([id]));
+  const alpha = colour => { const m = /^rgba\\(.*,\\s*([\\d.]+)\\)$/.exec(colour); return m ? parseFloat(m[1]) : 1; };
+  const labelled = net.body.nodeIndices.filter(n => net.body.nodes[n].options.label);
+  const look = n => { const font = net.body.nodes[n].options.font;
+                      return Math.max(alpha(font.color), alpha(font.strokeColor)); };
+  return {near: labelled.filter(n => near.has(n)).map(look), far: labelled.filter(n => !near.has(n)).map(look),
+          faded: window.citegraph.page.style.dimmedNode}; }"""
+
+
+def test_a_selected_papers_faded_neighbours_have_faded_labels(browser, citegraph, tmp_path):
+    assert citegraph.build().exit_code == 0
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+    lora = next(n for n, t in graph.nodes(data="title") if t.startswith("LoRA"))
+    opened = OpenedMap(browser, citegraph.output)
+    try:
+        opened.js("id => window.citegraph.select(id)", lora)
+        labels = opened.js(LABEL_ALPHA, lora)
+        opened.page.screenshot(path=str(tmp_path / "selection-labels.png"))
+        assert labels["near"] and min(labels["near"]) == 1, "its own label and its neighbours' in full"
+        assert labels["far"] and max(labels["far"]) <= labels["faded"], "every other label as faded as its paper"
+        opened.page.keyboard.press("Escape")
+        opened.page.wait_for_selector("body[data-stable]", state="attached")
+        restored = opened.js(LABEL_ALPHA, lora)
+        assert min(restored["near"] + restored["far"]) == 1, "unselected, no label is faded"
+    finally:
+        opened.close()
+
+
+def test_a_hovered_papers_faded_neighbours_have_faded_labels(browser, citegraph):
+    assert citegraph.build().exit_code == 0
+    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+    bert = next(n for n, t in graph.nodes(data="title") if t.startswith("BERT"))
+    opened = OpenedMap(browser, citegraph.output)
+    try:
+        centre = opened.centre(bert)
+        opened.page.mouse.move(centre["x"], centre["y"])
+        opened.page.wait_for_function(
+            "() => Object.values(window.citegraph.network.body.nodes).some(n => n.options.opacity"
+            " === window.citegraph.page.style.dimmedNode)"
+        )
+        labels = opened.js(LABEL_ALPHA, bert)
+        assert labels["far"] and max(labels["far"]) <= labels["faded"]
+        assert min(labels["near"]) == 1
+    finally:
+        opened.close()
+
+
 NAMES_CLEAR_OF_PANEL = """() => { const panel = document.getElementById('panel').getBoundingClientRect();
   return window.citegraph.clusters().map(c => c.box).filter(Boolean).filter(([x, y, w, h]) =>
     x < panel.right && panel.left < x + w && y < panel.bottom && panel.top < y + h).length; }"""

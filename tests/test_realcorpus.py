@@ -5,6 +5,7 @@ from the same notes without headings; the map opened in real Chromium (screensho
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -116,3 +117,32 @@ def test_every_group_of_more_than_20_papers_is_drawn_with_citations(browser, bui
         g["label"]: sum(1 for a, b in shown if a in set(g["paperIds"]) and b in set(g["paperIds"])) for g in groups
     }
     assert [g["label"] for g in groups if len(g["paperIds"]) > 20 and not within[g["label"]]] == []
+
+
+def page_data(map_file: Path) -> dict:
+    html = map_file.read_text(encoding="utf-8")
+    return json.loads(re.search(r'id="citegraph-data">(.*?)</script>', html, re.S).group(1))["page"]
+
+
+def test_a_notes_file_that_is_all_reading_list_is_coloured_by_its_topics(real_service, tmp_path):
+    """Every paper of the notes queued (the file headed "Reading list"): the map colours them by their
+    headings' topics, as it does read papers, and the legend names those topics."""
+    notes = tmp_path / "reading-list.md"
+    text = (REAL_CORPUS / "notes.md").read_text(encoding="utf-8")
+    notes.write_text(text.replace("# Papers I have read", "# Reading list", 1), encoding="utf-8")
+    folder = tmp_path / "built"
+    run = ["build", str(notes), "--data-dir", str(folder / "data"), "-o", str(folder / "map.html"), "--rps", "1000"]
+    result = CliRunner().invoke(main, run, env={"S2_API_URL": real_service.url}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = page_data(folder / "map.html")
+    kinds = Counter(page["kindCodes"][paper[3]] for paper in page["papers"])
+    assert kinds["queued"] == 180 and kinds["read"] == 0
+    legend = dict((label, colour) for colour, label in page["legend"])
+    assert DCS in legend and "Transformers, attention and sequence models" in legend
+    queued_colours = Counter(
+        page["looks"][row[4]].split(" ")[1]
+        for row in page["nodes"]
+        if page["papers"][row[0]][3] == page["kindCodes"].index("queued")
+    )
+    assert set(queued_colours) <= set(legend.values()), "each queued paper in its topic's colour, none grey"
+    assert legend[DCS] in queued_colours and legend["Transformers, attention and sequence models"] in queued_colours

@@ -39,6 +39,8 @@ STYLE = {
     "ordinary": "#9a9a9a",
     "path": "#d6336c",
     "outline": "#111111",
+    "label": "#111111",
+    "labelStroke": "#ffffff",
     "other": OTHER_COLOR,
     "dimmedNode": 0.15,
     "dimmedEdge": 0.08,
@@ -121,11 +123,12 @@ def node_colors(graph: nx.DiGraph, nodes: list[str], mode: str) -> tuple[dict[st
             if index < len(PALETTE):
                 legend.append((color, f"community {index + 1} ({len(group)} papers)"))
         return colors, legend
-    # topic: a read paper's most specific notes topic (the one fewest papers share); an unread paper
-    # takes its readers' commonest topic
-    read = [n for n in nodes if graph.nodes[n].get("read")]
-    share = Counter(t for n in read for t in graph.nodes[n].get("topics") or [])
-    topic_of = {n: min(graph.nodes[n].get("topics") or ["(no topic)"], key=lambda t: share.get(t, 0)) for n in read}
+    # topic: a paper of your notes (read or queued: a notes file that is all reading list is coloured too)
+    # takes its most specific notes topic (the one fewest papers share); another paper takes the commonest
+    # topic of your papers citing it
+    mine = [n for n in nodes if graph.nodes[n].get("read") or graph.nodes[n].get("queued")]
+    share = Counter(t for n in mine for t in graph.nodes[n].get("topics") or [])
+    topic_of = {n: min(graph.nodes[n].get("topics") or ["(no topic)"], key=lambda t: share.get(t, 0)) for n in mine}
     for node in nodes:
         if node not in topic_of:
             votes = Counter(topic_of[p] for p in graph.pred[node] if p in topic_of)
@@ -267,7 +270,12 @@ def groups(names: set[str]) -> dict:
             "borderWidth": look["borderWidth"],
             "borderWidthSelected": look["borderWidth"] + 2,
             "shapeProperties": {"borderDashes": look["dashes"]},
-            "font": {"size": look["font"], "color": "#111", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "font": {
+                "size": look["font"],
+                "color": STYLE["label"],
+                "strokeWidth": 3,
+                "strokeColor": STYLE["labelStroke"],
+            },
         }
     return looks
 

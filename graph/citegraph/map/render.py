@@ -60,6 +60,9 @@ SCRIPTS = [
     "lazy.js",
     "paths.js",
     "items.js",
+    "view.js",
+    "names.js",
+    "labels.js",
     "network.js",
     "tooltip.js",
     "hash.js",
@@ -71,10 +74,10 @@ SCRIPTS = [
     "changes.js",
     "legend.js",
     "keys.js",
-    "labels.js",
     "edges.js",
     "focus.js",
     "groups.js",
+    "years.js",
     "api.js",
 ]
 LABELLED_UNREAD = 10  # the best unread papers carry a label too
@@ -132,6 +135,7 @@ def map_items(
     data["labelRoom"] = room
     data["edgeBudget"] = TIMELINE_EDGE_BUDGET if options.layout == "timeline" else 0
     data["colorMode"] = mode
+    data["layout"] = options.layout
     data["extent"] = extent(positions, boxes, regions.values())
     data["clusters"] = [
         {

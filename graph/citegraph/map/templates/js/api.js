@@ -45,7 +45,8 @@ fitView();
 var settled = false;
 network.once("afterDrawing", function () {
   document.body.setAttribute("data-ready", "1");
-  unpackLazy().then(function () {
+  // the packed block is unpacked in a task of its own: the first frame shows before that work
+  new Promise(function (done) { setTimeout(done, 0); }).then(unpackLazy).then(function () {
     if (location.hash.length > 1) readHash();
     else if (page.path.length > 1) showCliPath();
     window.citegraph.ready = settled = true;

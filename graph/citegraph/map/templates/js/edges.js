@@ -6,14 +6,16 @@ if (!hiddenEdges) document.getElementById("allEdgesRow").style.display = "none";
 function edgeHidden(e) { return !allEdges.checked && e.ordinaryHidden; }
 function revealEdges() {
   var show = [];
-  [view.paper, hovered].forEach(function (id) { if (id && nodes.get(id)) show = show.concat(network.getConnectedEdges(id)); });
+  [view.paper, hovered].forEach(function (id) { if (id && nodes.get(id)) show = show.concat(edgesAround(id)); });
   var keep = new Set(show), changes = [];
+  show = Array.from(keep);
   revealed.forEach(function (id) { var e = edges.get(id); if (e && !keep.has(id)) changes.push({ id: id, hidden: edgeHidden(e) }); });
   show.forEach(function (id) { var e = edges.get(id); if (e && e.hidden) changes.push({ id: id, hidden: false }); });
   revealed = show;
   if (changes.length) edges.update(changes);
 }
 allEdges.addEventListener("change", function () {
+  if (allEdges.checked) edges.add(edgeList.filter(function (e) { return !edges.get(e.id); }));
   edges.update(edges.get({ filter: function (e) { return e.ordinaryHidden; } }).map(function (e) { return { id: e.id, hidden: edgeHidden(e) }; }));
   revealEdges();
 });

@@ -1,12 +1,12 @@
 // vis-network's items, made from the compact page data: the drawn papers (``page.nodes``) and the
 // citations among them (from the adjacency; on a library's map the ordinary ones hidden until asked for).
+// A paper's label is given once the view is known (labels.js): vis measures every label it is given.
 var detailsOf = new Map();  // what the card and tooltip show beyond P, by paperId (kept out of vis's items)
 var nodeList = page.nodes.map(function (r) {
   var p = P[r[0]], details = r[7], item = { id: p[0], group: page.looks[r[4]], size: r[3], x: r[1], y: r[2], cluster: r[5] };
   if (details.readers) details.readers = details.readers.map(function (i) { return P[i][1]; });
   if (scoreOf.has(p[0])) details.score = scoreOf.get(p[0]);
   detailsOf.set(p[0], details);
-  if (r[6]) item.label = p[7];
   if (details.retracted)  // marked whatever its kind: a thick red outline (its label starts with the mark)
     Object.assign(item, { borderWidth: 4,
                           color: { background: page.looks[r[4]].split(" ")[1], border: style.retracted } });
@@ -32,7 +32,7 @@ var edgeList = (function () {
     for (var k = 0; k < row.length; k++) {
       var b = (row[k] / 3) | 0, flag = row[k] % 3;
       if (!drawn[b]) continue;
-      var item = { from: P[a][0], to: P[b][0], influential: flag === 1 };
+      var item = { id: "c" + list.length, from: P[a][0], to: P[b][0], influential: flag === 1 };
       if (fromCrossref.has(a * N + b)) {
         item.dashes = [2, 5]; item.color = { color: style.crossref, opacity: 0.8 }; item.source = "crossref";
       } else if (flag === 1) {

@@ -1,32 +1,36 @@
 // Labels by level of detail.
 // Labels keep one size on screen whatever the zoom (within LABEL_PX), so zooming in makes room for
 // more of them; a label that would touch one already placed is left out, by priority: the selected
-// or hovered paper, a highlighted path, your papers, the top unread, then by citations.
-var LABEL_PX = [10, 16], READABLE_PX = 12, NAME_PX = [12, 22], FONT = "arial", hovered = null, onPathNow = new Set();
-var measure = document.createElement("canvas").getContext("2d"), widths = new Map();
+// or hovered paper, the papers it links to while it is in focus (focus.js), a highlighted path, your
+// papers, the top unread, then by citations. A paper faded by the focus has its label faded too.
+var LABEL_PX = [12, 16], hovered = null, onPathNow = new Set(), focusNear = null;
+var widths = new Map();
 function labelWidth(text) {  // at 100 px: scaled to any size
   if (!widths.has(text)) { measure.font = "100px " + FONT; widths.set(text, measure.measureText(text).width); }
   return widths.get(text);
 }
 var rank = new Map();
 page.labelPriority.forEach(function (i, at) { rank.set(P[i][0], at); });
-later.suggestions.forEach(function (row) { rank.set(row.paperId, -1); });  // S2's few suggestions are labelled first
-var shownLabel = new Map();  // id -> [text, canvas font size] as last given to vis (-1: the group's size)
-nodeList.forEach(function (n) { if (n.label) shownLabel.set(n.id, [n.label, -1]); });
+// S2's few suggestions are labelled first
+(page.laterWork ? page.laterWork.suggestions : []).forEach(function (row) { rank.set(row.paperId, -1); });
+function byRank(a, b) { return (rank.has(a) ? rank.get(a) : 1e9) - (rank.has(b) ? rank.get(b) : 1e9); }
+var shownLabel = new Map();  // id -> [text, canvas font size, faded] as last given to vis
 // With up to a hundred papers of yours the layout kept room for the labels Python gave (yours, the
 // top unread): those always show, at the size their room was kept for (at most LABEL_PX[1]).
-var reserved = new Set(page.labelRoom ? nodeList.filter(function (n) { return n.label; }).map(function (n) { return n.id; }) : []);
-function labelOrder() {
-  var must = [view.paper, hovered].filter(function (id) { return id && nodes.get(id); });
-  var first = must.concat(Array.from(reserved).filter(function (id) { return must.indexOf(id) < 0; }));
-  first = first.concat(Array.from(onPathNow).filter(function (id) { return first.indexOf(id) < 0; }));
-  var rest = nodes.getIds().filter(function (id) { return first.indexOf(id) < 0; });
-  rest.sort(function (a, b) { return (rank.has(a) ? rank.get(a) : 1e9) - (rank.has(b) ? rank.get(b) : 1e9); });
-  return { must: new Set(must), order: first.concat(rest) };
+var reserved = new Set(page.labelRoom ? page.nodes.filter(function (r) { return r[6]; }).map(function (r) { return P[r[0]][0]; }) : []);
+function labelOrder(ids, must) {
+  var first = must.slice(), taken = new Set(must);
+  function take(list) { list.forEach(function (id) { if (!taken.has(id)) { taken.add(id); first.push(id); } }); }
+  if (focusNear) take(Array.from(focusNear).sort(function (a, b) { return reserved.has(b) - reserved.has(a) || byRank(a, b); }));
+  take(Array.from(reserved));
+  take(Array.from(onPathNow));
+  return first.concat(ids.filter(function (id) { return !taken.has(id); }).sort(byRank));
 }
-function updateLabels() {
-  var scale = network.getScale(), at = network.getPositions(), cell = 80, grid = new Map(), changes = [];
-  var wanted = labelOrder(), show = new Map(), panelBox = panel.getBoundingClientRect();
+// The labels a view shows: id -> [canvas font size, faded]. ``scene``: the camera (view.js), a paper's
+// vis item and position by id, every drawn paper's id and those that must be labelled.
+function chooseLabels(scene) {
+  var camera = scene.camera, scale = camera.scale, cell = 80, grid = new Map(), show = new Map();
+  var must = new Set(scene.must), panelBox = panel.getBoundingClientRect();
   function cells(r, add) {
     for (var cx = Math.floor(r[0] / cell); cx <= Math.floor(r[2] / cell); cx++)
       for (var cy = Math.floor(r[1] / cell); cy <= Math.floor(r[3] / cell); cy++) {
@@ -39,30 +43,59 @@ function updateLabels() {
       }
     return true;
   }
-  placeNames().forEach(function (box) { if (box) cells([box[0], box[1], box[0] + box[2], box[1] + box[3]], true); });  // labels keep off the group names
-  wanted.order.forEach(function (id) {
-    var item = nodes.get(id);
-    if (!item || item.hidden || !at[id]) return;
-    var p = network.canvasToDOM(at[id]);
-    if (onPathNow.size && !onPathNow.has(id) && !wanted.must.has(id)) return;  // a path's view labels the path only
-    var must = wanted.must.has(id), kind = P[index.get(id)][3], room = reserved.has(id) && !onPathNow.size;
-    if (!must && (p.x < 0 || p.y < 0 || p.x > innerWidth || p.y > innerHeight)) return;  // vis sizes drawn labels only
+  placeNames(camera).forEach(function (box) { if (box) cells([box[0], box[1], box[0] + box[2], box[1] + box[3]], true); });  // labels keep off the group names
+  labelOrder(scene.ids, scene.must).forEach(function (id) {
+    var item = scene.item(id), at = item && scene.at(id, item);
+    if (!item || item.hidden || !at) return;
+    var p = toDOM(camera, at), faded = !!focusNear && !focusNear.has(id);
+    if (onPathNow.size && !onPathNow.has(id) && !must.has(id)) return;  // a path's view labels the path only
+    // a faded paper keeps no room of its own: its label gives way to those in focus
+    var kind = P[index.get(id)][3], room = reserved.has(id) && !onPathNow.size && !faded;
+    if (!must.has(id) && (p.x < 0 || p.y < 0 || p.x > innerWidth || p.y > innerHeight)) return;  // vis sizes drawn labels only
     var px = Math.min(LABEL_PX[1], page.labelFonts[kind] * scale), text = P[index.get(id)][7];
-    // beside labels kept room for, one more shows only at a size as readable as theirs
-    if (!room) px = Math.max(page.labelRoom ? READABLE_PX : LABEL_PX[0], px);
+    // a label without room of its own shows only at a readable size (the fitted view of a library is small)
+    if (!room) px = Math.max(LABEL_PX[0], px);
     var r = (item.size || 8) * scale, w = labelWidth(text) * px / 100 + 10, top = p.y + r + 1;
     var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.35 + 6];
     // a label cut by the window's edge or under the panel is no label: left out, unless it must show
     var hidden = box[0] < 0 || box[1] < 0 || box[2] > innerWidth || box[3] > innerHeight
       || (box[0] < panelBox.right && panelBox.left < box[2] && box[1] < panelBox.bottom && panelBox.top < box[3]);
-    if (must || (room && !hidden) || (!hidden && cells(box, false))) { cells(box, true); show.set(id, px / scale); }
+    if (must.has(id) || (room && !hidden) || (!hidden && cells(box, false))) { cells(box, true); show.set(id, [px / scale, faded]); }
   });
+  return show;
+}
+// A label as vis draws it: its text, size and colours (a faded paper's label as faded as its dot).
+function labelItem(id, text, size, faded) {
+  if (!text) return { id: id, label: "" };
+  var alpha = faded ? style.dimmedNode : 1;
+  return { id: id, label: text, font: { size: size, color: withAlpha(style.label, alpha), strokeColor: withAlpha(style.labelStroke, alpha) } };
+}
+function withAlpha(hex, alpha) {
+  if (alpha === 1) return hex;
+  var n = parseInt(hex.slice(1), 16);
+  return "rgba(" + (n >> 16) + "," + ((n >> 8) & 255) + "," + (n & 255) + "," + alpha + ")";
+}
+// The labels of the first view, given to the items before vis is (vis measures every label it is given).
+function labelFirstView(camera) {
+  var byId = new Map(nodeList.map(function (n) { return [n.id, n]; }));
+  chooseLabels({ camera: camera, at: function (id, item) { return item; }, item: function (id) { return byId.get(id); }, ids: Array.from(byId.keys()), must: [] })
+    .forEach(function (choice, id) {
+      var text = P[index.get(id)][7];
+      Object.assign(byId.get(id), labelItem(id, text, choice[0], choice[1]));
+      shownLabel.set(id, [text, choice[0], choice[1]]);
+    });
+}
+function updateLabels() {
+  var must = [view.paper, hovered].filter(function (id) { return id && nodes.get(id); }), changes = [];
+  var positions = network.getPositions();
+  var show = chooseLabels({ camera: cameraNow(), at: function (id) { return positions[id]; }, item: function (id) { return nodes.get(id); },
+                            ids: nodes.getIds(), must: must });
   nodes.getIds().forEach(function (id) {
-    var text = show.has(id) ? P[index.get(id)][7] : "", size = show.get(id) || 0, was = shownLabel.get(id);
-    if (was && was[0] === text && Math.abs(was[1] - size) < 1e-3 * size) return;
+    var choice = show.get(id) || [0, false], text = show.has(id) ? P[index.get(id)][7] : "", was = shownLabel.get(id);
+    if (was && was[0] === text && Math.abs(was[1] - choice[0]) <= 1e-3 * choice[0] && was[2] === choice[1]) return;
     if (!was && !text) return;
-    shownLabel.set(id, [text, size]);
-    changes.push(text ? { id: id, label: text, font: { size: size } } : { id: id, label: "" });
+    shownLabel.set(id, [text, choice[0], choice[1]]);
+    changes.push(labelItem(id, text, choice[0], choice[1]));
   });
   labelledView = viewKey();
   if (changes.length) nodes.update(changes);
@@ -76,6 +109,3 @@ function relabelSoon() {
   clearTimeout(relabelTimer);
   relabelTimer = setTimeout(function () { updateLabels(); if (settled) document.body.setAttribute("data-stable", "1"); }, 120);
 }
-network.on("afterDrawing", function () { if (labelledView && viewKey() !== labelledView) relabelSoon(); });
-network.on("hoverNode", function (params) { hovered = params.node; revealEdges(); showFocus(); updateLabels(); });
-network.on("blurNode", function () { hovered = null; revealEdges(); showFocus(); updateLabels(); });

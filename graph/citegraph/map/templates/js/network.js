@@ -1,21 +1,32 @@
 // The network, the view fitted to the part of the window the panel leaves free, unfolding papers.
+labelFirstView(fitCamera());
 var nodes = new vis.DataSet(nodeList);
-var edges = new vis.DataSet(edgeList);
-var network = new vis.Network(document.getElementById("map"), { nodes: nodes, edges: edges }, options);
-var panel = document.getElementById("panel");
-// The part of the window the panel leaves free: right of it, or below it when it is collapsed.
-function freeArea() {
-  var box = panel.getBoundingClientRect(), collapsed = panel.classList.contains("collapsed");
-  return { left: collapsed ? 0 : box.right + 8, top: collapsed ? box.bottom + 8 : 0 };
+// A hidden citation (a library's ordinary ones, thousands) joins vis only when it is first shown: vis
+// builds and measures every edge it holds, hidden or not, before the first frame.
+var edges = new vis.DataSet(edgeList.filter(function (e) { return !e.hidden; }));
+var network = new vis.Network(mapFrame, { nodes: nodes, edges: edges }, options);
+var listedEdge = null, listedAround = null;  // "from>to" -> edgeList's item; paperId -> its items (made on first use)
+function drawnEdge(e) { if (!edges.get(e.id)) edges.add(e); return e.id; }
+function listedEdges() {
+  if (!listedEdge) {
+    listedEdge = new Map(); listedAround = new Map();
+    edgeList.forEach(function (e) {
+      listedEdge.set(e.from + ">" + e.to, e);
+      [e.from, e.to].forEach(function (id) { if (!listedAround.has(id)) listedAround.set(id, []); listedAround.get(id).push(e); });
+    });
+  }
+  return listedEdge;
+}
+// A paper's citations on the map (its listed ones given to vis first), as network.getConnectedEdges has them.
+function edgesAround(id) {
+  listedEdges();
+  (listedAround.get(id) || []).forEach(drawnEdge);
+  return network.getConnectedEdges(id);
 }
 // A box of the drawing (canvas units; default: all of it, labels included) scaled into the part of
 // the window the panel leaves free.
 function fitView(box, maxScale) {
-  var e = box || page.extent, free = freeArea(), margin = 16;
-  var width = window.innerWidth - free.left - 2 * margin, height = window.innerHeight - free.top - 2 * margin;
-  var scale = Math.min(width / Math.max(1, e.right - e.left), height / Math.max(1, e.bottom - e.top), maxScale || 1.5);
-  network.moveTo({ position: { x: (e.left + e.right) / 2, y: (e.top + e.bottom) / 2 }, scale: scale,
-                   offset: { x: free.left / 2, y: free.top / 2 }, animation: false });
+  network.moveTo(fitCamera(box, maxScale).moveTo);
   updateLabels();
 }
 function boxAround(ids) {
@@ -44,7 +55,10 @@ function ensureDrawn(id) {
 }
 function ensureEdge(a, b) {
   var forward = edgeFlag(index.get(a), index.get(b)) !== undefined, from = forward ? a : b, to = forward ? b : a;
+  var listed = listedEdges().get(from + ">" + to);
+  if (listed) return drawnEdge(listed);
   var found = edges.get({ filter: function (e) { return e.from === from && e.to === to; } });
   if (found.length) return found[0].id;
   return edges.add({ from: from, to: to, dashes: edgeFlag(index.get(from), index.get(to)) === null })[0];
 }
+network.on("afterDrawing", function () { if (labelledView && viewKey() !== labelledView) relabelSoon(); });

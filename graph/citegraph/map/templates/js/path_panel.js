@@ -5,7 +5,7 @@ autocomplete(pathFrom, function () { pathTo.focus(); });
 autocomplete(pathTo, function () { document.getElementById("findPath").click(); });
 function restoreLook() {
   onPathNow = new Set();
-  focusedNow = null;
+  focusedNow = focusNear = null;
   if (!highlighted) return;
   nodes.update(nodes.get().map(function (n) { return { id: n.id, opacity: page.opacity[kindOf(n.id)] }; }));
   edges.update(edges.get().map(function (e) { return { id: e.id, hidden: edgeHidden(e), width: e.influential ? style.influentialWidth : 1,

@@ -1,12 +1,12 @@
 // "Which influential references have I not read?"
 var unreadList = document.getElementById("unreadList"), moreButton = document.getElementById("more");
 var minScore = document.getElementById("minScore"), minYear = document.getElementById("minYear");
-var shownRows = 25, edgeIds = null;
+var shownRows = 25;
 function readerEdges(id) {  // the citations from your papers to this paper, as drawn
-  if (!edgeIds) { edgeIds = new Map(); edges.get().forEach(function (e) { edgeIds.set(e.from + ">" + e.to, e.id); }); }
+  var listed = listedEdges();
   return inAdj[index.get(id)].map(function (c) { return P[(c / 3) | 0]; })
     .filter(function (p) { return p[3] !== "unread"; })
-    .map(function (p) { return edgeIds.get(p[0] + ">" + id); }).filter(Boolean);
+    .map(function (p) { return listed.get(p[0] + ">" + id); }).filter(Boolean).map(drawnEdge);
 }
 function passes(row) {
   var score = parseFloat(minScore.value) || 0, year = parseInt(minYear.value, 10) || 0;
