@@ -6,8 +6,11 @@ Python and has no overlaps, so a node's centre is its own).
 """
 
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import bibtexparser
@@ -546,3 +549,18 @@ def test_card_lists_your_papers_first_marked_with_influence(browser, tmp_path):
         assert "✓ in your notes" in opened.page.inner_text("#card")
     finally:
         opened.close()
+
+
+def test_the_demo_draws_the_same_page_whatever_pythons_hash_seed(tmp_path):
+    pages = []
+    for seed in ("1", "2"):
+        folder = tmp_path / seed
+        done = subprocess.run(
+            [sys.executable, "-m", "citegraph", "demo", "--data-dir", folder / "data", "-o", folder / "map.html"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        pages.append((folder / "map.html").read_bytes())
+    assert pages[0] == pages[1]

@@ -252,7 +252,7 @@ def unknown_influence_structure(graph: nx.DiGraph, drawn: list[str], shown: set[
     return set((between + most_cited)[:UNKNOWN_SHOWN_MAX])
 
 
-def groups(names: set[str]) -> dict:
+def groups(names: list[str]) -> dict:
     """vis-network groups named "read #1f77b4", "unread #1f77b4"...: the shared look of such papers.
 
     vis parses a group once and a per-node look once per node, which is most of a big map's start-up.
@@ -301,6 +301,6 @@ def vis_options(nodes: list[dict]) -> dict:
         # a selected label stays as it is (vis would make it bold, wider than the room the page gave it)
         "nodes": {"shape": "dot", "physics": False, "chosen": {"node": True, "label": False}},
         # the page may unfold any paper (a path, a row of the unread list): it takes the neutral colour
-        "groups": groups({node["group"] for node in nodes} | {f"{kind} {OTHER_COLOR}" for kind in KINDS}),
+        "groups": groups(sorted({node["group"] for node in nodes} | {f"{kind} {OTHER_COLOR}" for kind in KINDS})),
         "layout": {"improvedLayout": False, "randomSeed": 1},
     }
