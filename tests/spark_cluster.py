@@ -101,8 +101,9 @@ def master_state(log: Path) -> dict | None:
 
 
 @contextmanager
-def standalone_cluster(folder: Path, workers: int = 2):
-    """A standalone master and ``workers`` workers (1 core each) on loopback; yields the master's URL."""
+def standalone_cluster(folder: Path, workers: int = 2, worker_memory: str = WORKER_MEMORY):
+    """A standalone master and ``workers`` workers (1 core and ``worker_memory`` each) on loopback; yields
+    the master's URL."""
     folder.mkdir(parents=True, exist_ok=True)
     env, spark_class = spark_env(folder), str(spark_home() / "bin" / "spark-class")
     port, url = free_port(), None
@@ -136,7 +137,7 @@ def standalone_cluster(folder: Path, workers: int = 2):
                         "--cores",
                         "1",
                         "--memory",
-                        WORKER_MEMORY,
+                        worker_memory,
                         "--webui-port",
                         "0",
                         "--work-dir",

@@ -14,6 +14,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.harness import Table, citegraph_command, run_time
@@ -209,17 +211,33 @@ def disk_bytes(folder: Path) -> int:
 
 def add_options(parser) -> None:
     parser.add_argument("--datasets-citations", type=int, default=50_000_000, help="citations in its generated release")
+    parser.add_argument(
+        "--datasets-release",
+        type=Path,
+        help="keep the generated release in this folder and reuse it when it is already imported there "
+        "(generation and import are then not measured again)",
+    )
 
 
 def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
-    """Generation, import, a 400-paper depth-2 extraction (DuckDB at 4 GB, Spark local[2]), a global path."""
+    """Generation, import, a 400-paper depth-2 build and extraction (DuckDB at 4 GB, Spark local[2] and a
+    standalone cluster of 2 workers), a diff applied, a global path."""
     citations = 200_000 if quick else (options.datasets_citations if options else 50_000_000)
-    release = tmp / "release"
-    made = generate_and_import(table, tmp, release, citations)
+    kept = getattr(options, "datasets_release", None)
+    release = kept or tmp / "release"
+    if kept and (kept / "parquet" / "citations.parquet").exists():
+        made = {"papers": papers_for(citations)}
+        table.add("datasets", f"release reused from {kept} ({citations:,} citations)", made["papers"], "papers")
+    else:
+        made = generate_and_import(table, tmp, release, citations)
     size = 40 if quick else 400
     notes = library(tmp, made["papers"], size)
-    measure_builds(table, tmp, release, notes, size)
-    measure_extractions(table, release, notes)
+    with spark_cluster(tmp / "cluster", quick) as cluster:
+        builds = measure_builds(table, tmp, release, notes, size, cluster)
+        queries = measure_extractions(table, release, notes, cluster)
+    for engine, seconds in builds.items():
+        ratio = seconds / queries[engine]
+        table.add("datasets", f"whole build / its queries, {engine}", round(ratio, 2), "x", "<= 1.5", ratio <= 1.5)
     measure_update(table, tmp, release, made["papers"], 10_000 if quick else 1_000_000)
     source = FIRST_CORPUS_ID + made["papers"] - 1
     target = four_hops_apart(release, source)
@@ -227,6 +245,28 @@ def run(table: Table, tmp: Path, quick: bool, options=None) -> None:
         path = ["path", f"CorpusId:{source}", f"CorpusId:{target}", "--global", "--source", f"datasets:{release}"]
         seconds = run_time(citegraph_command() + [*path, "--memory-limit", "4GB"])
         table.add("datasets", "path --global, 4 hops apart (DuckDB)", round(seconds, 1), "s")
+
+
+@contextmanager
+def spark_cluster(folder: Path, quick: bool) -> Iterator[tuple[tuple[str, str], ...]]:
+    """A standalone master with 2 workers of 1 core each on loopback, for as long as the builds on it run;
+    yields the Spark settings (master included) a build on it is given. Stopped also when a build fails."""
+    from tests.spark_cluster import standalone_cluster
+
+    memory = "768m" if quick else "3g"
+    with standalone_cluster(folder, workers=2, worker_memory=memory) as master:
+        yield (
+            ("master", master),
+            ("spark.executor.memory", "512m" if quick else "2560m"),
+            ("spark.driver.host", "127.0.0.1"),
+            ("spark.driver.bindAddress", "127.0.0.1"),
+        )
+
+
+def spark_engines(cluster: tuple[tuple[str, str], ...]) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """(label, master, settings) of the Spark builds measured: local[2] and the standalone cluster."""
+    master = dict(cluster)["master"]
+    return [("Spark local[2]", "local[2]", ()), ("Spark cluster 2x1 core", master, cluster[1:])]
 
 
 def generate_and_import(table: Table, tmp: Path, release: Path, citations: int) -> dict[str, float]:
@@ -246,31 +286,47 @@ def generate_and_import(table: Table, tmp: Path, release: Path, citations: int) 
     return made
 
 
-def measure_builds(table: Table, tmp: Path, release: Path, notes: Path, size: int) -> None:
-    engines = (
-        ("DuckDB 4 GB", ["--memory-limit", "4GB"]),
-        ("Spark local[2]", ["--engine", "spark", "--spark-master", "local[2]"]),
-    )
-    for engine, extra in engines:
-        data = tmp / f"data-{extra[-1]}"
+def measure_builds(table: Table, tmp: Path, release: Path, notes: Path, size: int, cluster) -> dict[str, float]:
+    """Whole ``citegraph build`` processes on each engine: their seconds by engine."""
+    engines = [("DuckDB 4 GB", "duckdb", ["--memory-limit", "4GB"])] + [
+        (label, f"spark-{n}", ["--engine", "spark", "--spark-master", master, *spark_conf_options(settings)])
+        for n, (label, master, settings) in enumerate(spark_engines(cluster))
+    ]
+    seconds_by_engine = {}
+    for engine, name, extra in engines:
+        data = tmp / f"data-{name}"
         build = ["build", str(notes), "--source", f"datasets:{release}", "--depth", "2", "--data-dir", str(data)]
         seconds = run_time(citegraph_command() + [*build, "-o", str(tmp / "map.html"), *extra])
         measure = f"build {size} papers, depth 2, {engine}"
         table.add("datasets", measure, round(seconds, 1), "s", "<= 60 s", seconds <= 60)
         shutil.rmtree(data, ignore_errors=True)
+        seconds_by_engine[engine] = seconds
+    return seconds_by_engine
 
 
-def measure_extractions(table: Table, release: Path, notes: Path) -> None:
-    from citegraph.bulk.engines import EngineOptions
+def spark_conf_options(settings) -> list[str]:
+    return [option for key, value in settings for option in ("--spark-conf", f"{key}={value}")]
 
-    for engine, options in (
-        ("DuckDB 4 GB", EngineOptions(memory_limit="4GB")),
-        ("Spark local[2]", EngineOptions("spark", spark_master="local[2]")),
-    ):
-        queries, filling = extraction_seconds(release, notes, options)
-        measure = f"extraction only (engine queries), {engine}"
-        table.add("datasets", measure, round(queries, 1), "s", "<= 60 s", queries <= 60)
-        table.add("datasets", f"extraction + store writes, {engine}", round(filling, 1), "s")
+
+def measure_extractions(table: Table, release: Path, notes: Path, cluster) -> dict[str, float]:
+    """One build's extraction in this process on each engine: its queries' seconds by engine."""
+    from citegraph.bulk.engines import EngineOptions, stop_spark_sessions
+
+    engines = [("DuckDB 4 GB", EngineOptions(memory_limit="4GB"))] + [
+        (label, EngineOptions("spark", spark_master=master, spark_conf=settings))
+        for label, master, settings in spark_engines(cluster)
+    ]
+    seconds_by_engine = {}
+    try:
+        for engine, options in engines:
+            queries, filling = extraction_seconds(release, notes, options)
+            seconds_by_engine[engine] = queries
+            measure = f"extraction only (engine queries), {engine}"
+            table.add("datasets", measure, round(queries, 1), "s", "<= 60 s", queries <= 60)
+            table.add("datasets", f"extraction + store writes, {engine}", round(filling, 1), "s")
+    finally:
+        stop_spark_sessions()  # the cluster's cores go back before it stops
+    return seconds_by_engine
 
 
 def measure_update(table: Table, tmp: Path, release: Path, papers: int, changed: int) -> None:

@@ -14,6 +14,7 @@ whole release by semi-joins.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -119,42 +120,57 @@ def _external_ids(value) -> dict:
     return ids
 
 
+def _journal(row: dict) -> dict | None:
+    return {k: v for k, v in _mapping(row.get("journal")).items() if v is not None} or None
+
+
+def _fields_of_study(row: dict) -> list | None:
+    studies = row.get("s2fieldsofstudy") if isinstance(row.get("s2fieldsofstudy"), list) else []
+    return (
+        list(
+            dict.fromkeys(
+                f["category"]
+                for f in studies
+                if isinstance(f, dict) and f.get("source") == "external" and isinstance(f.get("category"), str)
+            )
+        )
+        or None
+    )
+
+
+# The Graph API's fields, read from a ``papers`` row. Fields the release does not carry
+# (``citationStyles``, ``openAccessPdf``) are None.
+RELEASE_FIELDS: dict[str, Callable[[dict], object]] = {
+    "corpusId": lambda row: row.get("corpusid"),
+    "externalIds": lambda row: _external_ids(row.get("externalids")),
+    "url": lambda row: row.get("url"),
+    "title": lambda row: row.get("title"),
+    "year": lambda row: row.get("year"),
+    "authors": lambda row: row.get("authors") or [],
+    "venue": lambda row: row.get("venue"),
+    "citationCount": lambda row: row.get("citationcount"),
+    "influentialCitationCount": lambda row: row.get("influentialcitationcount"),
+    "referenceCount": lambda row: row.get("referencecount"),
+    "publicationDate": lambda row: row.get("publicationdate"),
+    "publicationTypes": lambda row: row.get("publicationtypes"),
+    "journal": _journal,
+    "fieldsOfStudy": _fields_of_study,
+}
+LINKED_MODEL_FIELDS = frozenset(schema.LinkedPaper.model_fields)
+
+
 def api_record(row: dict, paper_id: str, fields: list[str]) -> dict:
     """A ``papers`` row in the Graph API's shape, with ``fields`` selected as the API would answer them,
     checked with the Graph API's declared schema (a release row of the wrong types keeps its id, and
     the fields that are wrong become None, as in an API answer).
 
-    Fields the release does not carry (``citationStyles``, ``openAccessPdf``) are None.
+    Only the fields asked for are read and checked: a linked paper's stub (tens of thousands in a
+    depth-2 build) is checked as a page item is, with the page item's model.
     """
     row = _mapping(row)
-    journal = {k: v for k, v in _mapping(row.get("journal")).items() if v is not None} or None
-    studies = row.get("s2fieldsofstudy") if isinstance(row.get("s2fieldsofstudy"), list) else []
-    record = schema.checked_record(
-        {
-            "paperId": paper_id,
-            "corpusId": row.get("corpusid"),
-            "externalIds": _external_ids(row.get("externalids")),
-            "url": row.get("url"),
-            "title": row.get("title"),
-            "year": row.get("year"),
-            "authors": row.get("authors") or [],
-            "venue": row.get("venue"),
-            "citationCount": row.get("citationcount"),
-            "influentialCitationCount": row.get("influentialcitationcount"),
-            "referenceCount": row.get("referencecount"),
-            "publicationDate": row.get("publicationdate"),
-            "publicationTypes": row.get("publicationtypes"),
-            "journal": journal,
-            "fieldsOfStudy": list(
-                dict.fromkeys(
-                    f["category"]
-                    for f in studies
-                    if isinstance(f, dict) and f.get("source") == "external" and isinstance(f.get("category"), str)
-                )
-            )
-            or None,
-        }
-    )
+    read = {name: RELEASE_FIELDS[name](row) for name in fields if name in RELEASE_FIELDS}
+    model = schema.LinkedPaper if LINKED_MODEL_FIELDS.issuperset(read) else schema.Paper
+    record = schema.checked_record({"paperId": paper_id, **read}, model)
     return {"paperId": paper_id, **{name: record.get(name) for name in fields}}
 
 
@@ -169,10 +185,14 @@ def _json_or_none(text: str | None):
 def _text_list(text: str | None) -> str:
     """A release's intents or contexts as stored: its JSON text when it is a list of strings, else ``[]``
     (a row of the wrong type never reaches the store)."""
-    value = _json_or_none(text) if text and text.lstrip().startswith("[") else None
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return text
-    return "[]"
+    if not text or text.lstrip()[:1] != "[":
+        return "[]"
+    value = _json_or_none(text)
+    return text if type(value) is list and all(type(item) is str for item in value) else "[]"
+
+
+# A release's intents take a handful of values (S2's three intents, combined): each is checked once.
+_intents_text = functools.lru_cache(maxsize=1024)(_text_list)
 
 
 @dataclass
@@ -250,7 +270,7 @@ class Extraction:
                         citing_found[0],
                         cited_found[0],
                         None if influential is None else int(influential),
-                        _text_list(intents),
+                        _intents_text(intents),
                         _text_list(contexts),
                         kind,
                     )
