@@ -170,50 +170,15 @@ def _read_items(
     if not types or not fields or not _table(connection, "items"):
         raise NotesError(f"{database} is not a Zotero database (no items, itemTypes or fields table)")
     hidden = [f"SELECT itemID FROM {t}" for t in ("deletedItems", "feedItems") if _table(connection, t)]
-    items = {
-        item_id: key
-        for item_id, key in connection.execute(
-            f"SELECT i.itemID, i.key FROM items i JOIN {types} t ON t.itemTypeID = i.itemTypeID "
-            f"WHERE t.typeName NOT IN ({','.join('?' * len(_NOT_PAPERS))})"
-            + "".join(f" AND i.itemID NOT IN ({q})" for q in hidden),
-            _NOT_PAPERS,
-        )
-    }
+    items = _paper_items(connection, types, hidden)
     collection_rows = _collection_rows(connection, reader)
     collections = _collections_of(connection, collection_rows)
     if collection is not None:
         wanted = _collection_ids(collection_rows, collection, database)
         items = {i: k for i, k in items.items() if any(c in wanted for c, _ in collections.get(i, []))}
-
-    values: dict[int, dict[str, str]] = defaultdict(dict)
-    for item_id, name, value in connection.execute(
-        f"SELECT d.itemID, f.fieldName, v.value FROM itemData d JOIN {fields} f ON f.fieldID = d.fieldID "
-        f"JOIN itemDataValues v ON v.valueID = d.valueID WHERE f.fieldName IN ({','.join('?' * len(_FIELDS))})",
-        _FIELDS,
-    ):
-        if item_id not in items:  # a note's or attachment's field: not read, so not warned about
-            continue
-        text = reader.text(value, f"the {name} of item {items[item_id]}")
-        if text is not None:
-            values[item_id][name] = text
-    tags: dict[int, list[str]] = defaultdict(list)
-    for item_id, name in connection.execute(
-        "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
-    ):
-        name = reader.text(name, f"a tag of item {items[item_id]}") if item_id in items else None
-        if name:
-            tags[item_id].append(name)
-    notes: dict[int, list[str]] = defaultdict(list)
-    for parent, note, key in connection.execute(
-        "SELECT n.parentItemID, n.note, i.key FROM itemNotes n JOIN items i ON i.itemID = n.itemID "
-        "WHERE n.parentItemID IS NOT NULL AND n.note IS NOT NULL"
-        + "".join(f" AND n.itemID NOT IN ({q})" for q in hidden)
-        + " ORDER BY n.itemID"
-    ):
-        note = reader.text(note, f"note {key} of item {items[parent]}") if parent in items else None
-        text = _note_text(note) if note else None
-        if text:
-            notes[parent].append(text)
+    values = _field_values(connection, fields, items, reader)
+    tags = _item_tags(connection, items, reader)
+    notes = _item_notes(connection, hidden, items, reader)
 
     entries, skipped = [], []
     for item_id, key in items.items():
@@ -234,6 +199,64 @@ def _read_items(
         if entry:
             entries.append(entry)
     return entries, skipped
+
+
+def _paper_items(connection: sqlite3.Connection, types: str, hidden: list[str]) -> dict[int, str]:
+    """itemID -> key of every item that may be a paper (not a note, an attachment, a deleted or feed item)."""
+    return {
+        item_id: key
+        for item_id, key in connection.execute(
+            f"SELECT i.itemID, i.key FROM items i JOIN {types} t ON t.itemTypeID = i.itemTypeID "
+            f"WHERE t.typeName NOT IN ({','.join('?' * len(_NOT_PAPERS))})"
+            + "".join(f" AND i.itemID NOT IN ({q})" for q in hidden),
+            _NOT_PAPERS,
+        )
+    }
+
+
+def _field_values(
+    connection: sqlite3.Connection, fields: str, items: dict[int, str], reader: _ItemReader
+) -> dict[int, dict[str, str]]:
+    values: dict[int, dict[str, str]] = defaultdict(dict)
+    for item_id, name, value in connection.execute(
+        f"SELECT d.itemID, f.fieldName, v.value FROM itemData d JOIN {fields} f ON f.fieldID = d.fieldID "
+        f"JOIN itemDataValues v ON v.valueID = d.valueID WHERE f.fieldName IN ({','.join('?' * len(_FIELDS))})",
+        _FIELDS,
+    ):
+        if item_id not in items:  # a note's or attachment's field: not read, so not warned about
+            continue
+        text = reader.text(value, f"the {name} of item {items[item_id]}")
+        if text is not None:
+            values[item_id][name] = text
+    return values
+
+
+def _item_tags(connection: sqlite3.Connection, items: dict[int, str], reader: _ItemReader) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = defaultdict(list)
+    for item_id, name in connection.execute(
+        "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
+    ):
+        name = reader.text(name, f"a tag of item {items[item_id]}") if item_id in items else None
+        if name:
+            tags[item_id].append(name)
+    return tags
+
+
+def _item_notes(
+    connection: sqlite3.Connection, hidden: list[str], items: dict[int, str], reader: _ItemReader
+) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = defaultdict(list)
+    for parent, note, key in connection.execute(
+        "SELECT n.parentItemID, n.note, i.key FROM itemNotes n JOIN items i ON i.itemID = n.itemID "
+        "WHERE n.parentItemID IS NOT NULL AND n.note IS NOT NULL"
+        + "".join(f" AND n.itemID NOT IN ({q})" for q in hidden)
+        + " ORDER BY n.itemID"
+    ):
+        note = reader.text(note, f"note {key} of item {items[parent]}") if parent in items else None
+        text = _note_text(note) if note else None
+        if text:
+            notes[parent].append(text)
+    return notes
 
 
 def _collection_rows(connection: sqlite3.Connection, reader: _ItemReader) -> list[tuple[int, str, int | None]]:
