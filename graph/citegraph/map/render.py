@@ -103,7 +103,7 @@ def map_items(
     scores = {row.paperId: float(row.score) for row in ranked}
     by_score = sorted(scores, key=scores.get, reverse=True)
     yours = set(your_papers(graph))
-    names, _ = ensure_clusters(graph)
+    names, cluster_of = ensure_clusters(graph)
     selection = choose_papers(graph, yours, scores, by_score, options)
     mode = color_mode(graph, options.color)
     colors, legend = node_colors(graph, selection.drawn, mode)
@@ -112,15 +112,9 @@ def map_items(
     # Up to ALL_LABELLED papers of yours, the layout keeps room for every label Python gives (yours, the
     # top unread) and the page shows them all; on a bigger library's map labels come by level of detail.
     room = small or len(yours) <= ALL_LABELLED
-    labels, boxes = {}, {}
-    for node in selection.drawn:
-        kind = reading_status(graph.nodes[node])
-        labelled = kind != "unread" or node in top_unread or node in options.path
-        label = paper_label(graph.nodes[node]) if labelled else ""
-        labels[node] = label
-        boxes[node] = Box(node_size(graph, node, yours), *label_box(label if room else "", KINDS[kind]["font"]))
+    labels, boxes = _labels_and_boxes(graph, selection.drawn, yours, top_unread, options.path, room)
     number = {name: i for i, name in enumerate(names)}
-    group_of = {n: number.get(graph.nodes[n].get("cluster"), -1) for n in selection.drawn}
+    group_of = {n: number.get(cluster_of.get(n), -1) for n in selection.drawn}
     positions, regions = cached_layout(graph, selection.drawn, boxes, options.layout, group_of, layout_cache)
     nodes = vis_nodes(graph, selection, yours, colors, boxes, labels, positions)
     for item in nodes:
@@ -148,22 +142,37 @@ def map_items(
     ]
     data["labelFonts"] = {kind: look["font"] for kind, look in KINDS.items()}
     data["opacity"] = {kind: look["opacity"] for kind, look in KINDS.items()}
-    data["labelPriority"] = [
-        index[n]
-        for n in sorted(
-            selection.drawn,
-            key=lambda n: (
-                reading_status(graph.nodes[n]) == "unread",
-                n not in top_unread,
-                -(scores.get(n) or 0),
-                -(graph.nodes[n].get("citationCount") or 0),
-                n,
-            ),
-        )
-    ]
+    data["labelPriority"] = [index[n] for n in _label_priority(graph, selection.drawn, top_unread, scores)]
     data["laterWork"] = later_work_data(graph, later)
     data["changes"] = changes_data(graph, changes)
     return nodes, edges, data
+
+
+def _labels_and_boxes(graph, drawn, yours, top_unread, path, room: bool) -> tuple[dict, dict]:
+    """Each drawn paper's label (yours, the top unread and a path's papers are labelled) and the box the
+    layout keeps for it: the label's own room when ``room``, else the dot's."""
+    labels, boxes = {}, {}
+    for node in drawn:
+        kind = reading_status(graph.nodes[node])
+        labelled = kind != "unread" or node in top_unread or node in path
+        label = paper_label(graph.nodes[node]) if labelled else ""
+        labels[node] = label
+        boxes[node] = Box(node_size(graph, node, yours), *label_box(label if room else "", KINDS[kind]["font"]))
+    return labels, boxes
+
+
+def _label_priority(graph, drawn, top_unread, scores) -> list[str]:
+    """The order in which the page gives labels room: yours first, then the top unread, by score, then by citations."""
+    return sorted(
+        drawn,
+        key=lambda n: (
+            reading_status(graph.nodes[n]) == "unread",
+            n not in top_unread,
+            -(scores.get(n) or 0),
+            -(graph.nodes[n].get("citationCount") or 0),
+            n,
+        ),
+    )
 
 
 def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict) -> str:
