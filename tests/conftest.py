@@ -127,6 +127,24 @@ class Citegraph:
             db.close()
 
 
+def build_on(world: World, folder: Path, *extra, notes: Path = SAMPLE_NOTES) -> Path:
+    """``citegraph build NOTES`` into ``folder`` (``data/`` and ``map.html``) against a stand-in serving ``world``,
+    started for this build only; returns ``folder``."""
+    service = StandinS2(world, Faults()).start()
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["build", str(notes), "--data-dir", str(folder / "data"), "-o", str(folder / "map.html"), "--rps", "500"]
+            + [str(arg) for arg in extra],
+            env={"S2_API_URL": service.url},
+            catch_exceptions=False,
+        )
+    finally:
+        service.stop()
+    assert result.exit_code == 0, result.output
+    return folder
+
+
 def query(data_dir, *args):
     """``citegraph ARGS --data-dir DATA_DIR`` run in this process, as click's test runner gives it back."""
     return CliRunner().invoke(main, [*map(str, args), "--data-dir", str(data_dir)])
