@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
+from citegraph.demo.release_writer import write_release
 from tests.standin import Faults, StandinS2, World, generate_world, sample_notes_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +128,24 @@ class Citegraph:
             db.close()
 
 
+def build_on(world: World, folder: Path, *extra, notes: Path = SAMPLE_NOTES) -> Path:
+    """``citegraph build NOTES`` into ``folder`` (``data/`` and ``map.html``) against a stand-in serving ``world``,
+    started for this build only; returns ``folder``."""
+    service = StandinS2(world, Faults()).start()
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["build", str(notes), "--data-dir", str(folder / "data"), "-o", str(folder / "map.html"), "--rps", "500"]
+            + [str(arg) for arg in extra],
+            env={"S2_API_URL": service.url},
+            catch_exceptions=False,
+        )
+    finally:
+        service.stop()
+    assert result.exit_code == 0, result.output
+    return folder
+
+
 def query(data_dir, *args):
     """``citegraph ARGS --data-dir DATA_DIR`` run in this process, as click's test runner gives it back."""
     return CliRunner().invoke(main, [*map(str, args), "--data-dir", str(data_dir)])
@@ -167,6 +186,51 @@ def two_builds_at_once(api_url: str, tmp_path: Path) -> None:
     ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
+
+
+# -- a Datasets release of a generated world ------------------------------------------------------
+
+DATASETS_RELEASE_ID = "2025-12-05"
+
+
+@pytest.fixture(scope="module")
+def datasets_world(request):
+    """The world a Datasets test module serves: the sample notes' papers among background papers, generated
+    with the module's ``DATASETS_WORLD`` (``generate_world``'s arguments)."""
+    return generate_world(sample_notes_seeds([SAMPLE_NOTES]), **request.module.DATASETS_WORLD)
+
+
+@pytest.fixture(scope="module")
+def datasets_shards(datasets_world, tmp_path_factory):
+    """The world's release as the stand-in serves it: its folder and its shards by dataset."""
+    folder = tmp_path_factory.mktemp("served")
+    return folder, write_release(datasets_world, folder)
+
+
+@pytest.fixture(scope="module")
+def datasets_release(datasets_shards, tmp_path_factory):
+    """The world's release, imported (as `citegraph datasets import` leaves it)."""
+    from citegraph.bulk.release import import_release
+
+    folder = tmp_path_factory.mktemp("release")
+    for dataset in ("papers", "citations"):
+        shutil.copytree(datasets_shards[0] / dataset, folder / dataset)
+    import_release(folder)
+    return folder
+
+
+@pytest.fixture
+def datasets_service(datasets_world, datasets_shards):
+    """The stand-in serving the world, its release listed as ``DATASETS_RELEASE_ID``."""
+    served = StandinS2(datasets_world).start()
+    served.datasets.add_release(DATASETS_RELEASE_ID, datasets_shards[1])
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def datasets_run(tmp_path, datasets_service):
+    return Citegraph(tmp_path, datasets_service.url)
 
 
 # -- the map in Chromium ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from citegraph.pipeline import build
 from citegraph.s2.client import NESTED_FIELDS, PAPER_FIELDS
 from citegraph.s2.config import S2Config
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env, two_builds_at_once
-from tests.standin import Citation, Faults, StandinS2, World, generate_world, sample_notes_seeds
+from tests.standin import Citation, Faults, StandinS2, World, sample_notes_seeds
 
 BATCH, REFERENCES = "/graph/v1/paper/batch", "/graph/v1/paper/{id}/references"
 
@@ -237,8 +237,8 @@ def library(world, count: int, path: Path) -> tuple[Path, list[str]]:
 
 
 @pytest.mark.parametrize("size", ["sample", "100 papers"])
-def test_the_complete_graph_is_the_one_a_page_by_page_build_makes(tmp_path, size):
-    world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=7)
+def test_the_complete_graph_is_the_one_a_page_by_page_build_makes(tmp_path, size, sample_world):
+    world = sample_world
     notes, yours = (
         (SAMPLE_NOTES, sample_paper_ids(world)) if size == "sample" else library(world, 100, tmp_path / "l.md")
     )

@@ -15,45 +15,21 @@ import citegraph.bulk.download as download
 from citegraph.bulk.download import DownloadFailed, download_file
 from citegraph.bulk.release import import_release
 from citegraph.datadir import load
-from citegraph.demo.release_writer import write_release
-from citegraph.demo.world import generate_world, sample_notes_seeds
-from tests.conftest import SAMPLE_NOTES, Citegraph
-from tests.standin import StandinS2
+from tests.conftest import DATASETS_RELEASE_ID as RELEASE
+from tests.conftest import SAMPLE_NOTES
 from tests.standin.datasets import SIGNATURE
 
-RELEASE = "2025-12-05"
 DIFFS = r"GET /datasets/v1/diffs/"
-
-
-@pytest.fixture(scope="module")
-def world():
-    return generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=300, seed=11)
-
-
-@pytest.fixture(scope="module")
-def shards(world, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("served")
-    return folder, write_release(world, folder)
+DATASETS_WORLD = dict(n_papers=300, seed=11)
 
 
 @pytest.fixture
-def service(world, shards):
-    served = StandinS2(world).start()
-    served.datasets.add_release(RELEASE, shards[1])
-    yield served
-    served.stop()
-
-
-@pytest.fixture
-def run(tmp_path, service):
-    return Citegraph(tmp_path, service.url)
-
-
-@pytest.fixture
-def imported(run, tmp_path):
+def imported(datasets_run, tmp_path):
     folder = tmp_path / "release"
-    assert run("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder).exit_code == 0
-    assert run("datasets", "import", folder).exit_code == 0
+    assert (
+        datasets_run("datasets", "download", "--release", RELEASE, "papers", "citations", "--to", folder).exit_code == 0
+    )
+    assert datasets_run("datasets", "import", folder).exit_code == 0
     return folder
 
 
@@ -63,13 +39,13 @@ def one_line_error(done) -> str:
     return done.output
 
 
-def link(service, name="papers-part0.jsonl.gz") -> str:
-    return f"{service.url}/_files/0/{name}?X-Amz-Signature={SIGNATURE}"
+def link(datasets_service, name="papers-part0.jsonl.gz") -> str:
+    return f"{datasets_service.url}/_files/0/{name}?X-Amz-Signature={SIGNATURE}"
 
 
-def served_link(service, shards) -> str:
+def served_link(datasets_service, datasets_shards) -> str:
     """A link the stand-in serves (registered as a listing would register it)."""
-    return service.datasets._link(service.url, shards[1]["papers"][0])
+    return datasets_service.datasets._link(datasets_service.url, datasets_shards[1]["papers"][0])
 
 
 def files_outside(tmp_path: Path, folder: Path) -> list[Path]:
@@ -95,107 +71,113 @@ def diff_answer(start: str, end: str, update_files=(), delete_files=()) -> str:
 
 
 @pytest.mark.parametrize("release_id", ["x/../../escaped", "/tmp/absolute-release", "..", "a\x1b]0;title\x07"])
-def test_a_release_id_from_the_server_never_becomes_a_path(run, service, imported, tmp_path, release_id):
+def test_a_release_id_from_the_server_never_becomes_a_path(
+    datasets_run, datasets_service, imported, tmp_path, release_id
+):
     for _ in range(2):  # papers and citations
-        service.replay(DIFFS, 200, diff_answer(RELEASE, release_id, [link(service)]))
-    done = run("datasets", "update", imported)
+        datasets_service.replay(DIFFS, 200, diff_answer(RELEASE, release_id, [link(datasets_service)]))
+    done = datasets_run("datasets", "update", imported)
     assert "is not a name citegraph writes to disk" in one_line_error(done) and "\x1b" not in done.output
     assert not (imported / "diffs").exists() and not Path("/tmp/absolute-release").exists()
     assert json.loads((imported / "manifest.json").read_text())["release"] == RELEASE
 
 
 @pytest.mark.parametrize("option", [("--release", "../x"), ("--release", "x/y")])
-def test_a_release_option_that_is_no_name_is_refused(run, tmp_path, option):
-    done = run("datasets", "download", *option, "papers", "--to", tmp_path / "r")
+def test_a_release_option_that_is_no_name_is_refused(datasets_run, tmp_path, option):
+    done = datasets_run("datasets", "download", *option, "papers", "--to", tmp_path / "r")
     assert "is not a name citegraph writes to disk" in one_line_error(done)
     assert not (tmp_path / "x").exists()
 
 
-def test_a_diff_that_does_not_start_at_the_release_held_is_refused(run, service, imported):
+def test_a_diff_that_does_not_start_at_the_release_held_is_refused(datasets_run, datasets_service, imported):
     for _ in range(2):
-        service.replay(DIFFS, 200, diff_answer("1999-01-01", "2030-01-01"))
-    done = run("datasets", "update", imported)
+        datasets_service.replay(DIFFS, 200, diff_answer("1999-01-01", "2030-01-01"))
+    done = datasets_run("datasets", "update", imported)
     assert "starts at release 1999-01-01, but the folder holds 2025-12-05" in one_line_error(done)
     assert json.loads((imported / "manifest.json").read_text())["release"] == RELEASE
 
 
-def test_an_empty_diff_answer_never_clears_the_release(run, service, imported):
-    service.replay(DIFFS, 200, "{}")
-    done = run("datasets", "update", imported)
+def test_an_empty_diff_answer_never_clears_the_release(datasets_run, datasets_service, imported):
+    datasets_service.replay(DIFFS, 200, "{}")
+    done = datasets_run("datasets", "update", imported)
     assert "cannot use" in one_line_error(done)
     assert json.loads((imported / "manifest.json").read_text())["release"] == RELEASE
 
 
-def test_a_diff_listing_no_links_is_one_line_at_once(run, service, imported):
+def test_a_diff_listing_no_links_is_one_line_at_once(datasets_run, datasets_service, imported):
     body = json.loads(diff_answer(RELEASE, "2025-12-12"))
     body["diffs"][0]["update_files"] = [5, {"url": "x"}]
-    service.replay(DIFFS, 200, json.dumps(body))
-    done = run("datasets", "update", imported)
+    datasets_service.replay(DIFFS, 200, json.dumps(body))
+    done = datasets_run("datasets", "update", imported)
     assert "cannot use" in one_line_error(done)
-    assert service.log.count("/datasets/v1/diffs/") == 1  # an answer that will not change is not asked again
+    assert datasets_service.log.count("/datasets/v1/diffs/") == 1  # an answer that will not change is not asked again
 
 
-def test_release_ids_are_never_printed_with_terminal_escapes(run, service):
-    service.replay(r"GET /datasets/v1/release/?$", 200, json.dumps(["2025-12-05", "\x1b]0;owned\x07\x1b[2J"]))
-    done = run("datasets", "list")
+def test_release_ids_are_never_printed_with_terminal_escapes(datasets_run, datasets_service):
+    datasets_service.replay(r"GET /datasets/v1/release/?$", 200, json.dumps(["2025-12-05", "\x1b]0;owned\x07\x1b[2J"]))
+    done = datasets_run("datasets", "list")
     assert done.exit_code == 0 and "\x1b" not in done.output and "\x07" not in done.output
     assert "2025-12-05" in done.output
 
 
-def test_a_shard_that_never_ends_stops_at_the_cap(service, shards, tmp_path, monkeypatch):
+def test_a_shard_that_never_ends_stops_at_the_cap(datasets_service, datasets_shards, tmp_path, monkeypatch):
     monkeypatch.setattr(download, "MAX_SHARD_BYTES", 4 << 20)
-    service.datasets.faults.hostile = "endless"
+    datasets_service.datasets.faults.hostile = "endless"
     target = tmp_path / "r" / "papers-part0.jsonl.gz"
     with pytest.raises(DownloadFailed) as failed:
-        download_file(served_link(service, shards), target)
+        download_file(served_link(datasets_service, datasets_shards), target)
     assert "larger than" in str(failed.value) and SIGNATURE not in str(failed.value)
     assert not target.exists() and not target.with_name(target.name + ".part").exists()
 
 
-def test_a_declared_length_over_the_cap_is_refused_before_any_byte_is_written(service, shards, tmp_path):
-    service.datasets.faults.hostile = "huge_length"
+def test_a_declared_length_over_the_cap_is_refused_before_any_byte_is_written(
+    datasets_service, datasets_shards, tmp_path
+):
+    datasets_service.datasets.faults.hostile = "huge_length"
     target = tmp_path / "r" / "papers-part0.jsonl.gz"
     with pytest.raises(DownloadFailed) as failed:
-        download_file(served_link(service, shards), target)
+        download_file(served_link(datasets_service, datasets_shards), target)
     assert "more than the 64 GiB a shard may have" in str(failed.value)
     assert list(target.parent.iterdir()) == []
 
 
-def test_a_trickled_shard_is_given_up(service, shards, tmp_path, monkeypatch):
+def test_a_trickled_shard_is_given_up(datasets_service, datasets_shards, tmp_path, monkeypatch):
     monkeypatch.setattr(download, "RATE_WINDOW", 0.5)
     monkeypatch.setattr(download, "ATTEMPTS", 2)
-    service.datasets.faults.hostile = "trickle"
+    datasets_service.datasets.faults.hostile = "trickle"
     with pytest.raises(DownloadFailed) as failed:
-        download_file(served_link(service, shards), tmp_path / "papers-part0.jsonl.gz")
+        download_file(served_link(datasets_service, datasets_shards), tmp_path / "papers-part0.jsonl.gz")
     assert "slower than 1,024 bytes/s" in str(failed.value)
 
 
-def test_an_empty_shard_is_never_counted_complete(run, service, tmp_path):
-    service.datasets.faults.hostile = "empty"
-    done = run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
+def test_an_empty_shard_is_never_counted_complete(datasets_run, datasets_service, tmp_path):
+    datasets_service.datasets.faults.hostile = "empty"
+    done = datasets_run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
     assert "no gzip header" in one_line_error(done)
     manifest = tmp_path / "r" / "manifest.json"
     assert not manifest.exists() or json.loads(manifest.read_text())["files"] == {}
 
 
-def test_a_link_planted_at_a_part_path_is_never_written_through(run, service, shards, tmp_path):
+def test_a_link_planted_at_a_part_path_is_never_written_through(
+    datasets_run, datasets_service, datasets_shards, tmp_path
+):
     folder, outside = tmp_path / "r", tmp_path / "outside.txt"
     outside.write_text("keep me")
     (folder / "papers").mkdir(parents=True)
-    name = shards[1]["papers"][0].name
+    name = datasets_shards[1]["papers"][0].name
     (folder / "papers" / f"{name}.part").symlink_to(outside)
-    done = run("datasets", "download", "--release", RELEASE, "papers", "--to", folder)
+    done = datasets_run("datasets", "download", "--release", RELEASE, "papers", "--to", folder)
     assert done.exit_code == 0, done.output
     assert outside.read_text() == "keep me"
-    assert (folder / "papers" / name).read_bytes() == shards[1]["papers"][0].read_bytes()
+    assert (folder / "papers" / name).read_bytes() == datasets_shards[1]["papers"][0].read_bytes()
 
 
-def test_a_link_planted_at_the_manifests_temporary_name_is_never_written_through(run, tmp_path):
+def test_a_link_planted_at_the_manifests_temporary_name_is_never_written_through(datasets_run, tmp_path):
     folder, outside = tmp_path / "r", tmp_path / "outside.txt"
     outside.write_text("keep me")
     folder.mkdir()
     (folder / "manifest.part").symlink_to(outside)
-    assert run("datasets", "download", "--release", RELEASE, "papers", "--to", folder).exit_code == 0
+    assert datasets_run("datasets", "download", "--release", RELEASE, "papers", "--to", folder).exit_code == 0
     assert outside.read_text() == "keep me"
     assert json.loads((folder / "manifest.json").read_text())["release"] == RELEASE
 
@@ -204,25 +186,28 @@ def test_a_link_planted_at_the_manifests_temporary_name_is_never_written_through
     "bad_link",
     ["http://[::1/x", "https://host/a\nb.jsonl.gz", "https://host/", "https://host/shards/..", "file:///etc/passwd"],
 )
-def test_a_malformed_link_is_one_line(run, service, tmp_path, bad_link):
-    service.replay(
+def test_a_malformed_link_is_one_line(datasets_run, datasets_service, tmp_path, bad_link):
+    datasets_service.replay(
         r"GET /datasets/v1/release/[^/]+/dataset/papers",
         200,
         json.dumps({"name": "papers", "description": "", "files": [bad_link]}),
     )
-    done = run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
+    done = datasets_run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
     one_line_error(done)
     assert not (tmp_path / "r" / "papers").exists() or list((tmp_path / "r" / "papers").iterdir()) == []
 
 
-def test_two_links_naming_one_file_are_refused(run, service, tmp_path):
-    links = [f"{service.url}/_files/a/papers-part0.jsonl.gz?x=1", f"{service.url}/_files/b/papers-part0.jsonl.gz?x=2"]
-    service.replay(
+def test_two_links_naming_one_file_are_refused(datasets_run, datasets_service, tmp_path):
+    links = [
+        f"{datasets_service.url}/_files/a/papers-part0.jsonl.gz?x=1",
+        f"{datasets_service.url}/_files/b/papers-part0.jsonl.gz?x=2",
+    ]
+    datasets_service.replay(
         r"GET /datasets/v1/release/[^/]+/dataset/papers",
         200,
         json.dumps({"name": "papers", "description": "", "files": links}),
     )
-    done = run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
+    done = datasets_run("datasets", "download", "--release", RELEASE, "papers", "--to", tmp_path / "r")
     assert "two download links name the same file papers-part0.jsonl.gz" in one_line_error(done)
 
 
@@ -230,12 +215,12 @@ def test_a_link_with_a_password_is_shown_without_it():
     assert download.redact_link("https://user:secret@host:8443/p.gz?sig=1") == "https://host:8443/p.gz?…"
 
 
-def test_a_release_folder_named_with_a_quote_imports_and_builds(run, service, tmp_path, imported):
+def test_a_release_folder_named_with_a_quote_imports_and_builds(datasets_run, datasets_service, tmp_path, imported):
     quoted = tmp_path / "it's a release"
     shutil.copytree(imported, quoted)
     shutil.rmtree(quoted / "parquet")
-    assert run("datasets", "import", quoted).exit_code == 0
-    done = run(
+    assert datasets_run("datasets", "import", quoted).exit_code == 0
+    done = datasets_run(
         "build",
         SAMPLE_NOTES,
         "--data-dir",
@@ -250,9 +235,9 @@ def test_a_release_folder_named_with_a_quote_imports_and_builds(run, service, tm
 
 
 @pytest.mark.parametrize("limit", ["1GB'; COPY (SELECT 1) TO '{planted}'; --", "lots"])
-def test_a_memory_limit_that_is_no_size_is_refused(run, imported, tmp_path, limit):
+def test_a_memory_limit_that_is_no_size_is_refused(datasets_run, imported, tmp_path, limit):
     planted = tmp_path / "pwned.csv"
-    done = run("datasets", "import", imported, "--memory-limit", limit.format(planted=planted))
+    done = datasets_run("datasets", "import", imported, "--memory-limit", limit.format(planted=planted))
     assert done.exit_code == 2 and "is not a size like 4GB" in done.output
     assert not planted.exists()
 
@@ -324,11 +309,11 @@ def rewrite_shards(folder: Path, dataset: str, change) -> None:
         )
 
 
-def notes_corpus_ids(world) -> set[int]:
+def notes_corpus_ids(datasets_world) -> set[int]:
     from citegraph.notes.reader import read_notes
 
-    found = {world.resolve(p.id) for p in read_notes([SAMPLE_NOTES]).papers if p.id} - {None}
-    return {world.papers[p]["corpusId"] for p in found}
+    found = {datasets_world.resolve(p.id) for p in read_notes([SAMPLE_NOTES]).papers if p.id} - {None}
+    return {datasets_world.papers[p]["corpusId"] for p in found}
 
 
 def hostile_paper(row: dict, spared: set[int]) -> list[dict]:
@@ -352,11 +337,11 @@ def hostile_paper(row: dict, spared: set[int]) -> list[dict]:
     ]
 
 
-def test_release_rows_of_the_wrong_types_build_and_rebuild_offline(shards, world, tmp_path):
+def test_release_rows_of_the_wrong_types_build_and_rebuild_offline(datasets_shards, datasets_world, tmp_path):
     folder = tmp_path / "release"
     for dataset in ("papers", "citations"):
-        shutil.copytree(shards[0] / dataset, folder / dataset)
-    spared = notes_corpus_ids(world)
+        shutil.copytree(datasets_shards[0] / dataset, folder / dataset)
+    spared = notes_corpus_ids(datasets_world)
     rewrite_shards(folder, "papers", lambda row: hostile_paper(row, spared))
     rewrite_shards(
         folder,
@@ -404,12 +389,14 @@ def test_release_rows_of_the_wrong_types_build_and_rebuild_offline(shards, world
     assert exported.returncode == 0 and "javascript:" not in (tmp_path / "all.bib").read_text()
 
 
-def test_a_twin_row_is_reported_used_the_same_way_each_time_and_a_self_citation_is_no_edge(shards, world, tmp_path):
-    lora = world.resolve("ARXIV:2106.09685")
+def test_a_twin_row_is_reported_used_the_same_way_each_time_and_a_self_citation_is_no_edge(
+    datasets_shards, datasets_world, tmp_path
+):
+    lora = datasets_world.resolve("ARXIV:2106.09685")
     folder = tmp_path / "release"
     for dataset in ("papers", "citations"):
-        shutil.copytree(shards[0] / dataset, folder / dataset)
-    lora_corpus = world.papers[lora]["corpusId"]
+        shutil.copytree(datasets_shards[0] / dataset, folder / dataset)
+    lora_corpus = datasets_world.papers[lora]["corpusId"]
     rewrite_shards(
         folder,
         "papers",
@@ -446,11 +433,11 @@ def test_a_twin_row_is_reported_used_the_same_way_each_time_and_a_self_citation_
         graph = load(tmp_path / build)
         titles.append(graph.nodes[lora]["title"])
         assert not any(a == b for a, b in graph.edges)
-    assert titles[0] == titles[1] and titles[0] in {world.papers[lora]["title"], "A twin's title"}
+    assert titles[0] == titles[1] and titles[0] in {datasets_world.papers[lora]["title"], "A twin's title"}
 
 
-def test_the_datasets_commands_say_when_they_wait_for_the_server(run, service):
-    service.replay(r"GET /datasets/v1/release", 429, '{"message": "Too Many Requests"}', {"Retry-After": "0"})
-    done = run("datasets", "list")
+def test_the_datasets_commands_say_when_they_wait_for_the_server(datasets_run, datasets_service):
+    datasets_service.replay(r"GET /datasets/v1/release", 429, '{"message": "Too Many Requests"}', {"Retry-After": "0"})
+    done = datasets_run("datasets", "list")
     assert done.exit_code == 0 and RELEASE in done.stdout, done.output
     assert "waiting 0.0 s after HTTP 429 (attempt 2)" in done.stderr

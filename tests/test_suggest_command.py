@@ -1,5 +1,6 @@
 """`citegraph suggest`: S2's recommendations through the semanticscholar client, against the stand-in."""
 
+import copy
 import datetime
 import json
 import re
@@ -17,15 +18,15 @@ from citegraph.demo.world import add_later_work
 from citegraph.notes.reader import read_notes
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
-from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
+from tests.standin import Faults, StandinS2
 
 LORA, QLORA = "ARXIV:2106.09685", "ARXIV:2305.14314"
 
 
 @pytest.fixture(scope="module")
-def later_world():
+def later_world(sample_world):
     """The sample world with 60 papers of the last 120 days building on the notes' papers."""
-    world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=7)
+    world = copy.deepcopy(sample_world)
     add_later_work(world, datetime.date.today(), 60, seed=7)
     return world
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
-from tests.conftest import SAMPLE_NOTES
-from tests.standin import Faults, StandinS2, sample_notes_seeds
+from tests.conftest import SAMPLE_NOTES, build_on
+from tests.standin import sample_notes_seeds
 
 
 @pytest.fixture(scope="module")
@@ -22,28 +22,7 @@ def untitled_build(sample_world, tmp_path_factory):
     cited = {c.cited for p in yours for c in world.references.get(p, [])} - {None}
     for paper_id in cited - yours:
         world.papers[paper_id]["title"] = ""
-    folder = tmp_path_factory.mktemp("untitled")
-    service = StandinS2(world, Faults()).start()
-    try:
-        result = CliRunner().invoke(
-            main,
-            [
-                "build",
-                str(SAMPLE_NOTES),
-                "--data-dir",
-                str(folder / "data"),
-                "-o",
-                str(folder / "map.html"),
-                "--rps",
-                "500",
-            ],
-            env={"S2_API_URL": service.url},
-            catch_exceptions=False,
-        )
-    finally:
-        service.stop()
-    assert result.exit_code == 0, result.output
-    return folder
+    return build_on(world, tmp_path_factory.mktemp("untitled"))
 
 
 def cli_json(folder, *args):

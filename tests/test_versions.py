@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from citegraph.assemble import load_graph
 from citegraph.cli import main
-from tests.conftest import SAMPLE_NOTES, OpenedMap
-from tests.standin import Citation, Faults, StandinS2, sample_notes_seeds
+from tests.conftest import SAMPLE_NOTES, OpenedMap, build_on
+from tests.standin import Citation, sample_notes_seeds
 
 VERSION_ID = "f" * 40
 VERSION_DOI = "10.9999/published.version"
@@ -40,34 +40,9 @@ def versions_world(sample_world):
     return world, preprint, citing
 
 
-def build(world, folder, *extra):
-    service = StandinS2(world, Faults()).start()
-    try:
-        result = CliRunner().invoke(
-            main,
-            [
-                "build",
-                str(SAMPLE_NOTES),
-                "--data-dir",
-                str(folder / "data"),
-                "-o",
-                str(folder / "map.html"),
-                "--rps",
-                "500",
-                *extra,
-            ],
-            env={"S2_API_URL": service.url},
-            catch_exceptions=False,
-        )
-    finally:
-        service.stop()
-    assert result.exit_code == 0, result.output
-    return folder
-
-
 @pytest.fixture(scope="module")
 def merged(versions_world, tmp_path_factory):
-    return build(versions_world[0], tmp_path_factory.mktemp("merged"))
+    return build_on(versions_world[0], tmp_path_factory.mktemp("merged"))
 
 
 def run(folder, *args):
@@ -105,7 +80,7 @@ def test_the_page_finds_the_merged_paper_by_the_other_versions_id(browser, merge
 
 
 def test_no_merge_versions_keeps_both_records(versions_world, tmp_path):
-    folder = build(versions_world[0], tmp_path, "--no-merge-versions")
+    folder = build_on(versions_world[0], tmp_path, "--no-merge-versions")
     graph = load_graph(folder / "data" / "graph.jsonl")
     assert VERSION_ID in graph and versions_world[1] in graph
     assert json.loads((folder / "data" / "coverage.json").read_text())["versions"] == []

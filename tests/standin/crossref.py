@@ -22,12 +22,11 @@ import hashlib
 import json
 import random
 import threading
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from citegraph.demo.world import World
 
-from .server import _QuietServer
+from .server import LoopbackService, QuietHandler
 
 MODES = ("down", "drop", "html", "wrong_shape", "hang")
 NOT_FOUND = b"Resource not found."
@@ -45,7 +44,7 @@ def give_every_paper_a_doi(world: World) -> World:
     return world
 
 
-class StandinCrossref:
+class StandinCrossref(LoopbackService):
     """The service: a world's papers as Crossref works, planted notices, faults, and a request log."""
 
     def __init__(
@@ -67,28 +66,12 @@ class StandinCrossref:
         self.notices: dict[str, list[dict]] = {}
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
-        self._release = threading.Event()
         self.by_doi = {
             str((r.get("externalIds") or {}).get("DOI")).lower(): p
             for p, r in world.papers.items()
             if (r.get("externalIds") or {}).get("DOI")
         }
-        self.httpd = _QuietServer((host, port), _handler_for(self))
-        self.httpd.daemon_threads = True
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> StandinCrossref:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.listen(_handler_for(self), host, port)
 
     def plant(
         self,
@@ -214,13 +197,8 @@ HTML = b"<!DOCTYPE html><html><head><title>Crossref is down for maintenance</tit
 
 
 def _handler_for(service: StandinCrossref):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
+    class Handler(QuietHandler):
+        def handle_request(self, method: str) -> None:
             parts = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
             with service._lock:

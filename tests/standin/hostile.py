@@ -21,18 +21,15 @@ Every request's path is logged in ``paths`` (the tests check none leaves the API
 from __future__ import annotations
 
 import json
-import socket
 import struct
-import threading
 import time
 import zlib
 from functools import cache
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from citegraph.demo.world import World
 
-from .server import StandinS2, _QuietServer
+from .server import LoopbackService, QuietHandler, StandinS2
 
 WRONG_TYPES = {
     "authors": ("authors", "A. Author and B. Author"),
@@ -81,7 +78,7 @@ def gzip_bomb() -> bytes:
     return first + repeated * (BOMB_MB - 1) + last_block + struct.pack("<II", crc, (BOMB_MB << 20) & 0xFFFFFFFF)
 
 
-class HostileS2:
+class HostileS2(LoopbackService):
     """The stand-in's world served in one hostile ``mode`` (one of ``MODES``)."""
 
     def __init__(self, world: World, mode: str, host: str = "127.0.0.1", port: int = 0):
@@ -90,21 +87,7 @@ class HostileS2:
         self.mode = mode
         self.standin = StandinS2(world)  # routes only: never started
         self.paths: list[str] = []
-        self.httpd = _QuietServer((host, port), _handler_for(self))
-        self.httpd.daemon_threads = True
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> HostileS2:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.listen(_handler_for(self), host, port)
 
     def bend(self, path: str, query: dict, status: int, answer: object) -> object:
         """The honest answer bent by the mode (JSON-able; text for the modes that break JSON)."""
@@ -141,23 +124,8 @@ class HostileS2:
 
 
 def _handler_for(service: HostileS2):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self):
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self._handle("GET")
-
-        def do_POST(self):
-            self._handle("POST")
-
-        def _handle(self, method: str) -> None:
+    class Handler(QuietHandler):
+        def handle_request(self, method: str) -> None:
             parts = urlsplit(self.path)
             service.paths.append(self.path)
             query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}

@@ -32,6 +32,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from citegraph.demo.world import World
@@ -198,7 +199,54 @@ class _QuietServer(ThreadingHTTPServer):
         pass
 
 
-class StandinS2:
+class QuietHandler(BaseHTTPRequestHandler):
+    """Keep-alive answers without a log line; ``handle(method)`` answers both GET and POST."""
+
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes; without this, Nagle's algorithm meets the
+        # client's delayed ACK and every keep-alive answer waits ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.handle_request("GET")
+
+    def do_POST(self):
+        self.handle_request("POST")
+
+    def handle_request(self, method: str) -> None:
+        raise NotImplementedError
+
+
+class LoopbackService:
+    """A stand-in on a loopback port, answering in threads until ``stop``, which also lets go of held answers."""
+
+    def listen(self, handler: type[BaseHTTPRequestHandler], host: str, port: int) -> None:
+        self._release = threading.Event()
+        self.httpd = _QuietServer((host, port), handler)
+        self.httpd.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Self:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class StandinS2(LoopbackService):
     """The stand-in service: a World, faults, and a log of every request."""
 
     def __init__(self, world: World, faults: Faults | None = None, host: str = "127.0.0.1", port: int = 0):
@@ -208,28 +256,10 @@ class StandinS2:
         self._rng = random.Random(self.faults.seed)
         self._lock = threading.Lock()
         self._last_request = 0.0
-        self._release = threading.Event()
         self._script: list[tuple[str, int, str, dict]] = []
         self.today = datetime.date.today()  # what "recent" is counted from
         self.datasets = StandinDatasets()
-        self.httpd = _QuietServer((host, port), _handler_for(self))
-        self.httpd.daemon_threads = True
-        self.thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> StandinS2:
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.listen(_handler_for(self), host, port)
 
     def set_faults(self, faults: Faults) -> None:
         with self._lock:
@@ -537,19 +567,11 @@ def withhold_references(world: World, papers: list[str], share: float) -> list[s
 
 
 def _handler_for(service: StandinS2):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+    class Handler(QuietHandler):
         def setup(self):
             super().setup()
-            # Headers and body go out in two writes; without this, Nagle's algorithm meets the
-            # client's delayed ACK and every keep-alive answer waits ~40 ms.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with service._lock:
                 service.log.connections += 1
-
-        def log_message(self, *args):
-            pass
 
         def _send(self, status: int, payload: object, raw: str | None = None, headers: dict | None = None) -> None:
             is_html = isinstance(payload, str)
@@ -566,7 +588,7 @@ def _handler_for(service: StandinS2):
             self.end_headers()
             self.wfile.write(data)
 
-        def _handle(self, method: str) -> None:
+        def handle_request(self, method: str) -> None:
             parts = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
             length = int(self.headers.get("Content-Length") or 0)
@@ -646,11 +668,5 @@ def _handler_for(service: StandinS2):
                 service.set_faults(Faults(**json.loads(raw_body or b"{}")))
                 return self._send(200, {"ok": True})
             return self._send(404, {"message": "Not Found"})
-
-        def do_GET(self):
-            self._handle("GET")
-
-        def do_POST(self):
-            self._handle("POST")
 
     return Handler
