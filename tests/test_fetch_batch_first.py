@@ -160,6 +160,7 @@ def test_an_interrupted_build_writes_its_map_and_resumes_without_asking_twice(st
     deadline = time.time() + 60
     while not standin.log.hanging and time.time() < deadline:
         time.sleep(0.05)
+    assert standin.log.hanging, "the build never reached the hanging request"
     page.unlink()
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)

@@ -159,22 +159,34 @@ def test_a_zotero_note_of_unclosed_angle_brackets_keeps_its_text(tmp_path):
     assert paper.note == "keep\n" + "<" * 100_000
 
 
+# A notes file that takes as long as the test needs to read: the reader of markdown, replaced in the
+# child process, says it has begun and then waits, so Ctrl-C always arrives mid-read.
+SLOW_NOTES_CHILD = """
+import os, pathlib, time
+import citegraph.notes.reader
+from citegraph.cli import main
+
+def read_markdown_slowly(*args):
+    pathlib.Path(os.environ["READING_BEGUN"]).touch()
+    time.sleep(600)
+
+citegraph.notes.reader.read_markdown = read_markdown_slowly
+main()
+"""
+
+
 def test_ctrl_c_while_reading_notes_stops_at_once_and_claims_nothing_fetched(tmp_path):
-    notes = tmp_path / "big.md"
-    notes.write_bytes((b"x" * 1000 + b"\n") * 64_000)  # 64 MB: read long before it is all looked at
+    notes, begun = tmp_path / "notes.md", tmp_path / "reading-begun"
+    notes.write_text("- https://arxiv.org/abs/2106.09685\n")
     process = subprocess.Popen(
-        [sys.executable, "-c", "from citegraph.cli import main; main()", "notes", str(notes)],
+        [sys.executable, "-c", SLOW_NOTES_CHILD, "notes", str(notes)],
+        env={**os.environ, "READING_BEGUN": str(begun)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    # The process has read the whole file once it has read more bytes than the file holds (its
-    # imports read a fraction of that): the lines are being looked at now.
-    while process.poll() is None:
-        read = int(Path(f"/proc/{process.pid}/io").read_text().split("rchar: ")[1].split()[0])
-        if read > notes.stat().st_size:
-            break
-        time.sleep(0.001)
+    while process.poll() is None and not begun.exists():
+        time.sleep(0.01)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 130, stderr
