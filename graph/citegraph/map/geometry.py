@@ -132,12 +132,15 @@ class SpatialHash:
         return [(cx, cy) for cx in range(left, right + 1) for cy in range(top, bottom + 1)]
 
     def free(self, rect) -> bool:
+        # the most called function of a layout: the cells are walked here rather than listed
         left, top, right, bottom = rect
-        cells = self.cells
-        for key in self._cells(rect):
-            for other in cells.get(key, ()):
-                if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
-                    return False
+        cell, cells, floor = self.cell, self.cells, math.floor
+        rows = range(floor(top / cell), floor(bottom / cell) + 1)
+        for cx in range(floor(left / cell), floor(right / cell) + 1):
+            for cy in rows:
+                for other in cells.get((cx, cy), ()):
+                    if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
+                        return False
         return True
 
     def add(self, rect) -> None:
@@ -167,15 +170,15 @@ def _group_positions(graph: nx.DiGraph, group: list[str], boxes: dict[str, Box])
     golden = math.pi * (3 - math.sqrt(5))
     for node in order:
         x0, y0 = wanted[node]
-        rect = _rect(node, (0.0, 0.0), boxes)
-        step = 0.4 * min(rect[2] - rect[0], rect[3] - rect[1])  # the search for room widens by about half a box a turn
-        at, tries = (x0, y0), 0
-        while not taken.free(_rect(node, at, boxes)):
+        left, top, right, bottom = _rect(node, (0.0, 0.0), boxes)  # offsets from where the paper is
+        step = 0.4 * min(right - left, bottom - top)  # the search for room widens by about half a box a turn
+        x, y, tries = x0, y0, 0
+        while not taken.free((x + left, y + top, x + right, y + bottom)):
             tries += 1
             distance = step * math.sqrt(tries)
-            at = (x0 + distance * math.cos(tries * golden), y0 + distance * math.sin(tries * golden))
-        taken.add(_rect(node, at, boxes))
-        positions[node] = (round(at[0], 1), round(at[1], 1))
+            x, y = x0 + distance * math.cos(tries * golden), y0 + distance * math.sin(tries * golden)
+        taken.add((x + left, y + top, x + right, y + bottom))
+        positions[node] = (round(x, 1), round(y, 1))
     return positions
 
 
