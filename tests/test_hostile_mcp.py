@@ -31,7 +31,7 @@ def read_map_then_stats(data_dir: Path, map_file: Path):
         async with Client(create_server(data_dir, map_file=map_file)) as client:
             with pytest.raises(MCPError) as refused:
                 with anyio.fail_after(30):
-                    await client.read_resource(map_file.resolve().as_uri())
+                    await client.read_resource(map_file.as_uri())
             return str(refused.value), await client.call_tool("stats", {})
 
     return anyio.run(session)
@@ -46,7 +46,7 @@ def test_a_fifo_at_the_map_path_is_no_map_and_blocks_nothing(example_dir, tmp_pa
 def test_a_link_to_an_endless_device_at_the_map_path_is_no_map(example_dir, tmp_path):
     (tmp_path / "graph.html").symlink_to("/dev/zero")
     refused, after = read_map_then_stats(example_dir, tmp_path / "graph.html")
-    assert refused.startswith("no map at /dev/zero (not a regular file") and not after.is_error
+    assert refused.startswith(f"no map at {tmp_path / 'graph.html'} (not a regular file") and not after.is_error
 
 
 def test_a_map_larger_than_any_map_is_not_read(example_dir, tmp_path, monkeypatch):

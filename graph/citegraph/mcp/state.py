@@ -76,7 +76,8 @@ class ServerState:
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir).resolve()
-        self.map_file = Path(self.map_file).resolve()
+        # absolute, not resolved: a message names the map path the user gave, not where a link leads
+        self.map_file = Path(os.path.abspath(self.map_file))
         self.saved = SavedGraph(self.data_dir)
         self._ranking = None  # (graph, its whole unread ranking), see whole_ranking
         try:
