@@ -109,10 +109,24 @@ PAGES_WITH_COMMANDS = [page for page in PAGES if shown_commands(page)]
 
 
 def test_the_readme_stays_short():
-    """The README says what citegraph is and leads to docs/; the guide and the reference live there. The
-    benchmark's results, still at its end, are leaving for bench/README.md and are not counted."""
-    guide = README.split("\n## Benchmark\n")[0]
-    assert guide.count("\n") <= 150, "the README is for a first look: move the details to a page of docs/"
+    """The README says what citegraph is and leads to docs/; the guide, the reference and the
+    benchmark's results live elsewhere."""
+    assert README.count("\n") <= 150, "the README is for a first look: move the details to a page of docs/"
+
+
+# A repository path the docs name: tests/…, bench/…, graph/…, docs/…, scripts/… or .ci/…, with a file suffix.
+REPOSITORY_PATH = re.compile(r"(?<![\w/.-])((?:tests|bench|graph|docs|scripts|\.ci)/[\w./-]*\w)")
+
+
+def test_the_docs_name_repository_paths():
+    assert {"tests/run", "bench/README.md", "scripts/check"} <= set(REPOSITORY_PATH.findall(docs_text()))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_name)
+def test_every_repository_path_a_page_names_exists(page):
+    named = set(REPOSITORY_PATH.findall(page.read_text()))
+    missing = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing, f"{page_name(page)} names paths that are not in the repository: {missing}"
 
 
 def test_the_readme_shows_the_demo_first_and_a_tour():

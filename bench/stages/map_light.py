@@ -8,14 +8,12 @@ harness can call it as one stage.
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.harness import ROOT, Table
+from bench.harness import ROOT, Table, run_citegraph
 from bench.inputs import synthetic_graph
 from bench.stages.map_library import BARE_PAGE, first_frame, library_graph
 
@@ -86,56 +84,19 @@ def pages(table: Table, tmp: Path, quick: bool) -> None:
             browser.close()
 
 
-def imports_time() -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import networkx, pandas, pyvis"], check=True)
-    return time.perf_counter() - started
-
-
-def citegraph(*args, url: str) -> float:
-    env = {**os.environ, "S2_API_URL": url}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "citegraph", *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"citegraph {' '.join(map(str, args))} failed:\n{done.stderr}")
-    return time.perf_counter() - started
-
-
 def warm_rebuilds(table: Table, tmp: Path, quick: bool) -> None:
-    """A build that changes nothing, on the sample notes and on a 400-paper library, against the imports."""
-    from tests.standin import StandinS2, generate_library, generate_world, sample_notes_seeds
+    """A build that changes nothing, on the sample notes and on a 400-paper library in 8 topics, against the imports."""
+    from bench.stages.warm import measure
+    from tests.standin import generate_library, generate_world, sample_notes_seeds
 
     sample_notes = ROOT / "data" / "notes"
     library = generate_library(n_read=400, n_topics=8, seed=0)
     library_notes = tmp / "light-library.md"
     library_notes.write_text(library.notes(True), encoding="utf-8")
-    cases = [
-        ("sample", generate_world(sample_notes_seeds([sample_notes]), n_papers=1500, seed=13), sample_notes),
-        ("400-paper library", library.world, library_notes),
-    ]
     runs = 1 if quick else 5
-    for label, world, notes in cases:
-        service = StandinS2(world).start()
-        data = tmp / f"light-warm-{label.split()[0]}"
-        build = ["build", notes, "--data-dir", data, "-o", data / "map.html"]
-        try:
-            citegraph(*build, "--rps", "1000", url=service.url)
-            warm, imports = [], []
-            for _ in range(runs):
-                warm.append(citegraph(*build, url=service.url))
-                imports.append(imports_time())
-        finally:
-            service.stop()
-        ratio = statistics.median(warm) / statistics.median(imports)
-        table.add(
-            STAGE,
-            f"warm rebuild, {label} / import networkx, pandas, pyvis",
-            f"{statistics.median(warm):.2f} / {statistics.median(imports):.2f}",
-            "s",
-        )
-        table.add(STAGE, f"warm rebuild ratio, {label}", round(ratio, 2), "x", "<= 1.3", ratio <= 1.3)
+    sample = generate_world(sample_notes_seeds([sample_notes]), n_papers=1500, seed=13)
+    measure(table, tmp / "light-warm-sample", "sample", sample_notes, sample, runs, STAGE)
+    measure(table, tmp / "light-warm-library", "400-paper library", library_notes, library.world, runs, STAGE)
 
 
 def show_on_a_large_graph(table: Table, tmp: Path, quick: bool) -> None:
@@ -147,7 +108,7 @@ def show_on_a_large_graph(table: Table, tmp: Path, quick: bool) -> None:
     save_graph(graph, graph_path(data), graph_stamp(0, "synthetic"))
     paper = [n for n, r in graph.nodes(data="read") if r][-1]
     runs = 1 if quick else 3
-    seconds = statistics.median(citegraph("show", paper, "--data-dir", data, url="") for _ in range(runs))
+    seconds = statistics.median(run_citegraph("show", paper, "--data-dir", data) for _ in range(runs))
     table.add(
         STAGE,
         f"show one paper, {papers:,} papers / {citations:,} citations",

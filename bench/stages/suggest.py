@@ -16,14 +16,17 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     from citegraph.demo.world import add_later_work
 
     rate = 10.0 if quick else 1.0
-    world = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=14)
+    seeds = sample_notes_seeds([SAMPLE_NOTES])
+    world = generate_world(seeds, n_papers=1500, seed=14)
     add_later_work(world, datetime.date.today(), 60, seed=14)
     service = StandinS2(world).start()
     data = tmp / "suggest"
+    notes = SAMPLE_NOTES
+    if quick:  # the all-cs pool asks once per read paper at S2's own 1 request/s: five papers show it
+        notes = tmp / "suggest-notes.md"
+        notes.write_text("".join(f"- https://arxiv.org/abs/{arxiv}\n" for arxiv, _ in seeds[:5]))
     try:
-        run_citegraph(
-            "build", SAMPLE_NOTES, "--data-dir", data, "-o", data / "g.html", "--rps", "1000", env_url=service.url
-        )
+        run_citegraph("build", notes, "--data-dir", data, "-o", data / "g.html", "--rps", "1000", env_url=service.url)
         service.set_faults(Faults(rps=rate))
         for label, extra in (
             ("recent pool, your read papers", []),
