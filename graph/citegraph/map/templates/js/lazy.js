@@ -2,10 +2,11 @@
 // and is unpacked once the map is drawn; until then a path's hops show without their contexts.
 page.hops = {};
 function unpackLazy() {
-  var bytes = Uint8Array.from(atob(page.lazy), function (c) { return c.charCodeAt(0); });
+  var text = atob(page.lazy), bytes = new Uint8Array(text.length);
+  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i); // a plain loop: Uint8Array.from's mapper is ~10x slower
   var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-  return new Response(stream).text().then(function (text) {
-    var lazy = JSON.parse(text);
+  return new Response(stream).text().then(function (json) {
+    var lazy = JSON.parse(json);
     page.hops = lazy.hops;
     lazy.bibtex.forEach(function (entry, k) { page.unread[k].bibtex = entry; });
     delete page.lazy;
