@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,22 +126,21 @@ class SpatialHash:
     def __init__(self, cell: float):
         self.cell, self.cells = cell, {}
 
-    def _cells(self, rect) -> list[tuple[int, int]]:
-        cell = self.cell
-        left, top = math.floor(rect[0] / cell), math.floor(rect[1] / cell)
-        right, bottom = math.floor(rect[2] / cell), math.floor(rect[3] / cell)
-        return [(cx, cy) for cx in range(left, right + 1) for cy in range(top, bottom + 1)]
+    def _cells(self, rect) -> Iterator[tuple[int, int]]:
+        # walked, not listed: `free` is the most called function of a layout
+        cell, floor = self.cell, math.floor
+        rows = range(floor(rect[1] / cell), floor(rect[3] / cell) + 1)
+        for cx in range(floor(rect[0] / cell), floor(rect[2] / cell) + 1):
+            for cy in rows:
+                yield cx, cy
 
     def free(self, rect) -> bool:
-        # the most called function of a layout: the cells are walked here rather than listed
         left, top, right, bottom = rect
-        cell, cells, floor = self.cell, self.cells, math.floor
-        rows = range(floor(top / cell), floor(bottom / cell) + 1)
-        for cx in range(floor(left / cell), floor(right / cell) + 1):
-            for cy in rows:
-                for other in cells.get((cx, cy), ()):
-                    if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
-                        return False
+        cells = self.cells
+        for key in self._cells(rect):
+            for other in cells.get(key, ()):
+                if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
+                    return False
         return True
 
     def add(self, rect) -> None:
