@@ -80,8 +80,8 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
             world, dois, yours = library_world(count, seed=15)
             notes = tmp / f"library-{count}.md"
             notes.write_text("# Library\n" + "".join(f"- https://doi.org/{doi}\n" for doi in dois))
-        # Complete builds of the big libraries at 1 request/s would take an hour: they run at 10/s,
-        # and their times are given as ratios to the request floor.
+        # Complete builds of the big libraries at 1 request/s would take an hour: they run at 10/s (in
+        # quick mode at the first map's rate), and their times are given as ratios to the request floor.
         complete_rate = first_rate if label == "sample" or quick else 10.0
         name = label.replace(",", "").replace(" ", "")
         service = StandinS2(world, Faults(rps=first_rate)).start()
