@@ -415,9 +415,11 @@ def test_hostile_titles_run_nothing_and_show_literally(browser, tmp_path):
     render_map(graph, page_file, MapOptions(show="all"))
     opened = OpenedMap(browser, page_file)
     try:
-        # vis-network, the page's data (JSON, never run) and the map's script: nothing injected
-        assert opened.js("document.querySelectorAll('script').length") == 3
+        # vis-network, the page's data (JSON, never run), the map's script and its packed block (base64 text,
+        # never run): nothing injected
+        assert opened.js("document.querySelectorAll('script').length") == 4
         assert opened.js("document.querySelectorAll('script[type=\"application/json\"]').length") == 1
+        assert opened.js("document.querySelectorAll('script[type=\"text/plain\"]').length") == 1
         position = opened.centre("p1")
         opened.page.mouse.move(position["x"], position["y"])
         opened.page.wait_for_selector("#tip", state="visible", timeout=5000)

@@ -194,7 +194,10 @@ def render_page(nodes: list[dict], edges: list[dict], options: dict, data: dict)
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     net.set_template_dir([str(TEMPLATES), net.template_dir], "map.html.j2")
-    net.templateEnv.globals["page"] = data
+    page = dict(data)
+    # the packed block (base64: nothing in it is markup) goes after the script, read after the first frame
+    net.templateEnv.globals["packed"] = page.pop("lazy")
+    net.templateEnv.globals["page"] = page
     net.templateEnv.globals["scripts"] = SCRIPTS
     # the page makes its vis-network items from the compact page data (``data["nodes"]``, the adjacency)
     net.nodes, net.edges, net.options = [], [], options
