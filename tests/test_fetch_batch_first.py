@@ -251,7 +251,8 @@ def test_the_complete_graph_is_the_one_a_page_by_page_build_makes(tmp_path, size
         graphs = []
         for name, service in (("batch", batch_first), ("pages", page_by_page)):
             citegraph = Citegraph(tmp_path / name, service.url)
-            result = citegraph.build("--citations", "--depth", "2", notes=notes)
+            # Crossref fills no reference list S2 gives: left out, the two builds compare the same
+            result = citegraph.build("--citations", "--depth", "2", "--no-crossref", notes=notes)
             assert result.exit_code == 0, result.output
             graphs.append(load_graph(graph_path(citegraph.data_dir)))
         assert graph_contents(graphs[0]) == graph_contents(graphs[1])

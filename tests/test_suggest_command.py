@@ -43,6 +43,26 @@ def cg(tmp_path, service):
     return Citegraph(tmp_path, service.url)
 
 
+@pytest.fixture(scope="module")
+def sample_built_once(later_world, tmp_path_factory):
+    """`citegraph build` of the sample notes against the later world, made once for the module."""
+    folder = tmp_path_factory.mktemp("built")
+    running = StandinS2(later_world).start()
+    try:
+        assert Citegraph(folder, running.url).build().exit_code == 0
+    finally:
+        running.stop()
+    return folder
+
+
+@pytest.fixture
+def built(cg, tmp_path, sample_built_once):
+    """``cg`` once `citegraph build` of the sample notes has run: a copy of the module's one build (its data
+    dir and map), so that each test starts from the same built library without fetching it again."""
+    shutil.copytree(sample_built_once, tmp_path, dirs_exist_ok=True)
+    return cg
+
+
 def suggestions(cg, *args):
     result = cg.query("suggest", "--format", "json", *args)
     assert result.exit_code == 0, result.output
@@ -57,10 +77,9 @@ def recommendation_requests(service):
     return [r for r in service.log.requests if r["path"].startswith("/recommendations/")]
 
 
-def test_suggestions_say_which_of_your_papers_they_cite(cg, service):
-    assert cg.build().exit_code == 0
+def test_suggestions_say_which_of_your_papers_they_cite(built, service):
     service.reset()
-    rows, stderr = suggestions(cg, "--top", "10")
+    rows, stderr = suggestions(built, "--top", "10")
     assert len(rows) == 10 and re.search(
         r"^10 suggestions \(recent pool, your read papers, asked \d{4}-\d\d-\d\d\); "
         r"first answer",
@@ -80,14 +99,13 @@ def test_suggestions_say_which_of_your_papers_they_cite(cg, service):
     assert "references.paperId" in batch["query"]["fields"] and len(json.loads(batch["body"])["ids"]) == 10
 
 
-def test_recent_pool_is_the_last_60_days_and_all_cs_asks_per_paper(cg, service):
-    assert cg.build().exit_code == 0
-    recent, _ = suggestions(cg, "--top", "30")
+def test_recent_pool_is_the_last_60_days_and_all_cs_asks_per_paper(built, service):
+    recent, _ = suggestions(built, "--top", "30")
     since = (datetime.date.today() - datetime.timedelta(days=60)).isoformat()
     assert all(service.world.papers[r["paperId"]]["publicationDate"] >= since for r in recent)
     service.reset()
     lora = service.world.resolve(LORA)
-    older, _ = suggestions(cg, "--pool", "all-cs", "--from-paper", "LoRA", "--top", "5")
+    older, _ = suggestions(built, "--pool", "all-cs", "--from-paper", "LoRA", "--top", "5")
     assert [r["query"]["from"] for r in recommendation_requests(service)] == ["all-cs"]
     assert recommendation_requests(service)[0]["path"].endswith(f"/forpaper/{lora}")
     assert len(older) == 5
@@ -110,22 +128,20 @@ def test_papers_marked_not_relevant_are_sent_as_negatives(cg, service, tmp_path)
     assert not negatives & {r["paperId"] for r in rows}
 
 
-def test_papers_in_your_notes_are_never_suggested(cg, service):
-    assert cg.build().exit_code == 0
+def test_papers_in_your_notes_are_never_suggested(built, service):
     service.reset()
-    rows, _ = suggestions(cg, "--pool", "all-cs", "--from-paper", "LoRA", "--top", "50")
+    rows, _ = suggestions(built, "--pool", "all-cs", "--from-paper", "LoRA", "--top", "50")
     seed = service.world.resolve(LORA)
     status, body = service.recommend_for_paper(seed, {"from": "all-cs", "fields": "title", "limit": "5"})
     assert body["recommendedPapers"][0]["paperId"] == seed, "S2 (and the stand-in) recommend the seed itself"
     assert not {r["paperId"] for r in rows} & (notes_ids(service) | {seed})
 
 
-def test_offline_after_one_fetch_and_what_is_new_later(cg, service, tmp_path):
-    assert cg.build().exit_code == 0
-    first, _ = suggestions(cg, "--top", "5")
+def test_offline_after_one_fetch_and_what_is_new_later(built, service, tmp_path):
+    first, _ = suggestions(built, "--top", "5")
     assert all(r["new"] for r in first)
     service.stop()  # no network from here on
-    offline, stderr = suggestions(cg, "--top", "5", "--offline")
+    offline, stderr = suggestions(built, "--top", "5", "--offline")
     assert [r["paperId"] for r in offline] == [r["paperId"] for r in first]
     assert "stored answer of" in stderr
     restarted = StandinS2(service.world).start()
@@ -138,23 +154,20 @@ def test_offline_after_one_fetch_and_what_is_new_later(cg, service, tmp_path):
     assert [r["paperId"] for r in more if r["new"]] == [r["paperId"] for r in more[5:]]
 
 
-def test_offline_without_a_stored_answer_is_one_line(cg, service):
-    assert cg.build().exit_code == 0
-    result = cg.query("suggest", "--offline")
+def test_offline_without_a_stored_answer_is_one_line(built, service):
+    result = built.query("suggest", "--offline")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no stored suggestions for your read papers (recent pool)")
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_an_unknown_seed_is_one_error_line(cg, service):
-    assert cg.build().exit_code == 0
+def test_an_unknown_seed_is_one_error_line(built, service):
     service.replay(r"POST /recommendations/v1/papers", 404, json.dumps({"error": "Paper with id X not found"}))
-    result = cg.query("suggest")
+    result = built.query("suggest")
     assert result.exit_code == 1 and result.stderr == "error: Paper with id X not found\n"
 
 
-def test_the_client_makes_the_calls_over_our_transport(cg, service, monkeypatch):
-    assert cg.build().exit_code == 0
+def test_the_client_makes_the_calls_over_our_transport(built, service, monkeypatch):
     called = []
     original = AsyncSemanticScholar.get_recommended_papers_from_lists
 
@@ -167,9 +180,9 @@ def test_the_client_makes_the_calls_over_our_transport(cg, service, monkeypatch)
 
     monkeypatch.setattr(AsyncSemanticScholar, "get_recommended_papers_from_lists", spy)
     monkeypatch.setattr(ApiRequester, "_get_data_async", refuse)
-    rows, _ = suggestions(cg, "--top", "3")
+    rows, _ = suggestions(built, "--top", "3")
     assert called == ["TransportRequester"] and len(rows) == 3
-    assert {r["api_key"] for r in recommendation_requests(service)} == {cg.env["S2_API_KEY"]}
+    assert {r["api_key"] for r in recommendation_requests(service)} == {built.env["S2_API_KEY"]}
 
 
 def test_a_suggest_beside_a_build_shares_the_rate_budget(later_world, tmp_path):
@@ -283,33 +296,31 @@ def test_build_suggest_draws_fresh_suggestions(cg, service):
     assert rows and all(row["paperId"] in page for row in rows)
 
 
-def test_python_callers_get_a_dataclass_with_a_frame(cg, service):
+def test_python_callers_get_a_dataclass_with_a_frame(built, service):
     import citegraph
     import citegraph.pipeline  # noqa: F401 (binds the package's submodules: the function must still win)
     from citegraph.s2.config import S2Config
 
-    assert cg.build().exit_code == 0
-    result = citegraph.suggest(cg.data_dir, top=3, s2_config=S2Config(api_url=service.url, rps=500))
+    result = citegraph.suggest(built.data_dir, top=3, s2_config=S2Config(api_url=service.url, rps=500))
     assert isinstance(result, citegraph.Suggestions) and list(result.table["paperId"]) == [
         row["paperId"] for row in result.to_dict()["suggestions"]
     ]
     assert len(result.table) == 3 and result.requests == 2 and result.to_dict()["new"] == 3
 
 
-def test_a_cluster_of_your_papers_is_the_positives(cg, service):
+def test_a_cluster_of_your_papers_is_the_positives(built, service):
     from citegraph.assemble import graph_path, graph_stamp, load_graph, save_graph
 
-    assert cg.build().exit_code == 0
-    graph = load_graph(graph_path(cg.data_dir))
+    graph = load_graph(graph_path(built.data_dir))
     read = sorted(n for n, d in graph.nodes(data=True) if d.get("read"))
     for number, node in enumerate(read):  # groups of our own choosing, stored as a build stores them
         graph.nodes[node]["cluster"] = "transformers" if number % 2 else "diffusion"
     graph.graph["clusters"] = ["diffusion", "transformers"]
-    save_graph(graph, graph_path(cg.data_dir), graph_stamp(0, "clusters"))
+    save_graph(graph, graph_path(built.data_dir), graph_stamp(0, "clusters"))
     service.reset()
-    rows, stderr = suggestions(cg, "--cluster", "transformers", "--top", "5")
+    rows, stderr = suggestions(built, "--cluster", "transformers", "--top", "5")
     [request] = recommendation_requests(service)
     assert sorted(json.loads(request["body"])["positivePaperIds"]) == read[1::2]
     assert "cluster transformers" in stderr and len(rows) == 5
-    unknown = cg.query("suggest", "--cluster", "optics")
+    unknown = built.query("suggest", "--cluster", "optics")
     assert unknown.exit_code == 2 and "the groups are: diffusion; transformers" in unknown.stderr
