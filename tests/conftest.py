@@ -156,6 +156,30 @@ def citegraph(tmp_path, standin):
     return Citegraph(tmp_path, standin.url)
 
 
+def built_once(world: World, folder: Path) -> Path:
+    """`citegraph build` of the sample notes against a stand-in serving ``world``, in ``folder`` laid out as
+    `Citegraph` lays it out (its data dir and map): a module's tests copy it instead of each fetching it."""
+    service = StandinS2(world, Faults()).start()
+    try:
+        result = Citegraph(folder, service.url).build()
+        assert result.exit_code == 0, result.output
+    finally:
+        service.stop()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sample_built_once(sample_world, tmp_path_factory):
+    return built_once(sample_world, tmp_path_factory.mktemp("sample-built"))
+
+
+@pytest.fixture
+def built(citegraph, tmp_path, sample_built_once):
+    """``citegraph`` once `citegraph build` of the sample notes has run: a copy of the module's one build."""
+    shutil.copytree(sample_built_once, tmp_path, dirs_exist_ok=True)
+    return citegraph
+
+
 def subprocess_env(api_url: str) -> dict:
     return {**os.environ, "S2_API_URL": api_url, "S2_API_KEY": "test-key-do-not-leak"}
 

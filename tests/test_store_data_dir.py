@@ -52,20 +52,18 @@ def one_line_error(result) -> str:
     return lines[0]
 
 
-def test_a_planted_pickle_at_the_old_path_is_never_loaded(citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
+def test_a_planted_pickle_at_the_old_path_is_never_loaded(built, tmp_path):
     marker = tmp_path / "pwned"
-    plant_pickle(citegraph.data_dir / "graph.pickle", marker)
-    assert citegraph.query("stats").exit_code == 0
-    assert citegraph.build("--offline").exit_code == 0
+    plant_pickle(built.data_dir / "graph.pickle", marker)
+    assert built.query("stats").exit_code == 0
+    assert built.build("--offline").exit_code == 0
     assert not marker.exists()
 
 
-def test_a_pickle_in_place_of_the_saved_graph_is_one_line_and_never_run(citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
+def test_a_pickle_in_place_of_the_saved_graph_is_one_line_and_never_run(built, tmp_path):
     marker = tmp_path / "pwned"
-    plant_pickle(graph_path(citegraph.data_dir), marker)
-    line = one_line_error(citegraph.query("stats"))
+    plant_pickle(graph_path(built.data_dir), marker)
+    line = one_line_error(built.query("stats"))
     assert "is damaged" in line and "run `citegraph build NOTES` again" in line
     assert not marker.exists()
 
@@ -88,9 +86,8 @@ def test_the_saved_graph_loads_as_it_was_assembled(citegraph):
     assert loaded.succ[some_edge[0]][some_edge[1]] is loaded.pred[some_edge[1]][some_edge[0]], "one dict per edge"
 
 
-def test_the_saved_graph_is_plain_json_with_its_stamp_first(citegraph):
-    assert citegraph.build().exit_code == 0
-    path = graph_path(citegraph.data_dir)
+def test_the_saved_graph_is_plain_json_with_its_stamp_first(built):
+    path = graph_path(built.data_dir)
     data = path.read_bytes()
     stamp_line, header_line, *block_lines = data.rstrip(b"\n").split(b"\n")
     assert json.loads(stamp_line) == read_stamp(path) and read_stamp(path)["citations"] is False
@@ -104,16 +101,15 @@ def test_the_saved_graph_is_plain_json_with_its_stamp_first(citegraph):
     assert sum(map(len, blocks["ids"])) == header["nodes"] and sum(map(len, blocks["target"])) == header["edges"]
 
 
-def test_an_older_saved_graph_is_one_line_asking_for_a_build(citegraph):
-    assert citegraph.build().exit_code == 0
-    path = graph_path(citegraph.data_dir)
+def test_an_older_saved_graph_is_one_line_asking_for_a_build(built):
+    path = graph_path(built.data_dir)
     stamp_line, rest = path.read_text(encoding="utf-8").split("\n", 1)
     path.write_text(json.dumps({**json.loads(stamp_line), "version": 2}) + "\n" + rest)
-    line = one_line_error(citegraph.query("show", "Attention Is All You Need"))
+    line = one_line_error(built.query("show", "Attention Is All You Need"))
     assert line == f"error: {path} was saved by another citegraph version; run `citegraph build NOTES` again"
-    result = citegraph.build()
+    result = built.build()
     assert result.exit_code == 0 and "(unchanged)" not in result.output
-    assert citegraph.query("show", "Attention Is All You Need").exit_code == 0
+    assert built.query("show", "Attention Is All You Need").exit_code == 0
 
 
 def test_show_reads_only_the_blocks_of_the_papers_it_prints(tmp_path):
@@ -131,12 +127,11 @@ def test_show_reads_only_the_blocks_of_the_papers_it_prints(tmp_path):
     assert str(path) in line and "is damaged" in line
 
 
-def test_a_stale_graph_is_replaced_without_being_loaded(citegraph):
-    assert citegraph.build().exit_code == 0
-    path = graph_path(citegraph.data_dir)
+def test_a_stale_graph_is_replaced_without_being_loaded(built):
+    path = graph_path(built.data_dir)
     stale = {**read_stamp(path), "generation": -1}
     path.write_text(json.dumps(stale) + "\n" + "this body is never parsed")
-    result = citegraph.build("--offline")
+    result = built.build("--offline")
     assert result.exit_code == 0 and "(unchanged)" not in result.output
     assert read_stamp(path) != stale and load_graph(path).number_of_nodes() > 35
 
@@ -208,21 +203,20 @@ def cli_process(*args, env: dict, limit_file_size: int | None = None, read_only_
     )
 
 
-def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
-    path = graph_path(citegraph.data_dir)
+def test_a_save_that_fails_leaves_no_temporary_file(built, tmp_path):
+    path = graph_path(built.data_dir)
     limit = path.stat().st_size // 2
-    assert (citegraph.data_dir / "coverage.json").stat().st_size < limit, "only the graph is too big to write"
+    assert (built.data_dir / "coverage.json").stat().st_size < limit, "only the graph is too big to write"
     path.unlink()
     done = cli_process(
         "build",
         SAMPLE_NOTES,
         "--offline",
         "--data-dir",
-        citegraph.data_dir,
+        built.data_dir,
         "-o",
         tmp_path / "map.html",
-        env={**os.environ, **citegraph.env},
+        env={**os.environ, **built.env},
         limit_file_size=limit,
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -230,7 +224,7 @@ def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
         f"error: could not save the graph as {path}: File too large; "
         "free some space or use another --data-dir, then run `citegraph build` again"
     ]
-    assert sorted(p.name for p in citegraph.data_dir.iterdir()) == [
+    assert sorted(p.name for p in built.data_dir.iterdir()) == [
         ".rankings.json",  # kept by the first build
         "citegraph.db",
         "coverage.json",
@@ -240,14 +234,13 @@ def test_a_save_that_fails_leaves_no_temporary_file(citegraph, tmp_path):
 
 
 @pytest.fixture
-def read_only_data_dir(citegraph):
-    assert citegraph.build().exit_code == 0
-    files = list(citegraph.data_dir.iterdir())
+def read_only_data_dir(built):
+    files = list(built.data_dir.iterdir())
     for file in files:
         file.chmod(0o444)
-    citegraph.data_dir.chmod(0o555)
-    yield citegraph
-    citegraph.data_dir.chmod(0o755)
+    built.data_dir.chmod(0o555)
+    yield built
+    built.data_dir.chmod(0o755)
     for file in files:
         file.chmod(0o644)
 
@@ -313,9 +306,8 @@ def test_a_build_that_must_fetch_says_the_data_dir_is_read_only(read_only_data_d
     ]
 
 
-def test_a_damaged_page_in_the_store_is_one_line(citegraph):
-    assert citegraph.build().exit_code == 0
-    store_file = citegraph.data_dir / "citegraph.db"
+def test_a_damaged_page_in_the_store_is_one_line(built):
+    store_file = built.data_dir / "citegraph.db"
     db = sqlite3.connect(store_file)
     page_size = db.execute("PRAGMA page_size").fetchone()[0]
     root = db.execute("SELECT rootpage FROM sqlite_master WHERE name='edges'").fetchone()[0]
@@ -325,8 +317,8 @@ def test_a_damaged_page_in_the_store_is_one_line(citegraph):
         handle.write(b"\xa5" * page_size)
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(store_file).execute("SELECT * FROM edges").fetchall()
-    graph_path(citegraph.data_dir).unlink()  # so the build must read the edges again
-    line = one_line_error(citegraph.build("--offline"))
+    graph_path(built.data_dir).unlink()  # so the build must read the edges again
+    line = one_line_error(built.build("--offline"))
     assert line.startswith(f"error: {store_file} is damaged (") and "move it away" in line
 
 
@@ -335,17 +327,16 @@ def edge_set(data_dir: Path) -> tuple[set, set]:
     return set(graph.nodes), set(graph.edges)
 
 
-def test_a_plain_build_after_citations_draws_only_references(citegraph):
-    assert citegraph.build().exit_code == 0
-    plain_nodes, plain_edges = edge_set(citegraph.data_dir)
-    assert citegraph.build("--citations").exit_code == 0
-    cited_nodes, cited_edges = edge_set(citegraph.data_dir)
+def test_a_plain_build_after_citations_draws_only_references(built):
+    plain_nodes, plain_edges = edge_set(built.data_dir)
+    assert built.build("--citations").exit_code == 0
+    cited_nodes, cited_edges = edge_set(built.data_dir)
     assert cited_nodes > plain_nodes and cited_edges > plain_edges
-    again = citegraph.build()
+    again = built.build()
     assert again.exit_code == 0 and "(unchanged)" not in again.output
-    assert edge_set(citegraph.data_dir) == (plain_nodes, plain_edges)
-    offline = citegraph.build("--offline", "--citations")
-    assert offline.exit_code == 0 and edge_set(citegraph.data_dir) == (cited_nodes, cited_edges), "still stored"
+    assert edge_set(built.data_dir) == (plain_nodes, plain_edges)
+    offline = built.build("--offline", "--citations")
+    assert offline.exit_code == 0 and edge_set(built.data_dir) == (cited_nodes, cited_edges), "still stored"
 
 
 def test_a_read_only_folder_without_a_store_is_one_line(tmp_path):

@@ -16,7 +16,7 @@ from semanticscholar.ApiRequester import ApiRequester
 from citegraph.cli import main
 from citegraph.demo.world import add_later_work
 from citegraph.notes.reader import read_notes
-from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env
+from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, built_once, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
 from tests.standin import Faults, StandinS2
 
@@ -45,14 +45,7 @@ def cg(tmp_path, service):
 
 @pytest.fixture(scope="module")
 def sample_built_once(later_world, tmp_path_factory):
-    """`citegraph build` of the sample notes against the later world, made once for the module."""
-    folder = tmp_path_factory.mktemp("built")
-    running = StandinS2(later_world).start()
-    try:
-        assert Citegraph(folder, running.url).build().exit_code == 0
-    finally:
-        running.stop()
-    return folder
+    return built_once(later_world, tmp_path_factory.mktemp("built"))
 
 
 @pytest.fixture
