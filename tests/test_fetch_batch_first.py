@@ -206,19 +206,18 @@ def test_two_builds_at_once_ask_for_each_paper_once(standin, tmp_path):
     assert len(batch_ids) == len(set(batch_ids)) == 35
 
 
-def test_depth_2_is_drawn_only_when_asked(citegraph, standin):
-    assert citegraph.build().exit_code == 0
-    depth1 = load_graph(graph_path(citegraph.data_dir))
-    assert citegraph.build("--depth", "2").exit_code == 0
-    deeper = load_graph(graph_path(citegraph.data_dir))
+def test_depth_2_is_drawn_only_when_asked(built, standin):
+    depth1 = load_graph(graph_path(built.data_dir))
+    assert built.build("--depth", "2").exit_code == 0
+    deeper = load_graph(graph_path(built.data_dir))
     assert deeper.number_of_nodes() > depth1.number_of_nodes()
 
     standin.reset()
-    plain = citegraph.build()
+    plain = built.build()
     assert plain.exit_code == 0 and standin.stats()["requests"] == 0
-    assert graph_contents(load_graph(graph_path(citegraph.data_dir))) == graph_contents(depth1)
-    assert citegraph.build("--depth", "2", "--offline").exit_code == 0
-    assert load_graph(graph_path(citegraph.data_dir)).number_of_nodes() == deeper.number_of_nodes()
+    assert graph_contents(load_graph(graph_path(built.data_dir))) == graph_contents(depth1)
+    assert built.build("--depth", "2", "--offline").exit_code == 0
+    assert load_graph(graph_path(built.data_dir)).number_of_nodes() == deeper.number_of_nodes()
 
 
 def library(world, count: int, path: Path) -> tuple[Path, list[str]]:
@@ -262,9 +261,8 @@ def test_the_complete_graph_is_the_one_a_page_by_page_build_makes(tmp_path, size
         page_by_page.stop()
 
 
-def test_a_nested_list_never_overwrites_flags_already_stored(citegraph):
-    assert citegraph.build().exit_code == 0
-    flags = {(a, b): flag for a, b, flag in load_graph(graph_path(citegraph.data_dir)).edges(data="isInfluential")}
-    assert citegraph.build("--refresh", "--quick").exit_code == 0, "the batch is asked again, nested lists and all"
-    again = {(a, b): flag for a, b, flag in load_graph(graph_path(citegraph.data_dir)).edges(data="isInfluential")}
+def test_a_nested_list_never_overwrites_flags_already_stored(built):
+    flags = {(a, b): flag for a, b, flag in load_graph(graph_path(built.data_dir)).edges(data="isInfluential")}
+    assert built.build("--refresh", "--quick").exit_code == 0, "the batch is asked again, nested lists and all"
+    again = {(a, b): flag for a, b, flag in load_graph(graph_path(built.data_dir)).edges(data="isInfluential")}
     assert again == flags and None not in again.values()

@@ -145,8 +145,7 @@ def test_first_run_without_a_route_says_what_can_be_done(tmp_path):
     assert "`python -m tests.standin --port 8765 &`" in offline.stderr
 
 
-def test_unreachable_api_with_a_store_points_to_offline(citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
+def test_unreachable_api_with_a_store_points_to_offline(built, tmp_path):
     notes = tmp_path / "more.md"
     notes.write_text((SAMPLE_NOTES / "research-papers.md").read_text() + "\nhttps://arxiv.org/abs/2101.00001\n")
     cut_off = Citegraph(tmp_path, "http://127.0.0.1:9")
@@ -178,16 +177,15 @@ def test_unknown_ids_and_title_entries(citegraph, standin, tmp_path):
     assert "not found: ARXIV:9999.99999" in result.stderr
 
 
-def test_offline_builds_from_the_store_and_says_what_is_missing(citegraph, standin, tmp_path):
-    assert citegraph.build().exit_code == 0
+def test_offline_builds_from_the_store_and_says_what_is_missing(built, standin, tmp_path):
     standin.reset()
     notes = tmp_path / "more.md"
     notes.write_text((SAMPLE_NOTES / "research-papers.md").read_text() + "\nhttps://arxiv.org/abs/2101.00001\n")
-    result = citegraph.build("--offline", notes=notes)
+    result = built.build("--offline", notes=notes)
     assert result.exit_code == 0
     assert standin.stats()["requests"] == 0
     assert "1 entries are not stored yet" in result.stderr
-    missing = [e for e in citegraph.coverage()["entries"] if e["status"] == "failed"]
+    missing = [e for e in built.coverage()["entries"] if e["status"] == "failed"]
     assert [e["id"] for e in missing] == ["ARXIV:2101.00001"] and "offline" in missing[0]["reason"]
 
 

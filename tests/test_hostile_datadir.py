@@ -41,9 +41,8 @@ def test_a_coverage_report_nested_100000_deep_is_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("planted", ["deep", "wrong types", "fifo"])
-def test_a_planted_layout_cache_is_ignored(citegraph, tmp_path, planted):
-    assert citegraph.build().exit_code == 0
-    cache = citegraph.output.with_name(f".{citegraph.output.name}.layout.json")
+def test_a_planted_layout_cache_is_ignored(built, tmp_path, planted):
+    cache = built.output.with_name(f".{built.output.name}.layout.json")
     cache.unlink()
     if planted == "deep":
         cache.write_text('{"digest": ' + DEEP_JSON + "}")
@@ -60,9 +59,9 @@ def test_a_planted_layout_cache_is_ignored(citegraph, tmp_path, planted):
             str(SAMPLE_NOTES),
             "--offline",
             "--data-dir",
-            str(citegraph.data_dir),
+            str(built.data_dir),
             "-o",
-            str(citegraph.output),
+            str(built.output),
         ],
         capture_output=True,
         text=True,
@@ -72,9 +71,8 @@ def test_a_planted_layout_cache_is_ignored(citegraph, tmp_path, planted):
 
 
 @pytest.mark.parametrize("planted", ["deep", "wrong types", "fifo"])
-def test_a_planted_page_note_is_ignored_and_the_page_drawn_again(citegraph, planted):
-    assert citegraph.build().exit_code == 0
-    note = citegraph.output.with_name(f".{citegraph.output.name}.page.json")
+def test_a_planted_page_note_is_ignored_and_the_page_drawn_again(built, planted):
+    note = built.output.with_name(f".{built.output.name}.page.json")
     note.unlink()
     if planted == "deep":
         note.write_text('{"key": ' + DEEP_JSON + "}")
@@ -82,7 +80,7 @@ def test_a_planted_page_note_is_ignored_and_the_page_drawn_again(citegraph, plan
         note.write_text('{"key": [1], "size": "big", "meta": 3}')
     else:
         os.mkfifo(note)
-    os.utime(citegraph.output, (1, 1))
+    os.utime(built.output, (1, 1))
     done = subprocess.run(
         [
             sys.executable,
@@ -92,16 +90,16 @@ def test_a_planted_page_note_is_ignored_and_the_page_drawn_again(citegraph, plan
             str(SAMPLE_NOTES),
             "--offline",
             "--data-dir",
-            str(citegraph.data_dir),
+            str(built.data_dir),
             "-o",
-            str(citegraph.output),
+            str(built.output),
         ],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    assert citegraph.output.stat().st_mtime != 1 and note.is_file()
+    assert built.output.stat().st_mtime != 1 and note.is_file()
 
 
 def test_bidirectional_controls_in_titles_never_reach_the_terminal(tmp_path):

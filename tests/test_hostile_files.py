@@ -419,12 +419,11 @@ def test_a_zotero_wal_linked_to_dev_zero_is_refused_not_copied(tmp_path):
     )
 
 
-def test_a_killed_saves_temporary_file_is_removed_by_the_next_build(citegraph):
-    assert citegraph.build().exit_code == 0
-    leftover = citegraph.data_dir / ".graph-killed"
+def test_a_killed_saves_temporary_file_is_removed_by_the_next_build(built):
+    leftover = built.data_dir / ".graph-killed"
     leftover.write_text('{"format": "citegraph graph"')
     os.utime(leftover, (time.time() - 3600, time.time() - 3600))
-    assert citegraph.build(notes=SAMPLE_NOTES / "nlp-notes.md").exit_code == 0  # other notes: the graph is saved again
+    assert built.build(notes=SAMPLE_NOTES / "nlp-notes.md").exit_code == 0  # other notes: the graph is saved again
     assert not leftover.exists()
 
 
@@ -453,14 +452,13 @@ def test_a_build_on_a_full_disk_says_disk_full_and_where(standin, tmp_path):
 
 
 @pytest.mark.skipif(not can_unshare(), reason="needs a private mount namespace (unshare -m) to mount read-only")
-def test_an_offline_build_works_on_a_read_only_mount(citegraph, tmp_path):
-    assert citegraph.build().exit_code == 0
-    graph_path(citegraph.data_dir).unlink()  # the graph must be assembled from the read-only store
-    data_dir = citegraph.data_dir
+def test_an_offline_build_works_on_a_read_only_mount(built, tmp_path):
+    graph_path(built.data_dir).unlink()  # the graph must be assembled from the read-only store
+    data_dir = built.data_dir
     done = in_mount_namespace(
         f"mount --bind {data_dir} {data_dir} && mount -o remount,bind,ro {data_dir} && "
         f"{CITEGRAPH} build {SAMPLE_NOTES} --offline --data-dir {data_dir} -o {tmp_path}/map.html",
-        env={**os.environ, **citegraph.env},
+        env={**os.environ, **built.env},
     )
     assert done.returncode == 0, done.stderr
     assert "notes: 35 resolved" in done.stdout and (tmp_path / "map.html").exists()

@@ -12,32 +12,28 @@ from tests.conftest import MEASURE, OpenedMap
 from tests.test_map_page import dense_reading_list
 
 
-def test_a_rebuild_that_changed_nothing_keeps_the_page(citegraph):
-    assert citegraph.build().exit_code == 0
-    os.utime(citegraph.output, (1, 1))  # a page rewritten would get a new time
-    result = citegraph.build()
+def test_a_rebuild_that_changed_nothing_keeps_the_page(built):
+    os.utime(built.output, (1, 1))  # a page rewritten would get a new time
+    result = built.build()
     assert result.exit_code == 0 and "papers drawn" in result.output, "the build still says what the map shows"
-    assert citegraph.output.stat().st_mtime == 1
+    assert built.output.stat().st_mtime == 1
 
 
-def test_a_rebuild_with_other_map_options_draws_the_page_again(citegraph):
-    assert citegraph.build().exit_code == 0
-    os.utime(citegraph.output, (1, 1))
-    assert citegraph.build("--color", "year").exit_code == 0
-    assert citegraph.output.stat().st_mtime != 1
+def test_a_rebuild_with_other_map_options_draws_the_page_again(built):
+    os.utime(built.output, (1, 1))
+    assert built.build("--color", "year").exit_code == 0
+    assert built.output.stat().st_mtime != 1
 
 
-def test_a_deleted_page_is_drawn_again(citegraph):
-    assert citegraph.build().exit_code == 0
-    citegraph.output.unlink()
-    assert citegraph.build().exit_code == 0
-    assert citegraph.output.exists()
+def test_a_deleted_page_is_drawn_again(built):
+    built.output.unlink()
+    assert built.build().exit_code == 0
+    assert built.output.exists()
 
 
-def test_page_data_names_papers_by_number_and_never_twice(citegraph):
-    assert citegraph.build().exit_code == 0
-    html = citegraph.output.read_text(encoding="utf-8")
-    graph = load_graph(citegraph.data_dir / "graph.jsonl")
+def test_page_data_names_papers_by_number_and_never_twice(built):
+    html = built.output.read_text(encoding="utf-8")
+    graph = load_graph(built.data_dir / "graph.jsonl")
     for paper in list(graph)[:20]:
         assert html.count(paper) == 1, "each paperId once, in the papers list"
 
