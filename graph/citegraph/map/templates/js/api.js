@@ -39,8 +39,8 @@ window.citegraph.newShown = function () {
   return Array.prototype.map.call(shown, function (li) { return li.dataset.paperId; });
 };
 renderUnread();
-// The fitted view whose labels labelFirstView chose before vis was made: not chosen a second time.
-network.moveTo(fitCamera().moveTo);
+// The fitted view, with the labels labelFirstView chose for it before vis was made: not chosen again.
+network.moveTo(firstView.moveTo);
 labelledView = viewKey();
 // The first frame (body[data-ready]); then the packed block, the view the URL asks for, and
 // body[data-stable] (positions are final: computed in Python, no physics).

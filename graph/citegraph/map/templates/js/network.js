@@ -1,5 +1,6 @@
 // The network, the view fitted to the part of the window the panel leaves free, unfolding papers.
-labelFirstView(fitCamera());
+var firstView = fitCamera();  // the fitted view: its labels are chosen here, and api.js shows it
+labelFirstView(firstView);
 var nodes = new vis.DataSet(nodeList);
 // A hidden citation (a library's ordinary ones, thousands) joins vis only when it is first shown: vis
 // builds and measures every edge it holds, hidden or not, before the first frame.
