@@ -18,6 +18,7 @@ from citegraph.pipeline import build
 from citegraph.s2.client import NESTED_FIELDS, PAPER_FIELDS
 from citegraph.s2.config import S2Config
 from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env, two_builds_at_once
+from tests.interrupt import ctrl_c_as_at_a_terminal
 from tests.standin import Citation, Faults, StandinS2, World, sample_notes_seeds
 
 BATCH, REFERENCES = "/graph/v1/paper/batch", "/graph/v1/paper/{id}/references"
@@ -156,6 +157,7 @@ def test_an_interrupted_build_writes_its_map_and_resumes_without_asking_twice(st
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
     deadline = time.time() + 60
     while not standin.log.hanging and time.time() < deadline:

@@ -35,6 +35,7 @@ from citegraph.notes.markdown import MAX_TITLE
 from citegraph.notes.reader import ZoteroSource, read_notes
 from tests.conftest import ROOT, SAMPLE_NOTES, OpenedMap, subprocess_env
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
+from tests.interrupt import ctrl_c_as_at_a_terminal
 from tests.regex_shape import ambiguous_repeats
 
 READERS = [
@@ -184,6 +185,7 @@ def test_ctrl_c_while_reading_notes_stops_at_once_and_claims_nothing_fetched(tmp
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
     while process.poll() is None and not begun.exists():
         time.sleep(0.01)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bench.harness import ROOT, SAMPLE_NOTES, Table, citegraph_command
+from tests.interrupt import ctrl_c_as_at_a_terminal
 from tests.standin import Faults, StandinS2, generate_world, sample_notes_seeds
 
 
@@ -40,7 +41,15 @@ def timed_build(service: StandinS2, notes: Path, data: Path, rps: float, stop_af
     first = None
     with tempfile.TemporaryFile("w+") as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            preexec_fn=ctrl_c_as_at_a_terminal,
+        )
         for line in process.stdout:
             if first is None and "first view" in line:
                 first = (service.log.count(served_only=True), time.perf_counter() - started)
