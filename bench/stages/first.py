@@ -77,7 +77,7 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     first_rate = 50.0 if quick else 1.0  # quick: the request counts matter, not the waits
     sample = sample_notes_seeds([SAMPLE_NOTES])
     cases = (
-        [("sample", 35, 2, 5.0), ("60 papers", 60, 2, 10.0)]
+        [("sample", 35, 2, 5.0)]
         if quick
         else [("sample", 35, 2, 5.0), ("400 papers", 400, 2, 10.0), ("2,000 papers", 2000, 6, 30.0)]
     )

@@ -14,7 +14,7 @@ from tests.standin.growth import gain_citers
 
 
 def run(table: Table, tmp: Path, quick: bool) -> None:
-    count = 60 if quick else 400
+    count = 20 if quick else 400
     library = generate_library(n_read=count, n_topics=8, papers_per_read=10 if quick else 20, seed=4)
     notes = tmp / f"history{count}.md"
     notes.write_text(library.notes(), encoding="utf-8")

@@ -13,10 +13,10 @@ from tests.standin import StandinS2, generate_world
 
 def run(table: Table, tmp: Path, quick: bool) -> None:
     """Questions on a library of 400 papers of yours (about 3,000 papers in the graph), against the floor."""
-    count = 60 if quick else 400
+    count = 20 if quick else 400
     notes = tmp / f"library{count}.md"
     seeds = synthetic_notes(count, notes)
-    service = StandinS2(generate_world(seeds, n_papers=500 if quick else 3000, seed=21)).start()
+    service = StandinS2(generate_world(seeds, n_papers=300 if quick else 3000, seed=21)).start()
     data = tmp / "library"
     try:
         run_citegraph("build", notes, "--data-dir", data, "-o", data / "g.html", "--rps", "1000", env_url=service.url)

@@ -21,7 +21,7 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
 
     from citegraph.map.render import MapOptions, render_map
 
-    sizes = [2000] if quick else [2000, 20000]
+    sizes = [500] if quick else [2000, 20000]
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:

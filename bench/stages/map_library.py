@@ -66,7 +66,7 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     """Libraries of 400 and 2,000 read papers (notes without headings): groups, layout, page, first frame."""
     from playwright.sync_api import sync_playwright
 
-    libraries = [(400, 30)] if quick else [(400, 30), (2000, 10)]
+    libraries = [(100, 10)] if quick else [(400, 30), (2000, 10)]
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
@@ -74,7 +74,7 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
                 graph = library_graph(read, per_read)
                 page_file = tmp / f"library-{read}.html"
                 nodes, edges = measure_python(table, graph, read, per_read, page_file)
-                measure_first_frame(table, browser, tmp, read, nodes, edges, page_file)
+                measure_first_frame(table, browser, tmp, read, nodes, edges, page_file, 1 if quick else 3)
         finally:
             browser.close()
 
@@ -122,9 +122,11 @@ def measure_python(table: Table, graph: nx.DiGraph, read: int, per_read: int, pa
     return nodes, edges
 
 
-def measure_first_frame(table: Table, browser, tmp: Path, read: int, nodes: list, edges: list, page_file: Path) -> None:
+def measure_first_frame(
+    table: Table, browser, tmp: Path, read: int, nodes: list, edges: list, page_file: Path, runs: int
+) -> None:
     """The page's first frame in Chromium beside a bare vis-network page with the same nodes and edges (medians
-    of 3 alternating runs)."""
+    of ``runs`` alternating runs)."""
     name = f"{read:,} yours"
     bare_file = tmp / f"bare-{read}.html"
     vis = (
@@ -133,10 +135,10 @@ def measure_first_frame(table: Table, browser, tmp: Path, read: int, nodes: list
     bare_nodes = [{"id": n["id"], "x": n["x"], "y": n["y"], "size": n["size"]} for n in nodes]
     bare_edges = [{"from": e["from"], "to": e["to"]} for e in edges]
     bare_file.write_text(BARE_PAGE.format(vis=vis, data=json.dumps({"nodes": bare_nodes, "edges": bare_edges})))
-    # alternating, medians of 3, after one page that warms the browser up (its first page pays its start-up)
+    # alternating, after one page that warms the browser up (its first page pays its start-up)
     first_frame(browser, bare_file)
-    runs = [(first_frame(browser, page_file), first_frame(browser, bare_file)) for _ in range(3)]
-    ours, bare = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    frames = [(first_frame(browser, page_file), first_frame(browser, bare_file)) for _ in range(runs)]
+    ours, bare = statistics.median(r[0] for r in frames), statistics.median(r[1] for r in frames)
     table.add("map-library", f"{name}: first frame, map / bare vis-network", f"{ours:.2f} / {bare:.2f}", "s")
     table.add(
         "map-library",

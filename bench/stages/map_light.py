@@ -34,7 +34,7 @@ def pages(table: Table, tmp: Path, quick: bool) -> None:
     from citegraph.map.geometry import Box, cached_layout
     from citegraph.map.render import MapOptions, map_items, render_map
 
-    libraries = [(400, 30, 2.5)] if quick else [(400, 30, 2.5), (2000, 30, 5.0)]
+    libraries = [(100, 10, 2.5)] if quick else [(400, 30, 2.5), (2000, 30, 5.0)]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -85,23 +85,30 @@ def pages(table: Table, tmp: Path, quick: bool) -> None:
 
 
 def warm_rebuilds(table: Table, tmp: Path, quick: bool) -> None:
-    """A build that changes nothing on a 400-paper library in 8 topics, against the imports (the sample
-    notes' warm rebuild is the `warm` stage's)."""
+    """A build that changes nothing on a 400-paper library in 8 topics (60 papers with --quick), against the
+    imports (the sample notes' warm rebuild is the `warm` stage's)."""
     from bench.stages.warm import measure
     from tests.standin import generate_library
 
-    library = generate_library(n_read=400, n_topics=8, seed=0)
+    count = 60 if quick else 400
+    library = generate_library(n_read=count, n_topics=8, seed=0)
     library_notes = tmp / "light-library.md"
     library_notes.write_text(library.notes(True), encoding="utf-8")
     measure(
-        table, tmp / "light-warm-library", "400-paper library", library_notes, library.world, 1 if quick else 5, STAGE
+        table,
+        tmp / "light-warm-library",
+        f"{count}-paper library",
+        library_notes,
+        library.world,
+        1 if quick else 5,
+        STAGE,
     )
 
 
 def show_on_a_large_graph(table: Table, tmp: Path, quick: bool) -> None:
     from citegraph.graphfile import graph_path, graph_stamp, save_graph
 
-    papers, citations = (10_000, 100_000) if quick else (50_000, 500_000)
+    papers, citations = (2_000, 20_000) if quick else (50_000, 500_000)
     graph = synthetic_graph(papers, citations)
     data = tmp / "light-show"
     save_graph(graph, graph_path(data), graph_stamp(0, "synthetic"))

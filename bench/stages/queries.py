@@ -21,7 +21,7 @@ from citegraph.assemble import graph_path, graph_stamp, save_graph
 
 
 def run(table: Table, tmp: Path, quick: bool) -> None:
-    papers, citations = (10_000, 100_000) if quick else (50_000, 500_000)
+    papers, citations = (2_000, 20_000) if quick else (50_000, 500_000)
     data = tmp / "queries"
     graph = synthetic_graph(papers, citations)
     save_graph(graph, graph_path(data), graph_stamp(0, "synthetic"))
@@ -32,7 +32,7 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     del graph
     measure_commands(table, data, source, target, far, runs=1 if quick else 5)
     measure_mcp(table, data, source, far)
-    measure_memory(table, tmp, edges=100_000 if quick else 1_000_000)
+    measure_memory(table, tmp, edges=20_000 if quick else 1_000_000)
 
 
 def measure_loading(table: Table, graph: nx.DiGraph, data: Path, runs: int) -> None:

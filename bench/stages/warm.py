@@ -21,10 +21,11 @@ def run(table: Table, tmp: Path, quick: bool) -> None:
     runs = 1 if quick else 5
     sample = generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=13)
     measure(table, tmp / "warm", "sample notes", SAMPLE_NOTES, sample, runs)
-    count = 60 if quick else 400
-    notes = tmp / f"warm-library{count}.md"
-    library = generate_world(synthetic_notes(count, notes), n_papers=500 if quick else 3000, seed=21)
-    measure(table, tmp / "warm-library", f"{count}-paper library", notes, library, runs)
+    if not quick:
+        count = 400
+        notes = tmp / f"warm-library{count}.md"
+        library = generate_world(synthetic_notes(count, notes), n_papers=3000, seed=21)
+        measure(table, tmp / "warm-library", f"{count}-paper library", notes, library, runs)
     table.add("warm", f"citegraph --help (median of {runs})", round(median_time(["--help"], runs), 3), "s")
 
 
