@@ -341,7 +341,12 @@ MEASURE = """() => {
 
 
 def pytest_collection_modifyitems(items):
-    """Every test that opens Chromium carries the browser marker (``-m "not browser"`` leaves them out)."""
+    """Every test that opens Chromium carries the browser marker (``-m "not browser"`` leaves them out).
+
+    The files marked heavy come first: tests/run's workers take files in this order, so they start the
+    longest while the short ones are still waiting, and the run does not end with one worker alone on one.
+    """
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)  # stable: each file stays whole

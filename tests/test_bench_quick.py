@@ -16,7 +16,7 @@ from bench.harness import load_stages, runs_by_default
 from tests.conftest import ROOT
 
 # Its map stages open Chromium.
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 
 FETCHING = ["requests", "rate", "first", "warm", "library", "queries"]
 PAGES = [

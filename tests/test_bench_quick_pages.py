@@ -6,7 +6,7 @@ import pytest
 from tests.test_bench_quick import PAGES, assert_quick_run, quick_bench
 
 # Its map stages open Chromium.
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]
 
 
 def test_the_quick_page_stages_print_their_table_and_meet_their_goals_that_load_cannot_move(tmp_path):

@@ -13,6 +13,8 @@ from tests.conftest import SAMPLE_NOTES, Citegraph
 from tests.spark_cluster import EXECUTOR_MEMORY, connect_server, executors_run, standalone_cluster
 from tests.test_bulk_datasets import DATASETS_WORLD, assert_same_graph, build_both, library_notes
 
+pytestmark = pytest.mark.heavy
+
 __all__ = ["DATASETS_WORLD"]  # read by the datasets_world fixture
 
 

@@ -21,6 +21,8 @@ from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, subprocess_env, two_bu
 from tests.interrupt import ctrl_c_as_at_a_terminal
 from tests.standin import Citation, Faults, StandinS2, World, sample_notes_seeds
 
+pytestmark = pytest.mark.heavy
+
 BATCH, REFERENCES = "/graph/v1/paper/batch", "/graph/v1/paper/{id}/references"
 
 

@@ -19,6 +19,8 @@ from tests.conftest import DATASETS_RELEASE_ID as RELEASE
 from tests.conftest import SAMPLE_NOTES
 from tests.standin.datasets import SIGNATURE
 
+pytestmark = pytest.mark.heavy
+
 DIFFS = r"GET /datasets/v1/diffs/"
 DATASETS_WORLD = dict(n_papers=300, seed=11)
 

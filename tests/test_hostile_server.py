@@ -17,6 +17,8 @@ from tests.conftest import Citegraph
 from tests.standin import Faults, StandinS2
 from tests.standin.hostile import BAD_IDS, WRONG_TYPES, HostileS2
 
+pytestmark = pytest.mark.heavy
+
 MAX_WAIT = "1"
 
 

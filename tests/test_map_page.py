@@ -23,6 +23,8 @@ from citegraph.questions import unread, unread_scores
 from tests.conftest import MEASURE, WINDOW, Citegraph, OpenedMap
 from tests.standin import Faults, StandinS2
 
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture(scope="module")
 def sample_map(tmp_path_factory, sample_world):

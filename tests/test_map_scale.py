@@ -11,6 +11,8 @@ from citegraph.assemble import load_graph
 from citegraph.map.render import MapOptions, render_map
 from tests.conftest import MEASURE, OpenedMap
 
+pytestmark = pytest.mark.heavy
+
 GRID = """() => {
   const net = window.citegraph.network, ids = net.body.nodeIndices, at = net.getPositions(ids);
   const panel = document.getElementById('panel').getBoundingClientRect(), left = panel.right, width = innerWidth - left;

@@ -19,6 +19,8 @@ from tests.conftest import OpenedMap
 from tests.standin import Faults, StandinS2
 from tests.standin.realworld import REAL_CORPUS, load_world, read_world_file
 
+pytestmark = pytest.mark.heavy
+
 DCS = "Direct current stimulation: cellular and in vitro studies"
 PLACEHOLDERS = ("untitled", "unknown", "n/a")
 

@@ -20,6 +20,8 @@ from tests.conftest import ROOT, SAMPLE_NOTES, Citegraph, built_once, subprocess
 from tests.fixtures.notes.zotero_library import ZoteroLibrary
 from tests.standin import Faults, StandinS2
 
+pytestmark = pytest.mark.heavy
+
 LORA, QLORA = "ARXIV:2106.09685", "ARXIV:2305.14314"
 
 
