@@ -55,7 +55,8 @@ def standin(sample_world):
 @pytest.fixture(scope="session")
 def built_library(tmp_path_factory):
     """``built_library(n_read, headings, n_topics=8)``: a generated library built through the stand-in,
-    once per test process for each size and notes layout (tests read it and never change it)."""
+    once per test process for each size and notes layout (tests read it and never change it). The second
+    layout of a library starts from the first's store and fetches nothing."""
     from tests.library import build_library
 
     built = {}
@@ -64,7 +65,8 @@ def built_library(tmp_path_factory):
         key = (n_read, headings, n_topics)
         if key not in built:
             folder = tmp_path_factory.mktemp(f"library-{n_read}-{'headings' if headings else 'flat'}-{n_topics}")
-            built[key] = build_library(folder, n_read, headings=headings, n_topics=n_topics)
+            fetched = built.get((n_read, not headings, n_topics))
+            built[key] = build_library(folder, n_read, headings=headings, n_topics=n_topics, fetched=fetched)
         return built[key]
 
     return get

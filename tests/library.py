@@ -3,6 +3,7 @@ against the stand-in."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from dataclasses import dataclass
 from math import comb
@@ -31,20 +32,29 @@ class BuiltLibrary:
         )
 
 
-def build_library(folder: Path, n_read: int, headings: bool, n_topics: int = 8) -> BuiltLibrary:
-    """Generate the library, write its notes (with or without topic headings), build it over HTTP."""
-    library = generate_library(n_read=n_read, n_topics=n_topics, seed=0)
+def build_library(
+    folder: Path, n_read: int, headings: bool, n_topics: int = 8, fetched: BuiltLibrary | None = None
+) -> BuiltLibrary:
+    """Generate the library, write its notes (with or without topic headings), build it over HTTP.
+
+    ``fetched``: the same library already built with the other notes layout. Its store holds every answer
+    this build would fetch, so this one starts from a copy of it and builds ``--offline``.
+    """
+    library = fetched.library if fetched else generate_library(n_read=n_read, n_topics=n_topics, seed=0)
     folder.mkdir(parents=True, exist_ok=True)
     notes = folder / "reading.md"
     notes.write_text(library.notes(headings), encoding="utf-8")
+    built = BuiltLibrary(library, folder / "data", folder / "map.html")
+    command = ["build", str(notes), "--data-dir", str(built.data_dir), "-o", str(built.output)]
+    if fetched:
+        shutil.copytree(fetched.data_dir, built.data_dir)
+        result = CliRunner().invoke(main, [*command, "--offline"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return built
     service = StandinS2(library.world, Faults()).start()
     try:
-        built = BuiltLibrary(library, folder / "data", folder / "map.html")
         result = CliRunner().invoke(
-            main,
-            ["build", str(notes), "--data-dir", str(built.data_dir), "-o", str(built.output), "--rps", "1000"],
-            env={"S2_API_URL": service.url},
-            catch_exceptions=False,
+            main, [*command, "--rps", "1000"], env={"S2_API_URL": service.url}, catch_exceptions=False
         )
         assert result.exit_code == 0, result.output
     finally:
