@@ -5,6 +5,7 @@ its beginning in linear time."""
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 import zlib
@@ -14,6 +15,8 @@ from citegraph.s2 import schema
 from citegraph.text import one_line
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 # S2 caps its answers at 10 MB; a bigger one is not S2's and is not read past this (decoded) size.
@@ -67,10 +70,19 @@ def deadline_transport(deadline: Deadline) -> httpx.HTTPTransport:
         def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
             return Stream(super().connect_tcp(host, port, deadline.left(timeout), local_address, socket_options))
 
-    transport = httpx.HTTPTransport()
+    transport = httpx.HTTPTransport(verify=tls_context())
     # httpx builds its pool without a way to pass a network backend; this is the same pool with ours.
-    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=Backend())
+    transport._pool = httpcore.ConnectionPool(ssl_context=tls_context(), network_backend=Backend())
     return transport
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The trusted certificates, read once per process: reading them costs about 50 ms, and a build opens
+    clients for S2 and Crossref, whose transports would each read them twice."""
+    import httpx
+
+    return httpx.create_ssl_context()
 
 
 def read_body(response: httpx.Response, limit: int) -> tuple[bytearray, bool]:
