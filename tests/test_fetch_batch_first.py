@@ -240,11 +240,11 @@ def library(world, count: int, path: Path) -> tuple[Path, list[str]]:
     return path, [p["paperId"] for p in papers]
 
 
-@pytest.mark.parametrize("size", ["sample", "100 papers"])
+@pytest.mark.parametrize("size", ["sample", "40 papers"])
 def test_the_complete_graph_is_the_one_a_page_by_page_build_makes(tmp_path, size, sample_world):
     world = sample_world
     notes, yours = (
-        (SAMPLE_NOTES, sample_paper_ids(world)) if size == "sample" else library(world, 100, tmp_path / "l.md")
+        (SAMPLE_NOTES, sample_paper_ids(world)) if size == "sample" else library(world, 40, tmp_path / "l.md")
     )
     batch_first = StandinS2(world).start()
     # The batch listing no references for your papers: theirs come page by page, as citegraph
