@@ -127,7 +127,6 @@ class SpatialHash:
         self.cell, self.cells = cell, {}
 
     def _cells(self, rect) -> Iterator[tuple[int, int]]:
-        # walked, not listed: `free` is the most called function of a layout
         cell, floor = self.cell, math.floor
         rows = range(floor(rect[1] / cell), floor(rect[3] / cell) + 1)
         for cx in range(floor(rect[0] / cell), floor(rect[2] / cell) + 1):
@@ -135,12 +134,15 @@ class SpatialHash:
                 yield cx, cy
 
     def free(self, rect) -> bool:
+        # the cells walked inline, not through _cells: this is the most called function of a layout
         left, top, right, bottom = rect
-        cells = self.cells
-        for key in self._cells(rect):
-            for other in cells.get(key, ()):
-                if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
-                    return False
+        cells, cell, floor = self.cells, self.cell, math.floor
+        rows = range(floor(top / cell), floor(bottom / cell) + 1)
+        for cx in range(floor(left / cell), floor(right / cell) + 1):
+            for cy in rows:
+                for other in cells.get((cx, cy), ()):
+                    if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
+                        return False
         return True
 
     def add(self, rect) -> None:
