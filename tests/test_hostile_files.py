@@ -190,7 +190,7 @@ def test_ctrl_c_while_reading_notes_stops_at_once_and_claims_nothing_fetched(tmp
     while process.poll() is None and not begun.exists():
         time.sleep(0.01)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=300)
+    _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert stderr == "interrupted: `citegraph notes` stopped before it finished\n"
 
