@@ -163,8 +163,9 @@ def test_a_zotero_note_of_unclosed_angle_brackets_keeps_its_text(tmp_path):
 # A notes file that takes as long as the test needs to read: the reader of markdown, replaced in the
 # child process, says it has begun and then waits, so Ctrl-C always arrives mid-read.
 SLOW_NOTES_CHILD = """
-import os, pathlib, time
+import faulthandler, os, pathlib, signal, time
 import citegraph.notes.reader
+faulthandler.register(signal.SIGUSR1)  # its stack on stderr, should it ever not stop
 from citegraph.cli import main
 
 def read_markdown_slowly(*args):
@@ -190,7 +191,13 @@ def test_ctrl_c_while_reading_notes_stops_at_once_and_claims_nothing_fetched(tmp
     while process.poll() is None and not begun.exists():
         time.sleep(0.01)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)
+        time.sleep(1)
+        process.kill()
+        pytest.fail(f"the child did not stop within 60 s of Ctrl-C; where it was:\n{process.communicate()[1]}")
     assert process.returncode == 130, stderr
     assert stderr == "interrupted: `citegraph notes` stopped before it finished\n"
 
