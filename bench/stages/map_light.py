@@ -13,12 +13,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench.harness import Table, run_citegraph
+from bench.harness import Table, launch_chromium, run_citegraph
 from bench.inputs import synthetic_graph
 from bench.stages.map_library import BARE_PAGE, first_frame, library_graph
 
 STAGE = "map-light"
-CHROMIUM = "/usr/bin/chromium"
 
 
 def run(table: Table, tmp: Path, quick: bool) -> None:
@@ -36,9 +35,7 @@ def pages(table: Table, tmp: Path, quick: bool) -> None:
 
     libraries = [(100, 10, 2.5)] if quick else [(400, 30, 2.5), (2000, 30, 5.0)]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        browser = launch_chromium(playwright)
         try:
             for read, per_read, most_mb in libraries:
                 graph = library_graph(read, per_read)
