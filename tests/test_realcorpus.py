@@ -1,11 +1,13 @@
 """The real corpus (tests/fixtures/realcorpus: real S2 records, see SOURCES.md there) built end to end
-with the real CLI against the stand-in serving it, from notes with the two fields as headings and
-from the same notes without headings; the map opened in real Chromium (screenshots in tmp_path)."""
+with the real CLI against the stand-in serving it, from notes with the two fields as headings, and
+offline from a copy of that store with the same notes without headings; the map opened in real
+Chromium (screenshots in tmp_path)."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -37,25 +39,32 @@ def real_service():
     service.stop()
 
 
+@pytest.fixture(scope="module")
+def fetched() -> dict:
+    """The data dir of each notes layout built so far in this module: the second layout starts from a copy
+    of the first's store, which holds every answer it would fetch, and builds offline."""
+    return {}
+
+
 @pytest.fixture(scope="module", params=["notes.md", "notes-flat.md"])
-def built(request, real_service, tmp_path_factory):
+def built(request, real_service, fetched, tmp_path_factory):
     folder = tmp_path_factory.mktemp(request.param.replace(".", "-"))
-    result = CliRunner().invoke(
-        main,
-        [
-            "build",
-            str(REAL_CORPUS / request.param),
-            "--data-dir",
-            str(folder / "data"),
-            "-o",
-            str(folder / "map.html"),
-            "--rps",
-            "1000",
-        ],
-        env={"S2_API_URL": real_service.url},
-        catch_exceptions=False,
-    )
+    command = [
+        "build",
+        str(REAL_CORPUS / request.param),
+        "--data-dir",
+        str(folder / "data"),
+        "-o",
+        str(folder / "map.html"),
+    ]
+    if fetched:
+        shutil.copytree(next(iter(fetched.values())), folder / "data")
+        command.append("--offline")
+    else:
+        command += ["--rps", "1000"]
+    result = CliRunner().invoke(main, command, env={"S2_API_URL": real_service.url}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    fetched[request.param] = folder / "data"
     return folder
 
 

@@ -23,6 +23,7 @@ from citegraph.bulk.engines import EngineOptions
 from citegraph.bulk.release import apply_diff, gzip_problem, read_manifest, write_manifest
 from citegraph.constants import LATEST_RELEASE
 from citegraph.errors import CitegraphError, DownloadFailed, UnusableAnswer
+from citegraph.s2.answers import tls_context
 from citegraph.s2.config import S2Config
 from citegraph.s2.records import Notice, Progress
 from citegraph.text import terminal_text
@@ -234,7 +235,7 @@ def download_file(url: str, target: Path, progress: Progress | None = None, http
     target.parent.mkdir(parents=True, exist_ok=True)
     problem = "not tried"
     own = http is None
-    http = http or httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=True)
+    http = http or httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=True, verify=tls_context())
     try:
         for _ in range(ATTEMPTS):
             have = _partial_size(partial)

@@ -79,7 +79,8 @@ def deadline_transport(deadline: Deadline) -> httpx.HTTPTransport:
 @functools.cache
 def tls_context() -> ssl.SSLContext:
     """The trusted certificates, read once per process: reading them costs about 50 ms, and a build opens
-    clients for S2 and Crossref, whose transports would each read them twice."""
+    clients for S2 and Crossref, whose transports would each read them twice, and a release download
+    one client per file."""
     import httpx
 
     return httpx.create_ssl_context()
