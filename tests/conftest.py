@@ -61,19 +61,20 @@ def standin(sample_world):
 
 @pytest.fixture(scope="session")
 def built_library(tmp_path_factory):
-    """``built_library(n_read, headings, n_topics=8)``: a generated library built through the stand-in,
-    once per test process for each size and notes layout (tests read it and never change it). The second
-    layout of a library starts from the first's store and fetches nothing."""
-    from tests.library import build_library
+    """``built_library(n_read, headings, n_topics=8)``: a generated library built through the stand-in, once
+    per test run for each size and notes layout, shared by the run's test processes (tests read it and never
+    change it). The second layout of a library starts from the first's store and fetches nothing."""
+    from tests.library import library_once
 
+    # A worker's base folder is one of the run's; without workers the base is the run's alone.
+    root = tmp_path_factory.getbasetemp()
+    root = root.parent / "libraries" if os.environ.get("PYTEST_XDIST_WORKER") else root / "libraries"
     built = {}
 
     def get(n_read: int, headings: bool, n_topics: int = 8):
         key = (n_read, headings, n_topics)
         if key not in built:
-            folder = tmp_path_factory.mktemp(f"library-{n_read}-{'headings' if headings else 'flat'}-{n_topics}")
-            fetched = built.get((n_read, not headings, n_topics))
-            built[key] = build_library(folder, n_read, headings=headings, n_topics=n_topics, fetched=fetched)
+            built[key] = library_once(root, n_read, headings, n_topics)
         return built[key]
 
     return get
@@ -167,7 +168,7 @@ def citegraph(tmp_path, standin):
 
 def built_once(world: World, folder: Path) -> Path:
     """`citegraph build` of the sample notes against a stand-in serving ``world``, in ``folder`` laid out as
-    `Citegraph` lays it out (its data dir and map): a module's tests copy it instead of each fetching it."""
+    `Citegraph` lays it out (its data dir and map): tests copy it instead of each fetching it."""
     service = StandinS2(world, Faults()).start()
     try:
         result = Citegraph(folder, service.url).build()
@@ -177,14 +178,15 @@ def built_once(world: World, folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sample_built_once(sample_world, tmp_path_factory):
+    """One build of the sample notes per test process, which the ``built`` fixture copies (never changed)."""
     return built_once(sample_world, tmp_path_factory.mktemp("sample-built"))
 
 
 @pytest.fixture
 def built(citegraph, tmp_path, sample_built_once):
-    """``citegraph`` once `citegraph build` of the sample notes has run: a copy of the module's one build."""
+    """``citegraph`` once `citegraph build` of the sample notes has run: a copy of the process's one build."""
     shutil.copytree(sample_built_once, tmp_path, dirs_exist_ok=True)
     return citegraph
 

@@ -146,7 +146,7 @@ def encode_graph(graph: nx.DiGraph) -> tuple[dict, bytes]:
         starts = offsets[name] = []
         for block in _blocks(value, nodes if per_paper(name) else edges):
             starts.append(len(body))
-            body += _json_line(block)
+            body += json_line(block)
         starts.append(len(body))
     header = {
         "graph": graph.graph,
@@ -181,7 +181,7 @@ def save_graph(graph: nx.DiGraph, path: Path, stamp: dict) -> None:
         with handle:
             # JSON escapes every newline inside strings: each line is exactly one value.
             handle.write(json.dumps(stamp).encode() + b"\n")
-            handle.write(_json_line(header))
+            handle.write(json_line(header))
             handle.write(body)
         os.replace(temporary, path)
     except BaseException as exc:
@@ -197,7 +197,7 @@ def save_graph(graph: nx.DiGraph, path: Path, stamp: dict) -> None:
         ) from None
 
 
-def _json_line(value) -> bytes:
+def json_line(value) -> bytes:
     """``value`` as one line of JSON. orjson refuses a lone surrogate (a file name from a non-UTF-8
     disk); the standard encoder writes it as its escape, which loads back as the same string."""
     try:

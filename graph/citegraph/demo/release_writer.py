@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from citegraph.demo.world import World
+from citegraph.graphfile import json_line
 
 EXTERNAL_ID_KINDS = ["ACL", "DBLP", "ArXiv", "MAG", "CorpusId", "PubMed", "DOI", "PubMedCentral"]
 UPDATED = "2025-12-05T00:00:00.000Z"
@@ -80,14 +80,14 @@ def citation_rows(world: World) -> Iterator[dict]:
 
 
 def write_shards(rows: Iterable[dict], folder: Path, dataset: str, shards: int) -> list[Path]:
-    """``rows`` spread round-robin over ``shards`` gzipped JSON-lines files ``{dataset}-part{i}.jsonl.gz``."""
+    """``rows`` spread round-robin over ``shards`` gzipped JSON-lines files ``{dataset}-part{i}.jsonl.gz``,
+    compact as S2's own shards are."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{dataset}-part{i}.jsonl.gz" for i in range(shards)]
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one per row
     with contextlib.ExitStack() as stack:
-        files = [stack.enter_context(gzip.open(path, "wt", encoding="utf-8", compresslevel=1)) for path in paths]
+        files = [stack.enter_context(gzip.open(path, "wb", compresslevel=1)) for path in paths]
         for n, row in enumerate(rows):
-            files[n % shards].write(encode(row) + "\n")
+            files[n % shards].write(json_line(row))
     return paths
 
 
