@@ -58,6 +58,9 @@ DEPTHS = (1, 2, 3)
 MAX_CITATIONS = 1000  # citing papers fetched per paper of yours, at most (default)
 RPS = 1.0  # requests per second to Semantic Scholar (about 1/s with a key)
 MIN_RPS = 0.01
+# A build draws a first map (from the batch, influence unknown) only when S2's influence flags will take at
+# least this many seconds more; sooner than that, the complete map is the first one worth drawing.
+FIRST_VIEW_AFTER = 3.0
 MAX_WAIT = 600.0  # seconds of retrying one request before it is given up
 TIMEOUT = 30.0  # seconds to wait for one answer
 S2_LINKED_CAP = 9_999  # S2 serves at most this many references or citations of one paper

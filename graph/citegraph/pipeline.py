@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from citegraph.assemble import notes_fingerprint
 from citegraph.bulk.engines import EngineOptions
-from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, MAP_FILE, MERGE_VERSIONS
+from citegraph.constants import CROSSREF_REFRESH_DAYS, DATA_DIR, FIRST_VIEW_AFTER, MAP_FILE, MERGE_VERSIONS
 from citegraph.coverage import CoverageReport
 from citegraph.crossref.ask import CrossrefRun
 from citegraph.crossref.client import CrossrefConfig
@@ -103,12 +103,14 @@ def build(
     crossref_config: CrossrefConfig | None = None,
     refresh_crossref: float = CROSSREF_REFRESH_DAYS,
     merge_versions: bool = MERGE_VERSIONS,
+    first_view_after: float = FIRST_VIEW_AFTER,
 ) -> BuildResult:
     """Read the notes, fetch what is missing, store it, and assemble, save and draw the graph.
 
     A build that fetches draws a first map as soon as the batch is in (your papers and their
-    references, influence unknown), then fetches S2's influence flags paper by paper, most useful
-    first, and draws the map again at the end, or when interrupted (KeyboardInterrupt is raised
+    references, influence unknown) when the influence flags will take ``first_view_after`` seconds or
+    more, then fetches S2's influence flags paper by paper, most useful first, and draws the map again
+    at the end, or when interrupted (KeyboardInterrupt is raised
     again once the map and the graph are written).
 
     Parameters
@@ -129,6 +131,8 @@ def build(
     engine_options : the engine that reads the release (DuckDB unless it says Spark).
     quick : stop after the first map; a later build fetches the influence flags.
     first_view : called with the :class:`FirstView` once the first map is drawn.
+    first_view_after : the fewest seconds the influence flags must still take for a first map to be
+        drawn (0: always); a build that ends sooner draws only its complete map.
     keep : keep the snapshots of this many builds (None: all); see :mod:`citegraph.history`.
     crossref : ask Crossref (``crossref_config``, default ``CrossrefConfig.from_env()``) for the references
         S2 withholds and for retraction notices; False sends no DOI anywhere (``--no-crossref``).

@@ -227,10 +227,10 @@ def build_command(
 
     S2_API_KEY (sent as x-api-key) and S2_API_URL are read from the environment; CROSSREF_API_URL and
     CROSSREF_MAILTO (sent in the User-Agent, Crossref's polite pool) too.
-    The first map is drawn as soon as the batch is in; S2's influence flags follow paper by paper
-    and the map is drawn again at the end (or on Ctrl-C). Exit status: 0 complete, 3 partial (the
-    map is drawn but some papers could not be fetched, or Semantic Scholar stopped answering: run
-    the same command later), 1 nothing useful produced.
+    The first map is drawn as soon as the batch is in when S2's influence flags will take a few
+    seconds more; they follow paper by paper and the map is drawn again at the end (or on Ctrl-C).
+    Exit status: 0 complete, 3 partial (the map is drawn but some papers could not be fetched, or
+    Semantic Scholar stopped answering: run the same command later), 1 nothing useful produced.
     """
     from citegraph.crossref.client import CrossrefConfig
     from citegraph.fetch import FetchOptions

@@ -48,7 +48,7 @@ def fetch_from_s2(plan: BuildPlan, run: BuildRun, store: Store) -> None:
             fetcher.first_view(run.notes)
             pending = fetcher.pending()
             order = None
-            if pending and not (plan.quick or fetcher.stopped):  # (a quick build's first map is its last)
+            if worth_a_first_view(plan, fetcher, pending):
                 order = draw_the_first_view(plan, run, store, client, fetcher, pending)
             if not plan.quick and not fetcher.stopped:
                 fetcher.finish(order)
@@ -66,6 +66,14 @@ def fetch_from_s2(plan: BuildPlan, run: BuildRun, store: Store) -> None:
         finally:
             run.requests, run.rate_limited, run.skipped = client.requests, client.rate_limited, client.tally.skipped
         run.stopped, run.stopped_at = fetcher.stopped, fetcher.stopped_at
+
+
+def worth_a_first_view(plan: BuildPlan, fetcher: Fetcher, pending: list) -> bool:
+    """Whether a first map is drawn: flags are still to come, for long enough that the complete map is
+    worth waiting for (a quick build's first map is its last)."""
+    if not pending or plan.quick or fetcher.stopped:
+        return False
+    return fetcher.seconds_to_finish(pending) >= plan.first_view_after
 
 
 def draw_the_first_view(

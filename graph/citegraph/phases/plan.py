@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citegraph.bulk.engines import EngineOptions
-from citegraph.constants import CROSSREF_REFRESH_DAYS, MERGE_VERSIONS
+from citegraph.constants import CROSSREF_REFRESH_DAYS, FIRST_VIEW_AFTER, MERGE_VERSIONS
 from citegraph.coverage import CoverageReport
 from citegraph.crossref.ask import CrossrefRun
 from citegraph.crossref.client import CrossrefConfig
@@ -62,6 +62,7 @@ class BuildPlan:
     crossref_config: CrossrefConfig | None = None
     refresh_crossref: float = CROSSREF_REFRESH_DAYS
     merge_versions: bool = MERGE_VERSIONS
+    first_view_after: float = FIRST_VIEW_AFTER
 
 
 @dataclass
