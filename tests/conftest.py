@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from citegraph.cli import main
 from citegraph.demo.release_writer import write_release
+from tests.once import once_per_run, shared_root
 from tests.standin import Faults, StandinS2, World, generate_world, sample_notes_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +49,17 @@ def sample_notes() -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_world():
-    return generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=7)
+def shared(tmp_path_factory) -> Path:
+    """The folder where the run's test processes share what is made once per run (`tests.once`)."""
+    return shared_root(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def sample_world(shared):
+    """The world the stand-in serves by default, generated once per run."""
+    return once_per_run(
+        shared, "sample-world", lambda _: generate_world(sample_notes_seeds([SAMPLE_NOTES]), n_papers=1500, seed=7)
+    )
 
 
 @pytest.fixture
@@ -60,21 +70,18 @@ def standin(sample_world):
 
 
 @pytest.fixture(scope="session")
-def built_library(tmp_path_factory):
+def built_library(shared):
     """``built_library(n_read, headings, n_topics=8)``: a generated library built through the stand-in, once
     per test run for each size and notes layout, shared by the run's test processes (tests read it and never
     change it). The second layout of a library starts from the first's store and fetches nothing."""
     from tests.library import library_once
 
-    # A worker's base folder is one of the run's; without workers the base is the run's alone.
-    root = tmp_path_factory.getbasetemp()
-    root = root.parent / "libraries" if os.environ.get("PYTEST_XDIST_WORKER") else root / "libraries"
     built = {}
 
     def get(n_read: int, headings: bool, n_topics: int = 8):
         key = (n_read, headings, n_topics)
         if key not in built:
-            built[key] = library_once(root, n_read, headings, n_topics)
+            built[key] = library_once(shared, n_read, headings, n_topics)
         return built[key]
 
     return get
@@ -179,9 +186,9 @@ def built_once(world: World, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_built_once(sample_world, tmp_path_factory):
-    """One build of the sample notes per test process, which the ``built`` fixture copies (never changed)."""
-    return built_once(sample_world, tmp_path_factory.mktemp("sample-built"))
+def sample_built_once(sample_world, shared):
+    """One build of the sample notes per test run, which the ``built`` fixture copies (never changed)."""
+    return once_per_run(shared, "sample-built", lambda folder: built_once(sample_world, folder / "built"))
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ against the stand-in."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pickle
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +14,7 @@ from click.testing import CliRunner
 from citegraph.assemble import load_graph
 from citegraph.cli import main
 from citegraph.demo.world import Library
+from tests.once import made_before, once_per_run
 from tests.standin import Faults, StandinS2, generate_library
 
 
@@ -66,28 +64,17 @@ def build_library(
 
 
 def library_once(root: Path, n_read: int, headings: bool, n_topics: int = 8) -> BuiltLibrary:
-    """The library built once under ``root`` for every test process that shares it (the test workers of a
-    run): the first to ask builds it, under a lock, and leaves it pickled; the others load it. The second
-    notes layout starts from the first's store, whichever process built that."""
+    """The library built once per test run under ``root`` (see `tests.once`). The second notes layout starts
+    from the first's store, whichever process built that."""
 
-    def folder_of(layout_headings: bool) -> Path:
-        return root / f"library-{n_read}-{'headings' if layout_headings else 'flat'}-{n_topics}"
+    def name_of(layout_headings: bool) -> str:
+        return f"library-{n_read}-{'headings' if layout_headings else 'flat'}-{n_topics}"
 
-    def finished(folder: Path) -> BuiltLibrary | None:
-        done = folder / "built.pickle"
-        return pickle.loads(done.read_bytes()) if done.exists() else None
+    def build(folder: Path) -> BuiltLibrary:
+        fetched = made_before(root / name_of(not headings))
+        return build_library(folder, n_read, headings, n_topics, fetched=fetched)
 
-    folder = folder_of(headings)
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / f"{folder.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if already := finished(folder):
-            return already
-        shutil.rmtree(folder, ignore_errors=True)  # what a process stopped while building left
-        built = build_library(folder, n_read, headings, n_topics, fetched=finished(folder_of(not headings)))
-        (folder / "built.pickle.part").write_bytes(pickle.dumps(built))
-        os.replace(folder / "built.pickle.part", folder / "built.pickle")
-        return built
+    return once_per_run(root, name_of(headings), build)
 
 
 def adjusted_rand_index(truth: list, found: list) -> float:
