@@ -193,7 +193,7 @@ def sample_built_once(sample_world, shared):
 
 @pytest.fixture
 def built(citegraph, tmp_path, sample_built_once):
-    """``citegraph`` once `citegraph build` of the sample notes has run: a copy of the process's one build."""
+    """``citegraph`` once `citegraph build` of the sample notes has run: a copy of the run's one build."""
     shutil.copytree(sample_built_once, tmp_path, dirs_exist_ok=True)
     return citegraph
 

@@ -110,8 +110,8 @@ def build(
     A build that fetches draws a first map as soon as the batch is in (your papers and their
     references, influence unknown) when the influence flags will take ``first_view_after`` seconds or
     more, then fetches S2's influence flags paper by paper, most useful first, and draws the map again
-    at the end, or when interrupted (KeyboardInterrupt is raised
-    again once the map and the graph are written).
+    at the end, or when interrupted (KeyboardInterrupt is raised again once the map and the graph are
+    written).
 
     Parameters
     ----------

@@ -48,8 +48,8 @@ def fetch_from_s2(plan: BuildPlan, run: BuildRun, store: Store) -> None:
             fetcher.first_view(run.notes)
             pending = fetcher.pending()
             order = None
-            if worth_a_first_view(plan, fetcher, pending):
-                order = draw_the_first_view(plan, run, store, client, fetcher, pending)
+            if (wait := first_view_wait(plan, fetcher, pending)) is not None:
+                order = draw_the_first_view(plan, run, store, client, fetcher, pending, wait)
             if not plan.quick and not fetcher.stopped:
                 fetcher.finish(order)
             if plan.crossref and not fetcher.stopped:
@@ -68,18 +68,21 @@ def fetch_from_s2(plan: BuildPlan, run: BuildRun, store: Store) -> None:
         run.stopped, run.stopped_at = fetcher.stopped, fetcher.stopped_at
 
 
-def worth_a_first_view(plan: BuildPlan, fetcher: Fetcher, pending: list) -> bool:
-    """Whether a first map is drawn: flags are still to come, for long enough that the complete map is
-    worth waiting for (a quick build's first map is its last)."""
+def first_view_wait(plan: BuildPlan, fetcher: Fetcher, pending: list) -> float | None:
+    """The seconds the ``pending`` flags will take, when a first map is worth drawing before them: flags are
+    still to come, for long enough that the complete map is worth waiting for (a quick build's first map is
+    its last). None: no first map."""
     if not pending or plan.quick or fetcher.stopped:
-        return False
-    return fetcher.seconds_to_finish(pending) >= plan.first_view_after
+        return None
+    seconds = fetcher.seconds_to_finish(pending)
+    return seconds if seconds >= plan.first_view_after else None
 
 
 def draw_the_first_view(
-    plan: BuildPlan, run: BuildRun, store: Store, client: S2Client, fetcher: Fetcher, pending: list
+    plan: BuildPlan, run: BuildRun, store: Store, client: S2Client, fetcher: Fetcher, pending: list, wait: float
 ) -> list[str]:
-    """The map drawn from the batch, before the flags; the order in which the flags are fetched."""
+    """The map drawn from the batch, before the flags (``wait``: the seconds they will take); the order in
+    which the flags are fetched."""
     from citegraph.phases.output import draw
 
     run.requests, run.skipped = client.requests, client.tally.skipped
@@ -90,9 +93,7 @@ def draw_the_first_view(
         else None
     )
     if plan.first_view:
-        plan.first_view(
-            FirstView(meta, len(pending), len(fetcher.yours), fetcher.seconds_to_finish(pending), client.config.rps)
-        )
+        plan.first_view(FirstView(meta, len(pending), len(fetcher.yours), wait, client.config.rps))
     return most_useful_first(graph)
 
 
