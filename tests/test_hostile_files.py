@@ -161,7 +161,10 @@ def test_a_zotero_note_of_unclosed_angle_brackets_keeps_its_text(tmp_path):
 
 
 # A notes file that takes as long as the test needs to read: the reader of markdown, replaced in the
-# child process, says it has begun and then waits, so Ctrl-C always arrives mid-read.
+# child process, says it has begun and then waits, so Ctrl-C always arrives mid-read. It waits in short
+# sleeps: a Ctrl-C that lands after the file is touched but before one long sleep begins (a loaded
+# machine makes that window wide) would only be acted on when that sleep ends, as Python runs a signal's
+# handler between bytecodes, never inside a C call.
 SLOW_NOTES_CHILD = """
 import faulthandler, os, pathlib, signal, time
 import citegraph.notes.reader
@@ -170,7 +173,8 @@ from citegraph.cli import main
 
 def read_markdown_slowly(*args):
     pathlib.Path(os.environ["READING_BEGUN"]).touch()
-    time.sleep(600)
+    for _ in range(6000):
+        time.sleep(0.1)
 
 citegraph.notes.reader.read_markdown = read_markdown_slowly
 main()
