@@ -1,8 +1,8 @@
 """Whole-pipeline benchmark against the S2 stand-in, with a naive baseline beside it.
 
 Every citegraph measurement is a whole `citegraph` process. Prints one table and writes JSON
-(bench/results/latest.json unless --json FILE). --quick shrinks every stage to finish in well
-under a minute; the full run uses the sizes the issues name.
+(bench/results/latest.json unless --json FILE). --quick shrinks every stage to one small case
+(about a minute and 70 CPU-seconds in all); the full run uses the sizes the issues name.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def stage_arguments(stage, args: argparse.Namespace) -> tuple:
 
 def parser_for(stages: dict) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes: well under a minute")
+    parser.add_argument("--quick", action="store_true", help="one small case per stage: about a minute in all")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument(
         "--only",
