@@ -34,6 +34,7 @@ MODULES = [
     "citegraph.savedgraph",
     "citegraph.clustering",
     "citegraph.notes.ids",
+    "citegraph.notes.entries",
     "citegraph.mcp.resources",
     "citegraph.lookup",
     "citegraph.notes.reader",

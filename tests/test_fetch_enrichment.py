@@ -137,6 +137,7 @@ def test_first_run_without_a_route_says_what_can_be_done(tmp_path):
     assert result.exit_code == 1
     assert "cannot reach Semantic Scholar at http://127.0.0.1:9" in result.stderr
     assert "check the network and S2_API_URL" in result.stderr
+    assert "`citegraph demo` needs no network" in result.stderr
     assert "`python -m tests.standin --port 8765 &`" in result.stderr, "the README's stand-in command"
     assert "--offline" not in result.stderr, "--offline cannot help: nothing is stored"
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1

@@ -141,6 +141,54 @@ def test_listing_commands_offer_the_same_formats():
         assert {"table", "json", "md"} <= set(choices[name])
 
 
+@pytest.mark.parametrize(
+    "marks, status",
+    [
+        ({"read": True}, "read (in your notes)"),
+        ({"read": False, "queued": True}, "queued (in your reading queue)"),
+        ({"read": False, "not_relevant": True}, "not relevant (so marked in your notes)"),
+        ({"read": False}, "not in your notes"),
+    ],
+)
+def test_show_says_the_reading_status(tmp_path, marks, status):
+    graph = example_graph()
+    graph.nodes["X"].update(marks)
+    out = query(saved(graph, tmp_path / "data"), "show", "Layer Normalization").stdout
+    assert f"status: {status}\n" in out
+
+
+def test_show_as_markdown_marks_your_papers_with_a_literal_star(example_dir):
+    out = query(example_dir, "show", "Layer Normalization", "--format", "md").stdout
+    assert "- \\* Alpha paper (2021) influential" in out
+
+
+def test_a_table_leaves_out_the_columns_empty_in_every_row_and_csv_keeps_them(example_dir):
+    header = query(example_dir, "unread").stdout.splitlines()[0].split()
+    csv_header = query(example_dir, "unread", "--format", "csv").stdout.splitlines()[0].split(",")
+    assert "notice" not in header and "queued" not in header and "title" in header
+    assert {"notice", "queued"} <= set(csv_header)
+
+
+def test_stats_says_none_of_your_papers_is_retracted(example_dir):
+    assert "retracted: none\n" in query(example_dir, "stats").stdout
+
+
+@pytest.mark.parametrize(
+    "args, command",
+    [
+        (["path", "Alpha paper", "Omega classic", "--format", "csv"], "citegraph path"),
+        (["unread", "--top", "many"], "citegraph unread"),
+        (["export", "--format", "json"], "citegraph export"),
+        (["unraed"], "citegraph"),
+    ],
+)
+def test_a_mistyped_command_line_is_one_line_naming_the_help_to_read(example_dir, args, command):
+    result = CliRunner().invoke(main, [*args, "--data-dir", str(example_dir)], prog_name="citegraph")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: ") and result.stderr.endswith(f"(see `{command} --help`)\n")
+    assert result.stderr.count("\n") == 1
+
+
 def test_show_explains_its_star(example_dir):
     out = query(example_dir, "show", "Layer Normalization").stdout
     assert "cited by (in the graph): 2 (* = in your notes)" in out and "  * Alpha paper (2021) influential" in out

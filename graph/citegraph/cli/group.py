@@ -29,6 +29,11 @@ class CitegraphGroup(click.Group):
         except CitegraphError as exc:
             click.echo(f"error: {terminal_text(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            # click's own answer is three lines (usage, a hint, the error): one line says it all.
+            command = exc.ctx.command_path if exc.ctx else ctx.command_path
+            click.echo(f"error: {terminal_text(exc.format_message()).rstrip('.')} (see `{command} --help`)", err=True)
+            ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader of our output (head, less) has gone: stop quietly, as Unix tools do. Point
             # stdout at /dev/null so the interpreter's final flush does not fail a second time.

@@ -112,7 +112,8 @@ def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, w
 
     CSV and JSON carry every value in full (lists: JSON arrays, `; `-joined in CSV); markdown keeps
     full values on one line; the table shows ``table_columns`` (in order of importance; default
-    all), cuts long titles and lists with "…" and fits the terminal (see `fit_table`).
+    all) but those empty in every row, cuts long titles and lists with "…" and fits the terminal (see
+    `fit_table`).
     """
     if fmt == "json":
         print_json(rows)
@@ -145,6 +146,8 @@ def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, w
         click.echo("(nothing)")
     else:
         shown = [c for c in table_columns if c in columns] if table_columns else columns
+        # A column empty in every row (no paper queued, no notice) says nothing in a table: CSV and JSON keep it.
+        shown = [c for c in shown if any(_cell(row[c], "table") for row in rows)] or shown
         cells = [[terminal_text(_cell(row[c], "table")) for c in shown] for row in rows]
         if "title" in shown:
             at = shown.index("title")

@@ -70,7 +70,7 @@ def stats_command(data_dir, fmt):
             key,
             ", ".join(f"{k}: {v}" for k, v in value.items())
             if isinstance(value, dict)
-            else "; ".join(map(str, value))
+            else "; ".join(map(str, value)) or "none"
             if isinstance(value, list)
             else str(value),
         )
@@ -281,7 +281,7 @@ SHOW_FIELDS = (
     "citationCount",
     "influentialCitationCount",
     "url",
-    "read",
+    "status",
     "topics",
     "sources",
     "note",
@@ -292,8 +292,16 @@ SHOW_FIELDS = (
 SHOW_LINKS_SHOWN = 30
 
 
+def _reading_status(paper: dict) -> str:
+    if paper.get("read"):
+        return "read (in your notes)"
+    if paper.get("queued"):
+        return "queued (in your reading queue)"
+    return "not relevant (so marked in your notes)" if paper.get("not_relevant") else "not in your notes"
+
+
 def _card_lines(card, markdown: bool) -> list[str]:
-    fields = {**card.paper, "unresolved_references": card.unresolved_references}
+    fields = {**card.paper, "status": _reading_status(card.paper), "unresolved_references": card.unresolved_references}
     values = [
         (key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
         for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS)
@@ -309,7 +317,7 @@ def _card_lines(card, markdown: bool) -> list[str]:
         if markdown and links:
             lines.append("")
         for item in sorted(links, key=lambda i: (not i.read, -(i.year or 0)))[:SHOW_LINKS_SHOWN]:
-            mark = "*" if item.read else " "
+            mark = ("\\*" if markdown else "*") if item.read else " "  # a bare * after "- " would open a nested list
             flag = " ".join(
                 filter(
                     None,

@@ -72,6 +72,18 @@ def split_status_tags(tags: Iterable[str]) -> tuple[list[str], str | None]:
     return topics, status
 
 
+def unique_topics(topics: Iterable[str]) -> list[str]:
+    """Each topic once, whatever its case (an org heading ``Neuro`` tagged ``:neuro:``), spelt as first written.
+
+    >>> unique_topics(["Neuro", "neuro", "Speech"])
+    ['Neuro', 'Speech']
+    """
+    first: dict[str, str] = {}
+    for topic in topics:
+        first.setdefault(topic.casefold(), topic)
+    return list(first.values())
+
+
 @dataclass
 class NoteEntry:
     """One paper the notes mention, merged over every place they mention it.
@@ -110,7 +122,7 @@ class NoteEntry:
             id=first.id or next((m.id for m in mentions if m.id), None),
             title=next((m.title for m in mentions if m.title), None),
             sources=list(dict.fromkeys(s for m in mentions for s in m.sources)),
-            topics=list(dict.fromkeys(t for m in mentions for t in m.topics)),
+            topics=unique_topics(t for m in mentions for t in m.topics),
             note="\n".join(notes) if notes else None,
             url=next((m.url for m in mentions if m.url), None),
             status=status,

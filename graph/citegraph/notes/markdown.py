@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from citegraph.notes.entries import NOT_RELEVANT, QUEUED, READ, NoteEntry, Skipped, status_word
+from citegraph.notes.entries import NOT_RELEVANT, QUEUED, READ, NoteEntry, Skipped, status_word, unique_topics
 from citegraph.notes.ids import SICI_PART, LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
 from citegraph.text import one_line
 
@@ -28,15 +28,34 @@ _MD_LINK = re.compile(
 BARE_URL = re.compile(rf"https?://{_URL_CHARS}+(?:\({_URL_CHARS}*\){_URL_CHARS}*)*", re.IGNORECASE)
 _LINE_MARKERS = re.compile(r"^[\s>*+\-]*(?:[0-9]+[.)]\s+)?(?:\[[ xX-]\]\s+)?")
 _QUOTE_MARKERS = re.compile(r"^[\s>]*")
+_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|[0-9]+[.)])\s")
 _FRONTMATTER_STATUS = re.compile(r"(?i)^status:")
 # A title found beside an id or link is at most this long: one line holding thousands of ids must not
 # give each of them the rest of the line (quadratic memory).
 MAX_TITLE = 500
 
 
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
+_TITLE_TRIM = " \t:;,.-–—|*_()[]<>\"'`“”‘’"
+# Words that tie an id into its sentence ("see also", "and"): never a title on their own.
+_CONNECTIVES = frozenset({"also", "and", "cf", "compare", "e.g", "eg", "i.e", "ie", "in", "or", "see", "via"})
+
+
 def _clean_title(text: str) -> str | None:
-    text = _LINE_MARKERS.sub("", text).strip(" \t:;,.-–—|*_")
-    return one_line(text) or None
+    text = one_line(_MARKUP_TAG.sub(" ", _LINE_MARKERS.sub("", text))).strip(_TITLE_TRIM)
+    words = [word.strip(".,;:()[]").casefold() for word in text.split()]
+    if not any(character.isalpha() for character in text) or all(word in _CONNECTIVES for word in words):
+        return None
+    return text
+
+
+def _title_beside(before: str, after: str) -> str | None:
+    """The title written beside an id or link: the text after it, else the text before it. An id in
+    brackets ("Title (doi:…) showed that…") is named by the text before its opening bracket."""
+    if after.lstrip().startswith((")", "]")):
+        opened = max(before.rfind("("), before.rfind("["))
+        return _clean_title(before[:opened] if opened >= 0 else before) or _clean_title(after)
+    return _clean_title(after) or _clean_title(before)
 
 
 def heading_status(text: str) -> str | None:
@@ -58,10 +77,12 @@ class MarkdownReader:
         self.skipped: list[Skipped] = []
         self.note_target: list[NoteEntry] = []
         self.note_lines: list[str] = []
+        # The indent of the list item the note's papers are on: an item no deeper is their sibling, not their note.
+        self.note_item_indent: int | None = None
 
     def topics(self) -> list[str]:
         topics = [topic for level in sorted(self.headings) for topic in self.headings[level][0]]
-        return topics + [self.label] if self.label else topics
+        return unique_topics(topics + [self.label] if self.label else topics)
 
     def status(self, line: str) -> str | None:
         """A task box on the line wins, then the closest heading that names a status, then the file's."""
@@ -86,13 +107,19 @@ class MarkdownReader:
         # A queue heading ("To read") says what the papers are, not what they are about: not a topic.
         return len(match.group(1)), [] if status else [text], status, None
 
-    def set_note_target(self, entries: list[NoteEntry]) -> None:
+    def set_note_target(self, entries: list[NoteEntry], line: str = "") -> None:
         # A note is joined once, when its paper stops collecting lines: appending line by line is quadratic.
         if self.note_lines:
             note = "\n".join(self.note_lines)
             for entry in self.note_target:
                 entry.note = note
         self.note_target, self.note_lines = entries, []
+        item = _LIST_ITEM.match(line)
+        self.note_item_indent = len(item.group(1)) if item else None
+
+    def ends_the_note(self, line: str) -> bool:
+        item = _LIST_ITEM.match(line)
+        return bool(item) and self.note_item_indent is not None and len(item.group(1)) <= self.note_item_indent
 
     def line(self, number: int, line: str) -> None:
         heading = self.heading(line)
@@ -118,7 +145,9 @@ class MarkdownReader:
         found, has_links = self.papers_on_line(number, line, self.status(line))
         if found or has_links:
             self.entries += found
-            self.set_note_target(found)
+            self.set_note_target(found, line)
+        elif self.ends_the_note(line):
+            self.set_note_target([], line)
         elif self.note_target:
             self.note_lines.append(_QUOTE_MARKERS.sub("", line).strip())
 
@@ -144,9 +173,7 @@ class MarkdownReader:
             found += self.ids_in_text(gap_before, where, status)
             if title is None:
                 next_start = links[index + 1][0] if index + 1 < len(links) else len(line)
-                title = _clean_title(line[end : min(next_start, end + MAX_TITLE)]) or _clean_title(
-                    gap_before[-MAX_TITLE:]
-                )
+                title = _title_beside(_after_last_id(gap_before[-MAX_TITLE:]), _before_first_id(line[end:next_start]))
             if re.match(r"(?i)https?://", url):
                 entry = self.entry_for(classify_url(url), url, title, where, status)
                 if entry:
@@ -163,8 +190,9 @@ class MarkdownReader:
             # each piece of the line is looked at twice at most.
             after = text_ids[index + 1].start if index + 1 < len(text_ids) else len(text)
             before = text_ids[index - 1].end if index else 0
-            title = _clean_title(text[text_id.end : min(after, text_id.end + MAX_TITLE)]) or _clean_title(
-                text[max(before, text_id.start - MAX_TITLE) : text_id.start]
+            title = _title_beside(
+                text[max(before, text_id.start - MAX_TITLE) : text_id.start],
+                text[text_id.end : min(after, text_id.end + MAX_TITLE)],
             )
             found.append(NoteEntry(text_id.paper_id, title, [where], self.topics(), status=status))
         return found
@@ -190,6 +218,18 @@ def _is_label_end(rest: str) -> bool:
             return False
         rest = rest[close + 1 :].strip()
     return rest in ("", ":")
+
+
+def _before_first_id(text: str) -> str:
+    """``text`` (at most MAX_TITLE of it) up to the first identifier written in it: that one names its own paper."""
+    text = text[:MAX_TITLE]
+    ids = find_text_ids(text)
+    return text[: ids[0].start] if ids else text
+
+
+def _after_last_id(text: str) -> str:
+    ids = find_text_ids(text)
+    return text[ids[-1].end :] if ids else text
 
 
 def _bare_links(line: str, start: int, end: int) -> list[tuple[int, int, str, None]]:

@@ -22,8 +22,8 @@ from citegraph.suggestions import stored_suggestions
 
 TOP_REFERENCES = 10  # ordering the flags: a paper is judged by its ten best-ranked unread references
 NOTHING_STORED = (
-    "nothing is stored yet: check the network and S2_API_URL, or try citegraph on the bundled "
-    "stand-in: `python -m tests.standin --port 8765 &` then "
+    "nothing is stored yet: check the network and S2_API_URL; `citegraph demo` needs no network; in a "
+    "citegraph checkout, the tests' stand-in serves a generated world: `python -m tests.standin --port 8765 &` then "
     "`S2_API_URL=http://127.0.0.1:8765 citegraph build data/notes` "
     "(docs/getting-started.md: No route to Semantic Scholar?)"
 )
