@@ -35,3 +35,11 @@ def test_the_packaged_sample_notes_are_the_repository_sample_notes():
     notes = sorted(path.name for path in (ROOT / "data" / "notes").iterdir())
     assert notes and sorted(path.name for path in SAMPLE_NOTES.glob("*.md")) == notes
     assert filecmp.cmpfiles(ROOT / "data" / "notes", SAMPLE_NOTES, notes, shallow=False)[0] == notes
+
+
+def test_every_question_has_an_answer_on_the_demo_citing_included(tmp_path):
+    data_dir = tmp_path / "data"
+    assert CliRunner().invoke(main, ["demo", "-o", tmp_path / "demo.html", "--data-dir", data_dir]).exit_code == 0
+    citing = CliRunner().invoke(main, ["citing", "--format", "json", "--data-dir", data_dir])
+    assert citing.exit_code == 0, citing.output
+    assert citing.stdout.strip() not in ("", "[]"), "papers citing the sample's"

@@ -3,8 +3,8 @@
 The sample notes (``citegraph/sample_notes``, the same files as the repository's ``data/notes``)
 keep their real papers' titles and arXiv ids; the world around them is made up by
 :func:`citegraph.demo.world.generate_world` (seeded, so the same each run). It is written as a bulk
-Datasets release (:mod:`citegraph.demo.release_writer`) and built as any release is (``build --source
-datasets:DIR``): in-process, through the same store, graph, map and queries as a real build.
+Datasets release (:mod:`citegraph.demo.release_writer`) and built as any release is (``build --citations
+--source datasets:DIR``): in-process, through the same store, graph, map and queries as a real build.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from citegraph.constants import DEMO_DATA_DIR, DEMO_MAP_FILE
 from citegraph.errors import CitegraphError
+from citegraph.fetch import FetchOptions
 from citegraph.map.render import MapOptions
 from citegraph.pipeline import BuildResult, build
 
@@ -94,4 +95,12 @@ def demo(
                 os.rename(staging, release)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return build([SAMPLE_NOTES], data_dir=Path(data_dir), output=Path(output), map_options=map_options, release=release)
+    # With the papers citing the sample's, as `build --citations` gives them: `citing` has an answer too.
+    return build(
+        [SAMPLE_NOTES],
+        data_dir=Path(data_dir),
+        output=Path(output),
+        map_options=map_options,
+        fetch_options=FetchOptions(citations=True),
+        release=release,
+    )
