@@ -221,11 +221,10 @@ def test_a_malformed_api_url_is_one_error_line(tmp_path, notes):
 
 
 def test_credentials_in_the_api_url_are_redacted(tmp_path, notes):
-    with socket.socket() as unused:
+    with socket.socket() as unused:  # bound, never listening, for the whole build: no other test takes its port
         unused.bind(("127.0.0.1", 0))
-        port = unused.getsockname()[1]
-    citegraph = Citegraph(tmp_path, f"http://someone:hunter2secret@127.0.0.1:{port}")
-    result = citegraph.build("--max-wait", "0.2", notes=notes)
+        citegraph = Citegraph(tmp_path, f"http://someone:hunter2secret@127.0.0.1:{unused.getsockname()[1]}")
+        result = citegraph.build("--max-wait", "0.2", notes=notes)
     assert result.exit_code == 1
     assert "hunter2secret" not in result.output and "someone" not in result.output
     assert "http://[redacted]@127.0.0.1" in result.stderr
