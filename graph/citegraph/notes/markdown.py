@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from citegraph.notes.entries import NOT_RELEVANT, QUEUED, READ, NoteEntry, Skipped, status_word, unique_topics
-from citegraph.notes.ids import SICI_PART, LinkVerdict, classify_url, find_text_ids, strip_trailing_punctuation
+from citegraph.notes.ids import SICI_PART, LinkVerdict, TextId, classify_url, find_text_ids, strip_trailing_punctuation
 from citegraph.text import one_line
 
 # Every pattern here is linear: no two unbounded quantifiers that could share characters sit next to
@@ -166,25 +166,28 @@ class MarkdownReader:
         links += _bare_links(line, cursor, len(line))
         links.sort()
 
+        # The text between links, with the ids written in it, read once: a link's title is the text beside
+        # it up to the nearest id, which names its own paper.
+        ends = [0, *(end for _, end, _, _ in links)]
+        gaps = [line[ends[i] : start] for i, (start, _, _, _) in enumerate(links)] + [line[ends[-1] :]]
+        gap_ids = [find_text_ids(gap) for gap in gaps]
         found = []
-        gap_start = 0
-        for index, (start, end, url, title) in enumerate(links):
-            gap_before = line[gap_start:start]
-            found += self.ids_in_text(gap_before, where, status)
+        for index, (_, _, url, title) in enumerate(links):
+            found += self.ids_in_text(gaps[index], gap_ids[index], where, status)
             if title is None:
-                next_start = links[index + 1][0] if index + 1 < len(links) else len(line)
-                title = _title_beside(_after_last_id(gap_before[-MAX_TITLE:]), _before_first_id(line[end:next_start]))
+                before, after = gaps[index], gaps[index + 1]
+                before = before[gap_ids[index][-1].end :] if gap_ids[index] else before
+                after = after[: gap_ids[index + 1][0].start] if gap_ids[index + 1] else after
+                title = _title_beside(before[-MAX_TITLE:], after[:MAX_TITLE])
             if re.match(r"(?i)https?://", url):
                 entry = self.entry_for(classify_url(url), url, title, where, status)
                 if entry:
                     found.append(entry)
-            gap_start = end
-        found += self.ids_in_text(line[gap_start:], where, status)
+        found += self.ids_in_text(gaps[-1], gap_ids[-1], where, status)
         return found, bool(links)
 
-    def ids_in_text(self, text: str, where: str, status: str | None) -> list[NoteEntry]:
+    def ids_in_text(self, text: str, text_ids: list[TextId], where: str, status: str | None) -> list[NoteEntry]:
         found = []
-        text_ids = find_text_ids(text)
         for index, text_id in enumerate(text_ids):
             # The title is the text up to the next id (or back to the one before), at most MAX_TITLE:
             # each piece of the line is looked at twice at most.
@@ -218,18 +221,6 @@ def _is_label_end(rest: str) -> bool:
             return False
         rest = rest[close + 1 :].strip()
     return rest in ("", ":")
-
-
-def _before_first_id(text: str) -> str:
-    """``text`` (at most MAX_TITLE of it) up to the first identifier written in it: that one names its own paper."""
-    text = text[:MAX_TITLE]
-    ids = find_text_ids(text)
-    return text[: ids[0].start] if ids else text
-
-
-def _after_last_id(text: str) -> str:
-    ids = find_text_ids(text)
-    return text[ids[-1].end :] if ids else text
 
 
 def _bare_links(line: str, start: int, end: int) -> list[tuple[int, int, str, None]]:
