@@ -145,6 +145,9 @@ def test_markdown_task_boxes_queue_headings_and_frontmatter():
             "https://arxiv.org/pdf/2305.14314.pdf: QLoRA: Efficient Finetuning of Quantized LLMs",
             "QLoRA: Efficient Finetuning of Quantized LLMs",
         ),
+        ("- arXiv:1810.04805 BERT: Pre-training (NAACL 2019)", "BERT: Pre-training (NAACL 2019)"),
+        ('- arXiv:1312.6114 Auto-Encoding Variational Bayes "VAE"', 'Auto-Encoding Variational Bayes "VAE"'),
+        ("- arXiv:2106.09685 (LoRA)", "LoRA"),
     ],
 )
 def test_the_title_beside_an_id_is_the_papers_name_never_a_fragment_of_the_sentence(tmp_path, line, title):
@@ -152,16 +155,29 @@ def test_the_title_beside_an_id_is_the_papers_name_never_a_fragment_of_the_sente
     assert read_notes([tmp_path / "notes.md"]).papers[0].title == title
 
 
-def test_a_sibling_list_item_is_not_the_note_of_the_paper_above_it(tmp_path):
+def test_a_list_item_is_the_note_of_the_paper_whose_item_holds_it_not_of_its_sibling(tmp_path):
     (tmp_path / "notes.md").write_text(
-        "- [Attention](https://arxiv.org/abs/1706.03762)\n"
-        "  - the transformer\n"
+        "- [GAN](https://arxiv.org/abs/1406.2661)\n"
+        "  - [VAE](https://arxiv.org/abs/1312.6114)\n"
+        "    - the reparametrisation trick\n"
+        "  - adversarial, unlike VAE\n"
         "- Penn Treebank, still to find\n"
-        "- [LoRA](https://arxiv.org/abs/2106.09685)\n"
-        "low rank, a note under it\n"
     )
-    attention, lora = read_notes([tmp_path / "notes.md"]).papers
-    assert (attention.note, lora.note) == ("- the transformer", "low rank, a note under it")
+    gan, vae = read_notes([tmp_path / "notes.md"]).papers
+    assert (gan.note, vae.note) == ("- adversarial, unlike VAE", "- the reparametrisation trick")
+
+
+def test_the_list_under_a_paper_that_is_no_list_item_is_its_note(tmp_path):
+    (tmp_path / "notes.md").write_text("https://arxiv.org/abs/2305.14314: QLoRA\n- NF4\n- paged optimizers\n")
+    assert read_notes([tmp_path / "notes.md"]).papers[0].note == "- NF4\n- paged optimizers"
+
+
+def test_an_org_paper_heading_tagged_with_its_own_title_keeps_the_tag_as_its_topic(tmp_path):
+    (tmp_path / "notes.org").write_text(
+        "* Attention :attention:\n:PROPERTIES:\n:URL: https://arxiv.org/abs/1706.03762\n:END:\n"
+    )
+    paper = read_notes([tmp_path / "notes.org"]).papers[0]
+    assert (paper.title, paper.topics) == ("Attention", ["attention"])
 
 
 def test_an_org_heading_tagged_with_its_own_name_is_one_topic(tmp_path):

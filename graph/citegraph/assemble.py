@@ -138,6 +138,7 @@ def assemble(
 
     from citegraph.clustering import assign_clusters
     from citegraph.crossref.stored import annotate as annotate_from_crossref
+    from citegraph.notes.entries import unique_topics
     from citegraph.store.schema import FINAL, FetchKind, FetchStatus
     from citegraph.versions import merge_versions as _merge_versions
 
@@ -163,7 +164,7 @@ def assemble(
             node["read"] = node["read"] or entry.status == ReadingStatus.READ
             node["queued"] = not node["read"] and (node["queued"] or entry.status == ReadingStatus.QUEUED)
             node["not_relevant"] = entry.status == ReadingStatus.NOT_RELEVANT  # a negative example for `suggest`
-            node["topics"] = list(dict.fromkeys(node["topics"] + entry.topics))
+            node["topics"] = unique_topics(node["topics"] + entry.topics)
             node["sources"] = list(dict.fromkeys(node["sources"] + entry.sources))
             node["note"] = entry.note if not node["note"] else node["note"]
             node["notesTitle"] = entry.title

@@ -29,11 +29,10 @@ class CitegraphGroup(click.Group):
         except CitegraphError as exc:
             click.echo(f"error: {terminal_text(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # `citegraph datasets` alone: its help, as click prints it
         except click.UsageError as exc:
-            # click's own answer is three lines (usage, a hint, the error): one line says it all.
-            command = exc.ctx.command_path if exc.ctx else ctx.command_path
-            click.echo(f"error: {terminal_text(exc.format_message()).rstrip('.')} (see `{command} --help`)", err=True)
-            ctx.exit(exc.exit_code)
+            one_line_usage_error(ctx, exc)
         except BrokenPipeError:
             # The reader of our output (head, less) has gone: stop quietly, as Unix tools do. Point
             # stdout at /dev/null so the interpreter's final flush does not fail a second time.
@@ -51,6 +50,26 @@ class CitegraphGroup(click.Group):
             else:  # it fetches nothing: claiming a stored state would be wrong
                 click.echo(f"interrupted: `citegraph {ctx.invoked_subcommand}` stopped before it finished", err=True)
             ctx.exit(130)
+
+    def parse_args(self, ctx, args):
+        """The group's own options (``citegraph --bogus``) are parsed before any command runs."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            one_line_usage_error(ctx, exc)
+
+
+def one_line_usage_error(ctx: click.Context, exc: click.UsageError) -> None:
+    """A mistyped command line as one line naming the help to read: click's own answer is three lines
+    (usage, a hint, the error)."""
+    if exc.ctx is not None:
+        command = exc.ctx.command_path
+    else:  # an option missing its value: click names no command, the group knows which it was running
+        command = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
+    click.echo(f"error: {terminal_text(exc.format_message()).rstrip('.')} (see `{command} --help`)", err=True)
+    ctx.exit(exc.exit_code)
 
 
 @click.group(cls=CitegraphGroup, context_settings={"help_option_names": ["-h", "--help"]})

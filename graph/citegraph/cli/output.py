@@ -112,8 +112,8 @@ def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, w
 
     CSV and JSON carry every value in full (lists: JSON arrays, `; `-joined in CSV); markdown keeps
     full values on one line; the table shows ``table_columns`` (in order of importance; default
-    all) but those empty in every row, cuts long titles and lists with "…" and fits the terminal (see
-    `fit_table`).
+    all), cuts long titles and lists with "…" and fits the terminal (see `fit_table`), where it also
+    leaves out the columns empty in every row.
     """
     if fmt == "json":
         print_json(rows)
@@ -146,13 +146,14 @@ def print_rows(rows: list[dict], fmt: str, table_columns: tuple | None = None, w
         click.echo("(nothing)")
     else:
         shown = [c for c in table_columns if c in columns] if table_columns else columns
-        # A column empty in every row (no paper queued, no notice) says nothing in a table: CSV and JSON keep it.
-        shown = [c for c in shown if any(_cell(row[c], "table") for row in rows)] or shown
+        width = table_width(wide)
+        if width is not None:  # on a terminal, a column empty in every row (no paper queued) only takes room
+            shown = [c for c in shown if any(_cell(row[c], "table") for row in rows)] or shown
         cells = [[terminal_text(_cell(row[c], "table")) for c in shown] for row in rows]
         if "title" in shown:
             at = shown.index("title")
             cells = [[*row[:at], cut(row[at], TABLE_TITLE_WIDTH), *row[at + 1 :]] for row in cells]
-        shown, cells = fit_table(shown, cells, table_width(wide))
+        shown, cells = fit_table(shown, cells, width)
         widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(shown)]
         # Text left-aligned, numbers right-aligned, as in a spreadsheet.
         numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows) for c in shown]

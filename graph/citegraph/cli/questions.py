@@ -44,6 +44,7 @@ from citegraph.constants import (
     PAPER_SELECTIONS,
     REPORT_FORMATS,
     ROW_FORMATS,
+    ReadingStatus,
 )
 from citegraph.datadir import COVERAGE_FILE
 from citegraph.text import cut, markdown_text, terminal_text, withheld_words
@@ -292,16 +293,22 @@ SHOW_FIELDS = (
 SHOW_LINKS_SHOWN = 30
 
 
-def _reading_status(paper: dict) -> str:
-    if paper.get("read"):
-        return "read (in your notes)"
-    if paper.get("queued"):
-        return "queued (in your reading queue)"
-    return "not relevant (so marked in your notes)" if paper.get("not_relevant") else "not in your notes"
+STATUS_WORDS = {
+    ReadingStatus.READ: "read (in your notes)",
+    ReadingStatus.QUEUED: "queued (in your reading queue)",
+    ReadingStatus.NOT_RELEVANT: "not relevant (so marked in your notes)",
+    ReadingStatus.UNREAD: "not in your notes",
+}
 
 
 def _card_lines(card, markdown: bool) -> list[str]:
-    fields = {**card.paper, "status": _reading_status(card.paper), "unresolved_references": card.unresolved_references}
+    from citegraph.questions.reading import reading_status
+
+    fields = {
+        **card.paper,
+        "status": STATUS_WORDS[reading_status(card.paper)],
+        "unresolved_references": card.unresolved_references,
+    }
     values = [
         (key, terminal_text("; ".join(map(str, value)) if isinstance(value, list) else value))
         for key, value in ((key, fields.get(key)) for key in SHOW_FIELDS)

@@ -16,7 +16,8 @@ from citegraph.text import one_line
 # n**3 ways). What follows a heading or label is trimmed with string methods instead.
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s")
 _BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*([^*\n]+)\*\*")
-_TASK_BOX = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+\[([ xX-])\]\s")
+_LIST_MARKER = r"(?:[-*+]|[0-9]+[.)])"
+_TASK_BOX = re.compile(rf"^\s*{_LIST_MARKER}\s+\[([ xX-])\]\s")
 _NOT_RELEVANT_TAG = re.compile(r"(?<![\w#])#(?:not-?relevant|irrelevant)\b", re.IGNORECASE)
 # A URL goes on past an angle bracket only through a SICI DOI's <...> part (see ids.SICI_PART).
 _URL_CHARS = rf"(?:[^\s<>\[\]()\"'`]|{SICI_PART})"
@@ -28,7 +29,7 @@ _MD_LINK = re.compile(
 BARE_URL = re.compile(rf"https?://{_URL_CHARS}+(?:\({_URL_CHARS}*\){_URL_CHARS}*)*", re.IGNORECASE)
 _LINE_MARKERS = re.compile(r"^[\s>*+\-]*(?:[0-9]+[.)]\s+)?(?:\[[ xX-]\]\s+)?")
 _QUOTE_MARKERS = re.compile(r"^[\s>]*")
-_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|[0-9]+[.)])\s")
+_LIST_ITEM = re.compile(rf"^(\s*){_LIST_MARKER}\s")
 _FRONTMATTER_STATUS = re.compile(r"(?i)^status:")
 # A title found beside an id or link is at most this long: one line holding thousands of ids must not
 # give each of them the rest of the line (quadratic memory).
@@ -36,16 +37,33 @@ MAX_TITLE = 500
 
 
 _MARKUP_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
-_TITLE_TRIM = " \t:;,.-–—|*_()[]<>\"'`“”‘’"
+_TITLE_TRIM = " \t:;,.-–—|*_`"
+_OPENERS, _CLOSERS = "([<{“‘", ")]>}”’"
 # Words that tie an id into its sentence ("see also", "and"): never a title on their own.
 _CONNECTIVES = frozenset({"also", "and", "cf", "compare", "e.g", "eg", "i.e", "ie", "in", "or", "see", "via"})
 
 
 def _clean_title(text: str) -> str | None:
-    text = one_line(_MARKUP_TAG.sub(" ", _LINE_MARKERS.sub("", text))).strip(_TITLE_TRIM)
+    text = _strip_unbalanced(one_line(_MARKUP_TAG.sub(" ", _LINE_MARKERS.sub("", text))).strip(_TITLE_TRIM))
     words = [word.strip(".,;:()[]").casefold() for word in text.split()]
     if not any(character.isalpha() for character in text) or all(word in _CONNECTIVES for word in words):
         return None
+    return text
+
+
+def _strip_unbalanced(text: str) -> str:
+    """``text`` without the brackets and quotes at its ends that the id's own sentence left there
+    (``) showed``, ``">Title``, ``Title (``): a pair the title holds (``BERT (NAACL 2019)``) stays."""
+    while text:
+        first, last = text[0], text[-1]
+        if first in _CLOSERS or (first in "\"'" and text.count(first) % 2):
+            text = text[1:].strip(_TITLE_TRIM)
+        elif last in _OPENERS or (last in "\"'" and text.count(last) % 2):
+            text = text[:-1].strip(_TITLE_TRIM)
+        elif first in _OPENERS and last == _CLOSERS[_OPENERS.index(first)] and text.count(first) == 1:
+            text = text[1:-1].strip(_TITLE_TRIM)  # a title written in brackets after its id: "(LoRA)"
+        else:
+            return text
     return text
 
 
@@ -75,13 +93,13 @@ class MarkdownReader:
         self.label: str | None = None
         self.entries: list[NoteEntry] = []
         self.skipped: list[Skipped] = []
-        self.note_target: list[NoteEntry] = []
-        self.note_lines: list[str] = []
-        # The indent of the list item the note's papers are on: an item no deeper is their sibling, not their note.
-        self.note_item_indent: int | None = None
+        # The papers collecting the lines under them as their note, by the indent of their list item (-1: a
+        # line that is no list item), each with the lines collected so far.
+        self.open_notes: list[tuple[int, list[NoteEntry], list[str]]] = []
 
-    def topics(self) -> list[str]:
-        topics = [topic for level in sorted(self.headings) for topic in self.headings[level][0]]
+    def topics(self, without: str | None = None) -> list[str]:
+        """The topics of the headings and label above, each once; ``without`` one of them (as written)."""
+        topics = [topic for level in sorted(self.headings) for topic in self.headings[level][0] if topic != without]
         return unique_topics(topics + [self.label] if self.label else topics)
 
     def status(self, line: str) -> str | None:
@@ -108,18 +126,21 @@ class MarkdownReader:
         return len(match.group(1)), [] if status else [text], status, None
 
     def set_note_target(self, entries: list[NoteEntry], line: str = "") -> None:
-        # A note is joined once, when its paper stops collecting lines: appending line by line is quadratic.
-        if self.note_lines:
-            note = "\n".join(self.note_lines)
-            for entry in self.note_target:
-                entry.note = note
-        self.note_target, self.note_lines = entries, []
-        item = _LIST_ITEM.match(line)
-        self.note_item_indent = len(item.group(1)) if item else None
+        """The papers on ``line`` collect the lines under them as their note; the papers whose list items
+        ``line`` closes (the same or a shallower list item, or any line that is no item) stop collecting."""
+        indent = _item_indent(line)
+        self.close_notes(indent)
+        if entries:
+            self.open_notes.append((indent, entries, []))
 
-    def ends_the_note(self, line: str) -> bool:
-        item = _LIST_ITEM.match(line)
-        return bool(item) and self.note_item_indent is not None and len(item.group(1)) <= self.note_item_indent
+    def close_notes(self, indent: int) -> None:
+        """Join the notes of the open papers whose list item is indented ``indent`` or deeper (-1: all)."""
+        # A note is joined once, when its paper stops collecting lines: appending line by line is quadratic.
+        while self.open_notes and self.open_notes[-1][0] >= indent:
+            _, entries, lines = self.open_notes.pop()
+            if lines:
+                for entry in entries:
+                    entry.note = "\n".join(lines)
 
     def line(self, number: int, line: str) -> None:
         heading = self.heading(line)
@@ -146,10 +167,12 @@ class MarkdownReader:
         if found or has_links:
             self.entries += found
             self.set_note_target(found, line)
-        elif self.ends_the_note(line):
-            self.set_note_target([], line)
-        elif self.note_target:
-            self.note_lines.append(_QUOTE_MARKERS.sub("", line).strip())
+            return
+        indent = _item_indent(line)
+        if indent >= 0:  # a list item: the note of the paper whose item holds it, not of its siblings'
+            self.close_notes(indent)
+        if self.open_notes:
+            self.open_notes[-1][2].append(_QUOTE_MARKERS.sub("", line).strip())
 
     def finish(self) -> None:
         self.set_note_target([])
@@ -221,6 +244,12 @@ def _is_label_end(rest: str) -> bool:
             return False
         rest = rest[close + 1 :].strip()
     return rest in ("", ":")
+
+
+def _item_indent(line: str) -> int:
+    """How deep the list item on ``line`` is (tabs as four spaces); -1 when the line is no list item."""
+    item = _LIST_ITEM.match(line)
+    return len(item.group(1).expandtabs(4)) if item else -1
 
 
 def _bare_links(line: str, start: int, end: int) -> list[tuple[int, int, str, None]]:

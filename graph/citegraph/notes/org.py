@@ -51,7 +51,7 @@ class OrgReader(MarkdownReader):
             found, _ = self.papers_on_line(number, line[prop.end() :], self.status(""))
             for entry in found:
                 entry.title = entry.title or self.heading_title
-                entry.topics = [t for t in entry.topics if t != self.heading_title]
+                entry.topics = self.topics(without=self.heading_title)
             self.entries += found
             if found:
                 self.set_note_target(found)
