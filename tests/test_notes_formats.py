@@ -180,6 +180,13 @@ def test_an_org_paper_heading_tagged_with_its_own_title_keeps_the_tag_as_its_top
     assert (paper.title, paper.topics) == ("Attention", ["attention"])
 
 
+def test_bibtex_keywords_in_two_cases_are_one_topic(tmp_path):
+    (tmp_path / "refs.bib").write_text(
+        "@article{a, title={Attention}, eprint={1706.03762}, keywords={NLP, nlp, Transformers}}\n"
+    )
+    assert read_notes([tmp_path / "refs.bib"]).papers[0].topics == ["NLP", "Transformers"]
+
+
 def test_an_org_heading_tagged_with_its_own_name_is_one_topic(tmp_path):
     (tmp_path / "notes.org").write_text("* Neuro :neuro:\n- [[https://arxiv.org/abs/1706.03762][Attention]]\n")
     assert read_notes([tmp_path / "notes.org"]).papers[0].topics == ["Neuro"]

@@ -100,6 +100,9 @@ class NoteEntry:
     url: str | None = None
     status: str | None = None
 
+    def __post_init__(self) -> None:
+        self.topics = unique_topics(self.topics)  # whichever reader made it: BibTeX keywords, Zotero tags, headings
+
     @property
     def key(self) -> str:
         """What the store files this entry under: its lower-cased id, or ``title:`` + its title key."""
@@ -122,7 +125,7 @@ class NoteEntry:
             id=first.id or next((m.id for m in mentions if m.id), None),
             title=next((m.title for m in mentions if m.title), None),
             sources=list(dict.fromkeys(s for m in mentions for s in m.sources)),
-            topics=unique_topics(t for m in mentions for t in m.topics),
+            topics=[t for m in mentions for t in m.topics],
             note="\n".join(notes) if notes else None,
             url=next((m.url for m in mentions if m.url), None),
             status=status,

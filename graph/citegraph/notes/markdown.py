@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from citegraph.notes.entries import NOT_RELEVANT, QUEUED, READ, NoteEntry, Skipped, status_word, unique_topics
+from citegraph.notes.entries import NOT_RELEVANT, QUEUED, READ, NoteEntry, Skipped, status_word
 from citegraph.notes.ids import SICI_PART, LinkVerdict, TextId, classify_url, find_text_ids, strip_trailing_punctuation
 from citegraph.text import one_line
 
@@ -98,9 +98,9 @@ class MarkdownReader:
         self.open_notes: list[tuple[int, list[NoteEntry], list[str]]] = []
 
     def topics(self, without: str | None = None) -> list[str]:
-        """The topics of the headings and label above, each once; ``without`` one of them (as written)."""
+        """The topics of the headings and label above; ``without`` one of them (as written)."""
         topics = [topic for level in sorted(self.headings) for topic in self.headings[level][0] if topic != without]
-        return unique_topics(topics + [self.label] if self.label else topics)
+        return topics + [self.label] if self.label else topics
 
     def status(self, line: str) -> str | None:
         """A task box on the line wins, then the closest heading that names a status, then the file's."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from citegraph.notes.entries import QUEUED, READ, NoteEntry, Skipped, split_status_tags
+from citegraph.notes.entries import QUEUED, READ, NoteEntry, Skipped, split_status_tags, unique_topics
 from citegraph.notes.markdown import BARE_URL, MarkdownReader, heading_status, read_lines
 
 _ORG_HEADING = re.compile(r"^(\*+)\s")
@@ -51,7 +51,7 @@ class OrgReader(MarkdownReader):
             found, _ = self.papers_on_line(number, line[prop.end() :], self.status(""))
             for entry in found:
                 entry.title = entry.title or self.heading_title
-                entry.topics = self.topics(without=self.heading_title)
+                entry.topics = unique_topics(self.topics(without=self.heading_title))
             self.entries += found
             if found:
                 self.set_note_target(found)
